@@ -1,0 +1,3 @@
+from supplyesg.cli import main
+
+main()

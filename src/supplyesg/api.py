@@ -1,0 +1,96 @@
+"""The JSON API: one NinjaAPI, one router per app, token or session auth, one error format."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyHeader, HttpBearer, django_auth
+
+from supplyesg.core.errors import RuleViolation
+from supplyesg.core.services import user_for_token
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class HeaderToken(APIKeyHeader):
+    param_name = "X-API-Key"
+
+    def authenticate(self, request, key):
+        user = user_for_token(key)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="SupplyESG API",
+    version="1",
+    description="Suppliers, lifecycle, documents, agreements, blacklist and the can-order check for ERPs. "
+    "Authenticate with `Authorization: Bearer <token>` (tokens are created on the Account page).",
+    auth=[BearerToken(), HeaderToken(), django_auth],
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+def _error(request, status, detail, errors=None):
+    return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation(request, exc):
+    errors = []
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path")]
+        errors.append({"field": ".".join(loc), "message": err.get("msg", "")})
+    return _error(request, 422, "The request is not valid.", errors)
+
+
+@api.exception_handler(RuleViolation)
+def on_rule(request, exc):
+    return _error(request, 409, exc.messages[0], [{"field": "", "message": m} for m in exc.messages])
+
+
+@api.exception_handler(ValidationError)
+def on_django_validation(request, exc):
+    if hasattr(exc, "error_dict"):
+        errors = [{"field": f, "message": m} for f, msgs in exc.message_dict.items() for m in msgs]
+    else:
+        errors = [{"field": "", "message": m} for m in exc.messages]
+    return _error(request, 400, errors[0]["message"] if errors else "Invalid input.", errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth(request, exc):
+    return _error(request, 401, "Authentication required: send a valid API token.")
+
+
+@api.exception_handler(PermissionDenied)
+def on_denied(request, exc):
+    return _error(request, 403, "Your role does not allow this.")
+
+
+@api.exception_handler(Http404)
+def on_missing(request, exc):
+    return _error(request, 404, "Not found.")
+
+
+@api.exception_handler(HttpError)
+def on_http(request, exc):
+    return _error(request, exc.status_code, str(exc))
+
+
+def _register_routers():
+    from supplyesg.suppliers.api import router as suppliers_router
+
+    api.add_router("/", suppliers_router)
+
+
+_register_routers()

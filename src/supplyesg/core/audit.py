@@ -1,0 +1,51 @@
+"""Writing the audit trail. Called by service functions inside their transaction."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import models
+
+from supplyesg.core.models import AuditEvent
+
+
+def _plain(value):
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.fields.files.FieldFile):
+        return value.name or ""
+    if isinstance(value, (list, tuple, set)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def diff(old: dict, new: dict) -> dict:
+    """{field: [old, new]} for the fields whose value changed."""
+    out = {}
+    for key in sorted(set(old) | set(new)):
+        before, after = _plain(old.get(key)), _plain(new.get(key))
+        if before != after:
+            out[key] = [before, after]
+    return out
+
+
+def snapshot(obj, fields) -> dict:
+    return {name: getattr(obj, name) for name in fields}
+
+
+def record(*, actor, action: str, target, supplier=None, changes=None, reason: str = "") -> AuditEvent:
+    supplier_id = supplier.pk if supplier is not None else None
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and getattr(actor, "pk", None) else None,
+        actor_label=(actor.get_username() if actor is not None and getattr(actor, "pk", None) else "system"),
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        target_label=str(target)[:300],
+        supplier_id=supplier_id,
+        changes={k: _plain(v) for k, v in (changes or {}).items()},
+        reason=reason,
+    )

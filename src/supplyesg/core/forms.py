@@ -1,0 +1,38 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from supplyesg.core import throttle
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "locked": _("Too many failed log-ins. Try again in %(minutes)s minutes or reset your password."),
+    }
+
+    def clean(self):
+        username = self.data.get("username", "")
+        ip = throttle.client_ip(self.request) if self.request else None
+        if throttle.is_locked_out(username, ip):
+            raise forms.ValidationError(
+                self.error_messages["locked"], code="locked", params={"minutes": settings.LOGIN_LOCKOUT_MINUTES}
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            throttle.record_failure(username, ip)
+            raise
+        throttle.clear_failures(username)
+        return cleaned
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=[("", _("Follow the browser"))] + list(settings.LANGUAGES),
+                                 required=False)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("Token name"), max_length=100,
+                           help_text=_("What the token is for, e.g. ERP purchase-order check."))

@@ -1,0 +1,73 @@
+"""Core services: API tokens, the user's language, background-job progress."""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from supplyesg.core import audit
+from supplyesg.core.models import ApiToken, Job
+
+
+@transaction.atomic
+def create_api_token(*, user, name: str, actor) -> tuple[ApiToken, str]:
+    """Return the token and its raw key; the raw key is shown once and never stored."""
+    raw = ApiToken.new_raw_key()
+    token = ApiToken.objects.create(user=user, name=name, key_prefix=raw[:12], key_hash=ApiToken.hash_key(raw))
+    audit.record(actor=actor, action="api_token.created", target=token, changes={"name": [None, name], "user": [None, user.username]})
+    return token, raw
+
+
+@transaction.atomic
+def revoke_api_token(token: ApiToken, *, actor) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(actor=actor, action="api_token.revoked", target=token, changes={"name": [token.name, None]})
+    return token
+
+
+def user_for_token(raw: str):
+    if not raw or not raw.startswith(ApiToken.PREFIX):
+        return None
+    token = ApiToken.objects.active().select_related("user", "user__supplier").filter(key_hash=ApiToken.hash_key(raw)).first()
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+@transaction.atomic
+def set_user_language(user, *, language: str, actor) -> None:
+    old = user.language
+    if old != language:
+        user.language = language
+        user.save(update_fields=["language"])
+        audit.record(actor=actor, action="user.language", target=user, changes={"language": [old, language]})
+
+
+def start_job(*, kind: str, total: int = 0, actor=None) -> Job:
+    return Job.objects.create(kind=kind, total=total, created_by=actor if actor and actor.pk else None)
+
+
+def job_progress(job_id: int, *, done: int | None = None, advance: int = 0, total: int | None = None,
+                 status: str | None = None, message: str | None = None, result: dict | None = None) -> None:
+    """Update progress in its own short write, so pollers see it while the task runs."""
+    updates = {}
+    if done is not None:
+        updates["done"] = done
+    elif advance:
+        updates["done"] = F("done") + advance
+    if total is not None:
+        updates["total"] = total
+    if status is not None:
+        updates["status"] = status
+        if status in (Job.Status.DONE, Job.Status.FAILED):
+            updates["finished_at"] = timezone.now()
+    if message is not None:
+        updates["message"] = message
+    if result is not None:
+        updates["result"] = result
+    if updates:
+        Job.objects.filter(pk=job_id).update(**updates)

@@ -1,0 +1,1 @@
+"""Supplier services: every write that matters, one audited function each."""

@@ -1,0 +1,234 @@
+"""Documents and their expiry, mandatory-document rules, the blacklist and the can-order answer."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rapidfuzz import fuzz
+
+from supplyesg.core import audit
+from supplyesg.core.errors import RuleViolation
+from supplyesg.core.models import PolicySettings
+from supplyesg.core.names import normalize_company_name
+from supplyesg.suppliers.models import BlacklistEntry, Document, DocumentRule, Supplier
+from supplyesg.suppliers.models.compliance import DocumentType
+
+# ---------------------------------------------------------------- documents
+
+
+@transaction.atomic
+def upload_document(supplier: Supplier, *, actor, doc_type: str, title: str, file, issue_date=None,
+                    expiry_date=None) -> Document:
+    if issue_date and expiry_date and expiry_date < issue_date:
+        raise RuleViolation(_("expiry_date: the expiry date is before the issue date."))
+    document = Document(
+        supplier=supplier, doc_type=doc_type, title=title, issue_date=issue_date, expiry_date=expiry_date,
+        file=file, original_name=getattr(file, "name", "")[:255],
+        content_type=getattr(file, "content_type", "")[:100] or "",
+        uploaded_by=actor if actor and actor.pk else None,
+    )
+    document.full_clean()
+    document.save()
+    audit.record(
+        actor=actor, action="document.uploaded", target=document, supplier=supplier,
+        changes={"type": [None, doc_type], "title": [None, title], "issue_date": [None, issue_date],
+                 "expiry_date": [None, expiry_date], "file": [None, document.original_name]},
+    )
+    return document
+
+
+@transaction.atomic
+def remove_document(document: Document, *, actor, reason: str) -> None:
+    if not reason.strip():
+        raise RuleViolation(_("reason: say why the document is removed."))
+    audit.record(actor=actor, action="document.removed", target=document, supplier=document.supplier,
+                 changes={"title": [document.title, None]}, reason=reason)
+    document.file.delete(save=False)
+    document.delete()
+
+
+@dataclass
+class MissingDocument:
+    doc_type: str
+    category: str
+    yearly: bool
+
+    @property
+    def label(self) -> str:
+        kind = DocumentType(self.doc_type).label
+        if self.yearly:
+            return _("%(kind)s issued in the last 12 months (required for %(category)s)") % {"kind": kind, "category": self.category}
+        return _("%(kind)s in force (required for %(category)s)") % {"kind": kind, "category": self.category}
+
+
+def missing_documents(supplier: Supplier, on: date | None = None) -> list[MissingDocument]:
+    """Mandatory documents the supplier lacks: none in force, or for yearly rules none issued within a year."""
+    on = on or timezone.localdate()
+    rules = DocumentRule.objects.filter(category__suppliers=supplier).select_related("category").order_by("category__name", "doc_type")
+    docs = list(Document.objects.filter(supplier=supplier).current(on).values_list("doc_type", "issue_date", "uploaded_at"))
+    missing = []
+    for rule in rules:
+        if rule.yearly:
+            since = on - timedelta(days=365)
+            ok = any(t == rule.doc_type and ((issued or uploaded.date()) >= since) for t, issued, uploaded in docs)
+        else:
+            ok = any(t == rule.doc_type for t, _i, _u in docs)
+        if not ok:
+            missing.append(MissingDocument(rule.doc_type, rule.category.name, rule.yearly))
+    return missing
+
+
+def send_document_expiry_reminders(on: date | None = None) -> int:
+    """E-mail each supplier's contacts and the creator about documents expiring soon; once per document."""
+    on = on or timezone.localdate()
+    days = PolicySettings.current().document_expiry_warning_days
+    sent = 0
+    for document in Document.objects.expiring(days, on).filter(reminder_sent_on__isnull=True).select_related("supplier"):
+        recipients = [c.email for c in document.supplier.contacts.all() if c.email]
+        recipients += [u.email for u in document.supplier.portal_users.filter(is_active=True) if u.email]
+        if recipients:
+            send_mail(
+                _("Document expiring: %(title)s") % {"title": document.title},
+                _("%(supplier)s: %(title)s expires on %(date)s. Please upload a renewed document in the supplier portal.")
+                % {"supplier": document.supplier.legal_name, "title": document.title, "date": document.expiry_date},
+                settings.DEFAULT_FROM_EMAIL, sorted(set(recipients)), fail_silently=True,
+            )
+            sent += 1
+        Document.objects.filter(pk=document.pk).update(reminder_sent_on=on)
+    return sent
+
+
+# ---------------------------------------------------------------- blacklist
+
+
+def matching_blacklist_entries(*, legal_name: str, country: str, registration_id: str = "", local_name: str = "",
+                               exclude_supplier_id=None, on: date | None = None) -> list[BlacklistEntry]:
+    threshold = float(PolicySettings.current().duplicate_name_threshold)
+    entries = BlacklistEntry.objects.in_force(on).select_related("supplier")
+    if exclude_supplier_id:
+        entries = entries.exclude(supplier_id=exclude_supplier_id)
+    reg = (registration_id or "").strip().lower()
+    keys = [k for k in (normalize_company_name(legal_name), normalize_company_name(local_name)) if k]
+    hits = []
+    for entry in entries:
+        if reg and entry.registration_id and entry.registration_id.strip().lower() == reg:
+            hits.append(entry)
+            continue
+        if country and entry.country == country and keys:
+            names = [normalize_company_name(entry.legal_name), normalize_company_name(entry.supplier.local_name)]
+            if any(fuzz.ratio(k, n) >= threshold for k in keys for n in names if n):
+                hits.append(entry)
+    return hits
+
+
+def ensure_not_blacklisted(*, legal_name: str, country: str, registration_id: str = "", local_name: str = "",
+                           exclude_supplier_id=None) -> None:
+    hits = matching_blacklist_entries(legal_name=legal_name, country=country, registration_id=registration_id,
+                                      local_name=local_name, exclude_supplier_id=exclude_supplier_id)
+    if hits:
+        raise RuleViolation(
+            [_("%(name)s is blacklisted (%(reason)s, %(term)s): it cannot be admitted.")
+             % {"name": e.legal_name, "reason": e.get_reason_display(),
+                "term": _("permanent") if e.permanent else _("until %(date)s") % {"date": e.until}} for e in hits],
+            code="blacklisted",
+        )
+
+
+@transaction.atomic
+def blacklist_supplier(supplier: Supplier, *, actor, reason: str, details: str, permanent: bool, until=None,
+                       evidence=None) -> BlacklistEntry:
+    supplier = Supplier.objects.select_for_update().get(pk=supplier.pk)
+    problems = []
+    if reason not in BlacklistEntry.Reason.values:
+        problems.append(_("reason: choose one of the listed reasons."))
+    if not (details or "").strip():
+        problems.append(_("details: describe what happened."))
+    if permanent and until:
+        problems.append(_("until: a permanent ban has no end date."))
+    if not permanent and not until:
+        problems.append(_("until: a temporary ban needs an end date."))
+    if not permanent and until and until <= timezone.localdate():
+        problems.append(_("until: the end date must be in the future."))
+    if BlacklistEntry.objects.in_force().filter(supplier=supplier).exists():
+        problems.append(_("This supplier is already blacklisted."))
+    if problems:
+        raise RuleViolation(problems)
+    entry = BlacklistEntry.objects.create(
+        supplier=supplier, legal_name=supplier.legal_name, registration_id=supplier.registration_id,
+        country=supplier.country, reason=reason, details=details, permanent=permanent, until=until,
+        evidence=evidence or "", status_before=supplier.status, decided_by=actor if actor and actor.pk else None,
+    )
+    old_status = supplier.status
+    supplier.status = Supplier.Status.BLACKLISTED
+    supplier.status_changed_at = timezone.now()
+    supplier.save(update_fields=["status", "status_changed_at", "updated_at"])
+    audit.record(
+        actor=actor, action="supplier.blacklisted", target=supplier, supplier=supplier, reason=details,
+        changes={"status": [old_status, supplier.status], "blacklist_reason": [None, reason],
+                 "until": [None, "permanent" if permanent else until]},
+    )
+    return entry
+
+
+@transaction.atomic
+def lift_blacklist(entry: BlacklistEntry, *, actor, reason: str) -> BlacklistEntry:
+    """End a ban early. The supplier leaves the blacklist as exited and must be admitted afresh."""
+    entry = BlacklistEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.lifted_at:
+        raise RuleViolation(_("This blacklist entry was already lifted."))
+    if not (reason or "").strip():
+        raise RuleViolation(_("reason: say why the ban is lifted."))
+    entry.lifted_at = timezone.now()
+    entry.lifted_by = actor if actor and actor.pk else None
+    entry.lift_reason = reason
+    entry.save()
+    supplier = entry.supplier
+    if supplier.status == Supplier.Status.BLACKLISTED:
+        supplier.status = Supplier.Status.EXITED
+        supplier.status_changed_at = timezone.now()
+        supplier.save(update_fields=["status", "status_changed_at", "updated_at"])
+    audit.record(actor=actor, action="supplier.blacklist_lifted", target=supplier, supplier=supplier, reason=reason,
+                 changes={"status": [Supplier.Status.BLACKLISTED, supplier.status]})
+    return entry
+
+
+# ---------------------------------------------------------------- can order
+
+
+@dataclass
+class OrderAnswer:
+    supplier_id: int
+    code: str
+    can_order: bool
+    reasons: list[str] = field(default_factory=list)
+
+
+def can_order_many(suppliers) -> list[OrderAnswer]:
+    """Whether an ERP may place purchase orders with each supplier, and why not. Two queries in all."""
+    suppliers = list(suppliers)
+    banned = {}
+    for entry in BlacklistEntry.objects.in_force().filter(supplier__in=suppliers):
+        banned.setdefault(entry.supplier_id, entry)
+    answers = []
+    for supplier in suppliers:
+        reasons = []
+        entry = banned.get(supplier.pk)
+        if entry:
+            reasons.append(
+                _("Blacklisted: %(reason)s (%(term)s).")
+                % {"reason": entry.get_reason_display(),
+                   "term": _("permanent") if entry.permanent else _("until %(date)s") % {"date": entry.until}}
+            )
+        if supplier.status not in Supplier.APPROVED_STATUSES and supplier.status != Supplier.Status.BLACKLISTED:
+            reasons.append(_("Status is %(status)s; orders need a qualified, active or conditional supplier.")
+                           % {"status": supplier.get_status_display()})
+        answers.append(OrderAnswer(supplier.pk, supplier.code, not reasons, reasons))
+    return answers
+
+
+def can_order(supplier: Supplier) -> OrderAnswer:
+    return can_order_many([supplier])[0]

@@ -1,0 +1,234 @@
+"""Creating and editing suppliers, their sites, contacts and links; duplicate detection."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+from rapidfuzz import fuzz, process
+
+from supplyesg.core import audit
+from supplyesg.core.errors import RuleViolation
+from supplyesg.core.models import PolicySettings
+from supplyesg.core.names import normalize_company_name
+from supplyesg.suppliers.models import Contact, DuplicateDecision, Site, Supplier, SupplyLink
+from supplyesg.suppliers.models.registry import REGISTRY_FIELDS
+
+
+@dataclass(frozen=True)
+class DuplicateCandidate:
+    supplier: Supplier
+    reason: str  # "registration_id" or "name"
+    score: float
+
+
+def _pair(a_id: int, b_id: int) -> tuple[int, int]:
+    return (a_id, b_id) if a_id < b_id else (b_id, a_id)
+
+
+def find_duplicates(*, legal_name: str, country: str, registration_id: str = "", exclude_pk=None,
+                    threshold: float | None = None, limit: int = 5) -> list[DuplicateCandidate]:
+    """Suppliers that may be the same company: same registration id, or a near-identical name in the country.
+
+    Pairs a person already marked "different" are left out.
+    """
+    if threshold is None:
+        threshold = float(PolicySettings.current().duplicate_name_threshold)
+    found: dict[int, DuplicateCandidate] = {}
+    reg = (registration_id or "").strip()
+    if reg:
+        for supplier in Supplier.objects.filter(registration_id__iexact=reg).exclude(pk=exclude_pk):
+            found[supplier.pk] = DuplicateCandidate(supplier, "registration_id", 100.0)
+    key = normalize_company_name(legal_name)
+    if key and country:
+        rows = Supplier.objects.filter(country=country).exclude(pk=exclude_pk).values_list("pk", "legal_name", "local_name", "aliases")
+        choices = {}
+        for pk, name, local, aliases in rows:
+            for index, candidate in enumerate([name, local, *aliases.splitlines()]):
+                normalized = normalize_company_name(candidate)
+                if normalized:
+                    choices[(pk, index, candidate)] = normalized
+        for _match, score, (pk, _i, _c) in process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=threshold, limit=limit * 3):
+            if pk not in found:
+                found[pk] = DuplicateCandidate(Supplier.objects.get(pk=pk), "name", round(score, 1))
+    if exclude_pk and found:
+        different = {
+            _pair(a, b)
+            for a, b in DuplicateDecision.objects.filter(verdict=DuplicateDecision.Verdict.DIFFERENT).values_list("supplier_a", "supplier_b")
+        }
+        found = {pk: c for pk, c in found.items() if _pair(exclude_pk, pk) not in different}
+    return sorted(found.values(), key=lambda c: -c.score)[:limit]
+
+
+def next_supplier_code() -> str:
+    last = Supplier.objects.filter(code__startswith="S").aggregate(m=Max("code"))["m"]
+    try:
+        number = int(last[1:]) + 1 if last else 1
+    except ValueError:
+        number = Supplier.objects.count() + 1
+    return f"S{number:06d}"
+
+
+@transaction.atomic
+def create_supplier(*, actor, categories=(), confirmed_not_duplicate: bool = False, **fields) -> Supplier:
+    """Create a prospect. Refuses blacklisted identities; asks for confirmation when it looks like a duplicate."""
+    from supplyesg.suppliers.services.compliance import ensure_not_blacklisted
+
+    ensure_not_blacklisted(
+        legal_name=fields.get("legal_name", ""), country=fields.get("country", ""),
+        registration_id=fields.get("registration_id", ""), local_name=fields.get("local_name", ""),
+    )
+    if not confirmed_not_duplicate:
+        candidates = find_duplicates(
+            legal_name=fields.get("legal_name", ""), country=fields.get("country", ""),
+            registration_id=fields.get("registration_id", ""),
+        )
+        if candidates:
+            raise RuleViolation(
+                [_("Possible duplicate of %(name)s (%(code)s): %(why)s.")
+                 % {"name": c.supplier.legal_name, "code": c.supplier.code,
+                    "why": _("same registration id") if c.reason == "registration_id" else _("name %(score)s%% similar") % {"score": c.score}}
+                 for c in candidates],
+                code="duplicate",
+            )
+    fields.setdefault("code", next_supplier_code())
+    supplier = Supplier(**fields, created_by=actor if actor and actor.pk else None)
+    supplier.full_clean()
+    supplier.save()
+    if categories:
+        supplier.categories.set(categories)
+    audit.record(
+        actor=actor, action="supplier.created", target=supplier, supplier=supplier,
+        changes={**{k: [None, v] for k, v in fields.items()}, "categories": [None, sorted(str(c) for c in categories)]},
+    )
+    return supplier
+
+
+@transaction.atomic
+def update_supplier(supplier: Supplier, *, actor, categories=None, reason: str = "", **fields) -> Supplier:
+    supplier = Supplier.objects.select_for_update().get(pk=supplier.pk)
+    unknown = set(fields) - set(REGISTRY_FIELDS)
+    if unknown:
+        raise RuleViolation(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
+    before = audit.snapshot(supplier, fields)
+    for name, value in fields.items():
+        setattr(supplier, name, value)
+    supplier.full_clean()
+    changes = audit.diff(before, audit.snapshot(supplier, fields))
+    if categories is not None:
+        old = sorted(str(c) for c in supplier.categories.all())
+        new = sorted(str(c) for c in categories)
+        if old != new:
+            supplier.categories.set(categories)
+            changes["categories"] = [old, new]
+    if changes:
+        supplier.save()
+        audit.record(actor=actor, action="supplier.updated", target=supplier, supplier=supplier, changes=changes, reason=reason)
+    return supplier
+
+
+@transaction.atomic
+def add_site(supplier: Supplier, *, actor, **fields) -> Site:
+    site = Site(supplier=supplier, **fields)
+    site.full_clean()
+    site.save()
+    audit.record(actor=actor, action="site.added", target=site, supplier=supplier, changes={k: [None, v] for k, v in fields.items()})
+    return site
+
+
+@transaction.atomic
+def remove_site(site: Site, *, actor) -> None:
+    supplier = site.supplier
+    audit.record(actor=actor, action="site.removed", target=site, supplier=supplier, changes={"name": [site.name, None]})
+    site.delete()
+
+
+@transaction.atomic
+def add_contact(supplier: Supplier, *, actor, **fields) -> Contact:
+    contact = Contact(supplier=supplier, **fields)
+    contact.full_clean()
+    contact.save()
+    audit.record(actor=actor, action="contact.added", target=contact, supplier=supplier,
+                 changes={k: [None, v] for k, v in fields.items()})
+    return contact
+
+
+@transaction.atomic
+def remove_contact(contact: Contact, *, actor) -> None:
+    audit.record(actor=actor, action="contact.removed", target=contact, supplier=contact.supplier,
+                 changes={"name": [contact.name, None]})
+    contact.delete()
+
+
+def _upstream_ids(supplier_id: int) -> set[int]:
+    """Every supplier upstream of this one, any depth (breadth-first, one query per level)."""
+    seen: set[int] = set()
+    frontier = {supplier_id}
+    while frontier:
+        ups = set(SupplyLink.objects.filter(downstream_id__in=frontier).values_list("upstream_id", flat=True)) - seen
+        seen |= ups
+        frontier = ups
+    return seen
+
+
+@transaction.atomic
+def link_suppliers(*, upstream: Supplier, downstream: Supplier, actor, material: str = "") -> SupplyLink:
+    """Record that `upstream` supplies `downstream`. Refuses cycles."""
+    if upstream.pk == downstream.pk:
+        raise RuleViolation(_("A supplier cannot supply itself."))
+    if downstream.pk in _upstream_ids(upstream.pk):
+        raise RuleViolation(_("%(up)s is already downstream of %(down)s: the link would make a cycle.")
+                            % {"up": upstream, "down": downstream})
+    link, created = SupplyLink.objects.get_or_create(upstream=upstream, downstream=downstream, defaults={"material": material})
+    if created:
+        audit.record(actor=actor, action="link.added", target=link, supplier=downstream,
+                     changes={"upstream": [None, str(upstream)], "material": [None, material]})
+    return link
+
+
+@transaction.atomic
+def unlink_suppliers(link: SupplyLink, *, actor) -> None:
+    audit.record(actor=actor, action="link.removed", target=link, supplier=link.downstream,
+                 changes={"upstream": [str(link.upstream), None]})
+    link.delete()
+
+
+def supply_chain(supplier: Supplier, max_depth: int = 5) -> list[dict]:
+    """The tier-n chain upstream of a supplier as a nested list, for display."""
+    links = {}
+    frontier = {supplier.pk}
+    seen = {supplier.pk}
+    for _depth in range(max_depth):
+        rows = list(SupplyLink.objects.filter(downstream_id__in=frontier).select_related("upstream"))
+        if not rows:
+            break
+        frontier = set()
+        for link in rows:
+            links.setdefault(link.downstream_id, []).append(link)
+            if link.upstream_id not in seen:
+                seen.add(link.upstream_id)
+                frontier.add(link.upstream_id)
+
+    def build(pk, depth, path):
+        return [
+            {"supplier": link.upstream, "material": link.material, "depth": depth,
+             "children": build(link.upstream_id, depth + 1, path | {link.upstream_id}) if link.upstream_id not in path else []}
+            for link in links.get(pk, [])
+        ]
+
+    return build(supplier.pk, 1, {supplier.pk})
+
+
+@transaction.atomic
+def decide_duplicate(*, supplier: Supplier, other: Supplier, verdict: str, actor) -> DuplicateDecision:
+    """Remember whether two records are the same company, so the question is not asked again."""
+    if supplier.pk == other.pk:
+        raise RuleViolation(_("A supplier cannot be compared with itself."))
+    a, b = _pair(supplier.pk, other.pk)
+    decision, _created = DuplicateDecision.objects.update_or_create(
+        supplier_a_id=a, supplier_b_id=b, defaults={"verdict": verdict, "decided_by": actor if actor and actor.pk else None}
+    )
+    for target in (supplier, other):
+        audit.record(actor=actor, action="duplicate.decided", target=decision, supplier=target,
+                     changes={"verdict": [None, verdict], "pair": [None, [supplier.code, other.code]]})
+    return decision

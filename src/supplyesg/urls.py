@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from supplyesg.api import api
+
+urlpatterns = [
+    path("", include("supplyesg.core.urls")),
+    path("suppliers/", include("supplyesg.suppliers.urls")),
+    path("portal/", include("supplyesg.suppliers.portal_urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
