@@ -1,0 +1,53 @@
+"""Plain-Python CMRT 6.x / EMRT 1.x-2.x reader and validator (no Django import).
+
+    result = check_file("supplier.xlsx")          # CheckResult
+    result.valid, result.findings, result.to_dict()
+
+Pass ``reference=Reference(...)`` to use a reference smelter list, RMAP statuses and country sets
+from elsewhere, and ``options=CheckOptions(...)`` for today's date, date age and minimum version.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .checks import CheckOptions, CheckResult, Reference, ResolvedSmelter, check_declaration
+from .findings import CATALOGUE, Finding, make_finding
+from .matching import Match, ReferenceList, ReferenceSmelter, normalise_cid, normalise_name
+from .reader import Declaration, SmelterRow, read_workbook
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+
+def check_file(
+    source: str | os.PathLike[str] | bytes,
+    *,
+    reference: Reference | None = None,
+    options: CheckOptions | None = None,
+    filename: str | None = None,
+) -> CheckResult:
+    """Read and validate one file; never raises for a bad file."""
+    return check_declaration(read_workbook(source, filename=filename), reference, options)
+
+
+def expand_paths(paths: list[str | os.PathLike[str]]) -> list[Path]:
+    """Files as given; folders become their files sorted by name (hidden and ~$ lock files skipped)."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            out.extend(
+                p for p in sorted(path.iterdir(), key=lambda p: p.name)
+                if p.is_file() and not p.name.startswith((".", "~$"))
+            )
+        else:
+            out.append(path)
+    return out
+
+
+__all__ = [
+    "CATALOGUE", "CheckOptions", "CheckResult", "Declaration", "Finding", "Match", "Reference",
+    "ReferenceList", "ReferenceSmelter", "ResolvedSmelter", "SmelterRow", "check_declaration", "check_file",
+    "expand_paths", "make_finding", "normalise_cid", "normalise_name", "read_workbook",
+]

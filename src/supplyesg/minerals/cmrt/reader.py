@@ -1,0 +1,465 @@
+"""Read a CMRT 6.x / EMRT 1.x-2.x workbook into plain data, by cell address.
+
+Never raises for a bad file: problems with the file itself come back as findings on the result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from python_calamine import CalamineWorkbook, PasswordError
+
+from . import layouts as L
+from .findings import Finding, make_finding
+from .matching import ReferenceList, normalise_cid
+from .safety import inspect_bytes, read_capped
+
+SHEET_DECLARATION = "Declaration"
+SHEET_SMELTERS = "Smelter List"
+SHEET_PRODUCTS = "Product List"
+SHEET_LOOKUP = "Smelter Look-up"
+SHEET_REVISION = "Revision"
+
+_ERROR_VALUES = frozenset({"#N/A", "#REF!", "#VALUE!", "#NAME?", "#DIV/0!", "#NULL!", "#NUM!", "#GETTING_DATA"})
+_LOOKUP_CACHE: dict[tuple[str, str, int], ReferenceList] = {}
+
+
+@dataclass
+class Person:
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    title: str | None = None
+
+
+@dataclass
+class Company:
+    name: str | None = None
+    scope: str | None = None  # "A", "B", "C" or None
+    scope_raw: str | None = None
+    scope_description: str | None = None
+    unique_id: str | None = None
+    unique_id_authority: str | None = None
+    address: str | None = None
+    contact: Person = field(default_factory=Person)
+    authorizer: Person = field(default_factory=Person)
+    effective_date: dt.date | None = None
+    effective_date_raw: Any = None
+
+
+@dataclass
+class SmelterRow:
+    """One Smelter List row as written; ``cid_input`` is column A, ``cid`` column F."""
+
+    row: int
+    metal: str | None
+    metal_raw: str | None
+    lookup_name: str | None
+    name: str | None
+    country: str | None
+    cid_input: str | None
+    cid_input_raw: str | None
+    cid: str | None
+    source: str | None = None
+    street: str | None = None
+    city: str | None = None
+    state: str | None = None
+    mine_names: str | None = None
+    mine_countries: str | None = None
+    recycled: str | None = None
+    comments: str | None = None
+
+    @property
+    def is_not_listed(self) -> bool:
+        return (self.lookup_name or "").casefold() == L.NOT_LISTED
+
+    @property
+    def is_not_identified(self) -> bool:
+        return (self.lookup_name or "").casefold() == L.NOT_IDENTIFIED
+
+
+@dataclass
+class Declaration:
+    """Everything read from one file. ``template`` is None when the file could not be identified."""
+
+    file: str
+    template: str | None = None
+    version: str | None = None
+    layout: L.Layout | None = None
+    language: str | None = None
+    company: Company = field(default_factory=Company)
+    metals: list[str] = field(default_factory=list)  # metals/minerals with question rows, in row order
+    answers: dict[str, dict[str, Any]] = field(default_factory=dict)  # metal -> {"q1": ...}
+    answer_cells: dict[tuple[str, str], str] = field(default_factory=dict)  # (metal, "q1") -> "D26"
+    comments: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    company_answers: dict[str, Any] = field(default_factory=dict)  # "A" -> answer, EMRT "C" -> {metal: ..}
+    company_answer_cells: dict[str, Any] = field(default_factory=dict)
+    policy_url: str | None = None
+    products: list[dict[str, str | None]] = field(default_factory=list)
+    smelters: list[SmelterRow] = field(default_factory=list)
+    lookup: ReferenceList = field(default_factory=ReferenceList)
+    checker_total: float | None = None
+    findings: list[Finding] = field(default_factory=list)  # problems with the file itself
+
+    @property
+    def readable(self) -> bool:
+        return self.layout is not None
+
+
+# ---------------------------------------------------------------- values
+
+
+def clean(value: Any) -> Any:
+    """Strip text (tabs, NBSP), map '' and Excel error values to None."""
+    if isinstance(value, str):
+        text = value.replace("\xa0", " ").strip()
+        if not text or text.upper() in _ERROR_VALUES:
+            return None
+        return text
+    return value
+
+
+def text(value: Any, *, zero_is_blank: bool = False) -> str | None:
+    value = clean(value)
+    if value is None or isinstance(value, bool):
+        return None if value is None else str(value)
+    if isinstance(value, float):
+        if zero_is_blank and value == 0:
+            return None
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, int):
+        return None if zero_is_blank and value == 0 else str(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()[:10]
+    return str(value)
+
+
+_DATE_FORMATS = (
+    "%d-%b-%Y", "%d-%B-%Y", "%d/%b/%Y", "%d %b %Y", "%d %B %Y", "%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y",
+    "%b %d, %Y", "%B %d, %Y", "%d-%b-%y", "%Y%m%d", "%m/%d/%Y", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S",
+)
+
+
+def parse_date(value: Any) -> dt.date | None:
+    value = clean(value)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 2958466:  # Excel serial date
+            return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
+        return None
+    if isinstance(value, str):
+        candidate = re.sub(r"\s+", " ", value.strip().rstrip("."))
+        candidate = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", candidate)
+        for fmt in _DATE_FORMATS:
+            try:
+                return dt.datetime.strptime(candidate, fmt).date()
+            except ValueError:
+                continue
+    return None
+
+
+def canonical(value: Any, allowed: tuple[str, ...], *, numeric_percent: bool = False) -> Any:
+    """Map an answer to its allowed spelling; numbers 1 / 0.9 ... become '100%' etc."""
+    value = clean(value)
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if "100%" in allowed and value == 1:
+            return "100%"
+        return text(value)
+    if isinstance(value, str):
+        folded = " ".join(value.split()).casefold()
+        for option in allowed:
+            if option.casefold() == folded:
+                return option
+        if numeric_percent and folded in ("1", "100", "100 %"):
+            return "100%"
+        return " ".join(value.split())
+    return text(value)
+
+
+# ---------------------------------------------------------------- grid
+
+
+class Grid:
+    """Rows of a sheet as returned by calamine (padded from A1), addressed like 'D16'."""
+
+    def __init__(self, rows: list[list[Any]]):
+        self.rows = rows
+
+    def at(self, row: int, col: int) -> Any:
+        """0-based row/col."""
+        try:
+            return self.rows[row][col]
+        except IndexError:
+            return None
+
+    def __getitem__(self, addr: str) -> Any:
+        return self.at(*L.split_cell(addr))
+
+
+def _sheet(workbook: CalamineWorkbook, name: str, nrows: int | None = None) -> Grid | None:
+    if name not in workbook.sheet_names:
+        return None
+    return Grid(workbook.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=nrows))
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def read_workbook(source: str | os.PathLike[str] | bytes, *, filename: str | None = None) -> Declaration:
+    """Read a file path or bytes. File-level problems are returned as ``Declaration.findings``."""
+    if isinstance(source, (bytes, bytearray)):
+        data: bytes | None = bytes(source)
+        name = filename or "<upload>"
+    else:
+        name = filename or str(source)
+        data, problem = read_capped(source)
+        if problem:
+            return Declaration(file=name, findings=[problem])
+    assert data is not None
+    result = Declaration(file=name)
+    report = inspect_bytes(data)
+    if report.finding:
+        result.findings.append(report.finding)
+        return result
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except PasswordError:
+        result.findings.append(_password_finding(report.kind))
+        return result
+    except Exception as exc:  # calamine raises a zoo of errors for damaged files
+        result.findings.append(make_finding("file_corrupt", detail=_short(exc)))
+        return result
+    except BaseException as exc:  # pyo3 panics derive from BaseException
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
+        result.findings.append(make_finding("file_corrupt", detail=_short(exc)))
+        return result
+    try:
+        with workbook:
+            _read(workbook, result, report.kind)
+    except PasswordError:
+        result.findings.append(_password_finding(report.kind))
+    except Exception as exc:
+        result.layout = None
+        result.findings.append(make_finding("file_corrupt", detail=_short(exc)))
+    except BaseException as exc:
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
+        result.layout = None
+        result.findings.append(make_finding("file_corrupt", detail=_short(exc)))
+    return result
+
+
+def _short(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:150]
+
+
+def _password_finding(kind: str | None) -> Finding:
+    if kind == "xls":
+        return make_finding("unsupported_file_format", detail="password-protected Excel 97-2003 .xls")
+    return make_finding("file_password_protected")
+
+
+def detect(workbook: CalamineWorkbook) -> tuple[str | None, str | None, str | None]:
+    """(template, version, title) from the workbook content, never the file name."""
+    names = set(workbook.sheet_names)
+    if SHEET_DECLARATION not in names:
+        return None, None, None
+    declaration = _sheet(workbook, SHEET_DECLARATION, nrows=4)
+    title = None
+    revision_title = None
+    if SHEET_REVISION in names:
+        revision_title = text(_sheet(workbook, SHEET_REVISION, nrows=3)["B3"])  # type: ignore[index]
+    header = " ".join(filter(None, [revision_title, text(declaration["D2"]) if declaration else None]))
+    folded = header.casefold()
+    template = None
+    if "conflict minerals reporting" in folded or "(cmrt)" in folded:
+        template = "CMRT"
+    elif "extended mineral" in folded or "(emrt)" in folded:
+        template = "EMRT"
+    elif "cobalt reporting" in folded or "(crt)" in folded:
+        title = "Cobalt Reporting Template (CRT)"
+    elif "additional minerals" in folded or "(amrt)" in folded:
+        title = "Additional Minerals Reporting Template (AMRT)"
+    version = L.parse_revision(declaration["J3"]) if declaration else None
+    if version is None and template and SHEET_SMELTERS in names:
+        version = L.parse_revision(_sheet(workbook, SHEET_SMELTERS, nrows=3)["Q3"])  # type: ignore[index]
+    if template is None and title is None and version and {SHEET_SMELTERS, "Checker"} <= names:
+        template = "EMRT" if "Mine List" in names else "CMRT"
+    return template, version, title
+
+
+def _read(workbook: CalamineWorkbook, result: Declaration, kind: str | None) -> None:
+    template, version, title = detect(workbook)
+    result.template, result.version = template, version
+    if title:
+        result.findings.append(make_finding("unsupported_template", detail=title))
+        return
+    if template is None or version is None:
+        result.template = None if version is None else template
+        result.findings.append(make_finding("not_a_template"))
+        return
+    layout = L.layout_for(template, version)
+    if kind == "xls" or layout is None:
+        result.findings.append(
+            make_finding("unsupported_version", template=template, version=version, latest=L.LATEST[template])
+        )
+        return
+    if version not in L.VERIFIED_VERSIONS[template]:
+        result.findings.append(
+            make_finding("untested_version", template=template, version=version, layout=layout.name)
+        )
+    names = set(workbook.sheet_names)
+    if SHEET_SMELTERS not in names:
+        result.findings.append(make_finding("not_a_template"))
+        return
+    result.layout = layout
+    declaration = _sheet(workbook, SHEET_DECLARATION)
+    assert declaration is not None
+    _read_company(declaration, layout, result)
+    _read_questions(declaration, layout, result)
+    if result.company.scope == "B" and SHEET_PRODUCTS in names:
+        _read_products(_sheet(workbook, SHEET_PRODUCTS, nrows=layout.product_first_row + 5000), result)  # type: ignore
+    smelters = _sheet(workbook, SHEET_SMELTERS, nrows=layout.smelter_last_row)
+    assert smelters is not None
+    _read_smelters(smelters, layout, result)
+    if SHEET_LOOKUP in names:
+        result.lookup = _lookup(workbook, template, version)
+    if "Checker" in names:
+        checker = _sheet(workbook, "Checker")
+        total_cell = {"CMRT 6.x": "H70", "EMRT 1.x": "H65", "EMRT 2.x": "H125"}[layout.name]
+        total = clean(checker[total_cell]) if checker else None
+        result.checker_total = float(total) if isinstance(total, (int, float)) else None
+
+
+def _lookup(workbook: CalamineWorkbook, template: str, version: str) -> ReferenceList:
+    """The Smelter Look-up is part of a template release: parse it once per (template, version, size)."""
+    sheet = workbook.get_sheet_by_name(SHEET_LOOKUP)
+    key = (template, version, sheet.height)
+    cached = _LOOKUP_CACHE.get(key)
+    if cached is None:
+        rows = sheet.to_python(skip_empty_area=False)
+        cached = ReferenceList.from_lookup_rows(rows[4:])
+        if len(_LOOKUP_CACHE) > 64:
+            _LOOKUP_CACHE.clear()
+        _LOOKUP_CACHE[key] = cached
+    return cached
+
+
+def _read_company(grid: Grid, layout: L.Layout, result: Declaration) -> None:
+    c = layout.company_cells
+    company = result.company
+    result.language = text(grid[c["language"]])
+    company.name = text(grid[c["name"]])
+    company.scope_raw = text(grid[c["scope"]])
+    raw = (company.scope_raw or "").strip()
+    if raw[:1].upper() in L.SCOPES and (len(raw) == 1 or raw[1:2] in (".", " ", ")")):
+        company.scope = raw[:1].upper()
+    company.scope_description = text(grid[c["scope_description"]])
+    company.unique_id = text(grid[c["unique_id"]])
+    company.unique_id_authority = text(grid[c["unique_id_authority"]])
+    company.address = text(grid[c["address"]])
+    company.contact = Person(
+        name=text(grid[c["contact_name"]]), email=text(grid[c["contact_email"]]),
+        phone=text(grid[c["contact_phone"]]),
+    )
+    company.authorizer = Person(
+        name=text(grid[c["authorizer_name"]]), email=text(grid[c["authorizer_email"]]),
+        phone=text(grid[c["authorizer_phone"]]), title=text(grid[c["authorizer_title"]]),
+    )
+    company.effective_date_raw = clean(grid[c["effective_date"]])
+    company.effective_date = parse_date(company.effective_date_raw)
+
+
+def _selected_minerals(grid: Grid, layout: L.Layout) -> list[str]:
+    by_fold = {m.casefold(): m for m in layout.metals}
+    chosen = {by_fold[v.casefold()] for v in (text(grid[a]) for a in layout.mineral_slots) if v and v.casefold() in by_fold}
+    return sorted(chosen)
+
+
+def _read_questions(grid: Grid, layout: L.Layout, result: Declaration) -> None:
+    metals = _selected_minerals(grid, layout) if layout.mineral_slots else list(layout.metals)
+    result.metals = metals
+    numeric = L.uses_numeric_percent(layout.template, result.version or "")
+    for index, metal in enumerate(metals):
+        answers: dict[str, Any] = {}
+        comments: dict[str, str | None] = {}
+        for question in layout.questions:
+            row = question.header_row + 1 + index
+            cell = f"D{row}"
+            answers[question.key] = canonical(grid[cell], question.allowed_for(metal), numeric_percent=numeric)
+            comments[question.key] = text(grid[f"G{row}"])
+            result.answer_cells[(metal, question.key)] = cell
+        result.answers[metal] = answers
+        result.comments[metal] = comments
+    for cq in layout.company_questions:
+        if cq.cell:
+            result.company_answers[cq.key] = canonical(grid[cq.cell], cq.allowed)
+            result.company_answer_cells[cq.key] = cq.cell
+        else:
+            per_metal: dict[str, Any] = {}
+            cells: dict[str, str] = {}
+            for index, metal in enumerate(metals[: len(cq.per_metal_rows)]):
+                cell = f"D{cq.per_metal_rows[index]}"
+                per_metal[metal] = canonical(grid[cell], cq.allowed_by_metal.get(metal, cq.allowed))
+                cells[metal] = cell
+            result.company_answers[cq.key] = per_metal
+            result.company_answer_cells[cq.key] = cells
+    result.policy_url = text(grid[layout.url_cell])
+
+
+def _read_products(grid: Grid, result: Declaration) -> None:
+    first = (result.layout.product_first_row if result.layout else 6) - 1
+    requester = result.layout is not None and result.layout.name == "EMRT 2.x" and result.version != "2.0"
+    for row in grid.rows[first:]:
+        values = [text(v, zero_is_blank=True) for v in (row[1:6] if len(row) > 1 else [])] + [None] * 5
+        if not any(values[:5]):
+            continue
+        product = {"number": values[0], "name": values[1]}
+        if requester:
+            product.update(requester_number=values[2], requester_name=values[3], comments=values[4])
+        else:
+            product["comments"] = values[2]
+        result.products.append(product)
+
+
+def _read_smelters(grid: Grid, layout: L.Layout, result: Declaration) -> None:
+    metals = {m.casefold(): m for m in layout.metals}
+    first = layout.smelter_first_row - 1
+    for offset, raw in enumerate(grid.rows[first : layout.smelter_last_row]):
+        row = list(raw[:17]) + [None] * (17 - min(len(raw), 17))
+        cells = [text(v, zero_is_blank=i > 0) for i, v in enumerate(row)]
+        if not any(cells[:5]):
+            continue
+        metal_raw = cells[1]
+        a_raw = cells[0]
+        result.smelters.append(
+            SmelterRow(
+                row=layout.smelter_first_row + offset,
+                metal=metals.get((metal_raw or "").casefold()),
+                metal_raw=metal_raw,
+                lookup_name=cells[2],
+                name=cells[3],
+                country=cells[4],
+                cid_input=normalise_cid(a_raw),
+                cid_input_raw=a_raw,
+                cid=normalise_cid(row[5]) if clean(row[5]) not in (None, 0) else None,
+                source=cells[6], street=cells[7], city=cells[8], state=cells[9],
+                mine_names=cells[13], mine_countries=cells[14], recycled=cells[15], comments=cells[16],
+            )
+        )
+
+
+def read_path(path: str | Path) -> Declaration:
+    return read_workbook(Path(path))

@@ -1,0 +1,70 @@
+"""Named personas shared by every view and API test.
+
+- compliance: an internal compliance manager (full write access to suppliers)
+- viewer: a read-only internal user (sees everything, changes nothing: 403 on writes)
+- supplier_a_user / supplier_b_user: portal users of two different suppliers; B never sees A's data (404)
+"""
+
+import pytest
+
+from supplyesg.core.models import Role
+from tests.factories import make_supplier, make_user
+
+
+@pytest.fixture
+def supplier_a(db):
+    return make_supplier(legal_name="Alpha Cable Co., Ltd.", country="CN", registration_id="91440300MA5ALPHA01")
+
+
+@pytest.fixture
+def supplier_b(db):
+    return make_supplier(legal_name="Beta Solder Sdn. Bhd.", country="MY", registration_id="MY-201901000123")
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user(Role.ADMIN, username="ada-admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def compliance(db):
+    return make_user(Role.COMPLIANCE, username="carla-compliance")
+
+
+@pytest.fixture
+def procurement(db):
+    return make_user(Role.PROCUREMENT, username="pete-procurement")
+
+
+@pytest.fixture
+def auditor(db):
+    return make_user(Role.AUDITOR, username="aude-auditor")
+
+
+@pytest.fixture
+def viewer(db):
+    return make_user(Role.VIEWER, username="vic-viewer")
+
+
+@pytest.fixture
+def supplier_a_user(db, supplier_a):
+    return make_user(Role.SUPPLIER, supplier=supplier_a, username="alice-supplier-a")
+
+
+@pytest.fixture
+def supplier_b_user(db, supplier_b):
+    return make_user(Role.SUPPLIER, supplier=supplier_b, username="bob-supplier-b")
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) -> a test client logged in as that user (None: anonymous)."""
+    from django.test import Client
+
+    def _make(user):
+        c = Client()
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return _make
