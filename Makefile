@@ -1,0 +1,67 @@
+# SupplyESG: `make run` and `make test` are all a newcomer needs.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SHARED_FIXTURES ?= ../shared/fixtures/cmrt-public
+export SUPPLYESG_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: install run serve worker demo test test-sqlite test-postgres test-e2e lint bench messages browser clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)  ## .venv with the supplyesg command and the dev tools
+
+# Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; \
+	fi
+
+messages: install  ## extract and compile the English/Chinese message catalogues
+	cd src/supplyesg && ../../$(BIN)/supplyesg makemessages -l zh_Hans --no-obsolete --no-wrap --ignore 'minerals/cmrt/*'
+	cd src/supplyesg && ../../$(BIN)/supplyesg compilemessages -l zh_Hans
+
+demo: install  ## migrate, load reference data and the deterministic demo data set
+	SUPPLYESG_DEMO=true $(BIN)/supplyesg migrate --no-input
+	SUPPLYESG_DEMO=true $(BIN)/supplyesg load_reference
+	@if [ -d "$(SHARED_FIXTURES)" ] && $(BIN)/supplyesg help smelters_load >/dev/null 2>&1; then \
+	  SUPPLYESG_DEMO=true $(BIN)/supplyesg smelters_load $(SHARED_FIXTURES)/RMI_CMRT_6.5.xlsx $(SHARED_FIXTURES)/RMI_EMRT_2.1.xlsx; fi
+	SUPPLYESG_DEMO=true $(BIN)/supplyesg load_demo
+
+run: demo  ## set everything up and serve http://127.0.0.1:8000 with the background worker
+	@echo "Starting the background worker and the web server on http://$(HOST):$(PORT)/"
+	@SUPPLYESG_DEMO=true $(BIN)/supplyesg db_worker & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	SUPPLYESG_DEMO=true $(BIN)/supplyesg runserver $(HOST):$(PORT)
+
+test: install browser  ## lint, migrations check, the suite on SQLite and PostgreSQL, browser tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/supplyesg makemigrations --check --dry-run
+	$(BIN)/python -m pytest
+	./scripts/test-postgres
+
+test-sqlite: install
+	$(BIN)/python -m pytest
+
+test-postgres: install
+	./scripts/test-postgres
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench || true
+
+bench: install  ## speed figures, as ratios against a baseline in the same process
+	@for b in bench/[a-z]*.py; do case $$b in */common.py|*/__init__.py) continue;; esac; \
+	  echo "== $$b"; DJANGO_SETTINGS_MODULE=supplyesg.settings_test $(BIN)/python -m bench.$$(basename $$b .py) || exit 1; done
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,251 @@
+"""Every URL pattern, every role, one declared table.
+
+A new URL without a rule here fails `test_every_url_pattern_has_a_declared_rule`. Outcomes:
+- "ok": the request is let through (2xx, a redirect that is not to the log-in page, or a 400/409/422 answer
+  to the deliberately empty body)
+- "login": anonymous page visitors are redirected to log in; "401": the API asks for a token
+- "403": the role may look but not change; "404": the object or page does not exist for this user
+"""
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from supplyesg.core.access import ROLE_CAPABILITIES, Cap
+from supplyesg.core.models import Job, Role
+from supplyesg.core.services import create_api_token
+from tests.factories import (
+    make_agreement_type,
+    make_blacklist_entry,
+    make_category,
+    make_contact,
+    make_document,
+    make_site,
+    make_supplier,
+    make_user,
+)
+
+ROLES = ["anonymous", Role.ADMIN, Role.COMPLIANCE, Role.PROCUREMENT, Role.AUDITOR, Role.VIEWER, "supplier_a", "supplier_b"]
+INTERNAL = [Role.ADMIN, Role.COMPLIANCE, Role.PROCUREMENT, Role.AUDITOR, Role.VIEWER]
+
+
+@dataclass(frozen=True)
+class Rule:
+    method: str
+    kind: str  # public | authenticated | internal | internal_write | portal | portal_write | staff | api | api_write
+    cap: str = Cap.VIEW
+    own_only: bool = False  # supplier users reach it for their own supplier (file downloads)
+
+
+def page(cap=None, method="GET"):
+    return Rule(method, "internal" if cap is None else "internal_write", cap or Cap.VIEW)
+
+
+def api(method="GET", cap=None, supplier_reads_own=False):
+    return Rule(method, "api" if cap is None else "api_write", cap or Cap.VIEW, own_only=supplier_reads_own)
+
+
+RULES: dict[str, Rule] = {
+    # core
+    "core:home": Rule("GET", "home"),
+    "core:login": Rule("GET", "public"),
+    "core:set_language": Rule("POST", "public"),
+    "core:logout": Rule("POST", "logout"),
+    "core:password_change": Rule("GET", "authenticated"),
+    "core:password_change_done": Rule("GET", "authenticated"),
+    "core:password_reset": Rule("GET", "public"),
+    "core:password_reset_done": Rule("GET", "public"),
+    "core:password_reset_confirm": Rule("GET", "public"),
+    "core:password_reset_complete": Rule("GET", "public"),
+    "core:account": Rule("GET", "authenticated"),
+    "core:create_token": page(Cap.VIEW, "POST"),
+    "core:revoke_token": Rule("POST", "own_token"),
+    "core:job_status": Rule("GET", "own_job"),
+    # suppliers: registry
+    "suppliers:list": page(),
+    "suppliers:dashboard": page(),
+    "suppliers:create": page(Cap.EDIT_SUPPLIERS),
+    "suppliers:detail": page(),
+    "suppliers:edit": page(Cap.EDIT_SUPPLIERS),
+    "suppliers:add_site": page(Cap.EDIT_SUPPLIERS, "POST"),
+    "suppliers:remove_site": page(Cap.EDIT_SUPPLIERS, "POST"),
+    "suppliers:add_contact": page(Cap.EDIT_SUPPLIERS, "POST"),
+    "suppliers:remove_contact": page(Cap.EDIT_SUPPLIERS, "POST"),
+    "suppliers:add_link": page(Cap.EDIT_SUPPLIERS, "POST"),
+    "suppliers:remove_link": page(Cap.EDIT_SUPPLIERS, "POST"),
+    "suppliers:decide_duplicate": page(Cap.EDIT_SUPPLIERS, "POST"),
+    "suppliers:file": Rule("GET", "internal", own_only=True),
+    # suppliers: lifecycle
+    "suppliers:transition": page(Cap.LIFECYCLE, "POST"),
+    "suppliers:review_item": page(Cap.REVIEW, "POST"),
+    "suppliers:add_certification": page(Cap.REVIEW, "POST"),
+    "suppliers:upload_document": page(Cap.EDIT_SUPPLIERS),
+    "suppliers:remove_document": page(Cap.EDIT_SUPPLIERS, "POST"),
+    "suppliers:record_scan": page(Cap.LIFECYCLE),
+    "suppliers:agreement": page(),
+    "suppliers:blacklist_supplier": page(Cap.BLACKLIST),
+    "suppliers:exit": page(Cap.LIFECYCLE),
+    "suppliers:blacklist": page(),
+    "suppliers:lift_blacklist": page(Cap.BLACKLIST, "POST"),
+    "suppliers:reviews": page(),
+    "suppliers:review_change": page(Cap.REVIEW, "POST"),
+    "suppliers:import": page(Cap.EDIT_SUPPLIERS),
+    "suppliers:import_template": page(),
+    "suppliers:export": page(),
+    # portal
+    "portal:home": Rule("GET", "portal"),
+    "portal:profile": Rule("GET", "portal"),
+    "portal:documents": Rule("GET", "portal"),
+    "portal:agreements": Rule("GET", "portal"),
+    "portal:sign_agreement": Rule("GET", "portal"),
+    "portal:qualification_evidence": Rule("POST", "portal"),
+    # Django admin: administrators only (staff); the sample stands for the whole admin site
+    "admin:index": Rule("GET", "staff"),
+}
+# Patterns owned by Django's admin site are covered by the admin:index rule above.
+COVERED_NAMESPACES = {"admin"}
+
+
+def _walk(patterns, namespace=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace or ""
+            yield from _walk(p.url_patterns, f"{namespace}{ns}:" if ns else namespace)
+        elif isinstance(p, URLPattern):
+            yield f"{namespace}{p.name}" if p.name else f"{namespace}<unnamed:{p.pattern}>"
+
+
+def all_url_names():
+    return sorted(set(_walk(get_resolver().url_patterns)))
+
+
+def test_every_url_pattern_has_a_declared_rule():
+    undeclared = [n for n in all_url_names() if n not in RULES and n.split(":")[0] not in COVERED_NAMESPACES]
+    assert undeclared == [], f"declare a permission rule for: {undeclared}"
+
+
+def test_every_declared_rule_names_a_real_url():
+    names = set(all_url_names())
+    assert [n for n in RULES if n not in names] == []
+
+
+@pytest.fixture
+def world(db):
+    """Supplier A with one of everything, supplier B, and one user per role."""
+    from supplyesg.suppliers.models import (
+        Certification,
+        ProfileChangeRequest,
+        QualificationItem,
+        SignedAgreement,
+        SupplyLink,
+    )
+
+    category = make_category()
+    a = make_supplier(legal_name="Alpha Cable Co., Ltd.", categories=[category], status="certification")
+    b = make_supplier(legal_name="Beta Solder Sdn. Bhd.", country="MY")
+    upstream = make_supplier(legal_name="Gamma Copper Ltd.", tier=2)
+    banned = make_supplier(legal_name="Delta Fake Parts Ltd.")
+    users = {role: make_user(role, is_staff=(role == Role.ADMIN)) for role in INTERNAL}
+    users["supplier_a"] = make_user(Role.SUPPLIER, supplier=a)
+    users["supplier_b"] = make_user(Role.SUPPLIER, supplier=b)
+    agreement_type = make_agreement_type(required_for_all=True)
+    item = QualificationItem.objects.create(supplier=a, kind="business_licence")
+    Certification.objects.create(supplier=a, kind="system", verdict="pass")
+    signed = SignedAgreement.objects.create(supplier=a, agreement_type=agreement_type, method="portal", version="1.0",
+                                            text_hash="x", signer_name="Li", signer_title="CEO")
+    entry = make_blacklist_entry(banned)
+    change = ProfileChangeRequest.objects.create(supplier=a, changes={"website": "https://alpha.example.com"})
+    values = {
+        "pk": a.pk, "site_pk": make_site(a).pk, "contact_pk": make_contact(a).pk,
+        "link_pk": SupplyLink.objects.create(upstream=upstream, downstream=a).pk, "other_pk": b.pk,
+        "kind": "document", "obj_pk": make_document(a).pk, "item_pk": item.pk, "doc_pk": make_document(a).pk,
+        "agreement_pk": signed.pk, "entry_pk": entry.pk, "request_pk": change.pk, "type_pk": agreement_type.pk,
+        "name": "approve_supplier", "uidb64": "MQ", "token": "set-password",
+    }
+    return {"users": users, "values": values}
+
+
+def _routes() -> dict[str, str]:
+    """{qualified url name: full route string} for every named pattern."""
+    out = {}
+
+    def walk(patterns, ns="", prefix=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, f"{ns}{p.namespace}:" if p.namespace else ns, prefix + str(p.pattern))
+            elif p.name:
+                out.setdefault(f"{ns}{p.name}", prefix + str(p.pattern))
+
+    walk(get_resolver().url_patterns)
+    return out
+
+
+def _url(name, values):
+    route = _routes()[name]
+    return reverse(name, kwargs={k: values[k] for k in re.findall(r"<(?:\w+:)?(\w+)>", route)})
+
+
+def _allowed(response) -> bool:
+    if response.status_code in (200, 201, 204, 400, 409, 422):
+        return True
+    if response.status_code == 302:
+        return "/accounts/login/" not in response["Location"] and "/admin/login/" not in response["Location"]
+    return False
+
+
+def _expected(rule: Rule, role: str) -> str:
+    internal = role in INTERNAL
+    if rule.kind == "public":
+        return "ok"
+    if rule.kind == "logout":
+        return "login"  # everyone ends on the log-in page
+    if role == "anonymous":
+        return "401" if rule.kind.startswith("api") else "login"
+    if rule.kind in ("authenticated", "home", "own_token", "own_job"):
+        if rule.kind == "own_token" and role in ("supplier_a", "supplier_b"):
+            return "404"
+        return "ok"
+    if rule.kind == "staff":
+        return "ok" if role == Role.ADMIN else "login"
+    if rule.kind in ("portal", "portal_write"):
+        return "ok" if role in ("supplier_a", "supplier_b") else "404"
+    if rule.kind in ("internal", "internal_write", "api", "api_write"):
+        if not internal:
+            return "ok" if rule.own_only and role == "supplier_a" else "404"
+        return "ok" if rule.cap in ROLE_CAPABILITIES[role] else "403"
+    raise AssertionError(rule)
+
+
+CASES = [(name, role) for name in sorted(RULES) for role in ROLES]
+
+
+@pytest.mark.parametrize(("name", "role"), CASES, ids=[f"{n}-{r}" for n, r in CASES])
+def test_each_role_gets_what_the_table_declares(name, role, world, client_for):
+    from supplyesg.core.models import User
+
+    rule = RULES[name]
+    user = None if role == "anonymous" else world["users"][role]
+    values = dict(world["values"])
+    if rule.kind == "own_token" and user is not None:
+        values["pk"] = create_api_token(user=user if user.is_internal else User.objects.filter(role="viewer").first(),
+                                        name="matrix", actor=user)[0].pk
+    if rule.kind == "own_job":
+        values["pk"] = Job.objects.create(kind="matrix", created_by=user).pk
+    if rule.kind == "portal" and role == "supplier_b" and name in ("portal:sign_agreement", "portal:qualification_evidence"):
+        # B asking for A's qualification item must not find it; an agreement type is global, so B may open it.
+        expected = "404" if name == "portal:qualification_evidence" else "ok"
+    else:
+        expected = _expected(rule, role)
+    url = _url(name, values)
+    client = client_for(user)
+    response = client.post(url, {}) if rule.method == "POST" else client.get(url)
+    outcome = (
+        "ok" if _allowed(response)
+        else "login" if response.status_code == 302
+        else str(response.status_code)
+    )
+    if rule.kind.startswith("api") and response.status_code == 401:
+        outcome = "401"
+    assert outcome == expected, f"{role} {rule.method} {url}: got {response.status_code}, expected {expected}"
