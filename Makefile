@@ -33,7 +33,8 @@ messages: install  ## extract and compile the English/Chinese message catalogues
 demo: install  ## migrate, load reference data and the deterministic demo data set
 	SUPPLYESG_DEMO=true $(BIN)/supplyesg migrate --no-input
 	SUPPLYESG_DEMO=true $(BIN)/supplyesg load_reference
-	@if [ -d "$(SHARED_FIXTURES)" ] && $(BIN)/supplyesg help smelters_load >/dev/null 2>&1; then \
+	SUPPLYESG_DEMO=true $(BIN)/supplyesg load_risk_countries
+	@if [ -d "$(SHARED_FIXTURES)" ] ; then \
 	  SUPPLYESG_DEMO=true $(BIN)/supplyesg smelters_load $(SHARED_FIXTURES)/RMI_CMRT_6.5.xlsx $(SHARED_FIXTURES)/RMI_EMRT_2.1.xlsx; fi
 	SUPPLYESG_DEMO=true $(BIN)/supplyesg load_demo
 

@@ -1,0 +1,50 @@
+import csv
+import json
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from supplyesg.minerals.services import reference_list
+
+
+class Command(BaseCommand):
+    help = (
+        "Identify smelters read as CSV on standard input (header: metal,name,country) against the loaded "
+        "reference list and confirmed aliases. Prints a JSON array in input order."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--json", action="store_true", help="print JSON (the default output is a table)")
+        parser.add_argument("--threshold", type=float, default=None, help="fuzzy score (0-100) under which no CID is given")
+
+    def handle(self, *args, **options):
+        reader = csv.DictReader(sys.stdin)
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+        if not {"metal", "name"} <= set(header):
+            raise CommandError("standard input must be CSV with the header metal,name,country", returncode=2)
+        reader.fieldnames = header
+        reference = reference_list()
+        if not reference:
+            self.stderr.write("warning: no smelter reference list is loaded (run `supplyesg smelters_load`)")
+        kwargs = {} if options["threshold"] is None else {"threshold": options["threshold"]}
+        out = []
+        for row in reader:
+            metal = (row.get("metal") or "").strip()
+            name = (row.get("name") or "").strip()
+            country = (row.get("country") or "").strip()
+            match = reference.match(metal, name=name, country=country, **kwargs) if reference else None
+            out.append({
+                "metal": metal, "name": name, "country": country,
+                "cid": match.cid if match else None,
+                "standard_name": match.smelter.name if match else None,
+                "score": match.score if match else None,
+                "matched_by": match.matched_by if match else None,
+            })
+        if options["json"]:
+            self.stdout.write(json.dumps(out, ensure_ascii=False))
+            return
+        for item in out:
+            self.stdout.write(
+                f"{item['metal']:<10} {item['name'][:40]:<40} -> {item['cid'] or '-':<10} "
+                f"{(item['standard_name'] or '')[:40]} {item['score'] if item['score'] is not None else ''}"
+            )
