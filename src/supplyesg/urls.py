@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("supplyesg.core.urls")),
     path("suppliers/", include("supplyesg.suppliers.urls")),
     path("portal/", include("supplyesg.suppliers.portal_urls")),
+    path("minerals/", include("supplyesg.minerals.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -82,8 +82,10 @@ def test_password_reset_sends_a_working_link(compliance):
 
 def test_password_change_needs_the_old_password(compliance, client_for):
     client = client_for(compliance)
-    response = client.post(reverse("core:password_change"), {
-        "old_password": "nope", "new_password1": "N3w-Passw0rd!x", "new_password2": "N3w-Passw0rd!x"})
+    response = client.post(
+        reverse("core:password_change"),
+        {"old_password": "nope", "new_password1": "N3w-Passw0rd!x", "new_password2": "N3w-Passw0rd!x"},
+    )
     assert response.status_code == 200
     compliance.refresh_from_db()
     assert compliance.check_password("pw-Secret-123")
@@ -101,7 +103,7 @@ def test_the_language_switch_shows_pages_in_chinese(compliance, client_for):
     client.post(reverse("core:set_language"), {"language": "zh-hans", "next": "/"})
     page = client.get(reverse("core:account"))
     assert page.headers["Content-Language"] == "zh-hans"
-    assert "<html lang=\"zh-hans\">" in page.content.decode()
+    assert '<html lang="zh-hans">' in page.content.decode()
 
 
 def test_a_saved_language_preference_applies_at_login(compliance):

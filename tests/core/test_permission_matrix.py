@@ -101,6 +101,10 @@ RULES: dict[str, Rule] = {
     "portal:agreements": Rule("GET", "portal"),
     "portal:sign_agreement": Rule("GET", "portal"),
     "portal:qualification_evidence": Rule("POST", "portal"),
+    # minerals reference
+    "minerals:smelters": page(),
+    "minerals:load_template": page(Cap.ADMINISTER),
+    "minerals:load_rmap": page(Cap.ADMINISTER),
     # Django admin: administrators only (staff); the sample stands for the whole admin site
     "admin:index": Rule("GET", "staff"),
 }
@@ -153,16 +157,34 @@ def world(db):
     agreement_type = make_agreement_type(required_for_all=True)
     item = QualificationItem.objects.create(supplier=a, kind="business_licence")
     Certification.objects.create(supplier=a, kind="system", verdict="pass")
-    signed = SignedAgreement.objects.create(supplier=a, agreement_type=agreement_type, method="portal", version="1.0",
-                                            text_hash="x", signer_name="Li", signer_title="CEO")
+    signed = SignedAgreement.objects.create(
+        supplier=a,
+        agreement_type=agreement_type,
+        method="portal",
+        version="1.0",
+        text_hash="x",
+        signer_name="Li",
+        signer_title="CEO",
+    )
     entry = make_blacklist_entry(banned)
     change = ProfileChangeRequest.objects.create(supplier=a, changes={"website": "https://alpha.example.com"})
     values = {
-        "pk": a.pk, "site_pk": make_site(a).pk, "contact_pk": make_contact(a).pk,
-        "link_pk": SupplyLink.objects.create(upstream=upstream, downstream=a).pk, "other_pk": b.pk,
-        "kind": "document", "obj_pk": make_document(a).pk, "item_pk": item.pk, "doc_pk": make_document(a).pk,
-        "agreement_pk": signed.pk, "entry_pk": entry.pk, "request_pk": change.pk, "type_pk": agreement_type.pk,
-        "name": "approve_supplier", "uidb64": "MQ", "token": "set-password",
+        "pk": a.pk,
+        "site_pk": make_site(a).pk,
+        "contact_pk": make_contact(a).pk,
+        "link_pk": SupplyLink.objects.create(upstream=upstream, downstream=a).pk,
+        "other_pk": b.pk,
+        "kind": "document",
+        "obj_pk": make_document(a).pk,
+        "item_pk": item.pk,
+        "doc_pk": make_document(a).pk,
+        "agreement_pk": signed.pk,
+        "entry_pk": entry.pk,
+        "request_pk": change.pk,
+        "type_pk": agreement_type.pk,
+        "name": "approve_supplier",
+        "uidb64": "MQ",
+        "token": "set-password",
     }
     return {"users": users, "values": values}
 
@@ -229,8 +251,9 @@ def test_each_role_gets_what_the_table_declares(name, role, world, client_for):
     user = None if role == "anonymous" else world["users"][role]
     values = dict(world["values"])
     if rule.kind == "own_token" and user is not None:
-        values["pk"] = create_api_token(user=user if user.is_internal else User.objects.filter(role="viewer").first(),
-                                        name="matrix", actor=user)[0].pk
+        values["pk"] = create_api_token(
+            user=user if user.is_internal else User.objects.filter(role="viewer").first(), name="matrix", actor=user
+        )[0].pk
     if rule.kind == "own_job":
         values["pk"] = Job.objects.create(kind="matrix", created_by=user).pk
     if rule.kind == "portal" and role == "supplier_b" and name in ("portal:sign_agreement", "portal:qualification_evidence"):
@@ -241,11 +264,7 @@ def test_each_role_gets_what_the_table_declares(name, role, world, client_for):
     url = _url(name, values)
     client = client_for(user)
     response = client.post(url, {}) if rule.method == "POST" else client.get(url)
-    outcome = (
-        "ok" if _allowed(response)
-        else "login" if response.status_code == 302
-        else str(response.status_code)
-    )
+    outcome = "ok" if _allowed(response) else "login" if response.status_code == 302 else str(response.status_code)
     if rule.kind.startswith("api") and response.status_code == 401:
         outcome = "401"
     assert outcome == expected, f"{role} {rule.method} {url}: got {response.status_code}, expected {expected}"

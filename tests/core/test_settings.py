@@ -43,7 +43,10 @@ def _settings_in_subprocess(extra_env):
     env.update(extra_env)
     return subprocess.run(
         [sys.executable, "-c", "import supplyesg.settings as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE)"],
-        env=env, capture_output=True, text=True, timeout=60,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -54,9 +57,7 @@ def test_production_mode_refuses_to_start_without_a_secret_key():
 
 
 def test_production_mode_has_debug_off_and_secure_cookies():
-    result = _settings_in_subprocess(
-        {"SUPPLYESG_ENV": "production", "ALLOWED_HOSTS": "esg.example.com", "SECRET_KEY": "x" * 50}
-    )
+    result = _settings_in_subprocess({"SUPPLYESG_ENV": "production", "ALLOWED_HOSTS": "esg.example.com", "SECRET_KEY": "x" * 50})
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "True"]
 

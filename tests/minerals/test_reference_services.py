@@ -60,11 +60,10 @@ def test_a_workbook_that_is_not_an_rmi_template_is_refused_with_a_reason(tmp_pat
 
 def test_smelter_match_reads_csv_and_answers_in_input_order(monkeypatch):
     services.load_smelter_list(fixture("RMI_CMRT_6.5.xlsx"))
-    monkeypatch.setattr("sys.stdin", io.StringIO(
-        "metal,name,country\n"
-        "Gold,SHANDONG GOLD SMELTING COMPANY LIMITED,CHINA\n"
-        "Tin,Nowhere Tin Works,Peru\n"
-    ))
+    monkeypatch.setattr(
+        "sys.stdin",
+        io.StringIO("metal,name,country\nGold,SHANDONG GOLD SMELTING COMPANY LIMITED,CHINA\nTin,Nowhere Tin Works,Peru\n"),
+    )
     out = io.StringIO()
     call_command("smelter_match", "--json", stdout=out)
     rows = json.loads(out.getvalue())
@@ -83,10 +82,10 @@ def test_a_confirmed_alias_is_used_for_later_matches(compliance):
 
 
 def test_rmap_statuses_load_from_csv_and_keep_earlier_uploads():
-    first = services.load_rmap_statuses(b"CID,Status,Assessment date\nCID001916,Conformant,2025-03-01\n",
-                                        file_name="rmap-2025.csv")
-    second = services.load_rmap_statuses(b"CID,Status\nCID001916,Active\nCID000004,not enrolled\n",
-                                         file_name="rmap-2026.csv")
+    first = services.load_rmap_statuses(
+        b"CID,Status,Assessment date\nCID001916,Conformant,2025-03-01\n", file_name="rmap-2025.csv"
+    )
+    second = services.load_rmap_statuses(b"CID,Status\nCID001916,Active\nCID000004,not enrolled\n", file_name="rmap-2026.csv")
     assert first.errors == [] and second.errors == []
     assert RmapStatusUpload.objects.count() == 2
     assert services.rmap_status_map() == {"CID001916": "Active", "CID000004": "Not enrolled"}
@@ -96,7 +95,9 @@ def test_rmap_statuses_load_from_csv_and_keep_earlier_uploads():
 def test_a_bad_rmap_row_rejects_the_whole_file_naming_the_cell():
     result = services.load_rmap_statuses(
         b"CID,Status,Assessment date\nCID001916,Conformant,2025-03-01\nnot-a-cid,Active,\nCID000004,Great,\n"
-        b"CID000005,Active,yesterday\n", file_name="bad.csv")
+        b"CID000005,Active,yesterday\n",
+        file_name="bad.csv",
+    )
     assert result.upload is None
     assert result.errors == [
         'row 3, column A: "not-a-cid" is not a smelter id (CID000123).',
@@ -109,7 +110,17 @@ def test_a_bad_rmap_row_rejects_the_whole_file_naming_the_cell():
 def test_covered_countries_load_with_their_source_and_reach_the_checker():
     call_command("load_risk_countries", stdout=io.StringIO())
     assert set(RiskCountry.objects.filter(kind="covered").values_list("country", flat=True)) == {
-        "CD", "AO", "BI", "CF", "CG", "RW", "SS", "TZ", "UG", "ZM"}
+        "CD",
+        "AO",
+        "BI",
+        "CF",
+        "CG",
+        "RW",
+        "SS",
+        "TZ",
+        "UG",
+        "ZM",
+    }
     assert "SEC" in RiskCountry.objects.first().source or "Securities" in RiskCountry.objects.first().source
     reference = services.check_reference()
     assert "CD" in reference.covered_countries and "RWANDA" in reference.covered_countries

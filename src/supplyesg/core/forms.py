@@ -29,10 +29,12 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
 
 class LanguageForm(forms.Form):
-    language = forms.ChoiceField(label=_("Language"), choices=[("", _("Follow the browser"))] + list(settings.LANGUAGES),
-                                 required=False)
+    language = forms.ChoiceField(
+        label=_("Language"), choices=[("", _("Follow the browser"))] + list(settings.LANGUAGES), required=False
+    )
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label=_("Token name"), max_length=100,
-                           help_text=_("What the token is for, e.g. ERP purchase-order check."))
+    name = forms.CharField(
+        label=_("Token name"), max_length=100, help_text=_("What the token is for, e.g. ERP purchase-order check.")
+    )

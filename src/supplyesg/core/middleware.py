@@ -7,8 +7,15 @@ from django.utils import translation
 
 # Paths an anonymous visitor may reach: log-in, password reset, the public grievance form, static files,
 # the language switch, and the API (which answers 401 itself).
-PUBLIC_PREFIXES = ("/accounts/login/", "/accounts/password-reset/", "/accounts/reset/", "/static/", "/i18n/",
-                   "/grievance/", "/api/")
+PUBLIC_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/password-reset/",
+    "/accounts/reset/",
+    "/static/",
+    "/i18n/",
+    "/grievance/",
+    "/api/",
+)
 
 
 class LoginRequiredMiddleware:

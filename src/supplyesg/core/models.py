@@ -36,7 +36,10 @@ class User(AbstractUser):
         help_text=_("Supplier users are bound to exactly one supplier."),
     )
     language = models.CharField(
-        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True,
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
         help_text=_("Empty: follow the browser."),
     )
 
@@ -46,7 +49,10 @@ class User(AbstractUser):
         constraints = [
             models.CheckConstraint(
                 name="supplier_user_has_supplier",
-                condition=(models.Q(role="supplier", supplier__isnull=False) | (~models.Q(role="supplier") & models.Q(supplier__isnull=True))),
+                condition=(
+                    models.Q(role="supplier", supplier__isnull=False)
+                    | (~models.Q(role="supplier") & models.Q(supplier__isnull=True))
+                ),
             )
         ]
 
@@ -72,8 +78,12 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     actor_label = models.CharField(_("actor"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=60)
@@ -108,12 +118,13 @@ class PolicySettings(models.Model):
         _("warn this many days before a document expires"), default=30, validators=[MaxValueValidator(365)]
     )
     duplicate_name_threshold = models.DecimalField(
-        _("name similarity (0-100) that flags a possible duplicate"), max_digits=5, decimal_places=2,
-        default=Decimal("90"), validators=[MinValueValidator(50), MaxValueValidator(100)],
+        _("name similarity (0-100) that flags a possible duplicate"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("90"),
+        validators=[MinValueValidator(50), MaxValueValidator(100)],
     )
-    profile_changes_need_approval = models.BooleanField(
-        _("supplier profile changes need internal approval"), default=True
-    )
+    profile_changes_need_approval = models.BooleanField(_("supplier profile changes need internal approval"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -13,7 +13,9 @@ def create_api_token(*, user, name: str, actor) -> tuple[ApiToken, str]:
     """Return the token and its raw key; the raw key is shown once and never stored."""
     raw = ApiToken.new_raw_key()
     token = ApiToken.objects.create(user=user, name=name, key_prefix=raw[:12], key_hash=ApiToken.hash_key(raw))
-    audit.record(actor=actor, action="api_token.created", target=token, changes={"name": [None, name], "user": [None, user.username]})
+    audit.record(
+        actor=actor, action="api_token.created", target=token, changes={"name": [None, name], "user": [None, user.username]}
+    )
     return token, raw
 
 
@@ -51,8 +53,16 @@ def start_job(*, kind: str, total: int = 0, actor=None) -> Job:
     return Job.objects.create(kind=kind, total=total, created_by=actor if actor and actor.pk else None)
 
 
-def job_progress(job_id: int, *, done: int | None = None, advance: int = 0, total: int | None = None,
-                 status: str | None = None, message: str | None = None, result: dict | None = None) -> None:
+def job_progress(
+    job_id: int,
+    *,
+    done: int | None = None,
+    advance: int = 0,
+    total: int | None = None,
+    status: str | None = None,
+    message: str | None = None,
+    result: dict | None = None,
+) -> None:
     """Update progress in its own short write, so pollers see it while the task runs."""
     updates = {}
     if done is not None:

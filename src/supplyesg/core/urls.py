@@ -8,27 +8,54 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", views.LoginView.as_view(
-        template_name="core/login.html", authentication_form=ThrottledAuthenticationForm,
-        redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        views.LoginView.as_view(
+            template_name="core/login.html", authentication_form=ThrottledAuthenticationForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password-change/", auth_views.PasswordChangeView.as_view(
-        template_name="core/password_change.html", success_url=reverse_lazy("core:password_change_done")),
-        name="password_change"),
-    path("accounts/password-change/done/", auth_views.PasswordChangeDoneView.as_view(
-        template_name="core/password_change_done.html"), name="password_change_done"),
-    path("accounts/password-reset/", auth_views.PasswordResetView.as_view(
-        template_name="core/password_reset.html", email_template_name="core/password_reset_email.txt",
-        subject_template_name="core/password_reset_subject.txt",
-        success_url=reverse_lazy("core:password_reset_done")), name="password_reset"),
-    path("accounts/password-reset/done/", auth_views.PasswordResetDoneView.as_view(
-        template_name="core/password_reset_done.html"), name="password_reset_done"),
-    path("accounts/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
-        template_name="core/password_reset_confirm.html", success_url=reverse_lazy("core:password_reset_complete")),
-        name="password_reset_confirm"),
-    path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(
-        template_name="core/password_reset_complete.html"), name="password_reset_complete"),
+    path(
+        "accounts/password-change/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="core/password_change.html", success_url=reverse_lazy("core:password_change_done")
+        ),
+        name="password_change",
+    ),
+    path(
+        "accounts/password-change/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="core/password_change_done.html"),
+        name="password_change_done",
+    ),
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name="core/password_reset.html",
+            email_template_name="core/password_reset_email.txt",
+            subject_template_name="core/password_reset_subject.txt",
+            success_url=reverse_lazy("core:password_reset_done"),
+        ),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/done/",
+        auth_views.PasswordResetDoneView.as_view(template_name="core/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="core/password_reset_confirm.html", success_url=reverse_lazy("core:password_reset_complete")
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="core/password_reset_complete.html"),
+        name="password_reset_complete",
+    ),
     path("account/", views.account, name="account"),
     path("account/tokens/", views.create_token, name="create_token"),
     path("account/tokens/<int:pk>/revoke/", views.revoke_token, name="revoke_token"),

@@ -2,10 +2,10 @@
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.views import i18n
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.http import require_http_methods
 
 from supplyesg.core import services
@@ -33,8 +33,9 @@ def account(request):
         messages.success(request, _("Your settings were saved."))
         return redirect("core:account")
     tokens = request.user.api_tokens.all()
-    return render(request, "core/account_settings.html",
-                  {"language_form": language_form, "token_form": ApiTokenForm(), "tokens": tokens})
+    return render(
+        request, "core/account_settings.html", {"language_form": language_form, "token_form": ApiTokenForm(), "tokens": tokens}
+    )
 
 
 @require_http_methods(["POST"])
@@ -47,10 +48,16 @@ def create_token(request):
         return redirect("core:account")
     _token, raw = services.create_api_token(user=request.user, name=form.cleaned_data["name"], actor=request.user)
     tokens = request.user.api_tokens.all()
-    return render(request, "core/account_settings.html", {
-        "language_form": LanguageForm(initial={"language": request.user.language}, prefix="lang"),
-        "token_form": ApiTokenForm(), "tokens": tokens, "new_token": raw,
-    })
+    return render(
+        request,
+        "core/account_settings.html",
+        {
+            "language_form": LanguageForm(initial={"language": request.user.language}, prefix="lang"),
+            "token_form": ApiTokenForm(),
+            "tokens": tokens,
+            "new_token": raw,
+        },
+    )
 
 
 @require_http_methods(["POST"])

@@ -27,11 +27,29 @@ from supplyesg.minerals.models import (
 
 # RMI's upper-case short names that pycountry does not look up as they are.
 _COUNTRY_ALIASES = {
-    "TAIWAN": "TW", "KOREA, REPUBLIC OF": "KR", "SOUTH KOREA": "KR", "RUSSIAN FEDERATION": "RU", "RUSSIA": "RU",
-    "VIET NAM": "VN", "VIETNAM": "VN", "BOLIVIA": "BO", "CONGO, DEMOCRATIC REPUBLIC OF THE": "CD",
-    "CONGO, THE DEMOCRATIC REPUBLIC OF THE": "CD", "DEMOCRATIC REPUBLIC OF THE CONGO": "CD", "LAOS": "LA",
-    "TANZANIA": "TZ", "IRAN": "IR", "SYRIA": "SY", "UNITED STATES OF AMERICA": "US", "CZECHIA": "CZ",
-    "TURKEY": "TR", "TÜRKIYE": "TR", "KYRGYZSTAN": "KG", "MACEDONIA": "MK", "BRUNEI": "BN", "CÔTE D'IVOIRE": "CI",
+    "TAIWAN": "TW",
+    "KOREA, REPUBLIC OF": "KR",
+    "SOUTH KOREA": "KR",
+    "RUSSIAN FEDERATION": "RU",
+    "RUSSIA": "RU",
+    "VIET NAM": "VN",
+    "VIETNAM": "VN",
+    "BOLIVIA": "BO",
+    "CONGO, DEMOCRATIC REPUBLIC OF THE": "CD",
+    "CONGO, THE DEMOCRATIC REPUBLIC OF THE": "CD",
+    "DEMOCRATIC REPUBLIC OF THE CONGO": "CD",
+    "LAOS": "LA",
+    "TANZANIA": "TZ",
+    "IRAN": "IR",
+    "SYRIA": "SY",
+    "UNITED STATES OF AMERICA": "US",
+    "CZECHIA": "CZ",
+    "TURKEY": "TR",
+    "TÜRKIYE": "TR",
+    "KYRGYZSTAN": "KG",
+    "MACEDONIA": "MK",
+    "BRUNEI": "BN",
+    "CÔTE D'IVOIRE": "CI",
 }
 
 
@@ -68,8 +86,11 @@ def load_smelter_list(source, *, actor=None, file_name: str = "") -> SmelterList
             + (" " + " ".join(reasons) if reasons else "")
         )
     load = SmelterListLoad.objects.create(
-        template=declaration.template, version=declaration.version or "", file_name=file_name[:255],
-        sha256=hashlib.sha256(data).hexdigest(), loaded_by=actor if actor and getattr(actor, "pk", None) else None,
+        template=declaration.template,
+        version=declaration.version or "",
+        file_name=file_name[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        loaded_by=actor if actor and getattr(actor, "pk", None) else None,
     )
     existing = {(s.cid, s.metal): s for s in Smelter.objects.all()}
     known_aliases = set(SmelterAlias.objects.values_list("smelter_id", "name"))
@@ -78,8 +99,14 @@ def load_smelter_list(source, *, actor=None, file_name: str = "") -> SmelterList
     for ref in declaration.lookup.smelters:
         if not ref.cid or ref.metal not in METALS:
             continue
-        values = {"standard_name": ref.name[:255], "country": ref.country[:100], "country_code": country_code(ref.country),
-                  "city": ref.city[:120], "state": ref.state[:120], "source": ref.source[:50]}
+        values = {
+            "standard_name": ref.name[:255],
+            "country": ref.country[:100],
+            "country_code": country_code(ref.country),
+            "city": ref.city[:120],
+            "state": ref.state[:120],
+            "source": ref.source[:50],
+        }
         smelter = existing.get((ref.cid, ref.metal))
         if smelter is None:
             smelter = Smelter(cid=ref.cid, metal=ref.metal, first_seen=load, last_seen=load, **values)
@@ -97,8 +124,13 @@ def load_smelter_list(source, *, actor=None, file_name: str = "") -> SmelterList
     Smelter.objects.bulk_update([s for s, _d in updated], [*changed_fields, "last_seen"], batch_size=500)
     for smelter, diff in updated:
         if diff:
-            audit.record(actor=actor, action="smelter.updated", target=smelter, changes=diff,
-                         reason=f"{load.template} {load.version} {load.file_name}")
+            audit.record(
+                actor=actor,
+                action="smelter.updated",
+                target=smelter,
+                changes=diff,
+                reason=f"{load.template} {load.version} {load.file_name}",
+            )
     for ref in declaration.lookup.smelters:
         smelter = existing.get((ref.cid, ref.metal))
         if smelter is None or smelter.pk is None:
@@ -113,9 +145,17 @@ def load_smelter_list(source, *, actor=None, file_name: str = "") -> SmelterList
     load.smelters_updated = sum(1 for _s, d in updated if d)
     load.aliases_added = len(new_aliases)
     load.save()
-    audit.record(actor=actor, action="smelter_list.loaded", target=load,
-                 changes={"template": [None, f"{load.template} {load.version}"], "created": [None, load.smelters_created],
-                          "updated": [None, load.smelters_updated], "aliases_added": [None, load.aliases_added]})
+    audit.record(
+        actor=actor,
+        action="smelter_list.loaded",
+        target=load,
+        changes={
+            "template": [None, f"{load.template} {load.version}"],
+            "created": [None, load.smelters_created],
+            "updated": [None, load.smelters_updated],
+            "aliases_added": [None, load.aliases_added],
+        },
+    )
     return load
 
 
@@ -125,8 +165,16 @@ def reference_list() -> ReferenceList:
     for smelter_id, name in SmelterAlias.objects.values_list("smelter_id", "name"):
         aliases.setdefault(smelter_id, []).append(name)
     return ReferenceList.from_records(
-        {"cid": s.cid, "metal": s.metal, "name": s.standard_name, "country": s.country, "aliases": aliases.get(s.pk, []),
-         "city": s.city, "state": s.state, "source": s.source}
+        {
+            "cid": s.cid,
+            "metal": s.metal,
+            "name": s.standard_name,
+            "country": s.country,
+            "aliases": aliases.get(s.pk, []),
+            "city": s.city,
+            "state": s.state,
+            "source": s.source,
+        }
         for s in Smelter.objects.all()
     )
 
@@ -167,7 +215,8 @@ def confirm_alias(smelter: Smelter, name: str, *, actor) -> SmelterAlias:
     if not name:
         raise RuleViolation(_("name: the alias is empty."))
     alias, created = SmelterAlias.objects.get_or_create(
-        smelter=smelter, name=name, defaults={"source": SmelterAlias.Source.CONFIRMED, "added_by": actor})
+        smelter=smelter, name=name, defaults={"source": SmelterAlias.Source.CONFIRMED, "added_by": actor}
+    )
     if created:
         audit.record(actor=actor, action="smelter.alias_confirmed", target=smelter, changes={"alias": [None, name]})
     return alias
@@ -176,18 +225,32 @@ def confirm_alias(smelter: Smelter, name: str, *, actor) -> SmelterAlias:
 # ---------------------------------------------------------------- RMAP statuses
 
 _STATUS_WORDS = {
-    "conformant": RmapStatus.Status.CONFORMANT, "active": RmapStatus.Status.ACTIVE,
-    "non conformant": RmapStatus.Status.NON_CONFORMANT, "non-conformant": RmapStatus.Status.NON_CONFORMANT,
-    "nonconformant": RmapStatus.Status.NON_CONFORMANT, "not enrolled": RmapStatus.Status.NOT_ENROLLED,
-    "not_enrolled": RmapStatus.Status.NOT_ENROLLED, "suspended": RmapStatus.Status.SUSPENDED,
+    "conformant": RmapStatus.Status.CONFORMANT,
+    "active": RmapStatus.Status.ACTIVE,
+    "non conformant": RmapStatus.Status.NON_CONFORMANT,
+    "non-conformant": RmapStatus.Status.NON_CONFORMANT,
+    "nonconformant": RmapStatus.Status.NON_CONFORMANT,
+    "not enrolled": RmapStatus.Status.NOT_ENROLLED,
+    "not_enrolled": RmapStatus.Status.NOT_ENROLLED,
+    "suspended": RmapStatus.Status.SUSPENDED,
     "non_conformant": RmapStatus.Status.NON_CONFORMANT,
 }
 _HEADERS = {
-    "cid": "cid", "smelter id": "cid", "smelter_id": "cid", "facility id": "cid",
-    "status": "status", "rmap status": "status", "conformance status": "status", "conformance_status": "status",
-    "assessment date": "assessment_date", "assessment_date": "assessment_date", "last audit date": "assessment_date",
-    "last assessment": "assessment_date", "next assessment": "next_assessment_date",
-    "next_assessment_date": "next_assessment_date", "next audit date": "next_assessment_date",
+    "cid": "cid",
+    "smelter id": "cid",
+    "smelter_id": "cid",
+    "facility id": "cid",
+    "status": "status",
+    "rmap status": "status",
+    "conformance status": "status",
+    "conformance_status": "status",
+    "assessment date": "assessment_date",
+    "assessment_date": "assessment_date",
+    "last audit date": "assessment_date",
+    "last assessment": "assessment_date",
+    "next assessment": "next_assessment_date",
+    "next_assessment_date": "next_assessment_date",
+    "next audit date": "next_assessment_date",
 }
 
 
@@ -240,12 +303,14 @@ def load_rmap_statuses(data: bytes, *, file_name: str, actor=None, is_demo: bool
     except RuleViolation:
         raise
     except Exception as exc:  # calamine raises its own error types for corrupt workbooks
-        raise RuleViolation(_("file: %(name)s cannot be read (%(error)s).") % {"name": file_name, "error": exc.__class__.__name__})
+        raise RuleViolation(
+            _("file: %(name)s cannot be read (%(error)s).") % {"name": file_name, "error": exc.__class__.__name__}
+        )
     if not rows:
         raise RuleViolation(_("file: %(name)s is empty.") % {"name": file_name})
     header = [_HEADERS.get(str(h or "").strip().lower()) for h in rows[0]]
     if "cid" not in header or "status" not in header:
-        raise RuleViolation(_("file: the first row must name the columns; \"CID\" and \"Status\" are required."))
+        raise RuleViolation(_('file: the first row must name the columns; "CID" and "Status" are required.'))
     prefix = f"{sheet}!" if sheet else ""
 
     def where(row_no, col):
@@ -260,7 +325,9 @@ def load_rmap_statuses(data: bytes, *, file_name: str, actor=None, is_demo: bool
         col = {name: i for i, name in enumerate(header) if name}
         cid = normalise_cid(values.get("cid"))
         if not cid:
-            result.errors.append(f"{where(index, col['cid'])}: " + _("\"%(value)s\" is not a smelter id (CID000123).") % {"value": values.get("cid")})
+            result.errors.append(
+                f"{where(index, col['cid'])}: " + _('"%(value)s" is not a smelter id (CID000123).') % {"value": values.get("cid")}
+            )
             continue
         if cid in seen:
             result.errors.append(f"{where(index, col['cid'])}: " + _("%(cid)s appears twice.") % {"cid": cid})
@@ -268,20 +335,27 @@ def load_rmap_statuses(data: bytes, *, file_name: str, actor=None, is_demo: bool
         seen.add(cid)
         status = _STATUS_WORDS.get(str(values.get("status") or "").strip().lower())
         if status is None:
-            result.errors.append(f"{where(index, col['status'])}: " + _("\"%(value)s\" is not a known RMAP status.") % {"value": values.get("status")})
+            result.errors.append(
+                f"{where(index, col['status'])}: "
+                + _('"%(value)s" is not a known RMAP status.') % {"value": values.get("status")}
+            )
             continue
         dates = {}
         for key in ("assessment_date", "next_assessment_date"):
             try:
                 dates[key] = _parse_date(values.get(key))
             except ValueError:
-                result.errors.append(f"{where(index, col[key])}: " + _("\"%(value)s\" is not a date.") % {"value": values.get(key)})
+                result.errors.append(f"{where(index, col[key])}: " + _('"%(value)s" is not a date.') % {"value": values.get(key)})
         parsed.append(RmapStatus(cid=cid, status=status, **dates))
     if result.errors:
         transaction.set_rollback(True)
         return result
-    upload = RmapStatusUpload.objects.create(file_name=file_name[:255], rows=len(parsed), is_demo=is_demo,
-                                             uploaded_by=actor if actor and getattr(actor, "pk", None) else None)
+    upload = RmapStatusUpload.objects.create(
+        file_name=file_name[:255],
+        rows=len(parsed),
+        is_demo=is_demo,
+        uploaded_by=actor if actor and getattr(actor, "pk", None) else None,
+    )
     for status in parsed:
         status.upload = upload
     RmapStatus.objects.bulk_create(parsed, batch_size=1000)

@@ -7,8 +7,7 @@ from supplyesg.core.access import Cap, can
 from supplyesg.suppliers.models import Supplier
 
 
-def get_supplier_for_user(user, pk, write: bool = False, capability: str = Cap.EDIT_SUPPLIERS,
-                          queryset=None) -> Supplier:
+def get_supplier_for_user(user, pk, write: bool = False, capability: str = Cap.EDIT_SUPPLIERS, queryset=None) -> Supplier:
     """Internal roles see every supplier, a supplier user only their own; anyone else gets 404.
 
     With write=True an internal user also needs `capability` (403 otherwise). Supplier users write only

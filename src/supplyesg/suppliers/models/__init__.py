@@ -1,3 +1,4 @@
+from supplyesg.suppliers.models.compliance import BlacklistEntry, Document, DocumentRule
 from supplyesg.suppliers.models.lifecycle import (
     AgreementType,
     Certification,
@@ -14,7 +15,6 @@ from supplyesg.suppliers.models.registry import (
     Supplier,
     SupplyLink,
 )
-from supplyesg.suppliers.models.compliance import BlacklistEntry, Document, DocumentRule
 
 __all__ = [
     "AgreementType",

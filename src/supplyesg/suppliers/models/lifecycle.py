@@ -58,7 +58,12 @@ class Certification(models.Model):
     supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="certifications")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     category = models.ForeignKey(
-        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("category"),
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("category"),
         help_text=_("Material certifications are per category."),
     )
     verdict = models.CharField(_("verdict"), max_length=10, choices=Verdict.choices)

@@ -36,7 +36,9 @@ class Category(models.Model):
     name = models.CharField(_("name"), max_length=120)
     name_zh = models.CharField(_("Chinese name"), max_length=120, blank=True)
     minerals = models.CharField(
-        _("minerals involved"), max_length=200, blank=True,
+        _("minerals involved"),
+        max_length=200,
+        blank=True,
         help_text=_("Comma-separated, e.g. tin,tantalum,tungsten,gold,cobalt."),
     )
     required_agreements = models.ManyToManyField(
@@ -110,7 +112,10 @@ class Supplier(models.Model):
     local_name = models.CharField(_("local-language name"), max_length=255, blank=True)
     aliases = models.TextField(_("aliases"), blank=True, help_text=_("One per line."))
     registration_id = models.CharField(
-        _("registration id"), max_length=64, blank=True, db_index=True,
+        _("registration id"),
+        max_length=64,
+        blank=True,
+        db_index=True,
         help_text=_("e.g. the unified social credit code."),
     )
     registration_authority = models.CharField(_("registration authority"), max_length=200, blank=True)
@@ -121,7 +126,11 @@ class Supplier(models.Model):
     categories = models.ManyToManyField(Category, blank=True, related_name="suppliers", verbose_name=_("categories"))
     is_key = models.BooleanField(_("key supplier"), default=False)
     spend_share = models.DecimalField(
-        _("spend share (%)"), max_digits=6, decimal_places=3, null=True, blank=True,
+        _("spend share (%)"),
+        max_digits=6,
+        decimal_places=3,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROSPECT, db_index=True)
@@ -150,8 +159,14 @@ class Supplier(models.Model):
 
 
 PROFILE_FIELDS = (
-    "legal_name", "local_name", "aliases", "registration_id", "registration_authority",
-    "country", "address", "website",
+    "legal_name",
+    "local_name",
+    "aliases",
+    "registration_id",
+    "registration_authority",
+    "country",
+    "address",
+    "website",
 )
 REGISTRY_FIELDS = PROFILE_FIELDS + ("tier", "is_key", "spend_share")
 

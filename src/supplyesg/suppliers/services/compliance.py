@@ -21,22 +21,34 @@ from supplyesg.suppliers.models.compliance import DocumentType
 
 
 @transaction.atomic
-def upload_document(supplier: Supplier, *, actor, doc_type: str, title: str, file, issue_date=None,
-                    expiry_date=None) -> Document:
+def upload_document(supplier: Supplier, *, actor, doc_type: str, title: str, file, issue_date=None, expiry_date=None) -> Document:
     if issue_date and expiry_date and expiry_date < issue_date:
         raise RuleViolation(_("expiry_date: the expiry date is before the issue date."))
     document = Document(
-        supplier=supplier, doc_type=doc_type, title=title, issue_date=issue_date, expiry_date=expiry_date,
-        file=file, original_name=getattr(file, "name", "")[:255],
+        supplier=supplier,
+        doc_type=doc_type,
+        title=title,
+        issue_date=issue_date,
+        expiry_date=expiry_date,
+        file=file,
+        original_name=getattr(file, "name", "")[:255],
         content_type=getattr(file, "content_type", "")[:100] or "",
         uploaded_by=actor if actor and actor.pk else None,
     )
     document.full_clean()
     document.save()
     audit.record(
-        actor=actor, action="document.uploaded", target=document, supplier=supplier,
-        changes={"type": [None, doc_type], "title": [None, title], "issue_date": [None, issue_date],
-                 "expiry_date": [None, expiry_date], "file": [None, document.original_name]},
+        actor=actor,
+        action="document.uploaded",
+        target=document,
+        supplier=supplier,
+        changes={
+            "type": [None, doc_type],
+            "title": [None, title],
+            "issue_date": [None, issue_date],
+            "expiry_date": [None, expiry_date],
+            "file": [None, document.original_name],
+        },
     )
     return document
 
@@ -45,8 +57,14 @@ def upload_document(supplier: Supplier, *, actor, doc_type: str, title: str, fil
 def remove_document(document: Document, *, actor, reason: str) -> None:
     if not reason.strip():
         raise RuleViolation(_("reason: say why the document is removed."))
-    audit.record(actor=actor, action="document.removed", target=document, supplier=document.supplier,
-                 changes={"title": [document.title, None]}, reason=reason)
+    audit.record(
+        actor=actor,
+        action="document.removed",
+        target=document,
+        supplier=document.supplier,
+        changes={"title": [document.title, None]},
+        reason=reason,
+    )
     document.file.delete(save=False)
     document.delete()
 
@@ -61,14 +79,21 @@ class MissingDocument:
     def label(self) -> str:
         kind = DocumentType(self.doc_type).label
         if self.yearly:
-            return _("%(kind)s issued in the last 12 months (required for %(category)s)") % {"kind": kind, "category": self.category}
+            return _("%(kind)s issued in the last 12 months (required for %(category)s)") % {
+                "kind": kind,
+                "category": self.category,
+            }
         return _("%(kind)s in force (required for %(category)s)") % {"kind": kind, "category": self.category}
 
 
 def missing_documents(supplier: Supplier, on: date | None = None) -> list[MissingDocument]:
     """Mandatory documents the supplier lacks: none in force, or for yearly rules none issued within a year."""
     on = on or timezone.localdate()
-    rules = DocumentRule.objects.filter(category__suppliers=supplier).select_related("category").order_by("category__name", "doc_type")
+    rules = (
+        DocumentRule.objects.filter(category__suppliers=supplier)
+        .select_related("category")
+        .order_by("category__name", "doc_type")
+    )
     docs = list(Document.objects.filter(supplier=supplier).current(on).values_list("doc_type", "issue_date", "uploaded_at"))
     missing = []
     for rule in rules:
@@ -95,7 +120,9 @@ def send_document_expiry_reminders(on: date | None = None) -> int:
                 _("Document expiring: %(title)s") % {"title": document.title},
                 _("%(supplier)s: %(title)s expires on %(date)s. Please upload a renewed document in the supplier portal.")
                 % {"supplier": document.supplier.legal_name, "title": document.title, "date": document.expiry_date},
-                settings.DEFAULT_FROM_EMAIL, sorted(set(recipients)), fail_silently=True,
+                settings.DEFAULT_FROM_EMAIL,
+                sorted(set(recipients)),
+                fail_silently=True,
             )
             sent += 1
         Document.objects.filter(pk=document.pk).update(reminder_sent_on=on)
@@ -105,8 +132,15 @@ def send_document_expiry_reminders(on: date | None = None) -> int:
 # ---------------------------------------------------------------- blacklist
 
 
-def matching_blacklist_entries(*, legal_name: str, country: str, registration_id: str = "", local_name: str = "",
-                               exclude_supplier_id=None, on: date | None = None) -> list[BlacklistEntry]:
+def matching_blacklist_entries(
+    *,
+    legal_name: str,
+    country: str,
+    registration_id: str = "",
+    local_name: str = "",
+    exclude_supplier_id=None,
+    on: date | None = None,
+) -> list[BlacklistEntry]:
     threshold = float(PolicySettings.current().duplicate_name_threshold)
     entries = BlacklistEntry.objects.in_force(on).select_related("supplier")
     if exclude_supplier_id:
@@ -125,22 +159,35 @@ def matching_blacklist_entries(*, legal_name: str, country: str, registration_id
     return hits
 
 
-def ensure_not_blacklisted(*, legal_name: str, country: str, registration_id: str = "", local_name: str = "",
-                           exclude_supplier_id=None) -> None:
-    hits = matching_blacklist_entries(legal_name=legal_name, country=country, registration_id=registration_id,
-                                      local_name=local_name, exclude_supplier_id=exclude_supplier_id)
+def ensure_not_blacklisted(
+    *, legal_name: str, country: str, registration_id: str = "", local_name: str = "", exclude_supplier_id=None
+) -> None:
+    hits = matching_blacklist_entries(
+        legal_name=legal_name,
+        country=country,
+        registration_id=registration_id,
+        local_name=local_name,
+        exclude_supplier_id=exclude_supplier_id,
+    )
     if hits:
         raise RuleViolation(
-            [_("%(name)s is blacklisted (%(reason)s, %(term)s): it cannot be admitted.")
-             % {"name": e.legal_name, "reason": e.get_reason_display(),
-                "term": _("permanent") if e.permanent else _("until %(date)s") % {"date": e.until}} for e in hits],
+            [
+                _("%(name)s is blacklisted (%(reason)s, %(term)s): it cannot be admitted.")
+                % {
+                    "name": e.legal_name,
+                    "reason": e.get_reason_display(),
+                    "term": _("permanent") if e.permanent else _("until %(date)s") % {"date": e.until},
+                }
+                for e in hits
+            ],
             code="blacklisted",
         )
 
 
 @transaction.atomic
-def blacklist_supplier(supplier: Supplier, *, actor, reason: str, details: str, permanent: bool, until=None,
-                       evidence=None) -> BlacklistEntry:
+def blacklist_supplier(
+    supplier: Supplier, *, actor, reason: str, details: str, permanent: bool, until=None, evidence=None
+) -> BlacklistEntry:
     supplier = Supplier.objects.select_for_update().get(pk=supplier.pk)
     problems = []
     if reason not in BlacklistEntry.Reason.values:
@@ -158,18 +205,33 @@ def blacklist_supplier(supplier: Supplier, *, actor, reason: str, details: str, 
     if problems:
         raise RuleViolation(problems)
     entry = BlacklistEntry.objects.create(
-        supplier=supplier, legal_name=supplier.legal_name, registration_id=supplier.registration_id,
-        country=supplier.country, reason=reason, details=details, permanent=permanent, until=until,
-        evidence=evidence or "", status_before=supplier.status, decided_by=actor if actor and actor.pk else None,
+        supplier=supplier,
+        legal_name=supplier.legal_name,
+        registration_id=supplier.registration_id,
+        country=supplier.country,
+        reason=reason,
+        details=details,
+        permanent=permanent,
+        until=until,
+        evidence=evidence or "",
+        status_before=supplier.status,
+        decided_by=actor if actor and actor.pk else None,
     )
     old_status = supplier.status
     supplier.status = Supplier.Status.BLACKLISTED
     supplier.status_changed_at = timezone.now()
     supplier.save(update_fields=["status", "status_changed_at", "updated_at"])
     audit.record(
-        actor=actor, action="supplier.blacklisted", target=supplier, supplier=supplier, reason=details,
-        changes={"status": [old_status, supplier.status], "blacklist_reason": [None, reason],
-                 "until": [None, "permanent" if permanent else until]},
+        actor=actor,
+        action="supplier.blacklisted",
+        target=supplier,
+        supplier=supplier,
+        reason=details,
+        changes={
+            "status": [old_status, supplier.status],
+            "blacklist_reason": [None, reason],
+            "until": [None, "permanent" if permanent else until],
+        },
     )
     return entry
 
@@ -191,8 +253,14 @@ def lift_blacklist(entry: BlacklistEntry, *, actor, reason: str) -> BlacklistEnt
         supplier.status = Supplier.Status.EXITED
         supplier.status_changed_at = timezone.now()
         supplier.save(update_fields=["status", "status_changed_at", "updated_at"])
-    audit.record(actor=actor, action="supplier.blacklist_lifted", target=supplier, supplier=supplier, reason=reason,
-                 changes={"status": [Supplier.Status.BLACKLISTED, supplier.status]})
+    audit.record(
+        actor=actor,
+        action="supplier.blacklist_lifted",
+        target=supplier,
+        supplier=supplier,
+        reason=reason,
+        changes={"status": [Supplier.Status.BLACKLISTED, supplier.status]},
+    )
     return entry
 
 
@@ -220,12 +288,16 @@ def can_order_many(suppliers) -> list[OrderAnswer]:
         if entry:
             reasons.append(
                 _("Blacklisted: %(reason)s (%(term)s).")
-                % {"reason": entry.get_reason_display(),
-                   "term": _("permanent") if entry.permanent else _("until %(date)s") % {"date": entry.until}}
+                % {
+                    "reason": entry.get_reason_display(),
+                    "term": _("permanent") if entry.permanent else _("until %(date)s") % {"date": entry.until},
+                }
             )
         if supplier.status not in Supplier.APPROVED_STATUSES and supplier.status != Supplier.Status.BLACKLISTED:
-            reasons.append(_("Status is %(status)s; orders need a qualified, active or conditional supplier.")
-                           % {"status": supplier.get_status_display()})
+            reasons.append(
+                _("Status is %(status)s; orders need a qualified, active or conditional supplier.")
+                % {"status": supplier.get_status_display()}
+            )
         answers.append(OrderAnswer(supplier.pk, supplier.code, not reasons, reasons))
     return answers
 

@@ -45,8 +45,7 @@ def _move(supplier: Supplier, to: str, *, actor, reason: str, allowed_from, acti
     supplier.status = to
     supplier.status_changed_at = timezone.now()
     supplier.save(update_fields=["status", "status_changed_at", "updated_at"])
-    audit.record(actor=actor, action=action, target=supplier, supplier=supplier, reason=reason,
-                 changes={"status": [old, to]})
+    audit.record(actor=actor, action=action, target=supplier, supplier=supplier, reason=reason, changes={"status": [old, to]})
     return supplier
 
 
@@ -59,11 +58,22 @@ def start_qualification_review(supplier: Supplier, *, actor, reason: str = "") -
     supplier = _locked(supplier)
     from supplyesg.suppliers.services.compliance import ensure_not_blacklisted
 
-    ensure_not_blacklisted(legal_name=supplier.legal_name, country=supplier.country,
-                           registration_id=supplier.registration_id, local_name=supplier.local_name,
-                           exclude_supplier_id=supplier.pk)
-    _move(supplier, S.QUALIFICATION, actor=actor, reason=reason, allowed_from=[S.PROSPECT],
-          action="supplier.qualification_started", require_reason=False)
+    ensure_not_blacklisted(
+        legal_name=supplier.legal_name,
+        country=supplier.country,
+        registration_id=supplier.registration_id,
+        local_name=supplier.local_name,
+        exclude_supplier_id=supplier.pk,
+    )
+    _move(
+        supplier,
+        S.QUALIFICATION,
+        actor=actor,
+        reason=reason,
+        allowed_from=[S.PROSPECT],
+        action="supplier.qualification_started",
+        require_reason=False,
+    )
     existing = set(supplier.qualification_items.values_list("kind", flat=True))
     QualificationItem.objects.bulk_create(
         [QualificationItem(supplier=supplier, kind=k) for k in QualificationItem.Kind.values if k not in existing]
@@ -80,8 +90,13 @@ def attach_qualification_evidence(item: QualificationItem, *, actor, evidence=No
     if note.strip():
         item.evidence_note = note
     item.save()
-    audit.record(actor=actor, action="qualification.evidence", target=item, supplier=item.supplier,
-                 changes={"item": [None, item.kind], "evidence": [None, item.evidence.name if item.evidence else note]})
+    audit.record(
+        actor=actor,
+        action="qualification.evidence",
+        target=item,
+        supplier=item.supplier,
+        changes={"item": [None, item.kind], "evidence": [None, item.evidence.name if item.evidence else note]},
+    )
     return item
 
 
@@ -101,8 +116,14 @@ def review_qualification_item(item: QualificationItem, *, actor, verdict: str, c
     item.reviewer = actor
     item.reviewed_at = timezone.now()
     item.save()
-    audit.record(actor=actor, action="qualification.reviewed", target=item, supplier=item.supplier, reason=comment,
-                 changes={"item": [None, item.kind], "verdict": [old, verdict]})
+    audit.record(
+        actor=actor,
+        action="qualification.reviewed",
+        target=item,
+        supplier=item.supplier,
+        reason=comment,
+        changes={"item": [None, item.kind], "verdict": [old, verdict]},
+    )
     return item
 
 
@@ -126,24 +147,38 @@ def complete_qualification_review(supplier: Supplier, *, actor, reason: str = ""
         problems = qualification_problems(supplier)
         if problems:
             raise RuleViolation(problems, code="qualification_incomplete")
-    return _move(supplier, S.CERTIFICATION, actor=actor, reason=reason, allowed_from=[S.QUALIFICATION],
-                 action="supplier.qualification_passed", require_reason=False)
+    return _move(
+        supplier,
+        S.CERTIFICATION,
+        actor=actor,
+        reason=reason,
+        allowed_from=[S.QUALIFICATION],
+        action="supplier.qualification_passed",
+        require_reason=False,
+    )
 
 
 @transaction.atomic
 def reject_qualification(supplier: Supplier, *, actor, reason: str) -> Supplier:
     """qualification review or certification -> back to prospect, with the reason recorded."""
     supplier = _locked(supplier)
-    return _move(supplier, S.PROSPECT, actor=actor, reason=reason, allowed_from=[S.QUALIFICATION, S.CERTIFICATION],
-                 action="supplier.admission_rejected")
+    return _move(
+        supplier,
+        S.PROSPECT,
+        actor=actor,
+        reason=reason,
+        allowed_from=[S.QUALIFICATION, S.CERTIFICATION],
+        action="supplier.admission_rejected",
+    )
 
 
 # ---------------------------------------------------------------- certification and agreements
 
 
 @transaction.atomic
-def record_certification(supplier: Supplier, *, actor, kind: str, verdict: str, category=None, note: str = "",
-                         evidence=None) -> Certification:
+def record_certification(
+    supplier: Supplier, *, actor, kind: str, verdict: str, category=None, note: str = "", evidence=None
+) -> Certification:
     if supplier.status != S.CERTIFICATION:
         raise RuleViolation(_("Certifications are recorded while the supplier is in certification."))
     if verdict not in (Verdict.PASS, Verdict.FAIL):
@@ -159,10 +194,17 @@ def record_certification(supplier: Supplier, *, actor, kind: str, verdict: str, 
         raise RuleViolation(_("kind: choose system or material certification."))
     if verdict == Verdict.FAIL and not note.strip():
         raise RuleViolation(_("note: say why the certification fails."))
-    cert = Certification.objects.create(supplier=supplier, kind=kind, verdict=verdict, category=category, note=note,
-                                        reviewer=actor, evidence=evidence or "")
-    audit.record(actor=actor, action="certification.recorded", target=cert, supplier=supplier, reason=note,
-                 changes={"kind": [None, kind], "category": [None, str(category) if category else None], "verdict": [None, verdict]})
+    cert = Certification.objects.create(
+        supplier=supplier, kind=kind, verdict=verdict, category=category, note=note, reviewer=actor, evidence=evidence or ""
+    )
+    audit.record(
+        actor=actor,
+        action="certification.recorded",
+        target=cert,
+        supplier=supplier,
+        reason=note,
+        changes={"kind": [None, kind], "category": [None, str(category) if category else None], "verdict": [None, verdict]},
+    )
     return cert
 
 
@@ -174,7 +216,9 @@ def missing_agreements(supplier: Supplier) -> list[AgreementType]:
     """Required agreement types without a signature in force on the current version."""
     signed = {
         (type_id, version)
-        for type_id, version in SignedAgreement.objects.in_force().filter(supplier=supplier).values_list("agreement_type_id", "version")
+        for type_id, version in SignedAgreement.objects.in_force()
+        .filter(supplier=supplier)
+        .values_list("agreement_type_id", "version")
     }
     return [t for t in required_agreement_types(supplier) if (t.pk, t.version) not in signed]
 
@@ -192,14 +236,17 @@ def certification_problems(supplier: Supplier) -> list[str]:
     if not supplier.categories.exists():
         problems.append(_("The supplier has no category, so no material certification can be made."))
     for agreement_type in missing_agreements(supplier):
-        problems.append(_("%(agreement)s (version %(version)s) is not signed.")
-                        % {"agreement": agreement_type.name, "version": agreement_type.version})
+        problems.append(
+            _("%(agreement)s (version %(version)s) is not signed.")
+            % {"agreement": agreement_type.name, "version": agreement_type.version}
+        )
     return problems
 
 
 @transaction.atomic
-def sign_agreement_in_portal(supplier: Supplier, agreement_type: AgreementType, *, actor, signer_name: str,
-                             signer_title: str, accepted_hash: str) -> SignedAgreement:
+def sign_agreement_in_portal(
+    supplier: Supplier, agreement_type: AgreementType, *, actor, signer_name: str, signer_title: str, accepted_hash: str
+) -> SignedAgreement:
     """The supplier's authorised person signs the exact text shown to them; that text is kept as evidence."""
     if not (actor and actor.is_supplier_user and actor.supplier_id == supplier.pk):
         raise RuleViolation(_("Only a user of this supplier can sign in the portal."))
@@ -212,13 +259,21 @@ def sign_agreement_in_portal(supplier: Supplier, agreement_type: AgreementType, 
         problems.append(_("The agreement text changed while you were reading it; please read it again."))
     if problems:
         raise RuleViolation(problems)
-    return _store_signature(supplier, agreement_type, actor=actor, method=SignedAgreement.Method.PORTAL,
-                            signer_name=signer_name, signer_title=signer_title, signed_at=timezone.now())
+    return _store_signature(
+        supplier,
+        agreement_type,
+        actor=actor,
+        method=SignedAgreement.Method.PORTAL,
+        signer_name=signer_name,
+        signer_title=signer_title,
+        signed_at=timezone.now(),
+    )
 
 
 @transaction.atomic
-def record_signed_scan(supplier: Supplier, agreement_type: AgreementType, *, actor, scan, signer_name: str,
-                       signer_title: str, signed_at) -> SignedAgreement:
+def record_signed_scan(
+    supplier: Supplier, agreement_type: AgreementType, *, actor, scan, signer_name: str, signer_title: str, signed_at
+) -> SignedAgreement:
     problems = []
     if not signer_name.strip():
         problems.append(_("signer_name: the signer's name is required."))
@@ -228,8 +283,16 @@ def record_signed_scan(supplier: Supplier, agreement_type: AgreementType, *, act
         problems.append(_("signed_at: the signing date is in the future."))
     if problems:
         raise RuleViolation(problems)
-    return _store_signature(supplier, agreement_type, actor=actor, method=SignedAgreement.Method.SCAN, scan=scan,
-                            signer_name=signer_name, signer_title=signer_title, signed_at=signed_at or timezone.now())
+    return _store_signature(
+        supplier,
+        agreement_type,
+        actor=actor,
+        method=SignedAgreement.Method.SCAN,
+        scan=scan,
+        signer_name=signer_name,
+        signer_title=signer_title,
+        signed_at=signed_at or timezone.now(),
+    )
 
 
 def _store_signature(supplier, agreement_type, *, actor, method, signer_name, signer_title, signed_at, scan=None):
@@ -239,14 +302,30 @@ def _store_signature(supplier, agreement_type, *, actor, method, signer_name, si
     # Earlier signatures of the same type are superseded, not deleted.
     SignedAgreement.objects.in_force().filter(supplier=supplier, agreement_type=agreement_type).update(revoked_at=timezone.now())
     signed = SignedAgreement.objects.create(
-        supplier=supplier, agreement_type=agreement_type, method=method, version=agreement_type.version,
-        text_snapshot=snapshot, text_hash=hashlib.sha256(snapshot.encode()).hexdigest(),
-        signer_name=signer_name.strip(), signer_title=signer_title.strip(), signed_at=signed_at,
-        signed_by_user=actor if actor and actor.pk else None, scan=scan or "",
+        supplier=supplier,
+        agreement_type=agreement_type,
+        method=method,
+        version=agreement_type.version,
+        text_snapshot=snapshot,
+        text_hash=hashlib.sha256(snapshot.encode()).hexdigest(),
+        signer_name=signer_name.strip(),
+        signer_title=signer_title.strip(),
+        signed_at=signed_at,
+        signed_by_user=actor if actor and actor.pk else None,
+        scan=scan or "",
     )
-    audit.record(actor=actor, action="agreement.signed", target=signed, supplier=supplier,
-                 changes={"agreement": [None, agreement_type.code], "version": [None, agreement_type.version],
-                          "method": [None, method], "signer": [None, f"{signer_name}, {signer_title}"]})
+    audit.record(
+        actor=actor,
+        action="agreement.signed",
+        target=signed,
+        supplier=supplier,
+        changes={
+            "agreement": [None, agreement_type.code],
+            "version": [None, agreement_type.version],
+            "method": [None, method],
+            "signer": [None, f"{signer_name}, {signer_title}"],
+        },
+    )
     return signed
 
 
@@ -260,8 +339,15 @@ def approve_supplier(supplier: Supplier, *, actor, reason: str = "") -> Supplier
             problems.append(_("The supplier is blacklisted."))
         if problems:
             raise RuleViolation(problems, code="certification_incomplete")
-    return _move(supplier, S.QUALIFIED, actor=actor, reason=reason, allowed_from=[S.CERTIFICATION],
-                 action="supplier.approved", require_reason=False)
+    return _move(
+        supplier,
+        S.QUALIFIED,
+        actor=actor,
+        reason=reason,
+        allowed_from=[S.CERTIFICATION],
+        action="supplier.approved",
+        require_reason=False,
+    )
 
 
 # ---------------------------------------------------------------- operation
@@ -270,30 +356,50 @@ def approve_supplier(supplier: Supplier, *, actor, reason: str = "") -> Supplier
 @transaction.atomic
 def activate_supplier(supplier: Supplier, *, actor, reason: str = "") -> Supplier:
     supplier = _locked(supplier)
-    return _move(supplier, S.ACTIVE, actor=actor, reason=reason, allowed_from=[S.QUALIFIED],
-                 action="supplier.activated", require_reason=False)
+    return _move(
+        supplier,
+        S.ACTIVE,
+        actor=actor,
+        reason=reason,
+        allowed_from=[S.QUALIFIED],
+        action="supplier.activated",
+        require_reason=False,
+    )
 
 
 @transaction.atomic
 def make_conditional(supplier: Supplier, *, actor, reason: str) -> Supplier:
     supplier = _locked(supplier)
-    return _move(supplier, S.CONDITIONAL, actor=actor, reason=reason, allowed_from=[S.ACTIVE, S.QUALIFIED],
-                 action="supplier.made_conditional")
+    return _move(
+        supplier,
+        S.CONDITIONAL,
+        actor=actor,
+        reason=reason,
+        allowed_from=[S.ACTIVE, S.QUALIFIED],
+        action="supplier.made_conditional",
+    )
 
 
 @transaction.atomic
 def restore_supplier(supplier: Supplier, *, actor, reason: str) -> Supplier:
     """conditional or suspended -> active."""
     supplier = _locked(supplier)
-    return _move(supplier, S.ACTIVE, actor=actor, reason=reason, allowed_from=[S.CONDITIONAL, S.SUSPENDED],
-                 action="supplier.restored")
+    return _move(
+        supplier, S.ACTIVE, actor=actor, reason=reason, allowed_from=[S.CONDITIONAL, S.SUSPENDED], action="supplier.restored"
+    )
 
 
 @transaction.atomic
 def suspend_supplier(supplier: Supplier, *, actor, reason: str) -> Supplier:
     supplier = _locked(supplier)
-    return _move(supplier, S.SUSPENDED, actor=actor, reason=reason, allowed_from=[S.QUALIFIED, S.ACTIVE, S.CONDITIONAL],
-                 action="supplier.suspended")
+    return _move(
+        supplier,
+        S.SUSPENDED,
+        actor=actor,
+        reason=reason,
+        allowed_from=[S.QUALIFIED, S.ACTIVE, S.CONDITIONAL],
+        action="supplier.suspended",
+    )
 
 
 @transaction.atomic
@@ -303,14 +409,31 @@ def exit_supplier(supplier: Supplier, *, actor, reason: str, exit_date, open_ite
         raise RuleViolation(_("open_items: choose what happens to open items."))
     if open_items == ExitRecord.OpenItems.TRANSFER and not open_items_note.strip():
         raise RuleViolation(_("open_items_note: say where open items are transferred."))
-    _move(supplier, S.EXITED, actor=actor, reason=reason,
-          allowed_from=[S.PROSPECT, S.QUALIFICATION, S.CERTIFICATION, S.QUALIFIED, S.ACTIVE, S.CONDITIONAL, S.SUSPENDED],
-          action="supplier.exited")
-    record = ExitRecord.objects.create(supplier=supplier, reason=reason, exit_date=exit_date, open_items=open_items,
-                                       open_items_note=open_items_note, decided_by=actor if actor and actor.pk else None)
+    _move(
+        supplier,
+        S.EXITED,
+        actor=actor,
+        reason=reason,
+        allowed_from=[S.PROSPECT, S.QUALIFICATION, S.CERTIFICATION, S.QUALIFIED, S.ACTIVE, S.CONDITIONAL, S.SUSPENDED],
+        action="supplier.exited",
+    )
+    record = ExitRecord.objects.create(
+        supplier=supplier,
+        reason=reason,
+        exit_date=exit_date,
+        open_items=open_items,
+        open_items_note=open_items_note,
+        decided_by=actor if actor and actor.pk else None,
+    )
     SignedAgreement.objects.in_force().filter(supplier=supplier).update(revoked_at=timezone.now())
-    audit.record(actor=actor, action="supplier.exit_recorded", target=record, supplier=supplier, reason=reason,
-                 changes={"exit_date": [None, exit_date], "open_items": [None, open_items], "note": [None, open_items_note]})
+    audit.record(
+        actor=actor,
+        action="supplier.exit_recorded",
+        target=record,
+        supplier=supplier,
+        reason=reason,
+        changes={"exit_date": [None, exit_date], "open_items": [None, open_items], "note": [None, open_items_note]},
+    )
     return record
 
 
@@ -320,20 +443,31 @@ def readmit_supplier(supplier: Supplier, *, actor, reason: str) -> Supplier:
     supplier = _locked(supplier)
     from supplyesg.suppliers.services.compliance import ensure_not_blacklisted
 
-    ensure_not_blacklisted(legal_name=supplier.legal_name, country=supplier.country,
-                           registration_id=supplier.registration_id, local_name=supplier.local_name)
+    ensure_not_blacklisted(
+        legal_name=supplier.legal_name,
+        country=supplier.country,
+        registration_id=supplier.registration_id,
+        local_name=supplier.local_name,
+    )
     return _move(supplier, S.PROSPECT, actor=actor, reason=reason, allowed_from=[S.EXITED], action="supplier.readmitted")
 
 
 # The transitions offered on the detail page, by current status: (service name, label, needs reason).
 TRANSITIONS = {
     S.PROSPECT: [("start_qualification_review", _lazy("Start qualification review"), False)],
-    S.QUALIFICATION: [("complete_qualification_review", _lazy("Pass qualification review"), False),
-                      ("reject_qualification", _lazy("Reject back to prospect"), True)],
-    S.CERTIFICATION: [("approve_supplier", _lazy("Approve (qualified list)"), False),
-                      ("reject_qualification", _lazy("Reject back to prospect"), True)],
-    S.QUALIFIED: [("activate_supplier", _lazy("Activate"), False), ("make_conditional", _lazy("Make conditional"), True),
-                  ("suspend_supplier", _lazy("Suspend"), True)],
+    S.QUALIFICATION: [
+        ("complete_qualification_review", _lazy("Pass qualification review"), False),
+        ("reject_qualification", _lazy("Reject back to prospect"), True),
+    ],
+    S.CERTIFICATION: [
+        ("approve_supplier", _lazy("Approve (qualified list)"), False),
+        ("reject_qualification", _lazy("Reject back to prospect"), True),
+    ],
+    S.QUALIFIED: [
+        ("activate_supplier", _lazy("Activate"), False),
+        ("make_conditional", _lazy("Make conditional"), True),
+        ("suspend_supplier", _lazy("Suspend"), True),
+    ],
     S.ACTIVE: [("make_conditional", _lazy("Make conditional"), True), ("suspend_supplier", _lazy("Suspend"), True)],
     S.CONDITIONAL: [("restore_supplier", _lazy("Restore to active"), True), ("suspend_supplier", _lazy("Suspend"), True)],
     S.SUSPENDED: [("restore_supplier", _lazy("Restore to active"), True)],

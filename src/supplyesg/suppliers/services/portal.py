@@ -33,8 +33,13 @@ def request_profile_change(supplier: Supplier, *, actor, changes: dict) -> Profi
     if ProfileChangeRequest.objects.filter(supplier=supplier, status=ProfileChangeRequest.Status.PENDING).exists():
         raise RuleViolation(_("A profile change is already waiting for review."))
     request = ProfileChangeRequest.objects.create(supplier=supplier, changes=changes, submitted_by=actor)
-    audit.record(actor=actor, action="profile_change.requested", target=request, supplier=supplier,
-                 changes={k: [getattr(supplier, k), v] for k, v in changes.items()})
+    audit.record(
+        actor=actor,
+        action="profile_change.requested",
+        target=request,
+        supplier=supplier,
+        changes={k: [getattr(supplier, k), v] for k, v in changes.items()},
+    )
     return request
 
 
@@ -53,8 +58,15 @@ def review_profile_change(request: ProfileChangeRequest, *, actor, approve: bool
     request.review_comment = comment
     request.save()
     if approve:
-        update_supplier(request.supplier, actor=actor, reason=_("Approved portal change request #%s") % request.pk,
-                        **request.changes)
-    audit.record(actor=actor, action="profile_change.reviewed", target=request, supplier=request.supplier,
-                 reason=comment, changes={"status": [ProfileChangeRequest.Status.PENDING, request.status]})
+        update_supplier(
+            request.supplier, actor=actor, reason=_("Approved portal change request #%s") % request.pk, **request.changes
+        )
+    audit.record(
+        actor=actor,
+        action="profile_change.reviewed",
+        target=request,
+        supplier=request.supplier,
+        reason=comment,
+        changes={"status": [ProfileChangeRequest.Status.PENDING, request.status]},
+    )
     return request

@@ -26,8 +26,9 @@ def _pair(a_id: int, b_id: int) -> tuple[int, int]:
     return (a_id, b_id) if a_id < b_id else (b_id, a_id)
 
 
-def find_duplicates(*, legal_name: str, country: str, registration_id: str = "", exclude_pk=None,
-                    threshold: float | None = None, limit: int = 5) -> list[DuplicateCandidate]:
+def find_duplicates(
+    *, legal_name: str, country: str, registration_id: str = "", exclude_pk=None, threshold: float | None = None, limit: int = 5
+) -> list[DuplicateCandidate]:
     """Suppliers that may be the same company: same registration id, or a near-identical name in the country.
 
     Pairs a person already marked "different" are left out.
@@ -41,20 +42,28 @@ def find_duplicates(*, legal_name: str, country: str, registration_id: str = "",
             found[supplier.pk] = DuplicateCandidate(supplier, "registration_id", 100.0)
     key = normalize_company_name(legal_name)
     if key and country:
-        rows = Supplier.objects.filter(country=country).exclude(pk=exclude_pk).values_list("pk", "legal_name", "local_name", "aliases")
+        rows = (
+            Supplier.objects.filter(country=country)
+            .exclude(pk=exclude_pk)
+            .values_list("pk", "legal_name", "local_name", "aliases")
+        )
         choices = {}
         for pk, name, local, aliases in rows:
             for index, candidate in enumerate([name, local, *aliases.splitlines()]):
                 normalized = normalize_company_name(candidate)
                 if normalized:
                     choices[(pk, index, candidate)] = normalized
-        for _match, score, (pk, _i, _c) in process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=threshold, limit=limit * 3):
+        for _match, score, (pk, _i, _c) in process.extract(
+            key, choices, scorer=fuzz.ratio, score_cutoff=threshold, limit=limit * 3
+        ):
             if pk not in found:
                 found[pk] = DuplicateCandidate(Supplier.objects.get(pk=pk), "name", round(score, 1))
     if exclude_pk and found:
         different = {
             _pair(a, b)
-            for a, b in DuplicateDecision.objects.filter(verdict=DuplicateDecision.Verdict.DIFFERENT).values_list("supplier_a", "supplier_b")
+            for a, b in DuplicateDecision.objects.filter(verdict=DuplicateDecision.Verdict.DIFFERENT).values_list(
+                "supplier_a", "supplier_b"
+            )
         }
         found = {pk: c for pk, c in found.items() if _pair(exclude_pk, pk) not in different}
     return sorted(found.values(), key=lambda c: -c.score)[:limit]
@@ -75,20 +84,30 @@ def create_supplier(*, actor, categories=(), confirmed_not_duplicate: bool = Fal
     from supplyesg.suppliers.services.compliance import ensure_not_blacklisted
 
     ensure_not_blacklisted(
-        legal_name=fields.get("legal_name", ""), country=fields.get("country", ""),
-        registration_id=fields.get("registration_id", ""), local_name=fields.get("local_name", ""),
+        legal_name=fields.get("legal_name", ""),
+        country=fields.get("country", ""),
+        registration_id=fields.get("registration_id", ""),
+        local_name=fields.get("local_name", ""),
     )
     if not confirmed_not_duplicate:
         candidates = find_duplicates(
-            legal_name=fields.get("legal_name", ""), country=fields.get("country", ""),
+            legal_name=fields.get("legal_name", ""),
+            country=fields.get("country", ""),
             registration_id=fields.get("registration_id", ""),
         )
         if candidates:
             raise RuleViolation(
-                [_("Possible duplicate of %(name)s (%(code)s): %(why)s.")
-                 % {"name": c.supplier.legal_name, "code": c.supplier.code,
-                    "why": _("same registration id") if c.reason == "registration_id" else _("name %(score)s%% similar") % {"score": c.score}}
-                 for c in candidates],
+                [
+                    _("Possible duplicate of %(name)s (%(code)s): %(why)s.")
+                    % {
+                        "name": c.supplier.legal_name,
+                        "code": c.supplier.code,
+                        "why": _("same registration id")
+                        if c.reason == "registration_id"
+                        else _("name %(score)s%% similar") % {"score": c.score},
+                    }
+                    for c in candidates
+                ],
                 code="duplicate",
             )
     fields.setdefault("code", next_supplier_code())
@@ -98,7 +117,10 @@ def create_supplier(*, actor, categories=(), confirmed_not_duplicate: bool = Fal
     if categories:
         supplier.categories.set(categories)
     audit.record(
-        actor=actor, action="supplier.created", target=supplier, supplier=supplier,
+        actor=actor,
+        action="supplier.created",
+        target=supplier,
+        supplier=supplier,
         changes={**{k: [None, v] for k, v in fields.items()}, "categories": [None, sorted(str(c) for c in categories)]},
     )
     return supplier
@@ -132,7 +154,9 @@ def add_site(supplier: Supplier, *, actor, **fields) -> Site:
     site = Site(supplier=supplier, **fields)
     site.full_clean()
     site.save()
-    audit.record(actor=actor, action="site.added", target=site, supplier=supplier, changes={k: [None, v] for k, v in fields.items()})
+    audit.record(
+        actor=actor, action="site.added", target=site, supplier=supplier, changes={k: [None, v] for k, v in fields.items()}
+    )
     return site
 
 
@@ -148,15 +172,17 @@ def add_contact(supplier: Supplier, *, actor, **fields) -> Contact:
     contact = Contact(supplier=supplier, **fields)
     contact.full_clean()
     contact.save()
-    audit.record(actor=actor, action="contact.added", target=contact, supplier=supplier,
-                 changes={k: [None, v] for k, v in fields.items()})
+    audit.record(
+        actor=actor, action="contact.added", target=contact, supplier=supplier, changes={k: [None, v] for k, v in fields.items()}
+    )
     return contact
 
 
 @transaction.atomic
 def remove_contact(contact: Contact, *, actor) -> None:
-    audit.record(actor=actor, action="contact.removed", target=contact, supplier=contact.supplier,
-                 changes={"name": [contact.name, None]})
+    audit.record(
+        actor=actor, action="contact.removed", target=contact, supplier=contact.supplier, changes={"name": [contact.name, None]}
+    )
     contact.delete()
 
 
@@ -177,19 +203,30 @@ def link_suppliers(*, upstream: Supplier, downstream: Supplier, actor, material:
     if upstream.pk == downstream.pk:
         raise RuleViolation(_("A supplier cannot supply itself."))
     if downstream.pk in _upstream_ids(upstream.pk):
-        raise RuleViolation(_("%(up)s is already downstream of %(down)s: the link would make a cycle.")
-                            % {"up": upstream, "down": downstream})
+        raise RuleViolation(
+            _("%(up)s is already downstream of %(down)s: the link would make a cycle.") % {"up": upstream, "down": downstream}
+        )
     link, created = SupplyLink.objects.get_or_create(upstream=upstream, downstream=downstream, defaults={"material": material})
     if created:
-        audit.record(actor=actor, action="link.added", target=link, supplier=downstream,
-                     changes={"upstream": [None, str(upstream)], "material": [None, material]})
+        audit.record(
+            actor=actor,
+            action="link.added",
+            target=link,
+            supplier=downstream,
+            changes={"upstream": [None, str(upstream)], "material": [None, material]},
+        )
     return link
 
 
 @transaction.atomic
 def unlink_suppliers(link: SupplyLink, *, actor) -> None:
-    audit.record(actor=actor, action="link.removed", target=link, supplier=link.downstream,
-                 changes={"upstream": [str(link.upstream), None]})
+    audit.record(
+        actor=actor,
+        action="link.removed",
+        target=link,
+        supplier=link.downstream,
+        changes={"upstream": [str(link.upstream), None]},
+    )
     link.delete()
 
 
@@ -211,8 +248,12 @@ def supply_chain(supplier: Supplier, max_depth: int = 5) -> list[dict]:
 
     def build(pk, depth, path):
         return [
-            {"supplier": link.upstream, "material": link.material, "depth": depth,
-             "children": build(link.upstream_id, depth + 1, path | {link.upstream_id}) if link.upstream_id not in path else []}
+            {
+                "supplier": link.upstream,
+                "material": link.material,
+                "depth": depth,
+                "children": build(link.upstream_id, depth + 1, path | {link.upstream_id}) if link.upstream_id not in path else [],
+            }
             for link in links.get(pk, [])
         ]
 
@@ -229,6 +270,11 @@ def decide_duplicate(*, supplier: Supplier, other: Supplier, verdict: str, actor
         supplier_a_id=a, supplier_b_id=b, defaults={"verdict": verdict, "decided_by": actor if actor and actor.pk else None}
     )
     for target in (supplier, other):
-        audit.record(actor=actor, action="duplicate.decided", target=decision, supplier=target,
-                     changes={"verdict": [None, verdict], "pair": [None, [supplier.code, other.code]]})
+        audit.record(
+            actor=actor,
+            action="duplicate.decided",
+            target=decision,
+            supplier=target,
+            changes={"verdict": [None, verdict], "pair": [None, [supplier.code, other.code]]},
+        )
     return decision

@@ -33,13 +33,17 @@ class Command(BaseCommand):
             name = (row.get("name") or "").strip()
             country = (row.get("country") or "").strip()
             match = reference.match(metal, name=name, country=country, **kwargs) if reference else None
-            out.append({
-                "metal": metal, "name": name, "country": country,
-                "cid": match.cid if match else None,
-                "standard_name": match.smelter.name if match else None,
-                "score": match.score if match else None,
-                "matched_by": match.matched_by if match else None,
-            })
+            out.append(
+                {
+                    "metal": metal,
+                    "name": name,
+                    "country": country,
+                    "cid": match.cid if match else None,
+                    "standard_name": match.smelter.name if match else None,
+                    "score": match.score if match else None,
+                    "matched_by": match.matched_by if match else None,
+                }
+            )
         if options["json"]:
             self.stdout.write(json.dumps(out, ensure_ascii=False))
             return
