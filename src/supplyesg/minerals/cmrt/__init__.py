@@ -38,7 +38,8 @@ def expand_paths(paths: list[str | os.PathLike[str]]) -> list[Path]:
         path = Path(raw)
         if path.is_dir():
             out.extend(
-                p for p in sorted(path.iterdir(), key=lambda p: p.name)
+                p
+                for p in sorted(path.iterdir(), key=lambda p: p.name)
                 if p.is_file() and not p.name.startswith((".", "~$"))
             )
         else:
@@ -47,7 +48,22 @@ def expand_paths(paths: list[str | os.PathLike[str]]) -> list[Path]:
 
 
 __all__ = [
-    "CATALOGUE", "CheckOptions", "CheckResult", "Declaration", "Finding", "Match", "Reference",
-    "ReferenceList", "ReferenceSmelter", "ResolvedSmelter", "SmelterRow", "check_declaration", "check_file",
-    "expand_paths", "make_finding", "normalise_cid", "normalise_name", "read_workbook",
+    "CATALOGUE",
+    "CheckOptions",
+    "CheckResult",
+    "Declaration",
+    "Finding",
+    "Match",
+    "Reference",
+    "ReferenceList",
+    "ReferenceSmelter",
+    "ResolvedSmelter",
+    "SmelterRow",
+    "check_declaration",
+    "check_file",
+    "expand_paths",
+    "make_finding",
+    "normalise_cid",
+    "normalise_name",
+    "read_workbook",
 ]

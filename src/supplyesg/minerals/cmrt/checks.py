@@ -17,11 +17,30 @@ from .matching import DEFAULT_FUZZY_THRESHOLD, Match, ReferenceList, normalise_c
 from .reader import SHEET_DECLARATION, SHEET_PRODUCTS, SHEET_SMELTERS, Declaration, SmelterRow
 
 # SEC Rule 13p-1 "covered countries": the DRC and its nine adjoining countries (names as in sheet C).
-COVERED_COUNTRIES = frozenset({
-    "CONGO, DEMOCRATIC REPUBLIC OF THE", "ANGOLA", "BURUNDI", "CENTRAL AFRICAN REPUBLIC", "CONGO",
-    "RWANDA", "SOUTH SUDAN", "TANZANIA, UNITED REPUBLIC OF", "UGANDA", "ZAMBIA",
-    "CD", "AO", "BI", "CF", "CG", "RW", "SS", "TZ", "UG", "ZM",
-})
+COVERED_COUNTRIES = frozenset(
+    {
+        "CONGO, DEMOCRATIC REPUBLIC OF THE",
+        "ANGOLA",
+        "BURUNDI",
+        "CENTRAL AFRICAN REPUBLIC",
+        "CONGO",
+        "RWANDA",
+        "SOUTH SUDAN",
+        "TANZANIA, UNITED REPUBLIC OF",
+        "UGANDA",
+        "ZAMBIA",
+        "CD",
+        "AO",
+        "BI",
+        "CF",
+        "CG",
+        "RW",
+        "SS",
+        "TZ",
+        "UG",
+        "ZM",
+    }
+)
 GOOD_RMAP_STATUSES = frozenset({"conformant", "active"})
 SAME_WORDS = frozenset({"same", "same as above", "same as contact", "same as contact name", "ditto", "idem"})
 
@@ -65,8 +84,13 @@ class ResolvedSmelter:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "row": self.row, "metal": self.metal, "name": self.name, "country": self.country,
-            "cid": self.cid, "matched_by": self.matched_by, "score": self.score,
+            "row": self.row,
+            "metal": self.metal,
+            "name": self.name,
+            "country": self.country,
+            "cid": self.cid,
+            "matched_by": self.matched_by,
+            "score": self.score,
         }
 
 
@@ -106,7 +130,9 @@ class CheckResult:
                 "effective_date": c.effective_date.isoformat() if c.effective_date else None,
                 "contact": {"name": c.contact.name, "email": c.contact.email, "phone": c.contact.phone},
                 "authorizer": {
-                    "name": c.authorizer.name, "email": c.authorizer.email, "phone": c.authorizer.phone,
+                    "name": c.authorizer.name,
+                    "email": c.authorizer.email,
+                    "phone": c.authorizer.phone,
                 },
             },
             "minerals": {metal: dict(answers) for metal, answers in d.answers.items()},
@@ -143,8 +169,17 @@ def check_declaration(
 def _check_version(d: Declaration, options: CheckOptions) -> list[Finding]:
     minimum = (options.min_versions or {}).get(d.template or "")
     if minimum and d.version and L.version_key(d.version) < L.version_key(minimum):
-        return [make_finding("template_outdated", sheet=SHEET_DECLARATION, cell="J3", template=d.template,
-                             version=d.version, minimum=minimum, latest=L.LATEST[d.template or "CMRT"])]
+        return [
+            make_finding(
+                "template_outdated",
+                sheet=SHEET_DECLARATION,
+                cell="J3",
+                template=d.template,
+                version=d.version,
+                minimum=minimum,
+                latest=L.LATEST[d.template or "CMRT"],
+            )
+        ]
     return []
 
 
@@ -156,9 +191,14 @@ def _check_company(d: Declaration, layout: L.Layout, today: dt.date, options: Ch
     cells = layout.company_cells
     c = d.company
     values = {
-        "name": c.name, "scope": c.scope_raw, "contact_name": c.contact.name, "contact_email": c.contact.email,
-        "contact_phone": c.contact.phone, "authorizer_name": c.authorizer.name,
-        "authorizer_email": c.authorizer.email, "effective_date": c.effective_date_raw,
+        "name": c.name,
+        "scope": c.scope_raw,
+        "contact_name": c.contact.name,
+        "contact_email": c.contact.email,
+        "contact_phone": c.contact.phone,
+        "authorizer_name": c.authorizer.name,
+        "authorizer_email": c.authorizer.email,
+        "effective_date": c.effective_date_raw,
     }
 
     def at(key: str, code: str, **params: Any) -> Finding:
@@ -172,8 +212,10 @@ def _check_company(d: Declaration, layout: L.Layout, today: dt.date, options: Ch
         out.append(at("scope", "scope_invalid", value=c.scope_raw))
     if c.scope == "C" and not c.scope_description:
         out.append(at("scope_description", "scope_description_missing"))
-    if c.scope == "B" and not d.products:
-        out.append(make_finding("products_missing", sheet=SHEET_PRODUCTS, cell=f"B{layout.product_first_row}"))
+    if c.scope == "B" and not any(p.get("number") for p in d.products):
+        out.append(
+            make_finding("products_missing", sheet=SHEET_PRODUCTS, cell=f"B{layout.product_first_row}")
+        )
     for key, value in (("contact_email", c.contact.email), ("authorizer_email", c.authorizer.email)):
         if value and "@" not in value:
             en, zh = L.COMPANY_LABELS[key]
@@ -187,10 +229,18 @@ def _check_company(d: Declaration, layout: L.Layout, today: dt.date, options: Ch
             out.append(at("effective_date", "effective_date_future", value=c.effective_date.isoformat()))
         max_days = options.max_effective_date_age_days
         if max_days is not None and (today - c.effective_date).days > max_days:
-            out.append(at("effective_date", "effective_date_too_old", value=c.effective_date.isoformat(),
-                          max_days=max_days))
+            out.append(
+                at(
+                    "effective_date",
+                    "effective_date_too_old",
+                    value=c.effective_date.isoformat(),
+                    max_days=max_days,
+                )
+            )
     if layout.mineral_slots and not d.metals:
-        out.append(make_finding("minerals_not_selected", sheet=SHEET_DECLARATION, cell=layout.mineral_slots[0]))
+        out.append(
+            make_finding("minerals_not_selected", sheet=SHEET_DECLARATION, cell=layout.mineral_slots[0])
+        )
     return out
 
 
@@ -212,15 +262,35 @@ def _question_label(key: str) -> str:
     return key[1:] if key.startswith("q") else key
 
 
-def _check_answer(out: list[Finding], value: Any, allowed: tuple[str, ...], required: bool, *, cell: str,
-                  question: str, metal: str | None = None) -> None:
+def _check_answer(
+    out: list[Finding],
+    value: Any,
+    allowed: tuple[str, ...],
+    required: bool,
+    *,
+    cell: str,
+    question: str,
+    metal: str | None = None,
+) -> None:
     if value in (None, ""):
         if required:
-            out.append(make_finding("answer_missing", sheet=SHEET_DECLARATION, cell=cell, metal=metal,
-                                    question=question))
+            out.append(
+                make_finding(
+                    "answer_missing", sheet=SHEET_DECLARATION, cell=cell, metal=metal, question=question
+                )
+            )
     elif value not in allowed:
-        out.append(make_finding("answer_invalid", sheet=SHEET_DECLARATION, cell=cell, metal=metal,
-                                question=question, value=str(value), allowed=" / ".join(allowed)))
+        out.append(
+            make_finding(
+                "answer_invalid",
+                sheet=SHEET_DECLARATION,
+                cell=cell,
+                metal=metal,
+                question=question,
+                value=str(value),
+                allowed=" / ".join(allowed),
+            )
+        )
 
 
 def _check_questions(d: Declaration, layout: L.Layout, in_scope: dict[str, bool]) -> list[Finding]:
@@ -235,14 +305,26 @@ def _check_questions(d: Declaration, layout: L.Layout, in_scope: dict[str, bool]
                 required = q1 not in layout.excluded_answers
             else:
                 required = in_scope[metal]
-            _check_answer(out, answers.get(question.key), question.allowed_for(metal), required,
-                          cell=d.answer_cells[(metal, question.key)], question=_question_label(question.key),
-                          metal=metal)
+            _check_answer(
+                out,
+                answers.get(question.key),
+                question.allowed_for(metal),
+                required,
+                cell=d.answer_cells[(metal, question.key)],
+                question=_question_label(question.key),
+                metal=metal,
+            )
         responded = layout.question("responded")
         if responded and in_scope[metal] and answers.get(responded.key) in L.LOW_RESPONSE:
-            out.append(make_finding("suppliers_response_low", sheet=SHEET_DECLARATION,
-                                    cell=d.answer_cells[(metal, responded.key)], metal=metal,
-                                    value=answers[responded.key]))
+            out.append(
+                make_finding(
+                    "suppliers_response_low",
+                    sheet=SHEET_DECLARATION,
+                    cell=d.answer_cells[(metal, responded.key)],
+                    metal=metal,
+                    value=answers[responded.key],
+                )
+            )
     any_in_scope = any(in_scope.values())
     for cq in layout.company_questions:
         value = d.company_answers.get(cq.key)
@@ -251,8 +333,15 @@ def _check_questions(d: Declaration, layout: L.Layout, in_scope: dict[str, bool]
         else:
             cells = d.company_answer_cells.get(cq.key, {})
             for metal, answer in (value or {}).items():
-                _check_answer(out, answer, cq.allowed_by_metal.get(metal, cq.allowed), in_scope.get(metal, False),
-                              cell=cells[metal], question=cq.key, metal=metal)
+                _check_answer(
+                    out,
+                    answer,
+                    cq.allowed_by_metal.get(metal, cq.allowed),
+                    in_scope.get(metal, False),
+                    cell=cells[metal],
+                    question=cq.key,
+                    metal=metal,
+                )
     if d.company_answers.get("B") == "Yes" and len(d.policy_url or "") <= 1:
         out.append(make_finding("policy_url_missing", sheet=SHEET_DECLARATION, cell=layout.url_cell))
     return out
@@ -268,31 +357,63 @@ def _resolve_smelters(
     out: list[Finding] = []
     resolved = []
     for row in d.smelters:
-        match: Match | None = None
         metal = row.metal
-        for cid, column in ((row.cid_input, "A"), (row.cid if row.cid != row.cid_input else None, "F")):
-            if not cid:
-                continue
-            match = next((m for ref in lists if (m := ref.match(metal, cid=cid))), None)
-            if match is None and lists:
-                out.append(make_finding("smelter_cid_unknown", sheet=SHEET_SMELTERS, cell=f"{column}{row.row}",
-                                        row=row.row, metal=metal, value=cid))
-            if match:
-                break
-        if row.cid_input and row.cid and row.cid_input != row.cid:
-            out.append(make_finding("smelter_cid_mismatch", sheet=SHEET_SMELTERS, cell=f"F{row.row}", row=row.row,
-                                    metal=metal, value=row.cid_input, other=row.cid))
         special = row.is_not_listed or row.is_not_identified
-        if match is None and metal:
-            names = ([] if special else [row.lookup_name]) + [row.name]
-            for name in filter(None, names):
-                match = next(
-                    (m for ref in lists if (m := ref.match(metal, name=name, country=row.country,
-                                                           threshold=options.fuzzy_threshold))),
-                    None,
+
+        def by_cid(cid: str, column: str, row: SmelterRow = row, metal: str | None = metal) -> Match | None:
+            found = next((m for ref in lists if (m := ref.match(metal, cid=cid))), None)
+            if found is None and lists:
+                out.append(
+                    make_finding(
+                        "smelter_cid_unknown",
+                        sheet=SHEET_SMELTERS,
+                        cell=f"{column}{row.row}",
+                        row=row.row,
+                        metal=metal,
+                        value=cid,
+                    )
                 )
-                if match:
+            return found
+
+        def by_name(name: str, fuzzy: bool, row: SmelterRow = row, metal: str | None = metal) -> Match | None:
+            return next(
+                (
+                    m
+                    for ref in lists
+                    if (
+                        m := ref.match(
+                            metal,
+                            name=name,
+                            country=row.country,
+                            fuzzy=fuzzy,
+                            threshold=options.fuzzy_threshold,
+                        )
+                    )
+                ),
+                None,
+            )
+
+        match: Match | None = by_cid(row.cid_input, "A") if row.cid_input else None
+        if match is None and metal and row.lookup_name and not special:
+            match = by_name(row.lookup_name, False)
+        if match is None and row.cid and row.cid != row.cid_input:
+            match = by_cid(row.cid, "F")
+        if match is None and metal:
+            for name in filter(None, ([] if special else [row.lookup_name]) + [row.name]):
+                if match := by_name(name, True):
                     break
+        if row.cid_input and row.cid and row.cid_input != row.cid:
+            out.append(
+                make_finding(
+                    "smelter_cid_mismatch",
+                    sheet=SHEET_SMELTERS,
+                    cell=f"F{row.row}",
+                    row=row.row,
+                    metal=metal,
+                    value=row.cid_input,
+                    other=row.cid,
+                )
+            )
         if match and metal is None and row.metal_raw is None:
             metal = match.smelter.metal
         if match and row.is_not_identified and not row.cid_input:
@@ -300,25 +421,37 @@ def _resolve_smelters(
         if match is None and metal and lists and not row.is_not_identified:
             label = row.name or (None if special else row.lookup_name)
             if label:
-                out.append(make_finding("smelter_unmatched", sheet=SHEET_SMELTERS,
-                                        cell=f"{'D' if row.name else 'C'}{row.row}", row=row.row, metal=metal,
-                                        value=label))
+                out.append(
+                    make_finding(
+                        "smelter_unmatched",
+                        sheet=SHEET_SMELTERS,
+                        cell=f"{'D' if row.name else 'C'}{row.row}",
+                        row=row.row,
+                        metal=metal,
+                        value=label,
+                    )
+                )
         smelter = match.smelter if match else None
-        resolved.append(ResolvedSmelter(
-            source=row,
-            metal=metal,
-            name=smelter.name if smelter else (row.name or (None if special else row.lookup_name)),
-            country=row.country or (smelter.country if smelter else None) or None,
-            cid=smelter.cid if smelter else None,
-            matched_by=match.matched_by if match else None,
-            score=match.score if match else None,
-            standard_name=smelter.name if smelter else None,
-        ))
+        resolved.append(
+            ResolvedSmelter(
+                source=row,
+                metal=metal,
+                name=smelter.name if smelter else (row.name or (None if special else row.lookup_name)),
+                country=row.country or (smelter.country if smelter else None) or None,
+                cid=smelter.cid if smelter else None,
+                matched_by=match.matched_by if match else None,
+                score=match.score if match else None,
+                standard_name=smelter.name if smelter else None,
+            )
+        )
     return resolved, out
 
 
 def _check_smelters(
-    d: Declaration, layout: L.Layout, in_scope: dict[str, bool], resolved: list[ResolvedSmelter],
+    d: Declaration,
+    layout: L.Layout,
+    in_scope: dict[str, bool],
+    resolved: list[ResolvedSmelter],
     reference: Reference,
 ) -> list[Finding]:
     out: list[Finding] = []
@@ -331,50 +464,114 @@ def _check_smelters(
         r = row.row
         if s.metal is None:
             if row.metal_raw:
-                out.append(make_finding("smelter_metal_invalid", sheet=SHEET_SMELTERS, cell=f"B{r}", row=r,
-                                        value=row.metal_raw, allowed=allowed_metals))
-            else:
+                out.append(
+                    make_finding(
+                        "smelter_metal_invalid",
+                        sheet=SHEET_SMELTERS,
+                        cell=f"B{r}",
+                        row=r,
+                        value=row.metal_raw,
+                        allowed=allowed_metals,
+                    )
+                )
+            elif not (row.cid_input or row.cid):  # an unknown CID is already reported
                 out.append(make_finding("smelter_metal_missing", sheet=SHEET_SMELTERS, cell=f"B{r}", row=r))
             continue
         if row.lookup_name or s.cid:
             counted[s.metal] = counted.get(s.metal, 0) + 1
         if s.metal in in_scope and not in_scope[s.metal]:
-            out.append(make_finding("smelter_metal_out_of_scope", sheet=SHEET_SMELTERS, cell=f"B{r}", row=r,
-                                    metal=s.metal))
+            out.append(
+                make_finding(
+                    "smelter_metal_out_of_scope", sheet=SHEET_SMELTERS, cell=f"B{r}", row=r, metal=s.metal
+                )
+            )
         if row.is_not_listed and (not row.name or not row.country):
-            out.append(make_finding("smelter_not_listed_incomplete", sheet=SHEET_SMELTERS,
-                                    cell=f"{'D' if not row.name else 'E'}{r}", row=r, metal=s.metal))
+            out.append(
+                make_finding(
+                    "smelter_not_listed_incomplete",
+                    sheet=SHEET_SMELTERS,
+                    cell=f"{'D' if not row.name else 'E'}{r}",
+                    row=r,
+                    metal=s.metal,
+                )
+            )
         if row.is_not_identified and not s.cid:
             not_identified[s.metal] = not_identified.get(s.metal, 0) + 1
-            out.append(make_finding("smelter_not_identified", sheet=SHEET_SMELTERS, cell=f"C{r}", row=r,
-                                    metal=s.metal))
+            out.append(
+                make_finding(
+                    "smelter_not_identified", sheet=SHEET_SMELTERS, cell=f"C{r}", row=r, metal=s.metal
+                )
+            )
             continue
         key = s.cid or (normalise_name(s.name or "") + "|" + normalise_country(s.country))
         if key and key != "|":
             first = seen.setdefault((s.metal, key), r)
             if first != r:
-                out.append(make_finding("smelter_duplicate", sheet=SHEET_SMELTERS, cell=f"A{r}", row=r,
-                                        metal=s.metal, other=first))
+                out.append(
+                    make_finding(
+                        "smelter_duplicate",
+                        sheet=SHEET_SMELTERS,
+                        cell=f"A{r}",
+                        row=r,
+                        metal=s.metal,
+                        other=first,
+                    )
+                )
         if s.cid and reference.rmap_status is not None:
             status = reference.rmap_status.get(s.cid)
             if not status or status.strip().casefold() not in GOOD_RMAP_STATUSES:
-                out.append(make_finding("smelter_not_conformant", sheet=SHEET_SMELTERS, cell=f"A{r}", row=r,
-                                        metal=s.metal, value=s.cid, name=s.name or "", status=status or "unknown"))
+                out.append(
+                    make_finding(
+                        "smelter_not_conformant",
+                        sheet=SHEET_SMELTERS,
+                        cell=f"A{r}",
+                        row=r,
+                        metal=s.metal,
+                        value=s.cid,
+                        name=s.name or "",
+                        status=status or "unknown",
+                    )
+                )
         country = normalise_country(s.country)
         if country:
             label = s.name or s.cid or ""
             if country in reference.covered_countries:
-                out.append(make_finding("smelter_in_covered_country", sheet=SHEET_SMELTERS, cell=f"E{r}", row=r,
-                                        metal=s.metal, name=label, value=country))
+                out.append(
+                    make_finding(
+                        "smelter_in_covered_country",
+                        sheet=SHEET_SMELTERS,
+                        cell=f"E{r}",
+                        row=r,
+                        metal=s.metal,
+                        name=label,
+                        value=country,
+                    )
+                )
             elif country in reference.cahra_countries:
-                out.append(make_finding("smelter_in_cahra", sheet=SHEET_SMELTERS, cell=f"E{r}", row=r,
-                                        metal=s.metal, name=label, value=country))
+                out.append(
+                    make_finding(
+                        "smelter_in_cahra",
+                        sheet=SHEET_SMELTERS,
+                        cell=f"E{r}",
+                        row=r,
+                        metal=s.metal,
+                        name=label,
+                        value=country,
+                    )
+                )
     identified = layout.question("all_identified")
     for metal in d.metals:
         if in_scope.get(metal) and not counted.get(metal):
             out.append(make_finding("smelter_missing_for_metal", sheet=SHEET_SMELTERS, metal=metal))
         if identified and not_identified.get(metal) and d.answers[metal].get(identified.key) == "Yes":
-            out.append(make_finding("smelters_identified_contradiction", sheet=SHEET_DECLARATION,
-                                    cell=d.answer_cells[(metal, identified.key)], metal=metal,
-                                    question=_question_label(identified.key), count=not_identified[metal]))
+            out.append(
+                make_finding(
+                    "smelters_identified_contradiction",
+                    sheet=SHEET_DECLARATION,
+                    cell=d.answer_cells[(metal, identified.key)],
+                    metal=metal,
+                    question=_question_label(identified.key),
+                    count=not_identified[metal],
+                )
+            )
     return out

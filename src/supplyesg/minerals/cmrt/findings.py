@@ -54,7 +54,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     ),
     "unsupported_template": (
         ERROR,
-        "Unsupported template \"{detail}\": only CMRT 6.x and EMRT 1.x/2.x are read.",
+        'Unsupported template "{detail}": only CMRT 6.x and EMRT 1.x/2.x are read.',
         "不支持的模板“{detail}”：仅支持 CMRT 6.x 和 EMRT 1.x/2.x。",
     ),
     "unsupported_version": (
@@ -80,12 +80,12 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     ),
     "email_invalid": (
         ERROR,
-        "{field} \"{value}\" is not an e-mail address (it must contain \"@\").",
+        '{field} "{value}" is not an e-mail address (it must contain "@").',
         "{field_zh}“{value}”不是有效的电子邮件地址（必须包含“@”）。",
     ),
     "scope_invalid": (
         ERROR,
-        "Declaration scope \"{value}\" is not one of A. Company, B. Product, C. User defined.",
+        'Declaration scope "{value}" is not one of A. Company, B. Product, C. User defined.',
         "申报范围“{value}”不是 A. 公司、B. 产品、C. 用户自定义 之一。",
     ),
     "scope_description_missing": (
@@ -100,7 +100,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     ),
     "effective_date_invalid": (
         ERROR,
-        "Effective date \"{value}\" is not a date (use DD-MMM-YYYY, e.g. 02-May-2024).",
+        'Effective date "{value}" is not a date (use DD-MMM-YYYY, e.g. 02-May-2024).',
         "生效日期“{value}”不是有效日期（请使用 DD-MMM-YYYY 格式，例如 02-May-2024）。",
     ),
     "effective_date_future": (
@@ -115,7 +115,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     ),
     "authorizer_same": (
         ERROR,
-        "The authorizer must be named; \"{value}\" is not allowed.",
+        'The authorizer must be named; "{value}" is not allowed.',
         "必须填写授权人姓名，不允许填写“{value}”。",
     ),
     "minerals_not_selected": (
@@ -131,7 +131,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     ),
     "answer_invalid": (
         ERROR,
-        "Question {question}{metal_suffix}: \"{value}\" is not an allowed answer ({allowed}).",
+        'Question {question}{metal_suffix}: "{value}" is not an allowed answer ({allowed}).',
         "问题 {question}{metal_suffix_zh}：“{value}”不是允许的答案（{allowed}）。",
     ),
     "policy_url_missing": (
@@ -141,13 +141,13 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     ),
     "suppliers_response_low": (
         WARNING,
-        "Only \"{value}\" of relevant suppliers responded for {metal}.",
+        'Only "{value}" of relevant suppliers responded for {metal}.',
         "{metal_zh}：仅有“{value}”的相关供应商作出答复。",
     ),
     "smelters_identified_contradiction": (
         WARNING,
         "{metal}: all smelters are declared identified (question {question} = Yes), but {count} row(s) "
-        "say \"Smelter not yet identified\".",
+        'say "Smelter not yet identified".',
         "{metal_zh}：声明已识别所有冶炼厂（问题 {question} =“是”），但有 {count} 行为“尚未识别冶炼厂”。",
     ),
     # --- smelter list ---
@@ -158,7 +158,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     ),
     "smelter_not_listed_incomplete": (
         ERROR,
-        "\"Smelter not listed\" needs the smelter name (column D) and country (column E).",
+        '"Smelter not listed" needs the smelter name (column D) and country (column E).',
         "选择“未列出冶炼厂”时必须填写冶炼厂名称（D 列）和国家（E 列）。",
     ),
     "smelter_metal_missing": (
@@ -168,7 +168,7 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     ),
     "smelter_metal_invalid": (
         WARNING,
-        "\"{value}\" is not a metal of this template ({allowed}).",
+        '"{value}" is not a metal of this template ({allowed}).',
         "“{value}”不是本模板中的金属（{allowed}）。",
     ),
     "smelter_metal_out_of_scope": (
@@ -193,12 +193,12 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     ),
     "smelter_not_identified": (
         WARNING,
-        "\"Smelter not yet identified\" for {metal}.",
+        '"Smelter not yet identified" for {metal}.',
         "{metal_zh}：“尚未识别冶炼厂”。",
     ),
     "smelter_unmatched": (
         WARNING,
-        "Smelter \"{value}\" ({metal}) could not be identified in the reference list.",
+        'Smelter "{value}" ({metal}) could not be identified in the reference list.',
         "无法在参考清单中识别冶炼厂“{value}”（{metal_zh}）。",
     ),
     "smelter_not_conformant": (

@@ -23,7 +23,7 @@ NOT_LISTED = "smelter not listed"
 NOT_IDENTIFIED = "smelter not yet identified"
 
 COMPANY_LABELS = {
-    "name": ("Company name (D8)", "公司名称"),
+    "name": ("Company name", "公司名称"),
     "scope": ("Declaration scope", "申报范围"),
     "scope_description": ("Description of scope", "范围描述"),
     "contact_name": ("Contact name", "联系人姓名"),
@@ -110,8 +110,16 @@ def _company(base: int, *, emrt2: bool = False) -> dict[str, str]:
     return cells
 
 
-_ROLES_CMRT = ("intentional", "remains", "covered_countries", "cahra", "recycled", "responded",
-               "all_identified", "all_reported")
+_ROLES_CMRT = (
+    "intentional",
+    "remains",
+    "covered_countries",
+    "cahra",
+    "recycled",
+    "responded",
+    "all_identified",
+    "all_reported",
+)
 _ROLES_EMRT = ("intentional", "remains", "cahra", "recycled", "responded", "all_identified", "all_reported")
 
 CMRT6 = Layout(
@@ -124,8 +132,11 @@ CMRT6 = Layout(
             f"q{i + 1}",
             25 + 6 * i,
             role,
-            YES_NO_UNKNOWN if role in ("covered_countries", "cahra", "recycled")
-            else PERCENT if role == "responded" else YES_NO,
+            YES_NO_UNKNOWN
+            if role in ("covered_countries", "cahra", "recycled")
+            else PERCENT
+            if role == "responded"
+            else YES_NO,
         )
         for i, role in enumerate(_ROLES_CMRT)
     ),
@@ -135,11 +146,15 @@ CMRT6 = Layout(
         CompanyQuestion("C", "D79", YES_NO),
         CompanyQuestion("D", "D81", YES_NO),
         CompanyQuestion(
-            "E", "D83", ("Yes, in conformance with IPC1755 (e.g., CMRT)", "Yes, using other format (describe)", "No")
+            "E",
+            "D83",
+            ("Yes, in conformance with IPC1755 (e.g., CMRT)", "Yes, using other format (describe)", "No"),
         ),
         CompanyQuestion("F", "D85", YES_NO),
         CompanyQuestion("G", "D87", YES_NO),
-        CompanyQuestion("H", "D89", ("Yes, with the SEC", "Yes, with the EU", "Yes, with the SEC and the EU", "No")),
+        CompanyQuestion(
+            "H", "D89", ("Yes, with the SEC", "Yes, with the EU", "Yes, with the SEC and the EU", "No")
+        ),
     ),
     url_cell="G77",
     excluded_answers=("No",),
@@ -159,10 +174,17 @@ EMRT1 = Layout(
             f"q{i + 1}",
             25 + 6 * i,
             role,
-            YES_NO_UNKNOWN + ("Not applicable for this declaration",) if role == "intentional"
-            else PERCENT if role == "responded" else YES_NO_UNKNOWN,
-            {"Cobalt": YES_NO_UNKNOWN + ("DRC only",), "Mica": YES_NO_UNKNOWN + ("India and/or Madagascar only",)}
-            if role == "cahra" else {},
+            YES_NO_UNKNOWN + ("Not applicable for this declaration",)
+            if role == "intentional"
+            else PERCENT
+            if role == "responded"
+            else YES_NO_UNKNOWN,
+            {
+                "Cobalt": YES_NO_UNKNOWN + ("DRC only",),
+                "Mica": YES_NO_UNKNOWN + ("India and/or Madagascar only",),
+            }
+            if role == "cahra"
+            else {},
         )
         for i, role in enumerate(_ROLES_EMRT)
     ),
@@ -191,8 +213,11 @@ EMRT2 = Layout(
             f"q{i + 1}",
             29 + 12 * i,
             role,
-            YES_NO_UNKNOWN + ("Not declaring",) if role == "intentional"
-            else PERCENT + ("Did not survey",) if role == "responded" else YES_NO_UNKNOWN,
+            YES_NO_UNKNOWN + ("Not declaring",)
+            if role == "intentional"
+            else PERCENT + ("Did not survey",)
+            if role == "responded"
+            else YES_NO_UNKNOWN,
         )
         for i, role in enumerate(_ROLES_EMRT)
     ),

@@ -25,7 +25,7 @@ _CID_RE = re.compile(r"^CID\s*0*(\d{1,9})$", re.IGNORECASE)
 LEGAL_SUFFIXES = frozenset(
     """co company corp corporation inc incorporated ltd limited llc plc pty pte sa sas sarl srl spa
     gmbh ag kg kgaa mbh nv bv oy ab as asa jsc pjsc ojsc cjsc oao zao ooo tbk pt bhd sdn kk lp llp
-    sab cv de the""".split()
+    sab cv de the and""".split()
 )
 _TRANSLIT = str.maketrans({"ß": "ss", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "æ": "ae", "œ": "oe", "đ": "d"})
 
@@ -54,7 +54,7 @@ def normalise_name(text: str) -> str:
     """Loose key: accents stripped, punctuation and legal suffixes removed, spacing collapsed."""
     text = unicodedata.normalize("NFKD", text.translate(_TRANSLIT))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = text.replace("&", " and ")
+    text = text.replace("&", " and ").replace("+", " and ")
     text = re.sub(r"(?<=\b\w)\.(?=\w\b)", "", text)  # s.a. -> sa., k.k. -> kk.
     text = re.sub(r"[^\w]+", " ", text)
     tokens = [t for t in text.split() if t not in LEGAL_SUFFIXES]
@@ -154,8 +154,16 @@ class ReferenceList:
                 continue
             entry = merged.setdefault(
                 (cid, metal.casefold()),
-                {"cid": cid, "metal": metal, "name": "", "country": "", "aliases": [], "city": "",
-                 "state": "", "source": ""},
+                {
+                    "cid": cid,
+                    "metal": metal,
+                    "name": "",
+                    "country": "",
+                    "aliases": [],
+                    "city": "",
+                    "state": "",
+                    "source": "",
+                },
             )
             for key in ("name", "country", "city", "state", "source"):
                 if not entry[key] and record.get(key):
@@ -167,10 +175,14 @@ class ReferenceList:
                 alias = str(alias).strip()
                 if alias and alias not in entry["aliases"] and alias != entry["name"]:
                     entry["aliases"].append(alias)
-        return cls([
-            ReferenceSmelter(**{**e, "aliases": tuple(e["aliases"]), "country": normalise_country(e["country"])})
-            for e in merged.values()
-        ])
+        return cls(
+            [
+                ReferenceSmelter(
+                    **{**e, "aliases": tuple(e["aliases"]), "country": normalise_country(e["country"])}
+                )
+                for e in merged.values()
+            ]
+        )
 
     @classmethod
     def from_lookup_rows(cls, rows: Iterable[list[Any]]) -> ReferenceList:
@@ -184,10 +196,18 @@ class ReferenceList:
             if not cid:
                 continue
             text = [str(v).strip() if isinstance(v, str) else "" for v in row[:9]] + [""] * 9
-            records.append({
-                "cid": cid, "metal": text[0], "name": text[2] or text[1], "aliases": (text[1],),
-                "country": text[3], "source": text[5], "city": text[7], "state": text[8],
-            })
+            records.append(
+                {
+                    "cid": cid,
+                    "metal": text[0],
+                    "name": text[2] or text[1],
+                    "aliases": (text[1],),
+                    "country": text[3],
+                    "source": text[5],
+                    "city": text[7],
+                    "state": text[8],
+                }
+            )
         return cls.from_records(records)
 
     def match(
@@ -222,7 +242,10 @@ class ReferenceList:
         if not choices or len(loose) < 3:
             return None
         results = process.extract(
-            loose, [c[0] for c in choices], scorer=fuzz.token_sort_ratio, limit=5,
+            loose,
+            [c[0] for c in choices],
+            scorer=fuzz.token_sort_ratio,
+            limit=5,
             score_cutoff=threshold - COUNTRY_MISMATCH_PENALTY - AMBIGUITY_MARGIN,
         )
         scored: list[tuple[float, ReferenceSmelter]] = []

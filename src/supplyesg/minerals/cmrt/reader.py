@@ -26,7 +26,9 @@ SHEET_PRODUCTS = "Product List"
 SHEET_LOOKUP = "Smelter Look-up"
 SHEET_REVISION = "Revision"
 
-_ERROR_VALUES = frozenset({"#N/A", "#REF!", "#VALUE!", "#NAME?", "#DIV/0!", "#NULL!", "#NUM!", "#GETTING_DATA"})
+_ERROR_VALUES = frozenset(
+    {"#N/A", "#REF!", "#VALUE!", "#NAME?", "#DIV/0!", "#NULL!", "#NUM!", "#GETTING_DATA"}
+)
 _LOOKUP_CACHE: dict[tuple[str, str, int], ReferenceList] = {}
 
 
@@ -104,7 +106,6 @@ class Declaration:
     products: list[dict[str, str | None]] = field(default_factory=list)
     smelters: list[SmelterRow] = field(default_factory=list)
     lookup: ReferenceList = field(default_factory=ReferenceList)
-    checker_total: float | None = None
     findings: list[Finding] = field(default_factory=list)  # problems with the file itself
 
     @property
@@ -141,8 +142,21 @@ def text(value: Any, *, zero_is_blank: bool = False) -> str | None:
 
 
 _DATE_FORMATS = (
-    "%d-%b-%Y", "%d-%B-%Y", "%d/%b/%Y", "%d %b %Y", "%d %B %Y", "%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y",
-    "%b %d, %Y", "%B %d, %Y", "%d-%b-%y", "%Y%m%d", "%m/%d/%Y", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S",
+    "%d-%b-%Y",
+    "%d-%B-%Y",
+    "%d/%b/%Y",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%d.%m.%Y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%d-%b-%y",
+    "%Y%m%d",
+    "%m/%d/%Y",
+    "%d/%m/%Y",
+    "%Y-%m-%d %H:%M:%S",
 )
 
 
@@ -207,10 +221,23 @@ class Grid:
         return self.at(*L.split_cell(addr))
 
 
-def _sheet(workbook: CalamineWorkbook, name: str, nrows: int | None = None) -> Grid | None:
-    if name not in workbook.sheet_names:
-        return None
-    return Grid(workbook.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=nrows))
+class _Sheets:
+    """Parse each sheet at most once per file (calamine re-parses on every get_sheet_by_name)."""
+
+    def __init__(self, workbook: CalamineWorkbook):
+        self.workbook = workbook
+        self.names = set(workbook.sheet_names)
+        self._grids: dict[str, Grid] = {}
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.names
+
+    def get(self, name: str) -> Grid | None:
+        if name not in self.names:
+            return None
+        if name not in self._grids:
+            self._grids[name] = Grid(self.workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
+        return self._grids[name]
 
 
 # ---------------------------------------------------------------- entry point
@@ -231,6 +258,9 @@ def read_workbook(source: str | os.PathLike[str] | bytes, *, filename: str | Non
     report = inspect_bytes(data)
     if report.finding:
         result.findings.append(report.finding)
+        return result
+    if report.kind == "xls":
+        result.findings.append(make_finding("unsupported_file_format", detail="Excel 97-2003 .xls"))
         return result
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -271,17 +301,20 @@ def _password_finding(kind: str | None) -> Finding:
     return make_finding("file_password_protected")
 
 
-def detect(workbook: CalamineWorkbook) -> tuple[str | None, str | None, str | None]:
+def detect(workbook: CalamineWorkbook | _Sheets) -> tuple[str | None, str | None, str | None]:
     """(template, version, title) from the workbook content, never the file name."""
-    names = set(workbook.sheet_names)
+    sheets = workbook if isinstance(workbook, _Sheets) else _Sheets(workbook)
+    names = sheets.names
     if SHEET_DECLARATION not in names:
         return None, None, None
-    declaration = _sheet(workbook, SHEET_DECLARATION, nrows=4)
+    declaration = sheets.get(SHEET_DECLARATION)
     title = None
-    revision_title = None
-    if SHEET_REVISION in names:
-        revision_title = text(_sheet(workbook, SHEET_REVISION, nrows=3)["B3"])  # type: ignore[index]
-    header = " ".join(filter(None, [revision_title, text(declaration["D2"]) if declaration else None]))
+    # Declaration!D2 is the translated title but keeps "(CMRT)"/"(EMRT)"; the Revision sheet's English
+    # title is only parsed when D2 says nothing (it costs another sheet parse).
+    header = text(declaration["D2"]) if declaration else None
+    if not header or "(" not in header:
+        revision = sheets.get(SHEET_REVISION)
+        header = " ".join(filter(None, [header, text(revision["B3"]) if revision else None]))
     folded = header.casefold()
     template = None
     if "conflict minerals reporting" in folded or "(cmrt)" in folded:
@@ -294,14 +327,15 @@ def detect(workbook: CalamineWorkbook) -> tuple[str | None, str | None, str | No
         title = "Additional Minerals Reporting Template (AMRT)"
     version = L.parse_revision(declaration["J3"]) if declaration else None
     if version is None and template and SHEET_SMELTERS in names:
-        version = L.parse_revision(_sheet(workbook, SHEET_SMELTERS, nrows=3)["Q3"])  # type: ignore[index]
+        version = L.parse_revision(sheets.get(SHEET_SMELTERS)["Q3"])  # type: ignore[index]
     if template is None and title is None and version and {SHEET_SMELTERS, "Checker"} <= names:
         template = "EMRT" if "Mine List" in names else "CMRT"
     return template, version, title
 
 
 def _read(workbook: CalamineWorkbook, result: Declaration, kind: str | None) -> None:
-    template, version, title = detect(workbook)
+    sheets = _Sheets(workbook)
+    template, version, title = detect(sheets)
     result.template, result.version = template, version
     if title:
         result.findings.append(make_finding("unsupported_template", detail=title))
@@ -320,36 +354,30 @@ def _read(workbook: CalamineWorkbook, result: Declaration, kind: str | None) -> 
         result.findings.append(
             make_finding("untested_version", template=template, version=version, layout=layout.name)
         )
-    names = set(workbook.sheet_names)
+    names = sheets.names
     if SHEET_SMELTERS not in names:
         result.findings.append(make_finding("not_a_template"))
         return
     result.layout = layout
-    declaration = _sheet(workbook, SHEET_DECLARATION)
+    declaration = sheets.get(SHEET_DECLARATION)
     assert declaration is not None
     _read_company(declaration, layout, result)
     _read_questions(declaration, layout, result)
     if result.company.scope == "B" and SHEET_PRODUCTS in names:
-        _read_products(_sheet(workbook, SHEET_PRODUCTS, nrows=layout.product_first_row + 5000), result)  # type: ignore
-    smelters = _sheet(workbook, SHEET_SMELTERS, nrows=layout.smelter_last_row)
+        _read_products(sheets.get(SHEET_PRODUCTS), result)  # type: ignore[arg-type]
+    smelters = sheets.get(SHEET_SMELTERS)
     assert smelters is not None
     _read_smelters(smelters, layout, result)
     if SHEET_LOOKUP in names:
         result.lookup = _lookup(workbook, template, version)
-    if "Checker" in names:
-        checker = _sheet(workbook, "Checker")
-        total_cell = {"CMRT 6.x": "H70", "EMRT 1.x": "H65", "EMRT 2.x": "H125"}[layout.name]
-        total = clean(checker[total_cell]) if checker else None
-        result.checker_total = float(total) if isinstance(total, (int, float)) else None
 
 
 def _lookup(workbook: CalamineWorkbook, template: str, version: str) -> ReferenceList:
-    """The Smelter Look-up is part of a template release: parse it once per (template, version, size)."""
-    sheet = workbook.get_sheet_by_name(SHEET_LOOKUP)
-    key = (template, version, sheet.height)
+    """The Smelter Look-up is part of a template release: parse it once per (template, version)."""
+    key = (template, version)
     cached = _LOOKUP_CACHE.get(key)
     if cached is None:
-        rows = sheet.to_python(skip_empty_area=False)
+        rows = workbook.get_sheet_by_name(SHEET_LOOKUP).to_python(skip_empty_area=False)
         cached = ReferenceList.from_lookup_rows(rows[4:])
         if len(_LOOKUP_CACHE) > 64:
             _LOOKUP_CACHE.clear()
@@ -371,12 +399,15 @@ def _read_company(grid: Grid, layout: L.Layout, result: Declaration) -> None:
     company.unique_id_authority = text(grid[c["unique_id_authority"]])
     company.address = text(grid[c["address"]])
     company.contact = Person(
-        name=text(grid[c["contact_name"]]), email=text(grid[c["contact_email"]]),
+        name=text(grid[c["contact_name"]]),
+        email=text(grid[c["contact_email"]]),
         phone=text(grid[c["contact_phone"]]),
     )
     company.authorizer = Person(
-        name=text(grid[c["authorizer_name"]]), email=text(grid[c["authorizer_email"]]),
-        phone=text(grid[c["authorizer_phone"]]), title=text(grid[c["authorizer_title"]]),
+        name=text(grid[c["authorizer_name"]]),
+        email=text(grid[c["authorizer_email"]]),
+        phone=text(grid[c["authorizer_phone"]]),
+        title=text(grid[c["authorizer_title"]]),
     )
     company.effective_date_raw = clean(grid[c["effective_date"]])
     company.effective_date = parse_date(company.effective_date_raw)
@@ -384,7 +415,11 @@ def _read_company(grid: Grid, layout: L.Layout, result: Declaration) -> None:
 
 def _selected_minerals(grid: Grid, layout: L.Layout) -> list[str]:
     by_fold = {m.casefold(): m for m in layout.metals}
-    chosen = {by_fold[v.casefold()] for v in (text(grid[a]) for a in layout.mineral_slots) if v and v.casefold() in by_fold}
+    chosen = {
+        by_fold[v.casefold()]
+        for v in (text(grid[a]) for a in layout.mineral_slots)
+        if v and v.casefold() in by_fold
+    }
     return sorted(chosen)
 
 
@@ -398,7 +433,9 @@ def _read_questions(grid: Grid, layout: L.Layout, result: Declaration) -> None:
         for question in layout.questions:
             row = question.header_row + 1 + index
             cell = f"D{row}"
-            answers[question.key] = canonical(grid[cell], question.allowed_for(metal), numeric_percent=numeric)
+            answers[question.key] = canonical(
+                grid[cell], question.allowed_for(metal), numeric_percent=numeric
+            )
             comments[question.key] = text(grid[f"G{row}"])
             result.answer_cells[(metal, question.key)] = cell
         result.answers[metal] = answers
@@ -423,8 +460,10 @@ def _read_products(grid: Grid, result: Declaration) -> None:
     first = (result.layout.product_first_row if result.layout else 6) - 1
     requester = result.layout is not None and result.layout.name == "EMRT 2.x" and result.version != "2.0"
     for row in grid.rows[first:]:
+        if not any(row[1:6]):
+            continue
         values = [text(v, zero_is_blank=True) for v in (row[1:6] if len(row) > 1 else [])] + [None] * 5
-        if not any(values[:5]):
+        if not any(values[:5]) or (values[0] or "").startswith("©"):
             continue
         product = {"number": values[0], "name": values[1]}
         if requester:
@@ -438,6 +477,9 @@ def _read_smelters(grid: Grid, layout: L.Layout, result: Declaration) -> None:
     metals = {m.casefold(): m for m in layout.metals}
     first = layout.smelter_first_row - 1
     for offset, raw in enumerate(grid.rows[first : layout.smelter_last_row]):
+        head = raw[:5]
+        if not any(v for v in head if not (isinstance(v, str) and not v.strip())):
+            continue
         row = list(raw[:17]) + [None] * (17 - min(len(raw), 17))
         cells = [text(v, zero_is_blank=i > 0) for i, v in enumerate(row)]
         if not any(cells[:5]):
@@ -455,8 +497,14 @@ def _read_smelters(grid: Grid, layout: L.Layout, result: Declaration) -> None:
                 cid_input=normalise_cid(a_raw),
                 cid_input_raw=a_raw,
                 cid=normalise_cid(row[5]) if clean(row[5]) not in (None, 0) else None,
-                source=cells[6], street=cells[7], city=cells[8], state=cells[9],
-                mine_names=cells[13], mine_countries=cells[14], recycled=cells[15], comments=cells[16],
+                source=cells[6],
+                street=cells[7],
+                city=cells[8],
+                state=cells[9],
+                mine_names=cells[13],
+                mine_countries=cells[14],
+                recycled=cells[15],
+                comments=cells[16],
             )
         )
 

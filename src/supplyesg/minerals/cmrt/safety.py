@@ -75,7 +75,9 @@ def _inspect_zip(data: bytes) -> SafetyReport:
             info.compress_type == zipfile.ZIP_STORED and info.compress_size != size
         )
         if inconsistent:
-            return SafetyReport(None, make_finding("file_corrupt", detail=f"inconsistent sizes for {info.filename}"))
+            return SafetyReport(
+                None, make_finding("file_corrupt", detail=f"inconsistent sizes for {info.filename}")
+            )
         if size > MAX_MEMBER_UNCOMPRESSED or total > MAX_TOTAL_UNCOMPRESSED:
             return SafetyReport(
                 None,
@@ -84,7 +86,9 @@ def _inspect_zip(data: bytes) -> SafetyReport:
     names = {info.filename for info in infos}
     if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
         if "content.xml" in names:
-            return SafetyReport(None, make_finding("unsupported_file_format", detail="OpenDocument spreadsheet"))
+            return SafetyReport(
+                None, make_finding("unsupported_file_format", detail="OpenDocument spreadsheet")
+            )
         if "word/document.xml" in names or "ppt/presentation.xml" in names:
             return SafetyReport(None, make_finding("file_not_excel"))
         return SafetyReport(None, make_finding("file_not_excel"))

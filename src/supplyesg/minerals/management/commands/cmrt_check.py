@@ -1,0 +1,57 @@
+"""`supplyesg cmrt_check PATH... [--json]`: validate CMRT/EMRT files without a database.
+
+Exit status: 0 when every file is valid, 1 when any file has an error, 2 on bad usage.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from supplyesg.minerals.cmrt import check_file, expand_paths
+from supplyesg.minerals.cmrt.checks import CheckResult
+
+
+class Command(BaseCommand):
+    help = "Check supplier CMRT/EMRT workbooks against the template rules (no database needed)."
+    requires_system_checks: list[str] = []
+    requires_migrations_checks = False
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="a workbook or a folder of workbooks")
+        parser.add_argument("--json", action="store_true", help="print one JSON array, one object per file")
+
+    def handle(self, *args, paths: list[str], json: bool = False, **options) -> None:
+        missing = [p for p in paths if not Path(p).exists()]
+        if missing:
+            raise CommandError(f"no such file or folder: {', '.join(missing)}", returncode=2)
+        files = expand_paths(paths)
+        results = [check_file(path, filename=str(path)) for path in files]
+        if json:
+            self.stdout.write(_dumps([r.to_dict() for r in results]))
+        else:
+            for result in results:
+                self.stdout.write(_human(result))
+        if any(not r.valid for r in results):
+            sys.exit(1)
+
+
+def _dumps(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+
+
+def _human(result: CheckResult) -> str:
+    d = result.declaration
+    template = f"{d.template} {d.version}" if d.template else "unknown template"
+    lines = [
+        f"{d.file}",
+        f"  {template}: {'valid' if result.valid else 'INVALID'}"
+        f" ({len(result.errors)} error(s), {len(result.warnings)} warning(s))",
+    ]
+    for f in result.findings:
+        where = f" {f.location}" if f.location else ""
+        lines.append(f"  {f.severity.upper():7} {f.code}{where}: {f.message}")
+    return "\n".join(lines) + "\n"
