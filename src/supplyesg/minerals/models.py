@@ -140,3 +140,20 @@ class RiskCountry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.country}"
+
+
+from supplyesg.minerals.models_campaigns import (  # noqa: E402
+    Campaign,
+    CompanyDeclaration,
+    SmelterReview,
+    Submission,
+    SubmissionRequest,
+    SubmissionSmelter,
+    TemplateType,
+)
+
+__all__ = [
+    "Campaign", "CompanyDeclaration", "Metal", "RiskCountry", "RmapStatus", "RmapStatusUpload", "Smelter",
+    "SmelterAlias", "SmelterListLoad", "SmelterReview", "Submission", "SubmissionRequest", "SubmissionSmelter",
+    "TemplateType",
+]

@@ -19,8 +19,11 @@ class Command(BaseCommand):
         created = 0
         for code in data["countries"]:
             _obj, was_created = RiskCountry.objects.update_or_create(
-                kind=RiskCountry.Kind.COVERED, country=code,
+                kind=RiskCountry.Kind.COVERED,
+                country=code,
                 defaults={"source": data["source"][:255], "as_of": date.fromisoformat(data["as_of"])},
             )
             created += was_created
-        self.stdout.write(f"covered countries: {created} created, {len(data['countries']) - created} already there")
+        self.stdout.write(
+            f"covered countries: {created} created, {len(data['countries']) - created} already there"
+        )

@@ -7,7 +7,9 @@ from supplyesg.minerals.services import load_rmap_statuses
 
 
 class Command(BaseCommand):
-    help = "Load an RMAP status list (CSV or xlsx with columns CID, Status, Assessment date, Next assessment)."
+    help = (
+        "Load an RMAP status list (CSV or xlsx with columns CID, Status, Assessment date, Next assessment)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path")

@@ -1,0 +1,176 @@
+"""CMRT/EMRT campaigns, supplier submissions (versioned), identified smelter rows, the review queue and the
+company's own declaration."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class TemplateType(models.TextChoices):
+    CMRT = "CMRT", _("CMRT (tin, tantalum, tungsten, gold)")
+    EMRT = "EMRT", _("EMRT (cobalt, mica, copper, graphite, lithium, nickel)")
+
+
+def submission_upload_to(instance, filename: str) -> str:
+    return f"minerals/{instance.request.supplier_id}/{uuid.uuid4().hex}.xlsx"
+
+
+class Campaign(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    name = models.CharField(_("name"), max_length=200)
+    reporting_year = models.PositiveSmallIntegerField(_("reporting year"))
+    template = models.CharField(_("template"), max_length=4, choices=TemplateType.choices)
+    minerals = models.JSONField(_("minerals in scope"), default=list, help_text=_("e.g. [\"Tin\", \"Gold\"]"))
+    due_date = models.DateField(_("due date"))
+    remind_days_before = models.PositiveSmallIntegerField(_("remind this many days before the due date"), default=14)
+    remind_every_days_after = models.PositiveSmallIntegerField(_("then remind every this many days when overdue"), default=7)
+    scope_categories = models.ManyToManyField("suppliers.Category", blank=True, related_name="+", verbose_name=_("categories"))
+    scope_tiers = models.JSONField(_("tiers"), default=list, blank=True)
+    scope_by_minerals = models.BooleanField(
+        _("every supplier whose categories involve these minerals"), default=False
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-reporting_year", "-created_at"]
+
+    def __str__(self):
+        return self.name
+
+
+class SubmissionRequestQuerySet(models.QuerySet):
+    def overdue(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(campaign__due_date__lt=on, status__in=SubmissionRequest.OPEN_STATUSES)
+
+
+class SubmissionRequest(models.Model):
+    """One supplier in one campaign, with where its declaration stands."""
+
+    class Status(models.TextChoices):
+        NOT_REQUESTED = "not_requested", _("Not requested")
+        REQUESTED = "requested", _("Requested")
+        RECEIVED_ERRORS = "received_errors", _("Received with errors")
+        RECEIVED_VALID = "received_valid", _("Received valid")
+        ACCEPTED = "accepted", _("Accepted")
+        RETURNED = "returned", _("Returned for correction")
+
+    OPEN_STATUSES = (Status.NOT_REQUESTED, Status.REQUESTED, Status.RECEIVED_ERRORS, Status.RETURNED)
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="requests")
+    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="mineral_requests")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NOT_REQUESTED, db_index=True)
+    requested_at = models.DateTimeField(null=True, blank=True)
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
+    accepted_submission = models.ForeignKey("minerals.Submission", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = SubmissionRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["campaign", "supplier__legal_name"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "supplier"], name="unique_request_per_campaign")]
+
+
+class Submission(models.Model):
+    """One uploaded file, kept with its findings whatever they are. Re-submissions get the next version."""
+
+    class Channel(models.TextChoices):
+        PORTAL = "portal", _("Supplier portal")
+        STAFF = "staff", _("Uploaded by staff")
+        API = "api", _("API")
+        BULK = "bulk", _("Bulk import")
+
+    class Status(models.TextChoices):
+        INVALID = "invalid", _("Has errors")
+        VALID = "valid", _("Valid, awaiting review")
+        ACCEPTED = "accepted", _("Accepted")
+        RETURNED = "returned", _("Returned for correction")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    request = models.ForeignKey(SubmissionRequest, on_delete=models.CASCADE, related_name="submissions")
+    version = models.PositiveIntegerField(_("version"))
+    file = models.FileField(upload_to=submission_upload_to, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    template = models.CharField(max_length=4, blank=True)
+    template_version = models.CharField(max_length=10, blank=True)
+    company_name = models.CharField(max_length=255, blank=True)
+    effective_date = models.DateField(null=True, blank=True)
+    valid = models.BooleanField(default=False)
+    error_count = models.PositiveIntegerField(default=0)
+    warning_count = models.PositiveIntegerField(default=0)
+    result = models.JSONField(_("check result"), default=dict)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, db_index=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(_("reviewer's comment"), blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-version"]
+        constraints = [models.UniqueConstraint(fields=["request", "version"], name="unique_submission_version")]
+
+
+class SubmissionSmelter(models.Model):
+    """A Smelter List row of a submission, as identified. Aggregation reads these set-wise."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="smelter_rows")
+    row = models.PositiveIntegerField()
+    metal = models.CharField(max_length=20, blank=True, db_index=True)
+    name = models.CharField(max_length=255, blank=True)
+    country = models.CharField(max_length=100, blank=True)
+    cid = models.CharField(max_length=12, blank=True, db_index=True)
+    matched_by = models.CharField(max_length=10, blank=True)
+    score = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["submission", "row"]
+        indexes = [models.Index(fields=["metal", "cid"])]
+
+
+class SmelterReview(models.Model):
+    """An unmatched or low-confidence smelter name waiting for a person, once per (metal, name, country)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected (not in the reference list)")
+
+    metal = models.CharField(_("metal"), max_length=20)
+    name = models.CharField(_("name as reported"), max_length=255)
+    country = models.CharField(_("country as reported"), max_length=100, blank=True)
+    suggested = models.ForeignKey("minerals.Smelter", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    score = models.FloatField(null=True, blank=True)
+    occurrences = models.PositiveIntegerField(default=1)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    decided_smelter = models.ForeignKey("minerals.Smelter", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["status", "-occurrences", "metal", "name"]
+        constraints = [models.UniqueConstraint(fields=["metal", "name", "country"], name="unique_smelter_review")]
+
+
+class CompanyDeclaration(models.Model):
+    """The company's own CMRT/EMRT for a year: editable company answers; smelters come from aggregation."""
+
+    reporting_year = models.PositiveSmallIntegerField(_("reporting year"))
+    template = models.CharField(_("template"), max_length=4, choices=TemplateType.choices)
+    answers = models.JSONField(_("company answers"), default=dict, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["reporting_year", "template"], name="unique_company_declaration")]
