@@ -1,0 +1,119 @@
+"""Portal forms: profile change proposals, document uploads, signatures, qualification evidence."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from supplyesg.core.files import validate_upload
+from supplyesg.suppliers.models import Supplier
+from supplyesg.suppliers.models.compliance import DocumentType
+from supplyesg.suppliers.models.registry import PROFILE_FIELDS
+
+
+def _without_prefix(message: str, name: str) -> str:
+    """Services and validate_upload start messages with "field: "; beside the field its label says that."""
+    prefix = f"{name}: "
+    return message[len(prefix):] if message.startswith(prefix) else message
+
+
+def attach_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError/RuleViolation on the form: "field: sentence" goes beside that field."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+        return
+    for message in error.messages:
+        name, _sep, _rest = message.partition(": ")
+        if name in form.fields:
+            form.add_error(name, _without_prefix(message, name))
+        else:
+            form.add_error(None, message)
+
+
+def _checked_upload(upload, name: str):
+    try:
+        validate_upload(upload, field=name)
+    except ValidationError as error:
+        raise ValidationError([_without_prefix(m, name) for m in error.messages]) from None
+    return upload
+
+
+def _normalise_newlines(value: str) -> str:
+    return (value or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+class ProfileChangeForm(forms.ModelForm):
+    """The profile fields a supplier may propose to change, prefilled with the current values.
+
+    Built without an instance so validating it never touches the supplier object the service compares against.
+    """
+
+    website = forms.URLField(label=_("Website"), required=False, max_length=200, assume_scheme="https")
+
+    class Meta:
+        model = Supplier
+        fields = PROFILE_FIELDS
+        widgets = {"aliases": forms.Textarea(attrs={"rows": 3}), "address": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, supplier: Supplier, **kwargs):
+        self.supplier = supplier
+        kwargs["initial"] = {name: getattr(supplier, name) for name in PROFILE_FIELDS}
+        super().__init__(*args, **kwargs)
+
+    def clean_aliases(self):
+        return _normalise_newlines(self.cleaned_data["aliases"])
+
+    def clean_address(self):
+        return _normalise_newlines(self.cleaned_data["address"])
+
+    def changes(self) -> dict:
+        """Only the fields whose cleaned value differs from the supplier's current one."""
+        return {name: self.cleaned_data[name] for name in PROFILE_FIELDS
+                if self.cleaned_data[name] != getattr(self.supplier, name)}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class DocumentUploadForm(forms.Form):
+    doc_type = forms.ChoiceField(label=_("Type"), choices=DocumentType.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    issue_date = forms.DateField(label=_("Issue date"), required=False, widget=DateInput)
+    expiry_date = forms.DateField(label=_("Expiry date"), required=False, widget=DateInput,
+                                  help_text=_("Leave empty if the document does not expire."))
+    file = forms.FileField(label=_("File"))
+
+    def clean_file(self):
+        return _checked_upload(self.cleaned_data["file"], "file")
+
+
+class SignAgreementForm(forms.Form):
+    signer_name = forms.CharField(label=_("Signer name"), max_length=150)
+    signer_title = forms.CharField(label=_("Signer title"), max_length=150,
+                                   help_text=_("e.g. General Manager"))
+    authorised = forms.BooleanField(required=True)
+    accepted_hash = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, supplier: Supplier, **kwargs):
+        super().__init__(*args, **kwargs)
+        label = _("I am authorised to sign for %(supplier)s and accept this text")
+        self.fields["authorised"].label = label % {"supplier": supplier.legal_name}
+
+
+class QualificationEvidenceForm(forms.Form):
+    file = forms.FileField(label=_("Evidence file"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        return _checked_upload(upload, "file") if upload else None
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("file") and not (cleaned.get("note") or "").strip():
+            self.add_error("file", _("Attach a file or write a note."))
+        return cleaned
