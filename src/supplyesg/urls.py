@@ -8,6 +8,7 @@ urlpatterns = [
     path("suppliers/", include("supplyesg.suppliers.urls")),
     path("portal/", include("supplyesg.suppliers.portal_urls")),
     path("minerals/", include("supplyesg.minerals.urls")),
+    path("portal/minerals/", include("supplyesg.minerals.portal_urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

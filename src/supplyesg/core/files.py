@@ -62,7 +62,7 @@ def validate_upload(upload, allowed=DOCUMENT_EXTENSIONS, field: str = "file") ->
     if size > settings.MAX_UPLOAD_BYTES:
         raise ValidationError(
             _("%(field)s: the file is %(size).1f MB; the limit is %(limit)d MB.")
-            % {"field": field, "size": size / 1048576, "limit": settings.MAX_UPLOAD_MB}
+            % {"field": field, "size": size / 1048576, "limit": max(1, settings.MAX_UPLOAD_BYTES // 1048576)}
         )
     if size == 0:
         raise ValidationError(_("%(field)s: the file is empty.") % {"field": field})

@@ -83,6 +83,14 @@ def start_qualification_review(supplier: Supplier, *, actor, reason: str = "") -
 
 @transaction.atomic
 def attach_qualification_evidence(item: QualificationItem, *, actor, evidence=None, note: str = "") -> QualificationItem:
+    if actor is not None and getattr(actor, "is_supplier_user", False):
+        # Suppliers add evidence only during the review, to their own items, and not to items already settled.
+        if actor.supplier_id != item.supplier_id:
+            raise RuleViolation(_("This item belongs to another supplier."))
+        if item.supplier.status != S.QUALIFICATION:
+            raise RuleViolation(_("Evidence can be added only while the qualification review is open."))
+        if item.verdict in (Verdict.PASS, Verdict.NOT_APPLICABLE):
+            raise RuleViolation(_("%(item)s has already been reviewed.") % {"item": item.get_kind_display()})
     if evidence is None and not note.strip():
         raise RuleViolation(_("evidence: attach a file or write a note."))
     if evidence is not None:
