@@ -5,6 +5,7 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from supplyesg.suppliers.models.compliance import private_upload_to
@@ -91,7 +92,8 @@ class AgreementType(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return self.name
+        # Shown in the user's language wherever the object is printed.
+        return self.display_name(get_language())
 
     def display_name(self, language: str | None = None) -> str:
         if language and language.startswith("zh") and self.name_zh:

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -50,7 +51,8 @@ class Category(models.Model):
         verbose_name_plural = _("categories")
 
     def __str__(self):
-        return self.name
+        # Shown in the user's language wherever the object is printed.
+        return self.display_name(get_language())
 
     def display_name(self, language: str | None = None) -> str:
         if language and language.startswith("zh") and self.name_zh:
