@@ -1,0 +1,113 @@
+"""Helpers for benchmarks: a throw-away database, many suppliers fast, and timing with query counts.
+
+Benchmarks run in one process against the test settings' in-memory SQLite database and report ratios
+against a baseline measured in the same process, so the figures compare across machines.
+"""
+
+import statistics
+import time
+from dataclasses import dataclass
+
+import django
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+COUNTRIES = ("CN", "TW", "MY", "VN", "KR", "JP", "DE", "US", "MX", "CD", "ID", "TH")
+
+
+def setup_database():
+    """Configure Django and create the schema in the (in-memory) test database."""
+    django.setup()
+    from django.core.management import call_command
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def make_categories(n: int = 12):
+    from supplyesg.suppliers.models import Category
+
+    Category.objects.bulk_create(
+        [Category(code=f"bench-{i:02d}", name=f"Bench category {i:02d}") for i in range(n)]
+    )
+    return list(Category.objects.filter(code__startswith="bench-").order_by("code"))
+
+
+def make_suppliers(n: int, categories=(), per_supplier: int = 3, batch: int = 2000) -> list[int]:
+    """n suppliers spread over statuses, tiers and countries, each in up to `per_supplier` categories."""
+    from supplyesg.suppliers.models import Supplier
+
+    statuses = Supplier.Status.values
+    suppliers = [
+        Supplier(
+            code=f"B{i:06d}",
+            legal_name=f"Bench Supplier {i:05d} Co., Ltd.",
+            local_name=f"基准供应商{i:05d}有限公司",
+            registration_id=f"REG{i:010d}",
+            country=COUNTRIES[i % len(COUNTRIES)],
+            tier=1 + i % 3,
+            status=statuses[i % len(statuses)],
+            is_key=i % 10 == 0,
+        )
+        for i in range(n)
+    ]
+    Supplier.objects.bulk_create(suppliers, batch_size=batch)
+    ids = list(Supplier.objects.filter(code__startswith="B").order_by("code").values_list("pk", flat=True))
+    if categories:
+        through = Supplier.categories.through
+        links = [
+            through(supplier_id=pk, category_id=categories[(i + k) % len(categories)].pk)
+            for i, pk in enumerate(ids)
+            for k in range(i % (per_supplier + 1))
+        ]
+        through.objects.bulk_create(links, batch_size=batch)
+    return ids
+
+
+def make_user(role: str, username: str):
+    from supplyesg.core.models import User
+
+    user = User(username=username, role=role, email=f"{username}@example.com")
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+@dataclass
+class Measure:
+    name: str
+    median_s: float
+    queries: list[int]
+    status: int = 200
+
+    @property
+    def query_range(self) -> str:
+        low, high = min(self.queries), max(self.queries)
+        return str(low) if low == high else f"{low}-{high}"
+
+
+def measure(name: str, call, repeat: int = 20, warmup: int = 2) -> Measure:
+    """Median wall time of `call()` and the SQL queries each call made. `call` may return a response."""
+    status = 200
+    for _ in range(warmup):
+        result = call()
+        status = getattr(result, "status_code", status)
+    times, queries = [], []
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            result = call()
+            times.append(time.perf_counter() - start)
+        status = getattr(result, "status_code", status)
+        queries.append(len(captured))
+    return Measure(name, statistics.median(times), queries, status)
+
+
+def print_table(rows: list[Measure], baseline: Measure) -> None:
+    width = max(len(r.name) for r in rows + [baseline])
+    print(f"{'request'.ljust(width)}  {'median ms':>10}  {'x baseline':>10}  {'queries':>8}  status")
+    for row in [baseline, *rows]:
+        ratio = row.median_s / baseline.median_s if baseline.median_s else float("nan")
+        ms = row.median_s * 1000
+        print(f"{row.name.ljust(width)}  {ms:10.2f}  {ratio:10.1f}  {row.query_range:>8}  {row.status}")
