@@ -11,6 +11,24 @@ from supplyesg.core.errors import RuleViolation
 from supplyesg.core.services import user_for_token
 
 
+def staff_docs(view):
+    """Docs and schema need an internal user's session (integrators read them signed in)."""
+    from functools import wraps
+
+    from django.contrib.auth.views import redirect_to_login
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not user.is_internal:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
         user = user_for_token(token)
@@ -37,6 +55,8 @@ api = NinjaAPI(
     auth=[BearerToken(), HeaderToken(), django_auth],
     urls_namespace="api",
     docs_url="/docs",
+    # The documentation is for signed-in staff; anonymous visitors reach only log-in pages.
+    docs_decorator=staff_docs,
 )
 
 
@@ -44,11 +64,15 @@ def _error(request, status, detail, errors=None):
     return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
 
 
+# Where pydantic says a value came from; the field name alone is what a person needs.
+_LOCATIONS = {"body", "payload", "query", "path", "form", "header", "cookie", "details", "filters", "paging"}
+
+
 @api.exception_handler(NinjaValidationError)
 def on_validation(request, exc):
     errors = []
     for err in exc.errors:
-        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path")]
+        loc = [str(p) for p in err.get("loc", []) if p not in _LOCATIONS]
         errors.append({"field": ".".join(loc), "message": err.get("msg", "")})
     return _error(request, 422, "The request is not valid.", errors)
 

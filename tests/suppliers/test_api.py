@@ -764,3 +764,63 @@ def test_text_with_a_nul_character_is_refused_naming_the_field(
     assert response.status_code in (400, 422)
     assert field in fields_of(response)
     assert AuditEvent.objects.count() == events
+
+
+# ---------------------------------------------------------------- added by the lead: file download, exit, docs
+
+
+def test_a_token_client_downloads_a_document_file(compliance, supplier_a):
+    from django.test import Client
+
+    from supplyesg.core.services import create_api_token
+    from tests.factories import make_document
+
+    document = make_document(supplier_a)
+    _token, raw = create_api_token(user=compliance, name="erp", actor=compliance)
+    response = Client().get(f"/api/suppliers/{supplier_a.pk}/documents/{document.pk}/file", headers={"authorization": f"Bearer {raw}"})
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_supplier_b_cannot_download_supplier_a_files_through_the_api(supplier_a, supplier_b_user, client_for):
+    from tests.factories import make_document
+
+    document = make_document(supplier_a)
+    response = client_for(supplier_b_user).get(f"/api/suppliers/{supplier_a.pk}/documents/{document.pk}/file")
+    assert response.status_code == 404
+
+
+def test_exit_through_the_api_records_reason_and_open_items(compliance, supplier_a, client_for):
+    import json
+
+    response = client_for(compliance).post(
+        f"/api/suppliers/{supplier_a.pk}/exit",
+        json.dumps({"reason": "Business moved", "exit_date": "2026-12-31", "open_items": "keep"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    supplier_a.refresh_from_db()
+    assert supplier_a.status == "exited"
+    assert supplier_a.exits.get().open_items == "keep"
+
+
+def test_exit_with_a_bad_choice_names_the_field_and_changes_nothing(compliance, supplier_a, client_for):
+    import json
+
+    response = client_for(compliance).post(
+        f"/api/suppliers/{supplier_a.pk}/exit",
+        json.dumps({"reason": "x", "exit_date": "2026-12-31", "open_items": "shred"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "open_items"
+    supplier_a.refresh_from_db()
+    assert supplier_a.status != "exited"
+
+
+def test_the_api_docs_need_an_internal_login(supplier_a_user, viewer, client_for):
+    from django.test import Client
+
+    assert Client().get("/api/docs").status_code == 302
+    assert client_for(supplier_a_user).get("/api/docs").status_code == 404
+    assert client_for(viewer).get("/api/docs").status_code == 200

@@ -10,3 +10,5 @@ class RuleViolation(ValidationError):
         if isinstance(messages, str):
             messages = [messages]
         super().__init__(list(messages), code=code)
+        # ValidationError drops `code` when given a list; callers tell duplicates from bans by it.
+        self.code = code

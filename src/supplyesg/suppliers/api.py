@@ -7,6 +7,7 @@ supplier's own portal users; everything else is internal. Writes go through the 
 import re
 
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
@@ -30,6 +31,7 @@ from supplyesg.suppliers.schemas import (
     DocumentIn,
     DocumentOut,
     ErrorOut,
+    ExitIn,
     LiftIn,
     Paging,
     SiteIn,
@@ -198,6 +200,30 @@ def upload_document(request, supplier_id: int, details: Form[DocumentIn], file: 
     validate_upload(file, field="file")
     document = compliance.upload_document(supplier, actor=request.user, file=file, **details.dict())
     return Status(201, document)
+
+
+@router.get(
+    "/suppliers/{supplier_id}/documents/{document_id}/file",
+    response={200: None, **_errors(401, 404)},
+    summary="Download a document's file",
+)
+def download_document(request, supplier_id: int, document_id: int):
+    """The file itself, for integrations that authenticate with a token."""
+    supplier = get_supplier_for_user(request.user, supplier_id)
+    document = get_object_or_404(supplier.documents, pk=document_id)
+    response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name or None)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@router.post(
+    "/suppliers/{supplier_id}/exit", response={200: SupplierDetailOut, **ERRORS}, summary="Record a supplier's exit"
+)
+def exit_supplier(request, supplier_id: int, payload: ExitIn):
+    require_internal(request.user, Cap.LIFECYCLE)
+    supplier = get_supplier_for_user(request.user, supplier_id, write=True, capability=Cap.LIFECYCLE)
+    lifecycle.exit_supplier(supplier, actor=request.user, **payload.dict())
+    return _detail(request.user, supplier.pk)
 
 
 @router.get(

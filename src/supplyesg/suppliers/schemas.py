@@ -344,6 +344,13 @@ class TransitionIn(Schema):
     reason: Text = ""
 
 
+class ExitIn(Schema):
+    reason: Text
+    exit_date: date
+    open_items: Literal["close", "transfer", "keep"]
+    open_items_note: Text = ""
+
+
 class AuditEventOut(Schema):
     id: int
     at: datetime
