@@ -777,7 +777,8 @@ def test_a_token_client_downloads_a_document_file(compliance, supplier_a):
 
     document = make_document(supplier_a)
     _token, raw = create_api_token(user=compliance, name="erp", actor=compliance)
-    response = Client().get(f"/api/suppliers/{supplier_a.pk}/documents/{document.pk}/file", headers={"authorization": f"Bearer {raw}"})
+    url = f"/api/suppliers/{supplier_a.pk}/documents/{document.pk}/file"
+    response = Client().get(url, headers={"authorization": f"Bearer {raw}"})
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
 

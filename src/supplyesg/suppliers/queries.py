@@ -1,0 +1,211 @@
+"""Read-side helpers of the registry pages: list filtering, sorting and columns, dashboard figures.
+
+Every function here costs a fixed number of queries, whatever the number of suppliers.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from supplyesg.suppliers.models import BlacklistEntry, Document, DocumentRule, ProfileChangeRequest, Supplier
+from supplyesg.suppliers.services.compliance import MissingDocument
+
+# ---------------------------------------------------------------- the supplier list
+
+# ?sort= value -> model field. Anything else falls back to DEFAULT_SORT.
+SORTS = {
+    "name": "legal_name",
+    "code": "code",
+    "country": "country",
+    "tier": "tier",
+    "status": "status",
+    "updated": "updated_at",
+}
+DEFAULT_SORT = "name"
+SORT_LABELS = {
+    "name": _("Name"),
+    "code": _("Code"),
+    "country": _("Country"),
+    "tier": _("Tier"),
+    "status": _("Status"),
+    "updated": _("Last updated"),
+}
+PAGE_SIZE = 50
+
+
+def sort_choices() -> list[tuple[str, str]]:
+    choices = []
+    for key, label in SORT_LABELS.items():
+        choices.append((key, format_lazy("{} ↑", label)))
+        choices.append(("-" + key, format_lazy("{} ↓", label)))
+    return choices
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the supplier table. `sort` is a key of SORTS, empty when the column does not sort."""
+
+    key: str
+    label: str
+    sort: str = ""
+    css: str = ""
+
+
+# The supplier table, in order. A new column (risk level, rating grade) is one entry here, one cell branch in
+# suppliers/_supplier_rows.html, and, when it needs data, one annotation in supplier_list_queryset.
+LIST_COLUMNS = (
+    Column("code", _("Code"), "code"),
+    Column("name", _("Legal name"), "name"),
+    Column("country", _("Country"), "country"),
+    Column("tier", _("Tier"), "tier"),
+    Column("categories", _("Categories"), css="hide-sm"),
+    Column("status", _("Status"), "status"),
+    Column("key", _("Key supplier")),
+)
+
+
+def list_columns(sort: str) -> list[dict]:
+    """The columns with their sort state: the one sorted on and which way, and the ?sort= a click asks for."""
+    field, descending = sort.lstrip("-"), sort.startswith("-")
+    return [
+        {"column": column,
+         "direction": ("desc" if descending else "asc") if column.sort and column.sort == field else "",
+         "next_sort": "-" + column.sort if sort == column.sort else column.sort}
+        for column in LIST_COLUMNS
+    ]
+
+
+def normalise_sort(sort: str | None) -> str:
+    sort = sort or DEFAULT_SORT
+    return sort if sort.lstrip("-") in SORTS else DEFAULT_SORT
+
+
+def supplier_list_queryset(filters: dict, sort: str | None = None):
+    """Suppliers matching the list filters (as cleaned by SupplierFilterForm), sorted, ready for a page.
+
+    Categories are prefetched, so a page costs the same two queries whatever its size. Columns that need
+    more data add it here as an annotation or a select_related, never as a per-row query.
+    """
+    qs = Supplier.objects.search(filters.get("q", ""))
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("tier"):
+        qs = qs.filter(tier=filters["tier"])
+    if filters.get("country"):
+        qs = qs.filter(country=filters["country"])
+    if filters.get("category"):
+        qs = qs.filter(categories=filters["category"])
+    if filters.get("key") in ("yes", "no"):
+        qs = qs.filter(is_key=filters["key"] == "yes")
+    sort = normalise_sort(sort)
+    field = SORTS[sort.lstrip("-")]
+    ordering = ("-" + field, "-pk") if sort.startswith("-") else (field, "pk")
+    return qs.order_by(*ordering).prefetch_related("categories")
+
+
+def countries_in_use() -> list[str]:
+    """ISO codes of the countries some supplier is in, for the country filter."""
+    return list(Supplier.objects.order_by("country").values_list("country", flat=True).distinct())
+
+
+# ---------------------------------------------------------------- dashboard
+
+
+def count_by_status() -> list[dict]:
+    """Every status with its number of suppliers (zero included), in lifecycle order."""
+    counts = dict(Supplier.objects.order_by().values_list("status").annotate(n=Count("pk")))
+    return [{"value": value, "label": label, "count": counts.get(value, 0)} for value, label in Supplier.Status.choices]
+
+
+def count_by_tier() -> list[dict]:
+    counts = dict(Supplier.objects.order_by().values_list("tier").annotate(n=Count("pk")))
+    return [{"value": value, "label": label, "count": counts.get(value, 0)} for value, label in Supplier.Tier.choices]
+
+
+INACTIVE_STATUSES = (Supplier.Status.EXITED, Supplier.Status.BLACKLISTED)
+
+
+def open_documents():
+    """Documents that still matter: not replaced by a later document of the same type for the same supplier,
+    of a supplier the company still deals with (not exited or blacklisted).
+
+    Renewing a licence leaves the old one in place, so without this the expired list would only grow.
+    """
+    later = Document.objects.filter(supplier=OuterRef("supplier"), doc_type=OuterRef("doc_type")).filter(
+        Q(expiry_date__isnull=True) | Q(expiry_date__gt=OuterRef("expiry_date"))
+    )
+    return Document.objects.exclude(supplier__status__in=INACTIVE_STATUSES).filter(~Exists(later))
+
+
+def expiring_documents(within_days: int, on: date | None = None):
+    return open_documents().expiring(within_days, on).select_related("supplier").order_by("expiry_date", "pk")
+
+
+def expired_documents(on: date | None = None):
+    return open_documents().expired(on).select_related("supplier").order_by("expiry_date", "pk")
+
+
+def pending_profile_changes() -> int:
+    return ProfileChangeRequest.objects.filter(status=ProfileChangeRequest.Status.PENDING).count()
+
+
+def blacklisted_in_force() -> int:
+    return BlacklistEntry.objects.in_force().count()
+
+
+@dataclass
+class SupplierMissingDocuments:
+    supplier: Supplier
+    missing: list[MissingDocument]
+
+
+def suppliers_missing_documents(on: date | None = None, limit: int = 10) -> tuple[int, list[SupplierMissingDocuments]]:
+    """Approved suppliers lacking a mandatory document: how many, and the first `limit` by name.
+
+    The same rule as services.compliance.missing_documents, computed for all approved suppliers at once in
+    four queries: the rules, the supplier/category memberships, the current documents, the suppliers shown.
+    """
+    on = on or timezone.localdate()
+    rules = defaultdict(list)
+    for category_id, category_name, doc_type, yearly in DocumentRule.objects.order_by("doc_type").values_list(
+        "category_id", "category__name", "doc_type", "yearly"
+    ):
+        rules[category_id].append((category_name, doc_type, yearly))
+    if not rules:
+        return 0, []
+    memberships = list(
+        Supplier.categories.through.objects.filter(
+            category_id__in=list(rules), supplier__status__in=Supplier.APPROVED_STATUSES
+        ).values_list("supplier_id", "category_id", "supplier__legal_name")
+    )
+    # (supplier, doc_type) -> the latest issue date among its current documents of that type.
+    latest: dict[tuple[int, str], date] = {}
+    concerned = Supplier.objects.approved().filter(categories__document_rules__isnull=False)
+    for supplier_id, doc_type, issued, uploaded in Document.objects.current(on).filter(
+        supplier__in=concerned
+    ).values_list("supplier_id", "doc_type", "issue_date", "uploaded_at"):
+        when = issued or uploaded.date()
+        key = (supplier_id, doc_type)
+        if key not in latest or when > latest[key]:
+            latest[key] = when
+    since = on - timedelta(days=365)
+    missing: dict[int, list[MissingDocument]] = defaultdict(list)
+    names: dict[int, str] = {}
+    for supplier_id, category_id, legal_name in memberships:
+        for category_name, doc_type, yearly in rules[category_id]:
+            held = latest.get((supplier_id, doc_type))
+            if held is None or (yearly and held < since):
+                missing[supplier_id].append(MissingDocument(doc_type, category_name, yearly))
+                names[supplier_id] = legal_name
+    first = sorted(missing, key=lambda pk: (names[pk].casefold(), pk))[:limit]
+    suppliers = Supplier.objects.in_bulk(first)
+    rows = [
+        SupplierMissingDocuments(suppliers[pk], sorted(missing[pk], key=lambda m: (m.category, m.doc_type)))
+        for pk in first if pk in suppliers
+    ]
+    return len(missing), rows
