@@ -5,46 +5,9 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from supplyesg.core.errors import RuleViolation
-from supplyesg.core.services import user_for_token
-
-
-def staff_docs(view):
-    """Docs and schema need an internal user's session (integrators read them signed in)."""
-    from functools import wraps
-
-    from django.contrib.auth.views import redirect_to_login
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not user.is_internal:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-class BearerToken(HttpBearer):
-    def authenticate(self, request, token):
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-class HeaderToken(APIKeyHeader):
-    param_name = "X-API-Key"
-
-    def authenticate(self, request, key):
-        user = user_for_token(key)
-        if user is not None:
-            request.user = user
-        return user
+from supplyesg.core.api_auth import DEFAULT_AUTH, staff_docs
 
 
 api = NinjaAPI(
@@ -52,7 +15,7 @@ api = NinjaAPI(
     version="1",
     description="Suppliers, lifecycle, documents, agreements, blacklist and the can-order check for ERPs. "
     "Authenticate with `Authorization: Bearer <token>` (tokens are created on the Account page).",
-    auth=[BearerToken(), HeaderToken(), django_auth],
+    auth=DEFAULT_AUTH,
     urls_namespace="api",
     docs_url="/docs",
     # The documentation is for signed-in staff; anonymous visitors reach only log-in pages.

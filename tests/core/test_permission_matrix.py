@@ -105,6 +105,29 @@ RULES: dict[str, Rule] = {
     "minerals:smelters": page(),
     "minerals:load_template": page(Cap.ADMINISTER),
     "minerals:load_rmap": page(Cap.ADMINISTER),
+    # JSON API (anonymous: 401; supplier users read their own supplier only and never write)
+    "api:api-root": Rule("GET", "nowhere"),
+    "api:openapi-json": page(),
+    "api:openapi-view": page(),
+    "api:list_suppliers": Rule("GET", "api_list"),
+    "api:create_supplier": api("POST", Cap.EDIT_SUPPLIERS),
+    "api:get_supplier": api(supplier_reads_own=True),
+    "api:update_supplier": api("PATCH", Cap.EDIT_SUPPLIERS),
+    "api:list_sites": api(supplier_reads_own=True),
+    "api:add_site": api("POST", Cap.EDIT_SUPPLIERS),
+    "api:remove_site": api("DELETE", Cap.EDIT_SUPPLIERS),
+    "api:list_documents": api(supplier_reads_own=True),
+    "api:upload_document": api("POST", Cap.EDIT_SUPPLIERS),
+    "api:download_document": api(supplier_reads_own=True),
+    "api:list_agreements": api(supplier_reads_own=True),
+    "api:transition_supplier": api("POST", Cap.LIFECYCLE),
+    "api:exit_supplier": api("POST", Cap.LIFECYCLE),
+    "api:supplier_history": api(),
+    "api:list_blacklist": api(),
+    "api:blacklist_supplier": api("POST", Cap.BLACKLIST),
+    "api:lift_blacklist": api("POST", Cap.BLACKLIST),
+    "api:can_order": api(),
+    "api:can_order_many": api(),
     # Django admin: administrators only (staff); the sample stands for the whole admin site
     "admin:index": Rule("GET", "staff"),
 }
@@ -221,6 +244,8 @@ def _expected(rule: Rule, role: str) -> str:
     internal = role in INTERNAL
     if rule.kind == "public":
         return "ok"
+    if rule.kind == "nowhere":
+        return "404"
     if rule.kind == "logout":
         return "login"  # everyone ends on the log-in page
     if role == "anonymous":
@@ -231,6 +256,8 @@ def _expected(rule: Rule, role: str) -> str:
         return "ok"
     if rule.kind == "staff":
         return "ok" if role == Role.ADMIN else "login"
+    if rule.kind == "api_list":
+        return "ok"  # internal users see all; a supplier user sees a list holding only its own supplier
     if rule.kind in ("portal", "portal_write"):
         return "ok" if role in ("supplier_a", "supplier_b") else "404"
     if rule.kind in ("internal", "internal_write", "api", "api_write"):
@@ -263,7 +290,12 @@ def test_each_role_gets_what_the_table_declares(name, role, world, client_for):
         expected = _expected(rule, role)
     url = _url(name, values)
     client = client_for(user)
-    response = client.post(url, {}) if rule.method == "POST" else client.get(url)
+    if rule.method == "GET":
+        response = client.get(url)
+    elif rule.kind.startswith("api"):
+        response = client.generic(rule.method, url, "{}", content_type="application/json")
+    else:
+        response = client.post(url, {})
     outcome = "ok" if _allowed(response) else "login" if response.status_code == 302 else str(response.status_code)
     if rule.kind.startswith("api") and response.status_code == 401:
         outcome = "401"

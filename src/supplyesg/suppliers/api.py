@@ -14,6 +14,7 @@ from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from supplyesg.core.access import Cap, require_internal
+from supplyesg.core.api_auth import needs
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.files import validate_upload
 from supplyesg.core.models import AuditEvent
@@ -79,9 +80,7 @@ def _categories(codes):
     found = {c.code: c for c in Category.objects.filter(code__in=wanted)}
     unknown = [c for c in wanted if c not in found]
     if unknown:
-        raise ValidationError(
-            {"categories": [_("Unknown category code: %(codes)s.") % {"codes": ", ".join(unknown)}]}
-        )
+        raise ValidationError({"categories": [_("Unknown category code: %(codes)s.") % {"codes": ", ".join(unknown)}]})
     return [found[c] for c in wanted]
 
 
@@ -113,7 +112,9 @@ def list_suppliers(request, filters: Query[SupplierFilters]):
     return _page(_with_categories(suppliers.order_by(filters.ordering, "pk")), filters)
 
 
-@router.post("/suppliers", response={201: SupplierDetailOut, **ERRORS}, summary="Create a supplier")
+@router.post(
+    "/suppliers", response={201: SupplierDetailOut, **ERRORS}, summary="Create a supplier", auth=needs(Cap.EDIT_SUPPLIERS)
+)
 def create_supplier(request, payload: SupplierIn):
     """Creates a prospect. A possible duplicate answers 409 listing the candidates: check them, then send
     again with `confirmed_not_duplicate: true`. A blacklisted identity answers 409."""
@@ -127,15 +128,16 @@ def create_supplier(request, payload: SupplierIn):
     return Status(201, _detail(request.user, supplier.pk))
 
 
-@router.get(
-    "/suppliers/{supplier_id}", response={200: SupplierDetailOut, **_errors(401, 404)}, summary="One supplier"
-)
+@router.get("/suppliers/{supplier_id}", response={200: SupplierDetailOut, **_errors(401, 404)}, summary="One supplier")
 def get_supplier(request, supplier_id: int):
     return _detail(request.user, supplier_id)
 
 
 @router.patch(
-    "/suppliers/{supplier_id}", response={200: SupplierDetailOut, **ERRORS}, summary="Change a supplier"
+    "/suppliers/{supplier_id}",
+    response={200: SupplierDetailOut, **ERRORS},
+    summary="Change a supplier",
+    auth=needs(Cap.EDIT_SUPPLIERS),
 )
 def update_supplier(request, supplier_id: int, payload: SupplierPatch):
     require_internal(request.user, Cap.EDIT_SUPPLIERS)
@@ -143,23 +145,21 @@ def update_supplier(request, supplier_id: int, payload: SupplierPatch):
     data = payload.dict(exclude_unset=True)
     reason = data.pop("reason", "")
     categories = _categories(data.pop("categories", None))
-    registry.update_supplier(
-        supplier, actor=request.user, categories=categories, reason=reason, **_registry_fields(data)
-    )
+    registry.update_supplier(supplier, actor=request.user, categories=categories, reason=reason, **_registry_fields(data))
     return _detail(request.user, supplier.pk)
 
 
 # ---------------------------------------------------------------- sites
 
 
-@router.get(
-    "/suppliers/{supplier_id}/sites", response={200: list[SiteOut], **_errors(401, 404)}, summary="Sites"
-)
+@router.get("/suppliers/{supplier_id}/sites", response={200: list[SiteOut], **_errors(401, 404)}, summary="Sites")
 def list_sites(request, supplier_id: int):
     return get_supplier_for_user(request.user, supplier_id).sites.all()
 
 
-@router.post("/suppliers/{supplier_id}/sites", response={201: SiteOut, **ERRORS}, summary="Add a site")
+@router.post(
+    "/suppliers/{supplier_id}/sites", response={201: SiteOut, **ERRORS}, summary="Add a site", auth=needs(Cap.EDIT_SUPPLIERS)
+)
 def add_site(request, supplier_id: int, payload: SiteIn):
     require_internal(request.user, Cap.EDIT_SUPPLIERS)
     supplier = get_supplier_for_user(request.user, supplier_id, write=True, capability=Cap.EDIT_SUPPLIERS)
@@ -170,6 +170,7 @@ def add_site(request, supplier_id: int, payload: SiteIn):
     "/suppliers/{supplier_id}/sites/{site_id}",
     response={204: None, **_errors(401, 403, 404)},
     summary="Remove a site",
+    auth=needs(Cap.EDIT_SUPPLIERS),
 )
 def remove_site(request, supplier_id: int, site_id: int):
     require_internal(request.user, Cap.EDIT_SUPPLIERS)
@@ -191,7 +192,10 @@ def list_documents(request, supplier_id: int):
 
 
 @router.post(
-    "/suppliers/{supplier_id}/documents", response={201: DocumentOut, **ERRORS}, summary="Upload a document"
+    "/suppliers/{supplier_id}/documents",
+    response={201: DocumentOut, **ERRORS},
+    summary="Upload a document",
+    auth=needs(Cap.EDIT_SUPPLIERS),
 )
 def upload_document(request, supplier_id: int, details: Form[DocumentIn], file: File[UploadedFile]):
     """multipart/form-data: the file plus doc_type, title, issue_date and expiry_date fields."""
@@ -217,7 +221,10 @@ def download_document(request, supplier_id: int, document_id: int):
 
 
 @router.post(
-    "/suppliers/{supplier_id}/exit", response={200: SupplierDetailOut, **ERRORS}, summary="Record a supplier's exit"
+    "/suppliers/{supplier_id}/exit",
+    response={200: SupplierDetailOut, **ERRORS},
+    summary="Record a supplier's exit",
+    auth=needs(Cap.LIFECYCLE),
 )
 def exit_supplier(request, supplier_id: int, payload: ExitIn):
     require_internal(request.user, Cap.LIFECYCLE)
@@ -249,6 +256,7 @@ def list_agreements(request, supplier_id: int):
     "/suppliers/{supplier_id}/transitions",
     response={200: SupplierDetailOut, **ERRORS},
     summary="Move a supplier through its lifecycle",
+    auth=needs(Cap.LIFECYCLE),
 )
 def transition_supplier(request, supplier_id: int, payload: TransitionIn):
     """`transition` must be one offered in the current status (see `transitions` on the supplier)."""
@@ -283,9 +291,7 @@ def supplier_history(request, supplier_id: int, paging: Query[Paging]):
 # ---------------------------------------------------------------- blacklist
 
 
-@router.get(
-    "/blacklist", response={200: BlacklistPage, **_errors(401, 404, 422)}, summary="Blacklist entries"
-)
+@router.get("/blacklist", response={200: BlacklistPage, **_errors(401, 404, 422)}, summary="Blacklist entries")
 def list_blacklist(request, filters: Query[BlacklistFilters]):
     require_internal(request.user, Cap.VIEW)
     entries = BlacklistEntry.objects.filter(supplier__in=Supplier.objects.visible_to(request.user))
@@ -300,6 +306,7 @@ def list_blacklist(request, filters: Query[BlacklistFilters]):
     "/suppliers/{supplier_id}/blacklist",
     response={201: BlacklistEntryOut, **ERRORS},
     summary="Blacklist a supplier",
+    auth=needs(Cap.BLACKLIST),
 )
 def blacklist_supplier(request, supplier_id: int, payload: BlacklistIn):
     require_internal(request.user, Cap.BLACKLIST)
@@ -307,7 +314,9 @@ def blacklist_supplier(request, supplier_id: int, payload: BlacklistIn):
     return Status(201, compliance.blacklist_supplier(supplier, actor=request.user, **payload.dict()))
 
 
-@router.post("/blacklist/{entry_id}/lift", response={200: BlacklistEntryOut, **ERRORS}, summary="Lift a ban")
+@router.post(
+    "/blacklist/{entry_id}/lift", response={200: BlacklistEntryOut, **ERRORS}, summary="Lift a ban", auth=needs(Cap.BLACKLIST)
+)
 def lift_blacklist(request, entry_id: int, payload: LiftIn):
     """The supplier leaves the blacklist as exited and must be admitted afresh."""
     require_internal(request.user, Cap.BLACKLIST)
@@ -340,9 +349,7 @@ def _split(value: str, field: str) -> list[str]:
     return items
 
 
-@router.get(
-    "/can-order", response={200: CanOrderList, **ERRORS}, summary="Can-order answers for many suppliers"
-)
+@router.get("/can-order", response={200: CanOrderList, **ERRORS}, summary="Can-order answers for many suppliers")
 def can_order_many(request, ids: str | None = None, codes: str | None = None):
     """`?ids=1,2,3` or `?codes=S000001,S000002` (at most 500). Unknown ones are listed in `not_found`."""
     require_internal(request.user, Cap.VIEW)

@@ -28,6 +28,10 @@ from supplyesg.suppliers.models.lifecycle import Verdict
 S = Supplier.Status
 
 
+# Every status but exited and blacklisted may end in an exit.
+EXIT_FROM = (S.PROSPECT, S.QUALIFICATION, S.CERTIFICATION, S.QUALIFIED, S.ACTIVE, S.CONDITIONAL, S.SUSPENDED)
+
+
 def _locked(supplier: Supplier) -> Supplier:
     return Supplier.objects.select_for_update().get(pk=supplier.pk)
 
@@ -110,6 +114,8 @@ def attach_qualification_evidence(item: QualificationItem, *, actor, evidence=No
 
 @transaction.atomic
 def review_qualification_item(item: QualificationItem, *, actor, verdict: str, comment: str = "") -> QualificationItem:
+    if item.supplier.status != S.QUALIFICATION:
+        raise RuleViolation(_("Qualification items are reviewed while the supplier is in qualification review."))
     if verdict not in Verdict.values or verdict == Verdict.PENDING:
         raise RuleViolation(_("verdict: choose pass, fail or not applicable."))
     if verdict == Verdict.NOT_APPLICABLE and item.kind not in QualificationItem.OPTIONAL_KINDS:
@@ -422,7 +428,7 @@ def exit_supplier(supplier: Supplier, *, actor, reason: str, exit_date, open_ite
         S.EXITED,
         actor=actor,
         reason=reason,
-        allowed_from=[S.PROSPECT, S.QUALIFICATION, S.CERTIFICATION, S.QUALIFIED, S.ACTIVE, S.CONDITIONAL, S.SUSPENDED],
+        allowed_from=EXIT_FROM,
         action="supplier.exited",
     )
     record = ExitRecord.objects.create(

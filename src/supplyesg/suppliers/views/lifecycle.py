@@ -42,7 +42,7 @@ from supplyesg.suppliers.services import compliance, lifecycle, portal
 
 S = Supplier.Status
 # Statuses services.lifecycle.exit_supplier accepts; the Exit link is offered only from these.
-EXIT_FROM = frozenset(S.values) - {S.EXITED, S.BLACKLISTED}
+EXIT_FROM = lifecycle.EXIT_FROM
 TABS = ("admission", "documents", "agreements")
 
 
