@@ -208,6 +208,10 @@ def world(db):
         "name": "approve_supplier",
         "uidb64": "MQ",
         "token": "set-password",
+        "supplier_id": a.pk,
+        "site_id": make_site(a).pk,
+        "document_id": make_document(a).pk,
+        "entry_id": entry.pk,
     }
     return {"users": users, "values": values}
 
