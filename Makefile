@@ -7,6 +7,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SHARED_FIXTURES ?= ../shared/fixtures/cmrt-public
 export SUPPLYESG_DATA_DIR ?= $(CURDIR)/var
+# The company's own CMRT/EMRT is written into these blanks when they are there (README: download them from RMI).
+ifneq ($(wildcard $(SHARED_FIXTURES)/RMI_CMRT_6.5.xlsx),)
+export CMRT_TEMPLATE_PATH ?= $(abspath $(SHARED_FIXTURES)/RMI_CMRT_6.5.xlsx)
+export EMRT_TEMPLATE_PATH ?= $(abspath $(SHARED_FIXTURES)/RMI_EMRT_2.1.xlsx)
+endif
 
 .PHONY: install run serve worker demo test test-sqlite test-postgres test-e2e lint bench messages browser clean
 

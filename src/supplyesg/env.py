@@ -50,6 +50,6 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def env_path(name: str, default: Path) -> Path:
+def env_path(name: str, default: Path | None) -> Path | None:
     raw = os.environ.get(name)
     return Path(raw).expanduser().resolve() if raw else default

@@ -161,6 +161,10 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
 
+# Blank RMI templates the company's own CMRT/EMRT is written into (downloaded from the RMI website).
+SUPPLYESG_CMRT_TEMPLATE = env_path("CMRT_TEMPLATE_PATH", None)
+SUPPLYESG_EMRT_TEMPLATE = env_path("EMRT_TEMPLATE_PATH", None)
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGGING = {

@@ -128,6 +128,12 @@ RULES: dict[str, Rule] = {
     "api:lift_blacklist": api("POST", Cap.BLACKLIST),
     "api:can_order": api(),
     "api:can_order_many": api(),
+    # minerals outputs
+    "minerals:dashboard": page(),
+    "minerals:company_smelters": page(),
+    "minerals:company_smelters_export": page(),
+    "minerals:declaration": page(),
+    "minerals:declaration_export": page(),
     # Django admin: administrators only (staff); the sample stands for the whole admin site
     "admin:index": Rule("GET", "staff"),
 }
@@ -212,6 +218,8 @@ def world(db):
         "site_id": make_site(a).pk,
         "document_id": make_document(a).pk,
         "entry_id": entry.pk,
+        "year": 2026,
+        "template": "CMRT",
     }
     return {"users": users, "values": values}
 

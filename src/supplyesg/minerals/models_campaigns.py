@@ -174,3 +174,6 @@ class CompanyDeclaration(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["reporting_year", "template"], name="unique_company_declaration")]
+
+    def __str__(self):
+        return f"{self.template} {self.reporting_year}"
