@@ -1,0 +1,197 @@
+"""Supplier export in the import format (plus status), and the import template.
+
+Every text cell that a spreadsheet would read as a formula (= + - @, tab, carriage return) gets a leading
+apostrophe; the importer removes it again, so an export re-imports unchanged.
+"""
+
+import csv
+import io
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from supplyesg.suppliers.importing import COLUMNS, FORMULA_PREFIXES, MAX_ROWS, READ_ONLY_COLUMNS
+from supplyesg.suppliers.importing.columns import column_letter
+from supplyesg.suppliers.models import Category, Supplier, SupplyLink
+
+EXPORT_COLUMNS = COLUMNS + READ_ONLY_COLUMNS
+EXPORT_KEYS = [c.key for c in EXPORT_COLUMNS]
+SHEET = "Suppliers"
+_WIDTHS = {"legal_name": 42, "local_name": 28, "aliases": 24, "registration_id": 22, "registration_authority": 28,
+           "address": 40, "website": 28, "categories": 28, "upstream_codes": 22}
+
+
+def escape_cell(value):
+    """Neutralise formula injection: text that starts like a formula is prefixed with an apostrophe."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith(FORMULA_PREFIXES):
+            return "'" + value
+    return value
+
+
+def _share(value: Decimal | None) -> str:
+    return "" if value is None else format(value.normalize(), "f")
+
+
+def export_rows(queryset) -> Iterator[list]:
+    """The header, then one escaped row per supplier. Three queries whatever the number of suppliers."""
+    yield list(EXPORT_KEYS)
+    ids = queryset.order_by().values("pk")
+    categories = defaultdict(list)
+    for supplier_id, code in (Supplier.categories.through.objects.filter(supplier_id__in=ids)
+                              .values_list("supplier_id", "category__code")):
+        categories[supplier_id].append(code)
+    upstream = defaultdict(list)
+    for supplier_id, code in SupplyLink.objects.filter(downstream_id__in=ids).values_list("downstream_id", "upstream__code"):
+        upstream[supplier_id].append(code)
+    for s in queryset.prefetch_related(None).iterator(chunk_size=2000):
+        row = [
+            s.code, s.legal_name, s.local_name, "\n".join(s.alias_list), s.registration_id, s.registration_authority,
+            s.country, s.address, s.website, s.tier, "; ".join(sorted(categories[s.pk])), "yes" if s.is_key else "no",
+            _share(s.spend_share), "; ".join(sorted(upstream[s.pk])), s.status,
+        ]
+        yield [escape_cell(v) for v in row]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_chunks(queryset) -> Iterator[bytes]:
+    """UTF-8 with a byte-order mark, so spreadsheet programs show Chinese names correctly."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff".encode()
+    batch = []
+    for row in export_rows(queryset):
+        batch.append(writer.writerow(row))
+        if len(batch) >= 500:
+            yield "".join(batch).encode()
+            batch = []
+    if batch:
+        yield "".join(batch).encode()
+
+
+def _header_cells(sheet, keys: Iterable[str]):
+    bold = Font(bold=True)
+    cells = []
+    for key in keys:
+        cell = WriteOnlyCell(sheet, value=key)
+        cell.font = bold
+        cells.append(cell)
+    return cells
+
+
+def xlsx_file(queryset):
+    """The export as a workbook in a temporary file (rewound), built in write-only mode to keep memory flat."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(SHEET)
+    for index, column in enumerate(EXPORT_COLUMNS):
+        sheet.column_dimensions[column_letter(index)].width = _WIDTHS.get(column.key, 14)
+    sheet.freeze_panes = "B2"
+    rows = export_rows(queryset)
+    sheet.append(_header_cells(sheet, next(rows)))
+    share = EXPORT_KEYS.index("spend_share")
+    for row in rows:
+        row[share] = Decimal(row[share]) if row[share] else None  # a number in the workbook, text in CSV
+        sheet.append(row)
+    handle = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
+    workbook.save(handle)
+    handle.seek(0)
+    return handle
+
+
+# ---------------------------------------------------------------- template
+
+
+EXAMPLE_ROW = {
+    "code": "",
+    "legal_name": "Shenzhen Example Precision Cable Co., Ltd.",
+    "local_name": "深圳示例精密线缆有限公司",
+    "aliases": "Example Cable; 示例线缆",
+    "registration_id": "91440300AY4CL12T24",
+    "registration_authority": "Shenzhen Administration for Market Regulation",
+    "country": "CN",
+    "address": "Building 5, Example Industrial Park, Bao'an District, Shenzhen",
+    "website": "https://www.example.com",
+    "tier": 1,
+    "categories": "cables-harnesses; connectors",
+    "is_key": "no",
+    "spend_share": 2.5,
+    "upstream_codes": "",
+}
+
+
+def template_file():
+    """The import template: header and one example row, the rules in English and Chinese, the category codes."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET
+    keys = [c.key for c in COLUMNS]
+    sheet.append(keys)
+    sheet.append([EXAMPLE_ROW[k] for k in keys])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for index, key in enumerate(keys):
+        sheet.column_dimensions[column_letter(index)].width = _WIDTHS.get(key, 14)
+    sheet.freeze_panes = "B2"
+    last = MAX_ROWS + 1
+    for key, choices, prompt in (("tier", '"1,2,3"', _("1 = direct, 2, 3 = tier 3 and beyond")),
+                                 ("is_key", '"yes,no"', _("yes or no"))):
+        letter = column_letter(keys.index(key))
+        # is_key also accepts true/false, 1/0 and 是/否: warn instead of refusing them.
+        validation = DataValidation(type="list", formula1=choices, allow_blank=key != "tier", showErrorMessage=True,
+                                    errorStyle="stop" if key == "tier" else "warning", errorTitle=_("Invalid value"),
+                                    error=prompt, promptTitle=key, prompt=prompt)
+        validation.add(f"{letter}2:{letter}{last}")
+        sheet.add_data_validation(validation)
+
+    instructions = workbook.create_sheet("Instructions")
+    instructions.append([_("Column"), _("Chinese header"), _("Required"), _("What to write")])
+    for column in COLUMNS + READ_ONLY_COLUMNS:
+        instructions.append([column.key, column.zh, _("yes") if column.required else _("no"), str(column.rule)])
+    instructions.append([])
+    for line in (
+        _("One supplier per row on the Suppliers sheet. Keep the header row; headers may be the English column "
+          "names or the Chinese headers above."),
+        _("Delete the example row before importing."),
+        _("A row whose code exists updates that supplier; columns left out of the file are not changed and an "
+          "empty cell clears the value."),
+        _("A file with any error changes nothing: fix every cell listed and upload the file again."),
+        _("Rows that look like suppliers already registered (same registration id, or a very similar name in the "
+          "same country) must be confirmed as different companies before they are imported."),
+        _("Blacklisted companies cannot be imported."),
+        _("At most %(max)s rows per file.") % {"max": f"{MAX_ROWS:,}"},
+    ):
+        instructions.append([line])
+    for cell in instructions[1]:
+        cell.font = Font(bold=True)
+    for letter, width in (("A", 24), ("B", 18), ("C", 10), ("D", 90)):
+        instructions.column_dimensions[letter].width = width
+    for row in instructions.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+    codes = workbook.create_sheet("Categories")
+    codes.append([_("Code"), _("Name"), _("Chinese name"), _("Minerals involved")])
+    for category in Category.objects.order_by("code"):
+        codes.append([escape_cell(category.code), escape_cell(category.name), escape_cell(category.name_zh),
+                      escape_cell(category.minerals)])
+    for cell in codes[1]:
+        cell.font = Font(bold=True)
+    for letter, width in (("A", 24), ("B", 48), ("C", 28), ("D", 40)):
+        codes.column_dimensions[letter].width = width
+
+    handle = io.BytesIO()
+    workbook.save(handle)
+    handle.seek(0)
+    return handle
