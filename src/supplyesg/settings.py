@@ -139,6 +139,8 @@ MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 20, minimum=1)
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Imports writing more rows than this run in the background worker with a progress bar.
+IMPORT_INLINE_ROWS = env_int("IMPORT_INLINE_ROWS", 200, minimum=1)
 
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_HOST:

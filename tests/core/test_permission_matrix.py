@@ -93,6 +93,7 @@ RULES: dict[str, Rule] = {
     "suppliers:review_change": page(Cap.REVIEW, "POST"),
     "suppliers:import": page(Cap.EDIT_SUPPLIERS),
     "suppliers:import_template": page(),
+    "suppliers:import_job": Rule("GET", "import_job", Cap.EDIT_SUPPLIERS),
     "suppliers:export": page(),
     # portal
     "portal:home": Rule("GET", "portal"),
@@ -272,7 +273,7 @@ def _expected(rule: Rule, role: str) -> str:
         return "ok"  # internal users see all; a supplier user sees a list holding only its own supplier
     if rule.kind in ("portal", "portal_write"):
         return "ok" if role in ("supplier_a", "supplier_b") else "404"
-    if rule.kind in ("internal", "internal_write", "api", "api_write"):
+    if rule.kind in ("internal", "internal_write", "api", "api_write", "import_job"):
         if not internal:
             return "ok" if rule.own_only and role == "supplier_a" else "404"
         return "ok" if rule.cap in ROLE_CAPABILITIES[role] else "403"
@@ -293,6 +294,8 @@ def test_each_role_gets_what_the_table_declares(name, role, world, client_for):
         values["pk"] = create_api_token(
             user=user if user.is_internal else User.objects.filter(role="viewer").first(), name="matrix", actor=user
         )[0].pk
+    if rule.kind == "import_job":
+        values["pk"] = Job.objects.create(kind="supplier_import", created_by=user).pk
     if rule.kind == "own_job":
         values["pk"] = Job.objects.create(kind="matrix", created_by=user).pk
     if rule.kind == "portal" and role == "supplier_b" and name in ("portal:sign_agreement", "portal:qualification_evidence"):

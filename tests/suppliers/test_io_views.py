@@ -199,3 +199,38 @@ def test_the_template_is_an_xlsx_workbook(client_for, procurement):
     response = client_for(procurement).get(TEMPLATE)
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert load_workbook(io.BytesIO(b"".join(response.streaming_content))).sheetnames[0] == "Suppliers"
+
+
+# ---------------------------------------------------------------- large imports run in the background
+
+
+def test_a_large_import_is_written_by_the_background_worker_with_progress(compliance, client_for, settings,
+                                                                          django_capture_on_commit_callbacks):
+    import csv
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from supplyesg.core.models import Job
+    from supplyesg.suppliers.models import Supplier
+
+    settings.IMPORT_INLINE_ROWS = 2
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["legal_name", "country", "tier"])
+    for n, country in enumerate(["DE", "VN", "MX", "TH"]):
+        writer.writerow([f"Background Import Test {n} GmbH", country, 1])
+    upload = SimpleUploadedFile("suppliers.csv", buffer.getvalue().encode(), content_type="text/csv")
+    client = client_for(compliance)
+    preview = client.post("/suppliers/import/", {"file": upload})
+    assert preview.status_code == 200
+    token = preview.context["confirm_form"].initial["token"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/suppliers/import/", {"token": token})
+    job = Job.objects.get(kind="supplier_import")
+    assert response.status_code == 302 and response["Location"] == f"/suppliers/import/jobs/{job.pk}/"
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and job.total == 4 and job.percent == 100
+    assert Supplier.objects.filter(legal_name__startswith="Background Import Test").count() == 4
+    page = client.get(response["Location"])
+    assert "4 created" in page.content.decode()

@@ -36,5 +36,6 @@ urlpatterns = [
     # import and export (views/io.py)
     path("import/", io.import_suppliers, name="import"),
     path("import/template.xlsx", io.import_template, name="import_template"),
+    path("import/jobs/<int:pk>/", io.import_job, name="import_job"),
     path("export/", io.export_suppliers, name="export"),
 ]

@@ -9,16 +9,20 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.http import FileResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from supplyesg.core.access import Cap, require_internal
+from supplyesg.core.models import Job
+from supplyesg.core.services import start_job
 from supplyesg.suppliers import exporting, importing, queries
 from supplyesg.suppliers.forms.io import ImportConfirmForm, ImportUploadForm
 from supplyesg.suppliers.forms.registry import SupplierFilterForm
+from supplyesg.suppliers.tasks import apply_supplier_import
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "suppliers_import"
@@ -116,6 +120,10 @@ def _apply(request):
         messages.error(request, _("The checked file is no longer available; please upload it again."))
         return redirect("suppliers:import")
     data, name = staged
+    token = form.cleaned_data["token"]
+    planned = importing.plan_import(data, name)
+    if planned.ok and len(planned.changes) > settings.IMPORT_INLINE_ROWS:
+        return _apply_in_background(request, token, name, len(planned.changes), form.cleaned_data["confirm_different"])
     result = importing.apply_import(data, name, actor=request.user,
                                     confirm_duplicates=form.cleaned_data["confirm_different"])
     if result.applied:
@@ -129,6 +137,22 @@ def _apply(request):
         return _render_result(request, result, form.cleaned_data["token"], status=400)
     _discard(request)
     return _render_result(request, result, None, status=400)
+
+
+def _apply_in_background(request, token: str, name: str, rows: int, confirm: bool):
+    """Large files are written by the background worker; the page shows its progress."""
+    job = start_job(kind="supplier_import", total=rows, actor=request.user)
+    request.session.pop(SESSION_KEY, None)  # the task owns the staged file from here on
+    path = str(_staging_dir() / f"{token}.upload")
+    transaction.on_commit(lambda: apply_supplier_import.enqueue(job.pk, path, name, request.user.pk, confirm))
+    return redirect("suppliers:import_job", pk=job.pk)
+
+
+@require_http_methods(["GET"])
+def import_job(request, pk):
+    require_internal(request.user, Cap.EDIT_SUPPLIERS)
+    job = get_object_or_404(Job.objects.filter(kind="supplier_import"), pk=pk)
+    return render(request, "suppliers/import_job.html", {"job": job})
 
 
 @require_http_methods(["GET"])
