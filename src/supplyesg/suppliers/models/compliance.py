@@ -24,6 +24,7 @@ class DocumentType(models.TextChoices):
     ROHS = "rohs", _("RoHS report")
     REACH = "reach", _("REACH report")
     AUDIT_REPORT = "audit_report", _("Audit report")
+    ORIGIN = "origin_declaration", _("Source-mineral / country-of-origin declaration")
     OTHER = "other", _("Other")
 
 
