@@ -9,22 +9,26 @@ import datetime as dt
 import io
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from python_calamine import CalamineWorkbook, PasswordError
+from python_calamine import CalamineWorkbook, PasswordError, WorksheetNotFound
 
 from . import layouts as L
 from .findings import Finding, make_finding
 from .matching import ReferenceList, normalise_cid
 from .safety import inspect_bytes, read_capped
+from .slim import slim_workbook
 
 SHEET_DECLARATION = "Declaration"
 SHEET_SMELTERS = "Smelter List"
 SHEET_PRODUCTS = "Product List"
 SHEET_LOOKUP = "Smelter Look-up"
 SHEET_REVISION = "Revision"
+# Sheets copied into the slim workbook (see slim.py); any other sheet is read from the original file.
+_SLIM_SHEETS = (SHEET_DECLARATION, SHEET_SMELTERS, SHEET_PRODUCTS, SHEET_REVISION, SHEET_LOOKUP)
 
 _ERROR_VALUES = frozenset(
     {"#N/A", "#REF!", "#VALUE!", "#NAME?", "#DIV/0!", "#NULL!", "#NUM!", "#GETTING_DATA"}
@@ -222,22 +226,42 @@ class Grid:
 
 
 class _Sheets:
-    """Parse each sheet at most once per file (calamine re-parses on every get_sheet_by_name)."""
+    """Parse each sheet at most once per file (calamine re-parses on every get_sheet_by_name).
 
-    def __init__(self, workbook: CalamineWorkbook):
+    ``full`` opens the original file when ``workbook`` is a slim copy lacking a sheet.
+    """
+
+    def __init__(self, workbook: CalamineWorkbook, full: Callable[[], CalamineWorkbook] | None = None):
         self.workbook = workbook
         self.names = set(workbook.sheet_names)
         self._grids: dict[str, Grid] = {}
+        self._open_full = full
+        self._full: CalamineWorkbook | None = None
 
     def __contains__(self, name: str) -> bool:
         return name in self.names
+
+    def rows(self, name: str) -> list[list[Any]]:
+        try:
+            return self.workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except WorksheetNotFound:
+            if self._open_full is None:
+                raise
+        if self._full is None:
+            self._full = self._open_full()
+        return self._full.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
     def get(self, name: str) -> Grid | None:
         if name not in self.names:
             return None
         if name not in self._grids:
-            self._grids[name] = Grid(self.workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
+            self._grids[name] = Grid(self.rows(name))
         return self._grids[name]
+
+    def close(self) -> None:
+        if self._full is not None:
+            self._full.close()
+            self._full = None
 
 
 # ---------------------------------------------------------------- entry point
@@ -262,8 +286,9 @@ def read_workbook(source: str | os.PathLike[str] | bytes, *, filename: str | Non
     if report.kind == "xls":
         result.findings.append(make_finding("unsupported_file_format", detail="Excel 97-2003 .xls"))
         return result
+    slim = slim_workbook(data, _SLIM_SHEETS) if report.kind == "xlsx" else None
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(slim or data))
     except PasswordError:
         result.findings.append(_password_finding(report.kind))
         return result
@@ -275,9 +300,10 @@ def read_workbook(source: str | os.PathLike[str] | bytes, *, filename: str | Non
             raise
         result.findings.append(make_finding("file_corrupt", detail=_short(exc)))
         return result
+    sheets = _Sheets(workbook, (lambda: CalamineWorkbook.from_filelike(io.BytesIO(data))) if slim else None)
     try:
         with workbook:
-            _read(workbook, result, report.kind)
+            _read(sheets, result, report.kind)
     except PasswordError:
         result.findings.append(_password_finding(report.kind))
     except Exception as exc:
@@ -288,6 +314,8 @@ def read_workbook(source: str | os.PathLike[str] | bytes, *, filename: str | Non
             raise
         result.layout = None
         result.findings.append(make_finding("file_corrupt", detail=_short(exc)))
+    finally:
+        sheets.close()
     return result
 
 
@@ -333,8 +361,7 @@ def detect(workbook: CalamineWorkbook | _Sheets) -> tuple[str | None, str | None
     return template, version, title
 
 
-def _read(workbook: CalamineWorkbook, result: Declaration, kind: str | None) -> None:
-    sheets = _Sheets(workbook)
+def _read(sheets: _Sheets, result: Declaration, kind: str | None) -> None:
     template, version, title = detect(sheets)
     result.template, result.version = template, version
     if title:
@@ -369,15 +396,15 @@ def _read(workbook: CalamineWorkbook, result: Declaration, kind: str | None) -> 
     assert smelters is not None
     _read_smelters(smelters, layout, result)
     if SHEET_LOOKUP in names:
-        result.lookup = _lookup(workbook, template, version)
+        result.lookup = _lookup(sheets, template, version)
 
 
-def _lookup(workbook: CalamineWorkbook, template: str, version: str) -> ReferenceList:
+def _lookup(sheets: _Sheets, template: str, version: str) -> ReferenceList:
     """The Smelter Look-up is part of a template release: parse it once per (template, version)."""
     key = (template, version)
     cached = _LOOKUP_CACHE.get(key)
     if cached is None:
-        rows = workbook.get_sheet_by_name(SHEET_LOOKUP).to_python(skip_empty_area=False)
+        rows = sheets.rows(SHEET_LOOKUP)
         cached = ReferenceList.from_lookup_rows(rows[4:])
         if len(_LOOKUP_CACHE) > 64:
             _LOOKUP_CACHE.clear()
