@@ -6,9 +6,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from supplyesg.core.errors import RuleViolation
 from supplyesg.core.api_auth import DEFAULT_AUTH, staff_docs
-
+from supplyesg.core.errors import RuleViolation
 
 api = NinjaAPI(
     title="SupplyESG API",

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from supplyesg.core import audit
 from supplyesg.core.errors import RuleViolation
@@ -468,24 +468,27 @@ def readmit_supplier(supplier: Supplier, *, actor, reason: str) -> Supplier:
 
 # The transitions offered on the detail page, by current status: (service name, label, needs reason).
 TRANSITIONS = {
-    S.PROSPECT: [("start_qualification_review", _lazy("Start qualification review"), False)],
+    S.PROSPECT: [("start_qualification_review", gettext_lazy("Start qualification review"), False)],
     S.QUALIFICATION: [
-        ("complete_qualification_review", _lazy("Pass qualification review"), False),
-        ("reject_qualification", _lazy("Reject back to prospect"), True),
+        ("complete_qualification_review", gettext_lazy("Pass qualification review"), False),
+        ("reject_qualification", gettext_lazy("Reject back to prospect"), True),
     ],
     S.CERTIFICATION: [
-        ("approve_supplier", _lazy("Approve (qualified list)"), False),
-        ("reject_qualification", _lazy("Reject back to prospect"), True),
+        ("approve_supplier", gettext_lazy("Approve (qualified list)"), False),
+        ("reject_qualification", gettext_lazy("Reject back to prospect"), True),
     ],
     S.QUALIFIED: [
-        ("activate_supplier", _lazy("Activate"), False),
-        ("make_conditional", _lazy("Make conditional"), True),
-        ("suspend_supplier", _lazy("Suspend"), True),
+        ("activate_supplier", gettext_lazy("Activate"), False),
+        ("make_conditional", gettext_lazy("Make conditional"), True),
+        ("suspend_supplier", gettext_lazy("Suspend"), True),
     ],
-    S.ACTIVE: [("make_conditional", _lazy("Make conditional"), True), ("suspend_supplier", _lazy("Suspend"), True)],
-    S.CONDITIONAL: [("restore_supplier", _lazy("Restore to active"), True), ("suspend_supplier", _lazy("Suspend"), True)],
-    S.SUSPENDED: [("restore_supplier", _lazy("Restore to active"), True)],
-    S.EXITED: [("readmit_supplier", _lazy("Readmit as prospect"), True)],
+    S.ACTIVE: [("make_conditional", gettext_lazy("Make conditional"), True), ("suspend_supplier", gettext_lazy("Suspend"), True)],
+    S.CONDITIONAL: [
+        ("restore_supplier", gettext_lazy("Restore to active"), True),
+        ("suspend_supplier", gettext_lazy("Suspend"), True),
+    ],
+    S.SUSPENDED: [("restore_supplier", gettext_lazy("Restore to active"), True)],
+    S.EXITED: [("readmit_supplier", gettext_lazy("Readmit as prospect"), True)],
     S.BLACKLISTED: [],
 }
 TRANSITION_FUNCTIONS = {

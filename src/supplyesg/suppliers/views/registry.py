@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from supplyesg.core.access import Cap, can, require_internal
@@ -47,48 +47,48 @@ from supplyesg.suppliers.services import registry as registry_services
 from supplyesg.suppliers.views.lifecycle import lifecycle_context
 
 TABS = (
-    ("profile", _lazy("Profile")),
-    ("sites", _lazy("Sites")),
-    ("chain", _lazy("Supply chain")),
-    ("documents", _lazy("Documents")),
-    ("agreements", _lazy("Agreements")),
-    ("admission", _lazy("Admission")),
-    ("history", _lazy("History")),
+    ("profile", gettext_lazy("Profile")),
+    ("sites", gettext_lazy("Sites")),
+    ("chain", gettext_lazy("Supply chain")),
+    ("documents", gettext_lazy("Documents")),
+    ("agreements", gettext_lazy("Agreements")),
+    ("admission", gettext_lazy("Admission")),
+    ("history", gettext_lazy("History")),
 )
 TAB_KEYS = frozenset(key for key, _label in TABS)
 HISTORY_PAGE_SIZE = 25
 
 ACTION_LABELS = {
-    "supplier.created": _lazy("Supplier created"),
-    "supplier.updated": _lazy("Registry data changed"),
-    "site.added": _lazy("Site added"),
-    "site.removed": _lazy("Site removed"),
-    "contact.added": _lazy("Contact added"),
-    "contact.removed": _lazy("Contact removed"),
-    "link.added": _lazy("Upstream supplier linked"),
-    "link.removed": _lazy("Upstream supplier unlinked"),
-    "duplicate.decided": _lazy("Duplicate question answered"),
-    "document.uploaded": _lazy("Document uploaded"),
-    "document.removed": _lazy("Document removed"),
-    "qualification.evidence": _lazy("Qualification evidence attached"),
-    "qualification.reviewed": _lazy("Qualification item reviewed"),
-    "certification.recorded": _lazy("Certification recorded"),
-    "agreement.signed": _lazy("Agreement signed"),
-    "profile_change.requested": _lazy("Profile change requested"),
-    "profile_change.reviewed": _lazy("Profile change reviewed"),
-    "supplier.qualification_started": _lazy("Qualification review started"),
-    "supplier.qualification_passed": _lazy("Qualification review passed"),
-    "supplier.admission_rejected": _lazy("Admission rejected"),
-    "supplier.approved": _lazy("Approved"),
-    "supplier.activated": _lazy("Activated"),
-    "supplier.made_conditional": _lazy("Made conditional"),
-    "supplier.restored": _lazy("Restored"),
-    "supplier.suspended": _lazy("Suspended"),
-    "supplier.exited": _lazy("Exited"),
-    "supplier.exit_recorded": _lazy("Exit recorded"),
-    "supplier.readmitted": _lazy("Readmitted"),
-    "supplier.blacklisted": _lazy("Blacklisted"),
-    "supplier.blacklist_lifted": _lazy("Blacklist lifted"),
+    "supplier.created": gettext_lazy("Supplier created"),
+    "supplier.updated": gettext_lazy("Registry data changed"),
+    "site.added": gettext_lazy("Site added"),
+    "site.removed": gettext_lazy("Site removed"),
+    "contact.added": gettext_lazy("Contact added"),
+    "contact.removed": gettext_lazy("Contact removed"),
+    "link.added": gettext_lazy("Upstream supplier linked"),
+    "link.removed": gettext_lazy("Upstream supplier unlinked"),
+    "duplicate.decided": gettext_lazy("Duplicate question answered"),
+    "document.uploaded": gettext_lazy("Document uploaded"),
+    "document.removed": gettext_lazy("Document removed"),
+    "qualification.evidence": gettext_lazy("Qualification evidence attached"),
+    "qualification.reviewed": gettext_lazy("Qualification item reviewed"),
+    "certification.recorded": gettext_lazy("Certification recorded"),
+    "agreement.signed": gettext_lazy("Agreement signed"),
+    "profile_change.requested": gettext_lazy("Profile change requested"),
+    "profile_change.reviewed": gettext_lazy("Profile change reviewed"),
+    "supplier.qualification_started": gettext_lazy("Qualification review started"),
+    "supplier.qualification_passed": gettext_lazy("Qualification review passed"),
+    "supplier.admission_rejected": gettext_lazy("Admission rejected"),
+    "supplier.approved": gettext_lazy("Approved"),
+    "supplier.activated": gettext_lazy("Activated"),
+    "supplier.made_conditional": gettext_lazy("Made conditional"),
+    "supplier.restored": gettext_lazy("Restored"),
+    "supplier.suspended": gettext_lazy("Suspended"),
+    "supplier.exited": gettext_lazy("Exited"),
+    "supplier.exit_recorded": gettext_lazy("Exit recorded"),
+    "supplier.readmitted": gettext_lazy("Readmitted"),
+    "supplier.blacklisted": gettext_lazy("Blacklisted"),
+    "supplier.blacklist_lifted": gettext_lazy("Blacklist lifted"),
 }
 
 # kind in the URL -> (model, file field). Every model has a `supplier` the access check is made on.
