@@ -213,3 +213,22 @@ def _honeywell():
     if "d" not in _CACHE:
         _CACHE["d"] = read_workbook(fixture_file("filled/CMRT_6.4_filled_Honeywell_HEM.xlsx"))
     return copy.deepcopy(_CACHE["d"])
+
+
+def test_a_sheet_reaching_the_last_excel_cell_is_refused_without_crashing(tmp_path):
+    """calamine would allocate the whole used range (hundreds of GB) and abort the process."""
+    from openpyxl import Workbook
+
+    from supplyesg.minerals.cmrt import check_file
+
+    path = tmp_path / "huge.xlsx"
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Declaration"
+    sheet["A1"] = "x"
+    sheet["XFD1048576"] = 1
+    workbook.save(path)
+    result = check_file(path)
+    assert not result.valid
+    assert [f.code for f in result.findings] == ["sheet_too_large"]
+    assert "1048576" in result.findings[0].message

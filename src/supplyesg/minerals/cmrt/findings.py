@@ -37,6 +37,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "The workbook would expand to {size_mb} MB when opened (limit {limit_mb} MB); it was not read.",
         "该工作簿解压后将达到 {size_mb} MB（上限 {limit_mb} MB），因此未读取。",
     ),
+    "sheet_too_large": (
+        ERROR,
+        "A sheet reaches row {rows} and column {columns}, far beyond any RMI template; it was not read.",
+        "某个工作表的范围达到第 {rows} 行、第 {columns} 列，远超任何 RMI 模板，因此未读取。",
+    ),
     "file_password_protected": (
         ERROR,
         "The workbook is password protected: ask the supplier for an unprotected copy.",

@@ -19,7 +19,7 @@ from python_calamine import CalamineWorkbook, PasswordError, WorksheetNotFound
 from . import layouts as L
 from .findings import Finding, make_finding
 from .matching import ReferenceList, normalise_cid
-from .safety import inspect_bytes, read_capped
+from .safety import inspect_bytes, oversized_sheet, read_capped
 from .slim import slim_workbook
 
 SHEET_DECLARATION = "Declaration"
@@ -287,6 +287,11 @@ def read_workbook(source: str | os.PathLike[str] | bytes, *, filename: str | Non
         result.findings.append(make_finding("unsupported_file_format", detail="Excel 97-2003 .xls"))
         return result
     slim = slim_workbook(data, _SLIM_SHEETS) if report.kind == "xlsx" else None
+    # The slim copy is small, so checking its extent is cheap; the original is checked before it is opened.
+    oversized = oversized_sheet(slim or data) if report.kind == "xlsx" else None
+    if oversized:
+        result.findings.append(oversized)
+        return result
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(slim or data))
     except PasswordError:
@@ -300,7 +305,7 @@ def read_workbook(source: str | os.PathLike[str] | bytes, *, filename: str | Non
             raise
         result.findings.append(make_finding("file_corrupt", detail=_short(exc)))
         return result
-    sheets = _Sheets(workbook, (lambda: CalamineWorkbook.from_filelike(io.BytesIO(data))) if slim else None)
+    sheets = _Sheets(workbook, (lambda: _open_checked(data)) if slim else None)
     try:
         with workbook:
             _read(sheets, result, report.kind)
@@ -317,6 +322,14 @@ def read_workbook(source: str | os.PathLike[str] | bytes, *, filename: str | Non
     finally:
         sheets.close()
     return result
+
+
+def _open_checked(data: bytes) -> CalamineWorkbook:
+    """Open the original file (for a sheet the slim copy lacks) once its sheets are known to be bounded."""
+    oversized = oversized_sheet(data)
+    if oversized:
+        raise ValueError(oversized.message)
+    return CalamineWorkbook.from_filelike(io.BytesIO(data))
 
 
 def _short(exc: BaseException) -> str:

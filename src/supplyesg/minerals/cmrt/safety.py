@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from .findings import Finding, make_finding
@@ -111,3 +113,48 @@ def read_capped(path: str | os.PathLike[str]) -> tuple[bytes | None, Finding | N
     except OSError as exc:
         return None, make_finding("file_corrupt", detail=str(exc)[:120])
     return data, None
+
+
+# ---------------------------------------------------------------- sheet extent
+
+# calamine allocates a sheet's whole used range at once; one cell at XFD1048576 asks for hundreds of GB
+# and aborts the process (a Rust abort, not an exception). The largest RMI template sheet spans 6,226 rows
+# (the hidden language sheet) and 35 columns, so a reference with a three-letter column or a row of five
+# or more digits (column 703+, row 10,000+) is refused. One regex search per sheet keeps this cheap.
+_OUT_OF_BOUNDS_RE = re.compile(rb'\br=["\'](?:[A-Z]{3,}\d|[A-Z]{0,2}\d{5,})')
+_REF_RE = re.compile(rb'\br=["\']([A-Z]{0,3})(\d+)["\']')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + (ch - 64)
+    return number
+
+
+def sheet_extent(xml: bytes) -> tuple[int, int]:
+    """(last row, last column) referenced by the cells and rows of a worksheet's XML."""
+    rows = cols = 0
+    for letters, digits in _REF_RE.findall(xml):
+        rows = max(rows, int(digits[:12]))
+        if letters:
+            cols = max(cols, _column_number(letters))
+    return rows, cols
+
+
+def oversized_sheet(data: bytes) -> Finding | None:
+    """A finding when any worksheet in the archive reaches past a real template's bounds, else None."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                    continue
+                if info.file_size > MAX_MEMBER_UNCOMPRESSED:
+                    return make_finding("zip_bomb", size_mb=_mb(info.file_size), limit_mb=_mb(MAX_MEMBER_UNCOMPRESSED))
+                xml = archive.read(info)
+                if _OUT_OF_BOUNDS_RE.search(xml):
+                    rows, cols = sheet_extent(xml)
+                    return make_finding("sheet_too_large", rows=rows, columns=cols)
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError, KeyError, zlib.error):
+        return None  # calamine reports the damage itself
+    return None
