@@ -153,7 +153,18 @@ from supplyesg.minerals.models_campaigns import (  # noqa: E402
 )
 
 __all__ = [
-    "Campaign", "CompanyDeclaration", "Metal", "RiskCountry", "RmapStatus", "RmapStatusUpload", "Smelter",
-    "SmelterAlias", "SmelterListLoad", "SmelterReview", "Submission", "SubmissionRequest", "SubmissionSmelter",
+    "Campaign",
+    "CompanyDeclaration",
+    "Metal",
+    "RiskCountry",
+    "RmapStatus",
+    "RmapStatusUpload",
+    "Smelter",
+    "SmelterAlias",
+    "SmelterListLoad",
+    "SmelterReview",
+    "Submission",
+    "SubmissionRequest",
+    "SubmissionSmelter",
     "TemplateType",
 ]

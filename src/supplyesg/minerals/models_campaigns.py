@@ -27,15 +27,13 @@ class Campaign(models.Model):
     name = models.CharField(_("name"), max_length=200)
     reporting_year = models.PositiveSmallIntegerField(_("reporting year"))
     template = models.CharField(_("template"), max_length=4, choices=TemplateType.choices)
-    minerals = models.JSONField(_("minerals in scope"), default=list, help_text=_("e.g. [\"Tin\", \"Gold\"]"))
+    minerals = models.JSONField(_("minerals in scope"), default=list, help_text=_('e.g. ["Tin", "Gold"]'))
     due_date = models.DateField(_("due date"))
     remind_days_before = models.PositiveSmallIntegerField(_("remind this many days before the due date"), default=14)
     remind_every_days_after = models.PositiveSmallIntegerField(_("then remind every this many days when overdue"), default=7)
     scope_categories = models.ManyToManyField("suppliers.Category", blank=True, related_name="+", verbose_name=_("categories"))
     scope_tiers = models.JSONField(_("tiers"), default=list, blank=True)
-    scope_by_minerals = models.BooleanField(
-        _("every supplier whose categories involve these minerals"), default=False
-    )
+    scope_by_minerals = models.BooleanField(_("every supplier whose categories involve these minerals"), default=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -71,7 +69,9 @@ class SubmissionRequest(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NOT_REQUESTED, db_index=True)
     requested_at = models.DateTimeField(null=True, blank=True)
     last_reminded_at = models.DateTimeField(null=True, blank=True)
-    accepted_submission = models.ForeignKey("minerals.Submission", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    accepted_submission = models.ForeignKey(
+        "minerals.Submission", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = SubmissionRequestQuerySet.as_manager()
 
