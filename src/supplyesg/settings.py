@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "supplyesg.core",
     "supplyesg.suppliers",
     "supplyesg.minerals",
+    "supplyesg.assessments",
 ]
 
 MIDDLEWARE = [

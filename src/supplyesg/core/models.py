@@ -125,6 +125,35 @@ class PolicySettings(models.Model):
         validators=[MinValueValidator(50), MaxValueValidator(100)],
     )
     profile_changes_need_approval = models.BooleanField(_("supplier profile changes need internal approval"), default=True)
+    # Risk assessment (ASUS: yearly identification for every tier; ESG manual: low / medium / high).
+    # Factor weights (they need not add up to 100: each factor's 0-100 input is weighted and averaged).
+    risk_weight_country = models.PositiveSmallIntegerField(_("risk weight: country"), default=15)
+    risk_weight_category = models.PositiveSmallIntegerField(_("risk weight: commodity / process"), default=15)
+    risk_weight_questionnaire = models.PositiveSmallIntegerField(_("risk weight: self-assessment"), default=30)
+    risk_weight_audit = models.PositiveSmallIntegerField(_("risk weight: audit result and open corrective actions"), default=20)
+    risk_weight_grievances = models.PositiveSmallIntegerField(_("risk weight: open grievances"), default=5)
+    risk_weight_minerals = models.PositiveSmallIntegerField(_("risk weight: minerals flags"), default=10)
+    risk_weight_documents = models.PositiveSmallIntegerField(_("risk weight: missing or expired documents"), default=5)
+    risk_medium_from = models.DecimalField(
+        _("overall risk score from which the level is medium"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("35"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    risk_high_from = models.DecimalField(
+        _("overall risk score from which the level is high"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("60"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    onsite_audit_cycle_years = models.PositiveSmallIntegerField(
+        _("high-risk suppliers get an on-site audit at least every this many years"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    show_scores_to_suppliers = models.BooleanField(_("suppliers see their questionnaire score arithmetic"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
