@@ -1,0 +1,289 @@
+"""Importing 1,000 CMRT files into the database (parse, validate, match, store), then aggregating them.
+
+Run from the repository root:
+    DJANGO_SETTINGS_MODULE=supplyesg.settings_test .venv/bin/python -m bench.cmrt_import [--files 1000]
+
+Ten distinct real-layout CMRT 6.5 files are written with openpyxl into tmp copies of the blank RMI template
+(company names and smelter lists vary: smelters by CID for all four metals, near-miss names, unknown
+names), then each is submitted for 100 suppliers through `campaigns.submit_declaration`, the function the
+portal, the API and the bulk import use. The same reference (the 6.5 smelter list loaded into the database)
+serves every file, as in a bulk import. Baseline in the same process: `check_file` alone on the same bytes.
+Peak memory: tracemalloc (Python heap) over a separate pass, and the process's maximum RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+import warnings
+from pathlib import Path
+
+from bench.common import setup_database
+
+FIXTURES = Path(__file__).resolve().parents[1] / ".." / "shared" / "fixtures" / "cmrt-public"
+BLANK = FIXTURES / "RMI_CMRT_6.5.xlsx"
+DISTINCT = 10
+SMELTERS_PER_METAL = 20
+METALS = ("Tantalum", "Tin", "Gold", "Tungsten")  # Declaration question rows, in this order
+
+
+def declaration_cells(company: str, effective: dt.date) -> dict:
+    cells = {
+        "D8": company,
+        "D9": "A. Company",
+        "D15": "Jane Roe",
+        "D16": "jane@example.com",
+        "D17": "+1 555 0100",
+        "D18": "John Doe",
+        "D20": "john@example.com",
+        "D22": dt.datetime.combine(effective, dt.time()),
+        "D75": "Yes",
+        "D77": "Yes",
+        "G77": "https://example.com/policy",
+        "D79": "Yes",
+        "D81": "Yes",
+        "D83": "Yes, in conformance with IPC1755 (e.g., CMRT)",
+        "D85": "Yes",
+        "D87": "Yes",
+        "D89": "No",
+    }
+    answers = ("Yes", "Yes", "No", "No", "No", "100%", "Yes", "Yes")  # Q1..Q8
+    for offset, _metal in enumerate(METALS):
+        for q, answer in enumerate(answers):
+            cells[f"D{26 + 6 * q + offset}"] = answer
+    return cells
+
+
+def write_files(out_dir: Path) -> list[Path]:
+    """DISTINCT files, each with SMELTERS_PER_METAL smelters per metal by CID plus name-only rows."""
+    import openpyxl
+
+    from supplyesg.minerals.cmrt import read_workbook
+
+    lookup = read_workbook(BLANK).lookup
+    by_metal = {m: sorted((s for s in lookup.smelters if s.metal == m), key=lambda s: s.cid) for m in METALS}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        workbook = openpyxl.load_workbook(BLANK)
+    paths = []
+    for i in range(DISTINCT):
+        declaration, smelters = workbook["Declaration"], workbook["Smelter List"]
+        written = []
+        for addr, value in declaration_cells(f"Bench Metals {i:02d} Co., Ltd.", dt.date.today()).items():
+            written.append((declaration, addr, declaration[addr].value))
+            declaration[addr] = value
+        row = 5
+        for metal in METALS:
+            pool = by_metal[metal]
+            for k in range(SMELTERS_PER_METAL):
+                smelter = pool[(i * 7 + k * 3) % len(pool)]
+                written.append((smelters, f"A{row}", smelters[f"A{row}"].value))
+                smelters[f"A{row}"] = smelter.cid
+                row += 1
+            near = pool[(i * 11) % len(pool)].name
+            extra = [(metal, near[:-1] + near[-1] * 2), (metal, f"Bench Unknown {metal} Refinery {i}")]
+            for metal_name, name in extra:
+                for col, value in (
+                    ("B", metal_name),
+                    ("C", "Smelter not listed"),
+                    ("D", name),
+                    ("E", "CHINA"),
+                ):
+                    written.append((smelters, f"{col}{row}", smelters[f"{col}{row}"].value))
+                    smelters[f"{col}{row}"] = value
+                row += 1
+        path = out_dir / f"bench_cmrt_{i:02d}.xlsx"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            workbook.save(path)
+        for sheet, addr, old in reversed(written):  # back to the blank for the next file
+            sheet[addr] = old
+        paths.append(path)
+    return paths
+
+
+class QueryCounter:
+    """Counts SQL statements (CaptureQueriesContext keeps only the last 9,000)."""
+
+    def __init__(self, connection):
+        self.connection, self.count = connection, 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+    def __enter__(self):
+        self._wrapper = self.connection.execute_wrapper(self)
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._wrapper.__exit__(*exc)
+
+
+def make_campaign(n: int):
+    from supplyesg.core.models import Role, User
+    from supplyesg.minerals import campaigns
+    from supplyesg.suppliers.models import Supplier
+
+    actor = User.objects.create(username="bench-compliance", role=Role.COMPLIANCE)
+    Supplier.objects.bulk_create(
+        [
+            Supplier(
+                code=f"M{i:06d}",
+                legal_name=f"Bench Supplier {i:05d} Co., Ltd.",
+                country="CN",
+                status="active",
+                registration_id=f"REG{i:010d}",
+            )
+            for i in range(n)
+        ],
+        batch_size=1000,
+    )
+    campaign = campaigns.create_campaign(
+        actor=actor,
+        name="Bench CMRT",
+        reporting_year=2025,
+        template="CMRT",
+        minerals=["Tin", "Tantalum", "Tungsten", "Gold"],
+        due_date=dt.date.today() + dt.timedelta(days=30),
+        tiers=[1],
+    )
+    campaigns.open_campaign(campaign, actor=actor)
+    return actor, campaign, list(campaign.requests.order_by("pk"))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=1000)
+    args = parser.parse_args()
+    if not BLANK.exists():
+        print(f"blank template missing: {BLANK}", file=sys.stderr)
+        return 2
+    setup_database()
+    from django.conf import settings
+    from django.db import connection
+
+    from supplyesg.minerals import campaigns, services
+    from supplyesg.minerals.bulk import SupplierIndex
+    from supplyesg.minerals.cmrt import check_file
+    from supplyesg.minerals.models import Submission, SubmissionSmelter
+
+    work = Path(tempfile.mkdtemp(prefix="bench-cmrt-"))
+    settings.MEDIA_ROOT = str(work / "media")
+    try:
+        start = time.perf_counter()
+        paths = write_files(work)
+        print(
+            f"wrote {len(paths)} distinct CMRT 6.5 files (openpyxl) in {time.perf_counter() - start:.1f} s "
+            f"({statistics.mean(p.stat().st_size for p in paths) / 1048576:.1f} MB each, "
+            f"{4 * (SMELTERS_PER_METAL + 2)} smelter rows each)"
+        )
+        blobs = [(p.name, p.read_bytes()) for p in paths]
+        services.load_smelter_list(BLANK)
+        reference = services.check_reference()
+        actor, campaign, requests = make_campaign(args.files)
+
+        start = time.perf_counter()
+        for name, data in blobs * 3:
+            check_file(data, reference=reference, filename=name)
+        baseline = (time.perf_counter() - start) / (3 * len(blobs))
+
+        start = time.perf_counter()
+        with QueryCounter(connection) as queries:
+            for i, request_obj in enumerate(requests):
+                name, data = blobs[i % len(blobs)]
+                campaigns.submit_declaration(
+                    request_obj,
+                    data=data,
+                    file_name=name,
+                    actor=actor,
+                    channel=Submission.Channel.BULK,
+                    reference=reference,
+                )
+        total = time.perf_counter() - start
+        rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        per_file = total / len(requests)
+        print(
+            f"\nimport {len(requests)} files (parse, validate, match, store): {total:.1f} s, "
+            f"{len(requests) / total:.1f} files/s, {per_file * 1000:.0f} ms/file, "
+            f"{queries.count / len(requests):.1f} queries/file"
+        )
+        print(
+            f"baseline check_file alone (same bytes, same reference): {baseline * 1000:.0f} ms/file "
+            f"-> storing adds x{per_file / baseline:.2f}"
+        )
+        print(
+            f"stored: {Submission.objects.count()} submissions, "
+            f"{SubmissionSmelter.objects.count()} smelter rows; "
+            f"max RSS {rss_mb:.0f} MB"
+        )
+
+        sample = requests[:100]
+        tracemalloc.start()
+        for i, request_obj in enumerate(sample):
+            name, data = blobs[i % len(blobs)]
+            campaigns.submit_declaration(
+                request_obj,
+                data=data,
+                file_name=name,
+                actor=actor,
+                channel=Submission.Channel.BULK,
+                reference=reference,
+            )
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        print(f"peak Python heap (tracemalloc) importing {len(sample)} more files: {peak / 1048576:.1f} MB")
+
+        index = SupplierIndex.for_campaign(campaign)
+        names = [
+            f"Bench Supplyer {i:05d} Company" for i in range(0, len(requests), max(1, len(requests) // 200))
+        ]
+        start = time.perf_counter()
+        outcomes = [index.assign(n).outcome for n in names]
+        assign = (time.perf_counter() - start) / len(names)
+        tally = ", ".join(f"{outcomes.count(k)} {k}" for k in ("assigned", "uncertain", "unassigned"))
+        print(
+            f"assigning a near-miss company name among {len(requests)} suppliers: "
+            f"{assign * 1000:.1f} ms/file "
+            f"({tally})"
+        )
+
+        start = time.perf_counter()
+        for s in Submission.objects.filter(status=Submission.Status.VALID):
+            campaigns.accept_submission(s, actor=actor)
+        print(
+            f"accepted {Submission.objects.filter(status='accepted').count()} valid submissions in "
+            f"{time.perf_counter() - start:.1f} s "
+            f"(invalid ones: {Submission.objects.filter(status='invalid').count()})"
+        )
+        try:
+            from supplyesg.minerals.aggregation import company_smelters, unresolved_names
+        except ImportError:
+            print("aggregation: supplyesg.minerals.aggregation.company_smelters does not exist; not measured")
+        else:
+            with QueryCounter(connection) as agg_queries:
+                start = time.perf_counter()
+                smelters = company_smelters(2025, "CMRT")
+                unresolved = unresolved_names(2025, "CMRT")
+                took = time.perf_counter() - start
+            print(
+                f"aggregation company_smelters + unresolved_names over "
+                f"{SubmissionSmelter.objects.count()} rows: "
+                f"{took * 1000:.0f} ms, {agg_queries.count} queries, {len(smelters)} distinct smelters, "
+                f"{len(unresolved)} unresolved names"
+            )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

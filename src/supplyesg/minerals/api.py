@@ -1,0 +1,264 @@
+"""The minerals JSON API: campaigns, their requests, submissions (upload, result, accept, return).
+
+The same access helpers and services as the pages. Campaigns are internal; a supplier's portal user may
+read and submit for their own requests; accepting and returning need Cap.REVIEW.
+"""
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from supplyesg.core.access import Cap, require_internal
+from supplyesg.minerals import campaigns
+from supplyesg.minerals.forms_campaigns import check_excel_upload
+from supplyesg.minerals.models import Campaign, Submission
+
+router = Router(tags=["minerals"])
+
+
+class ErrorItem(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[ErrorItem]
+
+
+def _errors(*codes):
+    return {code: ErrorOut for code in codes}
+
+
+class Paging(Schema):
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0)
+
+
+class CampaignOut(Schema):
+    id: int
+    name: str
+    reporting_year: int
+    template: str
+    minerals: list[str]
+    due_date: date
+    status: str
+    requests: int
+    responded: int
+    accepted: int
+
+
+class CampaignPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[CampaignOut]
+
+
+class RequestOut(Schema):
+    id: int
+    campaign_id: int
+    supplier_id: int
+    supplier_code: str
+    supplier_name: str
+    status: str
+    overdue: bool
+    requested_at: datetime | None
+    last_reminded_at: datetime | None
+    accepted_submission_id: int | None
+
+
+class RequestFilters(Paging):
+    status: str | None = None
+    overdue: bool = False
+
+
+class RequestPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[RequestOut]
+
+
+class SubmissionOut(Schema):
+    id: int
+    request_id: int
+    campaign_id: int
+    supplier_id: int
+    version: int
+    status: str
+    valid: bool
+    error_count: int
+    warning_count: int
+    template: str
+    template_version: str
+    company_name: str
+    effective_date: date | None
+    channel: str
+    file_name: str
+    uploaded_at: datetime
+    review_comment: str
+    result: dict
+
+
+class AcceptIn(Schema):
+    comment: str = ""
+
+
+class ReturnIn(Schema):
+    comment: str = ""  # required by the service (409 when empty), checked after access like every rule
+
+
+def _campaign_out(c) -> dict:
+    return {
+        "id": c.pk,
+        "name": c.name,
+        "reporting_year": c.reporting_year,
+        "template": c.template,
+        "minerals": list(c.minerals),
+        "due_date": c.due_date,
+        "status": c.status,
+        "requests": c.request_count,
+        "responded": c.responded_count,
+        "accepted": c.accepted_count,
+    }
+
+
+def _request_out(r, overdue_ids) -> dict:
+    return {
+        "id": r.pk,
+        "campaign_id": r.campaign_id,
+        "supplier_id": r.supplier_id,
+        "supplier_code": r.supplier.code,
+        "supplier_name": r.supplier.legal_name,
+        "status": r.status,
+        "overdue": r.pk in overdue_ids,
+        "requested_at": r.requested_at,
+        "last_reminded_at": r.last_reminded_at,
+        "accepted_submission_id": r.accepted_submission_id,
+    }
+
+
+def _submission_out(s: Submission) -> dict:
+    return {
+        "id": s.pk,
+        "request_id": s.request_id,
+        "campaign_id": s.request.campaign_id,
+        "supplier_id": s.request.supplier_id,
+        "version": s.version,
+        "status": s.status,
+        "valid": s.valid,
+        "error_count": s.error_count,
+        "warning_count": s.warning_count,
+        "template": s.template,
+        "template_version": s.template_version,
+        "company_name": s.company_name,
+        "effective_date": s.effective_date,
+        "channel": s.channel,
+        "file_name": s.original_name,
+        "uploaded_at": s.uploaded_at,
+        "review_comment": s.review_comment,
+        "result": s.result,
+    }
+
+
+@router.get(
+    "/minerals/campaigns",
+    response={200: CampaignPage, **_errors(401, 403, 404, 422)},
+    summary="List CMRT/EMRT campaigns",
+    url_name="minerals_campaigns",
+)
+def list_campaigns(request, paging: Query[Paging]):
+    require_internal(request.user)
+    qs = campaigns.campaigns_with_counts().order_by("-reporting_year", "-created_at", "pk")
+    items = [_campaign_out(c) for c in qs[paging.offset : paging.offset + paging.limit]]
+    return {"count": Campaign.objects.count(), "limit": paging.limit, "offset": paging.offset, "items": items}
+
+
+@router.get(
+    "/minerals/campaigns/{campaign_id}/requests",
+    response={200: RequestPage, **_errors(401, 403, 404, 422)},
+    summary="Where each supplier of a campaign stands",
+    url_name="minerals_campaign_requests",
+)
+def list_requests(request, campaign_id: int, filters: Query[RequestFilters]):
+    campaign = campaigns.get_campaign_for_user(request.user, campaign_id)
+    qs = campaign.requests.select_related("supplier").order_by("supplier__legal_name", "pk")
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.overdue:
+        qs = qs.overdue()
+    overdue_ids = set(campaign.requests.overdue(timezone.localdate()).values_list("pk", flat=True))
+    page = qs[filters.offset : filters.offset + filters.limit]
+    return {
+        "count": qs.count(),
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "items": [_request_out(r, overdue_ids) for r in page],
+    }
+
+
+@router.post(
+    "/minerals/requests/{request_id}/submissions",
+    response={201: SubmissionOut, **_errors(400, 401, 403, 404, 409, 422)},
+    summary="Upload a completed CMRT/EMRT for a request",
+    url_name="minerals_submit",
+)
+def submit_declaration(request, request_id: int, file: File[UploadedFile] = None):
+    """multipart/form-data with the workbook as `file`. The file is checked and stored whatever its findings
+    (`valid` false when it has errors). Staff need the review right; a supplier's user submits for their own
+    requests only."""
+    request_obj = campaigns.get_request_for_user(request.user, request_id, write=True)
+    channel = Submission.Channel.API
+    if file is None:  # optional in the signature so that access is checked before the body
+        raise ValidationError(
+            {"file": [_('file: send the workbook as the multipart/form-data field "file".')]}
+        )
+    check_excel_upload(file, field="file")
+    submission = campaigns.submit_declaration(
+        request_obj, data=file.read(), file_name=file.name, actor=request.user, channel=channel
+    )
+    return Status(201, _submission_out(submission))
+
+
+@router.get(
+    "/minerals/submissions/{submission_id}",
+    response={200: SubmissionOut, **_errors(401, 404)},
+    summary="A submission with its full check result",
+    url_name="minerals_submission",
+)
+def get_submission(request, submission_id: int):
+    return _submission_out(campaigns.get_submission_for_user(request.user, submission_id))
+
+
+@router.post(
+    "/minerals/submissions/{submission_id}/accept",
+    response={200: SubmissionOut, **_errors(400, 401, 403, 404, 409, 422)},
+    summary="Accept a valid submission",
+    url_name="minerals_accept",
+)
+def accept_submission(request, submission_id: int, payload: AcceptIn):
+    require_internal(request.user, Cap.REVIEW)
+    submission = campaigns.get_submission_for_user(request.user, submission_id, write=True)
+    return _submission_out(
+        campaigns.accept_submission(submission, actor=request.user, comment=payload.comment)
+    )
+
+
+@router.post(
+    "/minerals/submissions/{submission_id}/return",
+    response={200: SubmissionOut, **_errors(400, 401, 403, 404, 409, 422)},
+    summary="Return a submission for correction (comment required)",
+    url_name="minerals_return",
+)
+def return_submission(request, submission_id: int, payload: ReturnIn):
+    require_internal(request.user, Cap.REVIEW)
+    submission = campaigns.get_submission_for_user(request.user, submission_id, write=True)
+    return _submission_out(
+        campaigns.return_submission(submission, actor=request.user, comment=payload.comment)
+    )
