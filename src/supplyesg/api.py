@@ -74,9 +74,11 @@ def on_http(request, exc):
 
 
 def _register_routers():
+    from supplyesg.minerals.api import router as minerals_router
     from supplyesg.suppliers.api import router as suppliers_router
 
     api.add_router("/", suppliers_router)
+    api.add_router("/", minerals_router)
 
 
 _register_routers()

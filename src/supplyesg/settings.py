@@ -168,6 +168,12 @@ if PRODUCTION:
 SUPPLYESG_CMRT_TEMPLATE = env_path("CMRT_TEMPLATE_PATH", None)
 SUPPLYESG_EMRT_TEMPLATE = env_path("EMRT_TEMPLATE_PATH", None)
 
+# Other capabilities add their sections (and to-dos) to the supplier portal's home and tabs:
+# each entry is "module.function" taking (request, supplier) and returning a PortalSection or None.
+SUPPLYESG_PORTAL_SECTIONS = [
+    "supplyesg.minerals.portal_views.portal_section",
+]
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGGING = {

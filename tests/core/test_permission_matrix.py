@@ -129,6 +129,35 @@ RULES: dict[str, Rule] = {
     "api:lift_blacklist": api("POST", Cap.BLACKLIST),
     "api:can_order": api(),
     "api:can_order_many": api(),
+    # minerals campaigns and submissions
+    "minerals:campaigns": page(),
+    "minerals:campaign_create": page(Cap.REVIEW),
+    "minerals:campaign_detail": page(),
+    "minerals:campaign_open": page(Cap.REVIEW, "POST"),
+    "minerals:campaign_close": page(Cap.REVIEW, "POST"),
+    "minerals:campaign_add_supplier": page(Cap.REVIEW, "POST"),
+    "minerals:bulk_upload": page(Cap.REVIEW),
+    "minerals:bulk_result": page(),
+    "minerals:bulk_confirm": page(Cap.REVIEW, "POST"),
+    "minerals:request_remove": page(Cap.REVIEW, "POST"),
+    "minerals:submission_upload": page(Cap.REVIEW),
+    "minerals:submission_detail": page(),
+    "minerals:submission_file": page(),
+    "minerals:submission_accept": page(Cap.REVIEW, "POST"),
+    "minerals:submission_return": page(Cap.REVIEW, "POST"),
+    "minerals:review_queue": page(),
+    "minerals:review_confirm": page(Cap.REVIEW, "POST"),
+    "minerals:review_reject": page(Cap.REVIEW, "POST"),
+    "minerals_portal:requests": Rule("GET", "portal"),
+    "minerals_portal:request": Rule("GET", "portal_own"),
+    "minerals_portal:submission": Rule("GET", "portal_own"),
+    "minerals_portal:file": Rule("GET", "portal_own"),
+    "api:minerals_campaigns": api(),
+    "api:minerals_campaign_requests": api(),
+    "api:minerals_submit": api("POST", Cap.REVIEW, supplier_reads_own=True),
+    "api:minerals_submission": api(supplier_reads_own=True),
+    "api:minerals_accept": api("POST", Cap.REVIEW),
+    "api:minerals_return": api("POST", Cap.REVIEW),
     # minerals outputs
     "minerals:dashboard": page(),
     "minerals:company_smelters": page(),
@@ -221,8 +250,52 @@ def world(db):
         "entry_id": entry.pk,
         "year": 2026,
         "template": "CMRT",
+        **_minerals_world(a, users["compliance"]),
     }
     return {"users": users, "values": values}
+
+
+def _minerals_world(supplier, actor) -> dict:
+    """An open CMRT campaign with supplier A's request, one valid submission, a bulk job and a review item."""
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+
+    from supplyesg.minerals.models import Campaign, SmelterReview, Submission, SubmissionRequest
+
+    campaign = Campaign.objects.create(
+        name="CMRT 2026",
+        reporting_year=2026,
+        template="CMRT",
+        minerals=["Tin"],
+        due_date=date(2026, 12, 31),
+        status=Campaign.Status.OPEN,
+    )
+    request = SubmissionRequest.objects.create(campaign=campaign, supplier=supplier, status="received_valid")
+    submission = Submission(
+        request=request,
+        version=1,
+        original_name="cmrt.xlsx",
+        sha256="0" * 64,
+        channel="portal",
+        valid=True,
+        status=Submission.Status.VALID,
+        result={"findings": [], "smelters": []},
+    )
+    submission.file.save("cmrt.xlsx", ContentFile(b"PK\x03\x04 not really"), save=False)
+    submission.save()
+    job = Job.objects.create(kind="cmrt_import", created_by=actor, result={"campaign_id": campaign.pk})
+    review = SmelterReview.objects.create(metal="Tin", name="Unknown Tin Works")
+    return {
+        "campaign_pk": campaign.pk,
+        "campaign_request_pk": request.pk,
+        "submission_pk": submission.pk,
+        "job_pk": job.pk,
+        "review_pk": review.pk,
+        "campaign_id": campaign.pk,
+        "request_id": request.pk,
+        "submission_id": submission.pk,
+    }
 
 
 def _routes() -> dict[str, str]:
@@ -271,6 +344,8 @@ def _expected(rule: Rule, role: str) -> str:
         return "ok" if role == Role.ADMIN else "login"
     if rule.kind == "api_list":
         return "ok"  # internal users see all; a supplier user sees a list holding only its own supplier
+    if rule.kind == "portal_own":
+        return "ok" if role == "supplier_a" else "404"
     if rule.kind in ("portal", "portal_write"):
         return "ok" if role in ("supplier_a", "supplier_b") else "404"
     if rule.kind in ("internal", "internal_write", "api", "api_write", "import_job"):

@@ -155,3 +155,23 @@ def test_a_closed_campaign_offers_no_upload(client_for, supplier_a_user, request
     response = client.post(url, {"file": upload()})
     assert response.status_code == 400 and "is closed" in response.content.decode()
     assert not request_a.submissions.exists()
+
+
+def test_the_portal_home_lists_a_returned_declaration_as_a_to_do_and_links_the_minerals_tab(client_for, db):
+    from datetime import date
+
+    from supplyesg.core.models import Role
+    from supplyesg.minerals.models import Campaign, SubmissionRequest
+    from tests.factories import make_supplier, make_user
+
+    supplier = make_supplier(legal_name="Gamma Solder Ltd.", status="active")
+    other = make_supplier(legal_name="Delta Cable Ltd.", status="active")
+    user = make_user(Role.SUPPLIER, supplier=supplier)
+    campaign = Campaign.objects.create(name="CMRT 2026 survey", reporting_year=2026, template="CMRT", minerals=["Tin"],
+                                       due_date=date(2099, 1, 31), status=Campaign.Status.OPEN)
+    SubmissionRequest.objects.create(campaign=campaign, supplier=supplier, status="returned")
+    SubmissionRequest.objects.create(campaign=campaign, supplier=other, status="returned")
+    page = client_for(user).get("/portal/").content.decode()
+    assert "CMRT 2026 survey: your declaration was returned for correction." in page
+    assert page.count("returned for correction") == 1  # not the other supplier's request
+    assert 'href="/portal/minerals/"' in page

@@ -1,4 +1,7 @@
+from django.utils.functional import SimpleLazyObject
+
 from supplyesg.core.access import Cap, can
+from supplyesg.core.portal import portal_sections
 
 
 def navigation(request):
@@ -13,4 +16,6 @@ def navigation(request):
         "can_review": can(user, Cap.REVIEW),
         "can_blacklist": can(user, Cap.BLACKLIST),
         "can_administer": can(user, Cap.ADMINISTER),
+        # Tabs other capabilities add to the supplier portal; computed only when a template asks.
+        "portal_tabs": SimpleLazyObject(lambda: portal_sections(request, user.supplier) if user.is_supplier_user else []),
     }

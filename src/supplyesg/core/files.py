@@ -77,6 +77,7 @@ def validate_upload(upload, allowed=DOCUMENT_EXTENSIONS, field: str = "file") ->
         "xls": head.startswith(_OLE),
         "doc": head.startswith(_OLE),
         "xlsx": head.startswith(_ZIP) and _zip_has(upload, "xl/"),
+        "xlsm": head.startswith(_ZIP) and _zip_has(upload, "xl/"),
         "docx": head.startswith(_ZIP) and _zip_has(upload, "word/"),
         "zip": head.startswith(_ZIP),
         "txt": _looks_like_text(head),

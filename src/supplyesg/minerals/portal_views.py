@@ -4,6 +4,7 @@ supplier, uploads files, and reads the findings and the reviewer's comments. Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,10 +19,7 @@ from supplyesg.suppliers.access import get_own_supplier
 
 def _due_state(request_obj, today):
     """("overdue" | "due" | "", days) for the badge beside a request still waiting for a file."""
-    if (
-        request_obj.status not in request_obj.OPEN_STATUSES
-        or request_obj.campaign.status != Campaign.Status.OPEN
-    ):
+    if request_obj.status not in request_obj.OPEN_STATUSES or request_obj.campaign.status != Campaign.Status.OPEN:
         return "", None
     days = (request_obj.campaign.due_date - today).days
     if days < 0:
@@ -42,19 +40,14 @@ def _decorate(request_obj, today):
 def request_list(request):
     supplier = get_own_supplier(request.user)
     today = timezone.localdate()
-    rows = [
-        _decorate(r, today)
-        for r in campaigns.requests_visible_to(request.user).order_by("campaign__due_date")
-    ]
+    rows = [_decorate(r, today) for r in campaigns.requests_visible_to(request.user).order_by("campaign__due_date")]
     return render(
         request,
         "minerals/portal_requests.html",
         {
             "supplier": supplier,
             "rows": rows,
-            "todo": [
-                r for r in rows if r.due_state or r.status in (r.Status.RETURNED, r.Status.RECEIVED_ERRORS)
-            ],
+            "todo": [r for r in rows if r.due_state or r.status in (r.Status.RETURNED, r.Status.RECEIVED_ERRORS)],
         },
     )
 
@@ -130,3 +123,24 @@ def submission_detail(request, submission_pk):
 def submission_file(request, submission_pk):
     get_own_supplier(request.user)
     return serve_submission_file(campaigns.get_submission_for_user(request.user, submission_pk))
+
+
+def portal_section(request, supplier):
+    """The portal tab for minerals declarations, and what is due or needs correction."""
+    from supplyesg.core.portal import PortalSection
+
+    today = timezone.localdate()
+    todo = []
+    for row in (_decorate(r, today) for r in campaigns.requests_visible_to(request.user).order_by("campaign__due_date")):
+        if row.status == row.Status.RETURNED:
+            todo.append(_("%(campaign)s: your declaration was returned for correction.") % {"campaign": row.campaign.name})
+        elif row.status == row.Status.RECEIVED_ERRORS:
+            todo.append(
+                _("%(campaign)s: your declaration has errors; please upload a corrected file.") % {"campaign": row.campaign.name}
+            )
+        elif row.due_state:
+            todo.append(
+                _("%(campaign)s: please send your %(template)s by %(date)s.")
+                % {"campaign": row.campaign.name, "template": row.campaign.template, "date": row.campaign.due_date}
+            )
+    return PortalSection(key="minerals", title=_("Minerals declarations"), url=reverse("minerals_portal:requests"), todo=todo)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from supplyesg.core.models import PolicySettings
+from supplyesg.core.portal import portal_sections
 from supplyesg.suppliers.access import get_own_supplier
 from supplyesg.suppliers.forms.portal import (
     DocumentUploadForm,
@@ -78,7 +79,7 @@ def _documents_to_renew(supplier, states):
     return renew
 
 
-def _home_context(supplier, bound_item=None, bound_form=None):
+def _home_context(supplier, bound_item=None, bound_form=None, request=None):
     language = get_language() or ""
     qualification = []
     if supplier.status == S.QUALIFICATION:
@@ -101,6 +102,8 @@ def _home_context(supplier, bound_item=None, bound_form=None):
     documents_to_renew = _documents_to_renew(supplier, _document_states(supplier))
     todo_count = (len(agreements_to_sign) + len(missing_documents) + len(documents_to_renew)
                   + sum(1 for row in qualification if row["todo"]))
+    sections = portal_sections(request, supplier) if request is not None else []
+    todo_count += sum(len(section.todo) for section in sections)
     return {
         "agreements_to_sign": agreements_to_sign,
         "missing_documents": missing_documents,
@@ -109,13 +112,14 @@ def _home_context(supplier, bound_item=None, bound_form=None):
         "pending_change": pending_change,
         "rejected_change": rejected_change,
         "todo_count": todo_count,
+        "portal_sections": sections,
     }
 
 
 @require_http_methods(["GET"])
 def home(request):
     supplier = get_own_supplier(request.user)
-    return _page(request, "suppliers/portal_home.html", supplier, "home", _home_context(supplier))
+    return _page(request, "suppliers/portal_home.html", supplier, "home", _home_context(supplier, request=request))
 
 
 @require_http_methods(["POST"])
@@ -140,7 +144,7 @@ def qualification_evidence(request, item_pk):
             return redirect("portal:home")
     else:
         messages.error(request, _("%(item)s: the evidence was not saved.") % names)
-    context = _home_context(supplier, bound_item=item, bound_form=form)
+    context = _home_context(supplier, bound_item=item, bound_form=form, request=request)
     return _page(request, "suppliers/portal_home.html", supplier, "home", context, status=400)
 
 
