@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supplyesg.core.files import extension_of, validate_upload
+from supplyesg.core.forms_errors import strip_field_prefix
 from supplyesg.minerals.bulk import bulk_upload_limit
 from supplyesg.minerals.campaigns import MINERALS_BY_TEMPLATE
 from supplyesg.minerals.models import Metal, SubmissionRequest, TemplateType
@@ -13,21 +14,6 @@ from supplyesg.suppliers.models import Category, Supplier
 
 # check_file explains legacy and odd workbooks as findings, so these are stored (as invalid when need be).
 EXCEL_UPLOADS = ("xlsx", "xlsm", "xls")
-
-
-def _without_prefix(message: str, name: str) -> str:
-    prefix = f"{name}: "
-    return message[len(prefix) :] if message.startswith(prefix) else message
-
-
-def attach_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's RuleViolation on the form: "field: sentence" beside that field, the rest on top."""
-    for message in error.messages:
-        name, _sep, _rest = message.partition(": ")
-        if name in form.fields:
-            form.add_error(name, _without_prefix(message, name))
-        else:
-            form.add_error(None, message)
 
 
 class _AsXlsx:
@@ -163,7 +149,7 @@ class SubmissionUploadForm(forms.Form):
         try:
             return check_excel_upload(upload, field="file")
         except ValidationError as exc:
-            raise ValidationError([_without_prefix(m, "file") for m in exc.messages]) from None
+            raise ValidationError([strip_field_prefix(m, "file") for m in exc.messages]) from None
 
 
 class AcceptForm(forms.Form):
@@ -200,7 +186,7 @@ class BulkUploadForm(forms.Form):
         try:
             return check_zip_upload(upload, field="file")
         except ValidationError as exc:
-            raise ValidationError([_without_prefix(m, "file") for m in exc.messages]) from None
+            raise ValidationError([strip_field_prefix(m, "file") for m in exc.messages]) from None
 
 
 class BulkConfirmForm(forms.Form):

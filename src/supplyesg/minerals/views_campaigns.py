@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from supplyesg.core.access import Cap, can, require_internal
+from supplyesg.core.forms_errors import attach_errors
 from supplyesg.core.models import Job
 from supplyesg.minerals import bulk, campaigns
 from supplyesg.minerals.forms_campaigns import (
@@ -25,7 +26,6 @@ from supplyesg.minerals.forms_campaigns import (
     RequestFilterForm,
     ReturnForm,
     SubmissionUploadForm,
-    attach_errors,
 )
 from supplyesg.minerals.models import Campaign, SmelterReview, Submission, SubmissionRequest
 

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from supplyesg.core.forms_errors import attach_errors
 from supplyesg.core.models import PolicySettings
 from supplyesg.core.portal import portal_sections
 from supplyesg.suppliers.access import get_own_supplier
@@ -20,7 +21,6 @@ from supplyesg.suppliers.forms.portal import (
     ProfileChangeForm,
     QualificationEvidenceForm,
     SignAgreementForm,
-    attach_errors,
 )
 from supplyesg.suppliers.models import ProfileChangeRequest, SignedAgreement, Supplier
 from supplyesg.suppliers.models.lifecycle import Verdict

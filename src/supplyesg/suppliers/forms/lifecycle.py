@@ -4,11 +4,10 @@ The rules live in the services; these forms only parse input and check uploaded 
 """
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from supplyesg.core.files import validate_upload
+from supplyesg.core.forms_errors import checked_upload
 from supplyesg.suppliers.models import (
     AgreementType,
     BlacklistEntry,
@@ -29,26 +28,6 @@ def _date_input():
 def _text(label, required=True, rows=3, **kwargs):
     widget = forms.Textarea(attrs={"rows": rows})
     return forms.CharField(label=label, required=required, widget=widget, **kwargs)
-
-
-def strip_field_prefix(message: str, field: str) -> str:
-    """Services and validate_upload say "field: problem"; under a form field the prefix is noise."""
-    prefix = f"{field}: "
-    return message[len(prefix):] if message.startswith(prefix) else message
-
-
-def checked_upload(upload, field: str, allowed=None):
-    """Run core.files.validate_upload on an optional upload, as a form-field error."""
-    if not upload:
-        return upload
-    try:
-        if allowed:
-            validate_upload(upload, allowed=allowed, field=field)
-        else:
-            validate_upload(upload, field=field)
-    except ValidationError as exc:
-        raise forms.ValidationError([strip_field_prefix(m, field) for m in exc.messages])
-    return upload
 
 
 class TransitionForm(forms.Form):

@@ -1,41 +1,12 @@
 """Portal forms: profile change proposals, document uploads, signatures, qualification evidence."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from supplyesg.core.files import validate_upload
+from supplyesg.core.forms_errors import checked_upload
 from supplyesg.suppliers.models import Supplier
 from supplyesg.suppliers.models.compliance import DocumentType
 from supplyesg.suppliers.models.registry import PROFILE_FIELDS
-
-
-def _without_prefix(message: str, name: str) -> str:
-    """Services and validate_upload start messages with "field: "; beside the field its label says that."""
-    prefix = f"{name}: "
-    return message[len(prefix):] if message.startswith(prefix) else message
-
-
-def attach_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError/RuleViolation on the form: "field: sentence" goes beside that field."""
-    if hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages)
-        return
-    for message in error.messages:
-        name, _sep, _rest = message.partition(": ")
-        if name in form.fields:
-            form.add_error(name, _without_prefix(message, name))
-        else:
-            form.add_error(None, message)
-
-
-def _checked_upload(upload, name: str):
-    try:
-        validate_upload(upload, field=name)
-    except ValidationError as error:
-        raise ValidationError([_without_prefix(m, name) for m in error.messages]) from None
-    return upload
 
 
 def _normalise_newlines(value: str) -> str:
@@ -88,7 +59,7 @@ class DocumentUploadForm(forms.Form):
     file = forms.FileField(label=_("File"))
 
     def clean_file(self):
-        return _checked_upload(self.cleaned_data["file"], "file")
+        return checked_upload(self.cleaned_data["file"], "file")
 
 
 class SignAgreementForm(forms.Form):
@@ -110,7 +81,7 @@ class QualificationEvidenceForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
-        return _checked_upload(upload, "file") if upload else None
+        return checked_upload(upload, "file") if upload else None
 
     def clean(self):
         cleaned = super().clean()

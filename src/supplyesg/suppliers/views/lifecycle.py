@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from supplyesg.core.access import Cap, can, require_internal
+from supplyesg.core.forms_errors import attach_errors
 from supplyesg.core.models import PolicySettings
 from supplyesg.suppliers.access import get_supplier_for_user
 from supplyesg.suppliers.forms.lifecycle import (
@@ -34,7 +35,6 @@ from supplyesg.suppliers.forms.lifecycle import (
     ReasonForm,
     SignedScanForm,
     TransitionForm,
-    strip_field_prefix,
 )
 from supplyesg.suppliers.models import BlacklistEntry, ProfileChangeRequest, SignedAgreement, Supplier
 from supplyesg.suppliers.models.lifecycle import Verdict
@@ -72,20 +72,6 @@ def _flash_form(request, form) -> None:
         label = form.fields[name].label if name in form.fields else None
         for error in errors:
             messages.error(request, f"{label}: {error}" if label else error)
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    """Put a service's "field: problem" messages under the form field they name; the rest on top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-        return
-    for message in exc.messages:
-        name, sep, _rest = message.partition(": ")
-        if sep and name in form.fields:
-            form.add_error(name, strip_field_prefix(message, name))
-        else:
-            form.add_error(None, message)
 
 
 def _form_page(request, template, supplier, form):
@@ -273,7 +259,7 @@ def upload_document(request, pk):
                 file=data["file"], issue_date=data["issue_date"], expiry_date=data["expiry_date"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("%(title)s was uploaded.") % {"title": document.title})
             return redirect(_detail_url(supplier, "documents"))
@@ -323,7 +309,7 @@ def record_signed_scan(request, pk):
                 signed_at=_signed_at(data["signed_at"]),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("The signed %(agreement)s was recorded.")
                              % {"agreement": signed.agreement_type})
@@ -354,7 +340,7 @@ def blacklist_supplier(request, pk):
                 permanent=data["permanent"], until=data["until"], evidence=data["evidence"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("%(name)s is blacklisted (%(reason)s).")
                              % {"name": supplier.legal_name, "reason": entry.get_reason_display()})
@@ -373,7 +359,7 @@ def exit_supplier(request, pk):
                                     exit_date=data["exit_date"], open_items=data["open_items"],
                                     open_items_note=data["open_items_note"])
         except ValidationError as exc:
-            _form_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("%(name)s has exited.") % {"name": supplier.legal_name})
             return redirect(_detail_url(supplier))
