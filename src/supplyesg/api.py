@@ -74,11 +74,13 @@ def on_http(request, exc):
 
 
 def _register_routers():
+    from supplyesg.assessments.api import router as assessments_router
     from supplyesg.minerals.api import router as minerals_router
     from supplyesg.suppliers.api import router as suppliers_router
 
     api.add_router("/", suppliers_router)
     api.add_router("/", minerals_router)
+    api.add_router("/", assessments_router)
 
 
 _register_routers()

@@ -172,6 +172,7 @@ SUPPLYESG_EMRT_TEMPLATE = env_path("EMRT_TEMPLATE_PATH", None)
 # each entry is "module.function" taking (request, supplier) and returning a PortalSection or None.
 SUPPLYESG_PORTAL_SECTIONS = [
     "supplyesg.minerals.portal_views.portal_section",
+    "supplyesg.assessments.portal_views.portal_section",
 ]
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

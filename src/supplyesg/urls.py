@@ -9,6 +9,8 @@ urlpatterns = [
     path("portal/", include("supplyesg.suppliers.portal_urls")),
     path("minerals/", include("supplyesg.minerals.urls")),
     path("portal/minerals/", include("supplyesg.minerals.portal_urls")),
+    path("assessments/", include("supplyesg.assessments.urls")),
+    path("portal/assessments/", include("supplyesg.assessments.portal_urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

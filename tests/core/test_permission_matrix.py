@@ -158,6 +158,31 @@ RULES: dict[str, Rule] = {
     "api:minerals_submission": api(supplier_reads_own=True),
     "api:minerals_accept": api("POST", Cap.REVIEW),
     "api:minerals_return": api("POST", Cap.REVIEW),
+    # questionnaires
+    "assessments:campaigns": page(),
+    "assessments:campaign_create": page(Cap.REVIEW),
+    "assessments:campaign_detail": page(),
+    "assessments:campaign_open": page(Cap.REVIEW, "POST"),
+    "assessments:campaign_close": page(Cap.REVIEW, "POST"),
+    "assessments:campaign_add_supplier": page(Cap.REVIEW, "POST"),
+    "assessments:response_detail": page(),
+    "assessments:response_workbook": page(),
+    "assessments:response_evidence": page(),
+    "assessments:response_accept": page(Cap.REVIEW, "POST"),
+    "assessments:response_return": page(Cap.REVIEW, "POST"),
+    "assessments:response_recompute": page(Cap.REVIEW, "POST"),
+    "assessments:response_upload": page(Cap.REVIEW, "POST"),
+    "assessments_portal:responses": Rule("GET", "portal"),
+    "assessments_portal:fill": Rule("GET", "portal_own"),
+    "assessments_portal:section": Rule("GET", "portal_own"),
+    "assessments_portal:workbook": Rule("GET", "portal_own"),
+    "assessments_portal:evidence": Rule("GET", "portal_own"),
+    "assessments_portal:upload": Rule("POST", "portal_own"),
+    "api:assessments_campaigns": api(),
+    "api:assessments_responses": Rule("GET", "api_list"),
+    "api:assessments_response": api(supplier_reads_own=True),
+    # Answering through the API is for the supplier's own users only: every internal role gets 403.
+    "api:assessments_answer": api("POST", "answer_as_supplier", supplier_reads_own=True),
     # minerals outputs
     "minerals:dashboard": page(),
     "minerals:company_smelters": page(),
@@ -251,6 +276,7 @@ def world(db):
         "year": 2026,
         "template": "CMRT",
         **_minerals_world(a, users["compliance"]),
+        **_questionnaire_world(a),
     }
     return {"users": users, "values": values}
 
@@ -295,6 +321,33 @@ def _minerals_world(supplier, actor) -> dict:
         "campaign_id": campaign.pk,
         "request_id": request.pk,
         "submission_id": submission.pk,
+    }
+
+
+def _questionnaire_world(supplier) -> dict:
+    """An open questionnaire campaign with supplier A's response and one answer with an evidence file."""
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+
+    from supplyesg.assessments.models import Answer, Question, QuestionnaireCampaign, QuestionnaireTemplate, Response, Section
+
+    template = QuestionnaireTemplate.objects.create(code="ssr", version="1", title="SSR", title_zh="社会责任")
+    section = Section.objects.create(template=template, code="LAB", order=1, title="Labour", title_zh="劳工")
+    question = Question.objects.create(section=section, code="LAB-1", kind="file", text="Policy?", text_zh="政策？")
+    campaign = QuestionnaireCampaign.objects.create(
+        template=template, name="SSR 2026", due_date=date(2026, 12, 31), status=QuestionnaireCampaign.Status.OPEN
+    )
+    response = Response.objects.create(campaign=campaign, supplier=supplier, status=Response.Status.SUBMITTED)
+    answer = Answer(response=response, question=question, value=None, evidence_name="policy.pdf")
+    answer.evidence.save("policy.pdf", ContentFile(b"%PDF-1.4 x"), save=False)
+    answer.save()
+    return {
+        "questionnaire_campaign_pk": campaign.pk,
+        "response_pk": response.pk,
+        "response_id": response.pk,
+        "answer_pk": answer.pk,
+        "section_code": section.code,
     }
 
 
