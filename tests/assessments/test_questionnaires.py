@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 
+from supplyesg.assessments import access as assessment_access
 from supplyesg.assessments import questionnaires
 from supplyesg.assessments.models import Answer, QuestionnaireCampaign, Response, RiskAssessment
 from supplyesg.core.errors import RuleViolation
@@ -397,7 +398,7 @@ def test_supplier_users_see_only_their_own_responses_of_open_campaigns(
     own = make_response(supplier_a, make_campaign(template))
     make_response(supplier_b, make_campaign(template))
     make_response(supplier_a, make_campaign(template, status=QuestionnaireCampaign.Status.DRAFT))
-    assert list(questionnaires.responses_visible_to(supplier_a_user)) == [own]
+    assert list(assessment_access.responses_visible_to(supplier_a_user)) == [own]
 
 
 def test_the_evidence_helper_gives_404_to_other_suppliers(response, supplier_a_user, supplier_b_user):
@@ -405,9 +406,9 @@ def test_the_evidence_helper_gives_404_to_other_suppliers(response, supplier_a_u
         response, {}, {"MS-7": SimpleUploadedFile("p.pdf", PDF_BYTES)}, actor=supplier_a_user
     )
     answer = response.answers.get(question__code="MS-7")
-    assert questionnaires.get_evidence_for_user(supplier_a_user, response.pk, answer.pk) == answer
+    assert assessment_access.get_evidence_for_user(supplier_a_user, response.pk, answer.pk) == answer
     with pytest.raises(Http404):
-        questionnaires.get_evidence_for_user(supplier_b_user, response.pk, answer.pk)
+        assessment_access.get_evidence_for_user(supplier_b_user, response.pk, answer.pk)
 
 
 def test_make_answer_helper_stores_raw_values(response):

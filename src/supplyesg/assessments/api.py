@@ -12,6 +12,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from supplyesg.assessments import access as assessment_access
 from supplyesg.assessments import questionnaires
 from supplyesg.assessments.engine import visible_questions
 from supplyesg.assessments.models import QuestionnaireCampaign, Response
@@ -149,7 +150,7 @@ def _summary(r: Response, user, today) -> dict:
         "supplier_name": r.supplier.legal_name,
         "status": r.status,
         "due_date": r.campaign.due_date,
-        "overdue": questionnaires.is_overdue(r, today),
+        "overdue": assessment_access.is_overdue(r, today),
         "submitted_at": r.submitted_at,
         "overall_score": scores.get("overall") if _shows_scores(user) else None,
     }
@@ -196,7 +197,7 @@ def _response_out(r: Response, user) -> dict:
 )
 def list_campaigns(request, paging: Query[Paging]):
     require_internal(request.user)
-    qs = questionnaires.campaigns_with_counts().order_by("-created_at", "-pk")
+    qs = assessment_access.campaigns_with_counts().order_by("-created_at", "-pk")
     items = [_campaign_out(c) for c in qs[paging.offset : paging.offset + paging.limit]]
     return {
         "count": QuestionnaireCampaign.objects.count(),
@@ -213,7 +214,7 @@ def list_campaigns(request, paging: Query[Paging]):
     url_name="assessments_responses",
 )
 def list_responses(request, filters: Query[ResponseFilters]):
-    qs = questionnaires.responses_visible_to(request.user).order_by(
+    qs = assessment_access.responses_visible_to(request.user).order_by(
         "-campaign__created_at", "supplier__legal_name", "pk"
     )
     if filters.campaign_id:
@@ -239,7 +240,7 @@ def list_responses(request, filters: Query[ResponseFilters]):
     url_name="assessments_response",
 )
 def get_response(request, response_id: int):
-    return _response_out(questionnaires.get_response_for_user(request.user, response_id), request.user)
+    return _response_out(assessment_access.get_response_for_user(request.user, response_id), request.user)
 
 
 @router.post(
@@ -257,7 +258,7 @@ def save_answers(request, response_id: int, payload: AnswersIn):
     if not user.is_supplier_user:
         require_internal(user)
         raise PermissionDenied
-    response_obj = questionnaires.get_response_for_user(user, response_id, write=True)
+    response_obj = assessment_access.get_response_for_user(user, response_id, write=True)
     result = questionnaires.save_draft(response_obj, payload.answers, actor=user)
     if result.errors:
         return Status(
@@ -270,5 +271,5 @@ def save_answers(request, response_id: int, payload: AnswersIn):
         )
     if payload.submit:
         questionnaires.submit_response(response_obj, actor=user)
-    response_obj = questionnaires.get_response_for_user(user, response_id)
+    response_obj = assessment_access.get_response_for_user(user, response_id)
     return _response_out(response_obj, user)

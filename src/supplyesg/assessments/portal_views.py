@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from supplyesg.assessments import access as assessment_access
 from supplyesg.assessments import offline, questionnaires
 from supplyesg.assessments.forms import WorkbookUploadForm, answers_from_post
 from supplyesg.assessments.models import QuestionnaireCampaign, Response
@@ -62,7 +63,7 @@ def response_list(request):
     supplier = get_own_supplier(request.user)
     rows = [
         _decorate(r)
-        for r in questionnaires.responses_visible_to(request.user).order_by("-campaign__due_date", "-pk")
+        for r in assessment_access.responses_visible_to(request.user).order_by("-campaign__due_date", "-pk")
     ]
     return render(
         request,
@@ -92,7 +93,7 @@ def _fill_page(request, supplier, response_obj, *, raw=None, errors=None, status
 def response_fill(request, response_pk):
     """The questionnaire: GET shows it; POST saves a draft (action=save), or saves and submits (submit)."""
     supplier = get_own_supplier(request.user)
-    response_obj = questionnaires.get_response_for_user(request.user, response_pk, write=True)
+    response_obj = assessment_access.get_response_for_user(request.user, response_pk, write=True)
     if request.method == "GET":
         return _fill_page(request, supplier, response_obj)
     questions = questionnaires.template_questions(response_obj.campaign.template)
@@ -133,7 +134,7 @@ def response_fill(request, response_pk):
 def response_section(request, response_pk, section_code):
     """htmx: one section (and any in `also`) shown again for the answers being typed, nothing saved."""
     get_own_supplier(request.user)
-    response_obj = questionnaires.get_response_for_user(request.user, response_pk, write=True)
+    response_obj = assessment_access.get_response_for_user(request.user, response_pk, write=True)
     _decorate(response_obj)
     questions = questionnaires.template_questions(response_obj.campaign.template)
     answers, _uploads, _clear = answers_from_post(questions, request.GET, None)
@@ -162,20 +163,20 @@ def response_section(request, response_pk, section_code):
 @require_http_methods(["GET"])
 def response_evidence(request, response_pk, answer_pk):
     get_own_supplier(request.user)
-    return serve_evidence(questionnaires.get_evidence_for_user(request.user, response_pk, answer_pk))
+    return serve_evidence(assessment_access.get_evidence_for_user(request.user, response_pk, answer_pk))
 
 
 @require_http_methods(["GET"])
 def response_workbook(request, response_pk):
     get_own_supplier(request.user)
-    return serve_workbook(questionnaires.get_response_for_user(request.user, response_pk))
+    return serve_workbook(assessment_access.get_response_for_user(request.user, response_pk))
 
 
 @require_http_methods(["POST"])
 def response_upload(request, response_pk):
     """The filled workbook: valid cells are saved as a draft, each bad one is reported by its cell."""
     supplier = get_own_supplier(request.user)
-    response_obj = questionnaires.get_response_for_user(request.user, response_pk, write=True)
+    response_obj = assessment_access.get_response_for_user(request.user, response_pk, write=True)
     form = WorkbookUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -194,7 +195,7 @@ def portal_section(request, supplier):
     """The portal tab for questionnaires, and which ones are still to be filled in or corrected."""
     todo = []
     for row in (
-        _decorate(r) for r in questionnaires.responses_visible_to(request.user).order_by("campaign__due_date")
+        _decorate(r) for r in assessment_access.responses_visible_to(request.user).order_by("campaign__due_date")
     ):
         if not row.editable:
             continue

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from supplyesg.assessments import access as assessment_access
 from supplyesg.assessments import offline, questionnaires, risk
 from supplyesg.assessments.engine import render_line, triggered_knockouts, validate_answer, visible_questions
 from supplyesg.assessments.forms import (
@@ -258,7 +259,7 @@ def _error_page(request, exc: ValidationError, fallback):
 @require_http_methods(["GET"])
 def campaign_list(request):
     require_internal(request.user)
-    rows = list(questionnaires.campaigns_with_counts())
+    rows = list(assessment_access.campaigns_with_counts())
     for c in rows:
         c.response_rate = round(100 * c.answered_count / c.response_count) if c.response_count else None
         c.scope_text = questionnaires.scope_summary(c)
@@ -297,13 +298,13 @@ def _responses_page(campaign, filters, page_number):
     for r in page.object_list:
         r.campaign = campaign
         r.badge = RESPONSE_BADGE.get(r.status, "")
-        r.is_overdue = questionnaires.is_overdue(r, today)
+        r.is_overdue = assessment_access.is_overdue(r, today)
     return page
 
 
 @require_http_methods(["GET"])
 def campaign_detail(request, questionnaire_campaign_pk):
-    campaign = questionnaires.get_campaign_for_user(request.user, questionnaire_campaign_pk)
+    campaign = assessment_access.get_campaign_for_user(request.user, questionnaire_campaign_pk)
     filters_form = ResponseFilterForm(request.GET or None)
     filters = filters_form.cleaned_data if filters_form.is_valid() else {}
     query = request.GET.copy()
@@ -311,7 +312,7 @@ def campaign_detail(request, questionnaire_campaign_pk):
     context = {
         "campaign": campaign,
         "scope_text": questionnaires.scope_summary(campaign),
-        "progress": questionnaires.campaign_progress(campaign),
+        "progress": assessment_access.campaign_progress(campaign),
         "filters_form": filters_form,
         "page": _responses_page(campaign, filters, request.GET.get("page")),
         "query": query.urlencode(),
@@ -328,7 +329,7 @@ def campaign_detail(request, questionnaire_campaign_pk):
 
 @require_http_methods(["POST"])
 def campaign_open(request, questionnaire_campaign_pk):
-    campaign = questionnaires.get_campaign_for_user(request.user, questionnaire_campaign_pk, write=True)
+    campaign = assessment_access.get_campaign_for_user(request.user, questionnaire_campaign_pk, write=True)
     back = redirect("assessments:campaign_detail", questionnaire_campaign_pk=campaign.pk)
     try:
         count = questionnaires.open_campaign(campaign, actor=request.user)
@@ -340,7 +341,7 @@ def campaign_open(request, questionnaire_campaign_pk):
 
 @require_http_methods(["POST"])
 def campaign_close(request, questionnaire_campaign_pk):
-    campaign = questionnaires.get_campaign_for_user(request.user, questionnaire_campaign_pk, write=True)
+    campaign = assessment_access.get_campaign_for_user(request.user, questionnaire_campaign_pk, write=True)
     back = redirect("assessments:campaign_detail", questionnaire_campaign_pk=campaign.pk)
     try:
         questionnaires.close_campaign(campaign, actor=request.user)
@@ -352,7 +353,7 @@ def campaign_close(request, questionnaire_campaign_pk):
 
 @require_http_methods(["POST"])
 def campaign_add_supplier(request, questionnaire_campaign_pk):
-    campaign = questionnaires.get_campaign_for_user(request.user, questionnaire_campaign_pk, write=True)
+    campaign = assessment_access.get_campaign_for_user(request.user, questionnaire_campaign_pk, write=True)
     back = redirect("assessments:campaign_detail", questionnaire_campaign_pk=campaign.pk)
     form = AddSupplierForm(request.POST)
     if not form.is_valid():
@@ -377,7 +378,7 @@ def _review_page(request, response_obj, *, status=200, upload_form=None):
         "response_obj": response_obj,
         "campaign": response_obj.campaign,
         "badge": RESPONSE_BADGE.get(response_obj.status, ""),
-        "overdue": questionnaires.is_overdue(response_obj),
+        "overdue": assessment_access.is_overdue(response_obj),
         "sheet": answer_sheet(response_obj, language=language),
         "scores": score_view(response_obj, language),
         "can_decide": can(request.user, Cap.REVIEW),
@@ -394,13 +395,13 @@ def _review_page(request, response_obj, *, status=200, upload_form=None):
 @require_http_methods(["GET"])
 def response_detail(request, response_pk):
     require_internal(request.user)
-    return _review_page(request, questionnaires.get_response_for_user(request.user, response_pk))
+    return _review_page(request, assessment_access.get_response_for_user(request.user, response_pk))
 
 
 @require_http_methods(["POST"])
 def response_accept(request, response_pk):
     require_internal(request.user, Cap.REVIEW)
-    response_obj = questionnaires.get_response_for_user(request.user, response_pk, write=True)
+    response_obj = assessment_access.get_response_for_user(request.user, response_pk, write=True)
     form = AcceptForm(request.POST)
     form.is_valid()
     try:
@@ -420,7 +421,7 @@ def response_accept(request, response_pk):
 @require_http_methods(["POST"])
 def response_return(request, response_pk):
     require_internal(request.user, Cap.REVIEW)
-    response_obj = questionnaires.get_response_for_user(request.user, response_pk, write=True)
+    response_obj = assessment_access.get_response_for_user(request.user, response_pk, write=True)
     try:
         questionnaires.return_response(
             response_obj,
@@ -439,7 +440,7 @@ def response_return(request, response_pk):
 @require_http_methods(["POST"])
 def response_recompute(request, response_pk):
     require_internal(request.user, Cap.REVIEW)
-    response_obj = questionnaires.get_response_for_user(request.user, response_pk, write=True)
+    response_obj = assessment_access.get_response_for_user(request.user, response_pk, write=True)
     questionnaires.recompute_scores(response_obj, actor=request.user)
     messages.success(request, _("The scores were recomputed with the current template and policy."))
     return redirect("assessments:response_detail", response_pk=response_obj.pk)
@@ -448,20 +449,20 @@ def response_recompute(request, response_pk):
 @require_http_methods(["GET"])
 def response_evidence(request, response_pk, answer_pk):
     require_internal(request.user)
-    return serve_evidence(questionnaires.get_evidence_for_user(request.user, response_pk, answer_pk))
+    return serve_evidence(assessment_access.get_evidence_for_user(request.user, response_pk, answer_pk))
 
 
 @require_http_methods(["GET"])
 def response_workbook(request, response_pk):
     require_internal(request.user)
-    return serve_workbook(questionnaires.get_response_for_user(request.user, response_pk))
+    return serve_workbook(assessment_access.get_response_for_user(request.user, response_pk))
 
 
 @require_http_methods(["POST"])
 def response_upload(request, response_pk):
     """Staff enter a workbook the supplier sent by e-mail; the same cell-by-cell checks as in the portal."""
     require_internal(request.user, Cap.REVIEW)
-    response_obj = questionnaires.get_response_for_user(request.user, response_pk, write=True)
+    response_obj = assessment_access.get_response_for_user(request.user, response_pk, write=True)
     form = WorkbookUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
