@@ -1,0 +1,272 @@
+"""Recomputing the risk assessment of 100,000 suppliers: time, peak memory and SQL queries per batch.
+
+Run from the repository root (in-memory SQLite of the test settings; the script migrates it itself):
+    DJANGO_SETTINGS_MODULE=supplyesg.settings_test .venv/bin/python -m bench.risk_recompute [--suppliers N]
+
+Three passes over the same suppliers, each a full `assess_all`:
+1. the first yearly identification (every supplier gets its first assessment, a history row and, when its
+   level triggers one, a worklist item), with the SQL queries of every batch counted;
+2. the same kind of first identification for the previous year, under tracemalloc for the peak of Python
+   memory (tracemalloc slows Python down, so its time is not the headline);
+3. recomputing the first year again (older assessments stop being current, nothing new on the worklist).
+The baseline is the cheapest set-based pass there can be: reading every supplier and its categories in the
+same batches, with no assessment at all. Times are reported as ratios to it, so they compare across machines.
+"""
+
+import argparse
+import random
+import sys
+import time
+import tracemalloc
+
+from bench.common import COUNTRIES, make_categories, make_suppliers, setup_database
+
+SUPPLIERS = 100_000
+BATCH = 1000
+
+
+def build_world(n: int) -> dict:
+    """Suppliers with categories, countries, mandatory documents, questionnaire answers, minerals requests."""
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from supplyesg.assessments import risk
+    from supplyesg.assessments.models import (
+        CategoryRisk,
+        CountryRisk,
+        QuestionnaireCampaign,
+        QuestionnaireTemplate,
+        Response,
+    )
+    from supplyesg.core.models import PolicySettings
+    from supplyesg.minerals.models import Campaign, SubmissionRequest
+    from supplyesg.suppliers.models import Document, DocumentRule, Supplier
+
+    rng = random.Random(20260101)
+    today = timezone.localdate()
+    PolicySettings.current()
+    categories = make_categories(12)
+    CategoryRisk.objects.bulk_create(
+        [CategoryRisk(category=c, score=Decimal(10 + 5 * i)) for i, c in enumerate(categories)]
+    )
+    DocumentRule.objects.bulk_create(
+        [DocumentRule(category=c, doc_type="rohs") for c in categories[::2]]
+        + [DocumentRule(category=c, doc_type="reach", yearly=True) for c in categories[1::3]]
+    )
+    CountryRisk.objects.bulk_create(
+        [
+            CountryRisk(country=code, score=Decimal(5 + 5 * i), source="Bench index", as_of=date(2025, 1, 31))
+            for i, code in enumerate(COUNTRIES)
+        ]
+    )
+    ids = make_suppliers(n, categories=categories, per_supplier=3)
+    # make_suppliers spreads suppliers over every status; the yearly run skips exited and blacklisted ones,
+    # so those become active here and all n suppliers are assessed.
+    Supplier.objects.filter(status__in=risk.NOT_ASSESSED_STATUSES).update(status=Supplier.Status.ACTIVE)
+
+    documents = []
+    for i, pk in enumerate(ids):
+        if i % 3 == 0:
+            documents.append(
+                Document(
+                    supplier_id=pk,
+                    doc_type="rohs",
+                    title="RoHS",
+                    file=f"bench/{pk}-rohs.pdf",
+                    expiry_date=today + timedelta(days=rng.randint(-200, 400)),
+                )
+            )
+        if i % 4 == 0:
+            documents.append(
+                Document(
+                    supplier_id=pk,
+                    doc_type="reach",
+                    title="REACH",
+                    file=f"bench/{pk}-reach.pdf",
+                    issue_date=today - timedelta(days=rng.randint(0, 500)),
+                )
+            )
+    Document.objects.bulk_create(documents, batch_size=2000)
+
+    template = QuestionnaireTemplate.objects.create(
+        code="bench", version="1", title="SAQ", title_zh="自评问卷"
+    )
+    saq = QuestionnaireCampaign.objects.create(template=template, name="SAQ bench", due_date=today)
+    now = timezone.now()
+    responses = []
+    for i, pk in enumerate(ids):
+        if i % 10 < 4:
+            overall = rng.randint(20, 100)
+            knockout = (
+                {"level": "high", "triggered": [{"question": "LAB-1", "answer": "yes", "level": "high"}]}
+                if i % 97 == 0
+                else {"level": "", "triggered": []}
+            )
+            responses.append(
+                Response(
+                    campaign=saq,
+                    supplier_id=pk,
+                    status="accepted" if i % 10 < 3 else "submitted",
+                    submitted_at=now,
+                    scores={
+                        "overall": overall,
+                        "risk_categories": {
+                            "labour": rng.randint(0, 100),
+                            "environment": rng.randint(0, 100),
+                            "ethics": rng.randint(0, 100),
+                            "management_system": overall,
+                        },
+                        "knockout": knockout,
+                        "lines": [{"question": f"Q{q}", "points": 100} for q in range(40)],
+                    },
+                )
+            )
+    Response.objects.bulk_create(responses, batch_size=2000)
+
+    cmrt = Campaign.objects.create(
+        name="CMRT bench",
+        reporting_year=today.year - 1,
+        template="CMRT",
+        minerals=["Tin"],
+        due_date=today,
+        status=Campaign.Status.OPEN,
+    )
+    SubmissionRequest.objects.bulk_create(
+        [
+            SubmissionRequest(campaign=cmrt, supplier_id=pk, status="requested")
+            for i, pk in enumerate(ids)
+            if i % 10 == 5
+        ],
+        batch_size=2000,
+    )
+    return {"ids": ids, "documents": len(documents), "responses": len(responses)}
+
+
+def baseline(batch: int) -> float:
+    """Read every supplier and its categories in the same keyset batches, assess nothing."""
+    from supplyesg.assessments import risk
+    from supplyesg.suppliers.models import Supplier
+
+    through = Supplier.categories.through
+    start, last = time.perf_counter(), 0
+    while True:
+        rows = list(
+            risk.scope().filter(pk__gt=last).order_by("pk").values_list("pk", "country", "legal_name")[:batch]
+        )
+        if not rows:
+            break
+        list(
+            through.objects.filter(supplier_id__in=[r[0] for r in rows]).values_list(
+                "supplier_id", "category_id"
+            )
+        )
+        last = rows[-1][0]
+    return time.perf_counter() - start
+
+
+def run_counting_queries(year: int, batch: int) -> tuple[float, list[int], dict]:
+    """assess_all with the queries of every batch counted (the log is emptied after each batch)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from supplyesg.assessments import risk
+
+    per_batch: list[int] = []
+
+    def mark(done, total):
+        per_batch.append(len(connection.queries_log))
+        connection.queries_log.clear()
+        print(f"\r  {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    with CaptureQueriesContext(connection):
+        connection.queries_log.clear()
+        start = time.perf_counter()
+        summary = risk.assess_all(year, actor=None, batch_size=batch, on_progress=mark)
+        elapsed = time.perf_counter() - start
+    print("", file=sys.stderr)
+    return elapsed, per_batch, summary
+
+
+def run_plain(year: int, batch: int, *, trace: bool = False) -> tuple[float, int, dict]:
+    from supplyesg.assessments import risk
+
+    if trace:
+        tracemalloc.start()
+    start = time.perf_counter()
+    summary = risk.assess_all(year, actor=None, batch_size=batch)
+    elapsed = time.perf_counter() - start
+    peak = 0
+    if trace:
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return elapsed, peak, summary
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--suppliers", type=int, default=SUPPLIERS, help=f"how many suppliers (default {SUPPLIERS})"
+    )
+    parser.add_argument(
+        "--batch-size", type=int, default=BATCH, help=f"suppliers per batch (default {BATCH})"
+    )
+    args = parser.parse_args()
+    setup_database()
+    from django.db import connection
+    from django.utils import timezone
+
+    from supplyesg.assessments.models import RiskAssessment, WorklistItem
+    from supplyesg.core.models import AuditEvent
+
+    year = timezone.localdate().year
+    start = time.perf_counter()
+    world = build_world(args.suppliers)
+    print(
+        f"{args.suppliers} suppliers, {world['documents']} documents, "
+        f"{world['responses']} questionnaire responses "
+        f"(set up in {time.perf_counter() - start:.1f} s; {connection.vendor}, batch size {args.batch_size})"
+    )
+
+    base = baseline(args.batch_size)
+    first, per_batch, summary = run_counting_queries(year, args.batch_size)
+    traced, peak, _summary = run_plain(year - 1, args.batch_size, trace=True)
+    again, _peak, again_summary = run_plain(year, args.batch_size)
+
+    batches = len(per_batch)
+    steady = per_batch[1:-1] or per_batch
+    print(f"{'pass':<44} {'seconds':>8} {'x baseline':>10} {'per 1000':>9}")
+    for name, seconds in [
+        ("baseline: read suppliers + categories", base),
+        (f"first identification {year} (queries counted)", first),
+        (f"first identification {year - 1} (tracemalloc)", traced),
+        (f"recompute {year}", again),
+    ]:
+        print(f"{name:<44} {seconds:8.2f} {seconds / base:10.1f} {1000 * seconds / args.suppliers:9.3f}")
+    print(f"peak Python memory during a pass (tracemalloc): {peak / 2**20:.1f} MiB")
+    print(
+        f"SQL queries per batch of {args.batch_size}: first batch {per_batch[0]} (includes the run's setup), "
+        f"others {min(steady)}-{max(steady)}; {batches} batches, {sum(per_batch)} queries in all "
+        f"({sum(per_batch) / args.suppliers:.3f} per supplier)"
+    )
+    print(
+        f"levels {year}: {summary['levels']}; worklist items opened: {summary['worklist_opened']}; "
+        f"recompute opened {again_summary['worklist_opened']}"
+    )
+    current = RiskAssessment.objects.filter(is_current=True).count()
+    print(
+        f"assessments stored: {RiskAssessment.objects.count()} ({current} current); "
+        f"worklist items: {WorklistItem.objects.count()}; history rows: {AuditEvent.objects.count()}"
+    )
+    ok = current == 2 * summary["suppliers"] and again_summary["worklist_opened"] == 0
+    if not ok:
+        print(
+            "Unexpected: every supplier should have one current assessment per year, and a recompute should "
+            "open no new worklist item."
+        )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,836 @@
+"""The risk assessment as services: gather the inputs of many suppliers at once, assess them with
+`risk_rules`, store the assessments per year, put what a level triggers on the worklist, override a level,
+and answer "what is this supplier's level" for other modules.
+
+Set-based: one batch of suppliers costs a bounded number of queries whatever its size (about 18, see
+`assess_all`), never a query per supplier. Every input is the latest known when the assessment runs; the
+year labels the yearly identification (ASUS: annual risk identification for suppliers of all tiers).
+
+Audit results and grievances come from input providers, because those capabilities are not built yet:
+`register_input_provider("audit", fn)` lets the audits app hand in `risk_rules.AuditInput` per supplier
+(`fn(supplier_ids, year) -> {id: AuditInput}`), and the same for "grievances" with `GrievanceInput`.
+Until then the default providers return nothing, and the explanation says "No audit yet" and leaves the
+factor out.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from supplyesg.assessments import risk_rules as rules
+from supplyesg.assessments.models import (
+    CategoryRisk,
+    CountryRisk,
+    Response,
+    RiskAssessment,
+    RiskLevel,
+    WorklistItem,
+)
+from supplyesg.core import audit
+from supplyesg.core.errors import RuleViolation
+from supplyesg.core.models import AuditEvent, Job, PolicySettings
+from supplyesg.core.services import job_progress, start_job
+from supplyesg.suppliers.models import Category, Document, DocumentRule, Supplier
+
+JOB_KIND = "risk_recompute"
+COUNTED_RESPONSE_STATUSES = (Response.Status.ACCEPTED, Response.Status.SUBMITTED)
+# Exited and blacklisted suppliers are not assessed by the yearly run (an ad-hoc assessment still works).
+NOT_ASSESSED_STATUSES = (Supplier.Status.EXITED, Supplier.Status.BLACKLISTED)
+MIN_YEAR, MAX_YEAR_AHEAD = 2000, 1
+IN_CHUNK = 900  # ids per IN (...) list where callers may pass many
+JOB_STALE_AFTER = timedelta(hours=6)
+
+ACTION_LABELS = {
+    "risk.assessed": gettext_lazy("Risk assessed"),
+    "risk.level_overridden": gettext_lazy("Risk level overridden"),
+    "risk.recompute_started": gettext_lazy("Risk recomputation started"),
+    "risk.recomputed": gettext_lazy("Risk recomputed for all suppliers"),
+    "worklist.opened": gettext_lazy("Worklist item opened"),
+    "worklist.reopened": gettext_lazy("Worklist item reopened"),
+    "worklist.cancelled": gettext_lazy("Worklist item cancelled"),
+    "worklist.closed": gettext_lazy("Worklist item closed"),
+}
+
+
+# ---------------------------------------------------------------- input providers (audits, grievances)
+
+InputProvider = Callable[[Sequence[int], int], dict]
+
+
+def no_audit_data(supplier_ids: Sequence[int], year: int) -> dict[int, rules.AuditInput]:
+    """Until the audits capability exists there is no audit result for anyone."""
+    return {}
+
+
+def no_grievance_data(supplier_ids: Sequence[int], year: int) -> dict[int, rules.GrievanceInput]:
+    """Until the grievances capability exists there are no grievances for anyone."""
+    return {}
+
+
+_PROVIDERS: dict[str, InputProvider] = {"audit": no_audit_data, "grievances": no_grievance_data}
+
+
+def register_input_provider(factor: str, provider: InputProvider) -> InputProvider:
+    """Plug in where a factor's input comes from; returns the provider it replaces (tests put it back).
+
+    A provider takes a batch of supplier ids and the year and returns {supplier_id: input} for the suppliers
+    it has data for, in a fixed number of queries. Called once per batch."""
+    if factor not in _PROVIDERS:
+        raise ValueError(f"no input provider slot for {factor!r}; slots: {sorted(_PROVIDERS)}")
+    previous = _PROVIDERS[factor]
+    _PROVIDERS[factor] = provider
+    return previous
+
+
+def input_provider(factor: str) -> InputProvider:
+    return _PROVIDERS[factor]
+
+
+# ---------------------------------------------------------------- context and inputs
+
+
+def policy_from_settings(settings: PolicySettings) -> rules.Policy:
+    return rules.Policy(
+        weights={factor: getattr(settings, f"risk_weight_{factor}") for factor in rules.FACTORS},
+        medium_from=Decimal(settings.risk_medium_from),
+        high_from=Decimal(settings.risk_high_from),
+        onsite_audit_cycle_years=settings.onsite_audit_cycle_years,
+    )
+
+
+@dataclass
+class Context:
+    """Reference data loaded once per run (a few hundred rows at most), shared by every batch."""
+
+    policy: rules.Policy
+    today: date
+    countries: dict[str, rules.CountryInput]
+    category_names: dict[int, str]
+    category_scores: dict[int, Decimal]
+    rules_by_category: dict[int, list[tuple[str, bool]]] = field(default_factory=dict)
+
+    @property
+    def required_doc_types(self) -> set[str]:
+        return {doc_type for pairs in self.rules_by_category.values() for doc_type, _y in pairs}
+
+
+def load_context(today: date | None = None) -> Context:
+    """Five queries: the policy, the country index, categories, their risk, the document rules."""
+    countries = {
+        code: rules.CountryInput(code, score, source, as_of.isoformat() if as_of else "")
+        for code, score, source, as_of in CountryRisk.objects.values_list(
+            "country", "score", "source", "as_of"
+        )
+    }
+    rules_by_category: dict[int, list[tuple[str, bool]]] = defaultdict(list)
+    for category_id, doc_type, yearly in DocumentRule.objects.values_list(
+        "category_id", "doc_type", "yearly"
+    ):
+        rules_by_category[category_id].append((doc_type, yearly))
+    return Context(
+        policy=policy_from_settings(PolicySettings.current()),
+        today=today or timezone.localdate(),
+        countries=countries,
+        category_names=dict(Category.objects.values_list("pk", "name")),
+        category_scores=dict(CategoryRisk.objects.values_list("category_id", "score")),
+        rules_by_category=dict(rules_by_category),
+    )
+
+
+@dataclass(frozen=True)
+class SupplierRow:
+    pk: int
+    country: str
+    name: str
+
+
+def _categories_of(ids: Sequence[int]) -> dict[int, list[int]]:
+    through = Supplier.categories.through
+    out: dict[int, list[int]] = defaultdict(list)
+    for supplier_id, category_id in through.objects.filter(supplier_id__in=ids).values_list(
+        "supplier_id", "category_id"
+    ):
+        out[supplier_id].append(category_id)
+    return out
+
+
+def _latest_responses(ids: Sequence[int]) -> dict[int, rules.QuestionnaireInput]:
+    """The latest accepted or submitted response per supplier (one query), reading only the score keys."""
+    latest = (
+        Response.objects.filter(supplier_id=OuterRef("supplier_id"), status__in=COUNTED_RESPONSE_STATUSES)
+        .order_by(F("submitted_at").desc(nulls_last=True), "-pk")
+        .values("pk")[:1]
+    )
+    rows = Response.objects.filter(
+        supplier_id__in=ids, status__in=COUNTED_RESPONSE_STATUSES, pk=Subquery(latest)
+    ).values(
+        "supplier_id",
+        "status",
+        "submitted_at",
+        "campaign__name",
+        "scores__overall",
+        "scores__risk_categories",
+        "scores__knockout",
+    )
+    out = {}
+    for row in rows:
+        submitted = row["submitted_at"]
+        out[row["supplier_id"]] = rules.QuestionnaireInput(
+            scores={
+                "overall": row["scores__overall"],
+                "risk_categories": row["scores__risk_categories"] or {},
+                "knockout": row["scores__knockout"] or {},
+            },
+            campaign=row["campaign__name"],
+            status=row["status"],
+            submitted_on=timezone.localdate(submitted).isoformat() if submitted else "",
+        )
+    return out
+
+
+def _minerals_flags(ids: Sequence[int]) -> dict[int, tuple[str, ...] | None]:
+    """Flag codes per supplier; None for a supplier never asked for a declaration (at most six queries)."""
+    from supplyesg.minerals.aggregation import supplier_minerals_flags
+    from supplyesg.minerals.models import SubmissionRequest
+
+    flags = supplier_minerals_flags(ids, as_codes=True)
+    asked = set(
+        SubmissionRequest.objects.filter(supplier_id__in=ids)
+        .exclude(status=SubmissionRequest.Status.NOT_REQUESTED)
+        .order_by()
+        .values_list("supplier_id", flat=True)
+        .distinct()
+    )
+    return {pk: tuple(flags.get(pk) or ()) if (flags.get(pk) or pk in asked) else None for pk in ids}
+
+
+def missing_documents_many(
+    categories_by_supplier: dict[int, list[int]], ctx: Context
+) -> dict[int, rules.DocumentsInput | None]:
+    """The set-based `services.compliance.missing_documents`: for each supplier, the mandatory document types
+    of its categories that have no document in force (or, for a yearly rule, none issued within a year).
+    One query for the whole batch. A document type two categories require counts once (yearly if either
+    rule is). None for a supplier no rule applies to."""
+    on = ctx.today
+    since = on - timedelta(days=365)
+    required: dict[int, dict[str, tuple[bool, str]]] = {}
+    for supplier_id, category_ids in categories_by_supplier.items():
+        needs: dict[str, tuple[bool, str]] = {}
+        for category_id in sorted(category_ids, key=lambda pk: ctx.category_names.get(pk, "")):
+            for doc_type, yearly in ctx.rules_by_category.get(category_id, ()):
+                was_yearly, first_category = needs.get(
+                    doc_type, (False, ctx.category_names.get(category_id, ""))
+                )
+                needs[doc_type] = (was_yearly or yearly, first_category)
+        if needs:
+            required[supplier_id] = needs
+    held: dict[tuple[int, str], list[tuple[date | None, date, date | None]]] = defaultdict(list)
+    if required:
+        docs = Document.objects.filter(
+            supplier_id__in=list(required), doc_type__in=sorted(ctx.required_doc_types)
+        ).values_list("supplier_id", "doc_type", "issue_date", "uploaded_at", "expiry_date")
+        for supplier_id, doc_type, issued, uploaded, expiry in docs:
+            held[(supplier_id, doc_type)].append((issued, timezone.localdate(uploaded), expiry))
+    out: dict[int, rules.DocumentsInput | None] = {pk: None for pk in categories_by_supplier}
+    for supplier_id, needs in required.items():
+        missing = []
+        for doc_type, (yearly, category) in sorted(needs.items()):
+            docs = held.get((supplier_id, doc_type), [])
+            in_force = [
+                (issued or uploaded) for issued, uploaded, expiry in docs if expiry is None or expiry >= on
+            ]
+            if yearly and any(day >= since for day in in_force):
+                continue
+            if not yearly and in_force:
+                continue
+            status = "not_renewed" if in_force else "expired" if docs else "missing"
+            missing.append(rules.MissingDocument(doc_type, category, status))
+        out[supplier_id] = rules.DocumentsInput(required=len(needs), missing=tuple(missing))
+    return out
+
+
+@dataclass
+class BatchInputs:
+    inputs: dict[int, rules.SupplierInputs]
+    last_onsite_audit: dict[int, date | None]
+
+
+def gather_inputs(suppliers: Sequence[SupplierRow], *, year: int, ctx: Context) -> BatchInputs:
+    """Every factor's input for a batch of suppliers, in a fixed number of queries (no query per supplier)."""
+    ids = [s.pk for s in suppliers]
+    categories = _categories_of(ids)
+    for pk in ids:
+        categories.setdefault(pk, [])
+    responses = _latest_responses(ids)
+    minerals = _minerals_flags(ids)
+    documents = missing_documents_many(categories, ctx)
+    audits = input_provider("audit")(ids, year) or {}
+    grievances = input_provider("grievances")(ids, year) or {}
+    inputs = {}
+    for s in suppliers:
+        country = ctx.countries.get(s.country) if s.country else None
+        inputs[s.pk] = rules.SupplierInputs(
+            country=country or (rules.CountryInput(s.country, None) if s.country else None),
+            categories=tuple(
+                rules.CategoryInput(ctx.category_names.get(c, str(c)), ctx.category_scores.get(c))
+                for c in sorted(categories[s.pk])
+            ),
+            questionnaire=responses.get(s.pk),
+            audit=audits.get(s.pk),
+            grievances=grievances.get(s.pk),
+            minerals_flags=minerals.get(s.pk),
+            documents=documents.get(s.pk),
+        )
+    return BatchInputs(inputs, {pk: getattr(audits.get(pk), "last_onsite_audit", None) for pk in ids})
+
+
+# ---------------------------------------------------------------- writing a batch
+
+
+class _Target:
+    """What `audit.record` needs of a target, with a readable label (a risk assessment has no __str__)."""
+
+    def __init__(self, obj, label: str):
+        self._meta, self.pk, self._label = obj._meta, obj.pk, label
+
+    def __str__(self):
+        return self._label
+
+
+def _actor_fields(actor) -> dict:
+    real = actor is not None and getattr(actor, "pk", None)
+    return {"actor": actor if real else None, "actor_label": actor.get_username() if real else "system"}
+
+
+def _event(
+    actor,
+    action: str,
+    target_type: str,
+    target_id,
+    label: str,
+    supplier_id: int,
+    changes: dict,
+    reason: str = "",
+    at=None,
+) -> AuditEvent:
+    return AuditEvent(
+        at=at or timezone.now(),
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        target_label=label[:300],
+        supplier_id=supplier_id,
+        changes=changes,
+        reason=reason,
+        **_actor_fields(actor),
+    )
+
+
+def _assessment_label(year: int) -> str:
+    return _("Risk assessment %(year)s") % {"year": year}
+
+
+def _item_label(kind: str, year: int) -> str:
+    return f"{WorklistItem.Kind(kind).label} {year}"
+
+
+def _trigger_reason(trigger: rules.Trigger) -> str:
+    return _(trigger.msgid) % dict(trigger.params) if trigger.params else _(trigger.msgid)
+
+
+def _previous_assessments(ids: Sequence[int], year: int) -> tuple[dict[int, dict], dict[int, dict]]:
+    """({supplier: same year's current row}, {supplier: latest current row up to the year}) in one query."""
+    same, latest = {}, {}
+    rows = (
+        RiskAssessment.objects.filter(supplier_id__in=ids, year__lte=year, is_current=True)
+        .order_by("supplier_id", "-year", "-computed_at")
+        .values(
+            "supplier_id",
+            "year",
+            "computed_level",
+            "override_level",
+            "override_reason",
+            "overridden_by_id",
+            "overridden_at",
+            "overall_score",
+        )
+    )
+    for row in rows:
+        latest.setdefault(row["supplier_id"], row)
+        if row["year"] == year:
+            same.setdefault(row["supplier_id"], row)
+    return same, latest
+
+
+def sync_worklist(
+    assessments: dict[int, RiskAssessment],
+    last_onsite_audit: dict[int, date | None],
+    *,
+    year: int,
+    policy: rules.Policy,
+    today: date,
+    actor,
+    now=None,
+) -> tuple[list[AuditEvent], int]:
+    """Make the year's worklist match what each supplier's level triggers, idempotently: create the
+    missing items (unique per supplier, year and kind), reopen ones the system had cancelled, point open
+    ones at the new assessment, cancel open ones no longer triggered. Items a person closed stay closed.
+    Returns the audit events to write and how many items were opened."""
+    now = now or timezone.now()
+    ids = list(assessments)
+    desired: dict[tuple[int, str], tuple[rules.Trigger, RiskAssessment]] = {}
+    for supplier_id, assessment in assessments.items():
+        for trigger in rules.triggers(
+            assessment.level,
+            last_onsite_audit=last_onsite_audit.get(supplier_id),
+            cycle_years=policy.onsite_audit_cycle_years,
+            today=today,
+        ):
+            desired[(supplier_id, trigger.kind)] = (trigger, assessment)
+    existing = {
+        (s, k): (pk, status)
+        for s, k, pk, status in WorklistItem.objects.filter(supplier_id__in=ids, year=year).values_list(
+            "supplier_id", "kind", "pk", "status"
+        )
+    }
+    events: list[AuditEvent] = []
+    S = WorklistItem.Status
+
+    def item_event(action, pk, supplier_id, kind, change, reason):
+        label = _item_label(kind, year)
+        return _event(
+            actor, action, "assessments.worklistitem", pk, label, supplier_id, {"status": change}, reason, now
+        )
+
+    new = [
+        WorklistItem(
+            supplier_id=s, year=year, kind=k, reason=_trigger_reason(t), assessment_id=a.pk, created_at=now
+        )
+        for (s, k), (t, a) in desired.items()
+        if (s, k) not in existing
+    ]
+    if new:
+        WorklistItem.objects.bulk_create(new, ignore_conflicts=True)
+        created = WorklistItem.objects.filter(
+            supplier_id__in=[i.supplier_id for i in new], year=year, created_at=now
+        )
+        for pk, s, k, reason in created.values_list("pk", "supplier_id", "kind", "reason"):
+            events.append(item_event("worklist.opened", pk, s, k, [None, S.OPEN], reason))
+    reopen = []
+    for (s, k), (pk, status) in existing.items():
+        if (s, k) in desired and status == S.CANCELLED:
+            trigger, assessment = desired[(s, k)]
+            reason = _trigger_reason(trigger)
+            reopen.append(WorklistItem(pk=pk, status=S.OPEN, reason=reason, assessment_id=assessment.pk))
+            events.append(item_event("worklist.reopened", pk, s, k, [S.CANCELLED, S.OPEN], reason))
+    if reopen:
+        WorklistItem.objects.bulk_update(reopen, ["status", "closed_at", "closed_by", "reason", "assessment"])
+    current = RiskAssessment.objects.filter(supplier_id=OuterRef("supplier_id"), year=year, is_current=True)
+    WorklistItem.objects.filter(supplier_id__in=ids, year=year, status=S.OPEN).update(
+        assessment_id=Subquery(current.order_by("-computed_at").values("pk")[:1])
+    )
+    cancel = [(key, pk) for key, (pk, status) in existing.items() if key not in desired and status == S.OPEN]
+    if cancel:
+        WorklistItem.objects.filter(pk__in=[pk for _k, pk in cancel]).update(
+            status=S.CANCELLED, closed_at=now
+        )
+        for (s, k), pk in cancel:
+            level = RiskLevel(assessments[s].level).label
+            reason = _("No longer triggered: the risk level is now %(level)s.") % {"level": level}
+            events.append(item_event("worklist.cancelled", pk, s, k, [S.OPEN, S.CANCELLED], reason))
+    return events, len(new)
+
+
+@dataclass
+class BatchResult:
+    assessments: list[RiskAssessment]
+    levels: dict[str, int]
+    worklist_opened: int
+
+
+def assess_batch(
+    suppliers: Sequence[SupplierRow], *, year: int, kind: str, actor, ctx: Context, record_every: bool = False
+) -> BatchResult:
+    """Assess a batch and write it: the new current assessments (older ones of the year stop being current; a
+    manual override of the year carries over), the worklist, and history rows for level changes (for every
+    supplier with `record_every`). Call inside a transaction."""
+    ids = [s.pk for s in suppliers]
+    names = {s.pk: s.name for s in suppliers}
+    gathered = gather_inputs(suppliers, year=year, ctx=ctx)
+    same_year, previous = _previous_assessments(ids, year)
+    now = timezone.now()
+    RiskAssessment.objects.filter(supplier_id__in=ids, year=year, is_current=True).update(is_current=False)
+    objects = []
+    for pk in ids:
+        result = rules.assess(gathered.inputs[pk], ctx.policy)
+        obj = RiskAssessment(
+            supplier_id=pk,
+            year=year,
+            kind=kind,
+            computed_at=now,
+            overall_score=result.overall,
+            category_scores={
+                c: (float(result.category_scores[c]) if c in result.category_scores else None)
+                for c in rules.RISK_CATEGORIES
+            },
+            computed_level=result.level,
+            explanation=result.explanation(ctx.policy),
+            is_current=True,
+        )
+        carried = same_year.get(pk)
+        if carried and carried["override_level"]:
+            obj.override_level = carried["override_level"]
+            obj.override_reason = carried["override_reason"]
+            obj.overridden_by_id = carried["overridden_by_id"]
+            obj.overridden_at = carried["overridden_at"]
+        objects.append(obj)
+    RiskAssessment.objects.bulk_create(objects)
+    by_supplier = {obj.supplier_id: obj for obj in objects}
+    events, opened = sync_worklist(
+        by_supplier,
+        gathered.last_onsite_audit,
+        year=year,
+        policy=ctx.policy,
+        today=ctx.today,
+        actor=actor,
+        now=now,
+    )
+    levels = {level: 0 for level in RiskLevel.values}
+    label = _assessment_label(year)
+    for obj in objects:
+        levels[obj.level] += 1
+        before = previous.get(obj.supplier_id)
+        old_level = (before["override_level"] or before["computed_level"]) if before else None
+        if record_every or old_level != obj.level:
+            old_score = str(before["overall_score"]) if before else None
+            events.append(
+                _event(
+                    actor,
+                    "risk.assessed",
+                    "assessments.riskassessment",
+                    obj.pk,
+                    f"{label} · {names[obj.supplier_id]}",
+                    obj.supplier_id,
+                    {"level": [old_level, obj.level], "overall_score": [old_score, str(obj.overall_score)]},
+                    at=now,
+                )
+            )
+    if events:
+        AuditEvent.objects.bulk_create(events)
+    return BatchResult(objects, levels, opened)
+
+
+# ---------------------------------------------------------------- public operations
+
+
+def check_year(year) -> int:
+    try:
+        value = int(year)
+    except (TypeError, ValueError):
+        raise RuleViolation(_("year: enter a year such as %(year)s.") % {"year": timezone.localdate().year})
+    latest = timezone.localdate().year + MAX_YEAR_AHEAD
+    if not MIN_YEAR <= value <= latest:
+        raise RuleViolation(
+            _("year: choose a year from %(first)s to %(last)s.") % {"first": MIN_YEAR, "last": latest}
+        )
+    return value
+
+
+@transaction.atomic
+def assess_supplier(
+    supplier: Supplier, *, year: int, actor, kind: str = RiskAssessment.Kind.AD_HOC
+) -> RiskAssessment:
+    """Assess one supplier now (ad hoc, or yearly for a late addition); always recorded in its history."""
+    year = check_year(year)
+    if kind not in RiskAssessment.Kind.values:
+        raise RuleViolation(_("kind: unknown assessment kind %(kind)s.") % {"kind": kind})
+    row = SupplierRow(supplier.pk, supplier.country, supplier.legal_name)
+    result = assess_batch([row], year=year, kind=kind, actor=actor, ctx=load_context(), record_every=True)
+    return result.assessments[0]
+
+
+def scope() -> QuerySet[Supplier]:
+    """The suppliers the yearly identification covers: every tier and status except exited and blacklisted."""
+    return Supplier.objects.exclude(status__in=NOT_ASSESSED_STATUSES)
+
+
+def assess_all(
+    year: int,
+    *,
+    actor,
+    job_id: int | None = None,
+    batch_size: int = 1000,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> dict:
+    """The yearly identification for every supplier in `scope()`, in batches of `batch_size`, each in its own
+    transaction. Per batch: the suppliers (1 query), their inputs (about 10), the previous assessments (1),
+    marking them not current (1), inserting the new ones (1, or as many as the database's parameter limit
+    needs), the worklist (2-5), the history rows (0-1) and the job's progress (1). Re-running is safe: the
+    latest run's assessments are the current ones and worklist items are never duplicated."""
+    year = check_year(year)
+    batch_size = max(1, int(batch_size))
+    ctx = load_context()
+    suppliers = scope()
+    total = suppliers.count()
+    if job_id:
+        job_progress(job_id, total=total, done=0, status=Job.Status.RUNNING)
+    done, last_pk = 0, 0
+    levels = {level: 0 for level in RiskLevel.values}
+    opened = 0
+    while True:
+        rows = [
+            SupplierRow(pk, country, name)
+            for pk, country, name in suppliers.filter(pk__gt=last_pk)
+            .order_by("pk")
+            .values_list("pk", "country", "legal_name")[:batch_size]
+        ]
+        if not rows:
+            break
+        with transaction.atomic():
+            result = assess_batch(rows, year=year, kind=RiskAssessment.Kind.YEARLY, actor=actor, ctx=ctx)
+        for level, count in result.levels.items():
+            levels[level] += count
+        opened += result.worklist_opened
+        done += len(rows)
+        last_pk = rows[-1].pk
+        if job_id:
+            job_progress(job_id, done=done)
+        if on_progress:
+            on_progress(done, total)
+    return {"year": year, "suppliers": done, "levels": levels, "worklist_opened": opened}
+
+
+def overview_url(year: int) -> str:
+    return f"{reverse('risk:overview')}?year={year}"
+
+
+def new_recompute_job(year: int, *, actor=None) -> Job:
+    """A job record for recomputing the year; refused while one for the same year is queued or running
+    (a job left unfinished for JOB_STALE_AFTER, e.g. by a worker that died, no longer blocks)."""
+    year = check_year(year)
+    running = Job.objects.filter(
+        kind=JOB_KIND,
+        status__in=(Job.Status.QUEUED, Job.Status.RUNNING),
+        result__year=year,
+        created_at__gte=timezone.now() - JOB_STALE_AFTER,
+    )
+    if running.exists():
+        raise RuleViolation(
+            _("year: the risk of %(year)s is already being recomputed; wait for it to finish.")
+            % {"year": year}
+        )
+    job = start_job(kind=JOB_KIND, total=scope().count(), actor=actor)
+    job.result = {"year": year, "next_url": overview_url(year)}
+    job.save(update_fields=["result"])
+    return job
+
+
+@transaction.atomic
+def start_recompute(year: int, *, actor) -> Job:
+    """Queue the recomputation of every supplier's risk for the year; the overview page polls the job."""
+    from supplyesg.assessments.tasks import recompute_risk
+
+    job = new_recompute_job(year, actor=actor)
+    year = job.result["year"]
+    audit.record(actor=actor, action="risk.recompute_started", target=job, changes={"year": [None, year]})
+    transaction.on_commit(lambda: recompute_risk.enqueue(job.pk, year))
+    return job
+
+
+def run_recompute_job(job_id: int, year: int, *, on_progress=None, batch_size: int = 1000) -> dict | None:
+    """What the background task (and the command) runs. A finished job is left alone; a failed or interrupted
+    one runs again from the start, which is safe."""
+    job = Job.objects.filter(pk=job_id).select_related("created_by").first()
+    if job is None or job.status == Job.Status.DONE:
+        return None
+    try:
+        summary = assess_all(
+            year, actor=job.created_by, job_id=job_id, on_progress=on_progress, batch_size=batch_size
+        )
+    except Exception as exc:
+        job_progress(job_id, status=Job.Status.FAILED, message=f"{exc.__class__.__name__}: {exc}"[:500])
+        raise
+    levels = summary["levels"]
+    job_progress(
+        job_id,
+        status=Job.Status.DONE,
+        message=_("%(count)s suppliers assessed for %(year)s: %(high)s high, %(medium)s medium, %(low)s low.")
+        % {
+            "count": summary["suppliers"],
+            "year": year,
+            "high": levels[RiskLevel.HIGH],
+            "medium": levels[RiskLevel.MEDIUM],
+            "low": levels[RiskLevel.LOW],
+        },
+        result={**(job.result or {}), **summary, "next_url": overview_url(year)},
+    )
+    audit.record(
+        actor=job.created_by,
+        action="risk.recomputed",
+        target=job,
+        changes={"year": [None, year], "suppliers": [None, summary["suppliers"]]},
+    )
+    return summary
+
+
+@transaction.atomic
+def override_level(assessment: RiskAssessment, *, level: str, justification: str, actor) -> RiskAssessment:
+    """Set the level by hand. A justification is required; it goes into the supplier's history. Choosing the
+    computed level removes the override. The worklist follows the new level."""
+    justification = (justification or "").strip()
+    errors = []
+    if level not in RiskLevel.values:
+        errors.append(_("level: choose low, medium or high."))
+    if not justification:
+        errors.append(_("justification: say why the computed level is overridden."))
+    if errors:
+        raise RuleViolation(errors)
+    assessment = RiskAssessment.objects.select_for_update().select_related("supplier").get(pk=assessment.pk)
+    if not assessment.is_current:
+        raise RuleViolation(
+            _("This assessment was replaced by a newer one; override the current assessment.")
+        )
+    old = assessment.level
+    assessment.override_level = "" if level == assessment.computed_level else level
+    assessment.override_reason = justification
+    assessment.overridden_by = actor if getattr(actor, "pk", None) else None
+    assessment.overridden_at = timezone.now()
+    assessment.save(update_fields=["override_level", "override_reason", "overridden_by", "overridden_at"])
+    audit.record(
+        actor=actor,
+        action="risk.level_overridden",
+        target=_Target(assessment, _assessment_label(assessment.year)),
+        supplier=assessment.supplier,
+        changes={"level": [old, assessment.level]},
+        reason=justification,
+    )
+    ctx_policy = policy_from_settings(PolicySettings.current())
+    audits = input_provider("audit")([assessment.supplier_id], assessment.year) or {}
+    last_onsite = {
+        assessment.supplier_id: getattr(audits.get(assessment.supplier_id), "last_onsite_audit", None)
+    }
+    events, _opened = sync_worklist(
+        {assessment.supplier_id: assessment},
+        last_onsite,
+        year=assessment.year,
+        policy=ctx_policy,
+        today=timezone.localdate(),
+        actor=actor,
+    )
+    if events:
+        AuditEvent.objects.bulk_create(events)
+    return assessment
+
+
+@transaction.atomic
+def close_worklist_item(item: WorklistItem, *, note: str, actor) -> WorklistItem:
+    """Mark an open item done (the desk review was made, the audit requirement handled) with a note, which is
+    recorded in the supplier's history."""
+    note = (note or "").strip()
+    if not note:
+        raise RuleViolation(_("note: say how the item was handled."))
+    item = WorklistItem.objects.select_for_update().select_related("supplier").get(pk=item.pk)
+    if item.status != WorklistItem.Status.OPEN:
+        raise RuleViolation(_("This item is already %(status)s.") % {"status": item.get_status_display()})
+    item.status = WorklistItem.Status.DONE
+    item.closed_at = timezone.now()
+    item.closed_by = actor if getattr(actor, "pk", None) else None
+    item.save(update_fields=["status", "closed_at", "closed_by"])
+    audit.record(
+        actor=actor,
+        action="worklist.closed",
+        target=_Target(item, _item_label(item.kind, item.year)),
+        supplier=item.supplier,
+        changes={"status": [WorklistItem.Status.OPEN, WorklistItem.Status.DONE]},
+        reason=note,
+    )
+    return item
+
+
+# ---------------------------------------------------------------- reading levels (for other modules)
+
+
+def with_level(queryset: QuerySet[RiskAssessment]) -> QuerySet[RiskAssessment]:
+    """Annotate `risk_level`: the override when there is one, else the computed level."""
+    return queryset.annotate(risk_level=Coalesce(NullIf("override_level", Value("")), "computed_level"))
+
+
+def latest_assessments(year: int | None = None) -> QuerySet[RiskAssessment]:
+    """Each supplier's current assessment of the year, or (year=None) of the latest year it was assessed in;
+    annotated with `risk_level`."""
+    qs = RiskAssessment.objects.current()
+    if year:
+        qs = qs.for_year(year)
+    else:
+        latest_year = (
+            RiskAssessment.objects.current()
+            .filter(supplier_id=OuterRef("supplier_id"))
+            .order_by("-year")
+            .values("year")[:1]
+        )
+        qs = qs.filter(year=Subquery(latest_year))
+    return with_level(qs)
+
+
+def supplier_ids_at_level(level: str, year: int | None = None) -> QuerySet:
+    """For filtering a supplier list by level:
+    `Supplier.objects.filter(pk__in=supplier_ids_at_level("high"))`."""
+    return latest_assessments(year).filter(risk_level=level).values("supplier_id")
+
+
+def current_levels(supplier_ids: Iterable[int], year: int | None = None) -> dict[int, str]:
+    """{supplier id: level} of the year's (default: each supplier's latest year's) current assessment.
+    Suppliers never assessed are left out. One query per 900 ids."""
+    ids = list(dict.fromkeys(supplier_ids))
+    out: dict[int, str] = {}
+    for start in range(0, len(ids), IN_CHUNK):
+        qs = RiskAssessment.objects.current().filter(supplier_id__in=ids[start : start + IN_CHUNK])
+        if year:
+            qs = qs.for_year(year)
+        for supplier_id, override, computed in qs.order_by(
+            "supplier_id", "-year", "-computed_at"
+        ).values_list("supplier_id", "override_level", "computed_level"):
+            out.setdefault(supplier_id, override or computed)
+    return out
+
+
+def current_assessment(supplier, year: int | None = None) -> RiskAssessment | None:
+    """The supplier's current assessment of the year, or of its latest assessed year."""
+    qs = RiskAssessment.objects.current().filter(supplier=supplier).select_related("overridden_by")
+    if year:
+        qs = qs.for_year(year)
+    return qs.order_by("-year", "-computed_at").first()
+
+
+def open_audit_requirements() -> QuerySet[WorklistItem]:
+    """Open on-site audit requirements: what the audits capability picks up."""
+    return WorklistItem.objects.filter(kind=WorklistItem.Kind.ONSITE_AUDIT, status=WorklistItem.Status.OPEN)
+
+
+def level_counts(year: int) -> dict[str, int]:
+    counts = {level: 0 for level in RiskLevel.values}
+    for row in latest_assessments(year).values("risk_level").annotate(n=Count("pk")):
+        counts[row["risk_level"]] = row["n"]
+    return counts
+
+
+def not_assessed_count(year: int) -> int:
+    return (
+        scope().exclude(pk__in=RiskAssessment.objects.current().for_year(year).values("supplier_id")).count()
+    )
+
+
+def assessed_years() -> list[int]:
+    return list(RiskAssessment.objects.order_by("-year").values_list("year", flat=True).distinct())
