@@ -42,6 +42,8 @@ demo: install  ## migrate, load reference data and the deterministic demo data s
 	@if [ -d "$(SHARED_FIXTURES)" ] ; then \
 	  SUPPLYESG_DEMO=true $(BIN)/supplyesg smelters_load $(SHARED_FIXTURES)/RMI_CMRT_6.5.xlsx $(SHARED_FIXTURES)/RMI_EMRT_2.1.xlsx; fi
 	SUPPLYESG_DEMO=true $(BIN)/supplyesg load_demo
+	SUPPLYESG_DEMO=true $(BIN)/supplyesg load_assessment_reference
+	SUPPLYESG_DEMO=true $(BIN)/supplyesg recompute_risk --year $$(date +%Y)
 
 run: demo  ## set everything up and serve http://127.0.0.1:8000 with the background worker
 	@echo "Starting the background worker and the web server on http://$(HOST):$(PORT)/"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("portal/minerals/", include("supplyesg.minerals.portal_urls")),
     path("assessments/", include("supplyesg.assessments.urls")),
     path("portal/assessments/", include("supplyesg.assessments.portal_urls")),
+    path("risk/", include("supplyesg.assessments.risk_urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

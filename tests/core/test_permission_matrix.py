@@ -183,6 +183,14 @@ RULES: dict[str, Rule] = {
     "api:assessments_response": api(supplier_reads_own=True),
     # Answering through the API is for the supplier's own users only: every internal role gets 403.
     "api:assessments_answer": api("POST", "answer_as_supplier", supplier_reads_own=True),
+    # risk assessment
+    "risk:overview": page(),
+    "risk:recompute": page(Cap.REVIEW, "POST"),
+    "risk:worklist": page(),
+    "risk:close_worklist_item": page(Cap.REVIEW, "POST"),
+    "risk:supplier": page(),
+    "risk:assess": page(Cap.REVIEW, "POST"),
+    "risk:override": page(Cap.REVIEW, "POST"),
     # minerals outputs
     "minerals:dashboard": page(),
     "minerals:company_smelters": page(),
@@ -277,6 +285,7 @@ def world(db):
         "template": "CMRT",
         **_minerals_world(a, users["compliance"]),
         **_questionnaire_world(a),
+        "worklist_pk": _worklist_item(a),
     }
     return {"users": users, "values": values}
 
@@ -322,6 +331,12 @@ def _minerals_world(supplier, actor) -> dict:
         "request_id": request.pk,
         "submission_id": submission.pk,
     }
+
+
+def _worklist_item(supplier) -> int:
+    from supplyesg.assessments.models import WorklistItem
+
+    return WorklistItem.objects.create(supplier=supplier, year=2026, kind="desk_review", reason="Medium risk").pk
 
 
 def _questionnaire_world(supplier) -> dict:

@@ -7,7 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.apps import apps
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, When
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,7 @@ SORTS = {
     "tier": "tier",
     "status": "status",
     "updated": "updated_at",
+    "risk": "risk_order",
 }
 DEFAULT_SORT = "name"
 SORT_LABELS = {
@@ -34,6 +36,7 @@ SORT_LABELS = {
     "tier": _("Tier"),
     "status": _("Status"),
     "updated": _("Last updated"),
+    "risk": _("Risk level"),
 }
 PAGE_SIZE = 50
 
@@ -65,8 +68,22 @@ LIST_COLUMNS = (
     Column("tier", _("Tier"), "tier"),
     Column("categories", _("Categories"), css="hide-sm"),
     Column("status", _("Status"), "status"),
+    Column("risk", _("Risk level"), "risk"),
     Column("key", _("Key supplier")),
 )
+
+
+def with_risk_level(qs):
+    """Annotate `risk_level` (the current assessment's level, an override winning) and `risk_order` (for sorting).
+
+    The assessment model is looked up by name: the risk assessment builds on suppliers, not the other way.
+    """
+    assessment = apps.get_model("assessments", "RiskAssessment")
+    current = assessment.objects.filter(supplier=OuterRef("pk"), is_current=True).order_by("-year", "-computed_at")
+    level = Case(When(override_level="", then=F("computed_level")), default=F("override_level"))
+    qs = qs.annotate(risk_level=Subquery(current.annotate(level=level).values("level")[:1]))
+    return qs.annotate(risk_order=Case(When(risk_level="high", then=3), When(risk_level="medium", then=2),
+                                       When(risk_level="low", then=1), default=0, output_field=IntegerField()))
 
 
 def list_columns(sort: str) -> list[dict]:
@@ -102,6 +119,11 @@ def supplier_list_queryset(filters: dict, sort: str | None = None):
         qs = qs.filter(categories=filters["category"])
     if filters.get("key") in ("yes", "no"):
         qs = qs.filter(is_key=filters["key"] == "yes")
+    qs = with_risk_level(qs)
+    if filters.get("risk") == "none":
+        qs = qs.filter(risk_level__isnull=True)
+    elif filters.get("risk"):
+        qs = qs.filter(risk_level=filters["risk"])
     sort = normalise_sort(sort)
     field = SORTS[sort.lstrip("-")]
     ordering = ("-" + field, "-pk") if sort.startswith("-") else (field, "pk")

@@ -29,6 +29,8 @@ class SupplierFilterForm(forms.Form):
     category = forms.ModelChoiceField(label=_("Category"), required=False, queryset=Category.objects.all(),
                                       to_field_name="code", empty_label=_("Any"))
     key = forms.ChoiceField(label=_("Key supplier"), required=False, choices=KEY_CHOICES)
+    risk = forms.ChoiceField(label=_("Risk level"), required=False, choices=[
+        ("", _("Any")), ("high", _("High")), ("medium", _("Medium")), ("low", _("Low")), ("none", _("Not assessed"))])
     sort = forms.ChoiceField(label=_("Sort by"), required=False)
 
     def __init__(self, *args, countries=(), **kwargs):

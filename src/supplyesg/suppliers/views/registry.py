@@ -122,8 +122,11 @@ def _tab_url(supplier, tab: str) -> str:
 
 def _error_texts(exc: ValidationError) -> list[str]:
     if hasattr(exc, "error_dict"):
-        return [f"{name}: {message}" if name != "__all__" else message
-                for name, errors in exc.message_dict.items() for message in errors]
+        return [
+            f"{name}: {message}" if name != "__all__" else message
+            for name, errors in exc.message_dict.items()
+            for message in errors
+        ]
     return list(exc.messages)
 
 
@@ -175,22 +178,26 @@ def dashboard(request):
     by_status = queries.count_by_status()
     status_count = {row["value"]: row["count"] for row in by_status}
     missing_count, missing_rows = queries.suppliers_missing_documents(today)
-    return render(request, "suppliers/dashboard.html", {
-        "by_status": by_status,
-        "by_tier": queries.count_by_tier(),
-        "total": sum(status_count.values()),
-        "warning_days": warning_days,
-        "expiring": list(expiring[:10]),
-        "expiring_count": expiring.count(),
-        "expired": list(expired[:10]),
-        "expired_count": expired.count(),
-        "pending_changes": queries.pending_profile_changes(),
-        "in_qualification": status_count[Supplier.Status.QUALIFICATION],
-        "in_certification": status_count[Supplier.Status.CERTIFICATION],
-        "blacklisted": queries.blacklisted_in_force(),
-        "missing_count": missing_count,
-        "missing_rows": missing_rows,
-    })
+    return render(
+        request,
+        "suppliers/dashboard.html",
+        {
+            "by_status": by_status,
+            "by_tier": queries.count_by_tier(),
+            "total": sum(status_count.values()),
+            "warning_days": warning_days,
+            "expiring": list(expiring[:10]),
+            "expiring_count": expiring.count(),
+            "expired": list(expired[:10]),
+            "expired_count": expired.count(),
+            "pending_changes": queries.pending_profile_changes(),
+            "in_qualification": status_count[Supplier.Status.QUALIFICATION],
+            "in_certification": status_count[Supplier.Status.CERTIFICATION],
+            "blacklisted": queries.blacklisted_in_force(),
+            "missing_count": missing_count,
+            "missing_rows": missing_rows,
+        },
+    )
 
 
 # ---------------------------------------------------------------- create and edit
@@ -198,8 +205,10 @@ def dashboard(request):
 
 def _duplicate_candidates(fields: dict, exclude_pk=None):
     return registry_services.find_duplicates(
-        legal_name=fields.get("legal_name", ""), country=fields.get("country", ""),
-        registration_id=fields.get("registration_id", ""), exclude_pk=exclude_pk,
+        legal_name=fields.get("legal_name", ""),
+        country=fields.get("country", ""),
+        registration_id=fields.get("registration_id", ""),
+        exclude_pk=exclude_pk,
     )
 
 
@@ -213,8 +222,10 @@ def _is_duplicate_refusal(exc: RuleViolation, fields: dict) -> bool:
     if code:
         return code == "duplicate"
     blacklisted = compliance.matching_blacklist_entries(
-        legal_name=fields.get("legal_name", ""), country=fields.get("country", ""),
-        registration_id=fields.get("registration_id", ""), local_name=fields.get("local_name", ""),
+        legal_name=fields.get("legal_name", ""),
+        country=fields.get("country", ""),
+        registration_id=fields.get("registration_id", ""),
+        local_name=fields.get("local_name", ""),
     )
     return not blacklisted and bool(_duplicate_candidates(fields))
 
@@ -239,12 +250,15 @@ def create_supplier(request):
         with transaction.atomic():
             shown = _duplicate_candidates(fields) if confirmed else []
             supplier = registry_services.create_supplier(
-                actor=request.user, categories=list(form.cleaned_data["categories"]),
-                confirmed_not_duplicate=confirmed, **fields,
+                actor=request.user,
+                categories=list(form.cleaned_data["categories"]),
+                confirmed_not_duplicate=confirmed,
+                **fields,
             )
             for candidate in shown:
-                registry_services.decide_duplicate(supplier=supplier, other=candidate.supplier,
-                                                   verdict=DuplicateDecision.Verdict.DIFFERENT, actor=request.user)
+                registry_services.decide_duplicate(
+                    supplier=supplier, other=candidate.supplier, verdict=DuplicateDecision.Verdict.DIFFERENT, actor=request.user
+                )
     except RuleViolation as exc:
         if not confirmed and _is_duplicate_refusal(exc, fields):
             form = SupplierCreateForm(request.POST, ask_confirmation=True)
@@ -255,8 +269,7 @@ def create_supplier(request):
     except ValidationError as exc:
         _add_service_errors(form, exc)
         return _render_form(request, form, status=400)
-    messages.success(request, _("Supplier %(code)s %(name)s was created.") % {"code": supplier.code,
-                                                                             "name": supplier.legal_name})
+    messages.success(request, _("Supplier %(code)s %(name)s was created.") % {"code": supplier.code, "name": supplier.legal_name})
     return redirect("suppliers:detail", pk=supplier.pk)
 
 
@@ -268,8 +281,11 @@ def edit_supplier(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             registry_services.update_supplier(
-                supplier, actor=request.user, categories=list(form.cleaned_data["categories"]),
-                reason=form.cleaned_data["reason"], **form.registry_fields(),
+                supplier,
+                actor=request.user,
+                categories=list(form.cleaned_data["categories"]),
+                reason=form.cleaned_data["reason"],
+                **form.registry_fields(),
             )
         except ValidationError as exc:
             _add_service_errors(form, exc)
@@ -328,7 +344,7 @@ def _history_context(request, supplier) -> dict:
         for name, pair in (event.changes or {}).items():
             old, new = pair if isinstance(pair, (list, tuple)) and len(pair) == 2 else (None, pair)
             changes.append({"field": _field_label(name), "old": _shown_value(name, old), "new": _shown_value(name, new)})
-        rows.append({"event": event, "action": ACTION_LABELS.get(event.action, event.action), "changes": changes})
+        rows.append({"event": event, "action": action_label(event.action), "changes": changes})
     return {"history_page": page, "history_rows": rows}
 
 
@@ -343,21 +359,39 @@ TAB_CONTEXTS = {
 def _duplicates_context(supplier) -> dict:
     """Possible duplicates not yet answered, and the records already marked as the same company."""
     decided = {}
-    for a, b, verdict in DuplicateDecision.objects.filter(
-        Q(supplier_a=supplier) | Q(supplier_b=supplier)
-    ).values_list("supplier_a_id", "supplier_b_id", "verdict"):
+    for a, b, verdict in DuplicateDecision.objects.filter(Q(supplier_a=supplier) | Q(supplier_b=supplier)).values_list(
+        "supplier_a_id", "supplier_b_id", "verdict"
+    ):
         decided[b if a == supplier.pk else a] = verdict
     candidates = [
-        c for c in _duplicate_candidates(
+        c
+        for c in _duplicate_candidates(
             {"legal_name": supplier.legal_name, "country": supplier.country, "registration_id": supplier.registration_id},
             exclude_pk=supplier.pk,
-        ) if c.supplier.pk not in decided
+        )
+        if c.supplier.pk not in decided
     ]
     same = [pk for pk, verdict in decided.items() if verdict == DuplicateDecision.Verdict.SAME]
     return {
         "duplicate_candidates": candidates,
         "same_as": Supplier.objects.filter(pk__in=same).order_by("legal_name") if same else [],
     }
+
+
+def action_label(action: str) -> str:
+    """History labels: the registry's own, then those of capabilities built on suppliers (risk, ...)."""
+    if action in ACTION_LABELS:
+        return ACTION_LABELS[action]
+    from supplyesg.assessments.risk import ACTION_LABELS as RISK_LABELS
+
+    return RISK_LABELS.get(action, action)
+
+
+def current_risk(supplier):
+    """The supplier's current risk assessment, for the panel on its page (assessments builds on suppliers)."""
+    from supplyesg.assessments.risk import current_assessment
+
+    return current_assessment(supplier)
 
 
 @require_http_methods(["GET"])
@@ -380,6 +414,7 @@ def supplier_detail(request, pk):
         context.update(TAB_CONTEXTS[tab](request, supplier))
     context.update(lifecycle_context(request, supplier, tab))
     context["supplier"] = supplier
+    context["risk"] = current_risk(supplier)
     return render(request, "suppliers/supplier_detail.html", context)
 
 
@@ -403,9 +438,14 @@ def _add(request, supplier, form, tab: str, create, success: str):
 @require_http_methods(["POST"])
 def add_site(request, pk):
     supplier = _writable_supplier(request, pk)
-    return _add(request, supplier, SiteForm(request.POST, prefix="site"), "sites",
-                lambda data: registry_services.add_site(supplier, actor=request.user, **data),
-                _("Site %(name)s was added."))
+    return _add(
+        request,
+        supplier,
+        SiteForm(request.POST, prefix="site"),
+        "sites",
+        lambda data: registry_services.add_site(supplier, actor=request.user, **data),
+        _("Site %(name)s was added."),
+    )
 
 
 @require_http_methods(["POST"])
@@ -420,9 +460,14 @@ def remove_site(request, pk, site_pk):
 @require_http_methods(["POST"])
 def add_contact(request, pk):
     supplier = _writable_supplier(request, pk)
-    return _add(request, supplier, ContactForm(request.POST, prefix="contact"), "profile",
-                lambda data: registry_services.add_contact(supplier, actor=request.user, **data),
-                _("Contact %(name)s was added."))
+    return _add(
+        request,
+        supplier,
+        ContactForm(request.POST, prefix="contact"),
+        "profile",
+        lambda data: registry_services.add_contact(supplier, actor=request.user, **data),
+        _("Contact %(name)s was added."),
+    )
 
 
 @require_http_methods(["POST"])
@@ -438,11 +483,18 @@ def remove_contact(request, pk, contact_pk):
 def add_link(request, pk):
     supplier = _writable_supplier(request, pk)
     form = SupplyLinkForm(request.POST, prefix="link", user=request.user)
-    return _add(request, supplier, form, "chain",
-                lambda data: registry_services.link_suppliers(
-                    upstream=data["upstream_code"], downstream=supplier, actor=request.user, material=data["material"]
-                ).upstream,
-                _("%(name)s is now recorded as an upstream supplier."))
+    return _add(
+        request,
+        supplier,
+        form,
+        "chain",
+        lambda data: (
+            registry_services.link_suppliers(
+                upstream=data["upstream_code"], downstream=supplier, actor=request.user, material=data["material"]
+            ).upstream
+        ),
+        _("%(name)s is now recorded as an upstream supplier."),
+    )
 
 
 @require_http_methods(["POST"])
@@ -466,17 +518,20 @@ def decide_duplicate(request, pk, other_pk):
         _flash_form_errors(request, form)
         return redirect("suppliers:detail", pk=supplier.pk)
     try:
-        registry_services.decide_duplicate(supplier=supplier, other=other, verdict=form.cleaned_data["verdict"],
-                                           actor=request.user)
+        registry_services.decide_duplicate(
+            supplier=supplier, other=other, verdict=form.cleaned_data["verdict"], actor=request.user
+        )
     except ValidationError as exc:
         _flash_errors(request, exc)
     else:
         if form.cleaned_data["verdict"] == DuplicateDecision.Verdict.SAME:
-            messages.success(request, _("%(a)s and %(b)s are recorded as the same company.")
-                             % {"a": supplier.code, "b": other.code})
+            messages.success(
+                request, _("%(a)s and %(b)s are recorded as the same company.") % {"a": supplier.code, "b": other.code}
+            )
         else:
-            messages.success(request, _("%(a)s and %(b)s are recorded as different companies.")
-                             % {"a": supplier.code, "b": other.code})
+            messages.success(
+                request, _("%(a)s and %(b)s are recorded as different companies.") % {"a": supplier.code, "b": other.code}
+            )
     return redirect("suppliers:detail", pk=supplier.pk)
 
 
