@@ -288,8 +288,9 @@ def test_the_company_emrt_round_trips_through_the_real_emrt_2_1(writer, complian
     assert [(s.metal, s.cid) for s in result.smelters] == [("Cobalt", "CID003481")]
 
 
-def test_the_export_refuses_a_blank_of_the_other_family_or_an_older_version(writer, campaign, compliance):
+def test_the_export_refuses_a_blank_of_the_other_family_or_an_older_version(writer, campaign, compliance, settings):
     _complete_cmrt(campaign, compliance)
+    settings.SUPPLYESG_CMRT_TEMPLATE = None  # `make` points it at the fixtures; here none is configured
 
     with pytest.raises(RuleViolation, match="the file is EMRT 2.1"):
         declaration.export_declaration(2025, "CMRT", fixture_file("RMI_EMRT_2.1.xlsx"))
