@@ -12,7 +12,7 @@ and the API fetch campaigns, responses and evidence.
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -45,6 +45,7 @@ from supplyesg.core.access import Cap, can
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.files import validate_upload
 from supplyesg.core.models import PolicySettings
+from supplyesg.core.reminders import reminder_due
 from supplyesg.suppliers.models import Category, Supplier
 
 S = Response.Status
@@ -762,21 +763,10 @@ def return_response(response: Response, *, actor, comments: dict, comment: str =
 
 
 def reminder_kind(response: Response, on: date) -> str | None:
-    """'before' once when the window before the due date opens, 'overdue' every N days after; once a day."""
     campaign = response.campaign
     last = timezone.localdate(response.last_reminded_at) if response.last_reminded_at else None
-    if last == on:
-        return None
-    if on <= campaign.due_date:
-        if not campaign.remind_days_before:
-            return None
-        window = campaign.due_date - timedelta(days=campaign.remind_days_before)
-        return "before" if on >= window and (last is None or last < window) else None
-    if not campaign.remind_every_days_after:
-        return None
-    if last is None or last <= campaign.due_date or (on - last).days >= campaign.remind_every_days_after:
-        return "overdue"
-    return None
+    return reminder_due(on=on, due_date=campaign.due_date, days_before=campaign.remind_days_before,
+                        every_days_after=campaign.remind_every_days_after, last=last)
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ The access helpers at the end are the only way views and the API fetch campaigns
 
 import hashlib
 import json
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from supplyesg.core import audit
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.errors import RuleViolation
+from supplyesg.core.reminders import reminder_due
 from supplyesg.minerals import services
 from supplyesg.minerals.cmrt import CheckResult, check_file, normalise_cid
 from supplyesg.minerals.models import (
@@ -658,22 +659,10 @@ def reject_smelter_review(review: SmelterReview, *, actor) -> SmelterReview:
 
 
 def reminder_kind(request_obj: SubmissionRequest, on: date) -> str | None:
-    """'before' once when the window before the due date opens, 'overdue' every N days after; once a day."""
     campaign = request_obj.campaign
     seen = [timezone.localdate(t) for t in (request_obj.last_reminded_at, request_obj.requested_at) if t]
-    last = max(seen) if seen else None
-    if last == on:
-        return None
-    if on <= campaign.due_date:
-        if not campaign.remind_days_before:
-            return None
-        window = campaign.due_date - timedelta(days=campaign.remind_days_before)
-        return "before" if on >= window and (last is None or last < window) else None
-    if not campaign.remind_every_days_after:
-        return None
-    if last is None or last <= campaign.due_date or (on - last).days >= campaign.remind_every_days_after:
-        return "overdue"
-    return None
+    return reminder_due(on=on, due_date=campaign.due_date, days_before=campaign.remind_days_before,
+                        every_days_after=campaign.remind_every_days_after, last=max(seen) if seen else None)
 
 
 @transaction.atomic
