@@ -102,7 +102,7 @@ def _question_row(section_code: str, question: dict) -> list:
         "required": "yes" if question["required"] else "no",
         "critical": "yes" if question["critical"] else "no",
         "choices": choices_text(question["choices"]),
-        "scoring": (json.dumps(question["scoring"], ensure_ascii=False, separators=(",", ":"))
+        "scoring": (json.dumps(question["scoring"], ensure_ascii=False, separators=(",", ":"), sort_keys=True)
                     if question["scoring"] else ""),
         "weight": Decimal(str(question["weight"])),
         "knockout_values": ";".join(question["knockout_values"]),
