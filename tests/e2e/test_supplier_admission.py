@@ -125,8 +125,8 @@ def test_the_same_pages_are_shown_in_chinese(new_page):
     page.goto("/suppliers/")
     assert "搜索" in page.locator("main").inner_text()
     # and back to English with the switcher on the page
-    page.select_option("#lang-select", "en")
-    page.wait_for_load_state("domcontentloaded")
+    with page.expect_navigation():  # the switch submits its form on change
+        page.select_option("#lang-select", "en")
     assert "Suppliers" in page.locator("header nav").inner_text()
 
 
