@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from supplyesg.assessments.models import Question, QuestionnaireTemplate, RiskLevel
+from supplyesg.core.forms import CampaignScheduleForm
 from supplyesg.core.forms_errors import checked_upload
 from supplyesg.suppliers.models import Category, Supplier
 
@@ -16,26 +17,12 @@ EVIDENCE_PREFIX = "f-"
 CLEAR_PREFIX = "clear-"
 
 
-class CampaignForm(forms.Form):
+class CampaignForm(CampaignScheduleForm):
+    field_order = ["template", "name"]
     template = forms.ModelChoiceField(
         label=_("Questionnaire template"), queryset=QuestionnaireTemplate.objects.filter(is_active=True)
     )
     name = forms.CharField(label=_("Name"), max_length=200)
-    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
-    remind_days_before = forms.IntegerField(
-        label=_("Remind this many days before the due date"),
-        min_value=0,
-        max_value=365,
-        initial=7,
-        help_text=_("0: no reminder before."),
-    )
-    remind_every_days_after = forms.IntegerField(
-        label=_("Then remind every this many days when overdue"),
-        min_value=0,
-        max_value=365,
-        initial=7,
-        help_text=_("0: no reminder after the due date."),
-    )
     all_suppliers = forms.BooleanField(label=_("Every approved supplier"), required=False)
     tiers = forms.TypedMultipleChoiceField(
         label=_("Tiers"),

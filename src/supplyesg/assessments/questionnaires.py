@@ -16,7 +16,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone, translation
@@ -44,6 +44,7 @@ from supplyesg.core import audit
 from supplyesg.core.access import Cap, can
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.files import validate_upload
+from supplyesg.core.mail import send_on_commit, supplier_recipients
 from supplyesg.core.models import PolicySettings
 from supplyesg.core.reminders import reminder_due
 from supplyesg.suppliers.models import Category, Supplier
@@ -194,14 +195,8 @@ def scope_summary(campaign: QuestionnaireCampaign) -> str:
     return "; ".join(parts) or "—"
 
 
-def _recipients(supplier: Supplier) -> list[str]:
-    emails = [c.email for c in supplier.contacts.all() if c.email]
-    emails += [u.email for u in supplier.portal_users.all() if u.is_active and u.email]
-    return sorted(set(emails))
-
-
 def _response_mail(response: Response, kind: str) -> EmailMessage | None:
-    recipients = _recipients(response.supplier)
+    recipients = supplier_recipients(response.supplier)
     if not recipients:
         return None
     campaign = response.campaign
@@ -253,12 +248,6 @@ def _response_mail(response: Response, kind: str) -> EmailMessage | None:
     return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
 
 
-def _send_on_commit(mails: list) -> None:
-    mails = [m for m in mails if m is not None]
-    if mails:
-        transaction.on_commit(lambda: get_connection(fail_silently=True).send_messages(mails))
-
-
 def _with_recipients(queryset):
     return queryset.select_related("campaign", "supplier").prefetch_related(
         "supplier__contacts", "supplier__portal_users"
@@ -300,7 +289,7 @@ def open_campaign(campaign: QuestionnaireCampaign, *, actor) -> int:
         target=campaign,
         changes={"status": [C.DRAFT, C.OPEN], "responses": [None, len(responses)]},
     )
-    _send_on_commit([_response_mail(r, "requested") for r in responses])
+    send_on_commit([_response_mail(r, "requested") for r in responses])
     return len(responses)
 
 
@@ -343,7 +332,7 @@ def add_supplier(campaign: QuestionnaireCampaign, supplier: Supplier, *, actor) 
         changes={"campaign": [None, campaign.name], "status": [None, response.status]},
     )
     if campaign.status == C.OPEN:
-        _send_on_commit([_response_mail(response, "requested")])
+        send_on_commit([_response_mail(response, "requested")])
     return response
 
 
@@ -703,7 +692,7 @@ def accept_response(response: Response, *, actor, comment: str = "") -> Response
         changes={"status": [S.SUBMITTED, S.ACCEPTED], "overall": [None, response.scores.get("overall")]},
         reason=response.review_comment,
     )
-    _send_on_commit(
+    send_on_commit(
         [_response_mail(_with_recipients(Response.objects.filter(pk=response.pk)).get(), "accepted")]
     )
     _reassess_on_commit(response.supplier, actor)
@@ -753,7 +742,7 @@ def return_response(response: Response, *, actor, comments: dict, comment: str =
         changes={"status": [S.SUBMITTED, S.RETURNED], "needs_work": [None, comments]},
         reason=response.review_comment,
     )
-    _send_on_commit(
+    send_on_commit(
         [_response_mail(_with_recipients(Response.objects.filter(pk=response.pk)).get(), "returned")]
     )
     return response
@@ -795,5 +784,5 @@ def send_questionnaire_reminders(on: date | None = None) -> int:
     now = timezone.localtime()
     stamp = now if on == now.date() else now.replace(year=on.year, month=on.month, day=on.day)
     Response.objects.filter(pk__in=reminded).update(last_reminded_at=stamp)
-    _send_on_commit(mails)
+    send_on_commit(mails)
     return len(reminded)

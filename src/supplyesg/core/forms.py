@@ -38,3 +38,23 @@ class ApiTokenForm(forms.Form):
     name = forms.CharField(
         label=_("Token name"), max_length=100, help_text=_("What the token is for, e.g. ERP purchase-order check.")
     )
+
+
+class CampaignScheduleForm(forms.Form):
+    """Due date and reminders, shared by every kind of campaign (CMRT requests, questionnaires)."""
+
+    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    remind_days_before = forms.IntegerField(
+        label=_("Remind this many days before the due date"),
+        min_value=0,
+        max_value=365,
+        initial=7,
+        help_text=_("0: no reminder before."),
+    )
+    remind_every_days_after = forms.IntegerField(
+        label=_("Then remind every this many days when overdue"),
+        min_value=0,
+        max_value=365,
+        initial=7,
+        help_text=_("0: no reminder after the due date."),
+    )

@@ -11,7 +11,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Case, Count, F, Max, Q, Value, When
 from django.http import Http404
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from supplyesg.core import audit
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.errors import RuleViolation
+from supplyesg.core.mail import send_on_commit, supplier_recipients
 from supplyesg.core.reminders import reminder_due
 from supplyesg.minerals import services
 from supplyesg.minerals.cmrt import CheckResult, check_file, normalise_cid
@@ -164,14 +165,8 @@ def in_scope_suppliers(campaign: Campaign):
     return suppliers.distinct()
 
 
-def _recipients(supplier: Supplier) -> list[str]:
-    emails = [c.email for c in supplier.contacts.all() if c.email]
-    emails += [u.email for u in supplier.portal_users.all() if u.is_active and u.email]
-    return sorted(set(emails))
-
-
 def _request_mail(request_obj: SubmissionRequest, kind: str) -> EmailMessage | None:
-    recipients = _recipients(request_obj.supplier)
+    recipients = supplier_recipients(request_obj.supplier)
     if not recipients:
         return None
     campaign = request_obj.campaign
@@ -221,12 +216,6 @@ def _request_mail(request_obj: SubmissionRequest, kind: str) -> EmailMessage | N
     return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
 
 
-def _send_on_commit(messages: list) -> None:
-    messages = [m for m in messages if m is not None]
-    if messages:
-        transaction.on_commit(lambda: get_connection(fail_silently=True).send_messages(messages))
-
-
 @transaction.atomic
 def open_campaign(campaign: Campaign, *, actor) -> int:
     """Ask every in-scope supplier (and those added by hand): one request each, e-mailed on commit."""
@@ -268,7 +257,7 @@ def open_campaign(campaign: Campaign, *, actor) -> int:
         target=campaign,
         changes={"status": [Campaign.Status.DRAFT, Campaign.Status.OPEN], "requests": [None, len(requests)]},
     )
-    _send_on_commit([_request_mail(r, "requested") for r in requests])
+    send_on_commit([_request_mail(r, "requested") for r in requests])
     return len(requests)
 
 
@@ -316,7 +305,7 @@ def add_supplier(campaign: Campaign, supplier: Supplier, *, actor) -> Submission
         changes={"campaign": [None, campaign.name], "status": [None, request_obj.status]},
     )
     if is_open:
-        _send_on_commit([_request_mail(request_obj, "requested")])
+        send_on_commit([_request_mail(request_obj, "requested")])
     return request_obj
 
 
@@ -590,7 +579,7 @@ def return_submission(submission: Submission, *, actor, comment: str) -> Submiss
         changes={"status": [old, Submission.Status.RETURNED], "request_status": [old_status, R.RETURNED]},
         reason=comment,
     )
-    _send_on_commit([_request_mail(request_obj, "returned")])
+    send_on_commit([_request_mail(request_obj, "returned")])
     return submission
 
 
@@ -691,7 +680,7 @@ def send_cmrt_reminders(on: date | None = None) -> int:
             reason=request_obj.campaign.name,
         )
     SubmissionRequest.objects.filter(pk__in=reminded).update(last_reminded_at=now)
-    _send_on_commit(mails)
+    send_on_commit(mails)
     return len(reminded)
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supplyesg.core.files import extension_of, validate_upload
+from supplyesg.core.forms import CampaignScheduleForm
 from supplyesg.core.forms_errors import strip_field_prefix
 from supplyesg.minerals.bulk import bulk_upload_limit
 from supplyesg.minerals.campaigns import MINERALS_BY_TEMPLATE
@@ -47,8 +48,7 @@ def check_zip_upload(upload, field: str = "file"):
     upload.seek(0)
     if not upload.read(4).startswith(b"PK\x03\x04"):
         raise ValidationError(
-            _("%(field)s: the content of %(name)s is not a .zip archive.")
-            % {"field": field, "name": upload.name}
+            _("%(field)s: the content of %(name)s is not a .zip archive.") % {"field": field, "name": upload.name}
         )
     upload.seek(0)
     return upload
@@ -56,12 +56,12 @@ def check_zip_upload(upload, field: str = "file"):
 
 def _mineral_choices():
     labels = dict(Metal.choices)
-    return [
-        (template, [(m, labels[m]) for m in minerals]) for template, minerals in MINERALS_BY_TEMPLATE.items()
-    ]
+    return [(template, [(m, labels[m]) for m in minerals]) for template, minerals in MINERALS_BY_TEMPLATE.items()]
 
 
-class CampaignForm(forms.Form):
+class CampaignForm(CampaignScheduleForm):
+    field_order = ["name", "reporting_year", "template", "minerals"]
+
     name = forms.CharField(label=_("Name"), max_length=200)
     reporting_year = forms.IntegerField(label=_("Reporting year"), min_value=2000, max_value=2100)
     template = forms.ChoiceField(label=_("Template"), choices=TemplateType.choices)
@@ -69,24 +69,7 @@ class CampaignForm(forms.Form):
         label=_("Minerals in scope"),
         choices=_mineral_choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_(
-            "CMRT: tin, tantalum, tungsten, gold. EMRT: cobalt, mica, copper, graphite, lithium, nickel."
-        ),
-    )
-    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
-    remind_days_before = forms.IntegerField(
-        label=_("Remind this many days before the due date"),
-        min_value=0,
-        max_value=365,
-        initial=14,
-        help_text=_("0: no reminder before."),
-    )
-    remind_every_days_after = forms.IntegerField(
-        label=_("Then remind every this many days when overdue"),
-        min_value=0,
-        max_value=365,
-        initial=7,
-        help_text=_("0: no reminder after the due date."),
+        help_text=_("CMRT: tin, tantalum, tungsten, gold. EMRT: cobalt, mica, copper, graphite, lithium, nickel."),
     )
     categories = forms.ModelMultipleChoiceField(
         label=_("Categories"),
@@ -100,17 +83,15 @@ class CampaignForm(forms.Form):
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_(
-            "With categories: only these tiers of them. Alone: every approved supplier of these tiers."
-        ),
+        help_text=_("With categories: only these tiers of them. Alone: every approved supplier of these tiers."),
     )
-    scope_by_minerals = forms.BooleanField(
-        label=_("Every supplier whose categories involve these minerals"), required=False
-    )
+    scope_by_minerals = forms.BooleanField(label=_("Every supplier whose categories involve these minerals"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reporting_year"].initial = timezone.localdate().year - 1
+        # CMRT campaigns remind two weeks ahead: suppliers must first ask their own suppliers.
+        self.fields["remind_days_before"].initial = 14
 
 
 class AddSupplierForm(forms.Form):
@@ -153,15 +134,11 @@ class SubmissionUploadForm(forms.Form):
 
 
 class AcceptForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Comment (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    comment = forms.CharField(label=_("Comment (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReturnForm(forms.Form):
-    comment = forms.CharField(
-        label=_("What must the supplier correct?"), widget=forms.Textarea(attrs={"rows": 3})
-    )
+    comment = forms.CharField(label=_("What must the supplier correct?"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ConfirmReviewForm(forms.Form):

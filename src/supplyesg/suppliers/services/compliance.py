@@ -12,6 +12,7 @@ from rapidfuzz import fuzz
 
 from supplyesg.core import audit
 from supplyesg.core.errors import RuleViolation
+from supplyesg.core.mail import supplier_recipients
 from supplyesg.core.models import PolicySettings
 from supplyesg.core.names import normalize_company_name
 from supplyesg.suppliers.models import BlacklistEntry, Document, DocumentRule, Supplier
@@ -113,8 +114,7 @@ def send_document_expiry_reminders(on: date | None = None) -> int:
     days = PolicySettings.current().document_expiry_warning_days
     sent = 0
     for document in Document.objects.expiring(days, on).filter(reminder_sent_on__isnull=True).select_related("supplier"):
-        recipients = [c.email for c in document.supplier.contacts.all() if c.email]
-        recipients += [u.email for u in document.supplier.portal_users.filter(is_active=True) if u.email]
+        recipients = supplier_recipients(document.supplier)
         if recipients:
             send_mail(
                 _("Document expiring: %(title)s") % {"title": document.title},
