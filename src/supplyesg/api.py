@@ -75,12 +75,20 @@ def on_http(request, exc):
 
 def _register_routers():
     from supplyesg.assessments.api import router as assessments_router
+    from supplyesg.audits.api import router as audits_router
     from supplyesg.minerals.api import router as minerals_router
+    from supplyesg.minerals.api_cases import router as minerals_cases_router
+    from supplyesg.ratings.api import router as ratings_router
     from supplyesg.suppliers.api import router as suppliers_router
+    from supplyesg.suppliers.api_terminations import router as terminations_router
 
     api.add_router("/", suppliers_router)
+    api.add_router("/", terminations_router)
     api.add_router("/", minerals_router)
+    api.add_router("/", minerals_cases_router)
     api.add_router("/", assessments_router)
+    api.add_router("/", audits_router)
+    api.add_router("/", ratings_router)
 
 
 _register_routers()

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "supplyesg.suppliers",
     "supplyesg.minerals",
     "supplyesg.assessments",
+    "supplyesg.audits",
+    "supplyesg.ratings",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +175,8 @@ SUPPLYESG_EMRT_TEMPLATE = env_path("EMRT_TEMPLATE_PATH", None)
 SUPPLYESG_PORTAL_SECTIONS = [
     "supplyesg.minerals.portal_views.portal_section",
     "supplyesg.assessments.portal_views.portal_section",
+    "supplyesg.audits.portal_views.portal_section",
+    "supplyesg.ratings.portal_views.portal_section",
 ]
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

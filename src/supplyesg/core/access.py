@@ -13,13 +13,28 @@ class Cap:
     REVIEW = "review"  # qualification verdicts, certifications, profile-change approvals
     BLACKLIST = "blacklist"  # put on and lift from the blacklist
     ADMINISTER = "administer"  # users, policy settings, reference data
+    AUDIT = "audit"  # plan and conduct audits, record findings, approve or reject corrective-action plans
+    RATE = "rate"  # enter and import business scores, compute quarterly ratings
+    DECIDE_ORDERS = "decide_orders"  # confirm or override grade actions and termination recommendations
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.ADMIN: frozenset({Cap.VIEW, Cap.EDIT_SUPPLIERS, Cap.LIFECYCLE, Cap.REVIEW, Cap.BLACKLIST, Cap.ADMINISTER}),
-    Role.COMPLIANCE: frozenset({Cap.VIEW, Cap.EDIT_SUPPLIERS, Cap.LIFECYCLE, Cap.REVIEW, Cap.BLACKLIST}),
-    Role.PROCUREMENT: frozenset({Cap.VIEW, Cap.EDIT_SUPPLIERS, Cap.LIFECYCLE}),
-    Role.AUDITOR: frozenset({Cap.VIEW, Cap.REVIEW}),
+    Role.ADMIN: frozenset(
+        {
+            Cap.VIEW,
+            Cap.EDIT_SUPPLIERS,
+            Cap.LIFECYCLE,
+            Cap.REVIEW,
+            Cap.BLACKLIST,
+            Cap.ADMINISTER,
+            Cap.AUDIT,
+            Cap.RATE,
+            Cap.DECIDE_ORDERS,
+        }
+    ),
+    Role.COMPLIANCE: frozenset({Cap.VIEW, Cap.EDIT_SUPPLIERS, Cap.LIFECYCLE, Cap.REVIEW, Cap.BLACKLIST, Cap.AUDIT, Cap.RATE}),
+    Role.PROCUREMENT: frozenset({Cap.VIEW, Cap.EDIT_SUPPLIERS, Cap.LIFECYCLE, Cap.RATE, Cap.DECIDE_ORDERS}),
+    Role.AUDITOR: frozenset({Cap.VIEW, Cap.REVIEW, Cap.AUDIT}),
     Role.VIEWER: frozenset({Cap.VIEW}),
     Role.SUPPLIER: frozenset(),
 }

@@ -16,3 +16,12 @@ def send_on_commit(messages: list) -> None:
     messages = [m for m in messages if m is not None]
     if messages:
         transaction.on_commit(lambda: get_connection(fail_silently=True).send_messages(messages))
+
+
+def internal_recipients(*roles: str) -> list[str]:
+    """E-mail addresses of active internal users with one of these roles (escalations, decisions to take)."""
+    from supplyesg.core.models import User
+
+    return sorted(
+        set(User.objects.filter(is_active=True, role__in=roles).exclude(email="").values_list("email", flat=True))
+    )

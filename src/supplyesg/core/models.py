@@ -154,11 +154,112 @@ class PolicySettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(10)],
     )
     show_scores_to_suppliers = models.BooleanField(_("suppliers see their questionnaire score arithmetic"), default=False)
+    # Audits (ESG manual: annual ESG audits of tier-1 and key sub-suppliers; AIKO: annual on-site audits of key suppliers).
+    annual_audit_tier1 = models.BooleanField(_("plan an annual ESG audit for every tier-1 supplier"), default=True)
+    annual_audit_key = models.BooleanField(_("plan an annual ESG audit for every key sub-supplier"), default=True)
+    # The audit result maps to a risk level: this many findings of a severity (0 = never) make it high / medium.
+    audit_high_from_priority = models.PositiveSmallIntegerField(
+        _("priority findings that make an audit result high risk"), default=1
+    )
+    audit_high_from_major = models.PositiveSmallIntegerField(_("major findings that make an audit result high risk"), default=3)
+    audit_medium_from_major = models.PositiveSmallIntegerField(
+        _("major findings that make an audit result medium risk"), default=1
+    )
+    audit_medium_from_minor = models.PositiveSmallIntegerField(
+        _("minor findings that make an audit result medium risk"), default=5
+    )
+    # Corrective-action clocks (RBA practice; ESG manual: improvement plans within 6 months (medium) / 3 months (high)).
+    cap_plan_days = models.PositiveSmallIntegerField(
+        _("days after the report to submit a corrective-action plan"), default=14, validators=[MinValueValidator(1)]
+    )
+    cap_plan_days_priority = models.PositiveSmallIntegerField(
+        _("days after the report to submit a plan for a priority finding"), default=7, validators=[MinValueValidator(1)]
+    )
+    remediation_days_priority = models.PositiveSmallIntegerField(
+        _("days to remediate a priority finding"), default=30, validators=[MinValueValidator(1)]
+    )
+    remediation_days_major = models.PositiveSmallIntegerField(
+        _("days to remediate a major finding"), default=90, validators=[MinValueValidator(1)]
+    )
+    remediation_days_minor = models.PositiveSmallIntegerField(
+        _("days to remediate a minor finding"), default=180, validators=[MinValueValidator(1)]
+    )
+    improvement_plan_months_medium = models.PositiveSmallIntegerField(
+        _("months to provide the improvement plan after a medium-risk audit"), default=6, validators=[MinValueValidator(1)]
+    )
+    improvement_plan_months_high = models.PositiveSmallIntegerField(
+        _("months to provide the improvement plan after a high-risk audit"), default=3, validators=[MinValueValidator(1)]
+    )
+    reminder_days_before_due = models.PositiveSmallIntegerField(
+        _("remind suppliers this many days before a corrective-action date"), default=7, validators=[MaxValueValidator(60)]
+    )
+    # Quarterly ratings (ESG manual: ESG score 1 / 0 / -1 weighted into the business score at not less than 1 %).
+    esg_weight_percent = models.DecimalField(
+        _("weight of the ESG score in the quarterly total (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10"),
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("100"))],
+    )
+    business_weight_quality = models.PositiveSmallIntegerField(_("business weight: quality"), default=40)
+    business_weight_delivery = models.PositiveSmallIntegerField(_("business weight: delivery"), default=30)
+    business_weight_cost = models.PositiveSmallIntegerField(_("business weight: cost"), default=20)
+    business_weight_service = models.PositiveSmallIntegerField(_("business weight: service"), default=10)
+    grade_a_from = models.DecimalField(
+        _("total from which the grade is A"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("90"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    grade_b_from = models.DecimalField(
+        _("total from which the grade is B"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("75"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    grade_c_from = models.DecimalField(
+        _("total from which the grade is C (below: D)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("60"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    # Minerals risk cases (OECD Annex II; Yilian: a plan with no effect in six months means a suspension of at
+    # least three months with a revised plan and targets before trade resumes).
+    minerals_plan_review_months = models.PositiveSmallIntegerField(
+        _("months after which a minerals risk-management plan is reviewed"), default=6, validators=[MinValueValidator(1)]
+    )
+    minerals_min_suspension_months = models.PositiveSmallIntegerField(
+        _("minimum months of suspension when a minerals plan showed no effect"), default=3, validators=[MinValueValidator(1)]
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("policy settings")
         verbose_name_plural = _("policy settings")
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.risk_high_from is not None and self.risk_medium_from is not None and self.risk_high_from <= self.risk_medium_from:
+            errors["risk_high_from"] = _("The high-risk threshold must be above the medium-risk threshold.")
+        if None not in (self.grade_a_from, self.grade_b_from, self.grade_c_from) and not (
+            self.grade_a_from > self.grade_b_from > self.grade_c_from
+        ):
+            errors["grade_b_from"] = _("Grade bands must descend: A above B above C.")
+        weights = [
+            self.business_weight_quality,
+            self.business_weight_delivery,
+            self.business_weight_cost,
+            self.business_weight_service,
+        ]
+        if None not in weights and sum(weights) == 0:
+            errors["business_weight_quality"] = _("At least one business weight must be above zero.")
+        if errors:
+            raise ValidationError(errors)
 
     @classmethod
     def current(cls) -> "PolicySettings":

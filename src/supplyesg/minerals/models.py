@@ -151,11 +151,14 @@ from supplyesg.minerals.models_campaigns import (  # noqa: E402
     SubmissionSmelter,
     TemplateType,
 )
+from supplyesg.minerals.models_cases import RiskCase, RiskCaseStep  # noqa: E402
 
 __all__ = [
     "Campaign",
     "CompanyDeclaration",
     "Metal",
+    "RiskCase",
+    "RiskCaseStep",
     "RiskCountry",
     "RmapStatus",
     "RmapStatusUpload",

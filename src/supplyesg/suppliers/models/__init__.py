@@ -15,6 +15,7 @@ from supplyesg.suppliers.models.registry import (
     Supplier,
     SupplyLink,
 )
+from supplyesg.suppliers.models.terminations import TerminationCase
 
 __all__ = [
     "AgreementType",
@@ -32,4 +33,5 @@ __all__ = [
     "Site",
     "Supplier",
     "SupplyLink",
+    "TerminationCase",
 ]

@@ -15,7 +15,7 @@ from supplyesg.core.errors import RuleViolation
 from supplyesg.core.mail import supplier_recipients
 from supplyesg.core.models import PolicySettings
 from supplyesg.core.names import normalize_company_name
-from supplyesg.suppliers.models import BlacklistEntry, Document, DocumentRule, Supplier
+from supplyesg.suppliers.models import BlacklistEntry, Document, DocumentRule, Supplier, TerminationCase
 from supplyesg.suppliers.models.compliance import DocumentType
 
 # ---------------------------------------------------------------- documents
@@ -276,11 +276,14 @@ class OrderAnswer:
 
 
 def can_order_many(suppliers) -> list[OrderAnswer]:
-    """Whether an ERP may place purchase orders with each supplier, and why not. Two queries in all."""
+    """Whether an ERP may place purchase orders with each supplier, and why not. Three queries in all."""
     suppliers = list(suppliers)
     banned = {}
     for entry in BlacklistEntry.objects.in_force().filter(supplier__in=suppliers):
         banned.setdefault(entry.supplier_id, entry)
+    terminated = {}
+    for case in TerminationCase.objects.in_force().filter(supplier__in=suppliers).order_by("decided_at"):
+        terminated.setdefault(case.supplier_id, case)
     answers = []
     for supplier in suppliers:
         reasons = []
@@ -292,6 +295,12 @@ def can_order_many(suppliers) -> list[OrderAnswer]:
                     "reason": entry.get_reason_display(),
                     "term": _("permanent") if entry.permanent else _("until %(date)s") % {"date": entry.until},
                 }
+            )
+        case = terminated.get(supplier.pk)
+        if case:
+            reasons.append(
+                _("Termination of cooperation confirmed on %(date)s: %(reason)s")
+                % {"date": timezone.localdate(case.decided_at).isoformat(), "reason": case.reason}
             )
         if supplier.status not in Supplier.APPROVED_STATUSES and supplier.status != Supplier.Status.BLACKLISTED:
             reasons.append(

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditsConfig(AppConfig):
+    name = "supplyesg.audits"
+    label = "audits"
+    verbose_name = _("Audits")
+
+    def ready(self):
+        # Wiring, not a rule: the risk assessment reads audit results through this provider.
+        from supplyesg.assessments.risk_inputs import register_input_provider
+        from supplyesg.audits.risk_provider import audit_inputs
+
+        register_input_provider("audit", audit_inputs)

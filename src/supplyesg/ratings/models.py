@@ -1,0 +1,117 @@
+"""Quarterly supplier ratings: business scores from procurement or the ERP, the ESG score, the weighted total,
+the grade A-D and the action procurement confirms or overrides."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+SCORE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
+QUARTER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
+
+
+class Grade(models.TextChoices):
+    A = "A", _("A")
+    B = "B", _("B")
+    C = "C", _("C")
+    D = "D", _("D")
+
+
+class Action(models.TextChoices):
+    """AIKO: A increase the supply share, B maintain, C corrective action with support, D terminate."""
+
+    INCREASE = "increase", _("Increase supply share")
+    MAINTAIN = "maintain", _("Maintain current volume")
+    CORRECTIVE = "corrective", _("Corrective action with support")
+    TERMINATE = "terminate", _("Terminate cooperation")
+
+
+class BusinessScoreQuerySet(models.QuerySet):
+    def for_quarter(self, year: int, quarter: int):
+        return self.filter(year=year, quarter=quarter)
+
+
+class BusinessScore(models.Model):
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Entered")
+        IMPORT = "import", _("ERP import")
+
+    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="business_scores")
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), validators=QUARTER_VALIDATORS)
+    quality = models.DecimalField(_("quality"), max_digits=5, decimal_places=2, validators=SCORE_VALIDATORS)
+    delivery = models.DecimalField(_("delivery"), max_digits=5, decimal_places=2, validators=SCORE_VALIDATORS)
+    cost = models.DecimalField(_("cost"), max_digits=5, decimal_places=2, validators=SCORE_VALIDATORS)
+    service = models.DecimalField(_("service"), max_digits=5, decimal_places=2, validators=SCORE_VALIDATORS)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = BusinessScoreQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-quarter", "supplier"]
+        constraints = [
+            models.UniqueConstraint(fields=["supplier", "year", "quarter"], name="unique_business_score_per_quarter"),
+            models.CheckConstraint(name="business_score_quarter_1_to_4", condition=models.Q(quarter__gte=1, quarter__lte=4)),
+        ]
+
+
+class RatingQuerySet(models.QuerySet):
+    def for_quarter(self, year: int, quarter: int):
+        return self.filter(year=year, quarter=quarter)
+
+    def pending_decision(self):
+        return self.filter(decision_status=Rating.Decision.PENDING)
+
+    def latest_per_supplier(self):
+        """Each supplier's most recent rating (for the supplier list's grade column)."""
+        newest = Rating.objects.filter(supplier_id=models.OuterRef("supplier_id")).order_by("-year", "-quarter").values("pk")[:1]
+        return self.filter(pk=models.Subquery(newest))
+
+
+class Rating(models.Model):
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Awaiting procurement")
+        CONFIRMED = "confirmed", _("Confirmed")
+        OVERRIDDEN = "overridden", _("Overridden")
+
+    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="ratings")
+    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
+    quarter = models.PositiveSmallIntegerField(_("quarter"), validators=QUARTER_VALIDATORS)
+    business_score = models.DecimalField(_("business score"), max_digits=5, decimal_places=2)
+    esg_score = models.SmallIntegerField(_("ESG score"), choices=[(1, "1"), (0, "0"), (-1, "-1")])
+    esg_weight = models.DecimalField(_("ESG weight (%)"), max_digits=5, decimal_places=2)
+    total = models.DecimalField(_("total"), max_digits=5, decimal_places=2)
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, db_index=True)
+    recommended_action = models.CharField(_("recommended action"), max_length=20, choices=Action.choices)
+    # [{"msgid": "...", "params": {...}}]: why the ESG score and the grade are what they are, translated on display.
+    reasons = models.JSONField(_("reasons"), default=list)
+    inputs = models.JSONField(_("inputs"), default=dict)  # risk level, audit result, clocks, business scores used
+    computed_at = models.DateTimeField(default=timezone.now)
+    decision_status = models.CharField(
+        _("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING, db_index=True
+    )
+    decided_action = models.CharField(_("decided action"), max_length=20, choices=Action.choices, blank=True)
+    decision_reason = models.TextField(_("decision reason"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RatingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-quarter", "supplier"]
+        constraints = [
+            models.UniqueConstraint(fields=["supplier", "year", "quarter"], name="unique_rating_per_quarter"),
+            models.CheckConstraint(name="rating_quarter_1_to_4", condition=models.Q(quarter__gte=1, quarter__lte=4)),
+        ]
+        indexes = [models.Index(fields=["supplier", "-year", "-quarter"])]
+
+    def __str__(self):
+        return f"{self.supplier} · {self.year}Q{self.quarter} · {self.grade}"
+
+    @property
+    def period(self) -> str:
+        return f"{self.year}Q{self.quarter}"

@@ -1,0 +1,155 @@
+"""The rating formula with no database: the ESG score (ESG manual), the business score, the weighted total,
+the grade band and its action (AIKO). Reasons are (msgid, params) pairs translated when shown."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def gettext_noop(text: str) -> str:
+    """Marks a message id for extraction (makemessages looks for this name); translated when shown."""
+    return text
+
+
+LOW, MEDIUM, HIGH = "low", "medium", "high"
+LEVEL_ORDER = {LOW: 0, MEDIUM: 1, HIGH: 2}
+ESG_BY_LEVEL = {LOW: 1, MEDIUM: 0, HIGH: -1}
+ESG_POINTS = {1: Decimal(100), 0: Decimal(50), -1: Decimal(0)}  # the ESG score on the 0-100 scale of the total
+PARTS = ("quality", "delivery", "cost", "service")
+GRADE_ACTIONS = {"A": "increase", "B": "maintain", "C": "corrective", "D": "terminate"}
+TWO = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class RatingPolicy:
+    esg_weight_percent: Decimal = Decimal("10")
+    business_weights: Mapping[str, int] = field(
+        default_factory=lambda: {"quality": 40, "delivery": 30, "cost": 20, "service": 10}
+    )
+    grade_a_from: Decimal = Decimal("90")
+    grade_b_from: Decimal = Decimal("75")
+    grade_c_from: Decimal = Decimal("60")
+
+    @classmethod
+    def from_settings(cls, s) -> RatingPolicy:
+        return cls(
+            esg_weight_percent=Decimal(s.esg_weight_percent),
+            business_weights={part: getattr(s, f"business_weight_{part}") for part in PARTS},
+            grade_a_from=Decimal(s.grade_a_from),
+            grade_b_from=Decimal(s.grade_b_from),
+            grade_c_from=Decimal(s.grade_c_from),
+        )
+
+
+@dataclass(frozen=True)
+class EsgInputs:
+    risk_level: str | None  # the current risk assessment's level (override included)
+    audit_level: str | None = None  # the result of the latest reported audit
+    plan_consequence: str | None = None  # audits.rules.improvement_plan_consequence of the latest audit
+    remediation_overdue: int = 0  # corrective actions past their remediation date
+
+
+@dataclass(frozen=True)
+class EsgResult:
+    score: int
+    level: str | None
+    reasons: tuple[tuple[str, Mapping], ...]
+
+
+def esg_score(data: EsgInputs) -> EsgResult:
+    """ESG manual: low risk 1, medium 0, high -1. The worse of the risk level and the latest audit result counts.
+    A medium-risk improvement plan not provided in time turns 0 into -1; low risk keeps 1 only while every
+    non-conformity is closed in the agreed time."""
+    levels = [lv for lv in (data.risk_level, data.audit_level) if lv in LEVEL_ORDER]
+    if not levels:
+        return EsgResult(0, None, ((gettext_noop("No risk assessment or audit result yet: ESG score 0."), {}),))
+    level = max(levels, key=LEVEL_ORDER.__getitem__)
+    reasons: list[tuple[str, Mapping]] = []
+    if data.risk_level in LEVEL_ORDER:
+        reasons.append((gettext_noop("Risk level: %(level)s."), {"level": data.risk_level}))
+    if data.audit_level in LEVEL_ORDER:
+        reasons.append((gettext_noop("Latest audit result: %(level)s."), {"level": data.audit_level}))
+    score = ESG_BY_LEVEL[level]
+    reasons.append((gettext_noop("%(level)s risk scores %(score)s."), {"level": level, "score": score}))
+    if data.plan_consequence in ("esg_minus_one", "recommend_termination") and score > -1:
+        score = -1
+        reasons.append((gettext_noop("The improvement plan was not provided in time: ESG score -1."), {}))
+    elif data.plan_consequence == "recommend_termination":
+        reasons.append((gettext_noop("The high-risk improvement plan was not provided in time: termination recommended."), {}))
+    if score == 1 and data.remediation_overdue > 0:
+        score = 0
+        reasons.append(
+            (
+                gettext_noop("%(count)s non-conformities were not closed in the agreed time: ESG score 0."),
+                {"count": data.remediation_overdue},
+            )
+        )
+    return EsgResult(score, level, tuple(reasons))
+
+
+def _dec(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def business_score(parts: Mapping[str, Decimal | float | None], policy: RatingPolicy) -> Decimal | None:
+    """Weighted mean of quality, delivery, cost and service (0-100) over the parts that have a value."""
+    total_weight = Decimal(0)
+    total = Decimal(0)
+    for part in PARTS:
+        value, weight = _dec(parts.get(part)), Decimal(policy.business_weights.get(part, 0))
+        if value is None or weight <= 0:
+            continue
+        if not (0 <= value <= 100):
+            raise ValueError(f"{part}: {value} is outside 0-100")
+        total += value * weight
+        total_weight += weight
+    if total_weight == 0:
+        return None
+    return (total / total_weight).quantize(TWO, rounding=ROUND_HALF_UP)
+
+
+def weighted_total(business: Decimal, esg: int, policy: RatingPolicy) -> Decimal:
+    """(100 % - w) × business + w × ESG points, where the ESG score 1 / 0 / -1 is 100 / 50 / 0 points."""
+    weight = Decimal(policy.esg_weight_percent) / 100
+    if not (Decimal("0.01") <= weight <= 1):
+        raise ValueError("the ESG weight must be between 1 % and 100 %")
+    total = (Decimal(1) - weight) * Decimal(business) + weight * ESG_POINTS[esg]
+    return total.quantize(TWO, rounding=ROUND_HALF_UP)
+
+
+def grade_for(total: Decimal, policy: RatingPolicy) -> str:
+    if total >= policy.grade_a_from:
+        return "A"
+    if total >= policy.grade_b_from:
+        return "B"
+    if total >= policy.grade_c_from:
+        return "C"
+    return "D"
+
+
+def action_for(grade: str) -> str:
+    return GRADE_ACTIONS[grade]
+
+
+@dataclass(frozen=True)
+class RatingResult:
+    business: Decimal
+    esg: EsgResult
+    total: Decimal
+    grade: str
+    action: str
+
+
+def rate(parts: Mapping[str, Decimal | float | None], esg: EsgInputs, policy: RatingPolicy) -> RatingResult | None:
+    """One supplier's quarter, or None when there are no business scores to rate."""
+    business = business_score(parts, policy)
+    if business is None:
+        return None
+    esg_result = esg_score(esg)
+    total = weighted_total(business, esg_result.score, policy)
+    grade = grade_for(total, policy)
+    return RatingResult(business, esg_result, total, grade, action_for(grade))
