@@ -76,6 +76,7 @@ def on_http(request, exc):
 def _register_routers():
     from supplyesg.assessments.api import router as assessments_router
     from supplyesg.audits.api import router as audits_router
+    from supplyesg.audits.api_corrective import router as corrective_router
     from supplyesg.minerals.api import router as minerals_router
     from supplyesg.minerals.api_cases import router as minerals_cases_router
     from supplyesg.ratings.api import router as ratings_router
@@ -88,6 +89,7 @@ def _register_routers():
     api.add_router("/", minerals_cases_router)
     api.add_router("/", assessments_router)
     api.add_router("/", audits_router)
+    api.add_router("/", corrective_router)
     api.add_router("/", ratings_router)
 
 

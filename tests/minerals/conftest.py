@@ -89,6 +89,10 @@ class TemplateWriter:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             self.workbook = openpyxl.load_workbook(source)
+        # With Pillow installed (reportlab needs it) openpyxl keeps the logo images as open file objects that
+        # only survive one save; the variants are read as data, so they go without the pictures.
+        for sheet in self.workbook.worksheets:
+            sheet._images = []
         self.out_dir = out_dir
         self.base = base
         self.count = 0

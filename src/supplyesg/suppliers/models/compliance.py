@@ -15,7 +15,10 @@ from supplyesg.suppliers.models.registry import CountryField, Supplier
 def private_upload_to(instance, filename: str) -> str:
     """Files live under an unguessable path; they are only served through access-checked views."""
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"suppliers/{instance.supplier_id}/{uuid.uuid4().hex}.{suffix[:10]}"
+    supplier_id = getattr(instance, "supplier_id", None)
+    if supplier_id is None and getattr(instance, "audit_id", None):  # audit evidence files under the audited supplier
+        supplier_id = instance.audit.supplier_id
+    return f"suppliers/{supplier_id}/{uuid.uuid4().hex}.{suffix[:10]}"
 
 
 class DocumentType(models.TextChoices):
