@@ -1,0 +1,277 @@
+"""Minerals risk case pages: the list, opening a case, a case with its prescribed mitigation, timeline and the
+steps allowed now, and the panel on a supplier's page. Internal roles read; Cap.REVIEW writes."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from supplyesg.core.access import Cap, can, require_internal
+from supplyesg.core.forms_errors import attach_errors
+from supplyesg.minerals import case_rules as rules
+from supplyesg.minerals import cases
+from supplyesg.minerals.forms_cases import (
+    AdoptPlanForm,
+    CaseFilterForm,
+    DisengageForm,
+    NoteForm,
+    OpenCaseForm,
+    ReviewPlanForm,
+    RevisePlanForm,
+)
+from supplyesg.minerals.models_cases import RiskCase
+from supplyesg.suppliers.access import get_supplier_for_user
+from supplyesg.suppliers.models import Supplier, TerminationCase
+
+PAGE_SIZE = 50
+FINISHED = (RiskCase.Status.CLOSED, RiskCase.Status.TERMINATED)
+# Per status, the steps whose refusal the case page explains ("the plan is reviewed on ... at the earliest").
+EXPLAINED = {
+    RiskCase.Status.OPEN: (rules.TERMINATE,),
+    RiskCase.Status.PLAN: (rules.REVIEW_PLAN,),
+    RiskCase.Status.SUSPENDED: (rules.RESUME_TRADE, rules.TERMINATE),
+}
+
+# Step -> (form class, prefix). The disengage form carries both suspend and terminate.
+STEP_FORMS = {
+    rules.ADOPT_PLAN: (AdoptPlanForm, "adopt"),
+    rules.REVIEW_PLAN: (ReviewPlanForm, "review"),
+    "disengage": (DisengageForm, "disengage"),
+    rules.REVISE_PLAN: (RevisePlanForm, "revise"),
+    rules.RESUME_TRADE: (NoteForm, "resume"),
+    rules.CLOSE_CASE: (NoteForm, "close"),
+}
+
+
+# ---------------------------------------------------------------- list and open
+
+
+@require_http_methods(["GET"])
+def case_list(request):
+    require_internal(request.user)
+    today = timezone.localdate()
+    form = CaseFilterForm(request.GET)
+    rows = form.filter(cases.cases_with_related(), today=today)
+    page = Paginator(rows.order_by("-opened_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "minerals/case_list.html",
+        {"form": form, "page": page, "today": today, "can_review": can(request.user, Cap.REVIEW)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def open_case(request):
+    require_internal(request.user, Cap.REVIEW)
+    supplier = None
+    if request.GET.get("supplier"):
+        supplier = get_supplier_for_user(request.user, request.GET["supplier"])
+    form = OpenCaseForm(request.POST or None, initial={"supplier": supplier.code if supplier else ""})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = cases.open_case(
+                data["supplier"],
+                actor=request.user,
+                risk_type=data["risk_type"],
+                description=data["description"],
+                source=data["source"],
+                smelter=data["smelter_cid"],
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Case opened for %(supplier)s: %(mitigation)s")
+                % {"supplier": case.supplier.legal_name, "mitigation": case.get_mitigation_display()},
+            )
+            return redirect("risk_cases:detail", risk_case_pk=case.pk)
+    status = 400 if request.method == "POST" else 200
+    explanations = [(value, label, cases.mitigation_text(value)) for value, label in RiskCase.RiskType.choices]
+    return render(
+        request,
+        "minerals/case_form.html",
+        {"form": form, "supplier": supplier, "explanations": explanations},
+        status=status,
+    )
+
+
+# ---------------------------------------------------------------- one case
+
+
+def _detail(request, case, *, status=200, bound=None):
+    """The case page; `bound` = (step key, form) re-shown with its errors after a refused post."""
+    answers = cases.step_answers(case)
+    allowed = {a.step for a in answers if a.allowed}
+    explained = EXPLAINED.get(case.status, ())
+    refused = [cases.translated_reason(a) for a in answers if not a.allowed and a.step in explained]
+    forms = {}
+    if can(request.user, Cap.REVIEW):
+        for key, (form_class, prefix) in STEP_FORMS.items():
+            if key == "disengage":
+                modes = [m for m in ("suspend", "terminate") if m in allowed]
+                if modes:
+                    forms[key] = DisengageForm(prefix=prefix, modes=modes)
+            elif key in allowed:
+                forms[key] = form_class(prefix=prefix)
+    errors = []
+    if bound is not None and bound[0] in forms:
+        forms[bound[0]] = bound[1]
+    elif bound is not None:  # the step is no longer offered: say why on top
+        errors = [error for field_errors in bound[1].errors.values() for error in field_errors]
+    termination = None
+    if case.status == RiskCase.Status.TERMINATED:
+        termination = (
+            TerminationCase.objects.for_source(TerminationCase.Source.MINERALS, f"minerals_case:{case.pk}")
+            .order_by("-recommended_at")
+            .first()
+        )
+    context = {
+        "case": case,
+        "mitigation_text": cases.mitigation_text(case),
+        "steps": case.steps.select_related("actor"),
+        "forms": forms,
+        "errors": errors,
+        "refused": refused if can(request.user, Cap.REVIEW) else [],
+        "today": timezone.localdate(),
+        "termination": termination,
+        "can_review": can(request.user, Cap.REVIEW),
+    }
+    return render(request, "minerals/case_detail.html", context, status=status)
+
+
+@require_http_methods(["GET"])
+def case_detail(request, risk_case_pk):
+    return _detail(request, cases.get_case_for_user(request.user, risk_case_pk))
+
+
+def _step(request, risk_case_pk, key, perform, done):
+    """One step: access helper -> form -> service -> redirect, or the case page with the errors (400)."""
+    case = cases.get_case_for_user(request.user, risk_case_pk, write=True)
+    form_class, prefix = STEP_FORMS[key]
+    form = form_class(request.POST, prefix=prefix)
+    if form.is_valid():
+        try:
+            case = perform(case, form.cleaned_data)
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, done(case))
+            return redirect("risk_cases:detail", risk_case_pk=case.pk)
+    return _detail(request, case, status=400, bound=(key, form))
+
+
+@require_http_methods(["POST"])
+def adopt_plan(request, risk_case_pk):
+    return _step(
+        request,
+        risk_case_pk,
+        rules.ADOPT_PLAN,
+        lambda case, data: cases.adopt_plan(case, actor=request.user, plan=data["plan"]),
+        lambda case: _("Plan adopted; it is reviewed on %(date)s.") % {"date": case.review_due.isoformat()},
+    )
+
+
+@require_http_methods(["POST"])
+def review_plan(request, risk_case_pk):
+    def done(case):
+        if case.status == RiskCase.Status.CLOSED:
+            return _("The plan is working: the case is closed.")
+        return _("No effect: trade with %(supplier)s is suspended at least until %(date)s.") % {
+            "supplier": case.supplier.legal_name,
+            "date": case.suspended_until.isoformat(),
+        }
+
+    return _step(
+        request,
+        risk_case_pk,
+        rules.REVIEW_PLAN,
+        lambda case, data: cases.review_plan(case, actor=request.user, effective=data["effective"], note=data["note"]),
+        done,
+    )
+
+
+@require_http_methods(["POST"])
+def disengage(request, risk_case_pk):
+    def done(case):
+        if case.status == RiskCase.Status.TERMINATED:
+            return _(
+                "Termination of cooperation with %(supplier)s is recommended; procurement confirms or overrides it. "
+                "This case is finished."
+            ) % {"supplier": case.supplier.legal_name}
+        return _("Trade with %(supplier)s is suspended at least until %(date)s.") % {
+            "supplier": case.supplier.legal_name,
+            "date": case.suspended_until.isoformat(),
+        }
+
+    return _step(
+        request,
+        risk_case_pk,
+        "disengage",
+        lambda case, data: cases.disengage(case, actor=request.user, mode=data["mode"], note=data["note"]),
+        done,
+    )
+
+
+@require_http_methods(["POST"])
+def revise_plan(request, risk_case_pk):
+    return _step(
+        request,
+        risk_case_pk,
+        rules.REVISE_PLAN,
+        lambda case, data: cases.revise_plan(case, actor=request.user, plan=data["plan"], targets=data["targets"]),
+        lambda case: _("Plan revised with targets (revision %(n)s).") % {"n": case.plan_revision},
+    )
+
+
+@require_http_methods(["POST"])
+def resume_trade(request, risk_case_pk):
+    def done(case):
+        text = _("Trade resumes under the plan; it is reviewed on %(date)s.") % {"date": case.review_due.isoformat()}
+        if case.supplier.status == Supplier.Status.SUSPENDED:
+            text += " " + _("The supplier stays suspended: another case or decision keeps it so.")
+        return text
+
+    return _step(
+        request,
+        risk_case_pk,
+        rules.RESUME_TRADE,
+        lambda case, data: cases.resume_trade(case, actor=request.user, note=data["note"]),
+        done,
+    )
+
+
+@require_http_methods(["POST"])
+def close_case(request, risk_case_pk):
+    return _step(
+        request,
+        risk_case_pk,
+        rules.CLOSE_CASE,
+        lambda case, data: cases.close_case(case, actor=request.user, note=data["note"]),
+        lambda case: _("The case is closed."),
+    )
+
+
+# ---------------------------------------------------------------- the panel on a supplier's page
+
+
+@require_http_methods(["GET"])
+def supplier_panel(request, supplier_pk):
+    require_internal(request.user)
+    supplier = get_supplier_for_user(request.user, supplier_pk)
+    supplier_cases = list(supplier.minerals_risk_cases.select_related("smelter").order_by("-opened_at", "-pk")[:20])
+    return render(
+        request,
+        "minerals/_case_supplier_panel.html",
+        {
+            "supplier": supplier,
+            "open_cases": [c for c in supplier_cases if c.status not in FINISHED],
+            "past_cases": [c for c in supplier_cases if c.status in FINISHED],
+            "today": timezone.localdate(),
+            "can_review": can(request.user, Cap.REVIEW),
+        },
+    )

@@ -1,0 +1,273 @@
+"""Termination of cooperation: the queue of recommendations procurement decides, the history, one case with the
+decide and lift forms, recommending a termination by hand, and the panel on a supplier's page.
+
+Internal roles read; confirming, overriding and lifting need Cap.DECIDE_ORDERS; a recommendation by hand needs
+Cap.LIFECYCLE."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from supplyesg.core.access import Cap, can, require_internal
+from supplyesg.core.forms_errors import attach_errors
+from supplyesg.suppliers.access import get_supplier_for_user
+from supplyesg.suppliers.models import TerminationCase
+from supplyesg.suppliers.services import terminations
+
+PAGE_SIZE = 50
+Status = TerminationCase.Status
+DECIDED = (Status.CONFIRMED, Status.OVERRIDDEN, Status.LIFTED)
+
+# Where a source reference points: "minerals_case:4" -> the risk case page. A page not (yet) mounted is no link.
+SOURCE_LINKS = {
+    "minerals_case": ("risk_cases:detail", "risk_case_pk"),
+    "audit": ("audits:detail", "audit_pk"),
+    "rating": ("ratings:detail", "rating_pk"),
+}
+
+
+# ---------------------------------------------------------------- access and reading
+
+
+def terminations_with_related():
+    return TerminationCase.objects.select_related("supplier", "recommended_by", "decided_by", "lifted_by")
+
+
+def get_termination_for_user(user, pk, *, write: bool = False) -> TerminationCase:
+    """Internal only: 404 to supplier users and strangers; decisions need Cap.DECIDE_ORDERS (403 otherwise)."""
+    require_internal(user)
+    try:
+        case = terminations_with_related().get(pk=pk)
+    except (TerminationCase.DoesNotExist, ValueError, TypeError):
+        raise Http404
+    if write and not can(user, Cap.DECIDE_ORDERS):
+        raise PermissionDenied
+    return case
+
+
+def source_link(case: TerminationCase) -> str | None:
+    """The page of what raised the recommendation, when there is one."""
+    kind, sep, ref = (case.source_ref or "").partition(":")
+    target = SOURCE_LINKS.get(kind)
+    if not (sep and target and ref.isdigit()):
+        return None
+    name, kwarg = target
+    try:
+        return reverse(name, kwargs={kwarg: int(ref)})
+    except NoReverseMatch:
+        return None
+
+
+def _with_links(cases) -> list:
+    cases = list(cases)
+    for case in cases:
+        case.source_url = source_link(case)
+    return cases
+
+
+# ---------------------------------------------------------------- forms
+
+
+def _reason_field(label, help_text=""):
+    return forms.CharField(label=label, max_length=2000, help_text=help_text, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecideForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Decision"),
+        choices=[
+            ("confirm", gettext_lazy("Confirm: terminate cooperation, orders stop")),
+            ("override", gettext_lazy("Override: cooperation continues")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = _reason_field(gettext_lazy("Reason"), gettext_lazy("Recorded with the decision."))
+
+
+class LiftForm(forms.Form):
+    reason = _reason_field(gettext_lazy("Reason"), gettext_lazy("Why cooperation resumes."))
+
+
+class RecommendForm(forms.Form):
+    reason = _reason_field(
+        gettext_lazy("Reason"), gettext_lazy("Why cooperation should end. Procurement confirms or overrides it.")
+    )
+
+
+# ---------------------------------------------------------------- lists
+
+
+def _filtered(request, cases):
+    source = request.GET.get("source", "")
+    if source in TerminationCase.Source.values:
+        cases = cases.filter(source=source)
+    return cases, source
+
+
+@require_http_methods(["GET"])
+def queue(request):
+    require_internal(request.user)
+    cases, source = _filtered(request, terminations_with_related().pending().order_by("recommended_at", "pk"))
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "suppliers/termination_queue.html",
+        {
+            "page": page,
+            "rows": _with_links(page),
+            "source": source,
+            "sources": TerminationCase.Source.choices,
+            "can_decide": can(request.user, Cap.DECIDE_ORDERS),
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def history(request):
+    require_internal(request.user)
+    cases = terminations_with_related().filter(status__in=DECIDED)
+    status = request.GET.get("status", "")
+    if status in DECIDED:
+        cases = cases.filter(status=status)
+    cases, source = _filtered(request, cases.order_by("-decided_at", "-pk"))
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "suppliers/termination_history.html",
+        {
+            "page": page,
+            "rows": _with_links(page),
+            "status": status,
+            "statuses": [(s.value, s.label) for s in DECIDED],
+            "source": source,
+            "sources": TerminationCase.Source.choices,
+        },
+    )
+
+
+# ---------------------------------------------------------------- one case
+
+
+def _detail(request, case, *, status=200, bound=None):
+    """The case page; `bound` is a refused decide or lift form, shown again with its errors (or, when the case
+    no longer offers that form, its errors on top)."""
+    can_decide = can(request.user, Cap.DECIDE_ORDERS)
+    decide_form = DecideForm() if can_decide and case.status == Status.RECOMMENDED else None
+    lift_form = LiftForm() if can_decide and case.status == Status.CONFIRMED else None
+    errors = []
+    if isinstance(bound, DecideForm) and decide_form is not None:
+        decide_form = bound
+    elif isinstance(bound, LiftForm) and lift_form is not None:
+        lift_form = bound
+    elif bound is not None:
+        errors = [error for field_errors in bound.errors.values() for error in field_errors]
+    context = {
+        "case": case,
+        "source_url": source_link(case),
+        "can_decide": can_decide,
+        "decide_form": decide_form,
+        "lift_form": lift_form,
+        "errors": errors,
+        "others": terminations_with_related().filter(supplier=case.supplier).exclude(pk=case.pk)[:20],
+    }
+    return render(request, "suppliers/termination_detail.html", context, status=status)
+
+
+@require_http_methods(["GET"])
+def detail(request, termination_pk):
+    return _detail(request, get_termination_for_user(request.user, termination_pk))
+
+
+@require_http_methods(["POST"])
+def decide(request, termination_pk):
+    case = get_termination_for_user(request.user, termination_pk, write=True)
+    form = DecideForm(request.POST)
+    if form.is_valid():
+        confirm = form.cleaned_data["decision"] == "confirm"
+        try:
+            case = terminations.decide_termination(case, actor=request.user, confirm=confirm, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            text = (
+                _("Termination of cooperation with %(supplier)s is confirmed: purchase orders are blocked.")
+                if confirm
+                else _("The recommendation is overridden: cooperation with %(supplier)s continues.")
+            )
+            messages.success(request, text % {"supplier": case.supplier.legal_name})
+            return redirect("terminations:detail", termination_pk=case.pk)
+    return _detail(request, case, status=400, bound=form)
+
+
+@require_http_methods(["POST"])
+def lift(request, termination_pk):
+    case = get_termination_for_user(request.user, termination_pk, write=True)
+    form = LiftForm(request.POST)
+    if form.is_valid():
+        try:
+            case = terminations.lift_termination(case, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The termination is lifted: cooperation with %(supplier)s may resume.")
+                % {"supplier": case.supplier.legal_name},
+            )
+            return redirect("terminations:detail", termination_pk=case.pk)
+    return _detail(request, case, status=400, bound=form)
+
+
+# ---------------------------------------------------------------- a supplier
+
+
+@require_http_methods(["GET", "POST"])
+def recommend(request, supplier_pk):
+    require_internal(request.user, Cap.LIFECYCLE)
+    supplier = get_supplier_for_user(request.user, supplier_pk, write=True, capability=Cap.LIFECYCLE)
+    form = RecommendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = terminations.recommend_termination(
+                supplier, actor=request.user, source=TerminationCase.Source.MANUAL, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Termination of cooperation with %(supplier)s is recommended; procurement confirms or overrides it.")
+                % {"supplier": supplier.legal_name},
+            )
+            return redirect("terminations:detail", termination_pk=case.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "suppliers/termination_form.html", {"supplier": supplier, "form": form}, status=status)
+
+
+@require_http_methods(["GET"])
+def supplier_panel(request, supplier_pk):
+    require_internal(request.user)
+    supplier = get_supplier_for_user(request.user, supplier_pk)
+    open_cases = list(
+        terminations_with_related()
+        .filter(supplier=supplier, status__in=(Status.RECOMMENDED, Status.CONFIRMED))
+        .order_by("-recommended_at", "-pk")
+    )
+    return render(
+        request,
+        "suppliers/_termination_supplier_panel.html",
+        {
+            "supplier": supplier,
+            "in_force": [c for c in open_cases if c.status == Status.CONFIRMED],
+            "pending": _with_links(c for c in open_cases if c.status == Status.RECOMMENDED),
+            "can_decide": can(request.user, Cap.DECIDE_ORDERS),
+            "can_recommend": can(request.user, Cap.LIFECYCLE),
+        },
+    )
