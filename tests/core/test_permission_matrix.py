@@ -197,6 +197,60 @@ RULES: dict[str, Rule] = {
     "minerals:company_smelters_export": page(),
     "minerals:declaration": page(),
     "minerals:declaration_export": page(),
+    # corrective actions and training
+    "corrective:list": page(),
+    "corrective:detail": page(),
+    "corrective:file": page(),
+    "corrective:audit_actions": page(),
+    "corrective:trainings": page(),
+    "corrective:approve": page(Cap.AUDIT, "POST"),
+    "corrective:reject": page(Cap.AUDIT, "POST"),
+    "corrective:reject_completion": page(Cap.AUDIT, "POST"),
+    "corrective:close": page(Cap.AUDIT, "POST"),
+    "corrective:enter_plan": page(Cap.AUDIT, "POST"),
+    "corrective:assign_training": page(Cap.AUDIT),
+    "corrective:complete_training": page(Cap.AUDIT, "POST"),
+    "corrective:cancel_training": page(Cap.AUDIT, "POST"),
+    "audits_portal:list": Rule("GET", "portal"),
+    "audits_portal:trainings": Rule("GET", "portal"),
+    "audits_portal:action": Rule("GET", "portal_own"),
+    "audits_portal:complete": Rule("POST", "portal_own"),
+    "audits_portal:file": Rule("GET", "portal_own"),
+    "audits_portal:attend_training": Rule("POST", "portal_own"),
+    "api:corrective_actions": Rule("GET", "api_list"),
+    "api:corrective_action": api(supplier_reads_own=True),
+    "api:corrective_submit_plan": api("POST", Cap.AUDIT, supplier_reads_own=True),
+    "api:corrective_approve": api("POST", Cap.AUDIT),
+    "api:corrective_reject": api("POST", Cap.AUDIT),
+    "api:corrective_close": api("POST", Cap.AUDIT),
+    # minerals risk cases
+    "risk_cases:list": page(),
+    "risk_cases:open": page(Cap.REVIEW),
+    "risk_cases:detail": page(),
+    "risk_cases:adopt_plan": page(Cap.REVIEW, "POST"),
+    "risk_cases:review_plan": page(Cap.REVIEW, "POST"),
+    "risk_cases:disengage": page(Cap.REVIEW, "POST"),
+    "risk_cases:revise_plan": page(Cap.REVIEW, "POST"),
+    "risk_cases:resume_trade": page(Cap.REVIEW, "POST"),
+    "risk_cases:close": page(Cap.REVIEW, "POST"),
+    "risk_cases:supplier_panel": page(),
+    "api:minerals_risk_cases": api(),
+    "api:minerals_risk_case": api(),
+    "api:minerals_risk_case_open": api("POST", Cap.REVIEW),
+    "api:minerals_risk_case_step": api("POST", Cap.REVIEW),
+    # terminations
+    "terminations:queue": page(),
+    "terminations:history": page(),
+    "terminations:detail": page(),
+    "terminations:decide": page(Cap.DECIDE_ORDERS, "POST"),
+    "terminations:lift": page(Cap.DECIDE_ORDERS, "POST"),
+    "terminations:recommend": page(Cap.LIFECYCLE),
+    "terminations:supplier_panel": page(),
+    "api:terminations": api(),
+    "api:termination": api(),
+    "api:termination_recommend": api("POST", Cap.LIFECYCLE),
+    "api:termination_decide": api("POST", Cap.DECIDE_ORDERS),
+    "api:termination_lift": api("POST", Cap.DECIDE_ORDERS),
     # Django admin: administrators only (staff); the sample stands for the whole admin site
     "admin:index": Rule("GET", "staff"),
 }
@@ -286,8 +340,51 @@ def world(db):
         **_minerals_world(a, users["compliance"]),
         **_questionnaire_world(a),
         "worklist_pk": _worklist_item(a),
+        **_audits_world(a),
+        **_cases_world(a),
     }
     return {"users": users, "values": values}
+
+
+def _cases_world(supplier) -> dict:
+    """A minerals risk case and a termination recommendation for supplier A."""
+    from supplyesg.minerals.cases import open_case
+    from supplyesg.suppliers.services.terminations import recommend_termination
+
+    case = open_case(supplier, actor=None, risk_type="security_forces", description="Escort fees at the mine")
+    termination = recommend_termination(supplier, actor=None, source="manual", reason="Repeated fraud")
+    return {
+        "supplier_pk": supplier.pk,
+        "risk_case_pk": case.pk,
+        "risk_case_id": case.pk,
+        "termination_pk": termination.pk,
+        "termination_id": termination.pk,
+    }
+
+
+def _audits_world(supplier) -> dict:
+    """A reported audit of supplier A with one corrective action, its evidence file and a training."""
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+
+    from supplyesg.audits.models import AuditFile, TrainingAssignment
+    from tests.audits.factories_audits import make_reported_audit
+
+    audit = make_reported_audit(supplier)
+    action = audit.corrective_actions.get()
+    evidence = AuditFile(audit=audit, corrective_action=action, original_name="evidence.pdf")
+    evidence.file.save("evidence.pdf", ContentFile(b"%PDF-1.4 x"), save=False)
+    evidence.save()
+    training = TrainingAssignment.objects.create(supplier=supplier, audit=audit, topic="Working hours", due_date=date(2026, 12, 31))
+    return {
+        "audit_pk": audit.pk,
+        "audit_id": audit.pk,
+        "action_pk": action.pk,
+        "action_id": action.pk,
+        "file_pk": evidence.pk,
+        "training_pk": training.pk,
+    }
 
 
 def _minerals_world(supplier, actor) -> dict:

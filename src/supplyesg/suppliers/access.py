@@ -3,8 +3,8 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from supplyesg.core.access import Cap, can
-from supplyesg.suppliers.models import Supplier
+from supplyesg.core.access import Cap, can, require_internal
+from supplyesg.suppliers.models import Supplier, TerminationCase
 
 
 def get_supplier_for_user(user, pk, write: bool = False, capability: str = Cap.EDIT_SUPPLIERS, queryset=None) -> Supplier:
@@ -28,3 +28,19 @@ def get_own_supplier(user) -> Supplier:
     if not (user and user.is_authenticated and user.is_supplier_user and user.supplier_id):
         raise Http404
     return Supplier.objects.get(pk=user.supplier_id)
+
+
+def terminations_with_related():
+    return TerminationCase.objects.select_related("supplier", "recommended_by", "decided_by", "lifted_by")
+
+
+def get_termination_for_user(user, pk, *, write: bool = False) -> TerminationCase:
+    """Internal only: 404 to supplier users and strangers; decisions need Cap.DECIDE_ORDERS (403 otherwise)."""
+    require_internal(user)
+    try:
+        case = terminations_with_related().get(pk=pk)
+    except (TerminationCase.DoesNotExist, ValueError, TypeError):
+        raise Http404
+    if write and not can(user, Cap.DECIDE_ORDERS):
+        raise PermissionDenied
+    return case

@@ -12,10 +12,9 @@ from pydantic import Field
 from supplyesg.core.access import Cap, require_internal
 from supplyesg.core.api_auth import needs
 from supplyesg.core.errors import RuleViolation
-from supplyesg.suppliers.access import get_supplier_for_user
+from supplyesg.suppliers.access import get_supplier_for_user, get_termination_for_user, terminations_with_related
 from supplyesg.suppliers.models import TerminationCase
 from supplyesg.suppliers.services import terminations
-from supplyesg.suppliers.views.terminations import get_termination_for_user, terminations_with_related
 
 router = Router(tags=["suppliers"])
 

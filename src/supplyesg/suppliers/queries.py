@@ -27,6 +27,7 @@ SORTS = {
     "status": "status",
     "updated": "updated_at",
     "risk": "risk_order",
+    "grade": "latest_grade",
 }
 DEFAULT_SORT = "name"
 SORT_LABELS = {
@@ -37,6 +38,7 @@ SORT_LABELS = {
     "status": _("Status"),
     "updated": _("Last updated"),
     "risk": _("Risk level"),
+    "grade": _("Rating grade"),
 }
 PAGE_SIZE = 50
 
@@ -69,6 +71,7 @@ LIST_COLUMNS = (
     Column("categories", _("Categories"), css="hide-sm"),
     Column("status", _("Status"), "status"),
     Column("risk", _("Risk level"), "risk"),
+    Column("grade", _("Grade"), "grade"),
     Column("key", _("Key supplier")),
 )
 
@@ -84,6 +87,26 @@ def with_risk_level(qs):
     qs = qs.annotate(risk_level=Subquery(current.annotate(level=level).values("level")[:1]))
     return qs.annotate(risk_order=Case(When(risk_level="high", then=3), When(risk_level="medium", then=2),
                                        When(risk_level="low", then=1), default=0, output_field=IntegerField()))
+
+
+GRADES = ("A", "B", "C", "D")
+GRADE_FILTER_CHOICES = [("", _("Any")), *((g, g) for g in GRADES), ("none", _("Not rated"))]
+
+
+def grade_filter(value) -> str:
+    """The list's ?grade= value when it is one of GRADE_FILTER_CHOICES, else "" (a bad value is ignored)."""
+    value = (value or "").strip()
+    return value if value in GRADES or value == "none" else ""
+
+
+def with_latest_grade(qs):
+    """Annotate `latest_grade`: the grade of the supplier's most recent quarterly rating (None: never rated).
+
+    The rating model is looked up by name: ratings build on suppliers, not the other way.
+    """
+    rating = apps.get_model("ratings", "Rating")
+    newest = rating.objects.filter(supplier=OuterRef("pk")).order_by("-year", "-quarter")
+    return qs.annotate(latest_grade=Subquery(newest.values("grade")[:1]))
 
 
 def list_columns(sort: str) -> list[dict]:
@@ -124,6 +147,12 @@ def supplier_list_queryset(filters: dict, sort: str | None = None):
         qs = qs.filter(risk_level__isnull=True)
     elif filters.get("risk"):
         qs = qs.filter(risk_level=filters["risk"])
+    qs = with_latest_grade(qs)
+    grade = grade_filter(filters.get("grade"))
+    if grade == "none":
+        qs = qs.filter(latest_grade__isnull=True)
+    elif grade:
+        qs = qs.filter(latest_grade=grade)
     sort = normalise_sort(sort)
     field = SORTS[sort.lstrip("-")]
     ordering = ("-" + field, "-pk") if sort.startswith("-") else (field, "pk")

@@ -159,10 +159,14 @@ def supplier_list(request):
     require_internal(request.user)
     form = SupplierFilterForm(request.GET, countries=queries.countries_in_use())
     filters = form.filters()
+    grade = queries.grade_filter(request.GET.get("grade"))
+    if grade:
+        filters["grade"] = grade
     sort = queries.normalise_sort(filters.pop("sort", None))
     page = Paginator(queries.supplier_list_queryset(filters, sort), queries.PAGE_SIZE).get_page(request.GET.get("page"))
     htmx = _is_htmx(request)
-    context = {"form": form, "page": page, "columns": queries.list_columns(sort), "sort": sort, "htmx": htmx}
+    context = {"form": form, "page": page, "columns": queries.list_columns(sort), "sort": sort, "htmx": htmx,
+               "grade": grade, "grade_choices": queries.GRADE_FILTER_CHOICES}
     response = render(request, "suppliers/_supplier_rows.html" if htmx else "suppliers/supplier_list.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response

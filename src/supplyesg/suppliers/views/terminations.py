@@ -6,9 +6,8 @@ Cap.LIFECYCLE."""
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.forms_errors import attach_errors
-from supplyesg.suppliers.access import get_supplier_for_user
+from supplyesg.suppliers.access import get_supplier_for_user, get_termination_for_user, terminations_with_related
 from supplyesg.suppliers.models import TerminationCase
 from supplyesg.suppliers.services import terminations
 
@@ -34,22 +33,6 @@ SOURCE_LINKS = {
 
 
 # ---------------------------------------------------------------- access and reading
-
-
-def terminations_with_related():
-    return TerminationCase.objects.select_related("supplier", "recommended_by", "decided_by", "lifted_by")
-
-
-def get_termination_for_user(user, pk, *, write: bool = False) -> TerminationCase:
-    """Internal only: 404 to supplier users and strangers; decisions need Cap.DECIDE_ORDERS (403 otherwise)."""
-    require_internal(user)
-    try:
-        case = terminations_with_related().get(pk=pk)
-    except (TerminationCase.DoesNotExist, ValueError, TypeError):
-        raise Http404
-    if write and not can(user, Cap.DECIDE_ORDERS):
-        raise PermissionDenied
-    return case
 
 
 def source_link(case: TerminationCase) -> str | None:
