@@ -1,3 +1,11 @@
+"""The supplier's own ratings in the portal, at /portal/ratings/ (namespace "ratings_portal")."""
+
+from django.urls import path
+
+from supplyesg.ratings import portal_views
+
 app_name = "ratings_portal"
 
-urlpatterns = []
+urlpatterns = [
+    path("", portal_views.own_ratings, name="ratings"),
+]

@@ -121,6 +121,18 @@ def weighted_total(business: Decimal, esg: int, policy: RatingPolicy) -> Decimal
     return total.quantize(TWO, rounding=ROUND_HALF_UP)
 
 
+def check_policy(policy: RatingPolicy) -> None:
+    """The checks PolicySettings.full_clean() makes, for a policy read from a row edited behind its back:
+    ValueError naming the setting."""
+    weight = Decimal(policy.esg_weight_percent)
+    if not (Decimal(1) <= weight <= Decimal(100)):
+        raise ValueError(f"esg_weight_percent: {weight} is outside 1-100")
+    if not (policy.grade_a_from > policy.grade_b_from > policy.grade_c_from):
+        raise ValueError("grade_b_from: grade bands must descend (A above B above C)")
+    if sum(max(0, int(policy.business_weights.get(part, 0))) for part in PARTS) <= 0:
+        raise ValueError("business_weight_quality: at least one business weight must be above zero")
+
+
 def grade_for(total: Decimal, policy: RatingPolicy) -> str:
     if total >= policy.grade_a_from:
         return "A"
@@ -142,6 +154,22 @@ class RatingResult:
     total: Decimal
     grade: str
     action: str
+
+    def reasons(self, policy: RatingPolicy) -> tuple[tuple[str, Mapping], ...]:
+        """The ESG score's reasons, then how the total and the grade follow from it."""
+        total = (
+            gettext_noop(
+                "Business score %(business)s and ESG score %(esg)s weighted %(weight)s %%: total %(total)s, grade %(grade)s."
+            ),
+            {
+                "business": str(self.business),
+                "esg": self.esg.score,
+                "weight": format(Decimal(policy.esg_weight_percent).normalize(), "f"),
+                "total": str(self.total),
+                "grade": self.grade,
+            },
+        )
+        return (*self.esg.reasons, total)
 
 
 def rate(parts: Mapping[str, Decimal | float | None], esg: EsgInputs, policy: RatingPolicy) -> RatingResult | None:

@@ -1,0 +1,266 @@
+"""Computing one quarter's ratings for 100,000 suppliers: time, peak memory and SQL queries per batch.
+
+Run from the repository root (in-memory SQLite of the test settings; the script migrates it itself):
+    DJANGO_SETTINGS_MODULE=supplyesg.settings_test .venv/bin/python -m bench.ratings_quarter [--suppliers N]
+
+Every supplier has business scores for the quarter and a current risk assessment; one in ten has a reported
+audit with corrective actions (some plans late, some remediation overdue). Three passes over the same quarter:
+1. the first computation (every supplier gets its rating), with the SQL queries of every batch counted;
+2. a recompute after procurement decided 2 % of the ratings and 5 % of the business scores changed (ratings are
+   updated in place; a decision is kept where the grade stayed and reset, with a history row, where it changed);
+3. the same recompute again under tracemalloc for the peak of Python memory (tracemalloc slows Python down,
+   so its time is not the headline).
+The baseline is the cheapest set-based pass there can be: reading every supplier's id and business scores in
+the same keyset batches, rating nothing. Times are reported as ratios to it, so they compare across machines.
+"""
+
+import argparse
+import random
+import sys
+import time
+import tracemalloc
+
+from bench.common import make_categories, make_suppliers, setup_database
+
+SUPPLIERS = 100_000
+BATCH = 1000
+
+
+def build_world(n: int, period) -> dict:
+    """Suppliers with business scores for the quarter, current risk assessments, audits with corrective actions."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from supplyesg.assessments.models import RiskAssessment
+    from supplyesg.audits.models import Audit, CorrectiveAction, Finding
+    from supplyesg.core.models import PolicySettings
+    from supplyesg.ratings.models import BusinessScore
+
+    rng = random.Random(20260101)
+    PolicySettings.current()
+    ids = make_suppliers(n, categories=make_categories(12), per_supplier=2)
+    now = timezone.now()
+
+    def score() -> Decimal:
+        return Decimal(rng.randint(4000, 10000)) / 100
+
+    BusinessScore.objects.bulk_create(
+        [
+            BusinessScore(
+                supplier_id=pk,
+                year=period.year,
+                quarter=period.quarter,
+                quality=score(),
+                delivery=score(),
+                cost=score(),
+                service=score(),
+                source=BusinessScore.Source.IMPORT,
+                updated_at=now,
+            )
+            for pk in ids
+        ],
+        batch_size=2000,
+    )
+    levels = ("low",) * 6 + ("medium",) * 3 + ("high",)
+    RiskAssessment.objects.bulk_create(
+        [
+            RiskAssessment(
+                supplier_id=pk,
+                year=period.year,
+                overall_score=Decimal(rng.randint(0, 100)),
+                computed_level=levels[i % len(levels)],
+                override_level="high" if i % 97 == 0 else "",
+                computed_at=now,
+                is_current=True,
+            )
+            for i, pk in enumerate(ids)
+        ],
+        batch_size=2000,
+    )
+    audited = ids[::10]
+    report = period.first_day - timedelta(days=120)
+    audit_levels = ("low", "medium", "medium", "high")
+    audits = Audit.objects.bulk_create(
+        [
+            Audit(
+                supplier_id=pk,
+                year=report.year,
+                kind=Audit.Kind.ONSITE,
+                status=Audit.Status.REPORTED,
+                report_date=report,
+                result_level=audit_levels[i % 4],
+                improvement_plan_due=report + timedelta(days={"low": 0, "medium": 183, "high": 92}[audit_levels[i % 4]])
+                if audit_levels[i % 4] != "low"
+                else None,
+            )
+            for i, pk in enumerate(audited)
+        ],
+        batch_size=2000,
+    )
+    findings = Finding.objects.bulk_create(
+        [
+            Finding(audit_id=audit.pk, severity=severity, area="labour", description="Bench finding")
+            for audit in audits
+            for severity in ("major", "minor")
+        ],
+        batch_size=2000,
+    )
+    statuses = [s for s, _label in CorrectiveAction.Status.choices]
+    days = {"major": 90, "minor": 180}
+    CorrectiveAction.objects.bulk_create(
+        [
+            CorrectiveAction(
+                finding_id=finding.pk,
+                audit_id=finding.audit_id,
+                status=statuses[i % len(statuses)],
+                plan_due=report + timedelta(days=14),
+                remediation_due=report + timedelta(days=days[finding.severity]),
+            )
+            for i, finding in enumerate(findings)
+        ],
+        batch_size=2000,
+    )
+    return {"ids": ids, "audits": len(audits), "actions": len(findings)}
+
+
+def baseline(period, batch: int) -> float:
+    """Read every supplier's id and business scores in the same keyset batches, rate nothing."""
+    from supplyesg.ratings.models import BusinessScore
+
+    scores = BusinessScore.objects.for_quarter(period.year, period.quarter)
+    start, last = time.perf_counter(), 0
+    while True:
+        rows = list(
+            scores.filter(supplier_id__gt=last)
+            .order_by("supplier_id")
+            .values_list("supplier_id", "quality", "delivery", "cost", "service")[:batch]
+        )
+        if not rows:
+            break
+        last = rows[-1][0]
+    return time.perf_counter() - start
+
+
+def run_counting_queries(period, batch: int) -> tuple[float, list[int], dict]:
+    """compute_quarter with the queries of every batch counted (the log is emptied after each batch)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from supplyesg.ratings import services
+
+    per_batch: list[int] = []
+
+    def mark(done, total):
+        per_batch.append(len(connection.queries_log))
+        connection.queries_log.clear()
+        print(f"\r  {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    with CaptureQueriesContext(connection):
+        connection.queries_log.clear()
+        start = time.perf_counter()
+        summary = services.compute_quarter(period.year, period.quarter, actor=None, progress=mark, batch_size=batch)
+        elapsed = time.perf_counter() - start
+    print("", file=sys.stderr)
+    return elapsed, per_batch, summary
+
+
+def run_plain(period, batch: int, *, trace: bool = False) -> tuple[float, int, dict]:
+    from supplyesg.ratings import services
+
+    if trace:
+        tracemalloc.start()
+    start = time.perf_counter()
+    summary = services.compute_quarter(period.year, period.quarter, actor=None, batch_size=batch)
+    elapsed = time.perf_counter() - start
+    peak = 0
+    if trace:
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return elapsed, peak, summary
+
+
+def change_some(period, ids: list[int]) -> int:
+    """Procurement decides 2 % of the ratings; 5 % of the business scores drop by 30 points."""
+    from decimal import Decimal
+
+    from django.db.models import F
+    from django.db.models.functions import Greatest
+    from django.utils import timezone
+
+    from supplyesg.ratings.models import BusinessScore, Rating
+
+    decided = ids[::50]
+    Rating.objects.filter(supplier_id__in=decided).update(
+        decision_status=Rating.Decision.CONFIRMED, decided_action=F("recommended_action"), decided_at=timezone.now()
+    )
+    changed = ids[::20]
+    for start in range(0, len(changed), 900):
+        BusinessScore.objects.for_quarter(period.year, period.quarter).filter(
+            supplier_id__in=changed[start : start + 900]
+        ).update(
+            quality=Greatest(F("quality") - Decimal(30), Decimal(0)),
+            delivery=Greatest(F("delivery") - Decimal(30), Decimal(0)),
+        )
+    return len(decided)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--suppliers", type=int, default=SUPPLIERS, help=f"how many suppliers (default {SUPPLIERS})")
+    parser.add_argument("--batch-size", type=int, default=BATCH, help=f"suppliers per batch (default {BATCH})")
+    args = parser.parse_args()
+    setup_database()
+    from django.db import connection
+    from django.utils import timezone
+
+    from supplyesg.core.models import AuditEvent
+    from supplyesg.ratings.models import Rating
+    from supplyesg.ratings.quarters import Quarter
+
+    period = Quarter.of(timezone.localdate()).previous()
+    start = time.perf_counter()
+    world = build_world(args.suppliers, period)
+    print(
+        f"{args.suppliers} suppliers with business scores for {period}, {world['audits']} reported audits, "
+        f"{world['actions']} corrective actions (set up in {time.perf_counter() - start:.1f} s; "
+        f"{connection.vendor}, batch size {args.batch_size})"
+    )
+
+    base = baseline(period, args.batch_size)
+    first, per_batch, summary = run_counting_queries(period, args.batch_size)
+    decided = change_some(period, world["ids"])
+    again, _peak, again_summary = run_plain(period, args.batch_size)
+    traced, peak, _summary = run_plain(period, args.batch_size, trace=True)
+
+    batches = len(per_batch)
+    steady = per_batch[1:-1] or per_batch
+    print(f"{'pass':<46} {'seconds':>8} {'x baseline':>10} {'ms per 1000':>12}")
+    for name, seconds in [
+        ("baseline: read ids + business scores", base),
+        (f"compute {period} (first time, queries counted)", first),
+        (f"recompute {period} (after changes)", again),
+        (f"recompute {period} (tracemalloc)", traced),
+    ]:
+        print(f"{name:<46} {seconds:8.2f} {seconds / base:10.1f} {1000 * 1000 * seconds / args.suppliers:12.1f}")
+    print(f"peak Python memory during a recompute (tracemalloc): {peak / 2**20:.1f} MiB")
+    print(
+        f"SQL queries per batch of {args.batch_size}: first batch {per_batch[0]} (includes the run's setup), "
+        f"others {min(steady)}-{max(steady)}; {batches} batches, {sum(per_batch)} queries in all "
+        f"({sum(per_batch) / args.suppliers:.3f} per supplier)"
+    )
+    print(f"grades {period}: {summary['grades']}; after the changes: {again_summary['grades']}")
+    print(
+        f"recompute: {again_summary['updated']} ratings updated, {again_summary['reset']} of {decided} decisions reset "
+        f"by a changed grade; history rows: {AuditEvent.objects.filter(action='rating.regraded').count()}"
+    )
+    stored = Rating.objects.count()
+    ok = stored == args.suppliers == summary["suppliers"] and again_summary["created"] == 0
+    if not ok:
+        print("Unexpected: every supplier should have exactly one rating for the quarter, and a recompute creates none.")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,262 @@
+"""The quarterly business review workbook for procurement and sales, and the business-score import template.
+
+Text cells go through `suppliers.exporting.escape_cell`, so a supplier name or a reason that starts like a
+formula (= + - @) is never run by a spreadsheet program.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from collections import defaultdict
+from decimal import Decimal
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from supplyesg.assessments.models import RiskLevel
+from supplyesg.ratings import queries, rules
+from supplyesg.ratings.importing import COLUMNS, SHEET
+from supplyesg.ratings.models import Action, Grade, Rating
+from supplyesg.ratings.quarters import Quarter
+from supplyesg.suppliers.exporting import escape_cell
+from supplyesg.suppliers.importing.columns import column_letter
+from supplyesg.suppliers.importing.reading import MAX_ROWS
+from supplyesg.suppliers.models import Supplier
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CHUNK = 2000
+
+
+def _bold_row(sheet, values):
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, value=escape_cell(value))
+        cell.font = Font(bold=True)
+        cells.append(cell)
+    return cells
+
+
+def _label(choices, value) -> str:
+    if not value:
+        return ""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)
+
+
+def _number(value):
+    if value in (None, ""):
+        return None
+    return Decimal(str(value))
+
+
+def _categories(supplier_ids: list[int]) -> dict[int, list[str]]:
+    chinese = (get_language() or "").startswith("zh")
+    out: dict[int, list[str]] = defaultdict(list)
+    rows = Supplier.categories.through.objects.filter(supplier_id__in=supplier_ids).values_list(
+        "supplier_id", "category__name", "category__name_zh"
+    )
+    for supplier_id, name, name_zh in rows:
+        out[supplier_id].append(name_zh if chinese and name_zh else name)
+    return out
+
+
+def qbr_headers() -> list[str]:
+    return [
+        _("Supplier code"),
+        _("Supplier"),
+        _("Categories"),
+        _("Grade"),
+        _("Total"),
+        _("Quality"),
+        _("Delivery"),
+        _("Cost"),
+        _("Service"),
+        _("Business score"),
+        _("ESG score"),
+        _("ESG reasons"),
+        _("Risk level"),
+        _("Open corrective actions"),
+        _("Recommended action"),
+        _("Decision"),
+        _("Decided action"),
+        _("Decision reason"),
+        _("Previous grade"),
+        _("Trend"),
+    ]
+
+
+def qbr_rows(period: Quarter):
+    """One row per rated supplier of the quarter, by grade then name. A fixed number of queries per 2,000 rows."""
+    ratings = queries.quarter_ratings(period, sort="grade").only(
+        "pk",
+        "supplier__code",
+        "supplier__legal_name",
+        "supplier_id",
+        "business_score",
+        "esg_score",
+        "total",
+        "grade",
+        "recommended_action",
+        "reasons",
+        "inputs",
+        "decision_status",
+        "decided_action",
+        "decision_reason",
+    )
+    batch: list[Rating] = []
+    for rating in ratings.iterator(chunk_size=CHUNK):
+        batch.append(rating)
+        if len(batch) >= CHUNK:
+            yield from _rows_of(batch, period)
+            batch = []
+    if batch:
+        yield from _rows_of(batch, period)
+
+
+def _rows_of(batch: list[Rating], period: Quarter):
+    ids = [r.supplier_id for r in batch]
+    categories = _categories(ids)
+    previous = queries.previous_grades(period, ids)
+    open_actions = queries.open_action_counts(ids)
+    for r in batch:
+        business = (r.inputs or {}).get("business") or {}
+        prev = previous.get(r.supplier_id, (None, None))[0]
+        trend = queries.trend(prev, r.grade)
+        yield [
+            escape_cell(r.supplier.code),
+            escape_cell(r.supplier.legal_name),
+            escape_cell("; ".join(sorted(categories.get(r.supplier_id, [])))),
+            r.grade,
+            r.total,
+            _number(business.get("quality")),
+            _number(business.get("delivery")),
+            _number(business.get("cost")),
+            _number(business.get("service")),
+            r.business_score,
+            r.esg_score,
+            escape_cell("\n".join(queries.reason_texts(r.reasons))),
+            escape_cell(_label(RiskLevel, (r.inputs or {}).get("risk_level"))),
+            open_actions.get(r.supplier_id, 0),
+            escape_cell(_label(Action, r.recommended_action)),
+            escape_cell(_label(Rating.Decision, r.decision_status)),
+            escape_cell(_label(Action, r.decided_action)),
+            escape_cell(r.decision_reason),
+            prev or "",
+            escape_cell(str(queries.TREND_LABELS[trend])),
+        ]
+
+
+_WIDTHS = {1: 40, 2: 28, 11: 70, 14: 28, 16: 28, 17: 40, 19: 14}
+
+
+def qbr_file(period: Quarter):
+    """The QBR workbook (rewound temporary file): a summary sheet with counts per grade and decision, then one
+    row per supplier. Built in write-only mode to keep memory flat."""
+    workbook = Workbook(write_only=True)
+    summary = workbook.create_sheet(_("Summary"))
+    summary.column_dimensions["A"].width = 36
+    summary.column_dimensions["B"].width = 12
+    summary.append(_bold_row(summary, [_("Quarterly business review %(quarter)s") % {"quarter": period}]))
+    summary.append([])
+    summary.append(_bold_row(summary, [_("Grade"), _("Suppliers"), _("Action")]))
+    counts = queries.grade_counts(period)
+    for grade in Grade.values:
+        summary.append([grade, counts[grade], escape_cell(_label(Action, rules.GRADE_ACTIONS[grade]))])
+    summary.append([_("Total"), sum(counts.values())])
+    summary.append([])
+    summary.append(_bold_row(summary, [_("Decision"), _("Suppliers")]))
+    for status, n in queries.decision_counts(period).items():
+        summary.append([escape_cell(_label(Rating.Decision, status)), n])
+
+    sheet = workbook.create_sheet(_("Ratings"))
+    for index in range(len(qbr_headers())):
+        sheet.column_dimensions[column_letter(index)].width = _WIDTHS.get(index, 12)
+    sheet.freeze_panes = "C2"
+    sheet.append(_bold_row(sheet, qbr_headers()))
+    for row in qbr_rows(period):
+        sheet.append(row)
+    handle = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
+    workbook.save(handle)
+    handle.seek(0)
+    return handle
+
+
+# ---------------------------------------------------------------- import template
+
+
+EXAMPLE = {
+    "supplier_code": "S000123",
+    "period": "",
+    "year": None,
+    "quarter": None,
+    "quality": 92,
+    "delivery": 88.5,
+    "cost": 80,
+    "service": 95,
+    "note": "",
+}
+
+
+def template_file(period: Quarter):
+    """The import template: the header, an example row for the quarter, the rules in English and Chinese."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET
+    keys = [c.key for c in COLUMNS if c.key not in ("year", "quarter")]
+    sheet.append(keys)
+    sheet.append([str(period) if k == "period" else EXAMPLE[k] for k in keys])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for index, key in enumerate(keys):
+        sheet.column_dimensions[column_letter(index)].width = 30 if key == "note" else 16
+    sheet.freeze_panes = "B2"
+    last = MAX_ROWS + 1
+    for key in ("quality", "delivery", "cost", "service"):
+        letter = column_letter(keys.index(key))
+        validation = DataValidation(
+            type="decimal",
+            operator="between",
+            formula1="0",
+            formula2="100",
+            allow_blank=False,
+            showErrorMessage=True,
+            errorTitle=_("Invalid value"),
+            error=_("A score from 0 to 100."),
+        )
+        validation.add(f"{letter}2:{letter}{last}")
+        sheet.add_data_validation(validation)
+
+    instructions = workbook.create_sheet("Instructions")
+    instructions.append([_("Column"), _("Chinese header"), _("Required"), _("What to write")])
+    for column in COLUMNS:
+        instructions.append([column.key, column.zh, _("yes") if column.required else _("no"), str(column.rule)])
+    instructions.append([])
+    for line in (
+        _(
+            "One supplier and quarter per row on the Scores sheet. Keep the header row; headers may be the English "
+            "column names or the Chinese headers above."
+        ),
+        _("Replace the example row with your scores before importing."),
+        _("A row for a supplier and quarter that already has scores replaces them."),
+        _("A file with any error changes nothing: fix every cell listed and upload the file again."),
+        _("At most %(max)s rows per file.") % {"max": f"{MAX_ROWS:,}"},
+    ):
+        instructions.append([line])
+    for cell in instructions[1]:
+        cell.font = Font(bold=True)
+    for letter, width in (("A", 18), ("B", 14), ("C", 10), ("D", 80)):
+        instructions.column_dimensions[letter].width = width
+    for row in instructions.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    handle = io.BytesIO()
+    workbook.save(handle)
+    handle.seek(0)
+    return handle

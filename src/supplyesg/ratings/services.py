@@ -1,0 +1,493 @@
+"""Quarterly ratings as services: business scores entered one by one (the ERP import is in `importing`),
+computing a quarter for every supplier with a business score, and procurement's decision on a grade's action.
+
+Computing is set-based: a batch of suppliers costs the same queries whatever its size (see `compute_quarter`),
+never a query per supplier. A recompute replaces the quarter's ratings in place (one per supplier and
+quarter); a decision survives it only when the grade stayed the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from supplyesg.core import audit
+from supplyesg.core.errors import RuleViolation
+from supplyesg.core.models import AuditEvent, Job, PolicySettings
+from supplyesg.core.services import job_progress, start_job
+from supplyesg.ratings import inputs, rules
+from supplyesg.ratings.models import Action, BusinessScore, Grade, Rating
+from supplyesg.ratings.quarters import MIN_YEAR, Quarter, QuarterError, parse_quarter, quarter_of
+
+JOB_KIND = "ratings_compute"
+BATCH_SIZE = 1000
+JOB_STALE_AFTER = timedelta(hours=6)  # a job left unfinished this long (a worker that died) no longer blocks
+NOTE_MAX = 300
+TWO = Decimal("0.01")
+
+ACTION_LABELS = {
+    "business_score.saved": gettext_lazy("Business score saved"),
+    "business_score.imported": gettext_lazy("Business score imported"),
+    "ratings.compute_started": gettext_lazy("Quarterly rating started"),
+    "ratings.computed": gettext_lazy("Quarterly ratings computed"),
+    "rating.regraded": gettext_lazy("Grade changed on recompute"),
+    "rating.confirmed": gettext_lazy("Grade action confirmed"),
+    "rating.overridden": gettext_lazy("Grade action overridden"),
+}
+
+
+class _Target:
+    """What `audit.record` needs of a target, with a readable label."""
+
+    def __init__(self, obj, label: str):
+        self._meta, self.pk, self._label = obj._meta, obj.pk, label
+
+    def __str__(self):
+        return self._label
+
+
+# ---------------------------------------------------------------- checking input
+
+
+def check_quarter(value=None, *, year=None, quarter=None, field: str = "quarter", started_by: date | None = None) -> Quarter:
+    """A quarter from '2026Q3' (value) or a year and a quarter number; RuleViolation naming the field when it
+    is not one, or when it has not started yet (nothing can be scored or rated ahead of time)."""
+    if value is None:
+        year_text = str(year if year is not None else "").strip()
+        if not year_text.isdigit() or not MIN_YEAR <= int(year_text) <= 9999:
+            raise RuleViolation(_("year: enter a year such as %(year)s.") % {"year": timezone.localdate().year})
+        try:
+            period = quarter_of(year_text, quarter)
+        except QuarterError:
+            raise RuleViolation(_("quarter: choose 1, 2, 3 or 4."))
+    else:
+        try:
+            period = parse_quarter(value)
+        except QuarterError:
+            raise RuleViolation(
+                _("%(field)s: %(value)s is not a quarter; write it like %(example)s.")
+                % {"field": field, "value": str(value)[:20] or "—", "example": Quarter.of(timezone.localdate())}
+            )
+    today = started_by or timezone.localdate()
+    if period.first_day > today:
+        raise RuleViolation(_("%(field)s: %(quarter)s has not started yet.") % {"field": field, "quarter": period})
+    return period
+
+
+SCORE_OK, SCORE_MISSING, SCORE_NOT_NUMBER, SCORE_OUT_OF_RANGE = "ok", "missing", "not_number", "out_of_range"
+
+
+def parse_score(value) -> tuple[str, Decimal | None, str]:
+    """(verdict, the score rounded to 0.01, the value as written) for a 0-100 business score."""
+    if isinstance(value, bool):
+        return SCORE_NOT_NUMBER, None, str(value)
+    text = value if isinstance(value, str) else ("" if value is None else str(value))
+    text = text.replace("\xa0", " ").strip()
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    if not text:
+        return SCORE_MISSING, None, ""
+    number_text = text.rstrip("%％").strip()
+    if number_text.count(",") == 1 and "." not in number_text:
+        number_text = number_text.replace(",", ".")  # a decimal comma
+    try:
+        number = Decimal(number_text)
+    except InvalidOperation:
+        return SCORE_NOT_NUMBER, None, text
+    if not number.is_finite():
+        return SCORE_NOT_NUMBER, None, text
+    if not Decimal(0) <= number <= Decimal(100):
+        return SCORE_OUT_OF_RANGE, None, text
+    return SCORE_OK, number.quantize(TWO), text
+
+
+def _score_error(field: str, verdict: str, text: str) -> str:
+    if verdict == SCORE_MISSING:
+        return _("%(field)s: enter a score from 0 to 100.") % {"field": field}
+    if verdict == SCORE_NOT_NUMBER:
+        return _('%(field)s: "%(value)s" is not a number; enter a score from 0 to 100.') % {"field": field, "value": text[:30]}
+    return _("%(field)s: %(value)s is outside 0-100.") % {"field": field, "value": text[:30]}
+
+
+def load_policy() -> rules.RatingPolicy:
+    """The rating policy from the settings row, checked like the settings form checks it."""
+    policy = rules.RatingPolicy.from_settings(PolicySettings.current())
+    try:
+        rules.check_policy(policy)
+    except ValueError as exc:
+        field, _sep, _rest = str(exc).partition(":")
+        raise RuleViolation(
+            _("%(field)s: the rating policy is not valid (%(problem)s); correct it in the policy settings.")
+            % {"field": field, "problem": str(exc)}
+        )
+    return policy
+
+
+def policy_used(policy: rules.RatingPolicy) -> dict:
+    def number(value) -> str:
+        return str(Decimal(value).quantize(TWO))
+
+    return {
+        "esg_weight_percent": number(policy.esg_weight_percent),
+        "business_weights": dict(policy.business_weights),
+        "grade_a_from": number(policy.grade_a_from),
+        "grade_b_from": number(policy.grade_b_from),
+        "grade_c_from": number(policy.grade_c_from),
+    }
+
+
+# ---------------------------------------------------------------- business scores
+
+
+def _score_label(supplier_name: str, year: int, quarter: int) -> str:
+    return _("Business score %(period)s · %(supplier)s") % {"period": f"{year}Q{quarter}", "supplier": supplier_name}
+
+
+@transaction.atomic
+def save_business_score(supplier, *, actor, year, quarter, quality, delivery, cost, service, note: str = "") -> BusinessScore:
+    """Enter or correct a supplier's quality, delivery, cost and service scores (0-100 each) for a quarter."""
+    errors: list[str] = []
+    period = None
+    try:
+        period = check_quarter(year=year, quarter=quarter)
+    except RuleViolation as exc:
+        errors.extend(exc.messages)
+    values: dict[str, Decimal] = {}
+    for field, raw in zip(rules.PARTS, (quality, delivery, cost, service), strict=True):
+        verdict, number, text = parse_score(raw)
+        if verdict == SCORE_OK:
+            values[field] = number
+        else:
+            errors.append(_score_error(field, verdict, text))
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        errors.append(_("note: write at most %(max)d characters.") % {"max": NOTE_MAX})
+    if errors:
+        raise RuleViolation(errors)
+    score = BusinessScore.objects.select_for_update().filter(supplier=supplier, year=period.year, quarter=period.quarter).first()
+    fields = [*rules.PARTS, "note"]
+    old = audit.snapshot(score, fields) if score else {}
+    if score is None:
+        score = BusinessScore(supplier=supplier, year=period.year, quarter=period.quarter)
+    for field, value in values.items():
+        setattr(score, field, value)
+    score.note = note
+    score.source = BusinessScore.Source.MANUAL
+    score.updated_by = actor if getattr(actor, "pk", None) else None
+    score.updated_at = timezone.now()
+    score.save()
+    changes = audit.diff(old, audit.snapshot(score, fields))
+    if changes:
+        audit.record(
+            actor=actor,
+            action="business_score.saved",
+            target=_Target(score, _score_label(supplier.legal_name, period.year, period.quarter)),
+            supplier=supplier,
+            changes=changes,
+        )
+    return score
+
+
+def import_business_scores(file, *, actor):
+    """The ERP import (xlsx or CSV); see `ratings.importing`."""
+    from supplyesg.ratings.importing import import_business_scores as run
+
+    return run(file, actor=actor)
+
+
+# ---------------------------------------------------------------- computing a quarter
+
+
+def actor_fields(actor) -> dict:
+    real = actor is not None and getattr(actor, "pk", None)
+    return {"actor": actor if real else None, "actor_label": actor.get_username() if real else "system"}
+
+
+def _reasons(result: rules.RatingResult, policy: rules.RatingPolicy) -> list[dict]:
+    return [{"msgid": msgid, "params": dict(params)} for msgid, params in result.reasons(policy)]
+
+
+DECISION_FIELDS = ("decision_status", "decided_action", "decision_reason", "decided_by_id", "decided_at")
+UPDATED_FIELDS = [
+    "business_score",
+    "esg_score",
+    "esg_weight",
+    "total",
+    "grade",
+    "recommended_action",
+    "reasons",
+    "inputs",
+    "computed_at",
+    "decision_status",
+    "decided_action",
+    "decision_reason",
+    "decided_by",
+    "decided_at",
+]
+
+
+def _compute_batch(rows: list[inputs.ScoreRow], *, period: Quarter, on: date, policy: rules.RatingPolicy, actor, now) -> dict:
+    """Rate a batch and write it: inputs (3 queries), the quarter's existing ratings (1), one upsert (as many
+    statements as the database's parameter limit needs) and history rows for changed grades (0-1)."""
+    ids = [row.supplier_id for row in rows]
+    gathered = inputs.gather(rows, year=period.year, on=on)
+    existing = {
+        row["supplier_id"]: row
+        for row in Rating.objects.for_quarter(period.year, period.quarter)
+        .filter(supplier_id__in=ids)
+        .values("pk", "supplier_id", "supplier__legal_name", "grade", *DECISION_FIELDS)
+    }
+    used_policy = policy_used(policy)
+    objects: list[Rating] = []
+    events: list[AuditEvent] = []
+    counts = {"grades": dict.fromkeys(Grade.values, 0), "created": 0, "updated": 0, "reset": 0, "skipped": 0}
+    for row in rows:
+        data = gathered[row.supplier_id]
+        result = rules.rate(data.parts, data.esg, policy)
+        if result is None:
+            counts["skipped"] += 1
+            continue
+        obj = Rating(
+            supplier_id=row.supplier_id,
+            year=period.year,
+            quarter=period.quarter,
+            business_score=result.business,
+            esg_score=result.esg.score,
+            esg_weight=Decimal(policy.esg_weight_percent),
+            total=result.total,
+            grade=result.grade,
+            recommended_action=result.action,
+            reasons=_reasons(result, policy),
+            inputs={**data.used, "esg_level": result.esg.level, "policy": used_policy},
+            computed_at=now,
+        )
+        counts["grades"][result.grade] += 1
+        before = existing.get(row.supplier_id)
+        if before is None:
+            counts["created"] += 1
+        else:
+            counts["updated"] += 1
+            if before["grade"] == result.grade:
+                for name in DECISION_FIELDS:
+                    setattr(obj, name, before[name])
+            else:
+                changes = {"grade": [before["grade"], result.grade], "total": [None, str(result.total)]}
+                reason = ""
+                if before["decision_status"] != Rating.Decision.PENDING:
+                    counts["reset"] += 1
+                    changes["decision_status"] = [before["decision_status"], Rating.Decision.PENDING]
+                    changes["decided_action"] = [before["decided_action"], ""]
+                    reason = _("The grade changed, so the earlier decision no longer applies; procurement decides again.")
+                events.append(
+                    AuditEvent(
+                        at=now,
+                        action="rating.regraded",
+                        target_type=Rating._meta.label_lower,
+                        target_id=str(before["pk"]),
+                        target_label=f"{before['supplier__legal_name']} · {period} · {result.grade}"[:300],
+                        supplier_id=row.supplier_id,
+                        changes=changes,
+                        reason=reason,
+                        **actor_fields(actor),
+                    )
+                )
+        objects.append(obj)
+    if objects:
+        Rating.objects.bulk_create(
+            objects, update_conflicts=True, unique_fields=["supplier", "year", "quarter"], update_fields=UPDATED_FIELDS
+        )
+    if events:
+        AuditEvent.objects.bulk_create(events)
+    return counts
+
+
+def compute_quarter(
+    year: int,
+    quarter: int,
+    *,
+    actor,
+    on: date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> dict:
+    """Rate every supplier with a business score in the quarter, in batches of `batch_size` (each its own
+    transaction). Per batch: the business scores (1 query), the inputs (3), the existing ratings (1), the upsert
+    and history rows, and `progress(done, total)`. `on` defaults to the quarter's last day, or today while the
+    quarter runs. Re-running is safe: each supplier keeps one rating per quarter."""
+    period = check_quarter(year=year, quarter=quarter)
+    on = on or min(period.last_day, timezone.localdate())
+    policy = load_policy()
+    batch_size = max(1, int(batch_size))
+    scores = BusinessScore.objects.for_quarter(period.year, period.quarter)
+    total = scores.count()
+    summary = {
+        "year": period.year,
+        "quarter": period.quarter,
+        "period": str(period),
+        "on": on.isoformat(),
+        "suppliers": 0,
+        "grades": dict.fromkeys(Grade.values, 0),
+        "created": 0,
+        "updated": 0,
+        "reset": 0,
+        "skipped": 0,
+    }
+    done, last = 0, 0
+    now = timezone.now()
+    while True:
+        rows = [
+            inputs.ScoreRow(*values)
+            for values in scores.filter(supplier_id__gt=last)
+            .order_by("supplier_id")
+            .values_list("supplier_id", "quality", "delivery", "cost", "service")[:batch_size]
+        ]
+        if not rows:
+            break
+        with transaction.atomic():
+            counts = _compute_batch(rows, period=period, on=on, policy=policy, actor=actor, now=now)
+        for grade, n in counts.pop("grades").items():
+            summary["grades"][grade] += n
+        for key, n in counts.items():
+            summary[key] += n
+        done += len(rows)
+        last = rows[-1].supplier_id
+        if progress:
+            progress(done, total)
+    summary["suppliers"] = summary["created"] + summary["updated"]
+    return summary
+
+
+def overview_url(period: Quarter) -> str:
+    return f"{reverse('ratings:overview')}?quarter={period}"
+
+
+def new_compute_job(period: Quarter, *, actor=None) -> Job:
+    """A job record for computing the quarter; refused while one for the same quarter is queued or running."""
+    running = Job.objects.filter(
+        kind=JOB_KIND,
+        status__in=(Job.Status.QUEUED, Job.Status.RUNNING),
+        result__period=str(period),
+        created_at__gte=timezone.now() - JOB_STALE_AFTER,
+    )
+    if running.exists():
+        raise RuleViolation(
+            _("quarter: the ratings of %(quarter)s are already being computed; wait for it to finish.") % {"quarter": period}
+        )
+    total = BusinessScore.objects.for_quarter(period.year, period.quarter).count()
+    job = start_job(kind=JOB_KIND, total=total, actor=actor)
+    job.result = {"year": period.year, "quarter": period.quarter, "period": str(period), "next_url": overview_url(period)}
+    job.save(update_fields=["result"])
+    return job
+
+
+@transaction.atomic
+def start_compute(year: int, quarter: int, *, actor) -> Job:
+    """Queue the quarter's computation; the overview page polls the job."""
+    from supplyesg.ratings.tasks import compute_ratings
+
+    period = check_quarter(year=year, quarter=quarter)
+    load_policy()
+    job = new_compute_job(period, actor=actor)
+    audit.record(actor=actor, action="ratings.compute_started", target=job, changes={"quarter": [None, str(period)]})
+    transaction.on_commit(lambda: compute_ratings.enqueue(job.pk, period.year, period.quarter))
+    return job
+
+
+def run_compute_job(job_id: int, year: int, quarter: int, *, on_progress=None, batch_size: int = BATCH_SIZE) -> dict | None:
+    """What the background task and the command run. A finished job is left alone; a failed one runs again."""
+    job = Job.objects.filter(pk=job_id).select_related("created_by").first()
+    if job is None or job.status == Job.Status.DONE:
+        return None
+    job_progress(job_id, status=Job.Status.RUNNING, done=0)
+
+    def progress(done, total):
+        job_progress(job_id, done=done, total=total)
+        if on_progress:
+            on_progress(done, total)
+
+    try:
+        summary = compute_quarter(year, quarter, actor=job.created_by, progress=progress, batch_size=batch_size)
+    except Exception as exc:
+        job_progress(job_id, status=Job.Status.FAILED, message=f"{exc.__class__.__name__}: {exc}"[:500])
+        raise
+    grades = summary["grades"]
+    job_progress(
+        job_id,
+        status=Job.Status.DONE,
+        message=_("%(count)s suppliers rated for %(quarter)s: %(a)s A, %(b)s B, %(c)s C, %(d)s D.")
+        % {
+            "count": summary["suppliers"],
+            "quarter": summary["period"],
+            "a": grades["A"],
+            "b": grades["B"],
+            "c": grades["C"],
+            "d": grades["D"],
+        },
+        result={**(job.result or {}), **summary},
+    )
+    audit.record(
+        actor=job.created_by,
+        action="ratings.computed",
+        target=job,
+        changes={"quarter": [None, summary["period"]], "suppliers": [None, summary["suppliers"]]},
+    )
+    return summary
+
+
+# ---------------------------------------------------------------- deciding
+
+
+@transaction.atomic
+def decide_rating(rating: Rating, *, actor, confirm: bool, action: str | None = None, reason: str = "") -> Rating:
+    """Procurement confirms the grade's recommended action, or overrides it with another action and a reason.
+    Ending cooperation (confirming a D, or overriding to terminate) needs a reason too, and confirms a termination
+    of cooperation at once, so orders stop."""
+    from supplyesg.suppliers.models import TerminationCase
+    from supplyesg.suppliers.services.terminations import terminate_cooperation
+
+    rating = Rating.objects.select_for_update().select_related("supplier").get(pk=rating.pk)
+    if rating.decision_status != Rating.Decision.PENDING:
+        raise RuleViolation(_("This rating was already decided (%(status)s).") % {"status": rating.get_decision_status_display()})
+    reason = (reason or "").strip()
+    errors: list[str] = []
+    if confirm:
+        chosen = rating.recommended_action
+    else:
+        chosen = action or ""
+        if chosen not in Action.values:
+            errors.append(_("action: choose the action to take instead of the recommended one."))
+        elif chosen == rating.recommended_action:
+            errors.append(_("action: this is the recommended action; confirm it instead of overriding it."))
+        if not reason:
+            errors.append(_("reason: say why the recommended action is overridden."))
+    if chosen == Action.TERMINATE and not reason and not errors:
+        errors.append(_("reason: say why cooperation ends; it is recorded with the termination."))
+    if errors:
+        raise RuleViolation(errors)
+    old = rating.decision_status
+    rating.decision_status = Rating.Decision.CONFIRMED if confirm else Rating.Decision.OVERRIDDEN
+    rating.decided_action = chosen
+    rating.decision_reason = reason
+    rating.decided_by = actor if getattr(actor, "pk", None) else None
+    rating.decided_at = timezone.now()
+    rating.save(update_fields=["decision_status", "decided_action", "decision_reason", "decided_by", "decided_at"])
+    audit.record(
+        actor=actor,
+        action="rating.confirmed" if confirm else "rating.overridden",
+        target=rating,
+        supplier=rating.supplier,
+        changes={"decision_status": [old, rating.decision_status], "decided_action": ["", chosen]},
+        reason=reason,
+    )
+    if chosen == Action.TERMINATE:
+        terminate_cooperation(
+            rating.supplier, actor=actor, source=TerminationCase.Source.RATING, ref=f"rating:{rating.period}", reason=reason
+        )
+    return rating

@@ -1,0 +1,310 @@
+"""Rating pages: a quarter's overview with "Compute", a supplier's rating history with its trend, reasons and the
+decision, business-score entry and import, the QBR export, and the panel on the supplier page.
+Internal roles read; Cap.RATE enters, imports and computes; Cap.DECIDE_ORDERS decides."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from supplyesg.core.access import Cap, can, require_internal
+from supplyesg.core.forms_errors import attach_errors
+from supplyesg.core.models import Job, PolicySettings
+from supplyesg.ratings import exporting, importing, queries, services
+from supplyesg.ratings.access import get_rating_for_user
+from supplyesg.ratings.forms import BusinessScoreForm, ComputeForm, DecisionForm, ImportForm, OverviewFilterForm
+from supplyesg.ratings.models import Action, BusinessScore, Rating
+from supplyesg.ratings.quarters import Quarter, QuarterError, parse_quarter
+from supplyesg.suppliers.access import get_supplier_for_user
+
+MISSING_SHOWN = 20
+HISTORY_SHOWN = 40
+SHOWN_ERRORS = 500
+
+
+def _flash(request, exc: ValidationError) -> None:
+    for text in exc.messages:
+        messages.error(request, text)
+
+
+def _job(request, period: Quarter):
+    """The job named in ?job= (a rating computation), else the one running for the quarter, if any."""
+    jobs = Job.objects.filter(kind=services.JOB_KIND)
+    job_id = request.GET.get("job", "")
+    if job_id.isdigit():
+        job = jobs.filter(pk=int(job_id)).first()
+        if job is not None:
+            return job
+    return jobs.filter(status__in=(Job.Status.QUEUED, Job.Status.RUNNING), result__period=str(period)).first()
+
+
+def _bands() -> dict:
+    s = PolicySettings.current()
+    return {"A": s.grade_a_from, "B": s.grade_b_from, "C": s.grade_c_from}
+
+
+# ---------------------------------------------------------------- the quarter
+
+
+def _overview(request, *, status: int = 200, compute_form=None):
+    form = OverviewFilterForm(request.GET)
+    filters = form.filters()
+    period = filters.get("quarter") or queries.default_quarter()
+    sort = queries.normalise_sort(filters.get("sort"))
+    rows = queries.quarter_ratings(period, grade=filters.get("grade", ""), decision=filters.get("decision", ""), sort=sort)
+    page = Paginator(rows, queries.PAGE_SIZE).get_page(request.GET.get("page"))
+    missing = queries.suppliers_missing_scores(period)
+    counts = queries.grade_counts(period)
+    context = {
+        "form": form,
+        "period": period,
+        "quarters": queries.quarter_choices(period),
+        "page": page,
+        "sort": sort,
+        "columns": [
+            {
+                "key": key,
+                "label": label,
+                "next": "-" + key if sort == key else key,
+                "on": sort.lstrip("-") == key,
+                "desc": sort.startswith("-"),
+            }
+            for key, label in queries.SORT_LABELS.items()
+        ],
+        "counts": counts,
+        "rated": sum(counts.values()),
+        "decisions": queries.decision_counts(period),
+        "missing": list(missing[:MISSING_SHOWN]),
+        "missing_count": missing.count(),
+        "can_rate": can(request.user, Cap.RATE),
+        "can_decide": can(request.user, Cap.DECIDE_ORDERS),
+        "compute_form": compute_form or ComputeForm(initial={"quarter": str(period)}),
+        "job": _job(request, period),
+    }
+    return render(request, "ratings/overview.html", context, status=status)
+
+
+@require_http_methods(["GET"])
+def overview(request):
+    require_internal(request.user)
+    return _overview(request)
+
+
+@require_http_methods(["POST"])
+def compute(request):
+    require_internal(request.user, Cap.RATE)
+    form = ComputeForm(request.POST)
+    if not form.is_valid():
+        return _overview(request, status=400, compute_form=form)
+    period = form.cleaned_data["quarter"]
+    try:
+        job = services.start_compute(period.year, period.quarter, actor=request.user)
+    except ValidationError as exc:
+        attach_errors(form, exc)
+        return _overview(request, status=400, compute_form=form)
+    messages.success(request, _("Computing the ratings of %(quarter)s.") % {"quarter": period})
+    return redirect(f"{services.overview_url(period)}&job={job.pk}")
+
+
+# ---------------------------------------------------------------- one supplier
+
+
+def _selected(ratings: list[Rating], asked: str) -> Rating | None:
+    if asked:
+        try:
+            period = parse_quarter(asked)
+        except QuarterError:
+            period = None
+        for rating in ratings:
+            if period and rating.year == period.year and rating.quarter == period.quarter:
+                return rating
+    return ratings[-1] if ratings else None
+
+
+def _supplier_page(request, supplier, *, status: int = 200, decision_form=None, selected=None):
+    ratings = list(queries.supplier_ratings(supplier.pk))
+    rating = selected or _selected(ratings, request.GET.get("quarter", ""))
+    previous = None
+    if rating is not None:
+        earlier = [r for r in ratings if (r.year, r.quarter) < (rating.year, rating.quarter)]
+        previous = earlier[-1] if earlier else None
+    context = {
+        "supplier": supplier,
+        "ratings": list(reversed(ratings))[:HISTORY_SHOWN],
+        "rating": rating,
+        "previous": previous,
+        "trend": queries.trend(previous.grade if previous else None, rating.grade) if rating else None,
+        "trend_labels": queries.TREND_LABELS,
+        "reasons": queries.reason_texts(rating.reasons) if rating else [],
+        "chart": queries.trend_chart(ratings[-12:], _bands()),
+        "scores": BusinessScore.objects.filter(supplier=supplier).select_related("updated_by")[:12],
+        "can_rate": can(request.user, Cap.RATE),
+        "can_decide": can(request.user, Cap.DECIDE_ORDERS),
+        "decision_form": decision_form or DecisionForm(initial={"decision": DecisionForm.CONFIRM}),
+        "terminate": Action.TERMINATE,
+    }
+    return render(request, "ratings/supplier.html", context, status=status)
+
+
+@require_http_methods(["GET"])
+def supplier_ratings(request, supplier_pk):
+    require_internal(request.user)
+    return _supplier_page(request, get_supplier_for_user(request.user, supplier_pk))
+
+
+@require_http_methods(["POST"])
+def decide(request, rating_pk):
+    require_internal(request.user, Cap.DECIDE_ORDERS)
+    rating = get_rating_for_user(request.user, rating_pk, write=True)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return _supplier_page(request, rating.supplier, status=400, decision_form=form, selected=rating)
+    data = form.cleaned_data
+    try:
+        rating = services.decide_rating(
+            rating,
+            actor=request.user,
+            confirm=data["decision"] == DecisionForm.CONFIRM,
+            action=data["action"] or None,
+            reason=data["reason"],
+        )
+    except ValidationError as exc:
+        attach_errors(form, exc)
+        return _supplier_page(request, rating.supplier, status=400, decision_form=form, selected=rating)
+    messages.success(
+        request,
+        _("%(supplier)s, %(quarter)s: %(action)s (%(status)s).")
+        % {
+            "supplier": rating.supplier.legal_name,
+            "quarter": rating.period,
+            "action": rating.get_decided_action_display(),
+            "status": rating.get_decision_status_display(),
+        },
+    )
+    return redirect(f"{reverse('ratings:supplier', args=[rating.supplier_id])}?quarter={rating.period}")
+
+
+@require_http_methods(["GET"])
+def supplier_panel(request, supplier_pk):
+    """A fragment for the supplier page: the latest grade, its trend and the decision state."""
+    require_internal(request.user)
+    supplier = get_supplier_for_user(request.user, supplier_pk)
+    ratings = list(queries.supplier_ratings(supplier.pk))[-8:]
+    rating = ratings[-1] if ratings else None
+    previous = ratings[-2] if len(ratings) > 1 else None
+    context = {
+        "supplier": supplier,
+        "rating": rating,
+        "previous": previous,
+        "trend": queries.trend(previous.grade if previous else None, rating.grade) if rating else None,
+        "trend_labels": queries.TREND_LABELS,
+        "chart": queries.trend_chart(ratings, _bands(), width=320, height=110),
+        "reasons": queries.reason_texts(rating.reasons) if rating else [],
+    }
+    return render(request, "ratings/_supplier_panel.html", context)
+
+
+# ---------------------------------------------------------------- business scores
+
+
+def _score_initial(request) -> dict:
+    this = Quarter.of(timezone.localdate())
+    initial = {"year": this.year, "quarter": this.quarter}
+    code = request.GET.get("supplier", "")
+    if code:
+        initial["supplier"] = code[:30]
+    try:
+        asked = parse_quarter(request.GET.get("quarter", ""))
+        initial.update(year=asked.year, quarter=asked.quarter)
+    except QuarterError:
+        pass
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+def enter_score(request):
+    require_internal(request.user, Cap.RATE)
+    form = BusinessScoreForm(request.POST or None, initial=_score_initial(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        supplier = data["supplier"]
+        try:
+            score = services.save_business_score(
+                supplier,
+                actor=request.user,
+                year=data["year"],
+                quarter=data["quarter"],
+                quality=data["quality"],
+                delivery=data["delivery"],
+                cost=data["cost"],
+                service=data["service"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The business scores of %(supplier)s for %(quarter)s were saved.")
+                % {"supplier": supplier.legal_name, "quarter": f"{score.year}Q{score.quarter}"},
+            )
+            return redirect("ratings:supplier", supplier_pk=supplier.pk)
+    return render(request, "ratings/score_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def import_scores(request):
+    require_internal(request.user, Cap.RATE)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            result = importing.import_business_scores(form.cleaned_data["file"], actor=request.user)
+            status = 200 if result.ok else 400
+            if result.ok:
+                messages.success(
+                    request,
+                    _("Import finished: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
+                    % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+                )
+        else:
+            status = 400
+    context = {
+        "form": form,
+        "result": result,
+        "errors": result.errors[:SHOWN_ERRORS] if result else [],
+        "more_errors": max(0, len(result.errors) - SHOWN_ERRORS) if result else 0,
+        "columns": importing.COLUMNS,
+    }
+    return render(request, "ratings/import.html", context, status=status)
+
+
+@require_http_methods(["GET"])
+def import_template(request):
+    require_internal(request.user)
+    period = Quarter.of(timezone.localdate())
+    return FileResponse(
+        exporting.template_file(period),
+        as_attachment=True,
+        filename="business-scores-template.xlsx",
+        content_type=exporting.XLSX,
+    )
+
+
+@require_http_methods(["GET"])
+def export_qbr(request):
+    """The quarterly business review workbook for the quarter in ?quarter= (default: the latest rated)."""
+    require_internal(request.user)
+    try:
+        period = parse_quarter(request.GET.get("quarter", ""))
+    except QuarterError:
+        period = queries.default_quarter()
+    return FileResponse(
+        exporting.qbr_file(period), as_attachment=True, filename=f"qbr-{period}.xlsx", content_type=exporting.XLSX
+    )
