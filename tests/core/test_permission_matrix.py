@@ -251,6 +251,21 @@ RULES: dict[str, Rule] = {
     "api:termination_recommend": api("POST", Cap.LIFECYCLE),
     "api:termination_decide": api("POST", Cap.DECIDE_ORDERS),
     "api:termination_lift": api("POST", Cap.DECIDE_ORDERS),
+    # quarterly ratings
+    "ratings:overview": page(),
+    "ratings:compute": page(Cap.RATE, "POST"),
+    "ratings:export": page(),
+    "ratings:enter_score": page(Cap.RATE),
+    "ratings:import": page(Cap.RATE),
+    "ratings:import_template": page(),
+    "ratings:supplier": page(),
+    "ratings:supplier_panel": page(),
+    "ratings:decide": page(Cap.DECIDE_ORDERS, "POST"),
+    "ratings_portal:ratings": Rule("GET", "portal"),
+    "api:ratings_quarter": api(),
+    "api:ratings_supplier_history": api(supplier_reads_own=True),
+    "api:ratings_business_score": api("POST", Cap.RATE),
+    "api:ratings_decide": api("POST", Cap.DECIDE_ORDERS),
     # Django admin: administrators only (staff); the sample stands for the whole admin site
     "admin:index": Rule("GET", "staff"),
 }
@@ -342,8 +357,26 @@ def world(db):
         "worklist_pk": _worklist_item(a),
         **_audits_world(a),
         **_cases_world(a),
+        **_ratings_world(a),
     }
     return {"users": users, "values": values}
+
+
+def _ratings_world(supplier) -> dict:
+    from supplyesg.ratings.models import Rating
+
+    rating = Rating.objects.create(
+        supplier=supplier,
+        year=2026,
+        quarter=3,
+        grade="D",
+        recommended_action="terminate",
+        business_score=40,
+        esg_score=-1,
+        esg_weight=10,
+        total=40,
+    )
+    return {"rating_pk": rating.pk, "rating_id": rating.pk}
 
 
 def _cases_world(supplier) -> dict:

@@ -5,12 +5,20 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from supplyesg.core import audit
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.mail import internal_recipients, send_on_commit
 from supplyesg.core.models import Role
 from supplyesg.suppliers.models import Supplier, TerminationCase
+
+ACTION_LABELS = {
+    "termination.recommended": gettext_lazy("Termination recommended"),
+    "termination.confirmed": gettext_lazy("Termination confirmed"),
+    "termination.overridden": gettext_lazy("Termination recommendation overridden"),
+    "termination.lifted": gettext_lazy("Termination lifted"),
+}
 
 
 @transaction.atomic

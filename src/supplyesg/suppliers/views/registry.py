@@ -53,6 +53,8 @@ TABS = (
     ("documents", gettext_lazy("Documents")),
     ("agreements", gettext_lazy("Agreements")),
     ("admission", gettext_lazy("Admission")),
+    ("audits", gettext_lazy("Audits")),
+    ("minerals_risk", gettext_lazy("Minerals risk cases")),
     ("history", gettext_lazy("History")),
 )
 TAB_KEYS = frozenset(key for key, _label in TABS)
@@ -387,8 +389,19 @@ def action_label(action: str) -> str:
     if action in ACTION_LABELS:
         return ACTION_LABELS[action]
     from supplyesg.assessments.risk import ACTION_LABELS as RISK_LABELS
+    from supplyesg.audits.labels import ACTION_LABELS as AUDIT_LABELS
+    from supplyesg.minerals.models import RiskCaseStep
+    from supplyesg.ratings.services import ACTION_LABELS as RATING_LABELS
+    from supplyesg.suppliers.services.terminations import ACTION_LABELS as TERMINATION_LABELS
 
-    return RISK_LABELS.get(action, action)
+    for labels in (RISK_LABELS, AUDIT_LABELS, RATING_LABELS, TERMINATION_LABELS):
+        if action in labels:
+            return labels[action]
+    kind, _sep, step = action.partition(".")
+    step = {"termination_recommended": "termination"}.get(step, step)
+    if kind == "minerals_case" and step in RiskCaseStep.Kind.values:
+        return RiskCaseStep.Kind(step).label
+    return action
 
 
 def current_risk(supplier):

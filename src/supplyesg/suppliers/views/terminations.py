@@ -28,8 +28,10 @@ DECIDED = (Status.CONFIRMED, Status.OVERRIDDEN, Status.LIFTED)
 SOURCE_LINKS = {
     "minerals_case": ("risk_cases:detail", "risk_case_pk"),
     "audit": ("audits:detail", "audit_pk"),
-    "rating": ("ratings:detail", "rating_pk"),
 }
+
+
+
 
 
 # ---------------------------------------------------------------- access and reading
@@ -38,6 +40,11 @@ SOURCE_LINKS = {
 def source_link(case: TerminationCase) -> str | None:
     """The page of what raised the recommendation, when there is one."""
     kind, sep, ref = (case.source_ref or "").partition(":")
+    if kind == "rating" and sep:  # "rating:2026Q3": the supplier's grade history
+        try:
+            return reverse("ratings:supplier", kwargs={"supplier_pk": case.supplier_id})
+        except NoReverseMatch:
+            return None
     target = SOURCE_LINKS.get(kind)
     if not (sep and target and ref.isdigit()):
         return None
