@@ -113,6 +113,8 @@ def test_steps_follow_the_policy_and_refusals_say_why(client_for, compliance, ca
     with time_machine.travel(dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC), tick=False):
         plan = post_json(client, step_url(case), {"step": "adopt_plan", "plan": "Third-party origin checks."})
         assert plan.status_code == 200 and plan.json()["review_due"] == "2026-09-02"
+        too_soon = post_json(client, step_url(case), {"step": "terminate", "note": "Enough."})
+        assert too_soon.status_code == 409 and "shows no effect at its review" in too_soon.json()["detail"]
         early = post_json(client, step_url(case), {"step": "review_plan", "effective": False, "note": "No change."})
         assert early.status_code == 409 and early.json()["detail"] == "The plan is reviewed on 2026-09-02 at the earliest."
     with time_machine.travel(dt.datetime(2026, 9, 2, 9, tzinfo=dt.UTC), tick=False):
@@ -122,8 +124,6 @@ def test_steps_follow_the_policy_and_refusals_say_why(client_for, compliance, ca
         assert no_note.status_code == 400 and no_note.json()["errors"][0]["field"] == "note"
         failed = post_json(client, step_url(case), {"step": "review_plan", "effective": False, "note": "No change."})
         assert failed.status_code == 200 and failed.json()["suspended_until"] == "2026-12-02"
-        terminate = post_json(client, step_url(case), {"step": "terminate", "note": "Enough."})
-        assert terminate.status_code == 409 and "not termination" in terminate.json()["detail"]
         revise = post_json(client, step_url(case), {"step": "revise_plan", "plan": "Audit."})
         assert revise.status_code == 400 and [e["field"] for e in revise.json()["errors"]] == ["targets"]
         revise = post_json(client, step_url(case), {"step": "revise_plan", "plan": "Audit.", "targets": "Clean shipments."})

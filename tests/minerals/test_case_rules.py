@@ -19,7 +19,7 @@ R = rules
         (R.LIFE_THREATENING_OHS, R.DISENGAGE, True),
         (R.ENVIRONMENTAL_HARM, R.DISENGAGE, True),
         (R.SECURITY_FORCES, R.RISK_PLAN, True),
-        (R.BRIBERY_FRAUD, R.RISK_PLAN, False),
+        (R.BRIBERY_FRAUD, R.RISK_PLAN, True),
     ],
 )
 def test_each_annex_ii_risk_has_the_mitigation_the_policy_prescribes(risk_type, mitigation, may_terminate):
@@ -58,16 +58,14 @@ def test_review_and_resume_dates_add_whole_months_clamped_at_the_month_end(start
     ("risk_type", "words"),
     [
         (R.ARMED_GROUPS, ["disengagement", "at least 3 months", "terminating"]),
-        (R.SECURITY_FORCES, ["reviewed after 6 months", "at least 3 months", "terminated"]),
-        (R.BRIBERY_FRAUD, ["reviewed after 6 months", "at least 3 months", "before trade resumes"]),
+        (R.SECURITY_FORCES, ["reviewed after 6 months", "suspended or terminated", "at least 3 months", "before trade resumes"]),
+        (R.BRIBERY_FRAUD, ["reviewed after 6 months", "suspended or terminated", "at least 3 months", "before trade resumes"]),
     ],
 )
 def test_the_prescribed_mitigation_is_explained_in_one_sentence(risk_type, words):
     text = R.mitigation_sentence(risk_type, review_months=6, suspension_months=3).text
     for word in words:
         assert word in text
-    if risk_type == R.BRIBERY_FRAUD:
-        assert "terminat" not in text
 
 
 TODAY = date(2026, 9, 1)
@@ -125,19 +123,19 @@ def _reasons(answers):
         (
             "trade does not resume before the minimum suspension, even with a revised plan",
             {"status": R.SUSPENDED, "risk_type": R.BRIBERY_FRAUD, "suspended_until": LATER, "revised": True},
-            {R.REVISE_PLAN},
+            {R.REVISE_PLAN, R.TERMINATE},
             {R.RESUME_TRADE: "Trade can resume on 2026-09-02 at the earliest.", R.SUSPEND: "Trade is already suspended."},
         ),
         (
             "trade does not resume without a revised plan and targets",
             {"status": R.SUSPENDED, "risk_type": R.BRIBERY_FRAUD, "suspended_until": TODAY, "revised": False},
-            {R.REVISE_PLAN},
+            {R.REVISE_PLAN, R.TERMINATE},
             {R.RESUME_TRADE: "A revised plan with targets is needed before trade resumes."},
         ),
         (
             "trade resumes on the last day of the minimum with a revised plan",
             {"status": R.SUSPENDED, "risk_type": R.BRIBERY_FRAUD, "suspended_until": TODAY, "revised": True},
-            {R.REVISE_PLAN, R.RESUME_TRADE},
+            {R.REVISE_PLAN, R.RESUME_TRADE, R.TERMINATE},
             {R.CLOSE_CASE: "Trade is suspended: resume trade (or terminate) before the case can close."},
         ),
         (
@@ -145,6 +143,12 @@ def _reasons(answers):
             {"status": R.SUSPENDED, "risk_type": R.SECURITY_FORCES, "suspended_until": EARLIER, "revised": True},
             {R.REVISE_PLAN, R.RESUME_TRADE, R.TERMINATE},
             {R.CLOSE_CASE: "Trade is suspended: resume trade (or terminate) before the case can close."},
+        ),
+        (
+            "a failed bribery plan may end in termination, even within the minimum suspension",
+            {"status": R.SUSPENDED, "risk_type": R.BRIBERY_FRAUD, "suspended_until": LATER, "revised": False},
+            {R.REVISE_PLAN, R.TERMINATE},
+            {R.RESUME_TRADE: "Trade can resume on 2026-09-02 at the earliest."},
         ),
         (
             "a suspended grave risk may still be terminated",
@@ -177,9 +181,17 @@ def test_allowed_steps(label, kwargs, allowed, reasons):
     assert all(not a.reason for a in answers if a.allowed)
 
 
-def test_bribery_cases_are_not_terminated_from_the_case_but_from_the_supplier_page():
-    answers = R.allowed_steps(status=R.SUSPENDED, risk_type=R.BRIBERY_FRAUD, on=TODAY, suspended_until=TODAY, revised=True)
-    assert "supplier's page" in R.answer_for(answers, R.TERMINATE).reason
+@pytest.mark.parametrize("risk_type", [R.SECURITY_FORCES, R.BRIBERY_FRAUD])
+def test_a_risk_plan_case_is_terminated_only_after_its_failed_review(risk_type):
+    """风险降低措施未起作用的，暂时中止或终止: termination comes after the failed review, never before it, while
+    the suspension keeps its minimum."""
+    plan_first = "The policy prescribes a risk-management plan first; trade is suspended only when the plan shows no effect."
+    assert R.answer_for(R.allowed_steps(status=R.OPEN, risk_type=risk_type, on=TODAY), R.TERMINATE).reason == plan_first
+    during = R.allowed_steps(status=R.PLAN, risk_type=risk_type, on=TODAY, review_due=EARLIER)
+    assert R.answer_for(during, R.TERMINATE).reason == "Trade is suspended only when the plan shows no effect at its review."
+    after = R.allowed_steps(status=R.SUSPENDED, risk_type=risk_type, on=TODAY, suspended_until=LATER, revised=False)
+    assert R.answer_for(after, R.TERMINATE).allowed
+    assert R.answer_for(after, R.RESUME_TRADE).reason == "Trade can resume on 2026-09-02 at the earliest."
 
 
 def test_an_unknown_status_or_step_is_refused():

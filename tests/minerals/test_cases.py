@@ -231,12 +231,24 @@ def test_terminating_recommends_it_to_procurement_and_finishes_the_case(
     assert [m.to for m in mail.outbox] == [[procurement.email]]
 
 
-def test_a_failed_security_forces_plan_may_end_in_termination_but_a_bribery_plan_may_not(supplier, compliance):
-    security = suspended(supplier, compliance, T.SECURITY_FORCES)
-    bribery = suspended(supplier, compliance, T.BRIBERY_FRAUD)
-    with pytest.raises(RuleViolation, match="not termination"):
-        cases.disengage(bribery, actor=compliance, mode="terminate", note="Enough.")
-    assert cases.disengage(security, actor=compliance, mode="terminate", note="Abuses by guards.").status == S.TERMINATED
+@pytest.mark.parametrize("risk_type", [T.SECURITY_FORCES, T.BRIBERY_FRAUD])
+def test_a_failed_plan_suspends_by_default_and_may_end_in_termination(supplier, compliance, risk_type):
+    """风险降低措施未起作用的，暂时中止或终止: the failed review suspends for at least the minimum; termination
+    may then be recommended from the case, before the minimum is over."""
+    case = suspended(supplier, compliance, risk_type)
+    assert (case.status, case.suspended_until) == (S.SUSPENDED, dt.date(2026, 12, 2))
+    with on(dt.date(2026, 10, 1)):
+        case = cases.disengage(case, actor=compliance, mode="terminate", note="Origin fraud continues.")
+    assert case.status == S.TERMINATED and kinds(case)[-3:] == [K.REVIEW_NO_EFFECT, K.SUSPENDED, K.TERMINATION]
+    termination = TerminationCase.objects.get(source_ref=f"minerals_case:{case.pk}")
+    assert termination.status == TerminationCase.Status.RECOMMENDED and "Origin fraud continues." in termination.reason
+
+
+def test_a_bribery_plan_is_not_terminated_before_its_failed_review(supplier, compliance):
+    case = planned(supplier, compliance, T.BRIBERY_FRAUD)
+    with on(dt.date(2026, 9, 2)), pytest.raises(RuleViolation, match="only when the plan shows no effect"):
+        cases.disengage(case, actor=compliance, mode="terminate", note="Impatient.")
+    assert not TerminationCase.objects.exists()
 
 
 def test_a_plan_case_is_not_disengaged_before_its_review(supplier, compliance):

@@ -5,9 +5,10 @@ The Yilian responsible-minerals policy (风险缓解策略 of each Annex II risk
 - serious abuses, support to non-state armed groups, life-threatening working conditions and grave
   environmental harm: suspend or terminate cooperation with the supplier at once ("disengage");
 - public or private security forces, and bribery / fraudulent misrepresentation of origin / money laundering /
-  taxes and royalties: adopt a risk-management plan ("risk_plan"), review it after six months; a plan with no
-  effect means a suspension of at least three months during which the plan is revised with the performance
-  targets to reach before trade resumes. For security forces the policy allows terminating instead.
+  taxes and royalties: adopt a risk-management plan ("risk_plan"), review it after six months. When mitigation
+  has no effect the policy suspends or terminates cooperation (风险降低措施未起作用的，我们将暂时中止或终止与上游供应商的合作):
+  by default a suspension of at least three months during which the plan is revised with the performance targets
+  to reach before trade resumes; for both types termination may be recommended instead after the failed review.
 
 Every suspension lasts at least the minimum and ends only with a revised plan and targets; trade then resumes
 under the plan with a new review date.
@@ -52,8 +53,8 @@ MITIGATION: Mapping[str, str] = {
     SECURITY_FORCES: RISK_PLAN,
     BRIBERY_FRAUD: RISK_PLAN,
 }
-# Risk-plan types whose failed plan may end in termination rather than a suspension.
-TERMINABLE_AFTER_FAILED_PLAN = frozenset({SECURITY_FORCES})
+# Risk-plan types whose failed plan may end in termination rather than a suspension (暂时中止或终止): both.
+TERMINABLE_AFTER_FAILED_PLAN = frozenset({SECURITY_FORCES, BRIBERY_FRAUD})
 
 # Steps, in the order the pages offer them.
 ADOPT_PLAN = "adopt_plan"
@@ -115,11 +116,12 @@ def mitigation_sentence(risk_type: str, *, review_months: int, suspension_months
         return Sentence(
             gettext_noop(
                 "The policy prescribes a risk-management plan reviewed after %(review)s months. If it shows no "
-                "effect, trade is suspended for at least %(suspension)s months while the plan is revised with "
-                "performance targets, or cooperation is terminated."
+                "effect, cooperation is suspended or terminated: a suspension lasts at least %(suspension)s months "
+                "while the plan is revised with the performance targets to reach before trade resumes."
             ),
             params,
         )
+    # A risk-plan type outside TERMINABLE_AFTER_FAILED_PLAN (none at present).
     return Sentence(
         gettext_noop(
             "The policy prescribes a risk-management plan reviewed after %(review)s months. If it shows no effect, "
@@ -235,7 +237,7 @@ def _suspended_steps(risk_type: str, on: date, until: date | None, revised: bool
         resume = _no(RESUME_TRADE, gettext_noop("A revised plan with targets is needed before trade resumes."))
     else:
         resume = _yes(RESUME_TRADE)
-    terminate = (
+    terminate = (  # every current type may terminate here; the refusal is for a risk-plan type outside the set
         _yes(TERMINATE)
         if may_terminate(risk_type)
         else _no(
