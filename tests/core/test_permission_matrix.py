@@ -197,6 +197,35 @@ RULES: dict[str, Rule] = {
     "minerals:company_smelters_export": page(),
     "minerals:declaration": page(),
     "minerals:declaration_export": page(),
+    # audits
+    "audits:programme": page(),
+    "audits:calendar": page(),
+    "audits:disclosure": page(),
+    "audits:disclosure_xlsx": page(),
+    "audits:supplier_panel": page(),
+    "audits:detail": page(),
+    "audits:report_pdf": page(),
+    "audits:report_xlsx": page(),
+    "audits:plan": page(Cap.AUDIT),
+    "audits:edit": page(Cap.AUDIT),
+    "audits:generate": page(Cap.AUDIT, "POST"),
+    "audits:cancel": page(Cap.AUDIT, "POST"),
+    "audits:start": page(Cap.AUDIT, "POST"),
+    "audits:verdict": page(Cap.AUDIT, "POST"),
+    "audits:add_finding": page(Cap.AUDIT, "POST"),
+    "audits:remove_finding": page(Cap.AUDIT, "POST"),
+    "audits:upload_file": page(Cap.AUDIT, "POST"),
+    "audits:remove_file": page(Cap.AUDIT, "POST"),
+    "audits:upload_report": page(Cap.AUDIT, "POST"),
+    "audits:issue_report": page(Cap.AUDIT, "POST"),
+    "audits:close": page(Cap.AUDIT, "POST"),
+    "audits:file": Rule("GET", "internal", own_only=True),
+    "audits:report_file": Rule("GET", "internal", own_only=True),
+    "api:audits_list": Rule("GET", "api_list"),
+    "api:audits_detail": api(supplier_reads_own=True),
+    "api:audits_create": api("POST", Cap.AUDIT),
+    "api:audits_add_finding": api("POST", Cap.AUDIT),
+    "api:audits_issue_report": api("POST", Cap.AUDIT),
     # corrective actions and training
     "corrective:list": page(),
     "corrective:detail": page(),
@@ -401,15 +430,32 @@ def _audits_world(supplier) -> dict:
 
     from django.core.files.base import ContentFile
 
-    from supplyesg.audits.models import AuditFile, TrainingAssignment
+    from supplyesg.assessments.models import Requirement, RequirementCatalogue
+    from supplyesg.audits.models import AuditFile, ChecklistItem, TrainingAssignment
     from tests.audits.factories_audits import make_reported_audit
 
     audit = make_reported_audit(supplier)
+    audit.report_file.save("report.pdf", ContentFile(b"%PDF-1.4 x"), save=False)
+    audit.report_name = "report.pdf"
+    audit.save()
+    catalogue = RequirementCatalogue.objects.create(code="coc", version="2026", title="Code", is_current=True)
+    requirement = Requirement.objects.create(
+        catalogue=catalogue,
+        code="RBA-A1",
+        framework="RBA",
+        title="Freely chosen employment",
+        title_zh="自由择业",
+        pillar="S",
+        risk_category="labour",
+    )
+    item = ChecklistItem.objects.create(audit=audit, requirement=requirement, risk_category="labour")
     action = audit.corrective_actions.get()
     evidence = AuditFile(audit=audit, corrective_action=action, original_name="evidence.pdf")
     evidence.file.save("evidence.pdf", ContentFile(b"%PDF-1.4 x"), save=False)
     evidence.save()
-    training = TrainingAssignment.objects.create(supplier=supplier, audit=audit, topic="Working hours", due_date=date(2026, 12, 31))
+    training = TrainingAssignment.objects.create(
+        supplier=supplier, audit=audit, topic="Working hours", due_date=date(2026, 12, 31)
+    )
     return {
         "audit_pk": audit.pk,
         "audit_id": audit.pk,
@@ -417,6 +463,8 @@ def _audits_world(supplier) -> dict:
         "action_id": action.pk,
         "file_pk": evidence.pk,
         "training_pk": training.pk,
+        "checklist_pk": item.pk,
+        "finding_pk": audit.findings.first().pk,
     }
 
 
