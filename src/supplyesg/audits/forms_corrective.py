@@ -95,6 +95,14 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class CompletionReasonForm(ReasonForm):
+    """The same reason field for refusing completion evidence, with its own ids on the page."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_completion_%s")
+        super().__init__(*args, **kwargs)
+
+
 class CloseForm(forms.Form):
     closure = forms.ChoiceField(label=_("Closed by"), choices=CorrectiveAction.Closure.choices, widget=forms.RadioSelect)
     follow_up_audit = forms.ModelChoiceField(
