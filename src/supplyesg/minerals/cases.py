@@ -93,7 +93,7 @@ def translated_reason(answer: rules.StepAnswer) -> str:
 
 
 def _locked(case: RiskCase) -> RiskCase:
-    return RiskCase.objects.select_for_update().select_related("supplier", "smelter").get(pk=case.pk)
+    return RiskCase.objects.select_for_update(of=("self",)).select_related("supplier", "smelter").get(pk=case.pk)
 
 
 def _require(case: RiskCase, step: str, today: date) -> None:

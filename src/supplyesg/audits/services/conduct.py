@@ -45,7 +45,7 @@ def _actor(actor):
 
 
 def _lock(audit: Audit) -> Audit:
-    return Audit.objects.select_for_update().select_related("supplier", "lead_auditor", "site").get(pk=audit.pk)
+    return Audit.objects.select_for_update(of=("self",)).select_related("supplier", "lead_auditor", "site").get(pk=audit.pk)
 
 
 def _status_refusal(audit: Audit, doing: str) -> RuleViolation:

@@ -334,7 +334,7 @@ def plan_audit(
 
 
 def _lock(audit: Audit) -> Audit:
-    return Audit.objects.select_for_update().select_related("supplier", "lead_auditor", "site").get(pk=audit.pk)
+    return Audit.objects.select_for_update(of=("self",)).select_related("supplier", "lead_auditor", "site").get(pk=audit.pk)
 
 
 @transaction.atomic
