@@ -98,7 +98,6 @@ class Audit(models.Model):
     result_level = models.CharField(_("result"), max_length=10, choices=RiskLevel.choices, blank=True)
     improvement_plan_due = models.DateField(_("improvement plan due"), null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)  # improvement plan overdue, escalated once
-    results_disclosed = models.BooleanField(_("results disclosed in the annual report"), default=False)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
