@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from supplyesg.assessments.models import RiskCategory
 from supplyesg.audits.models import Audit, ChecklistItem, Finding, Severity
@@ -138,7 +139,7 @@ class FindingForm(forms.Form):
 class EvidenceForm(forms.Form):
     file = forms.FileField(label=_("File"))
     checklist_item = forms.ModelChoiceField(label=_("Checklist item"), queryset=ChecklistItem.objects.none(), required=False)
-    finding = forms.ModelChoiceField(label=_("Finding"), queryset=Finding.objects.none(), required=False)
+    finding = forms.ModelChoiceField(label=pgettext_lazy("audit", "Finding"), queryset=Finding.objects.none(), required=False)
 
     def __init__(self, *args, audit=None, **kwargs):
         kwargs.setdefault("auto_id", "evidence-%s")

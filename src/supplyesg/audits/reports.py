@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape
 from django.db.models import Count, F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
@@ -104,7 +105,7 @@ def build_report(audit: Audit, language: str | None) -> AuditReport:
             "checklist": [_("Code"), _("Requirement"), _("Area"), _("Verdict"), _("Notes"), _("Checked by"), _("Checked")],
             "findings": [_("No."), _("Severity"), _("Area"), _("Requirement"), _("Description")],
             "actions": [
-                _("Finding"),
+                pgettext("audit", "Finding"),
                 _("Severity"),
                 _("Status"),
                 _("Plan due"),
@@ -195,7 +196,7 @@ def audit_report_xlsx(audit: Audit, language: str | None) -> bytes:
     with translation.override(language):
         _sheet(workbook, _("Summary"), [_("Item"), _("Value")], [list(r) for r in report.summary], [28, 80])
         _sheet(workbook, _("Checklist"), report.headers["checklist"], report.checklist, [14, 50, 22, 18, 40, 18, 12])
-        _sheet(workbook, _("Findings"), report.headers["findings"], report.findings, [6, 14, 22, 40, 60])
+        _sheet(workbook, pgettext("audit", "Findings"), report.headers["findings"], report.findings, [6, 14, 22, 40, 60])
         _sheet(
             workbook,
             _("Corrective actions"),
@@ -287,7 +288,7 @@ def audit_report_pdf(audit: Audit, language: str | None) -> bytes:
             story.append(_table(report.headers["checklist"], report.checklist, [width * f for f in fractions], styles))
         else:
             story.append(_p(_("No checklist."), styles["body"]))
-        story += [Spacer(1, 6 * mm), _p(_("Findings"), styles["h2"])]
+        story += [Spacer(1, 6 * mm), _p(pgettext("audit", "Findings"), styles["h2"])]
         if report.findings:
             fractions = [0.05, 0.1, 0.15, 0.25, 0.45]
             story.append(_table(report.headers["findings"], report.findings, [width * f for f in fractions], styles))
@@ -409,7 +410,7 @@ def disclosure_xlsx(year: int, language: str | None) -> bytes:
         severities = [str(label) for _c, label in summary.severities]
         rows = [[str(r["label"]), *r["cells"], r["total"]] for r in summary.finding_rows()]
         rows.append([_("Total"), *summary.findings_by_severity.values(), summary.findings_total])
-        _sheet(workbook, _("Findings"), [_("Area"), *severities, _("Total")], rows, [28, 12, 12, 12, 14, 10])
+        _sheet(workbook, pgettext("audit", "Findings"), [_("Area"), *severities, _("Total")], rows, [28, 12, 12, 12, 14, 10])
         levels = [str(label) for _c, label in summary.levels]
         rows = [[str(r["label"]), *r["cells"], r["reported"], r["open"]] for r in summary.result_rows()]
         _sheet(
