@@ -380,6 +380,27 @@ def test_the_qbr_export_has_a_summary_and_a_row_per_supplier_with_formulas_escap
     assert len(rows) == 3
 
 
+def test_the_qbr_carries_the_latest_audit_result_and_the_self_assessment_score(client_for, viewer, supplier_a):
+    """ASUS: audit and annual survey results go into the QBR that order allocation is decided on."""
+    from supplyesg.assessments.models import Response
+    from supplyesg.ratings.models import Rating as RatingModel
+    from tests.assessments.factories_assessments import make_response
+
+    make_rating(
+        supplier_a,
+        grade="C",
+        total="65",
+        inputs={"risk_level": "medium", "audit": {"id": 1, "level": "high", "report_date": "2026-08-03"}},
+    )
+    make_response(supplier_a, status=Response.Status.ACCEPTED, scores={"overall": "72.5"})
+    response = client_for(viewer).get(reverse("ratings:export"), {"quarter": "2026Q3"})
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content)))["Ratings"].iter_rows(values_only=True))
+    record = dict(zip(rows[0], rows[1], strict=True))
+    assert record["Latest audit result"] == "High" and record["Audit report date"] == "2026-08-03"
+    assert record["Self-assessment score"] == 72.5 and record["Risk level"] == "Medium"
+    assert RatingModel.objects.count() == 1
+
+
 # ---------------------------------------------------------------- the portal
 
 

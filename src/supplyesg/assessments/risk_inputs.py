@@ -121,7 +121,7 @@ def _categories_of(ids: Sequence[int]) -> dict[int, list[int]]:
     return out
 
 
-def _latest_responses(ids: Sequence[int]) -> dict[int, rules.QuestionnaireInput]:
+def latest_responses(ids: Sequence[int]) -> dict[int, rules.QuestionnaireInput]:
     """The latest accepted or submitted response per supplier (one query), reading only the score keys."""
     latest = (
         Response.objects.filter(supplier_id=OuterRef("supplier_id"), status__in=COUNTED_RESPONSE_STATUSES)
@@ -220,7 +220,7 @@ def gather_inputs(suppliers: Sequence[SupplierRow], *, year: int, ctx: Context) 
     categories = _categories_of(ids)
     for pk in ids:
         categories.setdefault(pk, [])
-    responses = _latest_responses(ids)
+    responses = latest_responses(ids)
     minerals = _minerals_flags(ids)
     documents = missing_documents_many(categories, ctx)
     audits = input_provider("audit")(ids, year) or {}

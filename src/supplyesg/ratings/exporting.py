@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from supplyesg.assessments.models import RiskLevel
+from supplyesg.assessments.risk_inputs import latest_responses
 from supplyesg.ratings import queries, rules
 from supplyesg.ratings.importing import COLUMNS, SHEET
 from supplyesg.ratings.models import Action, Grade, Rating
@@ -82,6 +83,9 @@ def qbr_headers() -> list[str]:
         _("ESG score"),
         _("ESG reasons"),
         _("Risk level"),
+        _("Latest audit result"),
+        _("Audit report date"),
+        _("Self-assessment score"),
         _("Open corrective actions"),
         _("Recommended action"),
         _("Decision"),
@@ -125,8 +129,11 @@ def _rows_of(batch: list[Rating], period: Quarter):
     categories = _categories(ids)
     previous = queries.previous_grades(period, ids)
     open_actions = queries.open_action_counts(ids)
+    surveys = latest_responses(ids)  # ASUS: audit and annual survey results go into the QBR
     for r in batch:
         business = (r.inputs or {}).get("business") or {}
+        audit = (r.inputs or {}).get("audit") or {}
+        survey = surveys.get(r.supplier_id)
         prev = previous.get(r.supplier_id, (None, None))[0]
         trend = queries.trend(prev, r.grade)
         yield [
@@ -143,6 +150,9 @@ def _rows_of(batch: list[Rating], period: Quarter):
             r.esg_score,
             escape_cell("\n".join(queries.reason_texts(r.reasons))),
             escape_cell(_label(RiskLevel, (r.inputs or {}).get("risk_level"))),
+            escape_cell(_label(RiskLevel, audit.get("level"))),
+            escape_cell(audit.get("report_date") or ""),
+            _number(survey.scores.get("overall")) if survey else None,
             open_actions.get(r.supplier_id, 0),
             escape_cell(_label(Action, r.recommended_action)),
             escape_cell(_label(Rating.Decision, r.decision_status)),
@@ -153,7 +163,7 @@ def _rows_of(batch: list[Rating], period: Quarter):
         ]
 
 
-_WIDTHS = {1: 40, 2: 28, 11: 70, 14: 28, 16: 28, 17: 40, 19: 14}
+_WIDTHS = {1: 40, 2: 28, 11: 70, 13: 14, 14: 14, 17: 28, 19: 28, 20: 40, 22: 14}
 
 
 def qbr_file(period: Quarter):
