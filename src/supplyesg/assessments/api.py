@@ -17,27 +17,15 @@ from supplyesg.assessments import questionnaires
 from supplyesg.assessments.engine import visible_questions
 from supplyesg.assessments.models import QuestionnaireCampaign, Response
 from supplyesg.core.access import require_internal
+from supplyesg.core.api_schemas import ErrorOut
+from supplyesg.core.api_schemas import error_responses as _errors
 from supplyesg.core.models import PolicySettings
 
 router = Router(tags=["assessments"])
 
 
-class ErrorItem(Schema):
-    field: str
-    message: str
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[ErrorItem]
-
-
 class DraftErrorOut(ErrorOut):
     saved: list[str]
-
-
-def _errors(*codes):
-    return {code: ErrorOut for code in codes}
 
 
 class Paging(Schema):
@@ -175,9 +163,7 @@ def _response_out(r: Response, user) -> dict:
                 "value": answer.value if answer is not None else None,
                 "evidence_name": answer.evidence_name if answer is not None else "",
                 "needs_work": bool(answer is not None and answer.needs_work),
-                "reviewer_comment": answer.reviewer_comment
-                if answer is not None and answer.needs_work
-                else "",
+                "reviewer_comment": answer.reviewer_comment if answer is not None and answer.needs_work else "",
             }
         )
     return {
@@ -214,9 +200,7 @@ def list_campaigns(request, paging: Query[Paging]):
     url_name="assessments_responses",
 )
 def list_responses(request, filters: Query[ResponseFilters]):
-    qs = assessment_access.responses_visible_to(request.user).order_by(
-        "-campaign__created_at", "supplier__legal_name", "pk"
-    )
+    qs = assessment_access.responses_visible_to(request.user).order_by("-campaign__created_at", "supplier__legal_name", "pk")
     if filters.campaign_id:
         qs = qs.filter(campaign_id=filters.campaign_id)
     if filters.status:

@@ -15,24 +15,11 @@ from supplyesg.audits.models import Audit, ChecklistItem, Severity
 from supplyesg.audits.services import conduct, programme
 from supplyesg.core.access import Cap, require_internal
 from supplyesg.core.api_auth import needs
+from supplyesg.core.api_schemas import error_responses as _errors
 from supplyesg.core.models import User
 from supplyesg.suppliers.models import Site, Supplier
 
 router = Router(tags=["audits"])
-
-
-class ErrorItem(Schema):
-    field: str
-    message: str
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[ErrorItem]
-
-
-def _errors(*codes):
-    return {code: ErrorOut for code in codes}
 
 
 WRITE_ERRORS = _errors(400, 401, 403, 404, 409, 422)

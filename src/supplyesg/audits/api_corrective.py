@@ -20,24 +20,11 @@ from supplyesg.audits.models import CorrectiveAction
 from supplyesg.audits.services import corrective
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.api_auth import DEFAULT_AUTH, needs
+from supplyesg.core.api_schemas import error_responses as _errors
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import PolicySettings
 
 router = Router(tags=["corrective actions"])
-
-
-class ErrorItem(Schema):
-    field: str
-    message: str
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[ErrorItem]
-
-
-def _errors(*codes):
-    return {code: ErrorOut for code in codes}
 
 
 class SupplierOrInternalWith:

@@ -14,25 +14,12 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from supplyesg.core.access import Cap, require_internal
+from supplyesg.core.api_schemas import error_responses as _errors
 from supplyesg.minerals import campaigns
 from supplyesg.minerals.forms_campaigns import check_excel_upload
 from supplyesg.minerals.models import Campaign, Submission
 
 router = Router(tags=["minerals"])
-
-
-class ErrorItem(Schema):
-    field: str
-    message: str
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[ErrorItem]
-
-
-def _errors(*codes):
-    return {code: ErrorOut for code in codes}
 
 
 class Paging(Schema):
@@ -216,9 +203,7 @@ def submit_declaration(request, request_id: int, file: File[UploadedFile] = None
     request_obj = campaigns.get_request_for_user(request.user, request_id, write=True)
     channel = Submission.Channel.API
     if file is None:  # optional in the signature so that access is checked before the body
-        raise ValidationError(
-            {"file": [_('file: send the workbook as the multipart/form-data field "file".')]}
-        )
+        raise ValidationError({"file": [_('file: send the workbook as the multipart/form-data field "file".')]})
     check_excel_upload(file, field="file")
     submission = campaigns.submit_declaration(
         request_obj, data=file.read(), file_name=file.name, actor=request.user, channel=channel
@@ -245,9 +230,7 @@ def get_submission(request, submission_id: int):
 def accept_submission(request, submission_id: int, payload: AcceptIn):
     require_internal(request.user, Cap.REVIEW)
     submission = campaigns.get_submission_for_user(request.user, submission_id, write=True)
-    return _submission_out(
-        campaigns.accept_submission(submission, actor=request.user, comment=payload.comment)
-    )
+    return _submission_out(campaigns.accept_submission(submission, actor=request.user, comment=payload.comment))
 
 
 @router.post(
@@ -259,6 +242,4 @@ def accept_submission(request, submission_id: int, payload: AcceptIn):
 def return_submission(request, submission_id: int, payload: ReturnIn):
     require_internal(request.user, Cap.REVIEW)
     submission = campaigns.get_submission_for_user(request.user, submission_id, write=True)
-    return _submission_out(
-        campaigns.return_submission(submission, actor=request.user, comment=payload.comment)
-    )
+    return _submission_out(campaigns.return_submission(submission, actor=request.user, comment=payload.comment))

@@ -14,6 +14,7 @@ from pydantic import Field
 
 from supplyesg.core.access import Cap, require_internal
 from supplyesg.core.api_auth import needs
+from supplyesg.core.api_schemas import error_responses as _errors
 from supplyesg.core.errors import RuleViolation
 from supplyesg.minerals import case_rules as rules
 from supplyesg.minerals import cases
@@ -22,20 +23,6 @@ from supplyesg.minerals.models_cases import RiskCase
 from supplyesg.suppliers.access import get_supplier_for_user
 
 router = Router(tags=["minerals"])
-
-
-class ErrorItem(Schema):
-    field: str
-    message: str
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[ErrorItem]
-
-
-def _errors(*codes):
-    return {code: ErrorOut for code in codes}
 
 
 WRITE_ERRORS = _errors(400, 401, 403, 404, 409, 422)

@@ -15,6 +15,7 @@ from pydantic import Field
 
 from supplyesg.core.access import Cap, require_internal
 from supplyesg.core.api_auth import needs
+from supplyesg.core.api_schemas import error_responses as _errors
 from supplyesg.ratings import queries, services
 from supplyesg.ratings.access import get_rating_for_user, ratings_visible_to
 from supplyesg.ratings.models import Grade, Rating
@@ -23,20 +24,6 @@ from supplyesg.suppliers.access import get_supplier_for_user
 from supplyesg.suppliers.models import Supplier
 
 router = Router(tags=["ratings"])
-
-
-class ErrorItem(Schema):
-    field: str
-    message: str
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[ErrorItem]
-
-
-def _errors(*codes):
-    return {code: ErrorOut for code in codes}
 
 
 def _field_errors(exc: ValidationError) -> Status:

@@ -11,7 +11,7 @@ from supplyesg.ratings import queries
 from supplyesg.ratings.access import ratings_visible_to
 from supplyesg.suppliers.access import get_own_supplier
 
-TODO_GRADES = ("C", "D")
+GRADES_TO_ACT_ON = ("C", "D")
 
 
 @require_http_methods(["GET"])
@@ -40,7 +40,7 @@ def portal_section(request, supplier):
     """The portal tab for ratings; a C or D as the latest grade is something to act on."""
     latest = ratings_visible_to(request.user).filter(supplier_id=supplier.pk).order_by("-year", "-quarter").first()
     todo = []
-    if latest is not None and latest.grade in TODO_GRADES:
+    if latest is not None and latest.grade in GRADES_TO_ACT_ON:
         values = {"quarter": latest.period, "grade": latest.grade}
         if latest.grade == "C":
             todo.append(

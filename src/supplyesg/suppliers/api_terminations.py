@@ -11,26 +11,13 @@ from pydantic import Field
 
 from supplyesg.core.access import Cap, require_internal
 from supplyesg.core.api_auth import needs
+from supplyesg.core.api_schemas import error_responses as _errors
 from supplyesg.core.errors import RuleViolation
 from supplyesg.suppliers.access import get_supplier_for_user, get_termination_for_user, terminations_with_related
 from supplyesg.suppliers.models import TerminationCase
 from supplyesg.suppliers.services import terminations
 
 router = Router(tags=["suppliers"])
-
-
-class ErrorItem(Schema):
-    field: str
-    message: str
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[ErrorItem]
-
-
-def _errors(*codes):
-    return {code: ErrorOut for code in codes}
 
 
 WRITE_ERRORS = _errors(400, 401, 403, 404, 409, 422)

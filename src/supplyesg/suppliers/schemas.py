@@ -13,6 +13,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator, StringConstraints
 from pydantic_core import PydanticCustomError
 
+from supplyesg.core.api_schemas import ErrorItem, ErrorOut  # noqa: F401  (the API modules import them from here)
 from supplyesg.suppliers.models import BlacklistEntry, Site, Supplier
 from supplyesg.suppliers.models.compliance import DocumentType
 from supplyesg.suppliers.services.lifecycle import TRANSITION_FUNCTIONS, TRANSITIONS
@@ -24,9 +25,7 @@ def _country(value: str) -> str:
     code = value.strip().upper()
     if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
         # A custom error keeps pydantic from prefixing "Value error, " to the message.
-        raise PydanticCustomError(
-            "country", _("%(value)s is not an ISO 3166-1 alpha-2 country code.") % {"value": value}
-        )
+        raise PydanticCustomError("country", _("%(value)s is not an ISO 3166-1 alpha-2 country code.") % {"value": value})
     return code
 
 
@@ -73,16 +72,6 @@ Ordering = Literal[
     "updated_at",
     "-updated_at",
 ]
-
-
-class ErrorItem(Schema):
-    field: str
-    message: str
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[ErrorItem]
 
 
 def _label(choices, value) -> str:
@@ -164,9 +153,7 @@ class TransitionOut(Schema):
 
 
 class SupplierDetailOut(SupplierOut):
-    transitions: list[TransitionOut] = Field(
-        description="Transitions offered in the current status (internal users)."
-    )
+    transitions: list[TransitionOut] = Field(description="Transitions offered in the current status (internal users).")
 
     @staticmethod
     def resolve_transitions(obj, context) -> list[dict]:
