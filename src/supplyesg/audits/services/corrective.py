@@ -213,6 +213,24 @@ def approve_plan(action: CorrectiveAction, *, actor, comment: str = "") -> Corre
     return action
 
 
+def _send_back(action: CorrectiveAction, *, actor, status: str, reason: str, event: str) -> None:
+    """A reviewer returns the plan or the evidence to the supplier with the reason, recorded old -> new."""
+    before = trail.snapshot(action, ("status", "review_comment"))
+    action.status = status
+    action.review_comment = reason
+    action.reviewed_at = timezone.now()
+    action.reviewed_by = _actor(actor)
+    action.save(update_fields=["status", "review_comment", "reviewed_at", "reviewed_by"])
+    trail.record(
+        actor=actor,
+        action=event,
+        target=action,
+        supplier=action.audit.supplier,
+        changes=trail.diff(before, trail.snapshot(action, ("status", "review_comment"))),
+        reason=reason,
+    )
+
+
 @transaction.atomic
 def reject_plan(action: CorrectiveAction, *, actor, reason: str) -> CorrectiveAction:
     action = _locked(action)
@@ -221,20 +239,7 @@ def reject_plan(action: CorrectiveAction, *, actor, reason: str) -> CorrectiveAc
     reason = (reason or "").strip()
     if not reason:
         raise RuleViolation(_("reason: say what the supplier must change in the plan."))
-    before = trail.snapshot(action, ("status", "review_comment"))
-    action.status = S.REJECTED
-    action.review_comment = reason
-    action.reviewed_at = timezone.now()
-    action.reviewed_by = _actor(actor)
-    action.save(update_fields=["status", "review_comment", "reviewed_at", "reviewed_by"])
-    trail.record(
-        actor=actor,
-        action="corrective_action.plan_rejected",
-        target=action,
-        supplier=action.audit.supplier,
-        changes=trail.diff(before, trail.snapshot(action, ("status", "review_comment"))),
-        reason=reason,
-    )
+    _send_back(action, actor=actor, status=S.REJECTED, reason=reason, event="corrective_action.plan_rejected")
     values = {**_values(action), "reason": reason}
     _to_supplier(
         action,
@@ -327,20 +332,7 @@ def reject_completion(action: CorrectiveAction, *, actor, reason: str) -> Correc
     reason = (reason or "").strip()
     if not reason:
         raise RuleViolation(_("reason: say what evidence is missing."))
-    before = trail.snapshot(action, ("status", "review_comment"))
-    action.status = S.APPROVED
-    action.review_comment = reason
-    action.reviewed_at = timezone.now()
-    action.reviewed_by = _actor(actor)
-    action.save(update_fields=["status", "review_comment", "reviewed_at", "reviewed_by"])
-    trail.record(
-        actor=actor,
-        action="corrective_action.completion_rejected",
-        target=action,
-        supplier=action.audit.supplier,
-        changes=trail.diff(before, trail.snapshot(action, ("status", "review_comment"))),
-        reason=reason,
-    )
+    _send_back(action, actor=actor, status=S.APPROVED, reason=reason, event="corrective_action.completion_rejected")
     values = {**_values(action), "reason": reason}
     _to_supplier(
         action,
