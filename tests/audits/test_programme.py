@@ -392,7 +392,7 @@ def test_overdue_audits_are_those_past_their_planned_end_without_a_report():
     make_audit(year=YEAR, planned_start=date(2025, 12, 1), planned_end=date(2025, 12, 2), status=S.REPORTED)
     make_audit(year=YEAR, planned_start=date(2026, 1, 5), planned_end=date(2026, 1, 6))
 
-    assert list(programme.overdue_audits(TODAY)) == [late]
+    assert list(Audit.objects.overdue(TODAY)) == [late]
 
 
 # ---------------------------------------------------------------- the command

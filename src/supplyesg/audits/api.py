@@ -114,10 +114,6 @@ class ReportIn(Schema):
     summary: str = Field(..., max_length=20000)
 
 
-def _is_overdue(audit: Audit, today: date) -> bool:
-    return audit.status in programme.EDITABLE_STATUSES and audit.planned_end is not None and audit.planned_end < today
-
-
 def _summary(audit: Audit, user, today: date) -> dict:
     lead = audit.lead_auditor
     return {
@@ -132,7 +128,7 @@ def _summary(audit: Audit, user, today: date) -> dict:
         "status": audit.status,
         "planned_start": audit.planned_start,
         "planned_end": audit.planned_end,
-        "overdue": _is_overdue(audit, today),
+        "overdue": audit.is_overdue(today),
         "lead_auditor": (lead.get_full_name() or lead.get_username()) if lead and user.is_internal else None,
         "audit_firm": audit.audit_firm,
         "scope": list(audit.scope or []),
@@ -189,7 +185,7 @@ def list_audits(request, filters: Query[AuditFilters]):
     if filters.supplier_id:
         qs = qs.filter(supplier_id=filters.supplier_id)
     if filters.overdue:
-        qs = qs.filter(pk__in=programme.overdue_audits(today).values("pk"))
+        qs = qs.overdue(today)
     qs = qs.order_by("-year", "planned_start", "pk")
     page = qs[filters.offset : filters.offset + filters.limit]
     return {

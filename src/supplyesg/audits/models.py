@@ -35,6 +35,17 @@ class AuditQuerySet(models.QuerySet):
     def onsite(self):
         return self.filter(kind__in=[Audit.Kind.ONSITE, Audit.Kind.THIRD_PARTY])
 
+    def _overdue_condition(self, on):
+        return models.Q(status__in=Audit.EDITABLE_STATUSES, planned_end__lt=on)
+
+    def overdue(self, on):
+        """Planned end passed and no report yet."""
+        return self.filter(self._overdue_condition(on))
+
+    def with_overdue(self, on):
+        """Each audit with `is_overdue`, for lists that mark late audits."""
+        return self.annotate(is_overdue=models.ExpressionWrapper(self._overdue_condition(on), output_field=models.BooleanField()))
+
     def improvement_plan_overdue(self, on):
         """Reported audits whose improvement-plan deadline has passed while a corrective-action plan is still
         not approved (ESG manual: 6 months for medium risk, 3 months for high)."""
@@ -71,6 +82,8 @@ class Audit(models.Model):
         REPORTED = "reported", _("Report issued")
         CLOSED = "closed", _("Closed")
         CANCELLED = "cancelled", _("Cancelled")
+
+    EDITABLE_STATUSES = (Status.PLANNED, Status.IN_PROGRESS)  # before the report: planners may still change it
 
     supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="audits")
     site = models.ForeignKey("suppliers.Site", null=True, blank=True, on_delete=models.SET_NULL, related_name="audits")
@@ -118,6 +131,9 @@ class Audit(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.supplier} · {self.year}"
+
+    def is_overdue(self, on) -> bool:
+        return self.status in self.EDITABLE_STATUSES and self.planned_end is not None and self.planned_end < on
 
 
 class ChecklistItem(models.Model):

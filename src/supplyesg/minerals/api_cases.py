@@ -6,7 +6,6 @@ from datetime import date, datetime
 from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -189,7 +188,7 @@ def list_cases(request, filters: Query[CaseFilters]):
     if filters.supplier_id:
         qs = qs.filter(supplier_id=filters.supplier_id)
     if filters.review_due:
-        qs = qs.filter(Q(status=RiskCase.Status.PLAN, review_due__lte=timezone.localdate()))
+        qs = qs.review_due(timezone.localdate())
     page = qs[filters.offset : filters.offset + filters.limit]
     return {"count": qs.count(), "limit": filters.limit, "offset": filters.offset, "items": [_summary(c) for c in page]}
 

@@ -48,11 +48,6 @@ def get_case_for_user(user, pk, *, write: bool = False) -> RiskCase:
     return case
 
 
-def suspension_over(on: date):
-    """Suspended cases whose minimum suspension has passed (trade may resume once the plan is revised)."""
-    return RiskCase.objects.filter(status=Status.SUSPENDED, suspended_until__lte=on)
-
-
 def revised_since_suspension(case: RiskCase) -> bool:
     """A revised plan with targets was recorded after the latest suspension (steps are created in order)."""
     last = case.steps.filter(kind=Kind.SUSPENDED).order_by("-pk").values_list("pk", flat=True).first()
@@ -343,7 +338,7 @@ def send_case_reminders(on: date | None = None) -> ReminderResult:
     has passed (sent every day while they wait, so nothing is forgotten)."""
     on = on or timezone.localdate()
     reviews = list(RiskCase.objects.review_due(on).select_related("supplier").order_by("review_due", "pk"))
-    suspensions = list(suspension_over(on).select_related("supplier").order_by("suspended_until", "pk"))
+    suspensions = list(RiskCase.objects.suspension_over(on).select_related("supplier").order_by("suspended_until", "pk"))
     recipients = internal_recipients(Role.COMPLIANCE)
     if (reviews or suspensions) and recipients:
         lines = []

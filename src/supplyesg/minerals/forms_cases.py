@@ -51,11 +51,7 @@ class CaseFilterForm(forms.Form):
                 match |= Q(supplier_id=int(text))
             cases = cases.filter(match)
         if data.get("due"):
-            cases = cases.filter(
-                Q(status=RiskCase.Status.PLAN, review_due__lte=today)
-                | Q(status=RiskCase.Status.SUSPENDED, suspended_until__lte=today)
-                | Q(status=RiskCase.Status.OPEN)
-            )
+            cases = cases.needing_attention(today)
         return cases
 
 

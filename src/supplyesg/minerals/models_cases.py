@@ -15,6 +15,14 @@ class RiskCaseQuerySet(models.QuerySet):
         """Risk-management plans whose six-month review has come."""
         return self.filter(status=RiskCase.Status.PLAN, review_due__lte=on)
 
+    def suspension_over(self, on):
+        """Suspended cases whose minimum suspension has passed (trade may resume once the plan is revised)."""
+        return self.filter(status=RiskCase.Status.SUSPENDED, suspended_until__lte=on)
+
+    def needing_attention(self, on):
+        """What compliance must act on: mitigation to decide, a review due, a suspension that may end."""
+        return self.review_due(on) | self.suspension_over(on) | self.filter(status=RiskCase.Status.OPEN)
+
 
 class RiskCase(models.Model):
     class RiskType(models.TextChoices):

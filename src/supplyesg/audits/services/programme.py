@@ -28,7 +28,7 @@ from supplyesg.suppliers.models import Site, Supplier
 
 K, R, S = Audit.Kind, Audit.Reason, Audit.Status
 GENERATED_REASONS = (R.ANNUAL_TIER1, R.ANNUAL_KEY, R.HIGH_RISK)
-EDITABLE_STATUSES = (S.PLANNED, S.IN_PROGRESS)
+EDITABLE_STATUSES = Audit.EDITABLE_STATUSES
 NOT_AUDITABLE = (Supplier.Status.EXITED, Supplier.Status.BLACKLISTED)
 EDIT_FIELDS = ("kind", "scheme", "planned_start", "planned_end", "lead_auditor", "audit_firm", "scope", "site")
 # Days from the Monday of the planned week: on site Monday and Tuesday, a desk review over the week.
@@ -390,12 +390,6 @@ def cancel_audit(audit: Audit, *, actor, reason: str) -> Audit:
         reason=reason[:2000],
     )
     return audit
-
-
-def overdue_audits(on: date | None = None):
-    """Planned end passed and no report yet."""
-    on = on or timezone.localdate()
-    return Audit.objects.filter(status__in=EDITABLE_STATUSES, planned_end__lt=on)
 
 
 def auditor_choices():

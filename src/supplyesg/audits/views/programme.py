@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -47,14 +47,6 @@ def flash_form_errors(request, form) -> None:
             messages.error(request, f"{label}: {error}" if label else error)
 
 
-def with_overdue(queryset, today: date):
-    return queryset.annotate(
-        is_overdue=ExpressionWrapper(
-            Q(status__in=programme.EDITABLE_STATUSES, planned_end__lt=today), output_field=BooleanField()
-        )
-    )
-
-
 # ---------------------------------------------------------------- list and calendar
 
 
@@ -65,7 +57,7 @@ def _programme(request, *, status: int = 200, generate_form=None):
     year = filters["year"]
     audits = Audit.objects.for_year(year)
     counts = {row["status"]: row["n"] for row in audits.values("status").annotate(n=Count("pk")).order_by()}
-    overdue_count = programme.overdue_audits(today).for_year(year).count()
+    overdue_count = audits.overdue(today).count()
     if filters.get("status"):
         audits = audits.filter(status=filters["status"])
     if filters.get("kind"):
@@ -75,9 +67,9 @@ def _programme(request, *, status: int = 200, generate_form=None):
     if filters.get("q"):
         audits = audits.filter(supplier__in=Supplier.objects.search(filters["q"]))
     if filters.get("overdue"):
-        audits = audits.filter(pk__in=programme.overdue_audits(today).values("pk"))
+        audits = audits.overdue(today)
     rows = (
-        with_overdue(audits, today)
+        audits.with_overdue(today)
         .select_related("supplier", "lead_auditor")
         .order_by("planned_start", "supplier__legal_name", "pk")
     )
@@ -268,28 +260,28 @@ def disclosure_xlsx(request):
     return response
 
 
+def _count_by_audit(actions) -> dict[int, int]:
+    return dict(actions.order_by().values("audit_id").annotate(n=Count("pk")).values_list("audit_id", "n"))
+
+
 @require_http_methods(["GET"])
 def supplier_panel(request, supplier_pk):
     """A fragment for the supplier page: the supplier's audits, their results and corrective actions."""
     require_internal(request.user)
     supplier = get_supplier_for_user(request.user, supplier_pk)
     today = timezone.localdate()
-    statuses = CorrectiveAction.Status
-    open_actions = Q(corrective_actions__status__in=[s for s in statuses.values if s != statuses.CLOSED])
-    no_plan = [s for s in statuses.values if s not in CorrectiveAction.PLAN_ACCEPTED_STATUSES]
-    overdue = open_actions & (
-        Q(corrective_actions__remediation_due__lt=today)
-        | Q(corrective_actions__plan_due__lt=today, corrective_actions__status__in=no_plan)
-    )
     audits = list(
-        with_overdue(Audit.objects.filter(supplier=supplier), today)
+        Audit.objects.filter(supplier=supplier)
+        .with_overdue(today)
         .select_related("lead_auditor")
-        .annotate(
-            open_actions=Count("corrective_actions", filter=open_actions, distinct=True),
-            overdue_actions=Count("corrective_actions", filter=overdue, distinct=True),
-        )
         .order_by("-year", "-planned_start", "-pk")[:20]
     )
+    actions = CorrectiveAction.objects.filter(audit_id__in=[a.pk for a in audits])
+    open_counts = _count_by_audit(actions.open())
+    overdue_counts = _count_by_audit(actions.overdue(today))
+    for audit in audits:
+        audit.open_actions = open_counts.get(audit.pk, 0)
+        audit.overdue_actions = overdue_counts.get(audit.pk, 0)
     context = {
         "supplier": supplier,
         "audits": audits,
