@@ -277,7 +277,6 @@ def _store_file(action: CorrectiveAction, upload, actor) -> AuditFile:
         content_type=(getattr(upload, "content_type", "") or "")[:100],
         uploaded_by=_actor(actor),
     )
-    record.supplier_id = action.audit.supplier_id  # private_upload_to files it under the supplier
     record.file.save(record.original_name, upload, save=False)
     record.save()
     return record
