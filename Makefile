@@ -24,11 +24,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## .venv with the supplyesg command and the dev tools
 
-# Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
+# Programs the tests drive or open our files with, from Debian: Chromium (Playwright cannot download its own browser
+# here), LibreOffice headless for xlsx, poppler for PDF, and the TrueType CJK font the PDF reports embed.
+TEST_PROGRAMS := chromium libreoffice-calc-nogui poppler-utils fonts-wqy-microhei
 browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; \
+	@missing=""; for p in $(TEST_PROGRAMS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "Installing$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi; \
 	fi
 
 messages: install  ## extract and compile the English/Chinese message catalogues

@@ -123,6 +123,10 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_TZ = True
+# Printed in the header of PDF reports ("the company" that runs the audits); blank leaves it out.
+COMPANY_NAME = env_str("COMPANY_NAME", "")
+# A TrueType (.ttf/.ttc) font covering Latin and Chinese, embedded in PDF reports; unset: the installed WenQuanYi Micro Hei.
+PDF_FONT_PATH = env_path("PDF_FONT_PATH", None)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env_path("STATIC_ROOT", DATA_DIR / "static")

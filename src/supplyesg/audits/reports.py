@@ -1,7 +1,7 @@
 """Audit reports (PDF and xlsx) and the yearly disclosure summary, in the reader's language.
 
-PDFs use reportlab's built-in CID font STSong-Light, which renders Chinese and Latin text without shipping
-font files. Every spreadsheet cell goes through the supplier export's formula-injection escaping.
+The PDF layout is in `audits/pdf.py`. Every spreadsheet cell goes through the supplier export's formula-injection
+escaping.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from xml.sax.saxutils import escape
 
 from django.db.models import Count, F, Q
 from django.utils import timezone, translation
@@ -22,9 +21,6 @@ from openpyxl.styles import Alignment, Font
 from supplyesg.assessments.models import RiskCategory, RiskLevel
 from supplyesg.audits.models import Audit, ChecklistItem, CorrectiveAction, Finding, Severity
 from supplyesg.suppliers.exporting import escape_cell
-
-FONT = "STSong-Light"
-_registered = []
 
 
 def _zh(language: str | None) -> bool:
@@ -205,103 +201,6 @@ def audit_report_xlsx(audit: Audit, language: str | None) -> bytes:
             [8, 12, 24, 12, 14, 30, 30, 30, 18, 14, 12],
         )
     return _xlsx_bytes(workbook)
-
-
-# ---------------------------------------------------------------- PDF
-
-
-def _font() -> str:
-    if not _registered:
-        from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-        _registered.append(FONT)
-    return FONT
-
-
-def _styles(language: str | None) -> dict:
-    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-
-    font = _font()
-    base = getSampleStyleSheet()
-    wrap = "CJK" if _zh(language) else None
-    styles = {}
-    for name, parent, size in (("title", "Title", 16), ("h2", "Heading2", 12), ("body", "BodyText", 9), ("cell", "BodyText", 8)):
-        styles[name] = ParagraphStyle(name, parent=base[parent], fontName=font, fontSize=size, leading=size * 1.35, wordWrap=wrap)
-    return styles
-
-
-def _p(text, style):
-    from reportlab.platypus import Paragraph
-
-    return Paragraph(escape(str(text or "")).replace("\n", "<br/>"), style)
-
-
-def _table(header, rows, widths, styles):
-    from reportlab.lib import colors
-    from reportlab.platypus import Table, TableStyle
-
-    data = [[_p(h, styles["cell"]) for h in header]] + [[_p(v, styles["cell"]) for v in row] for row in rows]
-    table = Table(data, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#b8c4bf")),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8f3ef")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
-    return table
-
-
-def audit_report_pdf(audit: Audit, language: str | None) -> bytes:
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.units import mm
-    from reportlab.platypus import PageBreak, SimpleDocTemplate, Spacer
-
-    report = build_report(audit, language)
-    styles = _styles(language)
-    out = io.BytesIO()
-    with translation.override(language):
-        title = _("Audit report")
-        doc = SimpleDocTemplate(
-            out,
-            pagesize=landscape(A4),
-            leftMargin=15 * mm,
-            rightMargin=15 * mm,
-            topMargin=15 * mm,
-            bottomMargin=15 * mm,
-            title=f"{title} · {audit.supplier.legal_name}",
-            author="SupplyESG",
-        )
-        width = doc.width
-        story = [
-            _p(f"{title}: {audit.supplier.legal_name}", styles["title"]),
-            _table([_("Item"), _("Value")], [list(r) for r in report.summary], [width * 0.25, width * 0.75], styles),
-            PageBreak(),
-            _p(_("Checklist"), styles["h2"]),
-        ]
-        if report.checklist:
-            fractions = [0.08, 0.3, 0.12, 0.1, 0.24, 0.1, 0.06]
-            story.append(_table(report.headers["checklist"], report.checklist, [width * f for f in fractions], styles))
-        else:
-            story.append(_p(_("No checklist."), styles["body"]))
-        story += [Spacer(1, 6 * mm), _p(pgettext("audit", "Findings"), styles["h2"])]
-        if report.findings:
-            fractions = [0.05, 0.1, 0.15, 0.25, 0.45]
-            story.append(_table(report.headers["findings"], report.findings, [width * f for f in fractions], styles))
-        else:
-            story.append(_p(_("No findings."), styles["body"]))
-        story += [Spacer(1, 6 * mm), _p(_("Corrective actions"), styles["h2"])]
-        if report.actions:
-            fractions = [0.05, 0.07, 0.1, 0.08, 0.08, 0.13, 0.13, 0.13, 0.09, 0.08, 0.06]
-            story.append(_table(report.headers["actions"], report.actions, [width * f for f in fractions], styles))
-        else:
-            story.append(_p(_("No corrective actions."), styles["body"]))
-        doc.build(story)
-    return out.getvalue()
 
 
 # ---------------------------------------------------------------- disclosure summary

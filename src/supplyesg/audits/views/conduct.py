@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from supplyesg.assessments.models import RiskCategory
-from supplyesg.audits import reports
+from supplyesg.audits import pdf, reports
 from supplyesg.audits.access import audits_visible_to, get_audit_for_user
 from supplyesg.audits.forms import CancelForm, EvidenceForm, FindingForm, IssueReportForm, ReportFileForm, VerdictForm
 from supplyesg.audits.models import Audit, AuditFile, ChecklistItem, Finding, Severity
@@ -302,7 +302,7 @@ def _attachment(data: bytes, content_type: str, name: str) -> HttpResponse:
 def report_pdf(request, audit_pk):
     require_internal(request.user)
     audit = get_audit_for_user(request.user, audit_pk)
-    data = reports.audit_report_pdf(audit, translation.get_language())
+    data = pdf.audit_report_pdf(audit, translation.get_language())
     return _attachment(data, "application/pdf", f"{reports.file_stem(audit)}.pdf")
 
 
