@@ -10,11 +10,13 @@ inside the zip is edited as text (sheetxml.py), the way cirscn/cm-reporting does
 - only input cells get values (Declaration company block, answers, company questions, Product List,
   Smelter List columns A-E), as inline strings or numbers keeping each cell's style;
 - Smelter List B/C (and E for "smelter not listed") are overwritten exactly as a person picking from
-  the dropdowns would; the other formula cells of a written row keep their formula and lose their stale
-  cached value, so every application recomputes them;
+  the dropdowns would; the other formula cells of a written row keep their formula;
 - formula cells a previous user overwrote with literals (seen in the public "blank" copies) get their
   formula back, copied from a neighbouring row;
 - ``xl/calcChain.xml`` is dropped and ``<calcPr fullCalcOnLoad="1"/>`` set, so Excel recalculates;
+- then every formula cell we can compute gets its cached value (``formulas.py``): labels in the chosen
+  language, the Smelter List's looked-up columns, the Declaration's helpers and the Checker, because
+  LibreOffice does not recalculate an .xlsx on load and many tools read cached values only;
 - every other zip member is copied unchanged.
 
 Text is always written as a string cell, never a formula, so a value starting with "=" cannot execute.
@@ -33,6 +35,7 @@ from typing import Any
 from python_calamine import CalamineWorkbook
 
 from . import layouts as L
+from .formulas import cache_workbook
 from .matching import normalise_cid
 from .reader import (
     SHEET_DECLARATION,
@@ -93,7 +96,9 @@ def write_declaration(template: str | os.PathLike[str] | bytes, data: CompanyDat
     workbook = _Workbook(source)
     plan = _Plan(declaration, workbook)
     plan.fill(data)
-    return workbook.save(plan.edits)
+    written = workbook.save(plan.edits)
+    cached, _cells = cache_workbook(written)
+    return cached
 
 
 # ---------------------------------------------------------------- template checks
