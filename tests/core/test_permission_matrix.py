@@ -63,6 +63,7 @@ RULES: dict[str, Rule] = {
     "core:create_token": page(Cap.VIEW, "POST"),
     "core:revoke_token": Rule("POST", "own_token"),
     "core:job_status": Rule("GET", "own_job"),
+    "core:policy_conformance": page(Cap.ADMINISTER),
     # suppliers: registry
     "suppliers:list": page(),
     "suppliers:dashboard": page(),

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from supplyesg.core.models import ApiToken, AuditEvent, Job, PolicySettings, User
+from supplyesg.core.policy_sources import SETTING_SOURCES
 
 
 @admin.register(User)
@@ -16,6 +17,21 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(PolicySettings)
 class PolicySettingsAdmin(admin.ModelAdmin):
+    """Each field says where its default comes from (core/policy_sources.py); the conformance page compares them."""
+
+    change_form_template = "admin/core/policysettings/change_form.html"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        source = SETTING_SOURCES.get(db_field.name)
+        if formfield is not None and source is not None:
+            default = db_field.default if db_field.has_default() else ""
+            note = _("Default %(default)s. Source: %(source)s") % {"default": default, "source": source.label()}
+            if source.quote:
+                note = f"{note} — “{source.quote}”"
+            formfield.help_text = note
+        return formfield
+
     def has_add_permission(self, request):
         return not PolicySettings.objects.exists()
 

@@ -60,4 +60,5 @@ urlpatterns = [
     path("account/tokens/", views.create_token, name="create_token"),
     path("account/tokens/<int:pk>/revoke/", views.revoke_token, name="revoke_token"),
     path("jobs/<int:pk>/", views.job_status, name="job_status"),
+    path("policy/conformance/", views.policy_conformance, name="policy_conformance"),
 ]

@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.http import require_http_methods
 
-from supplyesg.core import services
+from supplyesg.core import policy_sources, services
+from supplyesg.core.access import Cap, require_internal
 from supplyesg.core.forms import ApiTokenForm, LanguageForm
-from supplyesg.core.models import Job
+from supplyesg.core.models import Job, PolicySettings
 
 
 def home(request):
@@ -73,6 +74,21 @@ def job_status(request, pk):
     jobs = Job.objects.all() if request.user.is_internal else Job.objects.filter(created_by=request.user)
     job = get_object_or_404(jobs, pk=pk)
     return render(request, "core/_job_progress.html", {"job": job})
+
+
+def policy_conformance(request):
+    """Administrators see each seed-policy rule, the settings carrying it, and where a current value departs."""
+    require_internal(request.user, Cap.ADMINISTER)
+    current = PolicySettings.current()
+    labels = {f.name: str(f.verbose_name) for f in PolicySettings._meta.concrete_fields if f.name not in ("id", "updated_at")}
+    rules = policy_sources.conformance(current, labels)
+    context = {
+        "rules": rules,
+        "settings_rows": policy_sources.setting_rows(current, labels),
+        "departures": sum(row.departs for row in rules),
+        "settings_pk": current.pk,
+    }
+    return render(request, "core/policy_conformance.html", context)
 
 
 class LoginView(auth_views.LoginView):
