@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from supplyesg.core import services
 from supplyesg.core.models import ApiToken, AuditEvent, Job, PolicySettings, User
 
 
@@ -41,8 +42,29 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are created on the Account page or with `supplyesg create_token`, both audited. Here an
+    administrator can only look and revoke (audited): never un-revoke, re-assign or edit a token."""
+
     list_display = ("name", "user", "key_prefix", "created_at", "last_used_at", "revoked_at")
-    readonly_fields = ("key_prefix", "key_hash", "created_at", "last_used_at")
+    list_filter = ("revoked_at",)
+    readonly_fields = ("name", "user", "key_prefix", "created_at", "last_used_at", "revoked_at")
+    exclude = ("key_hash",)
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Revoke selected tokens"), permissions=["view"])
+    def revoke(self, request, queryset):
+        for token in queryset.filter(revoked_at__isnull=True):
+            services.revoke_api_token(token, actor=request.user)
+        self.message_user(request, _("The selected tokens were revoked."))
 
 
 @admin.register(Job)
