@@ -60,7 +60,9 @@ STRONG_KEY = "k7Qm2vXr9pLs4TdWn8YbHc3JfZa6GeRu5NiVo1KwEyMxPq0Btj"  # 50 characte
 
 
 def test_production_mode_has_debug_off_and_secure_cookies():
-    result = _settings_in_subprocess({"SUPPLYESG_ENV": "production", "ALLOWED_HOSTS": "esg.example.com", "SECRET_KEY": STRONG_KEY})
+    result = _settings_in_subprocess(
+        {"SUPPLYESG_ENV": "production", "ALLOWED_HOSTS": "esg.example.com", "SECRET_KEY": STRONG_KEY}
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "True"]
 
