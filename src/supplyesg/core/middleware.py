@@ -56,20 +56,18 @@ SECOND_FACTOR_OPEN = ("/accounts/two-factor/", "/accounts/logout/", "/static/", 
 
 class SecondFactorMiddleware:
     """After the password: a user with a second factor proves it before anything else, and an internal
-    user whose policy requires one (PolicySettings) enrols first. Token-authenticated API calls are unaffected."""
+    user whose policy requires one (PolicySettings) enrols first. The step owed is put in the session at
+    log-in; token-authenticated API calls are unaffected."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
-        if not user.is_authenticated or user.is_verified() or request.path.startswith(SECOND_FACTOR_OPEN):
+        step = request.session.get(second_factor.SESSION_STEP) if hasattr(request, "session") else None
+        if not step or not request.user.is_authenticated or request.path.startswith(SECOND_FACTOR_OPEN):
             return self.get_response(request)
-        if second_factor.has_second_factor(user):
-            step = "core:verify_second_factor"
-        elif user.second_factor_required:
-            step = "core:two_factor"
-        else:
+        if request.user.is_verified():
+            del request.session[second_factor.SESSION_STEP]
             return self.get_response(request)
         if request.path.startswith("/api/"):
             # A half-finished log-in is no session for the API (a token still works).
@@ -77,4 +75,5 @@ class SecondFactorMiddleware:
             return self.get_response(request)
         if request.headers.get("HX-Request"):
             return JsonResponse({"detail": "Second factor required."}, status=401)
-        return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+        target = "core:verify_second_factor" if step == "verify" else "core:two_factor"
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")

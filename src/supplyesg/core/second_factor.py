@@ -13,6 +13,9 @@ from django_otp_webauthn.models import WebAuthnCredential
 from supplyesg.core import audit
 
 RECOVERY_CODE_COUNT = 10
+# Set at log-in when the session still owes a second factor ("verify") or an enrolment ("enrol"), so that
+# every later request decides from the session alone, without a query.
+SESSION_STEP = "second_factor_step"
 
 
 def factors(user) -> list:
@@ -25,6 +28,14 @@ def has_second_factor(user) -> bool:
         TOTPDevice.objects.filter(user=user, confirmed=True).exists()
         or WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
     )
+
+
+def step_after_password(user) -> str | None:
+    if has_second_factor(user):
+        return "verify"
+    if user.second_factor_required:
+        return "enrol"
+    return None
 
 
 def recovery_codes_left(user) -> int:

@@ -8,9 +8,10 @@ from urllib.parse import urlencode
 import django_otp
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -90,16 +91,17 @@ def job_status(request, pk):
 
 class LoginView(auth_views.LoginView):
     def form_valid(self, form):
-        response = super().form_valid(form)
-        if self.request.user.language:
-            self.request.session["user_language"] = self.request.user.language
-        return response
-
-    def get_success_url(self):
-        url = super().get_success_url()
-        if second_factor.has_second_factor(self.request.user):
-            return f"{reverse('core:verify_second_factor')}?{urlencode({'next': url})}"
-        return url
+        auth_login(self.request, form.get_user())
+        user = self.request.user
+        if user.language:
+            self.request.session["user_language"] = user.language
+        url = self.get_success_url()
+        step = second_factor.step_after_password(user)
+        if step:
+            self.request.session[second_factor.SESSION_STEP] = step
+        if step == "verify":
+            url = f"{reverse('core:verify_second_factor')}?{urlencode({'next': url})}"
+        return HttpResponseRedirect(url)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
