@@ -140,6 +140,7 @@ TRUSTED_PROXY_HEADER = env_str("TRUSTED_PROXY_HEADER", "X-Forwarded-For")
 
 # Second factor: TOTP apps, passkeys (WebAuthn) and recovery codes, with django-otp.
 OTP_TOTP_ISSUER = env_str("OTP_ISSUER", "SupplyESG")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
 # Passkeys are bound to the site's origin and host name (the relying party); changing it later means
 # registering passkeys again. Browsers offer passkeys only on https (or http://localhost in development).

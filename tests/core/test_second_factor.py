@@ -243,3 +243,19 @@ def registered_id(passkey: SoftPasskey) -> str:
     from webauthn.helpers import bytes_to_base64url
 
     return bytes_to_base64url(passkey.credential_id)
+
+
+def test_an_administrator_resets_a_lost_second_factor_but_never_sees_its_secrets(enrolled_compliance, admin_user, client_for):
+    compliance, _codes = enrolled_compliance
+    admin_client = client_for(admin_user)
+    assert admin_client.get("/admin/otp_totp/totpdevice/").status_code == 404
+    assert admin_client.get("/admin/otp_static/staticdevice/").status_code == 404
+    admin_client.post(
+        reverse("admin:core_user_changelist"), {"action": "reset_second_factor", "_selected_action": [compliance.pk]}
+    )
+    assert not TOTPDevice.objects.filter(user=compliance).exists()
+    assert not StaticToken.objects.filter(device__user=compliance).exists()
+    event = AuditEvent.objects.get(action="second_factor.reset")
+    assert (event.actor, event.target_label, event.changes["factors"]) == (admin_user, compliance.username, [1, 0])
+    client, _r = login(compliance.username)
+    assert client.get("/suppliers/").status_code == 200

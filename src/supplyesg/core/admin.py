@@ -1,9 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from supplyesg.core import services
+from supplyesg.core import second_factor, services
 from supplyesg.core.models import ApiToken, AuditEvent, Job, PolicySettings, User
+
+# Second-factor secrets are never shown or edited in the admin; an administrator can only reset a user's
+# factors, through the audited action below.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 @admin.register(User)
@@ -13,6 +21,13 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "email", "role", "supplier", "is_active")
     list_filter = ("role", "is_active")
     autocomplete_fields = ("supplier",)
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=_("Reset second factor (lost phone or passkey)"), permissions=["change"])
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            second_factor.reset_second_factor(user, actor=request.user)
+        self.message_user(request, _("Their second factors were removed; they log in with the password and enrol again."))
 
 
 @admin.register(PolicySettings)

@@ -95,6 +95,17 @@ def remove_factor(device, *, actor) -> None:
     audit.record(actor=actor, action="second_factor.removed", target=user, changes={"factor": [kind, None]})
 
 
+@transaction.atomic
+def reset_second_factor(user, *, actor) -> int:
+    """An administrator's help for a user who lost phone, passkey and recovery codes: every factor goes;
+    the user logs in with the password and (if the policy requires it) enrols again."""
+    removed = len(factors(user))
+    for model in (TOTPDevice, WebAuthnCredential, StaticDevice):
+        model.objects.filter(user=user).delete()
+    audit.record(actor=actor, action="second_factor.reset", target=user, changes={"factors": [removed, 0]})
+    return removed
+
+
 def verify_code(request, code: str) -> bool:
     """Check an app code or a recovery code for the signed-in user and mark the session verified.
     django-otp slows down repeated wrong codes per device."""
