@@ -197,24 +197,17 @@ def confirm_totp(request):
     if not _may_manage_factors(request):
         raise Http404
     form = SecondFactorCodeForm(request.POST)
-    codes = None
+    device, codes = second_factor.pending_totp(request.user), None
     if form.is_valid():
-        device = second_factor.pending_totp(request.user)
         codes = second_factor.confirm_totp(device, form.cleaned_data["code"], actor=request.user)
         if codes is None:
             form.add_error("code", _("This code does not match the app. Check the time on your phone and try again."))
     if codes is None:
         return _two_factor_page(request, code_form=form, status=400)
-    _mark_verified(request)
+    if not request.user.is_verified():
+        django_otp.login(request, device)  # the user just proved the new app works
     messages.success(request, _("Your authenticator app was added."))
     return _two_factor_page(request, recovery_codes=codes)
-
-
-def _mark_verified(request):
-    """The user just proved the new factor works; the session counts as verified with it."""
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).order_by("-pk").first()
-    if device is not None and not request.user.is_verified():
-        django_otp.login(request, device)
 
 
 @require_http_methods(["POST"])
