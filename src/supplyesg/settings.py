@@ -1,6 +1,7 @@
 """SupplyESG settings: everything site-specific comes from environment variables (see README)."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -23,6 +24,12 @@ if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY is required when SUPPLYESG_ENV=production.")
     SECRET_KEY = "django-insecure-development-only-never-use-in-production"  # noqa: S105
+elif PRODUCTION and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure")):
+    # The same bar as Django's deploy check (security.W009), but fatal: a guessable key signs sessions and resets.
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too weak: use at least 50 random characters "
+        '(e.g. python -c "import secrets; print(secrets.token_urlsafe(50))").'
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is required when SUPPLYESG_ENV=production.")
@@ -39,6 +46,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "supplyesg.core",
     "supplyesg.suppliers",
     "supplyesg.minerals",
@@ -56,9 +67,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "supplyesg.core.middleware.LoginRequiredMiddleware",
+    "supplyesg.core.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "supplyesg.urls"
@@ -116,6 +129,31 @@ AUTH_PASSWORD_VALIDATORS = [
 # Failed log-ins per user name and per address before a pause, and the pause itself.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+# Password-reset e-mails per address, and per client address, within the window.
+PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 3, minimum=1)
+PASSWORD_RESET_CLIENT_LIMIT = env_int("PASSWORD_RESET_CLIENT_LIMIT", 10, minimum=1)
+PASSWORD_RESET_WINDOW_MINUTES = env_int("PASSWORD_RESET_WINDOW_MINUTES", 60, minimum=1)
+# Reverse proxies in front of the app that append the client address to TRUSTED_PROXY_HEADER.
+# 0: the app is reached directly and REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+TRUSTED_PROXY_HEADER = env_str("TRUSTED_PROXY_HEADER", "X-Forwarded-For")
+
+# Second factor: TOTP apps, passkeys (WebAuthn) and recovery codes, with django-otp.
+OTP_TOTP_ISSUER = env_str("OTP_ISSUER", "SupplyESG")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+# Passkeys are bound to the site's origin and host name (the relying party); changing it later means
+# registering passkeys again. Browsers offer passkeys only on https (or http://localhost in development).
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "WEBAUTHN_ORIGINS",
+    [o for o in CSRF_TRUSTED_ORIGINS if o.startswith("https://")]
+    or ([f"https://{host}" for host in ALLOWED_HOSTS if host[:1] not in {".", "*"}] if PRODUCTION else ["http://localhost:8000"]),
+)
+if not OTP_WEBAUTHN_ALLOWED_ORIGINS:
+    raise ImproperlyConfigured("WEBAUTHN_ORIGINS: set the site's origin, e.g. https://esg.example.com.")
+OTP_WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID", urlsplit(OTP_WEBAUTHN_ALLOWED_ORIGINS[0]).hostname or "localhost")
+# A passkey is a second step after the password, never a way around the log-in throttle.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
@@ -161,14 +199,18 @@ else:
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "supplyesg@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_SECURE = PRODUCTION or not DEBUG
+CSRF_COOKIE_SECURE = PRODUCTION or not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
+    # HTTPS only, unless explicitly switched off (e.g. SECURE_SSL_REDIRECT=false when the proxy redirects).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
 
 # Blank RMI templates the company's own CMRT/EMRT is written into (downloaded from the RMI website).
 SUPPLYESG_CMRT_TEMPLATE = env_path("CMRT_TEMPLATE_PATH", None)

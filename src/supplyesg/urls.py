@@ -1,7 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
+from django_otp_webauthn import urls as passkey_urls
 
 from supplyesg.api import api
+from supplyesg.core.views import CompletePasskeyRegistrationView
+
+# django-otp-webauthn's endpoints, with registration recorded in the audit trail.
+passkey_urlpatterns = [
+    path("registration/complete/", CompletePasskeyRegistrationView.as_view(), name="credential-registration-complete"),
+    *[p for p in passkey_urls.urlpatterns if p.name != "credential-registration-complete"],
+]
 
 urlpatterns = [
     path("", include("supplyesg.core.urls")),
@@ -20,5 +29,8 @@ urlpatterns = [
     path("minerals/risk-cases/", include("supplyesg.minerals.cases_urls")),
     path("terminations/", include("supplyesg.suppliers.terminations_urls")),
     path("api/", api.urls),
+    # One log-in page for everyone, with its throttle and second factor.
+    path("admin/login/", RedirectView.as_view(pattern_name="core:login", query_string=True), name="admin_login"),
+    path("accounts/two-factor/passkeys/", include((passkey_urlpatterns, "otp_webauthn"))),
     path("admin/", admin.site.urls),
 ]

@@ -64,6 +64,17 @@ RULES: dict[str, Rule] = {
     "core:revoke_token": Rule("POST", "own_token"),
     "core:job_status": Rule("GET", "own_job"),
     "core:policy_conformance": page(Cap.ADMINISTER),
+    "core:verify_second_factor": Rule("GET", "authenticated"),
+    "core:two_factor": Rule("GET", "authenticated"),
+    "core:confirm_totp": Rule("POST", "authenticated"),
+    "core:new_recovery_codes": Rule("POST", "own_factor"),
+    "core:remove_factor": Rule("POST", "own_factor"),
+    "otp_webauthn:credential-registration-begin": Rule("POST", "authenticated"),
+    "otp_webauthn:credential-registration-complete": Rule("POST", "authenticated"),
+    "otp_webauthn:credential-authentication-begin": Rule("POST", "authenticated"),
+    "otp_webauthn:credential-authentication-complete": Rule("POST", "authenticated"),
+    "otp_webauthn:js-i18n-catalog": Rule("GET", "authenticated"),
+    "admin_login": Rule("GET", "logout"),  # everyone is sent to the one throttled log-in page
     # suppliers: registry
     "suppliers:list": page(),
     "suppliers:dashboard": page(),
@@ -583,6 +594,8 @@ def _expected(rule: Rule, role: str) -> str:
         return "login"  # everyone ends on the log-in page
     if role == "anonymous":
         return "401" if rule.kind.startswith("api") else "login"
+    if rule.kind == "own_factor":
+        return "404"  # nobody in this world has a second factor to manage
     if rule.kind in ("authenticated", "home", "own_token", "own_job"):
         if rule.kind == "own_token" and role in ("supplier_a", "supplier_b"):
             return "404"

@@ -56,8 +56,13 @@ def test_production_mode_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY is required" in result.stderr
 
 
+STRONG_KEY = "k7Qm2vXr9pLs4TdWn8YbHc3JfZa6GeRu5NiVo1KwEyMxPq0Btj"  # 50 characters, many distinct
+
+
 def test_production_mode_has_debug_off_and_secure_cookies():
-    result = _settings_in_subprocess({"SUPPLYESG_ENV": "production", "ALLOWED_HOSTS": "esg.example.com", "SECRET_KEY": "x" * 50})
+    result = _settings_in_subprocess(
+        {"SUPPLYESG_ENV": "production", "ALLOWED_HOSTS": "esg.example.com", "SECRET_KEY": STRONG_KEY}
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "True"]
 

@@ -1,9 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from supplyesg.core import second_factor, services
 from supplyesg.core.models import ApiToken, AuditEvent, Job, PolicySettings, User
 from supplyesg.core.policy_sources import SETTING_SOURCES
+
+# Second-factor secrets are never shown or edited in the admin; an administrator can only reset a user's
+# factors, through the audited action below.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 @admin.register(User)
@@ -13,6 +22,13 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "email", "role", "supplier", "is_active")
     list_filter = ("role", "is_active")
     autocomplete_fields = ("supplier",)
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=_("Reset second factor (lost phone or passkey)"), permissions=["change"])
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            second_factor.reset_second_factor(user, actor=request.user)
+        self.message_user(request, _("Their second factors were removed; they log in with the password and enrol again."))
 
 
 @admin.register(PolicySettings)
@@ -57,8 +73,29 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are created on the Account page or with `supplyesg create_token`, both audited. Here an
+    administrator can only look and revoke (audited): never un-revoke, re-assign or edit a token."""
+
     list_display = ("name", "user", "key_prefix", "created_at", "last_used_at", "revoked_at")
-    readonly_fields = ("key_prefix", "key_hash", "created_at", "last_used_at")
+    list_filter = ("revoked_at",)
+    readonly_fields = ("name", "user", "key_prefix", "created_at", "last_used_at", "revoked_at")
+    exclude = ("key_hash",)
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Revoke selected tokens"), permissions=["view"])
+    def revoke(self, request, queryset):
+        for token in queryset.filter(revoked_at__isnull=True):
+            services.revoke_api_token(token, actor=request.user)
+        self.message_user(request, _("The selected tokens were revoked."))
 
 
 @admin.register(Job)

@@ -28,6 +28,15 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         return cleaned
 
 
+class SecondFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+    )
+
+
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language"), choices=[("", _("Follow the browser"))] + list(settings.LANGUAGES), required=False

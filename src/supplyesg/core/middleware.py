@@ -1,9 +1,16 @@
 """Log-in required everywhere except the allow-list; the user's chosen language wins over the browser's."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
+
+from supplyesg.core import second_factor
 
 # Paths an anonymous visitor may reach: log-in, password reset, the public grievance form, static files,
 # the language switch, and the API (which answers 401 itself).
@@ -41,3 +48,32 @@ class UserLanguageMiddleware:
         if lang and translation.check_for_language(lang):
             request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = lang
         return self.get_response(request)
+
+
+# Reachable half-way through log-in: the second-factor pages check the session themselves.
+SECOND_FACTOR_OPEN = ("/accounts/two-factor/", "/accounts/logout/", "/static/", "/i18n/")
+
+
+class SecondFactorMiddleware:
+    """After the password: a user with a second factor proves it before anything else, and an internal
+    user whose policy requires one (PolicySettings) enrols first. The step owed is put in the session at
+    log-in; token-authenticated API calls are unaffected."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        step = request.session.get(second_factor.SESSION_STEP) if hasattr(request, "session") else None
+        if not step or not request.user.is_authenticated or request.path.startswith(SECOND_FACTOR_OPEN):
+            return self.get_response(request)
+        if request.user.is_verified():
+            del request.session[second_factor.SESSION_STEP]
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            # A half-finished log-in is no session for the API (a token still works).
+            request.user = AnonymousUser()
+            return self.get_response(request)
+        if request.headers.get("HX-Request"):
+            return JsonResponse({"detail": "Second factor required."}, status=401)
+        target = "core:verify_second_factor" if step == "verify" else "core:two_factor"
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")

@@ -64,6 +64,10 @@ class User(AbstractUser):
     def is_supplier_user(self) -> bool:
         return self.is_active and self.role == Role.SUPPLIER
 
+    @property
+    def second_factor_required(self) -> bool:
+        return self.is_internal and PolicySettings.current().second_factor_required_for_internal
+
 
 class AuditEventQuerySet(models.QuerySet):
     def for_object(self, obj):
@@ -234,6 +238,10 @@ class PolicySettings(models.Model):
     minerals_min_suspension_months = models.PositiveSmallIntegerField(
         _("minimum months of suspension when a minerals plan showed no effect"), default=3, validators=[MinValueValidator(1)]
     )
+    # Product default: off. When on, internal users must enrol an authenticator app or a passkey before anything else.
+    second_factor_required_for_internal = models.BooleanField(
+        _("internal users must log in with a second factor (authenticator app or passkey)"), default=False
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -294,6 +302,9 @@ class ApiToken(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self):
+        return self.name
+
     @classmethod
     def new_raw_key(cls) -> str:
         return cls.PREFIX + secrets.token_urlsafe(32)
@@ -308,6 +319,14 @@ class LoginFailure(models.Model):
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     username = models.CharField(max_length=150, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+
+class PasswordResetRequest(models.Model):
+    """A password-reset request, kept to limit reset e-mails per address and per client address."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    email = models.CharField(max_length=254, db_index=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
 
 

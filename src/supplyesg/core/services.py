@@ -28,6 +28,18 @@ def revoke_api_token(token: ApiToken, *, actor) -> ApiToken:
     return token
 
 
+@transaction.atomic
+def revoke_all_api_tokens(user, *, actor, reason: str) -> int:
+    """A new password ends every integration the old one could have set up: all the user's live tokens are revoked."""
+    tokens = list(ApiToken.objects.filter(user=user, revoked_at__isnull=True).select_for_update())
+    now = timezone.now()
+    for token in tokens:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        audit.record(actor=actor, action="api_token.revoked", target=token, changes={"name": [token.name, None]}, reason=reason)
+    return len(tokens)
+
+
 def user_for_token(raw: str):
     if not raw or not raw.startswith(ApiToken.PREFIX):
         return None

@@ -19,7 +19,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password-change/",
-        auth_views.PasswordChangeView.as_view(
+        views.PasswordChangeView.as_view(
             template_name="core/password_change.html", success_url=reverse_lazy("core:password_change_done")
         ),
         name="password_change",
@@ -31,7 +31,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(
+        views.PasswordResetView.as_view(
             template_name="core/password_reset.html",
             email_template_name="core/password_reset_email.txt",
             subject_template_name="core/password_reset_subject.txt",
@@ -46,7 +46,7 @@ urlpatterns = [
     ),
     path(
         "accounts/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
+        views.PasswordResetConfirmView.as_view(
             template_name="core/password_reset_confirm.html", success_url=reverse_lazy("core:password_reset_complete")
         ),
         name="password_reset_confirm",
@@ -56,6 +56,11 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="core/password_reset_complete.html"),
         name="password_reset_complete",
     ),
+    path("accounts/two-factor/verify/", views.verify_second_factor, name="verify_second_factor"),
+    path("accounts/two-factor/", views.two_factor, name="two_factor"),
+    path("accounts/two-factor/app/", views.confirm_totp, name="confirm_totp"),
+    path("accounts/two-factor/recovery-codes/", views.new_recovery_codes, name="new_recovery_codes"),
+    path("accounts/two-factor/<slug:kind>/<int:pk>/remove/", views.remove_factor, name="remove_factor"),
     path("account/", views.account, name="account"),
     path("account/tokens/", views.create_token, name="create_token"),
     path("account/tokens/<int:pk>/revoke/", views.revoke_token, name="revoke_token"),
