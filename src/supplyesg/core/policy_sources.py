@@ -136,6 +136,7 @@ SETTING_SOURCES: dict[str, Source] = {
     "grade_a_from": product_default(),
     "grade_b_from": product_default(),
     "grade_c_from": product_default(),
+    "second_factor_required_for_internal": product_default(),
     "minerals_plan_review_months": Source(
         YILIAN,
         _("三 and 四 mitigation: a risk-management plan without effect after six months"),
