@@ -310,7 +310,7 @@ def test_aggregation_runs_the_same_number_of_queries_for_5_or_50_submissions(
         aggregation.supplier_minerals_flags(large_ids)
 
 
-def test_the_smelter_export_escapes_cells_a_spreadsheet_would_run_as_formulas(campaign):
+def test_the_smelter_export_writes_formula_like_names_as_plain_strings(campaign):
     make_submission(
         make_request(campaign),
         smelters=[
@@ -328,8 +328,8 @@ def test_the_smelter_export_escapes_cells_a_spreadsheet_would_run_as_formulas(ca
     assert [c.value for c in smelters[2]][:4] == [
         "Tin",
         "CID009999",
-        '\'=HYPERLINK("http://evil")',
-        "'@SUM(A1)",
+        '=HYPERLINK("http://evil")',
+        "@SUM(A1)",
     ]
-    assert names["B2"].value == "'+cmd|' /C calc'!A0"
+    assert names["B2"].value == "+cmd|' /C calc'!A0"
     assert all(cell.data_type != "f" for row in smelters.iter_rows() for cell in row)
