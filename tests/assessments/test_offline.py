@@ -237,3 +237,23 @@ def test_an_upload_to_a_submitted_questionnaire_is_refused(response, supplier_a_
     with pytest.raises(RuleViolation, match="cannot be changed now"):
         offline.read_upload(response, data, actor=supplier_a_user)
     assert values(response) == {}
+
+
+def test_a_percentage_typed_with_a_percent_format_is_saved_as_typed(response, supplier_a_user):
+    def fill(workbook):
+        sheet = workbook[offline.SHEET]
+        sheet["E6"] = 0.35  # what a spreadsheet stores for 35 % typed into MS-5
+        sheet["E6"].number_format = "0%"
+
+    result = offline.read_upload(response, edit_workbook(offline.build_workbook(response), fill), actor=supplier_a_user)
+    assert result.errors == []
+    assert values(response)["MS-5"] == 35
+
+
+def test_percent_text_is_saved_and_a_bare_fraction_is_refused_naming_the_cell(response, supplier_a_user):
+    result = offline.read_upload(response, workbook_with(response, {"MS-5": "62.5 %"}), actor=supplier_a_user)
+    assert result.errors == [] and values(response)["MS-5"] == 62.5
+    result = offline.read_upload(response, workbook_with(response, {"MS-5": 0.35}), actor=supplier_a_user)
+    assert len(result.errors) == 1 and result.errors[0].startswith("Answers!E6: MS-5 ")
+    assert "0.35 looks like a fraction" in result.errors[0]
+    assert values(response)["MS-5"] == 62.5  # the saved answer is kept

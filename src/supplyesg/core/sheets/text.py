@@ -10,8 +10,11 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 
 DELIMITERS = (",", ";", "\t")
+# Control characters text files do not hold (tab, line breaks and form feed are fine).
+_BINARY = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
 
 
 class TextFileError(ValueError):
@@ -33,17 +36,18 @@ def _utf16_without_bom(data: bytes) -> str | None:
 def detect_encoding(data: bytes) -> str:
     """The codec name for `data`; TextFileError when it is neither UTF-8, UTF-16 nor GB18030 text."""
     if data.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    guessed = _utf16_without_bom(data)
-    candidates = ([guessed] if guessed else []) + ["utf-8", "gb18030"]
+        candidates = ["utf-8-sig"]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]
+    else:
+        guessed = _utf16_without_bom(data)
+        candidates = ([guessed] if guessed else []) + ["utf-8", "gb18030"]
     for encoding in candidates:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if "\x00" not in text:
+        if not _BINARY.search(text):
             return encoding
     raise TextFileError("not text")
 
