@@ -150,7 +150,7 @@ def test_every_common_text_encoding_and_delimiter_reads_the_same_rows(data):
 
 def test_the_encoding_is_named_and_binary_is_refused():
     assert detect_encoding(codecs.BOM_UTF16_LE + "a".encode("utf-16-le")) == "utf-16"
-    assert decode_text(codecs.BOM_UTF8 + "a,b".encode()) == "a,b"
+    assert decode_text(codecs.BOM_UTF8 + b"a,b") == "a,b"
     with pytest.raises(TextFileError):
         decode_text(b"\x80\xff" * 20)
     assert not looks_like_text(b"\x00\x01\x02\x03" * 20)
