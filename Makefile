@@ -24,11 +24,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## .venv with the supplyesg command and the dev tools
 
-# Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
+# Debian's Chromium for the browser tests (Playwright cannot download its own browser here), and LibreOffice
+# headless, which the tests open every spreadsheet the product writes with (they fail without it when CI=true).
+BROWSER_PACKAGES := chromium libreoffice-calc-nogui
 browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/soffice ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES); \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES); fi; \
 	fi
 
 messages: install  ## extract and compile the English/Chinese message catalogues
