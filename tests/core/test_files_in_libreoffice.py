@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import translation
 from openpyxl import load_workbook
 
 from supplyesg.assessments import offline, questionnaires
@@ -139,7 +140,8 @@ def world(django_db_setup, django_db_blocker, office, tmp_path_factory):
     written, as_csv, resaved = root / "written", root / "csv", root / "resaved"
     written.mkdir()
     with django_db_blocker.unblock(), frozen(), transaction.atomic():
-        objects = build_files(written)
+        with translation.override("en"):  # headers in English unless a file is asked for in Chinese
+            objects = build_files(written)
         workbooks = sorted(written.glob("*.xlsx"))
         office.convert(workbooks, CSV_ALL_SHEETS, as_csv)
         office.convert(workbooks, "xlsx", resaved)

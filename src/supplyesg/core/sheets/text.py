@@ -21,6 +21,12 @@ class TextFileError(ValueError):
     """The bytes are not text in an accepted encoding."""
 
 
+def _looks_binary(text: str) -> bool:
+    """NUL characters, or control characters in more than 1 % of the text (one in a cell is the cell's problem)."""
+    sample = text[:8192]
+    return "\x00" in sample or len(_BINARY.findall(sample)) > max(1, len(sample) // 100)
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
     sample = data[:4096]
     if len(sample) < 4:
@@ -47,7 +53,7 @@ def detect_encoding(data: bytes) -> str:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if not _BINARY.search(text):
+        if not _looks_binary(text):
             return encoding
     raise TextFileError("not text")
 
