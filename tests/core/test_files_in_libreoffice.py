@@ -21,7 +21,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from supplyesg.assessments import offline, questionnaires
-from supplyesg.assessments.templates_io import export_template_xlsx
+from supplyesg.assessments.templates_io import blank_template_xlsx, export_template_xlsx
 from supplyesg.audits import reports
 from supplyesg.core.models import Role
 from supplyesg.minerals import aggregation
@@ -87,6 +87,7 @@ def build_files(out: Path) -> dict[str, object]:
         "disclosure.xlsx": reports.disclosure_xlsx(2026, "zh-hans"),
         "questionnaire.xlsx": offline.build_workbook(response),
         "questionnaire-template.xlsx": export_template_xlsx(template),
+        "questionnaire-template-blank.xlsx": blank_template_xlsx(),
         "smelters.xlsx": aggregation.smelters_workbook(
             aggregation.company_smelters(2025, "CMRT"), aggregation.unresolved_names(2025, "CMRT")
         ),
@@ -167,9 +168,11 @@ def resaved(world, name: str):
 
 
 def test_libreoffice_opens_every_workbook_the_product_writes(world):
-    written = sorted(p.stem for p in world["written"].glob("*.xlsx"))
-    assert sorted(p.stem for p in world["resaved"].glob("*.xlsx")) == written
-    assert {p.name.split("-")[0] for p in world["csv"].glob("*.csv")} >= {"qbr", "suppliers", "smelters", "disclosure"}
+    written = sorted(world["written"].glob("*.xlsx"))
+    assert sorted(p.name for p in world["resaved"].glob("*.xlsx")) == [p.name for p in written]
+    for path in written:  # every sheet of every workbook reaches the CSV
+        expected = {f"{path.stem}-{sheet}.csv" for sheet in load_workbook(path, read_only=True).sheetnames}
+        assert expected <= {p.name for p in world["csv"].iterdir()}, path.name
 
 
 def test_the_audit_report_shows_real_dates_numbers_and_chinese_text(world):
