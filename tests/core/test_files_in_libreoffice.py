@@ -150,6 +150,9 @@ def world(django_db_setup, django_db_blocker, office, tmp_path_factory):
         office.convert([written / "suppliers.csv"], "csv:Text - txt - csv (StarCalc):44,34,76,1", root / "csv-csv",
                        infilter=SUPPLIER_CSV_AS_TEXT)
         office.convert([written / "suppliers.csv"], "xlsx", root / "csv-xlsx", infilter=SUPPLIER_CSV_AS_TEXT)
+        # ... and as "Unicode text": UTF-16 with a BOM, tab-separated, .txt (what Excel's Unicode text is too).
+        office.convert([written / "suppliers.csv"], f"txt:{CSV_FILTER}:9,34,65535,1", root / "csv-unicode",
+                       infilter=SUPPLIER_CSV_AS_TEXT)
         yield {"written": written, "csv": as_csv, "resaved": resaved, "root": root, **objects}
         transaction.set_rollback(True)
     shutil.rmtree(root, ignore_errors=True)
@@ -240,6 +243,13 @@ def test_a_supplier_csv_export_re_saved_by_libreoffice_as_csv_or_xlsx_imports_wi
     for path in (world["root"] / "csv-csv" / "suppliers.csv", world["root"] / "csv-xlsx" / "suppliers.xlsx"):
         result = plan_import(path.read_bytes(), path.name)
         assert result.errors == [] and (result.created, result.updated, result.skipped) == (0, 0, 3), path.name
+
+
+def test_a_supplier_csv_re_saved_by_libreoffice_as_unicode_text_imports_without_changes(world):
+    data = (world["root"] / "csv-unicode" / "suppliers.txt").read_bytes()
+    assert data.startswith(b"\xff\xfe") and "\t".encode("utf-16-le") in data
+    result = plan_import(data, "suppliers.txt")
+    assert result.errors == [] and (result.created, result.updated, result.skipped) == (0, 0, 3)
 
 
 def test_the_questionnaire_filled_in_and_re_saved_by_libreoffice_imports_what_was_typed(world):

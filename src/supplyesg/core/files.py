@@ -16,7 +16,9 @@ _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 DOCUMENT_EXTENSIONS = ("pdf", "png", "jpg", "jpeg", "xlsx", "docx", "xls", "doc", "zip", "txt", "csv")
-SPREADSHEET_EXTENSIONS = ("xlsx", "csv")
+# .txt and .tsv: tab-separated text, e.g. what Excel saves as "Unicode text" (UTF-16).
+SPREADSHEET_EXTENSIONS = ("xlsx", "csv", "txt", "tsv")
+TEXT_TABLE_EXTENSIONS = ("csv", "txt", "tsv")
 
 
 def _zip_has(upload, member_prefix: str) -> bool:
@@ -67,6 +69,7 @@ def validate_upload(upload, allowed=DOCUMENT_EXTENSIONS, field: str = "file") ->
         "zip": head.startswith(_ZIP),
         "txt": looks_like_text(head),
         "csv": looks_like_text(head),
+        "tsv": looks_like_text(head),
     }[ext]
     if not ok:
         raise ValidationError(

@@ -17,6 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
+from supplyesg.core.files import TEXT_TABLE_EXTENSIONS
 from supplyesg.core.sheets.formats import mark_percent_cells, percent_cells
 from supplyesg.core.sheets.text import TextFileError, csv_rows
 from supplyesg.suppliers.importing.columns import (
@@ -70,7 +71,7 @@ def read_table(data: bytes, filename: str) -> Table:
         # Numbers in percent-formatted cells are fractions (92.5 % holds 0.925): hand them over as typed.
         table.rows = mark_percent_cells(table.rows, percent_cells(data, table.sheet))
         return table
-    if ext == "csv":
+    if ext in TEXT_TABLE_EXTENSIONS:
         return _read_csv(data)
     raise ImportFileError(_("Files of type .%(ext)s cannot be imported; use .xlsx or .csv.") % {"ext": ext or "?"})
 
