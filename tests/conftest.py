@@ -68,3 +68,11 @@ def client_for(client):
         return c
 
     return _make
+
+
+@pytest.fixture(scope="session")
+def office(tmp_path_factory):
+    """LibreOffice headless with a private profile for this session (skips without soffice, fails with CI=true)."""
+    from tests.office import Office, soffice_binary
+
+    return Office(soffice_binary(), tmp_path_factory.mktemp("libreoffice-profile"))

@@ -78,7 +78,7 @@ def test_the_workbook_has_one_row_per_question_with_both_languages_and_the_curre
 def test_text_that_looks_like_a_formula_is_escaped(response, supplier_a_user):
     questionnaires.save_draft(response, {"LAB-3": '=HYPERLINK("http://evil")'}, actor=supplier_a_user)
     sheet = load_workbook(io.BytesIO(offline.build_workbook(response)))[offline.SHEET]
-    assert sheet["E11"].value.startswith("'=") and sheet["E11"].data_type == "s"
+    assert sheet["E11"].value == '=HYPERLINK("http://evil")' and sheet["E11"].data_type == "s"
 
 
 def test_a_filled_workbook_round_trips_into_a_draft(response, supplier_a_user):
@@ -237,3 +237,23 @@ def test_an_upload_to_a_submitted_questionnaire_is_refused(response, supplier_a_
     with pytest.raises(RuleViolation, match="cannot be changed now"):
         offline.read_upload(response, data, actor=supplier_a_user)
     assert values(response) == {}
+
+
+def test_a_percentage_typed_with_a_percent_format_is_saved_as_typed(response, supplier_a_user):
+    def fill(workbook):
+        sheet = workbook[offline.SHEET]
+        sheet["E6"] = 0.35  # what a spreadsheet stores for 35 % typed into MS-5
+        sheet["E6"].number_format = "0%"
+
+    result = offline.read_upload(response, edit_workbook(offline.build_workbook(response), fill), actor=supplier_a_user)
+    assert result.errors == []
+    assert values(response)["MS-5"] == 35
+
+
+def test_percent_text_is_saved_and_a_bare_fraction_is_refused_naming_the_cell(response, supplier_a_user):
+    result = offline.read_upload(response, workbook_with(response, {"MS-5": "62.5 %"}), actor=supplier_a_user)
+    assert result.errors == [] and values(response)["MS-5"] == 62.5
+    result = offline.read_upload(response, workbook_with(response, {"MS-5": 0.35}), actor=supplier_a_user)
+    assert len(result.errors) == 1 and result.errors[0].startswith("Answers!E6: MS-5 ")
+    assert "0.35 looks like a fraction" in result.errors[0]
+    assert values(response)["MS-5"] == 62.5  # the saved answer is kept

@@ -310,7 +310,7 @@ def test_aggregation_runs_the_same_number_of_queries_for_5_or_50_submissions(
         aggregation.supplier_minerals_flags(large_ids)
 
 
-def test_the_smelter_export_escapes_cells_a_spreadsheet_would_run_as_formulas(campaign):
+def test_the_smelter_export_writes_formula_like_names_as_plain_strings(campaign):
     make_submission(
         make_request(campaign),
         smelters=[
@@ -328,8 +328,22 @@ def test_the_smelter_export_escapes_cells_a_spreadsheet_would_run_as_formulas(ca
     assert [c.value for c in smelters[2]][:4] == [
         "Tin",
         "CID009999",
-        '\'=HYPERLINK("http://evil")',
-        "'@SUM(A1)",
+        '=HYPERLINK("http://evil")',
+        "@SUM(A1)",
     ]
-    assert names["B2"].value == "'+cmd|' /C calc'!A0"
+    assert names["B2"].value == "+cmd|' /C calc'!A0"
     assert all(cell.data_type != "f" for row in smelters.iter_rows() for cell in row)
+
+
+def test_a_control_character_in_a_supplier_smelter_name_does_not_break_the_export(campaign):
+    make_submission(
+        make_request(campaign),
+        smelters=[("Tin", "", "Bell\x07 Tin_x0007_ Works", "Peru"), ("Tin", "", "=Quiet\x1b Smelter", "")],
+    )
+
+    data = aggregation.smelters_workbook(
+        aggregation.company_smelters(2025, "CMRT"), aggregation.unresolved_names(2025, "CMRT")
+    )
+
+    names = load_workbook(io.BytesIO(data)).worksheets[1]
+    assert sorted(row[1] for row in names.iter_rows(min_row=2, values_only=True)) == ["=Quiet Smelter", "Bell Tin Works"]

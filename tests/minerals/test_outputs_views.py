@@ -131,7 +131,7 @@ def test_the_company_smelter_export_is_an_xlsx_with_formulas_escaped(viewer, cli
     assert 'attachment; filename="company-smelters-CMRT-2025.xlsx"' == response["Content-Disposition"]
     smelters, names = load_workbook(io.BytesIO(response.content)).worksheets
     assert {row[1] for row in smelters.iter_rows(min_row=2, values_only=True)} == {"CID001070", "CID004065"}
-    assert names["B2"].value == "'=cmd|' /C calc'!A0"
+    assert names["B2"].value == "=cmd|' /C calc'!A0" and names["B2"].data_type == "s"
 
 
 def test_internal_readers_see_the_declaration_with_proposed_answers(viewer, client_for, data):

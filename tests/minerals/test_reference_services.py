@@ -92,6 +92,21 @@ def test_rmap_statuses_load_from_csv_and_keep_earlier_uploads():
     assert RmapStatus.objects.filter(cid="CID001916").count() == 2
 
 
+def test_rmap_statuses_load_from_utf16_tab_separated_text():
+    text = "CID\tStatus\tAssessment date\r\nCID001916\tConformant\t2025-03-01\r\n"
+    result = services.load_rmap_statuses(b"\xff\xfe" + text.encode("utf-16-le"), file_name="rmap.csv")
+    assert result.errors == [] and services.rmap_status_map() == {"CID001916": "Conformant"}
+
+
+def test_smelter_match_reads_utf16_input_as_excel_writes_unicode_text(monkeypatch):
+    services.load_smelter_list(fixture("RMI_CMRT_6.5.xlsx"))
+    text = "metal\tname\tcountry\r\nGold\tSHANDONG GOLD SMELTING COMPANY LIMITED\tCHINA\r\n"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"\xff\xfe" + text.encode("utf-16-le"))))
+    out = io.StringIO()
+    call_command("smelter_match", "--json", stdout=out)
+    assert [r["cid"] for r in json.loads(out.getvalue())] == ["CID001916"]
+
+
 def test_a_bad_rmap_row_rejects_the_whole_file_naming_the_cell():
     result = services.load_rmap_statuses(
         b"CID,Status,Assessment date\nCID001916,Conformant,2025-03-01\nnot-a-cid,Active,\nCID000004,Great,\n"

@@ -214,3 +214,43 @@ def test_the_columns_accept_their_key_english_label_and_chinese_header():
         assert aliases[importing.header_key(column.key)] == column.key
         assert aliases[importing.header_key(str(column.label))] == column.key
         assert aliases[importing.header_key(column.zh)] == column.key
+
+
+# ---------------------------------------------------------------- percentages and text encodings
+
+
+def percent_xlsx_file(rows, formats: dict[str, str]) -> SimpleUploadedFile:
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = "Scores"
+    for row in rows:
+        ws.append(row)
+    for ref, number_format in formats.items():
+        ws[ref].number_format = number_format
+    handle = io.BytesIO()
+    workbook.save(handle)
+    return SimpleUploadedFile("scores.xlsx", handle.getvalue())
+
+
+def test_percent_formatted_cells_import_as_the_percentage_shown_not_the_fraction_stored(s1, procurement):
+    rows = [["supplier_code", "period", "quality", "delivery", "cost", "service"], ["S1", "2026Q3", 0.925, 0.88, 0.8, 0.955]]
+    result = import_business_scores(
+        percent_xlsx_file(rows, {"C2": "0.0%", "D2": "0%", "E2": "0.00%", "F2": "0.0%"}), actor=procurement
+    )
+    assert result.ok, result.errors
+    assert stored() == {("S1", 2026, 3): (Decimal("92.50"), Decimal("88.00"), Decimal("80.00"), Decimal("95.50"))}
+
+
+def test_a_fraction_in_a_plain_cell_is_refused_naming_the_cell(s1, procurement):
+    rows = [["supplier_code", "period", "quality", "delivery", "cost", "service"], ["S1", "2026Q3", 0.92, 88, "80 %", 95]]
+    result = import_business_scores(percent_xlsx_file(rows, {}), actor=procurement)
+    assert not result.applied and BusinessScore.objects.count() == 0
+    assert result.errors == ["Scores!C2: quality 0.92 looks like a fraction; write the score from 0 to 100 (e.g. 92)"]
+
+
+def test_utf16_tab_separated_text_as_excel_saves_unicode_text_is_imported(s1, procurement):
+    text = "供应商编码\t期间\t质量\t交付\t成本\t服务\r\nS1\t2026Q3\t92.5\t88\t80 %\t95\r\n"
+    upload = SimpleUploadedFile("scores.csv", b"\xff\xfe" + text.encode("utf-16-le"), content_type="text/csv")
+    result = import_business_scores(upload, actor=procurement)
+    assert result.ok, result.errors
+    assert stored() == {("S1", 2026, 3): (Decimal("92.50"), Decimal("88.00"), Decimal("80.00"), Decimal("95.00"))}

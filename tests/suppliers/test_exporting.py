@@ -1,5 +1,6 @@
 """Supplier export: the import format plus status, safe against formula injection, and the import template."""
 
+import csv
 import io
 from decimal import Decimal
 
@@ -8,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from supplyesg.suppliers.exporting import csv_chunks, escape_cell, export_rows, template_file, xlsx_file
+from supplyesg.core.sheets.cells import csv_value
+from supplyesg.suppliers.exporting import csv_chunks, export_rows, template_file, xlsx_file
 from supplyesg.suppliers.importing import COLUMNS, plan_import
 from supplyesg.suppliers.models import Supplier, SupplyLink
 from tests.factories import make_category, make_supplier
@@ -35,25 +37,27 @@ def registry(db):
     return cable
 
 
-def test_every_text_cell_that_starts_like_a_formula_is_escaped(registry):
-    rows = list(export_rows(Supplier.objects.order_by("code")))
-    cells = [c for r in rows[1:] for c in r if isinstance(c, str)]
+def test_every_csv_cell_that_starts_like_a_formula_is_escaped(registry):
+    text = b"".join(csv_chunks(Supplier.objects.order_by("code"))).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    cells = [c for r in rows[1:] for c in r]
     risky = [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
     assert risky == []
     assert "'=cmd|' /C calc'!A0" in cells and "'+Alias One\n-Alias Two" in cells and "'@Penang" in cells
     assert {"'" + t for t in TRICKY} <= set(cells)
 
 
-def test_escape_cell_leaves_ordinary_values_alone():
-    assert [escape_cell(v) for v in ("Huaxin", "", 3, None, "a=b")] == ["Huaxin", "", 3, None, "a=b"]
+def test_the_csv_escape_leaves_ordinary_values_alone():
+    assert [csv_value(v) for v in ("Huaxin", "", 3, None, "a=b")] == ["Huaxin", "", 3, None, "a=b"]
 
 
-def test_the_workbook_holds_escaped_text_never_formulas(registry):
+def test_the_workbook_holds_formula_like_text_as_plain_strings_without_an_apostrophe(registry):
     sheet = load_workbook(xlsx_file(Supplier.objects.order_by("code"))).active
     assert sheet.title == "Suppliers"
     assert [c.value for c in sheet[1]] == [c.key for c in COLUMNS] + ["status"]
     assert all(cell.data_type != "f" for r in sheet.iter_rows() for cell in r)
-    assert sheet["B2"].value == "'=cmd|' /C calc'!A0"
+    assert sheet["B2"].value == "=cmd|' /C calc'!A0" and sheet["B2"].data_type == "s"
+    assert sheet["D2"].value == "+Alias One\n-Alias Two"
 
 
 def test_an_xlsx_export_re_imports_without_changes(registry):

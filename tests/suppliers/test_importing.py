@@ -183,8 +183,32 @@ def test_a_csv_with_more_than_20000_rows_is_refused():
 
 
 def test_a_csv_that_is_not_text_is_refused():
-    with pytest.raises(ImportFileError, match="neither UTF-8 nor GB18030"):
-        read_table(b"\xff\xfe\x00\x81\x30\x81\x30\xff" * 10, "suppliers.csv")
+    with pytest.raises(ImportFileError, match="not text in UTF-8, UTF-16 or GB18030"):
+        read_table(b"\x80\xff\x00\x81\x30\x81\x30\xff" * 10, "suppliers.csv")
+
+
+def test_a_percent_formatted_spend_share_is_read_as_the_percentage_shown():
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = "Suppliers"
+    ws.append(HEADER)
+    ws.append(good(spend_share=0.025))
+    ws.append(good(legal_name="Delta Co", spend_share=0.4))  # a plain cell: 0.4 %, small shares are common
+    ws["M2"].number_format = "0.0%"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    parsed = parse_table(read_table(buffer.getvalue(), "suppliers.xlsx"))
+    assert [r.fields["spend_share"] for r in parsed.rows] == [Decimal("2.500"), Decimal("0.400")]
+    assert [e for r in parsed.rows for e in r.errors] == []
+
+
+def test_utf16_tab_separated_text_is_read_like_a_csv():
+    text = "legal_name\tlocal_name\tcountry\ttier\tspend_share\r\nGamma Co\t伽马精密线缆\tCN\t1\t12.5 %\r\n"
+    for data in (b"\xff\xfe" + text.encode("utf-16-le"), b"\xfe\xff" + text.encode("utf-16-be")):
+        parsed = parse_table(read_table(data, "suppliers.csv"))
+        assert parsed.errors == [] and parsed.rows[0].errors == []
+        assert parsed.rows[0].fields["local_name"] == "伽马精密线缆"
+        assert parsed.rows[0].fields["spend_share"] == Decimal("12.500")
 
 
 # ---------------------------------------------------------------- planning and writing

@@ -91,6 +91,14 @@ def test_a_checked_file_is_previewed_then_imported_with_its_audit_rows(client_fo
     assert Supplier.objects.count() == 2
 
 
+@pytest.mark.parametrize("name", ["suppliers.csv", "suppliers.txt"])
+def test_excels_unicode_text_upload_is_previewed_like_a_csv(client_for, compliance, name):
+    text = "legal_name\tlocal_name\tcountry\ttier\r\nGamma Cable Co., Ltd.\t伽马线缆\tCN\t1\r\n"
+    preview = client_for(compliance).post(IMPORT, {"file": upload(name, b"\xff\xfe" + text.encode("utf-16-le"))})
+    assert preview.status_code == 200 and preview.context["result"].errors == []
+    assert preview.context["result"].created == 1
+
+
 def test_a_file_with_errors_shows_every_cell_and_changes_nothing(client_for, compliance, supplier_a):
     before = AuditEvent.objects.count()
     response = client_for(compliance).post(IMPORT, {"file": workbook_upload([

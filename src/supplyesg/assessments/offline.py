@@ -20,7 +20,6 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -28,6 +27,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from supplyesg.assessments import questionnaires
 from supplyesg.assessments.models import Question, Response
 from supplyesg.core.errors import RuleViolation
+from supplyesg.core.sheets.cells import FORMULA_PREFIXES, clean_text, xlsx_row
+from supplyesg.core.sheets.formats import as_percent_cell, percent_cells
+from supplyesg.core.sheets.numbers import FRACTION, NumberProblem, PercentCell, percentage
 
 SHEET = "Answers"
 ABOUT = "About"
@@ -56,23 +58,18 @@ KIND_NAMES = {
     Question.Kind.TEXT: "text · 文字",
     Question.Kind.FILE: "file · 文件",
 }
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_UNCOMPRESSED = 50 * 1024 * 1024
 EXTRA_ROWS = 200  # rows read past the last question, to find stray values
 MAX_COLUMNS = 30
 WIDTHS = {1: 12, 2: 48, 3: 36, 4: 18, 5: 36, 6: 40, 7: 12, 8: 24, 9: 36}
 
 
-def _escape(value):
-    """Text a spreadsheet would read as a formula gets a leading apostrophe (formula injection)."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith(FORMULA_PREFIXES):
-            return "'" + value
-    return value
+def _clean(value):
+    return clean_text(value) if isinstance(value, str) else value
 
 
 def _unescape(value: str) -> str:
+    """Workbooks downloaded before cells were written as plain strings have an apostrophe before formula-like text."""
     return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES) else value
 
 
@@ -80,7 +77,7 @@ def _same(a, b) -> bool:
     def norm(v):
         if v is None:
             return ""
-        return " ".join(str(v).split())
+        return " ".join(_unescape(str(v)).split())
 
     return norm(a) == norm(b)
 
@@ -123,6 +120,11 @@ def _cell_answer(question: Question, answer):
         return None
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
+    if question.kind == Question.Kind.DATE and isinstance(value, str):
+        try:
+            return date.fromisoformat(value)  # a real date cell
+        except ValueError:
+            return value
     return value
 
 
@@ -143,7 +145,7 @@ def _row(question: Question, answer) -> list:
 def _expected_rows(response: Response):
     questions = questionnaires.template_questions(response.campaign.template)
     answers = {a.question_id: a for a in response.answers.all()}
-    return [(q, answers.get(q.pk), [_escape(v) for v in _row(q, answers.get(q.pk))]) for q in questions]
+    return [(q, answers.get(q.pk), [_clean(v) for v in _row(q, answers.get(q.pk))]) for q in questions]
 
 
 def build_workbook(response: Response) -> bytes:
@@ -153,12 +155,10 @@ def build_workbook(response: Response) -> bytes:
     sheet.title = SHEET
     bold = Font(bold=True)
     answer_fill = PatternFill("solid", fgColor="FFF7D6")
-    sheet.append(list(HEADERS))
-    for cell in sheet[1]:
-        cell.font = bold
+    sheet.append(xlsx_row(sheet, HEADERS, font=bold))
     rows = _expected_rows(response)
     for _question, _answer, cells in rows:
-        sheet.append(cells)
+        sheet.append(xlsx_row(sheet, cells, text_columns={0}))
     wrap = Alignment(wrap_text=True, vertical="top")
     for row in sheet.iter_rows(min_row=2, max_row=len(rows) + 1):
         for cell in row:
@@ -187,13 +187,13 @@ def build_workbook(response: Response) -> bytes:
         ("supplier", f"{response.supplier.code} {response.supplier.legal_name}"),
         ("campaign", campaign.name),
         ("template", f"{template.code} {template.version}"),
-        ("due date", campaign.due_date.isoformat()),
+        ("due date", campaign.due_date),
         (
             "how to",
             _("Write your answers in column E of the sheet Answers, then upload this file in the portal."),
         ),
     ):
-        about.append([label, _escape(value)])
+        about.append(xlsx_row(about, [label, value]))
     about.column_dimensions["A"].width = 14
     about.column_dimensions["B"].width = 80
     buffer = io.BytesIO()
@@ -262,6 +262,8 @@ def _cell_value(value):
         return int(value)
     if isinstance(value, Decimal):
         return value
+    if isinstance(value, PercentCell):
+        return value.stored
     if isinstance(value, str):
         return _unescape(value.strip())
     return value
@@ -347,6 +349,24 @@ def _check_layout(workbook, response: Response, expected) -> list[tuple[int, Que
     return filled
 
 
+def _percent_answer(value):
+    """A percentage question's cell as typed: 35, "35 %" and a percent-formatted 35 % (0.35) all give 35."""
+    if isinstance(value, str) and not value.strip().endswith(("%", "％")):
+        return _unescape(value.strip())  # other text: the engine explains what it expects
+    number = percentage(value, low=Decimal("-Infinity"), high=Decimal("Infinity"))
+    return int(number) if number == number.to_integral_value() else number
+
+
+def _percent_error(question: Question, problem: NumberProblem) -> str:
+    text = {"code": question.code, "text": questionnaires.question_text(question), "value": problem.text}
+    if problem.kind == FRACTION:
+        return _(
+            "%(code)s %(text)s: %(value)s looks like a fraction; write the percentage from 0 to 100 "
+            "(35 or 35 %%, not 0.35)."
+        ) % text
+    return _("%(code)s %(text)s: “%(value)s” is not a percentage; write a number from 0 to 100.") % text
+
+
 def read_upload(response: Response, data: bytes, *, actor) -> UploadResult:
     """Save an uploaded workbook's valid answers as a draft, report each bad cell; refuse a foreign file."""
     expected = _expected_rows(response)
@@ -358,8 +378,17 @@ def read_upload(response: Response, data: bytes, *, actor) -> UploadResult:
     answers_by_code = {q.code: a for q, a, _cells in expected}
     result = UploadResult(read=len(filled))
     raw, cell_of = {}, {}
+    percent = percent_cells(data, SHEET)
     for index, question, value in filled:
         ref = f"{SHEET}!{get_column_letter(ANSWER_COLUMN)}{index}"
+        if (index, ANSWER_COLUMN - 1) in percent:
+            value = as_percent_cell(value)  # a cell showing 35 % holds 0.35
+        if question.kind == Question.Kind.PERCENT:
+            try:
+                value = _percent_answer(value)
+            except NumberProblem as problem:
+                result.errors.append(f"{ref}: " + _percent_error(question, problem))
+                continue
         if question.kind == Question.Kind.FILE:
             current = answers_by_code.get(question.code)
             if not _same(value, current.evidence_name if current is not None else ""):

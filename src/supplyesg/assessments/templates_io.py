@@ -7,8 +7,9 @@ Cells:
   score; a fourth part `exclusive` for a choice that cannot be combined with others;
 - scoring: compact JSON, e.g. {"yes":100,"no":0} or {"bands":[{"max":60,"score":100},{"score":0}]};
 - knockout_values, show_if_values, requirements: codes separated by ";"; required, critical: yes or no.
-Text a spreadsheet would read as a formula (or that starts with an apostrophe) is written with a leading
-apostrophe that the import removes, so an exported template re-imports exactly.
+Cells are written by `core.sheets.cells`: text as plain string cells (never evaluated, so text that looks like
+a formula is written as it is), numbers as numbers. The import still removes the leading apostrophe older
+exports put before such text, so those files re-import too.
 
 An import is checked completely before anything is written; every error names its cell (`Questions!D7: ...`)
 and a rejected file changes nothing.
@@ -26,7 +27,6 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -44,12 +44,14 @@ from supplyesg.assessments.catalogue import (
 )
 from supplyesg.assessments.engine.display import KINDS, KNOCKOUT_LEVELS
 from supplyesg.assessments.models import QuestionnaireTemplate
+from supplyesg.core.sheets.cells import xlsx_row
 
 TEMPLATE_SHEET, SECTIONS_SHEET, QUESTIONS_SHEET = "Template", "Sections", "Questions"
 HELP_SHEET = "Instructions"
 TEMPLATE_COLUMNS = TEMPLATE_FIELDS
 SECTION_COLUMNS = SECTION_FIELDS
 QUESTION_COLUMNS = ("section", *QUESTION_FIELDS)
+# Older exports put an apostrophe before text starting with these (and before a leading apostrophe).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "'")
 MAX_BYTES = 5 * 1024 * 1024
 MAX_UNCOMPRESSED = 50 * 1024 * 1024
@@ -68,15 +70,6 @@ def export_filename(template: QuestionnaireTemplate) -> str:
 
 
 # ---------------------------------------------------------------- writing
-
-
-def escape_cell(value):
-    """Neutralise formula injection (and keep a leading apostrophe) with a leading apostrophe."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith(FORMULA_PREFIXES):
-            return "'" + value
-    return value
 
 
 def _number_text(value) -> str:
@@ -114,11 +107,9 @@ def _question_row(section_code: str, question: dict) -> list:
 
 def _sheet(workbook: Workbook, title: str, columns, rows) -> None:
     sheet = workbook.create_sheet(title)
-    sheet.append(list(columns))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    sheet.append(xlsx_row(sheet, columns, font=Font(bold=True)))
     for row in rows:
-        sheet.append([escape_cell(value) for value in row])
+        sheet.append(xlsx_row(sheet, row))
     for index, name in enumerate(columns, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = _WIDTHS.get(name, 14)
@@ -170,11 +161,9 @@ def _instructions(workbook: Workbook) -> None:
         ("requirements", _("Requirement codes of the catalogue, separated by ;, e.g. ILO-C138;RBA-A2.")),
     ]
     sheet = workbook.create_sheet(HELP_SHEET)
-    sheet.append([_("Column"), _("How to fill it in")])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    sheet.append(xlsx_row(sheet, [_("Column"), _("How to fill it in")], font=Font(bold=True)))
     for row in rows:
-        sheet.append([escape_cell(v) for v in row])
+        sheet.append(xlsx_row(sheet, row))
     sheet.column_dimensions["A"].width = 18
     sheet.column_dimensions["B"].width = 110
     for (cell,) in sheet.iter_rows(min_row=2, min_col=2, max_col=2):

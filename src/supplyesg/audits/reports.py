@@ -1,7 +1,7 @@
 """Audit reports (PDF and xlsx) and the yearly disclosure summary, in the reader's language.
 
-The PDF layout is in `audits/pdf.py`. Every spreadsheet cell goes through the supplier export's formula-injection
-escaping.
+The PDF layout is in `audits/pdf.py`. The report rows hold typed values (dates, numbers, text): the xlsx writes
+them as real dates and numbers through `core.sheets.cells`, the PDF prints them as text.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font
 
 from supplyesg.assessments.models import RiskCategory, RiskLevel
 from supplyesg.audits.models import Audit, ChecklistItem, CorrectiveAction, Finding, Severity
-from supplyesg.suppliers.exporting import escape_cell
+from supplyesg.core.sheets.cells import xlsx_row
 
 
 def _zh(language: str | None) -> bool:
@@ -40,8 +40,8 @@ def _label(choices, value) -> str:
         return str(value or "")
 
 
-def _day(value) -> str:
-    return value.isoformat() if value else ""
+def _day(value):
+    return value or None
 
 
 def _person(user) -> str:
@@ -54,10 +54,10 @@ def _person(user) -> str:
 @dataclass
 class AuditReport:
     audit: Audit
-    summary: list[tuple[str, str]]
-    checklist: list[list[str]]
-    findings: list[list[str]]
-    actions: list[list[str]]
+    summary: list[tuple[str, object]]  # values are text, dates, numbers or None
+    checklist: list[list]
+    findings: list[list]
+    actions: list[list]
     headers: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -66,7 +66,7 @@ def _finding_numbers(findings) -> dict[int, int]:
 
 
 def build_report(audit: Audit, language: str | None) -> AuditReport:
-    """The report's content as text rows in `language` (five queries)."""
+    """The report's content as rows in `language`: text, dates and numbers (five queries)."""
     with translation.override(language):
         items = list(
             ChecklistItem.objects.filter(audit=audit).select_related("requirement", "checked_by").order_by("order", "pk")
@@ -83,17 +83,18 @@ def build_report(audit: Audit, language: str | None) -> AuditReport:
             (_("Kind"), audit.get_kind_display()),
             (_("Standard"), audit.get_scheme_display()),
             (_("Why planned"), audit.get_reason_display()),
-            (_("Programme year"), str(audit.year)),
+            (_("Programme year"), audit.year),
             (_("Status"), audit.get_status_display()),
             (_("Lead auditor"), _person(audit.lead_auditor)),
             (_("Audit firm"), audit.audit_firm),
             (_("Scope"), scope),
-            (_("Planned"), f"{_day(audit.planned_start)} – {_day(audit.planned_end)}".strip(" –")),
+            (_("Planned start"), _day(audit.planned_start)),
+            (_("Planned end"), _day(audit.planned_end)),
             (_("Started"), _day(audit.started_on)),
             (_("Report date"), _day(audit.report_date)),
             (_("Result"), _label(RiskLevel, audit.result_level) if audit.result_level else ""),
-            (_("Conformity (%)"), "" if audit.score is None else str(audit.score)),
-            *((_label(Severity, s), str(counts.get(s, 0))) for s in Severity.values),
+            (_("Conformity (%)"), audit.score),
+            *((_label(Severity, s), counts.get(s, 0)) for s in Severity.values),
             (_("Improvement plan due"), _day(audit.improvement_plan_due)),
             (_("Summary"), audit.summary),
         ]
@@ -122,13 +123,13 @@ def build_report(audit: Audit, language: str | None) -> AuditReport:
                 i.get_verdict_display(),
                 i.notes,
                 _person(i.checked_by),
-                _day(timezone.localdate(i.checked_at)) if i.checked_at else "",
+                timezone.localdate(i.checked_at) if i.checked_at else None,
             ]
             for i in items
         ]
         finding_rows = [
             [
-                str(numbers[f.pk]),
+                numbers[f.pk],
                 f.get_severity_display(),
                 f.get_area_display(),
                 f"{f.requirement.code} {requirement_title(f.requirement, language)}" if f.requirement_id else "",
@@ -138,7 +139,7 @@ def build_report(audit: Audit, language: str | None) -> AuditReport:
         ]
         action_rows = [
             [
-                str(numbers.get(a.finding_id, "")),
+                numbers.get(a.finding_id),
                 a.finding.get_severity_display(),
                 a.get_status_display(),
                 _day(a.plan_due),
@@ -148,7 +149,7 @@ def build_report(audit: Audit, language: str | None) -> AuditReport:
                 a.preventive_action,
                 a.owner,
                 _day(a.completion_date),
-                _day(timezone.localdate(a.closed_at)) if a.closed_at else "",
+                timezone.localdate(a.closed_at) if a.closed_at else None,
             ]
             for a in actions
         ]
@@ -162,13 +163,11 @@ def file_stem(audit: Audit) -> str:
 # ---------------------------------------------------------------- xlsx
 
 
-def _sheet(workbook, title: str, header: list[str], rows: list[list], widths: list[int]):
+def _sheet(workbook, title: str, header: list[str], rows: list[list], widths: list[int], text_columns=()):
     sheet = workbook.create_sheet(title[:31])
-    sheet.append([escape_cell(h) for h in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    sheet.append(xlsx_row(sheet, header, font=Font(bold=True)))
     for row in rows:
-        sheet.append([escape_cell(v) for v in row])
+        sheet.append(xlsx_row(sheet, row, text_columns=text_columns))
     for n, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + n)].width = width
     for row in sheet.iter_rows(min_row=2):
@@ -191,7 +190,9 @@ def audit_report_xlsx(audit: Audit, language: str | None) -> bytes:
     workbook.remove(workbook.active)
     with translation.override(language):
         _sheet(workbook, _("Summary"), [_("Item"), _("Value")], [list(r) for r in report.summary], [28, 80])
-        _sheet(workbook, _("Checklist"), report.headers["checklist"], report.checklist, [14, 50, 22, 18, 40, 18, 12])
+        _sheet(
+            workbook, _("Checklist"), report.headers["checklist"], report.checklist, [14, 50, 22, 18, 40, 18, 12], {0}
+        )
         _sheet(workbook, pgettext("audit", "Findings"), report.headers["findings"], report.findings, [6, 14, 22, 40, 60])
         _sheet(
             workbook,
@@ -329,7 +330,7 @@ def disclosure_xlsx(year: int, language: str | None) -> bytes:
                 [_("Corrective actions"), summary.actions_total],
                 [_("Closed or past their remediation date"), summary.actions_counted],
                 [_("Closed in time"), summary.actions_closed_in_time],
-                [_("Share closed in time (%)"), "" if share is None else float(share)],
+                [_("Share closed in time (%)"), share],
             ],
             [40, 14],
         )

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from supplyesg.core.sheets.text import looks_like_text
+
 # Extension -> predicate over the first bytes (and the file for zip containers).
 _PDF = b"%PDF-"
 _PNG = b"\x89PNG\r\n\x1a\n"
@@ -14,24 +16,9 @@ _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 DOCUMENT_EXTENSIONS = ("pdf", "png", "jpg", "jpeg", "xlsx", "docx", "xls", "doc", "zip", "txt", "csv")
-SPREADSHEET_EXTENSIONS = ("xlsx", "csv")
-
-
-def _looks_like_text(head: bytes) -> bool:
-    if b"\x00" in head:
-        return False
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            head.decode(encoding)
-            return True
-        except UnicodeDecodeError:
-            continue
-    # A multi-byte character may be cut at the end of the sample.
-    try:
-        head[:-3].decode("utf-8")
-        return True
-    except UnicodeDecodeError:
-        return False
+# .txt and .tsv: tab-separated text, e.g. what Excel saves as "Unicode text" (UTF-16).
+SPREADSHEET_EXTENSIONS = ("xlsx", "csv", "txt", "tsv")
+TEXT_TABLE_EXTENSIONS = ("csv", "txt", "tsv")
 
 
 def _zip_has(upload, member_prefix: str) -> bool:
@@ -80,8 +67,9 @@ def validate_upload(upload, allowed=DOCUMENT_EXTENSIONS, field: str = "file") ->
         "xlsm": head.startswith(_ZIP) and _zip_has(upload, "xl/"),
         "docx": head.startswith(_ZIP) and _zip_has(upload, "word/"),
         "zip": head.startswith(_ZIP),
-        "txt": _looks_like_text(head),
-        "csv": _looks_like_text(head),
+        "txt": looks_like_text(head),
+        "csv": looks_like_text(head),
+        "tsv": looks_like_text(head),
     }[ext]
     if not ok:
         raise ValidationError(

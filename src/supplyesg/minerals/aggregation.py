@@ -32,7 +32,9 @@ from django.db.models.functions import Coalesce, Concat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
+from openpyxl.styles import Font
 
+from supplyesg.core.sheets.cells import xlsx_row
 from supplyesg.minerals.cmrt import layouts as L
 from supplyesg.minerals.models import (
     Metal,
@@ -686,52 +688,56 @@ def dashboard_figures(year: int | None, template: str | None) -> DashboardFigure
 
 # ---------------------------------------------------------------- export
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe (formula injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def smelters_workbook(smelters: list[SmelterSummary], unresolved: list[UnresolvedName]) -> bytes:
-    """The company smelter list as .xlsx: identified smelters, then the unresolved names apart."""
+    """The company smelter list as .xlsx: identified smelters, then the unresolved names apart.
+
+    Names come from suppliers' files: `xlsx_row` writes them as plain string cells, control characters removed.
+    """
     book = Workbook(write_only=True)
+    bold = Font(bold=True)
     sheet = book.create_sheet(_("Smelters"))
     sheet.append(
-        [
-            _("Metal"),
-            _("Smelter id"),
-            _("Smelter name"),
-            _("Country"),
-            _("Suppliers naming it"),
-            _("RMAP status"),
-            _("Covered country"),
-            _("CAHRA"),
-            _("Concerns"),
-        ]
+        xlsx_row(
+            sheet,
+            [
+                _("Metal"),
+                _("Smelter id"),
+                _("Smelter name"),
+                _("Country"),
+                _("Suppliers naming it"),
+                _("RMAP status"),
+                _("Covered country"),
+                _("CAHRA"),
+                _("Concerns"),
+            ],
+            font=bold,
+        )
     )
     yes, no = _("Yes"), _("No")
     for s in smelters:
         sheet.append(
-            [
-                safe_cell(s.metal),
-                safe_cell(s.cid),
-                safe_cell(s.name),
-                safe_cell(s.country),
-                s.suppliers,
-                safe_cell(s.rmap_label),
-                yes if s.covered else no,
-                yes if s.cahra else no,
-                safe_cell("; ".join(s.concern_labels)),
-            ]
+            xlsx_row(
+                sheet,
+                [
+                    s.metal,
+                    s.cid,
+                    s.name,
+                    s.country,
+                    s.suppliers,
+                    s.rmap_label,
+                    yes if s.covered else no,
+                    yes if s.cahra else no,
+                    "; ".join(s.concern_labels),
+                ],
+                text_columns={1},
+            )
         )
     names = book.create_sheet(_("Unresolved names"))
-    names.append([_("Metal"), _("Name as reported"), _("Country as reported"), _("Suppliers naming it")])
+    names.append(
+        xlsx_row(names, [_("Metal"), _("Name as reported"), _("Country as reported"), _("Suppliers naming it")], font=bold)
+    )
     for u in unresolved:
-        names.append([safe_cell(u.metal), safe_cell(u.name), safe_cell(u.country), u.suppliers])
+        names.append(xlsx_row(names, [u.metal, u.name, u.country, u.suppliers]))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from supplyesg.core.files import validate_upload
+from supplyesg.core.files import SPREADSHEET_EXTENSIONS, validate_upload
 from supplyesg.minerals.models import Metal
 
 
@@ -31,7 +31,7 @@ class RmapUploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         try:
-            validate_upload(upload, allowed=("csv", "xlsx"), field=_("file"))
+            validate_upload(upload, allowed=SPREADSHEET_EXTENSIONS, field=_("file"))
         except ValidationError as exc:
             raise ValidationError(exc.messages)
         return upload

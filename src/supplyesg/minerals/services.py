@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from supplyesg.core import audit
 from supplyesg.core.errors import RuleViolation
+from supplyesg.core.sheets.text import TextFileError, csv_rows
 from supplyesg.minerals.cmrt import Reference, ReferenceList, read_workbook
 from supplyesg.minerals.cmrt.matching import normalise_cid
 from supplyesg.minerals.models import (
@@ -283,15 +284,12 @@ def _rows_from_file(data: bytes, file_name: str) -> tuple[str, list[list]]:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = workbook.sheet_names[0]
         return sheet, workbook.get_sheet_by_name(sheet).to_python()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise RuleViolation(_("file: the CSV is neither UTF-8 nor GB18030 text."))
-    return "", list(csv.reader(io.StringIO(text)))
+    try:
+        return "", csv_rows(data)  # UTF-8, UTF-16 (Excel's "Unicode text") or GB18030; comma, semicolon or tab
+    except TextFileError:
+        raise RuleViolation(_("file: the CSV is not text in UTF-8, UTF-16 or GB18030."))
+    except csv.Error as exc:
+        raise RuleViolation(_("file: the CSV cannot be read: %(error)s.") % {"error": exc})
 
 
 @transaction.atomic

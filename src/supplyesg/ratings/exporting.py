@@ -1,7 +1,8 @@
 """The quarterly business review workbook for procurement and sales, and the business-score import template.
 
-Text cells go through `suppliers.exporting.escape_cell`, so a supplier name or a reason that starts like a
-formula (= + - @) is never run by a spreadsheet program.
+Every cell is written by `core.sheets.cells.xlsx_cell`: text as plain string cells (a supplier name or a
+reason that starts like a formula is never run, and shows without an apostrophe), scores as numbers, the
+audit report date as a real date.
 """
 
 from __future__ import annotations
@@ -9,22 +10,22 @@ from __future__ import annotations
 import io
 import tempfile
 from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from supplyesg.assessments.models import RiskLevel
 from supplyesg.assessments.risk_inputs import latest_responses
+from supplyesg.core.sheets.cells import xlsx_cell, xlsx_row
 from supplyesg.ratings import queries, rules
 from supplyesg.ratings.importing import COLUMNS, SHEET
 from supplyesg.ratings.models import Action, Grade, Rating
 from supplyesg.ratings.quarters import Quarter
-from supplyesg.suppliers.exporting import escape_cell
 from supplyesg.suppliers.importing.columns import column_letter
 from supplyesg.suppliers.importing.reading import MAX_ROWS
 from supplyesg.suppliers.models import Supplier
@@ -34,12 +35,17 @@ CHUNK = 2000
 
 
 def _bold_row(sheet, values):
-    cells = []
-    for value in values:
-        cell = WriteOnlyCell(sheet, value=escape_cell(value))
-        cell.font = Font(bold=True)
-        cells.append(cell)
-    return cells
+    return xlsx_row(sheet, values, font=Font(bold=True))
+
+
+def _date(value) -> date | None:
+    """A date stored in the rating's inputs (ISO text) as a date."""
+    if isinstance(value, date) or not value:
+        return value or None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
 
 
 def _label(choices, value) -> str:
@@ -137,9 +143,9 @@ def _rows_of(batch: list[Rating], period: Quarter):
         prev = previous.get(r.supplier_id, (None, None))[0]
         trend = queries.trend(prev, r.grade)
         yield [
-            escape_cell(r.supplier.code),
-            escape_cell(r.supplier.legal_name),
-            escape_cell("; ".join(sorted(categories.get(r.supplier_id, [])))),
+            r.supplier.code,
+            r.supplier.legal_name,
+            "; ".join(sorted(categories.get(r.supplier_id, []))),
             r.grade,
             r.total,
             _number(business.get("quality")),
@@ -148,18 +154,18 @@ def _rows_of(batch: list[Rating], period: Quarter):
             _number(business.get("service")),
             r.business_score,
             r.esg_score,
-            escape_cell("\n".join(queries.reason_texts(r.reasons))),
-            escape_cell(_label(RiskLevel, (r.inputs or {}).get("risk_level"))),
-            escape_cell(_label(RiskLevel, audit.get("level"))),
-            escape_cell(audit.get("report_date") or ""),
+            "\n".join(queries.reason_texts(r.reasons)),
+            _label(RiskLevel, (r.inputs or {}).get("risk_level")),
+            _label(RiskLevel, audit.get("level")),
+            _date(audit.get("report_date")),
             _number(survey.scores.get("overall")) if survey else None,
             open_actions.get(r.supplier_id, 0),
-            escape_cell(_label(Action, r.recommended_action)),
-            escape_cell(_label(Rating.Decision, r.decision_status)),
-            escape_cell(_label(Action, r.decided_action)),
-            escape_cell(r.decision_reason),
-            prev or "",
-            escape_cell(str(queries.TREND_LABELS[trend])),
+            _label(Action, r.recommended_action),
+            _label(Rating.Decision, r.decision_status),
+            _label(Action, r.decided_action),
+            r.decision_reason,
+            prev or None,
+            str(queries.TREND_LABELS[trend]),
         ]
 
 
@@ -178,12 +184,12 @@ def qbr_file(period: Quarter):
     summary.append(_bold_row(summary, [_("Grade"), _("Suppliers"), _("Action")]))
     counts = queries.grade_counts(period)
     for grade in Grade.values:
-        summary.append([grade, counts[grade], escape_cell(_label(Action, rules.GRADE_ACTIONS[grade]))])
-    summary.append([_("Total"), sum(counts.values())])
+        summary.append(xlsx_row(summary, [grade, counts[grade], _label(Action, rules.GRADE_ACTIONS[grade])]))
+    summary.append(xlsx_row(summary, [_("Total"), sum(counts.values())]))
     summary.append([])
     summary.append(_bold_row(summary, [_("Decision"), _("Suppliers")]))
     for status, n in queries.decision_counts(period).items():
-        summary.append([escape_cell(_label(Rating.Decision, status)), n])
+        summary.append(xlsx_row(summary, [_label(Rating.Decision, status), n]))
 
     sheet = workbook.create_sheet(_("Ratings"))
     for index in range(len(qbr_headers())):
@@ -191,7 +197,7 @@ def qbr_file(period: Quarter):
     sheet.freeze_panes = "C2"
     sheet.append(_bold_row(sheet, qbr_headers()))
     for row in qbr_rows(period):
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row, text_columns={0}))
     handle = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
     workbook.save(handle)
     handle.seek(0)
@@ -220,10 +226,10 @@ def template_file(period: Quarter):
     sheet = workbook.active
     sheet.title = SHEET
     keys = [c.key for c in COLUMNS if c.key not in ("year", "quarter")]
-    sheet.append(keys)
-    sheet.append([str(period) if k == "period" else EXAMPLE[k] for k in keys])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    sheet.append(_bold_row(sheet, keys))
+    sheet.append(
+        xlsx_row(sheet, [str(period) if k == "period" else EXAMPLE[k] for k in keys], text_columns={0, keys.index("period")})
+    )
     for index, key in enumerate(keys):
         sheet.column_dimensions[column_letter(index)].width = 30 if key == "note" else 16
     sheet.freeze_panes = "B2"
@@ -244,9 +250,11 @@ def template_file(period: Quarter):
         sheet.add_data_validation(validation)
 
     instructions = workbook.create_sheet("Instructions")
-    instructions.append([_("Column"), _("Chinese header"), _("Required"), _("What to write")])
+    instructions.append(_bold_row(instructions, [_("Column"), _("Chinese header"), _("Required"), _("What to write")]))
     for column in COLUMNS:
-        instructions.append([column.key, column.zh, _("yes") if column.required else _("no"), str(column.rule)])
+        instructions.append(
+            xlsx_row(instructions, [column.key, column.zh, _("yes") if column.required else _("no"), str(column.rule)])
+        )
     instructions.append([])
     for line in (
         _(
@@ -258,9 +266,7 @@ def template_file(period: Quarter):
         _("A file with any error changes nothing: fix every cell listed and upload the file again."),
         _("At most %(max)s rows per file.") % {"max": f"{MAX_ROWS:,}"},
     ):
-        instructions.append([line])
-    for cell in instructions[1]:
-        cell.font = Font(bold=True)
+        instructions.append([xlsx_cell(instructions, line)])
     for letter, width in (("A", 18), ("B", 14), ("C", 10), ("D", 80)):
         instructions.column_dimensions[letter].width = width
     for row in instructions.iter_rows(min_row=2):

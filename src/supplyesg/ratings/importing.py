@@ -1,6 +1,8 @@
-"""The ERP import of business scores: an .xlsx workbook (read with python-calamine) or a UTF-8 CSV file, one
-supplier and quarter per row. Every bad cell is reported by where it is (`Scores!D7: ...` in a workbook,
-`row 7: ...` in a CSV file); a file with any error changes nothing.
+"""The ERP import of business scores: an .xlsx workbook (read with python-calamine) or a CSV / tab-separated
+text file (UTF-8, UTF-16 or GB18030), one supplier and quarter per row. Scores are 0-100: "92.5", "92.5 %" and
+percent-formatted cells (which hold 0.925) all read as 92.5; a plain 0.925 is refused as a fraction. Every
+bad cell is reported by where it is (`Scores!D7: ...` in a workbook, `row 7: ...` in a CSV file); a file with
+any error changes nothing.
 
 Columns: supplier code, the quarter (`period` such as 2026Q3, or `year` and `quarter`), quality, delivery, cost,
 service, and an optional note; English or Chinese headers. Other columns (a supplier name, an ERP id) are
@@ -10,6 +12,7 @@ ignored and listed in the result.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -21,7 +24,15 @@ from supplyesg.core.models import AuditEvent
 from supplyesg.ratings import rules
 from supplyesg.ratings.models import BusinessScore
 from supplyesg.ratings.quarters import Quarter, QuarterError, parse_quarter, quarter_of
-from supplyesg.ratings.services import NOTE_MAX, SCORE_MISSING, SCORE_NOT_NUMBER, SCORE_OK, actor_fields, parse_score
+from supplyesg.ratings.services import (
+    NOTE_MAX,
+    SCORE_FRACTION,
+    SCORE_MISSING,
+    SCORE_NOT_NUMBER,
+    SCORE_OK,
+    actor_fields,
+    parse_score,
+)
 from supplyesg.suppliers.importing.columns import blank, cell_text, column_letter, header_key
 from supplyesg.suppliers.importing.reading import ImportFileError, Table, read_table
 from supplyesg.suppliers.models import Supplier
@@ -176,6 +187,13 @@ def _parse_period(row: _Row, cells: dict[str, Any], today) -> None:
         row.period = None
 
 
+def _example_percent(text: str) -> str:
+    try:
+        return format((Decimal(text) * 100).normalize(), "f")
+    except InvalidOperation:
+        return "92.5"
+
+
 def _parse_rows(table: Table, columns: dict[int, str], today) -> list[_Row]:
     rows = []
     for number, cells in table.rows:
@@ -189,11 +207,17 @@ def _parse_rows(table: Table, columns: dict[int, str], today) -> list[_Row]:
             row.error("supplier_code", _("supplier code is required"))
         _parse_period(row, values, today)
         for part in rules.PARTS:
-            verdict, number_value, text = parse_score(values.get(part))
+            verdict, number_value, text = parse_score(values.get(part), allow_fraction=False)
             if verdict == SCORE_OK:
                 row.values[part] = number_value
             elif verdict == SCORE_MISSING:
                 row.error(part, _("%(column)s is required (a score from 0 to 100)") % {"column": part})
+            elif verdict == SCORE_FRACTION:
+                row.error(
+                    part,
+                    _("%(column)s %(value)s looks like a fraction; write the score from 0 to 100 (e.g. %(example)s)")
+                    % {"column": part, "value": text[:30], "example": _example_percent(text)},
+                )
             elif verdict == SCORE_NOT_NUMBER:
                 row.error(part, _('%(column)s "%(value)s" is not a number') % {"column": part, "value": text[:30]})
             else:

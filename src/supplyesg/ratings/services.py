@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.urls import reverse
@@ -22,6 +22,7 @@ from supplyesg.core import audit
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import AuditEvent, Job, PolicySettings
 from supplyesg.core.services import job_progress, start_job
+from supplyesg.core.sheets.numbers import FRACTION, NOT_NUMBER, NumberProblem, percentage, shown
 from supplyesg.ratings import inputs, rules
 from supplyesg.ratings.models import Action, BusinessScore, Grade, Rating
 from supplyesg.ratings.quarters import MIN_YEAR, Quarter, QuarterError, parse_quarter, quarter_of
@@ -82,30 +83,23 @@ def check_quarter(value=None, *, year=None, quarter=None, field: str = "quarter"
 
 
 SCORE_OK, SCORE_MISSING, SCORE_NOT_NUMBER, SCORE_OUT_OF_RANGE = "ok", "missing", "not_number", "out_of_range"
+SCORE_FRACTION = "fraction"
 
 
-def parse_score(value) -> tuple[str, Decimal | None, str]:
-    """(verdict, the score rounded to 0.01, the value as written) for a 0-100 business score."""
-    if isinstance(value, bool):
-        return SCORE_NOT_NUMBER, None, str(value)
-    text = value if isinstance(value, str) else ("" if value is None else str(value))
-    text = text.replace("\xa0", " ").strip()
-    if isinstance(value, float) and value.is_integer():
-        text = str(int(value))
-    if not text:
-        return SCORE_MISSING, None, ""
-    number_text = text.rstrip("%％").strip()
-    if number_text.count(",") == 1 and "." not in number_text:
-        number_text = number_text.replace(",", ".")  # a decimal comma
+def parse_score(value, *, allow_fraction: bool = True) -> tuple[str, Decimal | None, str]:
+    """(verdict, the score rounded to 0.01, the value as written) for a 0-100 business score.
+
+    Accepts numbers, "92.5", "92.5 %" and percent-formatted spreadsheet cells (which hold 0.925). Imports pass
+    `allow_fraction=False`: there a plain 0.925 is a fraction copied from another sheet, not a score under 1.
+    """
     try:
-        number = Decimal(number_text)
-    except InvalidOperation:
-        return SCORE_NOT_NUMBER, None, text
-    if not number.is_finite():
-        return SCORE_NOT_NUMBER, None, text
-    if not Decimal(0) <= number <= Decimal(100):
-        return SCORE_OUT_OF_RANGE, None, text
-    return SCORE_OK, number.quantize(TWO), text
+        number = percentage(value, allow_fraction=allow_fraction)
+    except NumberProblem as problem:
+        verdict = {NOT_NUMBER: SCORE_NOT_NUMBER, FRACTION: SCORE_FRACTION}.get(problem.kind, SCORE_OUT_OF_RANGE)
+        return verdict, None, problem.text
+    if number is None:
+        return SCORE_MISSING, None, ""
+    return SCORE_OK, number.quantize(TWO), shown(value)
 
 
 def _score_error(field: str, verdict: str, text: str) -> str:

@@ -1,7 +1,9 @@
 """Supplier export in the import format (plus status), and the import template.
 
-Every text cell that a spreadsheet would read as a formula (= + - @, tab, carriage return) gets a leading
-apostrophe; the importer removes it again, so an export re-imports unchanged.
+Cells are written by `core.sheets.cells`: in the workbook text is a plain string cell (never evaluated, no
+apostrophe), identifiers (codes, registration ids) are text cells so leading zeros survive, the spend share
+is a number. In the CSV, text that a spreadsheet would read as a formula (= + - @, tab, carriage return) gets
+a leading apostrophe, which the importer removes again, so an export re-imports unchanged.
 """
 
 import csv
@@ -13,12 +15,11 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from supplyesg.suppliers.importing import COLUMNS, FORMULA_PREFIXES, MAX_ROWS, READ_ONLY_COLUMNS
+from supplyesg.core.sheets.cells import csv_value, xlsx_cell, xlsx_row
+from supplyesg.suppliers.importing import COLUMNS, MAX_ROWS, READ_ONLY_COLUMNS
 from supplyesg.suppliers.importing.columns import column_letter
 from supplyesg.suppliers.models import Category, Supplier, SupplyLink
 
@@ -29,13 +30,9 @@ _WIDTHS = {"legal_name": 42, "local_name": 28, "aliases": 24, "registration_id":
            "address": 40, "website": 28, "categories": 28, "upstream_codes": 22}
 
 
-def escape_cell(value):
-    """Neutralise formula injection: text that starts like a formula is prefixed with an apostrophe."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith(FORMULA_PREFIXES):
-            return "'" + value
-    return value
+# Identifiers written as text cells in the workbook (leading zeros, long digit strings).
+TEXT_KEYS = ("code", "registration_id", "upstream_codes")
+TEXT_COLUMNS = frozenset(EXPORT_KEYS.index(k) for k in TEXT_KEYS)
 
 
 def _share(value: Decimal | None) -> str:
@@ -43,7 +40,8 @@ def _share(value: Decimal | None) -> str:
 
 
 def export_rows(queryset) -> Iterator[list]:
-    """The header, then one escaped row per supplier. Three queries whatever the number of suppliers."""
+    """The header, then one row of plain values per supplier (the spend share as a Decimal or None).
+    Three queries whatever the number of suppliers."""
     yield list(EXPORT_KEYS)
     ids = queryset.order_by().values("pk")
     categories = defaultdict(list)
@@ -57,9 +55,9 @@ def export_rows(queryset) -> Iterator[list]:
         row = [
             s.code, s.legal_name, s.local_name, "\n".join(s.alias_list), s.registration_id, s.registration_authority,
             s.country, s.address, s.website, s.tier, "; ".join(sorted(categories[s.pk])), "yes" if s.is_key else "no",
-            _share(s.spend_share), "; ".join(sorted(upstream[s.pk])), s.status,
+            s.spend_share, "; ".join(sorted(upstream[s.pk])), s.status,
         ]
-        yield [escape_cell(v) for v in row]
+        yield row
 
 
 class _Echo:
@@ -72,8 +70,11 @@ def csv_chunks(queryset) -> Iterator[bytes]:
     writer = csv.writer(_Echo())
     yield "\ufeff".encode()
     batch = []
+    share = EXPORT_KEYS.index("spend_share")
     for row in export_rows(queryset):
-        batch.append(writer.writerow(row))
+        if isinstance(row[share], Decimal):
+            row[share] = _share(row[share])
+        batch.append(writer.writerow([csv_value(v) for v in row]))
         if len(batch) >= 500:
             yield "".join(batch).encode()
             batch = []
@@ -82,13 +83,7 @@ def csv_chunks(queryset) -> Iterator[bytes]:
 
 
 def _header_cells(sheet, keys: Iterable[str]):
-    bold = Font(bold=True)
-    cells = []
-    for key in keys:
-        cell = WriteOnlyCell(sheet, value=key)
-        cell.font = bold
-        cells.append(cell)
-    return cells
+    return xlsx_row(sheet, keys, font=Font(bold=True))
 
 
 def xlsx_file(queryset):
@@ -100,10 +95,8 @@ def xlsx_file(queryset):
     sheet.freeze_panes = "B2"
     rows = export_rows(queryset)
     sheet.append(_header_cells(sheet, next(rows)))
-    share = EXPORT_KEYS.index("spend_share")
     for row in rows:
-        row[share] = Decimal(row[share]) if row[share] else None  # a number in the workbook, text in CSV
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row, text_columns=TEXT_COLUMNS))
     handle = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
     workbook.save(handle)
     handle.seek(0)
@@ -137,10 +130,8 @@ def template_file():
     sheet = workbook.active
     sheet.title = SHEET
     keys = [c.key for c in COLUMNS]
-    sheet.append(keys)
-    sheet.append([EXAMPLE_ROW[k] for k in keys])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    sheet.append(_header_cells(sheet, keys))
+    sheet.append(xlsx_row(sheet, [EXAMPLE_ROW[k] for k in keys], text_columns={keys.index(k) for k in TEXT_KEYS}))
     for index, key in enumerate(keys):
         sheet.column_dimensions[column_letter(index)].width = _WIDTHS.get(key, 14)
     sheet.freeze_panes = "B2"
@@ -156,9 +147,11 @@ def template_file():
         sheet.add_data_validation(validation)
 
     instructions = workbook.create_sheet("Instructions")
-    instructions.append([_("Column"), _("Chinese header"), _("Required"), _("What to write")])
+    instructions.append(_header_cells(instructions, [_("Column"), _("Chinese header"), _("Required"), _("What to write")]))
     for column in COLUMNS + READ_ONLY_COLUMNS:
-        instructions.append([column.key, column.zh, _("yes") if column.required else _("no"), str(column.rule)])
+        instructions.append(
+            xlsx_row(instructions, [column.key, column.zh, _("yes") if column.required else _("no"), str(column.rule)])
+        )
     instructions.append([])
     for line in (
         _("One supplier per row on the Suppliers sheet. Keep the header row; headers may be the English column "
@@ -172,9 +165,7 @@ def template_file():
         _("Blacklisted companies cannot be imported."),
         _("At most %(max)s rows per file.") % {"max": f"{MAX_ROWS:,}"},
     ):
-        instructions.append([line])
-    for cell in instructions[1]:
-        cell.font = Font(bold=True)
+        instructions.append([xlsx_cell(instructions, line)])
     for letter, width in (("A", 24), ("B", 18), ("C", 10), ("D", 90)):
         instructions.column_dimensions[letter].width = width
     for row in instructions.iter_rows(min_row=2):
@@ -182,12 +173,9 @@ def template_file():
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
     codes = workbook.create_sheet("Categories")
-    codes.append([_("Code"), _("Name"), _("Chinese name"), _("Minerals involved")])
+    codes.append(_header_cells(codes, [_("Code"), _("Name"), _("Chinese name"), _("Minerals involved")]))
     for category in Category.objects.order_by("code"):
-        codes.append([escape_cell(category.code), escape_cell(category.name), escape_cell(category.name_zh),
-                      escape_cell(category.minerals)])
-    for cell in codes[1]:
-        cell.font = Font(bold=True)
+        codes.append(xlsx_row(codes, [category.code, category.name, category.name_zh, category.minerals], text_columns={0}))
     for letter, width in (("A", 24), ("B", 48), ("C", 28), ("D", 40)):
         codes.column_dimensions[letter].width = width
 

@@ -8,7 +8,7 @@ from supplyesg.core.files import SPREADSHEET_EXTENSIONS, validate_upload
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(label=_("Spreadsheet (.xlsx or .csv)"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt,.tsv"}))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pycountry
@@ -19,8 +19,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-# Cells starting with these are escaped with a leading apostrophe on export (formula injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from supplyesg.core.sheets.cells import FORMULA_PREFIXES
+from supplyesg.core.sheets.numbers import NumberProblem, percentage
+
 
 @dataclass(frozen=True)
 class Column:
@@ -195,16 +196,12 @@ def parse_bool(value) -> bool:
 
 
 def parse_share(value) -> Decimal | None:
-    text = cell_text(value).rstrip("%％").strip()
-    if not text:
-        return None
+    """A share of spend in percent: 2.5, "2.5 %" or a percent-formatted cell (which holds 0.025)."""
     try:
-        number = Decimal(text)
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite() or not Decimal(0) <= number <= Decimal(100):
+        number = percentage(value, allow_fraction=True)  # shares under 1 % are common: 0.4 means 0.4 %
+    except NumberProblem:
         raise CellProblem(_('spend share "%(value)s" must be a number from 0 to 100') % {"value": cell_text(value)})
-    return number.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+    return None if number is None else number.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
 
 
 def parse_website(value) -> str:

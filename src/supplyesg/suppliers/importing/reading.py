@@ -17,6 +17,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
+from supplyesg.core.files import TEXT_TABLE_EXTENSIONS
+from supplyesg.core.sheets.formats import mark_percent_cells, percent_cells
+from supplyesg.core.sheets.text import TextFileError, csv_rows
 from supplyesg.suppliers.importing.columns import (
     COLUMNS,
     PARSERS,
@@ -64,8 +67,11 @@ def read_table(data: bytes, filename: str) -> Table:
     if not data:
         raise ImportFileError(_("The file is empty."))
     if ext == "xlsx":
-        return _read_xlsx(data)
-    if ext == "csv":
+        table = _read_xlsx(data)
+        # Numbers in percent-formatted cells are fractions (92.5 % holds 0.925): hand them over as typed.
+        table.rows = mark_percent_cells(table.rows, percent_cells(data, table.sheet))
+        return table
+    if ext in TEXT_TABLE_EXTENSIONS:
         return _read_csv(data)
     raise ImportFileError(_("Files of type .%(ext)s cannot be imported; use .xlsx or .csv.") % {"ext": ext or "?"})
 
@@ -92,23 +98,14 @@ def _split_header(grid_rows) -> tuple[int, list[Any], list[tuple[int, list[Any]]
 
 
 def _read_csv(data: bytes) -> Table:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportFileError(_("The CSV file is neither UTF-8 nor GB18030 text."))
-    first_line = text.split("\n", 1)[0]
-    delimiter = ","
-    if "," not in first_line:
-        delimiter = "\t" if "\t" in first_line else (";" if ";" in first_line else ",")
+    """CSV or tab-separated text in UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text") or GB18030."""
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        header_row, header, rows = _split_header((n, cells) for n, cells in enumerate(reader, start=1))
+        grid = csv_rows(data)
+    except TextFileError:
+        raise ImportFileError(_("The CSV file is not text in UTF-8, UTF-16 or GB18030."))
     except csv.Error as exc:
         raise ImportFileError(_("The CSV file cannot be read: %(error)s.") % {"error": exc})
+    header_row, header, rows = _split_header(enumerate(grid, start=1))
     return Table("csv", "CSV", [cell_text(h) for h in header], header_row, rows)
 
 

@@ -1,9 +1,11 @@
 import csv
+import io
 import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from supplyesg.core.sheets.text import TextFileError, decode_text, sniff_delimiter
 from supplyesg.minerals.services import reference_list
 
 
@@ -18,7 +20,12 @@ class Command(BaseCommand):
         parser.add_argument("--threshold", type=float, default=None, help="fuzzy score (0-100) under which no CID is given")
 
     def handle(self, *args, **options):
-        reader = csv.DictReader(sys.stdin)
+        try:
+            stream = getattr(sys.stdin, "buffer", None)  # bytes, so UTF-16 and GB18030 input is read too
+            text = decode_text(stream.read()) if stream is not None else sys.stdin.read()
+        except TextFileError:
+            raise CommandError("standard input is not text in UTF-8, UTF-16 or GB18030", returncode=2)
+        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
         header = [h.strip().lower() for h in (reader.fieldnames or [])]
         if not {"metal", "name"} <= set(header):
             raise CommandError("standard input must be CSV with the header metal,name,country", returncode=2)
