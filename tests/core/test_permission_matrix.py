@@ -274,6 +274,9 @@ RULES: dict[str, Rule] = {
     "terminations:decide": page(Cap.DECIDE_ORDERS, "POST"),
     "terminations:lift": page(Cap.DECIDE_ORDERS, "POST"),
     "terminations:recommend": page(Cap.LIFECYCLE),
+    "terminations:suspension": page(),
+    "terminations:suspension_lift": page(Cap.DECIDE_ORDERS, "POST"),
+    "terminations:suspension_terminate": page(Cap.DECIDE_ORDERS, "POST"),
     "terminations:supplier_panel": page(),
     "api:terminations": api(),
     "api:termination": api(),
@@ -411,11 +414,13 @@ def _ratings_world(supplier) -> dict:
 def _cases_world(supplier) -> dict:
     """A minerals risk case and a termination recommendation for supplier A."""
     from supplyesg.minerals.cases import open_case
-    from supplyesg.suppliers.services.terminations import recommend_termination
+    from supplyesg.suppliers.services.terminations import recommend_termination, suspend_trade
 
     case = open_case(supplier, actor=None, risk_type="security_forces", description="Escort fees at the mine")
     termination = recommend_termination(supplier, actor=None, source="manual", reason="Repeated fraud")
+    suspension = suspend_trade(supplier, actor=None, source="audit", ref="audit:0", reason="Improvement plans overdue")
     return {
+        "suspension_pk": suspension.pk,
         "supplier_pk": supplier.pk,
         "risk_case_pk": case.pk,
         "risk_case_id": case.pk,

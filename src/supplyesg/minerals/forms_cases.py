@@ -73,6 +73,15 @@ class OpenCaseForm(forms.Form):
         required=False,
         help_text=_("The RMI smelter identification number, e.g. CID001070."),
     )
+    plan = _text(
+        _("Risk-management plan (security forces, bribery and fraud)"),
+        _(
+            "For these risks the policy prescribes a plan at once: given here, it is adopted with the case. "
+            "The other risks suspend trade at once and have no plan."
+        ),
+        4,
+        required=False,
+    )
 
     def clean_supplier(self):
         code = self.cleaned_data["supplier"].strip()

@@ -91,10 +91,12 @@ class RiskCaseStep(models.Model):
         PLAN_REVISED = "plan_revised", _("Plan revised with targets")
         RESUMED = "resumed", _("Trade resumed")
         TERMINATION = "termination", _("Termination recommended")
+        TERMINATION_CONFIRMED = "termination_confirmed", _("Termination confirmed by procurement")
+        SUSPENSION_LIFTED = "suspension_lifted", _("Suspension lifted by procurement")
         CLOSED = "closed", _("Case closed")
 
     case = models.ForeignKey(RiskCase, on_delete=models.CASCADE, related_name="steps")
-    kind = models.CharField(_("step"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("step"), max_length=24, choices=Kind.choices)
     note = models.TextField(_("note"), blank=True)
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -80,6 +80,7 @@ def open_case(request):
                 description=data["description"],
                 source=data["source"],
                 smelter=data["smelter_cid"],
+                plan=data["plan"],
             )
         except ValidationError as exc:
             attach_errors(form, exc)
@@ -89,6 +90,8 @@ def open_case(request):
                 _("Case opened for %(supplier)s: %(mitigation)s")
                 % {"supplier": case.supplier.legal_name, "mitigation": case.get_mitigation_display()},
             )
+            if case.status == RiskCase.Status.SUSPENDED:
+                messages.warning(request, _suspended_message(case))
             return redirect("risk_cases:detail", risk_case_pk=case.pk)
     status = 400 if request.method == "POST" else 200
     explanations = [(value, label, cases.mitigation_text(value)) for value, label in RiskCase.RiskType.choices]
@@ -139,7 +142,9 @@ def _detail(request, case, *, status=200, bound=None):
         "refused": refused if can(request.user, Cap.REVIEW) else [],
         "today": timezone.localdate(),
         "termination": termination,
+        "suspension": cases.suspension_in_force(case) if case.status == RiskCase.Status.SUSPENDED else None,
         "can_review": can(request.user, Cap.REVIEW),
+        "can_suspend": rules.SUSPEND in allowed,
     }
     return render(request, "minerals/case_detail.html", context, status=status)
 
@@ -165,6 +170,17 @@ def _step(request, risk_case_pk, key, perform, done):
     return _detail(request, case, status=400, bound=(key, form))
 
 
+def _suspended_message(case) -> str:
+    if case.suspended_until:
+        return _("Trade with %(supplier)s is suspended at least until %(date)s.") % {
+            "supplier": case.supplier.legal_name,
+            "date": case.suspended_until.isoformat(),
+        }
+    return _("Trade with %(supplier)s is suspended until procurement confirms a termination or lifts the suspension.") % {
+        "supplier": case.supplier.legal_name
+    }
+
+
 @require_http_methods(["POST"])
 def adopt_plan(request, risk_case_pk):
     return _step(
@@ -181,10 +197,7 @@ def review_plan(request, risk_case_pk):
     def done(case):
         if case.status == RiskCase.Status.CLOSED:
             return _("The plan is working: the case is closed.")
-        return _("No effect: trade with %(supplier)s is suspended at least until %(date)s.") % {
-            "supplier": case.supplier.legal_name,
-            "date": case.suspended_until.isoformat(),
-        }
+        return _suspended_message(case)
 
     return _step(
         request,
@@ -203,10 +216,7 @@ def disengage(request, risk_case_pk):
                 "Termination of cooperation with %(supplier)s is recommended; procurement confirms or overrides it. "
                 "This case is finished."
             ) % {"supplier": case.supplier.legal_name}
-        return _("Trade with %(supplier)s is suspended at least until %(date)s.") % {
-            "supplier": case.supplier.legal_name,
-            "date": case.suspended_until.isoformat(),
-        }
+        return _suspended_message(case)
 
     return _step(
         request,

@@ -377,6 +377,7 @@ def approve_supplier(supplier: Supplier, *, actor, reason: str = "") -> Supplier
         problems = certification_problems(supplier)
         if BlacklistEntry.objects.in_force().filter(supplier=supplier).exists():
             problems.append(_("The supplier is blacklisted."))
+        problems += [stop.reason for stop in binding_stops(supplier) if stop.kind != "blacklist"]
         if problems:
             raise RuleViolation(problems, code="certification_incomplete")
     return _move(

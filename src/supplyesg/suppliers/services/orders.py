@@ -172,7 +172,7 @@ class Standing:
     cause: str = ""
     since: date | None = None
     until: date | None = None
-    stopped: bool = False
+    stopped: bool = False  # by a suspension, termination, ban or registered source (not merely the lifecycle)
 
 
 def standing(supplier: Supplier) -> Standing:
@@ -180,4 +180,4 @@ def standing(supplier: Supplier) -> Standing:
     if not stops:
         return Standing(supplier.get_status_display(), since=_day(supplier.status_changed_at))
     first = stops[0]
-    return Standing(first.label, first.reason, first.since, first.until, True)
+    return Standing(first.label, first.reason, first.since, first.until, first.kind != "lifecycle")
