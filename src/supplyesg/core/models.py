@@ -234,6 +234,18 @@ class PolicySettings(models.Model):
     minerals_min_suspension_months = models.PositiveSmallIntegerField(
         _("minimum months of suspension when a minerals plan showed no effect"), default=3, validators=[MinValueValidator(1)]
     )
+    # The minerals factor of the risk assessment while a minerals risk case is open (0-100). Product defaults: the
+    # Yilian policy says a case needs an additional risk assessment but gives no number.
+    risk_minerals_grave_case = models.PositiveSmallIntegerField(
+        _("minerals factor risk while a case that suspends trade at once is open (Yilian 一/二/五/六)"),
+        default=100,
+        validators=[MaxValueValidator(100)],
+    )
+    risk_minerals_plan_case = models.PositiveSmallIntegerField(
+        _("minerals factor risk while a risk-management-plan case is open (Yilian 三/四)"),
+        default=70,
+        validators=[MaxValueValidator(100)],
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

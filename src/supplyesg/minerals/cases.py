@@ -127,6 +127,20 @@ def _save(case: RiskCase, *fields: str) -> None:
     case.save(update_fields=["status", *fields])
 
 
+def _reassess_on_commit(case: RiskCase, actor) -> None:
+    """ "对采用风险管理计划后需要降低的风险，企业应额外进行风险评估" (Yilian 四): an ad-hoc risk assessment of this year
+    after the step commits, so the open case shows in the minerals factor (assessments builds on minerals' data)."""
+    from supplyesg.assessments import risk
+    from supplyesg.assessments.models import RiskAssessment
+
+    supplier_id, year = case.supplier_id, timezone.localdate().year
+
+    def reassess():
+        risk.assess_supplier(Supplier.objects.get(pk=supplier_id), year=year, actor=actor, kind=RiskAssessment.Kind.AD_HOC)
+
+    transaction.on_commit(reassess, robust=True)
+
+
 def case_ref(case: RiskCase) -> str:
     return f"minerals_case:{case.pk}"
 
@@ -213,7 +227,8 @@ def open_case(
         _suspend_trade(case, actor=actor, reason=reason, today=timezone.localdate())
         _audit(case, "suspended", actor=actor, old_status=Status.OPEN, reason=reason, suspended_until=[None, None])
     elif (plan or "").strip():
-        case = adopt_plan(case, actor=actor, plan=plan)
+        return adopt_plan(case, actor=actor, plan=plan)
+    _reassess_on_commit(case, actor)
     return case
 
 
@@ -233,6 +248,7 @@ def adopt_plan(case: RiskCase, *, actor, plan: str) -> RiskCase:
     _save(case, "plan", "plan_revision", "plan_started_on", "review_due")
     _step(case, Kind.PLAN_ADOPTED, actor=actor, note=plan)
     _audit(case, "plan_adopted", actor=actor, old_status=old, reason=plan, review_due=[None, case.review_due])
+    _reassess_on_commit(case, actor)
     return case
 
 
