@@ -263,6 +263,8 @@ RULES: dict[str, Rule] = {
     "risk_cases:resume_trade": page(Cap.REVIEW, "POST"),
     "risk_cases:close": page(Cap.REVIEW, "POST"),
     "risk_cases:supplier_panel": page(),
+    "risk_cases:proposals": page(),
+    "risk_cases:dismiss_proposal": page(Cap.REVIEW, "POST"),
     "api:minerals_risk_cases": api(),
     "api:minerals_risk_case": api(),
     "api:minerals_risk_case_open": api("POST", Cap.REVIEW),

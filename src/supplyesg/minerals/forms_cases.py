@@ -141,3 +141,11 @@ class RevisePlanForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = _text(_("Note"))
+
+
+class DismissProposalForm(forms.Form):
+    supplier = forms.IntegerField(widget=forms.HiddenInput)
+    cid = forms.CharField(max_length=12, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why no risk case is needed"), max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )

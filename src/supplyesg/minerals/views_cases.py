@@ -11,12 +11,13 @@ from django.views.decorators.http import require_http_methods
 
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.forms_errors import attach_errors
+from supplyesg.minerals import case_proposals, cases
 from supplyesg.minerals import case_rules as rules
-from supplyesg.minerals import cases
 from supplyesg.minerals.forms_cases import (
     AdoptPlanForm,
     CaseFilterForm,
     DisengageForm,
+    DismissProposalForm,
     NoteForm,
     OpenCaseForm,
     ReviewPlanForm,
@@ -69,7 +70,10 @@ def open_case(request):
     supplier = None
     if request.GET.get("supplier"):
         supplier = get_supplier_for_user(request.user, request.GET["supplier"])
-    form = OpenCaseForm(request.POST or None, initial={"supplier": supplier.code if supplier else ""})
+    initial = {"supplier": supplier.code if supplier else "", "smelter_cid": request.GET.get("smelter", "")[:12]}
+    if initial["smelter_cid"]:
+        initial["source"] = _("CMRT red flag: smelter %(cid)s") % {"cid": initial["smelter_cid"]}
+    form = OpenCaseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -263,6 +267,49 @@ def close_case(request, risk_case_pk):
         rules.CLOSE_CASE,
         lambda case, data: cases.close_case(case, actor=request.user, note=data["note"]),
         lambda case: _("The case is closed."),
+    )
+
+
+# ---------------------------------------------------------------- cases proposed by CMRT red flags
+
+
+@require_http_methods(["GET"])
+def proposals(request):
+    require_internal(request.user)
+    return render(
+        request,
+        "minerals/case_proposals.html",
+        {
+            "proposals": case_proposals.case_proposals(),
+            "can_review": can(request.user, Cap.REVIEW),
+            "form": DismissProposalForm(),
+        },
+    )
+
+
+@require_http_methods(["POST"])
+def dismiss_proposal(request):
+    require_internal(request.user, Cap.REVIEW)
+    form = DismissProposalForm(request.POST)
+    if form.is_valid():
+        supplier = get_supplier_for_user(request.user, form.cleaned_data["supplier"], write=True, capability=Cap.REVIEW)
+        try:
+            case_proposals.dismiss_case_proposal(
+                supplier, cid=form.cleaned_data["cid"], actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Proposal dismissed: no risk case for %(cid)s.") % {"cid": form.cleaned_data["cid"]})
+            return redirect("risk_cases:proposals")
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return render(
+        request,
+        "minerals/case_proposals.html",
+        {"proposals": case_proposals.case_proposals(), "can_review": True, "form": DismissProposalForm()},
+        status=400,
     )
 
 
