@@ -285,6 +285,9 @@ RULES: dict[str, Rule] = {
     "api:termination_recommend": api("POST", Cap.LIFECYCLE),
     "api:termination_decide": api("POST", Cap.DECIDE_ORDERS),
     "api:termination_lift": api("POST", Cap.DECIDE_ORDERS),
+    "api:suspensions": api(),
+    "api:suspension_lift": api("POST", Cap.DECIDE_ORDERS),
+    "api:suspension_terminate": api("POST", Cap.DECIDE_ORDERS),
     # quarterly ratings
     "ratings:overview": page(),
     "ratings:compute": page(Cap.RATE, "POST"),
@@ -423,6 +426,7 @@ def _cases_world(supplier) -> dict:
     suspension = suspend_trade(supplier, actor=None, source="audit", ref="audit:0", reason="Improvement plans overdue")
     return {
         "suspension_pk": suspension.pk,
+        "suspension_id": suspension.pk,
         "supplier_pk": supplier.pk,
         "risk_case_pk": case.pk,
         "risk_case_id": case.pk,

@@ -68,3 +68,20 @@ def test_a_suspension_with_a_minimum_cannot_be_lifted_before_it_and_the_page_say
         )
     assert refused.status_code == 400 and "ends on 2026-06-02 at the earliest" in refused.content.decode()
     assert Suspension.objects.in_force().count() == 1
+
+
+def test_the_api_lifts_a_suspension_only_after_its_minimum_and_lists_those_in_force(client_for, procurement, supplier):
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC), tick=False):
+        suspension = suspended(supplier, ends_on=dt.date(2026, 6, 2))
+        client = client_for(procurement)
+        listed = client.get(f"/api/suspensions?supplier_id={supplier.pk}").json()
+        assert [(s["id"], s["ends_on"], s["in_force"]) for s in listed] == [(suspension.pk, "2026-06-02", True)]
+        early = client.post(f"/api/suspensions/{suspension.pk}/lift", data={"reason": "Early."}, content_type="application/json")
+    assert early.status_code == 409
+    assert "ends on 2026-06-02 at the earliest" in early.json()["detail"] + str(early.json()["errors"])
+    with time_machine.travel(dt.datetime(2026, 6, 2, 9, tzinfo=dt.UTC), tick=False):
+        done = client_for(procurement).post(
+            f"/api/suspensions/{suspension.pk}/lift", data={"reason": "Served."}, content_type="application/json"
+        )
+    assert done.status_code == 200 and done.json()["outcome"] == "lifted"
+    assert can_order(Supplier.objects.get(pk=supplier.pk)).can_order
