@@ -12,8 +12,9 @@ from django.core.management import CommandError, call_command
 from supplyesg.audits.models import Audit, CorrectiveAction
 from supplyesg.audits.services.clocks import run_clocks
 from supplyesg.core.models import AuditEvent, PolicySettings, Role
-from supplyesg.suppliers.models import TerminationCase
-from supplyesg.suppliers.services.terminations import decide_termination
+from supplyesg.suppliers.models import Suspension, TerminationCase
+from supplyesg.suppliers.services.orders import can_order
+from supplyesg.suppliers.services.terminations import lift_suspension
 from tests.audits.factories_audits import make_reported_audit
 from tests.factories import make_contact, make_supplier, make_user
 
@@ -149,7 +150,7 @@ def test_a_late_medium_risk_improvement_plan_turns_the_esg_score_to_minus_one_on
     CorrectiveAction.objects.filter(pk=action.pk).update(plan_escalated_on=date(2026, 3, 25))
     assert run(date(2026, 9, 9), django_capture_on_commit_callbacks).esg_minus_one == 0
     report = run(date(2026, 9, 10), django_capture_on_commit_callbacks)
-    assert report.esg_minus_one == 1 and report.termination_recommendations == 0
+    assert report.esg_minus_one == 1 and report.orders_stopped == 0
     audit.refresh_from_db()
     assert audit.escalated_at is not None and audit.escalated_at.date() == date(2026, 9, 10)
     event = AuditEvent.objects.for_object(audit).get(action="audit.improvement_plan_overdue")
@@ -160,21 +161,30 @@ def test_a_late_medium_risk_improvement_plan_turns_the_esg_score_to_minus_one_on
     assert AuditEvent.objects.filter(action="audit.improvement_plan_overdue").count() == 1
 
 
-def test_a_late_high_risk_improvement_plan_raises_one_termination_recommendation(
+def test_esg_manual_high_risk_without_improvement_plans_in_3_months_stops_orders_once(
     supplier_a, compliance, procurement, django_capture_on_commit_callbacks
 ):
+    """ESG manual, high risk: "otherwise, the order will be terminated". Old behaviour: a termination recommendation
+    that left orders open until procurement decided; now orders stop when the window passes."""
+    supplier_a.status = supplier_a.Status.ACTIVE
+    supplier_a.save()
     audit = make_reported_audit(supplier_a, report_date=REPORT, result_level="high", severities=("priority", "major"))
     due = audit.improvement_plan_due
     CorrectiveAction.objects.filter(audit=audit).update(plan_escalated_on=date(2026, 3, 25))
     CorrectiveAction.objects.filter(audit=audit, finding__severity="priority").update(status=S.APPROVED)
+    assert run(due, django_capture_on_commit_callbacks).orders_stopped == 0
+    assert can_order(supplier_a).can_order
     report = run(due + timedelta(days=1), django_capture_on_commit_callbacks)
-    assert report.termination_recommendations == 1 and report.esg_minus_one == 0
-    case = TerminationCase.objects.get()
-    assert (case.supplier, case.source, case.source_ref, case.status) == (supplier_a, "audit", f"audit:{audit.pk}", "recommended")
-    assert case.recommended_by is None
-    decide_termination(case, actor=procurement, confirm=False, reason="New management, plans on the way.")
-    assert run(due + timedelta(days=2), django_capture_on_commit_callbacks).termination_recommendations == 0
-    assert TerminationCase.objects.count() == 1
+    assert report.orders_stopped == 1 and report.esg_minus_one == 0
+    suspension = Suspension.objects.get()
+    assert (suspension.supplier, suspension.source, suspension.source_ref) == (supplier_a, "audit", f"audit:{audit.pk}")
+    answer = can_order(supplier_a)
+    assert not answer.can_order and "the ESG manual terminates the order" in answer.reasons[0]
+    assert "Purchase orders are stopped" in mail.outbox[-1].body and procurement.email in mail.outbox[-1].to
+    lift_suspension(suspension, actor=procurement, reason="Plans received late but accepted by the auditor.")
+    assert run(due + timedelta(days=2), django_capture_on_commit_callbacks).orders_stopped == 0
+    assert can_order(supplier_a).can_order and Suspension.objects.count() == 1
+    assert not TerminationCase.objects.exists()
 
 
 def test_no_consequence_once_every_plan_is_accepted_or_for_a_low_risk_result(supplier_a, django_capture_on_commit_callbacks):
@@ -182,7 +192,7 @@ def test_no_consequence_once_every_plan_is_accepted_or_for_a_low_risk_result(sup
     CorrectiveAction.objects.filter(audit=accepted).update(status=S.COMPLETED)
     make_reported_audit(supplier_a, report_date=REPORT, result_level="low", severities=("minor",))
     report = run(date(2027, 1, 1), django_capture_on_commit_callbacks)
-    assert report.esg_minus_one == 0 and report.termination_recommendations == 0
+    assert report.esg_minus_one == 0 and report.orders_stopped == 0
     assert not Audit.objects.filter(escalated_at__isnull=False).exists()
 
 

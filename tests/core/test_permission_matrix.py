@@ -275,6 +275,8 @@ RULES: dict[str, Rule] = {
     "risk_cases:resume_trade": page(Cap.REVIEW, "POST"),
     "risk_cases:close": page(Cap.REVIEW, "POST"),
     "risk_cases:supplier_panel": page(),
+    "risk_cases:proposals": page(),
+    "risk_cases:dismiss_proposal": page(Cap.REVIEW, "POST"),
     "api:minerals_risk_cases": api(),
     "api:minerals_risk_case": api(),
     "api:minerals_risk_case_open": api("POST", Cap.REVIEW),
@@ -286,12 +288,18 @@ RULES: dict[str, Rule] = {
     "terminations:decide": page(Cap.DECIDE_ORDERS, "POST"),
     "terminations:lift": page(Cap.DECIDE_ORDERS, "POST"),
     "terminations:recommend": page(Cap.LIFECYCLE),
+    "terminations:suspension": page(),
+    "terminations:suspension_lift": page(Cap.DECIDE_ORDERS, "POST"),
+    "terminations:suspension_terminate": page(Cap.DECIDE_ORDERS, "POST"),
     "terminations:supplier_panel": page(),
     "api:terminations": api(),
     "api:termination": api(),
     "api:termination_recommend": api("POST", Cap.LIFECYCLE),
     "api:termination_decide": api("POST", Cap.DECIDE_ORDERS),
     "api:termination_lift": api("POST", Cap.DECIDE_ORDERS),
+    "api:suspensions": api(),
+    "api:suspension_lift": api("POST", Cap.DECIDE_ORDERS),
+    "api:suspension_terminate": api("POST", Cap.DECIDE_ORDERS),
     # quarterly ratings
     "ratings:overview": page(),
     "ratings:compute": page(Cap.RATE, "POST"),
@@ -423,11 +431,14 @@ def _ratings_world(supplier) -> dict:
 def _cases_world(supplier) -> dict:
     """A minerals risk case and a termination recommendation for supplier A."""
     from supplyesg.minerals.cases import open_case
-    from supplyesg.suppliers.services.terminations import recommend_termination
+    from supplyesg.suppliers.services.terminations import recommend_termination, suspend_trade
 
     case = open_case(supplier, actor=None, risk_type="security_forces", description="Escort fees at the mine")
     termination = recommend_termination(supplier, actor=None, source="manual", reason="Repeated fraud")
+    suspension = suspend_trade(supplier, actor=None, source="audit", ref="audit:0", reason="Improvement plans overdue")
     return {
+        "suspension_pk": suspension.pk,
+        "suspension_id": suspension.pk,
         "supplier_pk": supplier.pk,
         "risk_case_pk": case.pk,
         "risk_case_id": case.pk,

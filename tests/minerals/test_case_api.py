@@ -79,11 +79,12 @@ def test_a_token_opens_a_case_and_reads_what_may_be_done_next(client, compliance
     )
     assert response.status_code == 201
     body = response.json()
-    assert (body["mitigation"], body["status"], body["smelter_cid"]) == ("disengage", "open", "CID001070")
-    assert "disengagement" in body["prescribed"]
-    assert [s["kind"] for s in body["steps"]] == ["opened"]
+    # Yilian 二: opening the case suspends trade at once (old: the case opened and waited for a "suspend" step)
+    assert (body["mitigation"], body["status"], body["smelter_cid"]) == ("disengage", "suspended", "CID001070")
+    assert "no plan route" in body["prescribed"]
+    assert [s["kind"] for s in body["steps"]] == ["opened", "suspended"]
     allowed = {s["step"] for s in body["next_steps"] if s["allowed"]}
-    assert allowed == {"suspend", "terminate", "close_case"}
+    assert allowed == {"terminate"}
 
 
 @pytest.mark.parametrize(

@@ -57,9 +57,9 @@ def test_review_and_resume_dates_add_whole_months_clamped_at_the_month_end(start
 @pytest.mark.parametrize(
     ("risk_type", "words"),
     [
-        (R.ARMED_GROUPS, ["disengagement", "at least 3 months", "terminating"]),
-        (R.SECURITY_FORCES, ["reviewed after 6 months", "suspended or terminated", "at least 3 months", "before trade resumes"]),
-        (R.BRIBERY_FRAUD, ["reviewed after 6 months", "suspended or terminated", "at least 3 months", "before trade resumes"]),
+        (R.ARMED_GROUPS, ["suspended when the case was opened", "confirms the termination or lifts", "no plan route"]),
+        (R.SECURITY_FORCES, ["plan at once", "reviewed after 6 months", "no measurable improvement", "lifts the suspension"]),
+        (R.BRIBERY_FRAUD, ["reviewed after 6 months", "at least 3 months", "before trade resumes", "termination"]),
     ],
 )
 def test_the_prescribed_mitigation_is_explained_in_one_sentence(risk_type, words):
@@ -139,10 +139,10 @@ def _reasons(answers):
             {R.CLOSE_CASE: "Trade is suspended: resume trade (or terminate) before the case can close."},
         ),
         (
-            "a failed security-forces plan may end in termination",
-            {"status": R.SUSPENDED, "risk_type": R.SECURITY_FORCES, "suspended_until": EARLIER, "revised": True},
-            {R.REVISE_PLAN, R.RESUME_TRADE, R.TERMINATE},
-            {R.CLOSE_CASE: "Trade is suspended: resume trade (or terminate) before the case can close."},
+            "a failed security-forces plan may end in termination; procurement decides, no minimum, no revised targets",
+            {"status": R.SUSPENDED, "risk_type": R.SECURITY_FORCES, "suspended_until": None, "revised": False},
+            {R.TERMINATE},
+            {R.RESUME_TRADE: "Procurement confirms the termination or lifts the suspension; trade then resumes under the plan."},
         ),
         (
             "a failed bribery plan may end in termination, even within the minimum suspension",
@@ -151,10 +151,13 @@ def _reasons(answers):
             {R.RESUME_TRADE: "Trade can resume on 2026-09-02 at the earliest."},
         ),
         (
-            "a suspended grave risk may still be terminated",
-            {"status": R.SUSPENDED, "risk_type": R.ENVIRONMENTAL_HARM, "suspended_until": LATER},
-            {R.REVISE_PLAN, R.TERMINATE},
-            {R.ADOPT_PLAN: "Trade is suspended: revise the plan instead."},
+            "a suspended grave risk may be terminated and has no plan route",
+            {"status": R.SUSPENDED, "risk_type": R.ENVIRONMENTAL_HARM},
+            {R.TERMINATE},
+            {
+                R.REVISE_PLAN: "There is no plan route for this risk: "
+                "procurement confirms the termination or lifts the suspension."
+            },
         ),
         (
             "a closed case takes no step",
@@ -183,15 +186,16 @@ def test_allowed_steps(label, kwargs, allowed, reasons):
 
 @pytest.mark.parametrize("risk_type", [R.SECURITY_FORCES, R.BRIBERY_FRAUD])
 def test_a_risk_plan_case_is_terminated_only_after_its_failed_review(risk_type):
-    """风险降低措施未起作用的，暂时中止或终止: termination comes after the failed review, never before it, while
-    the suspension keeps its minimum."""
+    """风险降低措施未起作用的，暂时中止或终止: termination comes after the failed review, never before it; the
+    minimum suspension belongs to 四 (bribery and fraud) only."""
     plan_first = "The policy prescribes a risk-management plan first; trade is suspended only when the plan shows no effect."
     assert R.answer_for(R.allowed_steps(status=R.OPEN, risk_type=risk_type, on=TODAY), R.TERMINATE).reason == plan_first
     during = R.allowed_steps(status=R.PLAN, risk_type=risk_type, on=TODAY, review_due=EARLIER)
     assert R.answer_for(during, R.TERMINATE).reason == "Trade is suspended only when the plan shows no effect at its review."
-    after = R.allowed_steps(status=R.SUSPENDED, risk_type=risk_type, on=TODAY, suspended_until=LATER, revised=False)
+    until = LATER if risk_type == R.BRIBERY_FRAUD else None
+    after = R.allowed_steps(status=R.SUSPENDED, risk_type=risk_type, on=TODAY, suspended_until=until, revised=False)
     assert R.answer_for(after, R.TERMINATE).allowed
-    assert R.answer_for(after, R.RESUME_TRADE).reason == "Trade can resume on 2026-09-02 at the earliest."
+    assert not R.answer_for(after, R.RESUME_TRADE).allowed
 
 
 def test_an_unknown_status_or_step_is_refused():

@@ -178,14 +178,15 @@ def test_a_second_open_case_of_the_same_type_is_refused_on_the_form(client_for, 
 def test_the_case_page_explains_the_mitigation_and_offers_only_the_allowed_steps(client_for, compliance, case, supplier_a):
     client = client_for(compliance)
     page = client.get(reverse("risk_cases:detail", args=[case.pk])).content.decode()
-    assert "risk-management plan reviewed after 6 months" in page
-    assert "Adopt a risk-management plan" in page and "Suspend or terminate" not in page
+    assert "risk-management plan at once, reviewed after 6 months" in page
+    assert "Adopt a risk-management plan" in page and "Recommend termination" not in page
     assert "Case opened" in page and "Guards extort miners" in page
 
     grave = cases.open_case(supplier_a, actor=compliance, risk_type=T.ARMED_GROUPS, description="Armed group taxes trade.")
     page = client.get(reverse("risk_cases:detail", args=[grave.pk])).content.decode()
-    assert "The policy prescribes disengagement" in page
-    assert "Suspend or terminate" in page and "Adopt a risk-management plan" not in page
+    assert "trade was suspended when the case was opened" in page
+    assert "Recommend termination" in page and "Adopt a risk-management plan" not in page
+    assert reverse("terminations:suspension", args=[cases.suspension_in_force(grave).pk]) in page
 
 
 def test_a_plan_under_way_says_when_it_is_reviewed(client_for, compliance, case):
@@ -212,10 +213,11 @@ def test_a_review_without_effect_suspends_and_the_page_says_until_when(client_fo
         response = client.post(
             reverse("risk_cases:review_plan", args=[case.pk]), {"review-effective": "no", "review-note": "Extortion goes on."}
         )
-        assert "suspended at least until 2026-10-06" in " ".join(flashed(response))
+        # Yilian 三: no minimum and no revised targets; procurement decides (old: at least three months, revised plan)
+        assert "suspended until procurement confirms a termination" in " ".join(flashed(response))
         page = client.get(reverse("risk_cases:detail", args=[case.pk])).content.decode()
-    assert "Trade can resume on 2026-10-06 at the earliest." in page
-    assert "Revise the plan with targets" in page and "Suspend or terminate" in page
+    assert "Procurement confirms the termination or lifts the suspension; trade then resumes under the plan." in page
+    assert "Revise the plan with targets" not in page and "Recommend termination" in page
     supplier_a.refresh_from_db()
     assert supplier_a.status == Supplier.Status.SUSPENDED
 

@@ -14,6 +14,7 @@ from supplyesg.core.models import AuditEvent, PolicySettings, Role
 from supplyesg.minerals import cases
 from supplyesg.minerals.models_cases import RiskCase, RiskCaseStep
 from supplyesg.suppliers.models import Supplier, TerminationCase
+from supplyesg.suppliers.services import lifecycle, terminations
 from tests.factories import make_supplier, make_user
 from tests.minerals.factories_minerals import make_smelter
 
@@ -63,9 +64,9 @@ def test_a_case_gets_the_mitigation_the_policy_prescribes_and_records_its_openin
     smelter = make_smelter("CID001070", "Tin", "Example Tin Smelter")
     grave = open_(supplier, compliance, T.ARMED_GROUPS, source="CMRT 2026", smelter=smelter)
     plan = open_(supplier, compliance, T.SECURITY_FORCES)
-    assert (grave.mitigation, grave.status, grave.smelter, grave.source) == ("disengage", S.OPEN, smelter, "CMRT 2026")
-    assert plan.mitigation == "risk_plan"
-    assert kinds(grave) == [K.OPENED]
+    assert (grave.mitigation, grave.status, grave.smelter, grave.source) == ("disengage", S.SUSPENDED, smelter, "CMRT 2026")
+    assert (plan.mitigation, plan.status) == ("risk_plan", S.OPEN)
+    assert kinds(grave) == [K.OPENED, K.SUSPENDED]
     assert AuditEvent.objects.filter(action="minerals_case.opened", supplier_id=supplier.pk).count() == 2
 
 
@@ -102,10 +103,10 @@ def test_a_plan_is_reviewed_after_the_policy_months(supplier, compliance):
 
 def test_a_grave_risk_gets_no_plan(supplier, compliance):
     case = open_(supplier, compliance, T.SERIOUS_ABUSES)
-    with pytest.raises(RuleViolation, match="immediate suspension or termination"):
+    with pytest.raises(RuleViolation, match="no plan route for this risk"):
         cases.adopt_plan(case, actor=compliance, plan="Talk to them.")
     case.refresh_from_db()
-    assert case.status == S.OPEN and kinds(case) == [K.OPENED]
+    assert case.status == S.SUSPENDED and kinds(case) == [K.OPENED, K.SUSPENDED]
 
 
 def test_a_plan_needs_a_text(supplier, compliance):
@@ -141,13 +142,15 @@ def test_a_review_needs_a_note(supplier, compliance):
     assert supplier.status == Supplier.Status.ACTIVE
 
 
-def test_lifecycle_guards_come_through_and_nothing_is_half_written(compliance):
-    prospect = make_supplier(status=Supplier.Status.PROSPECT)
-    case = open_(prospect, compliance, T.ENVIRONMENTAL_HARM)
-    with pytest.raises(RuleViolation, match="cannot be moved to Suspended"):
-        cases.disengage(case, actor=compliance, mode="suspend", note="Tailings dam failure.")
-    case.refresh_from_db()
-    assert case.status == S.OPEN and kinds(case) == [K.OPENED]
+def test_a_grave_risk_against_a_supplier_in_admission_keeps_it_from_being_approved(compliance):
+    """The suspension is recorded whatever the lifecycle status (old behaviour: the lifecycle refused to suspend a
+    prospect and the case stayed open); approving the supplier later is refused while it is in force."""
+    candidate = make_supplier(status=Supplier.Status.CERTIFICATION)
+    case = open_(candidate, compliance, T.ENVIRONMENTAL_HARM)
+    candidate.refresh_from_db()
+    assert (case.status, candidate.status) == (S.SUSPENDED, Supplier.Status.CERTIFICATION)
+    with pytest.raises(RuleViolation, match="Trade suspended since .* It lasts until procurement confirms"):
+        lifecycle.approve_supplier(candidate, actor=compliance)
 
 
 # ---------------------------------------------------------------- suspension, revision, resumption
@@ -187,19 +190,20 @@ def test_trade_does_not_resume_without_a_revision_made_during_this_suspension(su
         cases.resume_trade(case, actor=compliance, note="The old revision does not count.")
 
 
-def test_a_supplier_suspended_by_two_cases_resumes_when_the_last_one_does(supplier, compliance):
+def test_a_supplier_suspended_by_two_cases_resumes_when_the_last_one_does(supplier, compliance, procurement):
     bribery = suspended(supplier, compliance, T.BRIBERY_FRAUD)
     security = suspended(supplier, compliance, T.SECURITY_FORCES)
     assert security.status == S.SUSPENDED
     with on(dt.date(2026, 12, 2)):
-        for case in (bribery, security):
-            cases.revise_plan(case, actor=compliance, plan="Revised.", targets="Targets.")
+        cases.revise_plan(bribery, actor=compliance, plan="Revised.", targets="Targets.")
         cases.resume_trade(bribery, actor=compliance, note="Met.")
         supplier.refresh_from_db()
         assert supplier.status == Supplier.Status.SUSPENDED
-        cases.resume_trade(security, actor=compliance, note="Met.")
+        terminations.lift_suspension(cases.suspension_in_force(security), actor=procurement, reason="Guards vetted.")
     supplier.refresh_from_db()
+    security.refresh_from_db()
     assert supplier.status == Supplier.Status.ACTIVE
+    assert (security.status, security.review_due) == (S.PLAN, dt.date(2027, 6, 2))
 
 
 # ---------------------------------------------------------------- disengagement
@@ -207,11 +211,9 @@ def test_a_supplier_suspended_by_two_cases_resumes_when_the_last_one_does(suppli
 
 def test_a_grave_risk_suspends_trade_at_once(supplier, compliance):
     with on(START):
-        case = cases.disengage(
-            open_(supplier, compliance, T.LIFE_THREATENING_OHS), actor=compliance, mode="suspend", note="Collapse."
-        )
+        case = open_(supplier, compliance, T.LIFE_THREATENING_OHS)
     supplier.refresh_from_db()
-    assert (supplier.status, case.status, case.suspended_until) == (Supplier.Status.SUSPENDED, S.SUSPENDED, dt.date(2026, 6, 2))
+    assert (supplier.status, case.status, case.suspended_until) == (Supplier.Status.SUSPENDED, S.SUSPENDED, None)
 
 
 def test_terminating_recommends_it_to_procurement_and_finishes_the_case(
@@ -233,10 +235,11 @@ def test_terminating_recommends_it_to_procurement_and_finishes_the_case(
 
 @pytest.mark.parametrize("risk_type", [T.SECURITY_FORCES, T.BRIBERY_FRAUD])
 def test_a_failed_plan_suspends_by_default_and_may_end_in_termination(supplier, compliance, risk_type):
-    """风险降低措施未起作用的，暂时中止或终止: the failed review suspends for at least the minimum; termination
+    """风险降低措施未起作用的，暂时中止或终止: the failed review suspends (for 四 at least the minimum); termination
     may then be recommended from the case, before the minimum is over."""
     case = suspended(supplier, compliance, risk_type)
-    assert (case.status, case.suspended_until) == (S.SUSPENDED, dt.date(2026, 12, 2))
+    minimum = dt.date(2026, 12, 2) if risk_type == T.BRIBERY_FRAUD else None
+    assert (case.status, case.suspended_until) == (S.SUSPENDED, minimum)
     with on(dt.date(2026, 10, 1)):
         case = cases.disengage(case, actor=compliance, mode="terminate", note="Origin fraud continues.")
     assert case.status == S.TERMINATED and kinds(case)[-3:] == [K.REVIEW_NO_EFFECT, K.SUSPENDED, K.TERMINATION]
@@ -263,7 +266,7 @@ def test_only_an_unmitigated_case_closes_without_a_review(supplier, compliance):
     case = planned(supplier, compliance)
     with pytest.raises(RuleViolation, match="closes when the review finds the plan effective"):
         cases.close_case(case, actor=compliance, note="Bored.")
-    other = open_(supplier, compliance, T.ENVIRONMENTAL_HARM)
+    other = open_(make_supplier(status=Supplier.Status.ACTIVE), compliance, T.SECURITY_FORCES)
     with pytest.raises(RuleViolation, match="note: say why"):
         cases.close_case(other, actor=compliance, note="")
     assert cases.close_case(other, actor=compliance, note="Not confirmed.").status == S.CLOSED

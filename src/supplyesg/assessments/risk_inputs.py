@@ -169,6 +169,24 @@ def _minerals_flags(ids: Sequence[int]) -> dict[int, tuple[str, ...] | None]:
     return {pk: tuple(flags.get(pk) or ()) if (flags.get(pk) or pk in asked) else None for pk in ids}
 
 
+def _minerals_cases(ids: Sequence[int]) -> dict[int, tuple[tuple[str, Decimal], ...]]:
+    """Open minerals risk cases per supplier as (code, risk) with the policy's risk per mitigation (one query)."""
+    from supplyesg.minerals.models_cases import RiskCase
+
+    policy = PolicySettings.current()
+    risk = {
+        RiskCase.Mitigation.DISENGAGE: Decimal(policy.risk_minerals_grave_case),
+        RiskCase.Mitigation.RISK_PLAN: Decimal(policy.risk_minerals_plan_case),
+    }
+    out: dict[int, list] = {}
+    rows = (
+        RiskCase.objects.open().filter(supplier_id__in=ids).order_by("pk").values_list("supplier_id", "risk_type", "mitigation")
+    )
+    for supplier_id, risk_type, mitigation in rows:
+        out.setdefault(supplier_id, []).append((f"open_case:{risk_type}", risk[mitigation]))
+    return {pk: tuple(cases) for pk, cases in out.items()}
+
+
 def missing_documents_many(categories_by_supplier: dict[int, list[int]], ctx: Context) -> dict[int, rules.DocumentsInput | None]:
     """The set-based `services.compliance.missing_documents`: for each supplier, the mandatory document types
     of its categories that have no document in force (or, for a yearly rule, none issued within a year).
@@ -222,6 +240,7 @@ def gather_inputs(suppliers: Sequence[SupplierRow], *, year: int, ctx: Context) 
         categories.setdefault(pk, [])
     responses = latest_responses(ids)
     minerals = _minerals_flags(ids)
+    minerals_cases = _minerals_cases(ids)
     documents = missing_documents_many(categories, ctx)
     audits = input_provider("audit")(ids, year) or {}
     grievances = input_provider("grievances")(ids, year) or {}
@@ -238,6 +257,7 @@ def gather_inputs(suppliers: Sequence[SupplierRow], *, year: int, ctx: Context) 
             audit=audits.get(s.pk),
             grievances=grievances.get(s.pk),
             minerals_flags=minerals.get(s.pk),
+            minerals_cases=minerals_cases.get(s.pk, ()),
             documents=documents.get(s.pk),
         )
     return BatchInputs(inputs, {pk: getattr(audits.get(pk), "last_onsite_audit", None) for pk in ids})

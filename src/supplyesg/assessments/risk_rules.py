@@ -205,6 +205,9 @@ class SupplierInputs:
     grievances: GrievanceInput | None = None
     minerals_flags: tuple[str, ...] | None = None  # None: never asked for a minerals declaration
     documents: DocumentsInput | None = None  # None: no mandatory documents apply
+    # Open minerals risk cases as (code, risk), e.g. ("open_case:serious_abuses", 100): they raise the minerals
+    # factor whether or not a declaration was asked for.
+    minerals_cases: tuple[tuple[str, Decimal], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -555,15 +558,19 @@ def grievance_risk(data: GrievanceInput | None) -> FactorResult:
     )
 
 
-def minerals_risk(flags: Iterable[str] | None) -> FactorResult:
-    if flags is None:
+def minerals_risk(flags: Iterable[str] | None, cases: Iterable[tuple[str, Decimal]] = ()) -> FactorResult:
+    cases = list(cases)
+    if flags is None and not cases:
         return FactorResult(
             "minerals", None, gettext_noop("The supplier was not asked for a minerals declaration.")
         )
-    codes = list(dict.fromkeys(flags))
-    if not codes:
+    codes = list(dict.fromkeys(flags or ()))
+    if not codes and not cases:
         return FactorResult("minerals", ZERO, gettext_noop("No minerals red flags."), {}, {"flags": []})
-    risks = sorted((MINERALS_FLAG_RISK.get(code, MINERALS_UNKNOWN_FLAG_RISK) for code in codes), reverse=True)
+    risks = [MINERALS_FLAG_RISK.get(code, MINERALS_UNKNOWN_FLAG_RISK) for code in codes]
+    risks += [Decimal(risk) for _code, risk in cases]
+    codes += [code for code, _risk in cases]
+    risks.sort(reverse=True)
     risk = clamp(risks[0] + MINERALS_EXTRA_FLAG_POINTS * (len(risks) - 1))
     params = {"count": len(codes), "flags": ", ".join(codes), "risk": _fmt(risk)}
     return FactorResult(
@@ -656,7 +663,7 @@ def factor_results(inputs: SupplierInputs) -> list[FactorResult]:
         questionnaire_risk(inputs.questionnaire),
         audit_risk(inputs.audit),
         grievance_risk(inputs.grievances),
-        minerals_risk(inputs.minerals_flags),
+        minerals_risk(inputs.minerals_flags, inputs.minerals_cases),
         documents_risk(inputs.documents),
     ]
 

@@ -242,6 +242,20 @@ class PolicySettings(models.Model):
     second_factor_required_for_internal = models.BooleanField(
         _("internal users must log in with a second factor (authenticator app or passkey)"), default=False
     )
+    # The minerals factor of the risk assessment while a minerals risk case is open (0-100). Product defaults: the
+    # Yilian policy says a case needs an additional risk assessment but gives no number.
+    risk_minerals_grave_case = models.PositiveSmallIntegerField(
+        _("minerals factor risk while a case that suspends trade at once is open (Yilian 一/二/五/六)"),
+        default=100,
+        help_text=_("Product default: the Yilian policy asks for an additional risk assessment but gives no number."),
+        validators=[MaxValueValidator(100)],
+    )
+    risk_minerals_plan_case = models.PositiveSmallIntegerField(
+        _("minerals factor risk while a risk-management-plan case is open (Yilian 三/四)"),
+        default=70,
+        help_text=_("Product default: the Yilian policy asks for an additional risk assessment but gives no number."),
+        validators=[MaxValueValidator(100)],
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -137,6 +137,8 @@ SETTING_SOURCES: dict[str, Source] = {
     "grade_b_from": product_default(),
     "grade_c_from": product_default(),
     "second_factor_required_for_internal": product_default(),
+    "risk_minerals_grave_case": product_default(),
+    "risk_minerals_plan_case": product_default(),
     "minerals_plan_review_months": Source(
         YILIAN,
         _("三 and 四 mitigation: a risk-management plan without effect after six months"),
@@ -318,6 +320,15 @@ RULES: tuple[Rule, ...] = (
         "时间至少是三个月，并在暂时中止合作的同时对风险管理计划进行修订，阐明贸易关系恢复之前改进工作所应达到的绩效目标。",
         _("A failed review suspends trade for at least the minimum; trade resumes only with a revised plan with targets."),
         ("minerals_plan_review_months", "minerals_min_suspension_months"),
+    ),
+    Rule(
+        "yilian-additional-assessment",
+        YILIAN,
+        _("四 mitigation: additional risk assessment"),
+        "对采用风险管理计划后需要降低的风险，企业应额外进行风险评估。",
+        _("An open minerals risk case raises the supplier's minerals risk factor; opening a case or adopting its plan "
+        "re-assesses the supplier at once."),
+        ("risk_minerals_grave_case", "risk_minerals_plan_case"),
     ),
     Rule(
         "yilian-sanctions",

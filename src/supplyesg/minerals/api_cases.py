@@ -92,6 +92,7 @@ class OpenCaseIn(Schema):
     description: str = Field(..., max_length=4000)
     source: str = Field("", max_length=200)
     smelter_cid: str = Field("", max_length=12)
+    plan: str = Field("", max_length=4000, description="security_forces, bribery_fraud: a plan adopted at once.")
 
 
 class StepIn(Schema):
@@ -231,6 +232,7 @@ def open_case(request, payload: OpenCaseIn):
             description=payload.description,
             source=payload.source,
             smelter=smelter,
+            plan=payload.plan,
         )
     return Status(201, _case_out(cases.get_case_for_user(request.user, case.pk)))
 

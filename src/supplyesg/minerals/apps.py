@@ -6,3 +6,9 @@ class MineralsConfig(AppConfig):
     name = "supplyesg.minerals"
     label = "minerals"
     verbose_name = _("Responsible minerals")
+
+    def ready(self):
+        from supplyesg.minerals.cases import on_suspension_ended
+        from supplyesg.suppliers.services.terminations import register_suspension_listener
+
+        register_suspension_listener("minerals", on_suspension_ended)

@@ -2,16 +2,15 @@
 which steps a case may take now.
 
 The Yilian responsible-minerals policy (风险缓解策略 of each Annex II risk):
-- serious abuses, support to non-state armed groups, life-threatening working conditions and grave
-  environmental harm: suspend or terminate cooperation with the supplier at once ("disengage");
-- public or private security forces, and bribery / fraudulent misrepresentation of origin / money laundering /
-  taxes and royalties: adopt a risk-management plan ("risk_plan"), review it after six months. When mitigation
-  has no effect the policy suspends or terminates cooperation (风险降低措施未起作用的，我们将暂时中止或终止与上游供应商的合作):
-  by default a suspension of at least three months during which the plan is revised with the performance targets
-  to reach before trade resumes; for both types termination may be recommended instead after the failed review.
-
-Every suspension lasts at least the minimum and ends only with a revised plan and targets; trade then resumes
-under the plan with a new review date.
+- 一 serious abuses, 二 support to non-state armed groups, 五 life-threatening working conditions, 六 grave
+  environmental harm: "立即中止或终止" — trade is suspended the moment the case is opened ("disengage"); procurement
+  then confirms the termination or lifts the suspension, always with a reason. No plan route exists.
+- 三 public or private security forces: a risk-management plan at once ("risk_plan"); "如果风险管理计划实施六个月未起
+  作用，我们将暂时中止或终止": a review after six months with no effect suspends trade until procurement confirms a
+  termination or lifts the suspension (trade then resumes under the plan).
+- 四 bribery / fraudulent misrepresentation of origin / money laundering / taxes: a plan reviewed after six months;
+  with no effect trade is suspended "时间至少是三个月" while the plan is revised with the performance targets to reach
+  "贸易关系恢复之前". The minimum and the revised-targets rule belong to 四 only.
 
 Sentences are English message ids with %(name)s parameters, marked with gettext_noop so they are extracted for
 translation; the pages translate them when they show them.
@@ -55,6 +54,9 @@ MITIGATION: Mapping[str, str] = {
 }
 # Risk-plan types whose failed plan may end in termination rather than a suspension (暂时中止或终止): both.
 TERMINABLE_AFTER_FAILED_PLAN = frozenset({SECURITY_FORCES, BRIBERY_FRAUD})
+# Types whose failed plan suspends trade for at least the policy's minimum, resuming only with a revised plan and
+# performance targets (四 only); the others stay suspended until procurement decides.
+MINIMUM_AND_REVISED_PLAN = frozenset({BRIBERY_FRAUD})
 
 # Steps, in the order the pages offer them.
 ADOPT_PLAN = "adopt_plan"
@@ -85,6 +87,16 @@ def review_due(start: date, months: int) -> date:
     return add_months(start, months)
 
 
+def suspends_at_opening(risk_type: str) -> bool:
+    """一/二/五/六: opening the case suspends trade at once."""
+    return mitigation_for(risk_type) == DISENGAGE
+
+
+def needs_minimum_and_revised_plan(risk_type: str) -> bool:
+    """四: the suspension after a failed plan lasts at least the minimum and ends only with a revised plan."""
+    return risk_type in MINIMUM_AND_REVISED_PLAN
+
+
 def earliest_resume(suspended_on: date, months: int) -> date:
     """The first day trade may resume after a suspension that began on `suspended_on`."""
     return add_months(suspended_on, months)
@@ -106,27 +118,26 @@ def mitigation_sentence(risk_type: str, *, review_months: int, suspension_months
     if mitigation_for(risk_type) == DISENGAGE:
         return Sentence(
             gettext_noop(
-                "The policy prescribes disengagement: suspend trade with the supplier at once (trade resumes only "
-                "after at least %(suspension)s months, with a revised plan and performance targets) or recommend "
-                "terminating cooperation."
+                "The policy prescribes immediate suspension or termination: trade was suspended when the case was "
+                "opened, and stays suspended until procurement confirms the termination or lifts the suspension, "
+                "with a reason. There is no plan route for this risk."
             ),
             params,
         )
-    if risk_type in TERMINABLE_AFTER_FAILED_PLAN:
+    if needs_minimum_and_revised_plan(risk_type):
         return Sentence(
             gettext_noop(
                 "The policy prescribes a risk-management plan reviewed after %(review)s months. If it shows no "
-                "effect, cooperation is suspended or terminated: a suspension lasts at least %(suspension)s months "
-                "while the plan is revised with the performance targets to reach before trade resumes."
+                "effect, trade is suspended for at least %(suspension)s months while the plan is revised with the "
+                "performance targets to reach before trade resumes; termination may be recommended instead."
             ),
             params,
         )
-    # A risk-plan type outside TERMINABLE_AFTER_FAILED_PLAN (none at present).
     return Sentence(
         gettext_noop(
-            "The policy prescribes a risk-management plan reviewed after %(review)s months. If it shows no effect, "
-            "trade is suspended for at least %(suspension)s months and the plan is revised with the performance "
-            "targets to reach before trade resumes."
+            "The policy prescribes a risk-management plan at once, reviewed after %(review)s months. If it shows no "
+            "measurable improvement, trade is suspended until procurement confirms a termination or lifts the "
+            "suspension (trade then resumes under the plan)."
         ),
         params,
     )
@@ -231,29 +242,35 @@ def _plan_steps(on: date, due: date | None) -> list[StepAnswer]:
 
 
 def _suspended_steps(risk_type: str, on: date, until: date | None, revised: bool) -> list[StepAnswer]:
-    if until is not None and on < until:
-        resume = _no(RESUME_TRADE, gettext_noop("Trade can resume on %(date)s at the earliest."), date=until)
-    elif not revised:
-        resume = _no(RESUME_TRADE, gettext_noop("A revised plan with targets is needed before trade resumes."))
-    else:
-        resume = _yes(RESUME_TRADE)
-    terminate = (  # every current type may terminate here; the refusal is for a risk-plan type outside the set
-        _yes(TERMINATE)
-        if may_terminate(risk_type)
-        else _no(
-            TERMINATE,
-            gettext_noop(
-                "For this risk the policy prescribes a suspension with a revised plan, not termination; "
-                "a termination can still be recommended from the supplier's page."
-            ),
+    if mitigation_for(risk_type) == DISENGAGE:
+        decided = gettext_noop(
+            "There is no plan route for this risk: procurement confirms the termination or lifts the suspension."
         )
-    )
+        revise = _no(REVISE_PLAN, decided)
+        resume = _no(RESUME_TRADE, decided)
+    elif not needs_minimum_and_revised_plan(risk_type):
+        decided = gettext_noop("Procurement confirms the termination or lifts the suspension; trade then resumes under the plan.")
+        revise = _no(REVISE_PLAN, decided)
+        resume = _no(RESUME_TRADE, decided)
+    else:
+        decided = ""
+        revise = _yes(REVISE_PLAN)
+        if until is not None and on < until:
+            resume = _no(RESUME_TRADE, gettext_noop("Trade can resume on %(date)s at the earliest."), date=until)
+        elif not revised:
+            resume = _no(RESUME_TRADE, gettext_noop("A revised plan with targets is needed before trade resumes."))
+        else:
+            resume = _yes(RESUME_TRADE)
+    no_plan = mitigation_for(risk_type) == DISENGAGE
     return [
-        _no(ADOPT_PLAN, gettext_noop("Trade is suspended: revise the plan instead.")),
-        _no(REVIEW_PLAN, gettext_noop("Trade is suspended: the plan is reviewed again once trade resumes.")),
+        _no(ADOPT_PLAN, decided if no_plan else gettext_noop("Trade is suspended: revise the plan instead.")),
+        _no(
+            REVIEW_PLAN,
+            decided if no_plan else gettext_noop("Trade is suspended: the plan is reviewed again once trade resumes."),
+        ),
         _no(SUSPEND, gettext_noop("Trade is already suspended.")),
-        terminate,
-        _yes(REVISE_PLAN),
+        _yes(TERMINATE),
+        revise,
         resume,
         _no(CLOSE_CASE, gettext_noop("Trade is suspended: resume trade (or terminate) before the case can close.")),
     ]

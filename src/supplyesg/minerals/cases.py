@@ -1,7 +1,9 @@
 """Minerals risk cases: opening a case per supplier and OECD Annex II risk type, and each step the Yilian policy
-prescribes (plan, six-month review, suspension of at least three months with a revised plan and targets,
-termination recommended to procurement). Each step is one audited service writing a RiskCaseStep row; which
-steps are allowed when is decided by `case_rules`."""
+prescribes (一/二/五/六 suspend trade at once; 三 and 四 a plan with a six-month review; a failed review suspends
+trade, for 四 at least three months with a revised plan and targets; termination recommended to procurement).
+Each step is one audited service writing a RiskCaseStep row; which steps are allowed when is decided by
+`case_rules`. Suspensions are suppliers' `Suspension` records (orders stop); procurement's decisions on them
+come back through `on_suspension_ended`."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -21,8 +23,8 @@ from supplyesg.core.mail import internal_recipients
 from supplyesg.core.models import PolicySettings, Role
 from supplyesg.minerals import case_rules as rules
 from supplyesg.minerals.models_cases import RiskCase, RiskCaseStep
-from supplyesg.suppliers.models import Supplier
-from supplyesg.suppliers.services import lifecycle
+from supplyesg.suppliers.models import Supplier, Suspension, TerminationCase
+from supplyesg.suppliers.services import terminations
 from supplyesg.suppliers.services.terminations import recommend_termination
 
 Kind = RiskCaseStep.Kind
@@ -125,14 +127,53 @@ def _save(case: RiskCase, *fields: str) -> None:
     case.save(update_fields=["status", *fields])
 
 
+def _reassess_on_commit(case: RiskCase, actor) -> None:
+    """ "对采用风险管理计划后需要降低的风险，企业应额外进行风险评估" (Yilian 四): an ad-hoc risk assessment of this year
+    after the step commits, so the open case shows in the minerals factor (assessments builds on minerals' data)."""
+    from supplyesg.assessments import risk
+    from supplyesg.assessments.models import RiskAssessment
+
+    supplier_id, year = case.supplier_id, timezone.localdate().year
+
+    def reassess():
+        risk.assess_supplier(Supplier.objects.get(pk=supplier_id), year=year, actor=actor, kind=RiskAssessment.Kind.AD_HOC)
+
+    transaction.on_commit(reassess, robust=True)
+
+
+def case_ref(case: RiskCase) -> str:
+    return f"minerals_case:{case.pk}"
+
+
+def suspension_in_force(case: RiskCase) -> Suspension | None:
+    return (
+        Suspension.objects.in_force()
+        .filter(supplier_id=case.supplier_id, source=TerminationCase.Source.MINERALS, source_ref=case_ref(case))
+        .first()
+    )
+
+
 def _suspend_trade(case: RiskCase, *, actor, reason: str, today: date) -> None:
-    """Suspend the supplier (unless it already is, e.g. by another case) and start the minimum suspension."""
-    supplier = case.supplier
-    if supplier.status != Supplier.Status.SUSPENDED:
-        lifecycle.suspend_supplier(supplier, actor=actor, reason=reason)
+    """Orders stop now. 四: at least the policy's minimum, ending only with a revised plan and targets; the other
+    types until procurement confirms a termination or lifts the suspension."""
+    ends_on = None
+    condition = ""
+    if rules.needs_minimum_and_revised_plan(case.risk_type):
+        ends_on = rules.earliest_resume(today, PolicySettings.current().minerals_min_suspension_months)
+        condition = _("a revised risk-management plan with performance targets")
+    terminations.suspend_trade(
+        case.supplier,
+        actor=actor,
+        source=TerminationCase.Source.MINERALS,
+        reason=reason,
+        ref=case_ref(case),
+        ends_on=ends_on,
+        condition=condition,
+        ends_via_source=ends_on is not None,
+    )
     case.status = Status.SUSPENDED
     case.suspended_on = today
-    case.suspended_until = rules.earliest_resume(today, PolicySettings.current().minerals_min_suspension_months)
+    case.suspended_until = ends_on
     _save(case, "suspended_on", "suspended_until")
     _step(case, Kind.SUSPENDED, actor=actor, note=reason)
 
@@ -141,8 +182,11 @@ def _suspend_trade(case: RiskCase, *, actor, reason: str, today: date) -> None:
 
 
 @transaction.atomic
-def open_case(supplier: Supplier, *, actor, risk_type: str, description: str, source: str = "", smelter=None) -> RiskCase:
-    """One open case per supplier and risk type; the mitigation comes from the policy."""
+def open_case(
+    supplier: Supplier, *, actor, risk_type: str, description: str, source: str = "", smelter=None, plan: str = ""
+) -> RiskCase:
+    """One open case per supplier and risk type; the mitigation comes from the policy. 一/二/五/六 suspend trade at
+    once; for 三/四 a plan given with the case is adopted at once."""
     if risk_type not in RiskCase.RiskType.values:
         raise RuleViolation(_("risk_type: choose one of the listed risk types."))
     description = _required(description, "description", _("describe the risk and what points to it."))
@@ -174,6 +218,17 @@ def open_case(supplier: Supplier, *, actor, risk_type: str, description: str, so
         mitigation=[None, case.mitigation],
         smelter=[None, str(smelter) if smelter else None],
     )
+    if rules.suspends_at_opening(risk_type):
+        reason = _("Minerals risk case %(pk)s (%(risk)s), the policy suspends trade at once: %(description)s") % {
+            "pk": case.pk,
+            "risk": case.get_risk_type_display(),
+            "description": description,
+        }
+        _suspend_trade(case, actor=actor, reason=reason, today=timezone.localdate())
+        _audit(case, "suspended", actor=actor, old_status=Status.OPEN, reason=reason, suspended_until=[None, None])
+    elif (plan or "").strip():
+        return adopt_plan(case, actor=actor, plan=plan)
+    _reassess_on_commit(case, actor)
     return case
 
 
@@ -193,6 +248,7 @@ def adopt_plan(case: RiskCase, *, actor, plan: str) -> RiskCase:
     _save(case, "plan", "plan_revision", "plan_started_on", "review_due")
     _step(case, Kind.PLAN_ADOPTED, actor=actor, note=plan)
     _audit(case, "plan_adopted", actor=actor, old_status=old, reason=plan, review_due=[None, case.review_due])
+    _reassess_on_commit(case, actor)
     return case
 
 
@@ -212,7 +268,11 @@ def review_plan(case: RiskCase, *, actor, effective: bool, note: str) -> RiskCas
         _audit(case, "review_effective", actor=actor, old_status=old, reason=note)
         return case
     _step(case, Kind.REVIEW_NO_EFFECT, actor=actor, note=note)
-    reason = _("Minerals risk plan showed no effect (%(risk)s): %(note)s") % {"risk": case.get_risk_type_display(), "note": note}
+    reason = _("Minerals risk case %(pk)s (%(risk)s), the plan showed no effect: %(note)s") % {
+        "pk": case.pk,
+        "risk": case.get_risk_type_display(),
+        "note": note,
+    }
     _suspend_trade(case, actor=actor, reason=reason, today=today)
     _audit(case, "review_no_effect", actor=actor, old_status=old, reason=note, suspended_until=[None, case.suspended_until])
     return case
@@ -242,7 +302,7 @@ def disengage(case: RiskCase, *, actor, mode: str, note: str) -> RiskCase:
         actor=actor,
         source="minerals",
         reason=_("Minerals risk (%(risk)s): %(note)s") % {"risk": risk, "note": note},
-        ref=f"minerals_case:{case.pk}",
+        ref=case_ref(case),
     )
     case.status = Status.TERMINATED
     case.closed_on = today
@@ -290,12 +350,13 @@ def resume_trade(case: RiskCase, *, actor, note: str) -> RiskCase:
     today = timezone.localdate()
     _require(case, rules.RESUME_TRADE, today)
     note = _required(note, "note", _("say how the targets were met."))
-    others = RiskCase.objects.filter(supplier=case.supplier, status=Status.SUSPENDED).exclude(pk=case.pk).exists()
-    if not others and case.supplier.status == Supplier.Status.SUSPENDED:
-        lifecycle.restore_supplier(
-            case.supplier,
+    suspension = suspension_in_force(case)
+    if suspension is not None:
+        terminations.lift_suspension(
+            suspension,
             actor=actor,
             reason=_("Minerals risk case %(pk)s: trade resumes. %(note)s") % {"pk": case.pk, "note": note},
+            via_source=True,
         )
     old = case.status
     case.status = Status.PLAN
@@ -321,6 +382,38 @@ def close_case(case: RiskCase, *, actor, note: str) -> RiskCase:
     _step(case, Kind.CLOSED, actor=actor, note=note)
     _audit(case, "closed", actor=actor, old_status=old, reason=note)
     return case
+
+
+def on_suspension_ended(suspension: Suspension, outcome: str) -> None:
+    """Procurement ended a case's suspension on the order-stop pages: a confirmed termination finishes the case;
+    a lifted suspension closes a 一/二/五/六 case and resumes a 三 case under its plan with a new review."""
+    kind, _sep, ref = suspension.source_ref.partition(":")
+    if kind != "minerals_case" or not ref.isdigit():
+        return
+    case = RiskCase.objects.select_for_update().select_related("supplier").filter(pk=int(ref)).first()
+    if case is None or case.status != Status.SUSPENDED:
+        return
+    actor, note, today = suspension.ended_by, suspension.end_reason, timezone.localdate()
+    old = case.status
+    if outcome == Suspension.Outcome.TERMINATED:
+        case.status = Status.TERMINATED
+        case.closed_on = today
+        _save(case, "closed_on")
+        _step(case, Kind.TERMINATION_CONFIRMED, actor=actor, note=note)
+        _audit(case, "termination_confirmed", actor=actor, old_status=old, reason=note)
+    elif rules.mitigation_for(case.risk_type) == rules.DISENGAGE:
+        case.status = Status.CLOSED
+        case.closed_on = today
+        _save(case, "closed_on")
+        _step(case, Kind.SUSPENSION_LIFTED, actor=actor, note=note)
+        _audit(case, "suspension_lifted", actor=actor, old_status=old, reason=note)
+    else:
+        case.status = Status.PLAN
+        case.plan_started_on = today
+        case.review_due = rules.review_due(today, PolicySettings.current().minerals_plan_review_months)
+        _save(case, "plan_started_on", "review_due")
+        _step(case, Kind.SUSPENSION_LIFTED, actor=actor, note=note)
+        _audit(case, "suspension_lifted", actor=actor, old_status=old, reason=note, review_due=[None, case.review_due])
 
 
 # ---------------------------------------------------------------- the daily reminder

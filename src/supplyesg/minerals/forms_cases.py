@@ -73,6 +73,15 @@ class OpenCaseForm(forms.Form):
         required=False,
         help_text=_("The RMI smelter identification number, e.g. CID001070."),
     )
+    plan = _text(
+        _("Risk-management plan (security forces, bribery and fraud)"),
+        _(
+            "For these risks the policy prescribes a plan at once: given here, it is adopted with the case. "
+            "The other risks suspend trade at once and have no plan."
+        ),
+        4,
+        required=False,
+    )
 
     def clean_supplier(self):
         code = self.cleaned_data["supplier"].strip()
@@ -132,3 +141,11 @@ class RevisePlanForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = _text(_("Note"))
+
+
+class DismissProposalForm(forms.Form):
+    supplier = forms.IntegerField(widget=forms.HiddenInput)
+    cid = forms.CharField(max_length=12, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why no risk case is needed"), max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -91,13 +91,32 @@ class RiskCaseStep(models.Model):
         PLAN_REVISED = "plan_revised", _("Plan revised with targets")
         RESUMED = "resumed", _("Trade resumed")
         TERMINATION = "termination", _("Termination recommended")
+        TERMINATION_CONFIRMED = "termination_confirmed", _("Termination confirmed by procurement")
+        SUSPENSION_LIFTED = "suspension_lifted", _("Suspension lifted by procurement")
         CLOSED = "closed", _("Case closed")
 
     case = models.ForeignKey(RiskCase, on_delete=models.CASCADE, related_name="steps")
-    kind = models.CharField(_("step"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("step"), max_length=24, choices=Kind.choices)
     note = models.TextField(_("note"), blank=True)
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["at", "pk"]
+
+
+class CaseProposalDismissal(models.Model):
+    """Staff decided a CMRT red flag (a supplier's smelter in a covered country or CAHRA without RMAP conformance)
+    needs no risk case; the proposal leaves the worklist for that supplier and smelter."""
+
+    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="+")
+    cid = models.CharField(_("smelter ID"), max_length=12)
+    reason = models.TextField(_("reason"))
+    dismissed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    dismissed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["supplier", "cid"], name="one_dismissal_per_supplier_and_smelter")]
+
+    def __str__(self):
+        return f"{self.supplier} · {self.cid}"

@@ -11,12 +11,13 @@ from django.views.decorators.http import require_http_methods
 
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.forms_errors import attach_errors
+from supplyesg.minerals import case_proposals, cases
 from supplyesg.minerals import case_rules as rules
-from supplyesg.minerals import cases
 from supplyesg.minerals.forms_cases import (
     AdoptPlanForm,
     CaseFilterForm,
     DisengageForm,
+    DismissProposalForm,
     NoteForm,
     OpenCaseForm,
     ReviewPlanForm,
@@ -69,7 +70,10 @@ def open_case(request):
     supplier = None
     if request.GET.get("supplier"):
         supplier = get_supplier_for_user(request.user, request.GET["supplier"])
-    form = OpenCaseForm(request.POST or None, initial={"supplier": supplier.code if supplier else ""})
+    initial = {"supplier": supplier.code if supplier else "", "smelter_cid": request.GET.get("smelter", "")[:12]}
+    if initial["smelter_cid"]:
+        initial["source"] = _("CMRT red flag: smelter %(cid)s") % {"cid": initial["smelter_cid"]}
+    form = OpenCaseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -80,6 +84,7 @@ def open_case(request):
                 description=data["description"],
                 source=data["source"],
                 smelter=data["smelter_cid"],
+                plan=data["plan"],
             )
         except ValidationError as exc:
             attach_errors(form, exc)
@@ -89,6 +94,8 @@ def open_case(request):
                 _("Case opened for %(supplier)s: %(mitigation)s")
                 % {"supplier": case.supplier.legal_name, "mitigation": case.get_mitigation_display()},
             )
+            if case.status == RiskCase.Status.SUSPENDED:
+                messages.warning(request, _suspended_message(case))
             return redirect("risk_cases:detail", risk_case_pk=case.pk)
     status = 400 if request.method == "POST" else 200
     explanations = [(value, label, cases.mitigation_text(value)) for value, label in RiskCase.RiskType.choices]
@@ -139,7 +146,9 @@ def _detail(request, case, *, status=200, bound=None):
         "refused": refused if can(request.user, Cap.REVIEW) else [],
         "today": timezone.localdate(),
         "termination": termination,
+        "suspension": cases.suspension_in_force(case) if case.status == RiskCase.Status.SUSPENDED else None,
         "can_review": can(request.user, Cap.REVIEW),
+        "can_suspend": rules.SUSPEND in allowed,
     }
     return render(request, "minerals/case_detail.html", context, status=status)
 
@@ -165,6 +174,17 @@ def _step(request, risk_case_pk, key, perform, done):
     return _detail(request, case, status=400, bound=(key, form))
 
 
+def _suspended_message(case) -> str:
+    if case.suspended_until:
+        return _("Trade with %(supplier)s is suspended at least until %(date)s.") % {
+            "supplier": case.supplier.legal_name,
+            "date": case.suspended_until.isoformat(),
+        }
+    return _("Trade with %(supplier)s is suspended until procurement confirms a termination or lifts the suspension.") % {
+        "supplier": case.supplier.legal_name
+    }
+
+
 @require_http_methods(["POST"])
 def adopt_plan(request, risk_case_pk):
     return _step(
@@ -181,10 +201,7 @@ def review_plan(request, risk_case_pk):
     def done(case):
         if case.status == RiskCase.Status.CLOSED:
             return _("The plan is working: the case is closed.")
-        return _("No effect: trade with %(supplier)s is suspended at least until %(date)s.") % {
-            "supplier": case.supplier.legal_name,
-            "date": case.suspended_until.isoformat(),
-        }
+        return _suspended_message(case)
 
     return _step(
         request,
@@ -203,10 +220,7 @@ def disengage(request, risk_case_pk):
                 "Termination of cooperation with %(supplier)s is recommended; procurement confirms or overrides it. "
                 "This case is finished."
             ) % {"supplier": case.supplier.legal_name}
-        return _("Trade with %(supplier)s is suspended at least until %(date)s.") % {
-            "supplier": case.supplier.legal_name,
-            "date": case.suspended_until.isoformat(),
-        }
+        return _suspended_message(case)
 
     return _step(
         request,
@@ -253,6 +267,49 @@ def close_case(request, risk_case_pk):
         rules.CLOSE_CASE,
         lambda case, data: cases.close_case(case, actor=request.user, note=data["note"]),
         lambda case: _("The case is closed."),
+    )
+
+
+# ---------------------------------------------------------------- cases proposed by CMRT red flags
+
+
+@require_http_methods(["GET"])
+def proposals(request):
+    require_internal(request.user)
+    return render(
+        request,
+        "minerals/case_proposals.html",
+        {
+            "proposals": case_proposals.case_proposals(),
+            "can_review": can(request.user, Cap.REVIEW),
+            "form": DismissProposalForm(),
+        },
+    )
+
+
+@require_http_methods(["POST"])
+def dismiss_proposal(request):
+    require_internal(request.user, Cap.REVIEW)
+    form = DismissProposalForm(request.POST)
+    if form.is_valid():
+        supplier = get_supplier_for_user(request.user, form.cleaned_data["supplier"], write=True, capability=Cap.REVIEW)
+        try:
+            case_proposals.dismiss_case_proposal(
+                supplier, cid=form.cleaned_data["cid"], actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Proposal dismissed: no risk case for %(cid)s.") % {"cid": form.cleaned_data["cid"]})
+            return redirect("risk_cases:proposals")
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return render(
+        request,
+        "minerals/case_proposals.html",
+        {"proposals": case_proposals.case_proposals(), "can_review": True, "form": DismissProposalForm()},
+        status=400,
     )
 
 

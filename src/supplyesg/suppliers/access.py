@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from supplyesg.core.access import Cap, can, require_internal
-from supplyesg.suppliers.models import Supplier, TerminationCase
+from supplyesg.suppliers.models import Supplier, Suspension, TerminationCase
 
 
 def get_supplier_for_user(user, pk, write: bool = False, capability: str = Cap.EDIT_SUPPLIERS, queryset=None) -> Supplier:
@@ -44,3 +44,15 @@ def get_termination_for_user(user, pk, *, write: bool = False) -> TerminationCas
     if write and not can(user, Cap.DECIDE_ORDERS):
         raise PermissionDenied
     return case
+
+
+def get_suspension_for_user(user, pk, *, write: bool = False) -> Suspension:
+    """Internal only: 404 to supplier users and strangers; lifting or terminating needs Cap.DECIDE_ORDERS."""
+    require_internal(user)
+    try:
+        suspension = Suspension.objects.select_related("supplier", "started_by", "ended_by").get(pk=pk)
+    except (Suspension.DoesNotExist, ValueError, TypeError):
+        raise Http404
+    if write and not can(user, Cap.DECIDE_ORDERS):
+        raise PermissionDenied
+    return suspension

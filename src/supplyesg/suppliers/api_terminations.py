@@ -1,8 +1,8 @@
 """Termination of cooperation in JSON: the recommendations and decisions, recommending by hand, and procurement's
-confirm / override / lift. Internal only (supplier users get 404); deciding and lifting need Cap.DECIDE_ORDERS,
-recommending Cap.LIFECYCLE. The same services as the pages."""
+confirm / override / lift; suspensions in force and procurement's lift / terminate. Internal only (supplier users
+get 404); deciding and lifting need Cap.DECIDE_ORDERS, recommending Cap.LIFECYCLE. The same services as the pages."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -13,8 +13,13 @@ from supplyesg.core.access import Cap, require_internal
 from supplyesg.core.api_auth import needs
 from supplyesg.core.api_schemas import error_responses as _errors
 from supplyesg.core.errors import RuleViolation
-from supplyesg.suppliers.access import get_supplier_for_user, get_termination_for_user, terminations_with_related
-from supplyesg.suppliers.models import TerminationCase
+from supplyesg.suppliers.access import (
+    get_supplier_for_user,
+    get_suspension_for_user,
+    get_termination_for_user,
+    terminations_with_related,
+)
+from supplyesg.suppliers.models import Suspension, TerminationCase
 from supplyesg.suppliers.services import terminations
 
 router = Router(tags=["suppliers"])
@@ -187,4 +192,85 @@ def lift_termination(request, termination_id: int, payload: LiftIn):
     """409 unless the termination is confirmed and in force."""
     case = get_termination_for_user(request.user, termination_id, write=True)
     _reason_errors(lambda: terminations.lift_termination(case, actor=request.user, reason=payload.reason))
+    return _out(get_termination_for_user(request.user, case.pk))
+
+
+# ---------------------------------------------------------------- suspensions
+
+
+class SuspensionOut(Schema):
+    id: int
+    supplier_id: int
+    supplier_code: str
+    source: str
+    source_ref: str
+    reason: str
+    in_force: bool
+    started_at: datetime
+    ends_on: date | None = Field(None, description="The earliest end; null: until procurement decides.")
+    condition: str
+    ended_at: datetime | None
+    ended_by: str | None
+    end_reason: str
+    outcome: str
+
+
+def _suspension_out(s: Suspension) -> dict:
+    return {
+        "id": s.pk,
+        "supplier_id": s.supplier_id,
+        "supplier_code": s.supplier.code,
+        "source": s.source,
+        "source_ref": s.source_ref,
+        "reason": s.reason,
+        "in_force": s.ended_at is None,
+        "started_at": s.started_at,
+        "ends_on": s.ends_on,
+        "condition": s.condition,
+        "ended_at": s.ended_at,
+        "ended_by": _name(s.ended_by),
+        "end_reason": s.end_reason,
+        "outcome": s.outcome,
+    }
+
+
+@router.get(
+    "/suspensions",
+    response={200: list[SuspensionOut], **_errors(401, 403, 404, 422)},
+    summary="Suspensions of trade in force (orders stopped), optionally for one supplier",
+    url_name="suspensions",
+)
+def list_suspensions(request, supplier_id: int | None = None):
+    require_internal(request.user)
+    qs = Suspension.objects.in_force().select_related("supplier", "ended_by").order_by("started_at", "pk")
+    if supplier_id:
+        qs = qs.filter(supplier_id=supplier_id)
+    return [_suspension_out(s) for s in qs[:500]]
+
+
+@router.post(
+    "/suspensions/{suspension_id}/lift",
+    response={200: SuspensionOut, **WRITE_ERRORS},
+    summary="Lift a suspension: trade resumes",
+    url_name="suspension_lift",
+    auth=needs(Cap.DECIDE_ORDERS),
+)
+def lift_suspension(request, suspension_id: int, payload: LiftIn):
+    """409 before the suspension's earliest end, or when it ends only through its source (a 四 minerals case's
+    revised plan), saying when and why."""
+    suspension = get_suspension_for_user(request.user, suspension_id, write=True)
+    _reason_errors(lambda: terminations.lift_suspension(suspension, actor=request.user, reason=payload.reason))
+    return _suspension_out(get_suspension_for_user(request.user, suspension.pk))
+
+
+@router.post(
+    "/suspensions/{suspension_id}/terminate",
+    response={200: TerminationOut, **WRITE_ERRORS},
+    summary="Confirm the termination a suspension waits for: the termination stops orders instead",
+    url_name="suspension_terminate",
+    auth=needs(Cap.DECIDE_ORDERS),
+)
+def terminate_suspended(request, suspension_id: int, payload: LiftIn):
+    suspension = get_suspension_for_user(request.user, suspension_id, write=True)
+    case = _reason_errors(lambda: terminations.terminate_suspended(suspension, actor=request.user, reason=payload.reason))
     return _out(get_termination_for_user(request.user, case.pk))

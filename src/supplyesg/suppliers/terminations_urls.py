@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from supplyesg.suppliers.views import terminations
+from supplyesg.suppliers.views import suspensions, terminations
 
 app_name = "terminations"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("<int:termination_pk>/", terminations.detail, name="detail"),
     path("<int:termination_pk>/decide/", terminations.decide, name="decide"),
     path("<int:termination_pk>/lift/", terminations.lift, name="lift"),
+    path("suspensions/<int:suspension_pk>/", suspensions.detail, name="suspension"),
+    path("suspensions/<int:suspension_pk>/lift/", suspensions.lift, name="suspension_lift"),
+    path("suspensions/<int:suspension_pk>/terminate/", suspensions.terminate, name="suspension_terminate"),
     path("suppliers/<int:supplier_pk>/recommend/", terminations.recommend, name="recommend"),
     path("suppliers/<int:supplier_pk>/panel/", terminations.supplier_panel, name="supplier_panel"),
 ]

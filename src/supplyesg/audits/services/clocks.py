@@ -4,7 +4,8 @@ For each open corrective action `rules.clock_action` decides one step: remind th
 remediation date comes near, or escalate once to procurement and the lead auditor when it has passed. For each
 reported audit whose improvement-plan date has passed with a plan still not accepted,
 `rules.improvement_plan_consequence` decides: medium risk → the ESG score becomes -1 (recorded once; the ratings
-read it from the audit's data), high risk → a termination recommendation procurement decides (raised once).
+read it from the audit's data), high risk → "otherwise, the order will be terminated" (ESG manual): orders stop at
+once with a suspension until procurement confirms the termination or lifts it with a reason (once per audit).
 
 Idempotent: the stamps (last_reminded_on, *_escalated_on, Audit.escalated_at) make a second run on the same day
 do nothing new. Reads are set-based: one query for the candidate actions with their supplier's recipients.
@@ -37,7 +38,7 @@ class ClockReport:
     plan_escalations: int = 0
     remediation_escalations: int = 0
     esg_minus_one: int = 0
-    termination_recommendations: int = 0
+    orders_stopped: int = 0
 
     def as_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -193,7 +194,7 @@ def _consequence_mail(audit: Audit, consequence: str, procurement: list[str]) ->
     if consequence == rules.RECOMMEND_TERMINATION:
         body = _(
             "%(supplier)s had a high-risk audit result and did not provide accepted improvement plans by %(due)s. "
-            "A termination of cooperation is recommended; please confirm or override it in SupplyESG."
+            "Purchase orders are stopped (ESG manual); please confirm the termination or lift the suspension in SupplyESG."
         )
     else:
         body = _(
@@ -206,7 +207,7 @@ def _consequence_mail(audit: Audit, consequence: str, procurement: list[str]) ->
 
 
 def _run_audits(on: date, report: ClockReport, procurement: list[str]) -> list:
-    from supplyesg.suppliers.services.terminations import recommend_termination
+    from supplyesg.suppliers.services.terminations import suspend_trade
 
     mails = []
     stamp = _stamp(on)
@@ -231,21 +232,21 @@ def _run_audits(on: date, report: ClockReport, procurement: list[str]) -> list:
             reason=_("Improvement plans were due on %(date)s.") % {"date": audit.improvement_plan_due.isoformat()},
         )
         if consequence == rules.RECOMMEND_TERMINATION:
-            recommend_termination(
+            suspend_trade(
                 audit.supplier,
                 actor=None,
                 source="audit",
                 ref=f"audit:{audit.pk}",
                 reason=_(
                     "High-risk audit result of %(date)s: improvement plans for every non-conformity were due on "
-                    "%(due)s and are not all accepted (ESG manual)."
+                    "%(due)s and are not all accepted; the ESG manual terminates the order."
                 )
                 % {
                     "date": audit.report_date.isoformat() if audit.report_date else "—",
                     "due": audit.improvement_plan_due.isoformat(),
                 },
             )
-            report.termination_recommendations += 1
+            report.orders_stopped += 1
         else:
             report.esg_minus_one += 1
         mails.append(_consequence_mail(audit, consequence, procurement))

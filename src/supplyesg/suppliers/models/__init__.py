@@ -15,7 +15,7 @@ from supplyesg.suppliers.models.registry import (
     Supplier,
     SupplyLink,
 )
-from supplyesg.suppliers.models.terminations import TerminationCase
+from supplyesg.suppliers.models.terminations import Suspension, TerminationCase
 
 __all__ = [
     "AgreementType",
@@ -33,5 +33,6 @@ __all__ = [
     "Site",
     "Supplier",
     "SupplyLink",
+    "Suspension",
     "TerminationCase",
 ]

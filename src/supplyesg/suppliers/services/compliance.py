@@ -1,6 +1,6 @@
 """Documents and their expiry, mandatory-document rules, the blacklist and the can-order answer."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -15,7 +15,7 @@ from supplyesg.core.errors import RuleViolation
 from supplyesg.core.mail import supplier_recipients
 from supplyesg.core.models import PolicySettings
 from supplyesg.core.names import normalize_company_name
-from supplyesg.suppliers.models import BlacklistEntry, Document, DocumentRule, Supplier, TerminationCase
+from supplyesg.suppliers.models import BlacklistEntry, Document, DocumentRule, Supplier
 from supplyesg.suppliers.models.compliance import DocumentType
 
 # ---------------------------------------------------------------- documents
@@ -266,50 +266,5 @@ def lift_blacklist(entry: BlacklistEntry, *, actor, reason: str) -> BlacklistEnt
 
 # ---------------------------------------------------------------- can order
 
-
-@dataclass
-class OrderAnswer:
-    supplier_id: int
-    code: str
-    can_order: bool
-    reasons: list[str] = field(default_factory=list)
-
-
-def can_order_many(suppliers) -> list[OrderAnswer]:
-    """Whether an ERP may place purchase orders with each supplier, and why not. Three queries in all."""
-    suppliers = list(suppliers)
-    banned = {}
-    for entry in BlacklistEntry.objects.in_force().filter(supplier__in=suppliers):
-        banned.setdefault(entry.supplier_id, entry)
-    terminated = {}
-    for case in TerminationCase.objects.in_force().filter(supplier__in=suppliers).order_by("decided_at"):
-        terminated.setdefault(case.supplier_id, case)
-    answers = []
-    for supplier in suppliers:
-        reasons = []
-        entry = banned.get(supplier.pk)
-        if entry:
-            reasons.append(
-                _("Blacklisted: %(reason)s (%(term)s).")
-                % {
-                    "reason": entry.get_reason_display(),
-                    "term": _("permanent") if entry.permanent else _("until %(date)s") % {"date": entry.until},
-                }
-            )
-        case = terminated.get(supplier.pk)
-        if case:
-            reasons.append(
-                _("Termination of cooperation confirmed on %(date)s: %(reason)s")
-                % {"date": timezone.localdate(case.decided_at).isoformat(), "reason": case.reason}
-            )
-        if supplier.status not in Supplier.APPROVED_STATUSES and supplier.status != Supplier.Status.BLACKLISTED:
-            reasons.append(
-                _("Status is %(status)s; orders need a qualified, active or conditional supplier.")
-                % {"status": supplier.get_status_display()}
-            )
-        answers.append(OrderAnswer(supplier.pk, supplier.code, not reasons, reasons))
-    return answers
-
-
-def can_order(supplier: Supplier) -> OrderAnswer:
-    return can_order_many([supplier])[0]
+# The answer is computed in one place (services/orders.py); these names stay the public API.
+from supplyesg.suppliers.services.orders import OrderAnswer, can_order, can_order_many  # noqa: E402, F401

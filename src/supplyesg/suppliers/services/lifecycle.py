@@ -22,8 +22,11 @@ from supplyesg.suppliers.models import (
     QualificationItem,
     SignedAgreement,
     Supplier,
+    Suspension,
+    TerminationCase,
 )
 from supplyesg.suppliers.models.lifecycle import Verdict
+from supplyesg.suppliers.services.orders import binding_stops
 
 S = Supplier.Status
 
@@ -45,12 +48,35 @@ def _move(supplier: Supplier, to: str, *, actor, reason: str, allowed_from, acti
         )
     if require_reason and not (reason or "").strip():
         raise RuleViolation(_("reason: a reason is required for this change."))
+    if to in Supplier.APPROVED_STATUSES:
+        _refuse_while_stopped(supplier, to)
     old = supplier.status
     supplier.status = to
     supplier.status_changed_at = timezone.now()
     supplier.save(update_fields=["status", "status_changed_at", "updated_at"])
     audit.record(actor=actor, action=action, target=supplier, supplier=supplier, reason=reason, changes={"status": [old, to]})
     return supplier
+
+
+def _manual_suspensions(supplier: Supplier):
+    return Suspension.objects.in_force().filter(supplier=supplier, source=TerminationCase.Source.MANUAL)
+
+
+def _refuse_while_stopped(supplier: Supplier, to: str) -> None:
+    """A suspension, termination or ban in force keeps the supplier out of every approved status: no lifecycle
+    move ends it early. A person's own suspension ("Suspend" here) is the one "Restore" may end."""
+    stops = binding_stops(supplier)
+    if to == S.ACTIVE and supplier.status == S.SUSPENDED:
+        stops = [stop for stop in stops if not (stop.kind == "suspension" and stop.origin == TerminationCase.Source.MANUAL)]
+    if stops:
+        raise RuleViolation(
+            [
+                _("%(supplier)s cannot be set %(to)s: %(stop)s")
+                % {"supplier": supplier.legal_name, "to": S(to).label, "stop": stop.reason}
+                for stop in stops
+            ],
+            code="orders_stopped",
+        )
 
 
 # ---------------------------------------------------------------- qualification review
@@ -351,6 +377,7 @@ def approve_supplier(supplier: Supplier, *, actor, reason: str = "") -> Supplier
         problems = certification_problems(supplier)
         if BlacklistEntry.objects.in_force().filter(supplier=supplier).exists():
             problems.append(_("The supplier is blacklisted."))
+        problems += [stop.reason for stop in binding_stops(supplier) if stop.kind != "blacklist"]
         if problems:
             raise RuleViolation(problems, code="certification_incomplete")
     return _move(
@@ -396,24 +423,38 @@ def make_conditional(supplier: Supplier, *, actor, reason: str) -> Supplier:
 
 @transaction.atomic
 def restore_supplier(supplier: Supplier, *, actor, reason: str) -> Supplier:
-    """conditional or suspended -> active."""
+    """conditional or suspended -> active. Ends a person's own suspension; refuses while any suspension decided
+    by a policy rule, a termination or a ban is in force, naming when it ends and why."""
     supplier = _locked(supplier)
-    return _move(
+    supplier = _move(
         supplier, S.ACTIVE, actor=actor, reason=reason, allowed_from=[S.CONDITIONAL, S.SUSPENDED], action="supplier.restored"
     )
+    for suspension in _manual_suspensions(supplier):
+        suspension.ended_at = timezone.now()
+        suspension.ended_by = actor if actor is not None and getattr(actor, "pk", None) else None
+        suspension.end_reason = reason
+        suspension.outcome = Suspension.Outcome.LIFTED
+        suspension.save(update_fields=["ended_at", "ended_by", "end_reason", "outcome"])
+    return supplier
 
 
 @transaction.atomic
 def suspend_supplier(supplier: Supplier, *, actor, reason: str) -> Supplier:
+    """A person suspends trade: recorded as a suspension (orders stop) that "Restore" ends."""
+    from supplyesg.suppliers.services.terminations import suspend_trade
+
     supplier = _locked(supplier)
-    return _move(
-        supplier,
-        S.SUSPENDED,
-        actor=actor,
-        reason=reason,
-        allowed_from=[S.QUALIFIED, S.ACTIVE, S.CONDITIONAL],
-        action="supplier.suspended",
-    )
+    if supplier.status not in (S.QUALIFIED, S.ACTIVE, S.CONDITIONAL):
+        raise RuleViolation(
+            _("A supplier in status %(status)s cannot be moved to %(to)s.")
+            % {"status": supplier.get_status_display(), "to": S.SUSPENDED.label},
+            code="bad_transition",
+        )
+    if not (reason or "").strip():
+        raise RuleViolation(_("reason: a reason is required for this change."))
+    suspend_trade(supplier, actor=actor, source=TerminationCase.Source.MANUAL, reason=reason)
+    supplier.refresh_from_db()
+    return supplier
 
 
 @transaction.atomic

@@ -1,4 +1,12 @@
-"""Termination of cooperation: rules and people recommend it, procurement decides, a confirmed one stops orders."""
+"""Order stops decided by policy or people: terminations (rules and people recommend, procurement decides) and
+suspensions (a rule or a person suspends trade at once; procurement lifts it or confirms a termination).
+
+While either is in force the supplier's lifecycle status is Suspended and can-order says no (services/orders.py);
+when the last one ends the supplier returns to the status it had.
+"""
+
+from collections.abc import Callable
+from datetime import date
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -11,14 +19,68 @@ from supplyesg.core import audit
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.mail import internal_recipients, send_on_commit
 from supplyesg.core.models import Role
-from supplyesg.suppliers.models import Supplier, TerminationCase
+from supplyesg.suppliers.models import Supplier, Suspension, TerminationCase
+from supplyesg.suppliers.services.orders import binding_stops
 
 ACTION_LABELS = {
     "termination.recommended": gettext_lazy("Termination recommended"),
     "termination.confirmed": gettext_lazy("Termination confirmed"),
     "termination.overridden": gettext_lazy("Termination recommendation overridden"),
     "termination.lifted": gettext_lazy("Termination lifted"),
+    "suspension.started": gettext_lazy("Trade suspended"),
+    "suspension.lifted": gettext_lazy("Suspension lifted"),
+    "suspension.terminated": gettext_lazy("Suspension ended by a termination"),
 }
+
+# Source -> what that app does when procurement ends one of its suspensions here (e.g. the minerals case moves
+# on). Registered from the app's ready(); called inside the same transaction.
+SuspensionListener = Callable[[Suspension, str], None]
+_LISTENERS: dict[str, SuspensionListener] = {}
+
+
+def register_suspension_listener(source: str, listener: SuspensionListener) -> None:
+    _LISTENERS[source] = listener
+
+
+# ---------------------------------------------------------------- the supplier's status follows its stops
+
+
+def _hold_supplier(supplier: Supplier, *, actor, reason: str) -> str:
+    """An approved supplier becomes Suspended while a stop is in force; returns the status it had."""
+    supplier = Supplier.objects.select_for_update().get(pk=supplier.pk)
+    old = supplier.status
+    if old in Supplier.APPROVED_STATUSES:
+        supplier.status = Supplier.Status.SUSPENDED
+        supplier.status_changed_at = timezone.now()
+        supplier.save(update_fields=["status", "status_changed_at", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="supplier.suspended",
+            target=supplier,
+            supplier=supplier,
+            reason=reason,
+            changes={"status": [old, supplier.status]},
+        )
+    return old
+
+
+def _release_supplier(supplier: Supplier, *, actor, reason: str, back_to: str = "") -> None:
+    """When no stop is left, a Suspended supplier returns to the approved status it had (Active by default)."""
+    supplier = Supplier.objects.select_for_update().get(pk=supplier.pk)
+    if supplier.status != Supplier.Status.SUSPENDED or binding_stops(supplier):
+        return
+    to = back_to if back_to in Supplier.APPROVED_STATUSES else Supplier.Status.ACTIVE
+    supplier.status = to
+    supplier.status_changed_at = timezone.now()
+    supplier.save(update_fields=["status", "status_changed_at", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="supplier.restored",
+        target=supplier,
+        supplier=supplier,
+        reason=reason,
+        changes={"status": [Supplier.Status.SUSPENDED, to]},
+    )
 
 
 @transaction.atomic
@@ -90,6 +152,13 @@ def decide_termination(case: TerminationCase, *, actor, confirm: bool, reason: s
         changes={"status": [old, case.status]},
         reason=case.decision_reason,
     )
+    if confirm:
+        _hold_supplier(case.supplier, actor=actor, reason=case.reason)
+        for suspension in Suspension.objects.in_force().filter(
+            supplier=case.supplier, source=case.source, source_ref=case.source_ref
+        ):
+            if case.source_ref:
+                _end_suspension(suspension, actor=actor, reason=case.decision_reason, outcome=Suspension.Outcome.TERMINATED)
     return case
 
 
@@ -123,4 +192,142 @@ def lift_termination(case: TerminationCase, *, actor, reason: str) -> Terminatio
         changes={"status": [TerminationCase.Status.CONFIRMED, case.status]},
         reason=case.lift_reason,
     )
+    _release_supplier(case.supplier, actor=actor, reason=case.lift_reason)
+    return case
+
+
+# ---------------------------------------------------------------- suspensions
+
+
+@transaction.atomic
+def suspend_trade(
+    supplier: Supplier,
+    *,
+    actor,
+    source: str,
+    reason: str,
+    ref: str = "",
+    ends_on: date | None = None,
+    condition: str = "",
+    ends_via_source: bool = False,
+) -> Suspension:
+    """Orders stop now. Returns the suspension already in force for the same source and ref (rules repeat)."""
+    if source not in TerminationCase.Source.values:
+        raise RuleViolation(_("source: choose one of the listed sources."))
+    if not (reason or "").strip():
+        raise RuleViolation(_("reason: say why trade is suspended."))
+    if ref:
+        existing = Suspension.objects.in_force().filter(supplier=supplier, source=source, source_ref=ref).first()
+        if existing:
+            return existing
+    old = _hold_supplier(supplier, actor=actor, reason=reason)
+    suspension = Suspension.objects.create(
+        supplier=supplier,
+        source=source,
+        source_ref=ref,
+        reason=reason.strip(),
+        ends_on=ends_on,
+        condition=condition,
+        ends_via_source=ends_via_source,
+        status_before=old,
+        started_by=actor if actor is not None and getattr(actor, "pk", None) else None,
+    )
+    audit.record(
+        actor=actor,
+        action="suspension.started",
+        target=suspension,
+        supplier=supplier,
+        reason=suspension.reason,
+        changes={"source": [None, source], "ref": [None, ref], "ends_on": [None, ends_on]},
+    )
+    recipients = internal_recipients(Role.PROCUREMENT)
+    if recipients and source != TerminationCase.Source.MANUAL:
+        send_on_commit(
+            [
+                EmailMessage(
+                    _("Trade suspended: %(supplier)s") % {"supplier": supplier.legal_name},
+                    _(
+                        "%(supplier)s: %(reason)s\nPurchase orders are blocked. "
+                        "Confirm a termination or lift the suspension in SupplyESG."
+                    )
+                    % {"supplier": supplier.legal_name, "reason": suspension.reason},
+                    settings.DEFAULT_FROM_EMAIL,
+                    recipients,
+                )
+            ]
+        )
+    return suspension
+
+
+def _end_suspension(suspension: Suspension, *, actor, reason: str, outcome: str) -> Suspension:
+    suspension.ended_at = timezone.now()
+    suspension.ended_by = actor if actor is not None and getattr(actor, "pk", None) else None
+    suspension.end_reason = reason.strip()
+    suspension.outcome = outcome
+    suspension.save(update_fields=["ended_at", "ended_by", "end_reason", "outcome"])
+    audit.record(
+        actor=actor,
+        action="suspension.lifted" if outcome == Suspension.Outcome.LIFTED else "suspension.terminated",
+        target=suspension,
+        supplier=suspension.supplier,
+        reason=suspension.end_reason,
+        changes={"outcome": [None, outcome]},
+    )
+    return suspension
+
+
+def lift_refusal(suspension: Suspension, *, on: date, via_source: bool = False) -> str:
+    """Why the suspension cannot be lifted now ("" when it can)."""
+    if suspension.ended_at:
+        return _("This suspension has already ended.")
+    if suspension.ends_on and on < suspension.ends_on:
+        return _("This suspension ends on %(date)s at the earliest (%(reason)s).") % {
+            "date": suspension.ends_on.isoformat(),
+            "reason": suspension.reason,
+        }
+    if suspension.ends_via_source and not via_source:
+        return _("This suspension ends only with %(condition)s, recorded on its %(source)s.") % {
+            "condition": suspension.condition or _("the step its source prescribes"),
+            "source": suspension.get_source_display().lower(),
+        }
+    return ""
+
+
+@transaction.atomic
+def lift_suspension(suspension: Suspension, *, actor, reason: str, via_source: bool = False) -> Suspension:
+    """Trade resumes, for a stated reason; never before the suspension's earliest end. `via_source`: called by the
+    source's own step (which then does its own bookkeeping), not by procurement on the order-stop pages."""
+    suspension = Suspension.objects.select_for_update().select_related("supplier").get(pk=suspension.pk)
+    refusal = lift_refusal(suspension, on=timezone.localdate(), via_source=via_source)
+    if refusal:
+        raise RuleViolation(refusal, code="suspension_in_force")
+    if not (reason or "").strip():
+        raise RuleViolation(_("reason: say why trade resumes."))
+    _end_suspension(suspension, actor=actor, reason=reason, outcome=Suspension.Outcome.LIFTED)
+    _release_supplier(suspension.supplier, actor=actor, reason=reason, back_to=suspension.status_before)
+    listener = _LISTENERS.get(suspension.source)
+    if listener and not via_source:
+        listener(suspension, Suspension.Outcome.LIFTED)
+    return suspension
+
+
+@transaction.atomic
+def terminate_suspended(suspension: Suspension, *, actor, reason: str) -> TerminationCase:
+    """Procurement confirms the termination a suspension was waiting for: the termination stops orders instead."""
+    suspension = Suspension.objects.select_for_update().select_related("supplier").get(pk=suspension.pk)
+    if suspension.ended_at:
+        raise RuleViolation(_("This suspension has already ended."), code="suspension_ended")
+    if not (reason or "").strip():
+        raise RuleViolation(_("reason: say why cooperation ends."))
+    case = recommend_termination(
+        suspension.supplier, actor=actor, source=suspension.source, reason=suspension.reason, ref=suspension.source_ref
+    )
+    if case.status == TerminationCase.Status.RECOMMENDED:
+        case = decide_termination(case, actor=actor, confirm=True, reason=reason)
+    suspension.refresh_from_db()
+    if not suspension.ended_at:
+        _end_suspension(suspension, actor=actor, reason=reason, outcome=Suspension.Outcome.TERMINATED)
+    listener = _LISTENERS.get(suspension.source)
+    if listener:
+        listener(suspension, Suspension.Outcome.TERMINATED)
     return case

@@ -42,7 +42,7 @@ from supplyesg.suppliers.models import (
     Supplier,
     SupplyLink,
 )
-from supplyesg.suppliers.services import compliance
+from supplyesg.suppliers.services import compliance, orders
 from supplyesg.suppliers.services import registry as registry_services
 from supplyesg.suppliers.views.lifecycle import lifecycle_context
 
@@ -424,6 +424,7 @@ def supplier_detail(request, pk):
         "tabs": TABS,
         "tab": tab,
         "order": compliance.can_order(supplier),
+        "standing": orders.standing(supplier),
         "can_edit": can(request.user, Cap.EDIT_SUPPLIERS),
         **_duplicates_context(supplier),
     }

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.forms_errors import attach_errors
 from supplyesg.suppliers.access import get_supplier_for_user, get_termination_for_user, terminations_with_related
-from supplyesg.suppliers.models import TerminationCase
+from supplyesg.suppliers.models import Suspension, TerminationCase
 from supplyesg.suppliers.services import terminations
 
 PAGE_SIZE = 50
@@ -29,9 +29,6 @@ SOURCE_LINKS = {
     "minerals_case": ("risk_cases:detail", "risk_case_pk"),
     "audit": ("audits:detail", "audit_pk"),
 }
-
-
-
 
 
 # ---------------------------------------------------------------- access and reading
@@ -115,6 +112,9 @@ def queue(request):
             "source": source,
             "sources": TerminationCase.Source.choices,
             "can_decide": can(request.user, Cap.DECIDE_ORDERS),
+            "suspensions": _with_links(
+                Suspension.objects.in_force().select_related("supplier").order_by("started_at", "pk")[:PAGE_SIZE]
+            ),
         },
     )
 
@@ -256,6 +256,7 @@ def supplier_panel(request, supplier_pk):
         {
             "supplier": supplier,
             "in_force": [c for c in open_cases if c.status == Status.CONFIRMED],
+            "suspensions": _with_links(Suspension.objects.in_force().filter(supplier=supplier).order_by("started_at", "pk")),
             "pending": _with_links(c for c in open_cases if c.status == Status.RECOMMENDED),
             "can_decide": can(request.user, Cap.DECIDE_ORDERS),
             "can_recommend": can(request.user, Cap.LIFECYCLE),

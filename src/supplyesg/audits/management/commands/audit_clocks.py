@@ -35,7 +35,7 @@ class Command(BaseCommand):
             _("%(count)d overdue plan(s) escalated.") % {"count": report.plan_escalations},
             _("%(count)d overdue remediation(s) escalated.") % {"count": report.remediation_escalations},
             _("%(count)d medium-risk audit(s) with a late improvement plan: ESG score -1.") % {"count": report.esg_minus_one},
-            _("%(count)d termination recommendation(s) raised for late high-risk improvement plans.")
-            % {"count": report.termination_recommendations},
+            _("%(count)d supplier(s) with late high-risk improvement plans: orders stopped.")
+            % {"count": report.orders_stopped},
         ]
         self.stdout.write("\n".join(lines))
