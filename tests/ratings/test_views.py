@@ -401,6 +401,33 @@ def test_the_qbr_carries_the_latest_audit_result_and_the_self_assessment_score(c
     assert RatingModel.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("grade", "decided", "allocation"),
+    [
+        ("A", "", "Increase order share"),
+        ("B", "", "Keep order share"),
+        ("C", "", "Decrease order share"),
+        ("D", "", "No new orders"),
+        ("D", "corrective", "Decrease order share"),
+    ],
+)
+def test_asus_the_qbr_carries_the_recommended_allocation_change_per_supplier(client_for, viewer, supplier_a, grade, decided, allocation):
+    make_rating(supplier_a, grade=grade, total="70", decided_action=decided)
+    response = client_for(viewer).get(reverse("ratings:export"), {"quarter": "2026Q3"})
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content)))["Ratings"].iter_rows(values_only=True))
+    record = dict(zip(rows[0], rows[1], strict=True))
+    assert record["Recommended allocation change"] == allocation
+
+
+def test_esg_manual_suppliers_without_an_esg_result_are_a_worklist_on_the_overview(client_for, viewer, supplier_a, supplier_b):
+    make_rating(supplier_a, esg_score=None, esg_source="none", total="80")
+    make_rating(supplier_b, esg_score=1, esg_source="audit", total="82")
+    response = client_for(viewer).get(reverse("ratings:overview"), {"quarter": "2026Q3"})
+    assert response.context["no_esg_count"] == 1 and "no ESG result" in response.content.decode()
+    listed = client_for(viewer).get(reverse("ratings:overview"), {"quarter": "2026Q3", "esg": "none"})
+    assert [r.supplier_id for r in listed.context["page"]] == [supplier_a.pk]
+
+
 # ---------------------------------------------------------------- the portal
 
 

@@ -49,7 +49,8 @@ class RatingOut(Schema):
     delivery: Decimal | None
     cost: Decimal | None
     service: Decimal | None
-    esg_score: int
+    esg_score: int | None  # None: no ESG result; the total is the business score alone
+    esg_source: str  # audit | risk_level | none
     esg_weight: Decimal
     total: Decimal
     grade: str
@@ -133,6 +134,7 @@ def _rating_out(r: Rating, *, internal: bool) -> dict:
         "cost": business.get("cost"),
         "service": business.get("service"),
         "esg_score": r.esg_score,
+        "esg_source": r.esg_source or "none",
         "esg_weight": r.esg_weight,
         "total": r.total,
         "grade": r.grade,

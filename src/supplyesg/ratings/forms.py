@@ -39,6 +39,7 @@ class OverviewFilterForm(forms.Form):
     quarter = QuarterField(required=False)
     grade = forms.ChoiceField(label=_("Grade"), required=False)
     decision = forms.ChoiceField(label=_("Decision"), required=False)
+    esg = forms.ChoiceField(label=_("ESG score"), required=False, choices=[("", _("Any")), ("none", _("No ESG result"))])
     sort = forms.ChoiceField(label=_("Sort by"), required=False)
 
     def __init__(self, data):

@@ -66,6 +66,10 @@ class RatingQuerySet(models.QuerySet):
     def pending_decision(self):
         return self.filter(decision_status=Rating.Decision.PENDING)
 
+    def without_esg_result(self):
+        """Rated on the business score alone: no ESG audit result (nor an allowed risk level) to score."""
+        return self.filter(esg_score__isnull=True)
+
     def latest_per_supplier(self):
         """Each supplier's most recent rating (for the supplier list's grade column)."""
         newest = Rating.objects.filter(supplier_id=models.OuterRef("supplier_id")).order_by("-year", "-quarter").values("pk")[:1]
@@ -82,7 +86,14 @@ class Rating(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), db_index=True)
     quarter = models.PositiveSmallIntegerField(_("quarter"), validators=QUARTER_VALIDATORS)
     business_score = models.DecimalField(_("business score"), max_digits=5, decimal_places=2)
-    esg_score = models.SmallIntegerField(_("ESG score"), choices=[(1, "1"), (0, "0"), (-1, "-1")])
+    class EsgSource(models.TextChoices):
+        AUDIT = "audit", _("ESG audit result")
+        RISK_LEVEL = "risk_level", _("Annual risk level (no audit result)")
+        NONE = "none", _("No ESG result")
+
+    # None: no ESG result; the total is the business score alone and the supplier is on the worklist.
+    esg_score = models.SmallIntegerField(_("ESG score"), choices=[(1, "1"), (0, "0"), (-1, "-1")], null=True, blank=True)
+    esg_source = models.CharField(_("ESG score from"), max_length=20, choices=EsgSource.choices, blank=True)
     esg_weight = models.DecimalField(_("ESG weight (%)"), max_digits=5, decimal_places=2)
     total = models.DecimalField(_("total"), max_digits=5, decimal_places=2)
     grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, db_index=True)

@@ -218,6 +218,7 @@ DECISION_FIELDS = ("decision_status", "decided_action", "decision_reason", "deci
 UPDATED_FIELDS = [
     "business_score",
     "esg_score",
+    "esg_source",
     "esg_weight",
     "total",
     "grade",
@@ -233,11 +234,13 @@ UPDATED_FIELDS = [
 ]
 
 
-def _compute_batch(rows: list[inputs.ScoreRow], *, period: Quarter, on: date, policy: rules.RatingPolicy, actor, now) -> dict:
+def _compute_batch(
+    rows: list[inputs.ScoreRow], *, period: Quarter, on: date, policy: rules.RatingPolicy, esg_policy: inputs.EsgPolicy, actor, now
+) -> dict:
     """Rate a batch and write it: inputs (3 queries), the quarter's existing ratings (1), one upsert (as many
     statements as the database's parameter limit needs) and history rows for changed grades (0-1)."""
     ids = [row.supplier_id for row in rows]
-    gathered = inputs.gather(rows, year=period.year, on=on)
+    gathered = inputs.gather(rows, year=period.year, on=on, policy=esg_policy)
     existing = {
         row["supplier_id"]: row
         for row in Rating.objects.for_quarter(period.year, period.quarter)
@@ -260,6 +263,7 @@ def _compute_batch(rows: list[inputs.ScoreRow], *, period: Quarter, on: date, po
             quarter=period.quarter,
             business_score=result.business,
             esg_score=result.esg.score,
+            esg_source=result.esg.source,
             esg_weight=Decimal(policy.esg_weight_percent),
             total=result.total,
             grade=result.grade,
@@ -324,6 +328,7 @@ def compute_quarter(
     period = check_quarter(year=year, quarter=quarter)
     on = on or min(period.last_day, timezone.localdate())
     policy = load_policy()
+    esg_policy = inputs.EsgPolicy.from_settings(PolicySettings.current())
     batch_size = max(1, int(batch_size))
     scores = BusinessScore.objects.for_quarter(period.year, period.quarter)
     total = scores.count()
@@ -351,7 +356,7 @@ def compute_quarter(
         if not rows:
             break
         with transaction.atomic():
-            counts = _compute_batch(rows, period=period, on=on, policy=policy, actor=actor, now=now)
+            counts = _compute_batch(rows, period=period, on=on, policy=policy, esg_policy=esg_policy, actor=actor, now=now)
         for grade, n in counts.pop("grades").items():
             summary["grades"][grade] += n
         for key, n in counts.items():

@@ -56,7 +56,9 @@ def _overview(request, *, status: int = 200, compute_form=None):
     filters = form.filters()
     period = filters.get("quarter") or queries.default_quarter()
     sort = queries.normalise_sort(filters.get("sort"))
-    rows = queries.quarter_ratings(period, grade=filters.get("grade", ""), decision=filters.get("decision", ""), sort=sort)
+    rows = queries.quarter_ratings(
+        period, grade=filters.get("grade", ""), decision=filters.get("decision", ""), esg=filters.get("esg", ""), sort=sort
+    )
     page = Paginator(rows, queries.PAGE_SIZE).get_page(request.GET.get("page"))
     missing = queries.suppliers_missing_scores(period)
     counts = queries.grade_counts(period)
@@ -79,6 +81,7 @@ def _overview(request, *, status: int = 200, compute_form=None):
         "counts": counts,
         "rated": sum(counts.values()),
         "decisions": queries.decision_counts(period),
+        "no_esg_count": queries.without_esg_result_count(period),
         "missing": list(missing[:MISSING_SHOWN]),
         "missing_count": missing.count(),
         "can_rate": can(request.user, Cap.RATE),
