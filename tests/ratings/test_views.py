@@ -411,7 +411,9 @@ def test_the_qbr_carries_the_latest_audit_result_and_the_self_assessment_score(c
         ("D", "corrective", "Decrease order share"),
     ],
 )
-def test_asus_the_qbr_carries_the_recommended_allocation_change_per_supplier(client_for, viewer, supplier_a, grade, decided, allocation):
+def test_asus_the_qbr_carries_the_recommended_allocation_change_per_supplier(
+    client_for, viewer, supplier_a, grade, decided, allocation
+):
     make_rating(supplier_a, grade=grade, total="70", decided_action=decided)
     response = client_for(viewer).get(reverse("ratings:export"), {"quarter": "2026Q3"})
     rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content)))["Ratings"].iter_rows(values_only=True))

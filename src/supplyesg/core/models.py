@@ -210,12 +210,18 @@ class PolicySettings(models.Model):
     esg_score_from_risk_level = models.BooleanField(
         _("without a recent ESG audit result, score the annual risk level instead"),
         default=False,
-        help_text=_("Product default: off. The ESG manual scores the ESG audit result; without one the total is the business score alone."),
+        help_text=_(
+            "Product default: off. The ESG manual scores the ESG audit result; without one the total is the business "
+            "score alone."
+        ),
     )
     esg_low_risk_late_actions_lower_score = models.BooleanField(
         _("late corrective actions lower a low-risk supplier's ESG score to 0"),
         default=False,
-        help_text=_("ESG manual, audit scoring, low risk: non-conformities close in the time frame both parties agreed; off by default."),
+        help_text=_(
+            "ESG manual, audit scoring, low risk: non-conformities close in the time frame both parties agreed; "
+            "off by default."
+        ),
     )
     business_weight_quality = models.PositiveSmallIntegerField(_("business weight: quality"), default=40)
     business_weight_delivery = models.PositiveSmallIntegerField(_("business weight: delivery"), default=30)

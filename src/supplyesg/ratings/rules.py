@@ -83,13 +83,23 @@ def esg_score(data: EsgInputs) -> EsgResult:
     elif data.risk_fallback and data.risk_level in LEVEL_ORDER:
         level, source = data.risk_level, SOURCE_RISK
         reasons.append(
-            (gettext_noop("No ESG audit result within the look-back; the annual risk level counts: %(level)s."), {"level": level})
+            (
+                gettext_noop("No ESG audit result within the look-back; the annual risk level counts: %(level)s."),
+                {"level": level},
+            )
         )
     else:
         return EsgResult(
             None,
             None,
-            ((gettext_noop("No ESG result: no ESG audit result within the look-back; the total is the business score alone."), {}),),
+            (
+                (
+                    gettext_noop(
+                        "No ESG result: no ESG audit result within the look-back; the total is the business score alone."
+                    ),
+                    {},
+                ),
+            ),
             SOURCE_NONE,
         )
     score = ESG_BY_LEVEL[level]
@@ -99,7 +109,8 @@ def esg_score(data: EsgInputs) -> EsgResult:
             score = -1
             reasons.append((gettext_noop("The improvement plan was not provided in time: ESG score -1."), {}))
         elif data.plan_consequence == "recommend_termination":
-            reasons.append((gettext_noop("The high-risk improvement plan was not provided in time: termination recommended."), {}))
+            late = gettext_noop("The high-risk improvement plan was not provided in time: termination recommended.")
+            reasons.append((late, {}))
     if score == 1 and data.remediation_overdue > 0 and data.low_risk_late_lowers:
         score = 0
         reasons.append(

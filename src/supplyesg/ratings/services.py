@@ -235,7 +235,14 @@ UPDATED_FIELDS = [
 
 
 def _compute_batch(
-    rows: list[inputs.ScoreRow], *, period: Quarter, on: date, policy: rules.RatingPolicy, esg_policy: inputs.EsgPolicy, actor, now
+    rows: list[inputs.ScoreRow],
+    *,
+    period: Quarter,
+    on: date,
+    policy: rules.RatingPolicy,
+    esg_policy: inputs.EsgPolicy,
+    actor,
+    now,
 ) -> dict:
     """Rate a batch and write it: inputs (3 queries), the quarter's existing ratings (1), one upsert (as many
     statements as the database's parameter limit needs) and history rows for changed grades (0-1)."""
