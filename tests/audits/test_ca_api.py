@@ -97,7 +97,7 @@ def test_the_supplier_submits_its_plan_with_a_token(supplier_a_user, action, cli
 
 def test_a_bad_plan_names_each_field(client_for, supplier_a_user, action):
     response = post(
-        client_for(supplier_a_user), url("corrective_submit_plan", action), {**PLAN, "owner": "", "completion_date": "2026-07-01"}
+        client_for(supplier_a_user), url("corrective_submit_plan", action), {**PLAN, "owner": "", "completion_date": "2020-07-01"}
     )
     assert response.status_code == 400
     fields = {e["field"] for e in response.json()["errors"]}

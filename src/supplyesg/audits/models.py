@@ -244,6 +244,10 @@ class CorrectiveAction(models.Model):
     owner = models.CharField(_("owner"), max_length=200, blank=True)
     completion_date = models.DateField(_("planned completion"), null=True, blank=True)
     plan_due = models.DateField(_("plan due"))
+    # ESG manual: after a medium or high result plan_due is the manual's 6 / 3 months; this shorter internal target
+    # is for our follow-up only and never counts against the supplier.
+    plan_target = models.DateField(_("internal plan target"), null=True, blank=True)
+    # A suggested default (30 / 90 / 180 days) until the auditor approves the plan, then the agreed completion date.
     remediation_due = models.DateField(_("remediation due"))
     revision = models.PositiveSmallIntegerField(default=0)  # plan submissions so far
     submitted_at = models.DateTimeField(null=True, blank=True)

@@ -97,6 +97,25 @@ def improvement_plan_due(report_date: date, level: str, policy: AuditPolicy) -> 
     return add_months(report_date, months) if months else None
 
 
+@dataclass(frozen=True)
+class ActionDates:
+    plan_due: date  # the date the supplier sees and is held to
+    plan_target: date | None  # a shorter internal target (medium and high risk): nothing counts against the supplier
+    remediation_due: date  # a suggested default until the auditor agrees the supplier's completion date
+
+
+def action_dates(report_date: date, severity: str, level: str, policy: AuditPolicy) -> ActionDates:
+    """ESG manual, audit scoring: after a medium or high result the supplier has 6 / 3 months from the report for
+    its improvement plan, so that window is the plan date it sees; the usual 14 / 7 days become an internal target
+    only. The remediation period is a suggestion, never earlier than the plan date (it starts from an agreed plan)."""
+    internal = plan_due(report_date, severity, policy)
+    window = improvement_plan_due(report_date, level, policy)
+    suggested = remediation_due(report_date, severity, policy)
+    if window is None or window <= internal:
+        return ActionDates(internal, None, suggested)
+    return ActionDates(window, internal, max(suggested, window))
+
+
 # ---------------------------------------------------------------- the daily job
 
 REMIND_PLAN, REMIND_REMEDIATION = "remind_plan", "remind_remediation"
