@@ -246,6 +246,23 @@ def test_evidence_is_removed_before_the_report(requirements, auditor):
 # ---------------------------------------------------------------- issuing the report
 
 
+@pytest.mark.parametrize(("report_date", "refused"), [(date(2026, 3, 1), True), (date(2026, 3, 2), False)])
+def test_a_report_cannot_be_dated_before_the_audit_started_by_any_path(report_date, refused):
+    """Issue 9: the service refuses it, and so does the database for any other path (admin, API, import)."""
+    from django.db import IntegrityError, transaction
+
+    audit = make_audit(status=Audit.Status.IN_PROGRESS, started_on=date(2026, 3, 2))
+    with transaction.atomic():
+        if refused:
+            with pytest.raises(IntegrityError):
+                with transaction.atomic():
+                    Audit.objects.filter(pk=audit.pk).update(report_date=report_date)
+        else:
+            Audit.objects.filter(pk=audit.pk).update(report_date=report_date)
+    audit.refresh_from_db()
+    assert audit.report_date == (None if refused else report_date)
+
+
 def test_issuing_is_refused_naming_every_gap_and_nothing_changes(requirements, auditor):
     audit = started(requirements, auditor)
     hours = items(audit)["RBA-A3"]

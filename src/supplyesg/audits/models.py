@@ -126,7 +126,12 @@ class Audit(models.Model):
                 condition=Q(planned_start__isnull=True)
                 | Q(planned_end__isnull=True)
                 | Q(planned_end__gte=models.F("planned_start")),
-            )
+            ),
+            # A report cannot be dated before the audit started, whatever path writes it (admin, import, API).
+            models.CheckConstraint(
+                name="audit_report_not_before_start",
+                condition=Q(report_date__isnull=True) | Q(started_on__isnull=True) | Q(report_date__gte=models.F("started_on")),
+            ),
         ]
 
     def __str__(self):
