@@ -83,6 +83,7 @@ RULES: dict[str, Rule] = {
     "suppliers:add_certification": page(Cap.REVIEW, "POST"),
     "suppliers:upload_document": page(Cap.EDIT_SUPPLIERS),
     "suppliers:remove_document": page(Cap.EDIT_SUPPLIERS, "POST"),
+    "suppliers:waive_document": page(Cap.REVIEW, "POST"),
     "suppliers:record_scan": page(Cap.LIFECYCLE),
     "suppliers:agreement": page(),
     "suppliers:blacklist_supplier": page(Cap.BLACKLIST),
