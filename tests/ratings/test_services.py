@@ -15,7 +15,7 @@ from supplyesg.audits.models import CorrectiveAction
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import AuditEvent, Job, PolicySettings
 from supplyesg.ratings import queries, services
-from supplyesg.ratings.models import BusinessScore, Rating
+from supplyesg.ratings.models import BusinessScore, ImprovementAction, Rating
 from supplyesg.suppliers.models import TerminationCase
 from supplyesg.suppliers.services.compliance import can_order
 from tests.audits.factories_audits import make_reported_audit
@@ -390,6 +390,8 @@ def test_an_override_needs_another_action_and_a_reason(supplier_a, procurement):
     assert error.value.messages == [
         "action: this is the recommended action; confirm it instead of overriding it.",
         "reason: say why the recommended action is overridden.",
+        "owner: choose who on our side follows the corrective action up.",
+        "due_date: give the date the corrective action is due.",
     ]
     with pytest.raises(RuleViolation) as error:
         services.decide_rating(rating, actor=procurement, confirm=False, action="promote", reason="x")
@@ -440,8 +442,17 @@ def test_overriding_a_d_to_corrective_action_keeps_orders_open(supplier_a, procu
     supplier_a.status = "active"
     supplier_a.save()
     rating = make_rating(supplier_a, grade="D", total="40")
-    services.decide_rating(rating, actor=procurement, confirm=False, action="corrective", reason="New plant manager.")
+    services.decide_rating(
+        rating,
+        actor=procurement,
+        confirm=False,
+        action="corrective",
+        reason="New plant manager.",
+        owner=procurement,
+        due_date=dt.date(2026, 12, 31),
+    )
     assert can_order(supplier_a).can_order and not TerminationCase.objects.exists()
+    assert ImprovementAction.objects.get().rating == rating
 
 
 def test_a_decided_rating_cannot_be_decided_again(supplier_a, procurement):
@@ -492,3 +503,66 @@ def test_a_bad_business_score_is_refused_naming_the_field_and_nothing_is_written
         services.save_business_score(supplier_a, actor=procurement, **data)
     assert error.value.messages == [message]
     assert not BusinessScore.objects.exists() and not AuditEvent.objects.exists()
+
+
+# ---------------------------------------------------------------- grade C: corrective action with support (AIKO)
+
+
+@pytest.mark.parametrize(
+    ("training", "trained"),
+    [("", False), ("Working hours and overtime control", True)],
+)
+def test_aiko_confirming_grade_c_opens_a_tracked_improvement_action_with_owner_due_date_and_optional_training(
+    supplier_a, procurement, training, trained
+):
+    rating = make_rating(supplier_a, grade="C", total="65")
+    services.decide_rating(
+        rating,
+        actor=procurement,
+        confirm=True,
+        owner=procurement,
+        due_date=dt.date(2026, 12, 31),
+        description="Delivery punctuality and overtime records.",
+        training_topic=training,
+    )
+    improvement = ImprovementAction.objects.get(rating=rating)
+    assert (improvement.owner, improvement.due_date, improvement.status) == (procurement, dt.date(2026, 12, 31), "open")
+    assert improvement.description == "Delivery punctuality and overtime records."
+    assert (improvement.training is not None) is trained
+    if trained:
+        assert (improvement.training.topic, improvement.training.supplier) == (training, supplier_a)
+    assert AuditEvent.objects.get(action="improvement_action.opened").supplier_id == supplier_a.pk
+
+
+@pytest.mark.parametrize(
+    ("owner", "due_date", "message"),
+    [
+        (None, dt.date(2026, 12, 31), "owner: choose who on our side follows the corrective action up."),
+        ("procurement", None, "due_date: give the date the corrective action is due."),
+        ("procurement", dt.date(2026, 10, 4), "due_date: the due date is in the past."),
+        ("supplier", dt.date(2026, 12, 31), "owner: choose who on our side follows the corrective action up."),
+    ],
+)
+def test_aiko_grade_c_needs_an_internal_owner_and_a_due_date_and_writes_nothing_without(
+    supplier_a, procurement, supplier_a_user, owner, due_date, message
+):
+    rating = make_rating(supplier_a, grade="C", total="65")
+    chosen = {"procurement": procurement, "supplier": supplier_a_user, None: None}[owner]
+    with pytest.raises(RuleViolation) as error:
+        services.decide_rating(rating, actor=procurement, confirm=True, owner=chosen, due_date=due_date)
+    assert error.value.messages == [message]
+    rating.refresh_from_db()
+    assert rating.decision_status == "pending" and not ImprovementAction.objects.exists()
+
+
+def test_an_improvement_action_is_closed_with_what_came_of_it(supplier_a, procurement):
+    rating = make_rating(supplier_a, grade="C", total="65")
+    services.decide_rating(rating, actor=procurement, confirm=True, owner=procurement, due_date=dt.date(2026, 12, 31))
+    improvement = ImprovementAction.objects.get()
+    with pytest.raises(RuleViolation, match="note"):
+        services.close_improvement_action(improvement, actor=procurement, note=" ")
+    services.close_improvement_action(improvement, actor=procurement, note="On-time delivery back above 95 %.")
+    improvement.refresh_from_db()
+    assert improvement.status == "done" and improvement.close_note == "On-time delivery back above 95 %."
+    with pytest.raises(RuleViolation, match="already closed"):
+        services.close_improvement_action(improvement, actor=procurement, note="again")

@@ -253,7 +253,13 @@ def test_an_override_needs_an_action_and_a_reason(client_for, procurement, suppl
 def test_procurement_overrides_a_d_to_corrective_action(client_for, procurement, supplier_a, rated):
     client_for(procurement).post(
         reverse("ratings:decide", args=[rated["a"].pk]),
-        {"decision": "override", "action": "corrective", "reason": "New management, plan accepted."},
+        {
+            "decision": "override",
+            "action": "corrective",
+            "reason": "New management, plan accepted.",
+            "owner": procurement.pk,
+            "due_date": "2026-12-31",
+        },
     )
     rating = Rating.objects.get(pk=rated["a"].pk)
     assert (rating.decision_status, rating.decided_action) == ("overridden", "corrective")
@@ -428,6 +434,30 @@ def test_esg_manual_suppliers_without_an_esg_result_are_a_worklist_on_the_overvi
     assert response.context["no_esg_count"] == 1 and "no ESG result" in response.content.decode()
     listed = client_for(viewer).get(reverse("ratings:overview"), {"quarter": "2026Q3", "esg": "none"})
     assert [r.supplier_id for r in listed.context["page"]] == [supplier_a.pk]
+
+
+def test_aiko_grade_c_improvement_action_is_visible_to_the_supplier_in_the_portal_and_not_to_another(
+    client_for, procurement, supplier_a, supplier_b, supplier_a_user, supplier_b_user
+):
+    rating = make_rating(supplier_a, grade="C", total="65")
+    make_rating(supplier_b, grade="C", total="65")
+    response = client_for(procurement).post(
+        reverse("ratings:decide", args=[rating.pk]),
+        {
+            "decision": "confirm",
+            "owner": procurement.pk,
+            "due_date": "2026-12-31",
+            "description": "Overtime records",
+            "training_topic": "Working hours",
+        },
+    )
+    assert response.status_code == 302
+    page = client_for(procurement).get(response["Location"]).content.decode()
+    assert 'id="improvement-action"' in page and "Overtime records" in page
+    portal = client_for(supplier_a_user).get(reverse("ratings_portal:ratings")).content.decode()
+    assert "Corrective action with support" in portal and "Overtime records" in portal and "Working hours" in portal
+    other = client_for(supplier_b_user).get(reverse("ratings_portal:ratings")).content.decode()
+    assert "Overtime records" not in other
 
 
 # ---------------------------------------------------------------- the portal

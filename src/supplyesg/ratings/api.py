@@ -5,7 +5,7 @@ The same access helpers and services as the pages. A service's "field: message" 
 with `errors` naming each field.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -16,6 +16,7 @@ from pydantic import Field
 from supplyesg.core.access import Cap, require_internal
 from supplyesg.core.api_auth import needs
 from supplyesg.core.api_schemas import error_responses as _errors
+from supplyesg.core.models import User
 from supplyesg.ratings import queries, services
 from supplyesg.ratings.access import get_rating_for_user, ratings_visible_to
 from supplyesg.ratings.models import Grade, Rating
@@ -116,6 +117,11 @@ class DecisionIn(Schema):
     confirm: bool
     action: str | None = None
     reason: str = Field("", max_length=2000)
+    # Corrective action with support (grade C): the improvement action it opens.
+    owner: str | None = None  # user name of the internal owner
+    due_date: date | None = None
+    description: str = Field("", max_length=2000)
+    training_topic: str = Field("", max_length=200)
 
 
 def _rating_out(r: Rating, *, internal: bool) -> dict:
@@ -263,8 +269,17 @@ def post_business_score(request, payload: BusinessScoreIn):
 def decide(request, rating_id: int, payload: DecisionIn):
     rating = get_rating_for_user(request.user, rating_id, write=True)
     try:
+        owner = User.objects.filter(username=payload.owner, is_active=True).first() if payload.owner else None
         rating = services.decide_rating(
-            rating, actor=request.user, confirm=payload.confirm, action=payload.action, reason=payload.reason
+            rating,
+            actor=request.user,
+            confirm=payload.confirm,
+            action=payload.action,
+            reason=payload.reason,
+            owner=owner,
+            due_date=payload.due_date,
+            description=payload.description,
+            training_topic=payload.training_topic,
         )
     except ValidationError as exc:
         return _field_errors(exc)

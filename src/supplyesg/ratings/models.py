@@ -126,3 +126,48 @@ class Rating(models.Model):
     @property
     def period(self) -> str:
         return f"{self.year}Q{self.quarter}"
+
+
+class ImprovementActionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=ImprovementAction.Status.OPEN)
+
+    def overdue(self, on):
+        return self.open().filter(due_date__lt=on)
+
+
+class ImprovementAction(models.Model):
+    """AIKO, grade C: "require corrective actions, provide relevant support to help them improve". Opened when
+    procurement confirms a C (or overrides to corrective action): an owner on our side, a due date, optionally a
+    training, visible to the supplier in the portal, tracked until closed."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+
+    rating = models.OneToOneField(Rating, on_delete=models.CASCADE, related_name="improvement_action")
+    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="improvement_actions")
+    description = models.TextField(_("what is to improve"))
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner"))
+    due_date = models.DateField(_("due date"))
+    training = models.ForeignKey(
+        "audits.TrainingAssignment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("training"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    close_note = models.TextField(_("outcome"), blank=True)
+
+    objects = ImprovementActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+
+    def __str__(self):
+        return f"{self.supplier} · {self.rating.period} · {self.get_status_display()}"

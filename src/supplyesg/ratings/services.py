@@ -23,6 +23,8 @@ from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import AuditEvent, Job, PolicySettings
 from supplyesg.core.services import job_progress, start_job
 from supplyesg.ratings import inputs, rules
+from supplyesg.ratings.improvement import close_improvement_action as close_improvement_action  # the service surface
+from supplyesg.ratings.improvement import improvement_problems, open_improvement_action
 from supplyesg.ratings.models import Action, BusinessScore, Grade, Rating
 from supplyesg.ratings.quarters import MIN_YEAR, Quarter, QuarterError, parse_quarter, quarter_of
 
@@ -40,6 +42,8 @@ ACTION_LABELS = {
     "rating.regraded": gettext_lazy("Grade changed on recompute"),
     "rating.confirmed": gettext_lazy("Grade action confirmed"),
     "rating.overridden": gettext_lazy("Grade action overridden"),
+    "improvement_action.opened": gettext_lazy("Improvement action opened"),
+    "improvement_action.closed": gettext_lazy("Improvement action closed"),
 }
 
 
@@ -457,10 +461,22 @@ def run_compute_job(job_id: int, year: int, quarter: int, *, on_progress=None, b
 
 
 @transaction.atomic
-def decide_rating(rating: Rating, *, actor, confirm: bool, action: str | None = None, reason: str = "") -> Rating:
+def decide_rating(
+    rating: Rating,
+    *,
+    actor,
+    confirm: bool,
+    action: str | None = None,
+    reason: str = "",
+    owner=None,
+    due_date: date | None = None,
+    description: str = "",
+    training_topic: str = "",
+) -> Rating:
     """Procurement confirms the grade's recommended action, or overrides it with another action and a reason.
     Ending cooperation (confirming a D, or overriding to terminate) needs a reason too, and confirms a termination
-    of cooperation at once, so orders stop."""
+    of cooperation at once, so orders stop. Corrective action with support (AIKO, grade C) opens a tracked
+    improvement action with an owner and a due date, and optionally a training, which the supplier sees."""
     from supplyesg.suppliers.models import TerminationCase
     from supplyesg.suppliers.services.terminations import terminate_cooperation
 
@@ -481,6 +497,9 @@ def decide_rating(rating: Rating, *, actor, confirm: bool, action: str | None = 
             errors.append(_("reason: say why the recommended action is overridden."))
     if chosen == Action.TERMINATE and not reason and not errors:
         errors.append(_("reason: say why cooperation ends; it is recorded with the termination."))
+    description, training_topic = (description or "").strip(), " ".join((training_topic or "").split())
+    if chosen == Action.CORRECTIVE:
+        errors.extend(improvement_problems(owner, due_date, description, training_topic))
     if errors:
         raise RuleViolation(errors)
     old = rating.decision_status
@@ -498,6 +517,10 @@ def decide_rating(rating: Rating, *, actor, confirm: bool, action: str | None = 
         changes={"decision_status": [old, rating.decision_status], "decided_action": ["", chosen]},
         reason=reason,
     )
+    if chosen == Action.CORRECTIVE:
+        open_improvement_action(
+            rating, actor=actor, owner=owner, due_date=due_date, description=description, training_topic=training_topic
+        )
     if chosen == Action.TERMINATE:
         terminate_cooperation(
             rating.supplier, actor=actor, source=TerminationCase.Source.RATING, ref=f"rating:{rating.period}", reason=reason
