@@ -458,6 +458,9 @@ def test_aiko_grade_c_improvement_action_is_visible_to_the_supplier_in_the_porta
     assert "Corrective action with support" in portal and "Overtime records" in portal and "Working hours" in portal
     other = client_for(supplier_b_user).get(reverse("ratings_portal:ratings")).content.decode()
     assert "Overtime records" not in other
+    history = client_for(supplier_a_user).get(reverse("api:ratings_supplier_history", args=[supplier_a.pk])).json()
+    assert history["items"][0]["improvement_action"]["training_topic"] == "Working hours"
+    assert history["items"][0]["improvement_action"]["due_date"] == "2026-12-31"
 
 
 # ---------------------------------------------------------------- the portal

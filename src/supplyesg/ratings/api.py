@@ -19,7 +19,7 @@ from supplyesg.core.api_schemas import error_responses as _errors
 from supplyesg.core.models import User
 from supplyesg.ratings import queries, services
 from supplyesg.ratings.access import get_rating_for_user, ratings_visible_to
-from supplyesg.ratings.models import Grade, Rating
+from supplyesg.ratings.models import Grade, ImprovementAction, Rating
 from supplyesg.ratings.quarters import Quarter
 from supplyesg.suppliers.access import get_supplier_for_user
 from supplyesg.suppliers.models import Supplier
@@ -35,6 +35,16 @@ def _field_errors(exc: ValidationError) -> Status:
         items.append({"field": name if sep and name.isidentifier() else "", "message": message})
     status = 400 if any(item["field"] for item in items) else 409  # no field named: the state forbids it
     return Status(status, {"detail": items[0]["message"] if items else "Invalid input.", "errors": items})
+
+
+class ImprovementOut(Schema):
+    """AIKO grade C: the corrective action with support opened when procurement confirmed the grade."""
+
+    description: str
+    owner: str
+    due_date: date
+    status: str
+    training_topic: str | None = None
 
 
 class RatingOut(Schema):
@@ -57,6 +67,7 @@ class RatingOut(Schema):
     grade: str
     reasons: list[str]
     computed_at: datetime
+    improvement_action: ImprovementOut | None = None
     recommended_action: str | None = None  # internal users only
     decision_status: str | None = None
     decided_action: str | None = None
@@ -124,6 +135,23 @@ class DecisionIn(Schema):
     training_topic: str = Field("", max_length=200)
 
 
+WITH_IMPROVEMENT = ("improvement_action__owner", "improvement_action__training")
+
+
+def _improvement_out(r: Rating) -> dict | None:
+    try:
+        i = r.improvement_action
+    except ImprovementAction.DoesNotExist:
+        return None
+    return {
+        "description": i.description,
+        "owner": i.owner.get_full_name() or i.owner.get_username(),
+        "due_date": i.due_date,
+        "status": i.status,
+        "training_topic": i.training.topic if i.training else None,
+    }
+
+
 def _rating_out(r: Rating, *, internal: bool) -> dict:
     business = (r.inputs or {}).get("business") or {}
     out = {
@@ -146,6 +174,7 @@ def _rating_out(r: Rating, *, internal: bool) -> dict:
         "grade": r.grade,
         "reasons": queries.reason_texts(r.reasons),
         "computed_at": r.computed_at,
+        "improvement_action": _improvement_out(r),
     }
     if internal:
         out.update(
@@ -181,7 +210,7 @@ def list_ratings(request, filters: Query[QuarterFilters]):
         return Status(400, {"detail": errors[0]["message"], "errors": errors})
     period = period or queries.default_quarter()
     qs = queries.quarter_ratings(period, grade=filters.grade or "", decision=filters.decision or "", sort="code")
-    page = qs[filters.offset : filters.offset + filters.limit]
+    page = qs.select_related(*WITH_IMPROVEMENT)[filters.offset : filters.offset + filters.limit]
     return {
         "period": str(period),
         "count": qs.count(),
@@ -201,7 +230,12 @@ def list_ratings(request, filters: Query[QuarterFilters]):
 def supplier_history(request, supplier_id: int):
     supplier = get_supplier_for_user(request.user, supplier_id)
     internal = request.user.is_internal
-    ratings = ratings_visible_to(request.user).filter(supplier=supplier).select_related("supplier").order_by("-year", "-quarter")
+    ratings = (
+        ratings_visible_to(request.user)
+        .filter(supplier=supplier)
+        .select_related("supplier", *WITH_IMPROVEMENT)
+        .order_by("-year", "-quarter")
+    )
     return {
         "supplier_id": supplier.pk,
         "supplier_code": supplier.code,
