@@ -97,7 +97,7 @@ def test_the_supplier_submits_its_plan_with_a_token(supplier_a_user, action, cli
 
 def test_a_bad_plan_names_each_field(client_for, supplier_a_user, action):
     response = post(
-        client_for(supplier_a_user), url("corrective_submit_plan", action), {**PLAN, "owner": "", "completion_date": "2026-07-01"}
+        client_for(supplier_a_user), url("corrective_submit_plan", action), {**PLAN, "owner": "", "completion_date": "2020-07-01"}
     )
     assert response.status_code == 400
     fields = {e["field"] for e in response.json()["errors"]}
@@ -164,3 +164,12 @@ def test_the_list_reads_a_page_in_a_fixed_number_of_queries(client_for, complian
         make_reported_audit(supplier_a, severities=("major", "minor", "priority"))
     with django_assert_max_num_queries(len(few)):
         assert client.get(url("corrective_actions")).json()["count"] == 16
+
+
+def test_the_auditor_agrees_the_completion_date_through_the_api(client_for, auditor, supplier_a_user, action):
+    """ESG manual, low risk: the completion date agreed between both parties becomes the remediation date."""
+    post(client_for(supplier_a_user), url("corrective_submit_plan", action), PLAN)
+    approved = post(client_for(auditor), url("corrective_approve", action), {"completion_date": "2026-11-30"})
+    assert approved.status_code == 200
+    action.refresh_from_db()
+    assert (action.completion_date.isoformat(), action.remediation_due.isoformat()) == ("2026-11-30", "2026-11-30")

@@ -14,8 +14,8 @@ from supplyesg.audits.services.clocks import run_clocks
 from supplyesg.core.models import AuditEvent, PolicySettings, Role
 from supplyesg.suppliers.models import Suspension, TerminationCase
 from supplyesg.suppliers.services.orders import can_order
-from supplyesg.suppliers.services.terminations import lift_suspension
-from tests.audits.factories_audits import make_reported_audit
+from supplyesg.suppliers.services.terminations import decide_termination, lift_suspension
+from tests.audits.factories_audits import make_finding, make_reported_audit
 from tests.factories import make_contact, make_supplier, make_user
 
 pytestmark = pytest.mark.django_db
@@ -210,3 +210,32 @@ def test_the_command_refuses_a_bad_date_with_exit_code_2(value):
     with pytest.raises(CommandError) as excinfo:
         call_command("audit_clocks", "--date", value)
     assert excinfo.value.returncode == 2 and "YYYY-MM-DD" in str(excinfo.value)
+
+
+@pytest.mark.parametrize(
+    ("level", "inside", "after"),
+    [("medium", date(2026, 9, 10), date(2026, 9, 11)), ("high", date(2026, 6, 10), date(2026, 6, 11))],
+)
+def test_esg_manual_nothing_counts_against_the_supplier_inside_the_improvement_plan_window(
+    supplier_a, auditor, level, inside, after, django_capture_on_commit_callbacks
+):
+    """Escalation, risk points (overdue corrective actions) and the ESG score wait for the manual's 6 / 3 months."""
+    from supplyesg.audits import rules
+    from supplyesg.audits.risk_provider import audit_inputs
+
+    audit = make_reported_audit(supplier_a, report_date=REPORT, result_level=level, severities=(), lead_auditor=auditor)
+    dates = rules.action_dates(REPORT, "major", level, rules.AuditPolicy())
+    Audit.objects.filter(pk=audit.pk).update(improvement_plan_due=dates.plan_due)
+    audit.refresh_from_db()
+    CorrectiveAction.objects.create(finding=make_finding(audit, severity="major"), audit=audit, **vars(dates))
+    assert dates.plan_target == date(2026, 3, 24)
+    for day in (date(2026, 3, 25), inside):
+        report = run(day, django_capture_on_commit_callbacks)
+        assert report.plan_escalations == 0 and report.esg_minus_one == 0 and report.termination_recommendations == 0
+        assert not CorrectiveAction.objects.overdue(day).exists()
+        with time_machine.travel(dt.datetime.combine(day, dt.time(9, 0), tzinfo=dt.UTC), tick=False):
+            assert audit_inputs([supplier_a.pk], 2026)[supplier_a.pk].overdue_corrective_actions == 0
+        assert rules.improvement_plan_consequence(level, audit.improvement_plan_due, False, day) is None
+    report = run(after, django_capture_on_commit_callbacks)
+    assert report.plan_escalations == 1
+    assert CorrectiveAction.objects.overdue(after).count() == 1

@@ -246,6 +246,23 @@ def test_evidence_is_removed_before_the_report(requirements, auditor):
 # ---------------------------------------------------------------- issuing the report
 
 
+@pytest.mark.parametrize(("report_date", "refused"), [(date(2026, 3, 1), True), (date(2026, 3, 2), False)])
+def test_a_report_cannot_be_dated_before_the_audit_started_by_any_path(report_date, refused):
+    """Issue 9: the service refuses it, and so does the database for any other path (admin, API, import)."""
+    from django.db import IntegrityError, transaction
+
+    audit = make_audit(status=Audit.Status.IN_PROGRESS, started_on=date(2026, 3, 2))
+    with transaction.atomic():
+        if refused:
+            with pytest.raises(IntegrityError):
+                with transaction.atomic():
+                    Audit.objects.filter(pk=audit.pk).update(report_date=report_date)
+        else:
+            Audit.objects.filter(pk=audit.pk).update(report_date=report_date)
+    audit.refresh_from_db()
+    assert audit.report_date == (None if refused else report_date)
+
+
 def test_issuing_is_refused_naming_every_gap_and_nothing_changes(requirements, auditor):
     audit = started(requirements, auditor)
     hours = items(audit)["RBA-A3"]
@@ -303,8 +320,18 @@ def test_issuing_computes_the_result_and_opens_a_corrective_action_per_non_confo
     assert audit.improvement_plan_due == date(2026, 9, 10)
     actions = {a.finding.severity: a for a in CorrectiveAction.objects.select_related("finding")}
     assert set(actions) == {"major", "minor"}
-    assert (actions["major"].plan_due, actions["major"].remediation_due) == (date(2026, 3, 24), date(2026, 6, 8))
-    assert (actions["minor"].plan_due, actions["minor"].remediation_due) == (date(2026, 3, 24), date(2026, 9, 6))
+    # ESG manual, medium risk: the plan date the supplier sees is the manual's 6 months; 14 days is an internal target,
+    # and the suggested remediation date is never before the plan date.
+    assert (actions["major"].plan_due, actions["major"].plan_target, actions["major"].remediation_due) == (
+        date(2026, 9, 10),
+        date(2026, 3, 24),
+        date(2026, 9, 10),
+    )
+    assert (actions["minor"].plan_due, actions["minor"].plan_target, actions["minor"].remediation_due) == (
+        date(2026, 9, 10),
+        date(2026, 3, 24),
+        date(2026, 9, 10),
+    )
     assert all(a.status == CorrectiveAction.Status.AWAITING_PLAN and a.audit == audit for a in actions.values())
     event = AuditEvent.objects.get(action="audit.reported")
     assert event.supplier == supplier and event.changes["findings"][1] == {
@@ -324,7 +351,9 @@ def test_a_priority_finding_makes_the_result_high_with_short_clocks(requirements
 
     action = CorrectiveAction.objects.get()
     assert audit.result_level == "high" and audit.improvement_plan_due == date(2026, 6, 10)
-    assert (action.plan_due, action.remediation_due) == (date(2026, 3, 17), date(2026, 4, 9))
+    # ESG manual, high risk: plans within 3 months; the 7 days are an internal target only
+    dates = (action.plan_due, action.plan_target, action.remediation_due)
+    assert dates == (date(2026, 6, 10), date(2026, 3, 17), date(2026, 6, 10))
     assert audit.score == 100
 
 

@@ -115,14 +115,28 @@ def test_every_plan_field_is_required_and_named(action, supplier_a_user):
     assert not AuditEvent.objects.for_object(action).exists()
 
 
-@pytest.mark.parametrize(
-    ("completion_date", "says"),
-    [(date(2026, 3, 11), "in the past"), (date(2026, 6, 9), "remediation due date, 2026-06-08")],
-)
-def test_the_completion_date_must_fall_between_today_and_the_remediation_date(action, supplier_a_user, completion_date, says):
+def test_a_completion_date_in_the_past_is_refused(action, supplier_a_user):
     with pytest.raises(RuleViolation) as excinfo:
-        submitted(action, supplier_a_user, completion_date=completion_date)
-    assert messages_of(excinfo)[0].startswith("completion_date: ") and says in messages_of(excinfo)[0]
+        submitted(action, supplier_a_user, completion_date=date(2026, 3, 11))
+    assert messages_of(excinfo)[0] == "completion_date: the date is in the past."
+
+
+@pytest.mark.parametrize(
+    ("proposed", "agreed", "due"),
+    [
+        (date(2026, 6, 9), None, date(2026, 6, 9)),  # later than the suggested 90 days: the supplier's date stands
+        (date(2026, 12, 1), None, date(2026, 12, 1)),
+        (date(2026, 12, 1), date(2026, 10, 1), date(2026, 10, 1)),  # the auditor agreed another date
+    ],
+)
+def test_esg_manual_low_risk_nonconformities_close_in_the_time_frame_both_parties_agreed(
+    action, supplier_a_user, auditor, proposed, agreed, due
+):
+    submitted(action, supplier_a_user, completion_date=proposed)
+    approved = corrective.approve_plan(action, actor=auditor, completion_date=agreed)
+    assert (approved.status, approved.completion_date, approved.remediation_due) == (S.APPROVED, due, due)
+    event = AuditEvent.objects.for_object(action).get(action="corrective_action.plan_approved")
+    assert event.changes["remediation_due"][1] == due.isoformat()
 
 
 def test_the_completion_date_may_be_today_or_the_remediation_date(action, audit, supplier_a_user):

@@ -100,7 +100,15 @@ def test_the_demo_fills_audits_corrective_actions_ratings_and_risk_cases_once(db
     this_quarter = Rating.objects.for_quarter(current.year, current.quarter)
     assert set(this_quarter.values_list("grade", flat=True)) == {"A", "B", "C", "D"}
     decided = {(r.grade, r.decision_status, r.decided_action) for r in this_quarter.exclude(decision_status="pending")}
-    assert decided == {("A", "confirmed", "increase"), ("C", "overridden", "maintain"), ("D", "confirmed", "terminate")}
+    assert decided == {
+        ("A", "confirmed", "increase"),
+        ("C", "overridden", "maintain"),
+        ("C", "confirmed", "corrective"),
+        ("D", "confirmed", "terminate"),
+    }
+    # AIKO grade C: the confirmed C opened an improvement action with an owner, a due date and a training
+    improvement = this_quarter.get(grade="C", decision_status="confirmed").improvement_action
+    assert improvement.owner and improvement.due_date > today and improvement.training is not None
     assert this_quarter.get(grade="C", decision_status="overridden").decision_reason
     assert this_quarter.filter(grade="D", decision_status="pending").exists()
 

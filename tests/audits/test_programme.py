@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from supplyesg.assessments.models import WorklistItem
+from supplyesg.audits import rules as audit_rules
 from supplyesg.audits.models import Audit
 from supplyesg.audits.services import programme
 from supplyesg.core.errors import RuleViolation
@@ -200,15 +201,66 @@ def test_planned_dates_spread_over_the_working_weeks_with_high_risk_first(compli
     assert audits[1].planned_end == audits[1].planned_start + timedelta(days=4)
 
 
-def test_a_programme_generated_during_the_year_is_not_planned_in_the_past(compliance, time_machine):
-    time_machine.move_to("2026-09-16 09:00:00+08:00", tick=False)
+@pytest.mark.parametrize(
+    ("now", "first"),
+    [
+        ("2026-09-16 09:00:00+00:00", date(2026, 9, 17)),  # a Wednesday: from Thursday, never the Monday just past
+        ("2026-09-18 09:00:00+00:00", date(2026, 9, 21)),  # a Friday: tomorrow is Saturday, so next Monday
+        ("2026-01-02 09:00:00+00:00", date(2026, 1, 5)),
+    ],
+)
+def test_the_audit_programme_never_plans_an_audit_in_the_past(compliance, time_machine, now, first):
+    """Issue 9: generated dates start no earlier than tomorrow."""
+    time_machine.move_to(now, tick=False)
     for _n in range(5):
         approved(tier=1)
 
     programme.generate_programme(YEAR, actor=compliance)
 
     starts = list(Audit.objects.values_list("planned_start", flat=True))
-    assert min(starts) == date(2026, 9, 14) and max(starts) <= date(2026, 12, 28)
+    assert min(starts) == first and max(starts) <= date(2026, 12, 31)
+    assert all(d.weekday() < 5 for d in starts)
+
+
+TWO_A_WEEK = dict.fromkeys([date(2026, 12, 2), date(2026, 12, 7), date(2026, 12, 14), date(2026, 12, 21), date(2026, 12, 28)], 2)
+
+
+@pytest.mark.parametrize(
+    ("capacity", "booked", "per_week", "over"),
+    [
+        (2, 0, TWO_A_WEEK, 0),
+        # audits already planned in a week count against its capacity
+        (2, 2, TWO_A_WEEK, 0),
+        # more audits than capacity: the rest go to the least-loaded weeks and are reported
+        (1, 0, TWO_A_WEEK, 5),
+    ],
+)
+def test_the_audit_programme_spreads_audits_by_the_auditors_weekly_capacity(
+    compliance, time_machine, capacity, booked, per_week, over
+):
+    time_machine.move_to("2026-12-01 09:00:00+00:00", tick=False)
+    PolicySettings.objects.update_or_create(pk=1, defaults={"audit_capacity_per_week": capacity})
+    for n in range(booked):
+        start = date(2026, 12, 7 + n % 2)
+        make_audit(approved(tier=1), year=YEAR, kind=K.DESK, reason=R.MANUAL, planned_start=start, planned_end=date(2026, 12, 9))
+    new = [approved(tier=1) for _n in range(10 - booked)]
+
+    result = programme.generate_programme(YEAR, actor=compliance)
+
+    counts: dict[date, int] = {}
+    for start in Audit.objects.exclude(status=S.CANCELLED).values_list("planned_start", flat=True):
+        assert start >= date(2026, 12, 2)
+        week = max(audit_rules.week_of(start), date(2026, 12, 2))
+        counts[week] = counts.get(week, 0) + 1
+    assert counts == per_week and result.created == len(new) and result.over_capacity == over
+
+
+def test_a_year_with_no_working_day_left_is_refused(compliance, time_machine):
+    time_machine.move_to("2026-12-31 09:00:00+00:00", tick=False)
+    approved(tier=1)
+    with pytest.raises(RuleViolation, match="no working day is left in 2026"):
+        programme.generate_programme(YEAR, actor=compliance)
+    assert not Audit.objects.exists()
 
 
 def test_every_planned_audit_is_recorded_in_the_supplier_history(compliance):
@@ -246,19 +298,23 @@ def test_an_impossible_year_is_refused(compliance):
 
 
 @pytest.mark.parametrize(
-    ("year", "on", "first", "last"),
+    ("year", "on", "first", "last", "count"),
     [
-        (2026, None, date(2026, 1, 5), date(2026, 12, 21)),
-        (2027, None, date(2027, 1, 4), date(2027, 12, 27)),
-        (2026, date(2026, 6, 10), date(2026, 6, 8), date(2026, 12, 21)),
-        (2026, date(2026, 12, 31), date(2026, 12, 21), date(2026, 12, 21)),
-        (2026, date(2025, 12, 1), date(2026, 1, 5), date(2026, 12, 21)),
+        (2026, date(2025, 12, 1), date(2026, 1, 1), date(2026, 12, 28), 53),
+        (2026, date(2026, 6, 10), date(2026, 6, 11), date(2026, 12, 28), 30),
+        (2026, date(2026, 6, 12), date(2026, 6, 15), date(2026, 12, 28), 29),
+        (2026, date(2026, 12, 30), date(2026, 12, 31), date(2026, 12, 31), 1),
     ],
 )
-def test_working_weeks_are_the_mondays_of_weeks_inside_the_year(year, on, first, last):
-    weeks = programme.working_weeks(year, on)
-    assert (weeks[0], weeks[-1]) == (first, last)
-    assert all(w.weekday() == 0 for w in weeks)
+def test_programme_weeks_start_no_earlier_than_tomorrow(year, on, first, last, count):
+    weeks = audit_rules.programme_weeks(year, on)
+    assert (weeks[0], weeks[-1], len(weeks)) == (first, last, count)
+    assert all(w.weekday() == 0 for w in weeks[1:])
+
+
+def test_programme_weeks_are_empty_when_the_year_is_over():
+    assert audit_rules.programme_weeks(2026, date(2026, 12, 31)) == []
+    assert audit_rules.programme_weeks(2025, date(2026, 3, 1)) == []
 
 
 # ---------------------------------------------------------------- by hand

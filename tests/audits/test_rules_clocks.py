@@ -134,3 +134,46 @@ def test_add_months_keeps_the_day_and_clamps_to_the_month_end(day, months, expec
 )
 def test_improvement_plan_due_follows_the_policy_months(level, months, expected):
     assert rules.improvement_plan_due(date(2026, 3, 10), level, POLICY) == expected
+
+
+# ---------------------------------------------------------------- ESG manual: the improvement-plan windows
+
+
+@pytest.mark.parametrize(
+    ("level", "severity", "plan_due", "plan_target", "remediation_due"),
+    [
+        # medium: "reasonable improvement plans must be provided within 6 months"
+        ("medium", "major", date(2026, 9, 10), date(2026, 3, 24), date(2026, 9, 10)),
+        ("medium", "minor", date(2026, 9, 10), date(2026, 3, 24), date(2026, 9, 10)),
+        ("medium", "priority", date(2026, 9, 10), date(2026, 3, 17), date(2026, 9, 10)),
+        # high: "within 3 months for all audit non-conformities"
+        ("high", "priority", date(2026, 6, 10), date(2026, 3, 17), date(2026, 6, 10)),
+        ("high", "minor", date(2026, 6, 10), date(2026, 3, 24), date(2026, 9, 6)),
+        # low: the time frame both parties agree; 14 days and 30/90/180 are suggested defaults
+        ("low", "major", date(2026, 3, 24), None, date(2026, 6, 8)),
+        ("low", "minor", date(2026, 3, 24), None, date(2026, 9, 6)),
+    ],
+)
+def test_esg_manual_the_plan_date_the_supplier_sees_is_6_months_medium_3_months_high(
+    level, severity, plan_due, plan_target, remediation_due
+):
+    dates = rules.action_dates(date(2026, 3, 10), severity, level, POLICY)
+    assert (dates.plan_due, dates.plan_target, dates.remediation_due) == (plan_due, plan_target, remediation_due)
+
+
+@pytest.mark.parametrize(
+    ("level", "on", "step"),
+    [
+        # past the internal 14-day target but inside the manual's window: nothing counts against the supplier
+        ("medium", date(2026, 3, 25), None),
+        ("medium", date(2026, 9, 10), REMIND_PLAN),  # a reminder is not a sanction
+        ("medium", date(2026, 9, 11), ESCALATE_PLAN),
+        ("high", date(2026, 4, 1), None),
+        ("high", date(2026, 6, 10), REMIND_PLAN),
+        ("high", date(2026, 6, 11), ESCALATE_PLAN),
+    ],
+)
+def test_esg_manual_no_escalation_while_the_supplier_is_inside_the_improvement_plan_window(level, on, step):
+    dates = rules.action_dates(date(2026, 3, 10), "major", level, POLICY)
+    the_clock = ActionClock(plan_due=dates.plan_due, remediation_due=dates.remediation_due, plan_accepted=False, done=False)
+    assert clock_action(the_clock, on, POLICY) == step

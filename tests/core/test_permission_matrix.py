@@ -95,6 +95,7 @@ RULES: dict[str, Rule] = {
     "suppliers:add_certification": page(Cap.REVIEW, "POST"),
     "suppliers:upload_document": page(Cap.EDIT_SUPPLIERS),
     "suppliers:remove_document": page(Cap.EDIT_SUPPLIERS, "POST"),
+    "suppliers:waive_document": page(Cap.REVIEW, "POST"),
     "suppliers:record_scan": page(Cap.LIFECYCLE),
     "suppliers:agreement": page(),
     "suppliers:blacklist_supplier": page(Cap.BLACKLIST),
@@ -309,6 +310,7 @@ RULES: dict[str, Rule] = {
     "ratings:import_template": page(),
     "ratings:supplier": page(),
     "ratings:supplier_panel": page(),
+    "ratings:close_improvement": page(Cap.DECIDE_ORDERS, "POST"),
     "ratings:decide": page(Cap.DECIDE_ORDERS, "POST"),
     "ratings_portal:ratings": Rule("GET", "portal"),
     "api:ratings_quarter": api(),
@@ -424,6 +426,15 @@ def _ratings_world(supplier) -> dict:
         esg_score=-1,
         esg_weight=10,
         total=40,
+    )
+    from datetime import date
+
+    from supplyesg.core.models import User
+    from supplyesg.ratings.models import ImprovementAction
+
+    owner = User.objects.create_user("matrix-owner", role="procurement")
+    ImprovementAction.objects.create(
+        rating=rating, supplier=supplier, owner=owner, due_date=date(2030, 1, 1), description="Matrix improvement"
     )
     return {"rating_pk": rating.pk, "rating_id": rating.pk}
 

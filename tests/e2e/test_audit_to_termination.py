@@ -240,7 +240,7 @@ def test_an_audit_runs_to_closure_and_a_d_grade_supplier_is_terminated_so_orders
     assert (good.grade, bad.grade) == ("B", "D")
     # The audited supplier's ESG score took the closed audit's result into account.
     buyer.goto(f"/ratings/suppliers/{supplier.pk}/?quarter={period}")
-    expect(buyer.locator("#rating-reasons")).to_contain_text("Latest audit result")
+    expect(buyer.locator("#rating-reasons")).to_contain_text("Latest ESG audit result")
     buyer.goto(f"/ratings/?quarter={period}")
 
     # 7. Procurement confirms the D grade's termination with a reason; orders stop.

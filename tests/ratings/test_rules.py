@@ -18,60 +18,86 @@ def msgids(result) -> list[str]:
     return [msgid for msgid, _params in result.reasons]
 
 
-# ---------------------------------------------------------------- ESG score
+# ---------------------------------------------------------------- ESG score (ESG manual, audit scoring)
 
 
 @pytest.mark.parametrize(
-    ("inputs", "score", "level"),
+    ("inputs", "score", "level", "source"),
     [
-        # the level alone: low 1, medium 0, high -1
-        (EsgInputs("low"), 1, "low"),
-        (EsgInputs("medium"), 0, "medium"),
-        (EsgInputs("high"), -1, "high"),
-        # the worse of the risk level and the latest audit counts
-        (EsgInputs("low", audit_level="medium"), 0, "medium"),
-        (EsgInputs("low", audit_level="high"), -1, "high"),
-        (EsgInputs("medium", audit_level="high"), -1, "high"),
-        (EsgInputs("high", audit_level="low"), -1, "high"),
-        (EsgInputs("medium", audit_level="low"), 0, "medium"),
-        # an audit result without a risk assessment
-        (EsgInputs(None, audit_level="low"), 1, "low"),
-        (EsgInputs(None, audit_level="high"), -1, "high"),
-        # a medium-risk improvement plan not provided in time turns 0 into -1
-        (EsgInputs("medium", audit_level="medium", plan_consequence="esg_minus_one"), -1, "medium"),
-        (EsgInputs("low", audit_level="medium", plan_consequence="esg_minus_one"), -1, "medium"),
-        # a high-risk plan not provided in time: already -1, termination recommended
-        (EsgInputs("high", audit_level="high", plan_consequence="recommend_termination"), -1, "high"),
-        (EsgInputs("medium", audit_level="high", plan_consequence="recommend_termination"), -1, "high"),
-        (EsgInputs("low", plan_consequence="recommend_termination"), -1, "low"),
-        # low risk keeps 1 only while every non-conformity is closed in the agreed time
-        (EsgInputs("low", audit_level="low", remediation_overdue=1), 0, "low"),
-        (EsgInputs("low", remediation_overdue=3), 0, "low"),
-        (EsgInputs("low", remediation_overdue=0), 1, "low"),
-        # overdue remediation does not lower a medium or high score further
-        (EsgInputs("medium", remediation_overdue=2), 0, "medium"),
-        (EsgInputs("high", remediation_overdue=2), -1, "high"),
-        # unknown level strings count as no data
-        (EsgInputs("severe", audit_level=""), 0, None),
+        (EsgInputs(audit_level="low"), 1, "low", "audit"),
+        (EsgInputs(audit_level="medium"), 0, "medium", "audit"),
+        (EsgInputs(audit_level="high"), -1, "high", "audit"),
+        # the audit result wins over the annual risk level, whichever is worse
+        (EsgInputs(audit_level="low", risk_level="high", risk_fallback=True), 1, "low", "audit"),
+        (EsgInputs(audit_level="high", risk_level="low", risk_fallback=True), -1, "high", "audit"),
     ],
 )
-def test_the_esg_score_follows_the_esg_manual(inputs, score, level):
+def test_esg_manual_the_latest_audit_result_scores_low_1_medium_0_high_minus_1(inputs, score, level, source):
     result = rules.esg_score(inputs)
-    assert (result.score, result.level) == (score, level)
+    assert (result.score, result.level, result.source) == (score, level, source)
 
 
-def test_no_risk_assessment_and_no_audit_scores_zero_and_says_so():
-    result = rules.esg_score(EsgInputs(None))
-    assert (result.score, result.level) == (0, None)
-    assert msgids(result) == ["No risk assessment or audit result yet: ESG score 0."]
+@pytest.mark.parametrize(
+    ("inputs", "score", "source"),
+    [
+        (EsgInputs(risk_level="medium", risk_fallback=True), 0, "risk_level"),
+        (EsgInputs(risk_level="high", risk_fallback=True), -1, "risk_level"),
+        # the policy does not allow the fallback: no ESG result
+        (EsgInputs(risk_level="low", risk_fallback=False), None, "none"),
+        (EsgInputs(risk_level="severe", risk_fallback=True), None, "none"),
+    ],
+)
+def test_esg_manual_the_annual_risk_level_counts_only_without_an_audit_result_and_where_the_policy_allows_it(
+    inputs, score, source
+):
+    result = rules.esg_score(inputs)
+    assert (result.score, result.source) == (score, source)
 
 
-def test_the_reasons_name_the_risk_level_the_audit_result_and_the_outcome():
-    result = rules.esg_score(EsgInputs("low", audit_level="medium"))
-    assert result.reasons == (
-        ("Risk level: %(level)s.", {"level": "low"}),
-        ("Latest audit result: %(level)s.", {"level": "medium"}),
+def test_esg_manual_a_supplier_with_neither_gets_no_invented_zero_and_is_told_so():
+    result = rules.esg_score(EsgInputs())
+    assert (result.score, result.level, result.source) == (None, None, "none")
+    assert msgids(result) == ["No ESG result: no ESG audit result within the look-back; the total is the business score alone."]
+
+
+@pytest.mark.parametrize(
+    ("inputs", "score"),
+    [
+        (EsgInputs(audit_level="medium", plan_consequence="esg_minus_one"), -1),
+        (EsgInputs(audit_level="medium", plan_consequence=None), 0),
+        (EsgInputs(audit_level="high", plan_consequence="recommend_termination"), -1),
+        # a plan consequence belongs to an audit; a risk-level score ignores it
+        (EsgInputs(risk_level="medium", risk_fallback=True, plan_consequence="esg_minus_one"), 0),
+    ],
+)
+def test_esg_manual_medium_risk_without_a_plan_within_6_months_scores_minus_1(inputs, score):
+    assert rules.esg_score(inputs).score == score
+
+
+@pytest.mark.parametrize(
+    ("inputs", "score"),
+    [
+        # low risk: closed in the time frame both parties agreed; late actions do not lower the score by default
+        (EsgInputs(audit_level="low", remediation_overdue=3), 1),
+        (EsgInputs(audit_level="low", remediation_overdue=0, low_risk_late_lowers=True), 1),
+        # only where the policy setting says so
+        (EsgInputs(audit_level="low", remediation_overdue=1, low_risk_late_lowers=True), 0),
+        # never lowers a medium or high score further
+        (EsgInputs(audit_level="medium", remediation_overdue=2, low_risk_late_lowers=True), 0),
+        (EsgInputs(audit_level="high", remediation_overdue=2, low_risk_late_lowers=True), -1),
+    ],
+)
+def test_esg_manual_low_risk_is_not_lowered_for_late_actions_unless_the_policy_says_so(inputs, score):
+    assert rules.esg_score(inputs).score == score
+
+
+def test_the_reasons_name_the_source_and_the_outcome():
+    assert rules.esg_score(EsgInputs(audit_level="medium")).reasons == (
+        ("Latest ESG audit result: %(level)s.", {"level": "medium"}),
         ("%(level)s risk scores %(score)s.", {"level": "medium", "score": 0}),
+    )
+    assert msgids(rules.esg_score(EsgInputs(risk_level="low", risk_fallback=True)))[0] == (
+        "No ESG audit result within the look-back; the annual risk level counts: %(level)s."
     )
 
 
@@ -79,25 +105,21 @@ def test_the_reasons_name_the_risk_level_the_audit_result_and_the_outcome():
     ("inputs", "expected"),
     [
         (
-            EsgInputs("medium", plan_consequence="esg_minus_one"),
+            EsgInputs(audit_level="medium", plan_consequence="esg_minus_one"),
             "The improvement plan was not provided in time: ESG score -1.",
         ),
         (
-            EsgInputs("high", plan_consequence="recommend_termination"),
+            EsgInputs(audit_level="high", plan_consequence="recommend_termination"),
             "The high-risk improvement plan was not provided in time: termination recommended.",
         ),
         (
-            EsgInputs("low", remediation_overdue=2),
+            EsgInputs(audit_level="low", remediation_overdue=2, low_risk_late_lowers=True),
             "%(count)s non-conformities were not closed in the agreed time: ESG score 0.",
         ),
     ],
 )
 def test_each_clock_consequence_is_given_as_a_reason(inputs, expected):
     assert msgids(rules.esg_score(inputs))[-1] == expected
-
-
-def test_no_plan_consequence_leaves_the_score_alone():
-    assert rules.esg_score(EsgInputs("medium", plan_consequence=None)).score == 0
 
 
 # ---------------------------------------------------------------- business score
@@ -209,7 +231,7 @@ def test_each_grade_recommends_the_aiko_action(grade, action):
 def test_a_rating_exactly_at_a_band_edge(business, grade):
     policy = RatingPolicy(esg_weight_percent=D("20"))
     parts = dict.fromkeys(rules.PARTS, business)
-    result = rules.rate(parts, EsgInputs("low"), policy)
+    result = rules.rate(parts, EsgInputs(audit_level="low"), policy)
     assert result.grade == grade
     assert result.action == rules.GRADE_ACTIONS[grade]
 
@@ -220,11 +242,11 @@ def test_custom_grade_bands_are_used():
 
 
 def test_a_supplier_without_business_scores_is_not_rated():
-    assert rules.rate({}, EsgInputs("low"), POLICY) is None
+    assert rules.rate({}, EsgInputs(audit_level="low"), POLICY) is None
 
 
 def test_a_rating_explains_the_esg_score_then_the_total_and_the_grade():
-    result = rules.rate(ALL_PARTS, EsgInputs("medium"), POLICY)
+    result = rules.rate(ALL_PARTS, EsgInputs(audit_level="medium"), POLICY)
     assert (result.business, result.esg.score, result.total, result.grade, result.action) == (
         D("80.00"),
         0,
@@ -237,9 +259,33 @@ def test_a_rating_explains_the_esg_score_then_the_total_and_the_grade():
     assert params == {"business": "80.00", "esg": 0, "weight": "10", "total": "77.00", "grade": "B"}
 
 
+def test_esg_manual_a_supplier_without_an_esg_result_is_totalled_on_the_business_score_alone():
+    result = rules.rate(ALL_PARTS, EsgInputs(), POLICY)
+    assert (result.esg.score, result.total, result.grade) == (None, D("80.00"), "B")
+    msgid, params = result.reasons(POLICY)[-1]
+    assert msgid == "Business score %(business)s, no ESG result: total %(total)s, grade %(grade)s."
+    assert params == {"business": "80.00", "total": "80.00", "grade": "B"}
+
+
+@pytest.mark.parametrize(
+    ("recommended", "decided", "allocation"),
+    [
+        ("increase", "", "increase"),
+        ("maintain", "", "keep"),
+        ("corrective", "", "decrease"),
+        ("terminate", "", "stop"),
+        # procurement's decision wins over the grade's recommendation
+        ("terminate", "corrective", "decrease"),
+        ("maintain", "increase", "increase"),
+    ],
+)
+def test_asus_fewer_orders_to_poor_performers_more_to_good_ones(recommended, decided, allocation):
+    assert rules.allocation_change(recommended, decided) == allocation
+
+
 def test_a_rating_with_an_out_of_range_part_is_refused():
     with pytest.raises(ValueError, match="quality"):
-        rules.rate({**ALL_PARTS, "quality": 101}, EsgInputs("low"), POLICY)
+        rules.rate({**ALL_PARTS, "quality": 101}, EsgInputs(audit_level="low"), POLICY)
 
 
 @pytest.mark.parametrize(

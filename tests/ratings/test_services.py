@@ -15,7 +15,7 @@ from supplyesg.audits.models import CorrectiveAction
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import AuditEvent, Job, PolicySettings
 from supplyesg.ratings import queries, services
-from supplyesg.ratings.models import BusinessScore, Rating
+from supplyesg.ratings.models import BusinessScore, ImprovementAction, Rating
 from supplyesg.suppliers.models import TerminationCase
 from supplyesg.suppliers.services.compliance import can_order
 from tests.audits.factories_audits import make_reported_audit
@@ -43,36 +43,81 @@ def reasons(rating) -> list[str]:
 # ---------------------------------------------------------------- computing a quarter
 
 
-def test_a_low_risk_supplier_with_good_business_scores_gets_an_a_and_the_advice_to_increase_its_share(supplier_a):
+def set_policy(**values):
+    PolicySettings.objects.filter(pk=PolicySettings.current().pk).update(**values)
+
+
+def test_a_low_audit_result_with_good_business_scores_gets_an_a_and_the_advice_to_increase_its_share(supplier_a):
     make_business_score(supplier_a, quality=95, delivery=95, cost=95, service=95)
-    make_risk(supplier_a, "low")
+    make_reported_audit(supplier_a, report_date=dt.date(2026, 6, 1), result_level="low", severities=())
     rating = rate(supplier_a)
-    assert (rating.business_score, rating.esg_score, rating.total, rating.grade) == (
+    assert (rating.business_score, rating.esg_score, rating.esg_source, rating.total, rating.grade) == (
         Decimal("95.00"),
         1,
+        "audit",
         Decimal("95.50"),
         "A",
     )
     assert rating.recommended_action == "increase" and rating.decision_status == "pending"
     assert reasons(rating) == [
-        "Risk level: Low.",
+        "Latest ESG audit result: Low.",
         "Low risk scores 1.",
         "Business score 95.00 and ESG score 1 weighted 10 %: total 95.50, grade A.",
     ]
     assert rating.inputs["on"] == "2026-09-30"
-    assert rating.inputs["risk_level"] == "low" and rating.inputs["audit"] is None
+    assert rating.inputs["audit"]["level"] == "low" and rating.inputs["audit_lookback_months"] == 12
     assert rating.inputs["business"] == {"quality": "95.00", "delivery": "95.00", "cost": "95.00", "service": "95.00"}
     assert rating.inputs["policy"]["esg_weight_percent"] == "10.00"
 
 
-def test_the_overridden_risk_level_wins_over_the_computed_one(supplier_a):
+@pytest.mark.parametrize(
+    ("report_date", "lookback", "esg_score"),
+    [
+        (dt.date(2025, 10, 1), 12, -1),  # within 12 months of 30 September 2026
+        (dt.date(2025, 9, 30), 12, -1),  # exactly 12 months
+        (dt.date(2025, 9, 29), 12, None),  # older: no ESG result
+        (dt.date(2025, 9, 29), 24, -1),  # a longer look-back keeps it
+    ],
+)
+def test_esg_manual_an_audit_result_counts_within_the_policys_look_back(supplier_a, report_date, lookback, esg_score):
+    set_policy(esg_audit_lookback_months=lookback)
+    make_business_score(supplier_a)
+    make_reported_audit(supplier_a, report_date=report_date, result_level="high", severities=())
+    assert rate(supplier_a).esg_score == esg_score
+
+
+@pytest.mark.parametrize(
+    ("fallback", "score", "source"),
+    [(False, None, "none"), (True, 0, "risk_level")],
+)
+def test_esg_manual_the_risk_level_stands_in_only_where_the_policy_allows_it(supplier_a, fallback, score, source):
+    set_policy(esg_score_from_risk_level=fallback)
+    make_business_score(supplier_a)
+    make_risk(supplier_a, "medium")
+    rating = rate(supplier_a)
+    assert (rating.esg_score, rating.esg_source) == (score, source)
+
+
+def test_the_audit_result_wins_over_the_risk_level_even_with_the_fallback_on(supplier_a):
+    set_policy(esg_score_from_risk_level=True)
+    make_business_score(supplier_a)
+    make_risk(supplier_a, "high")
+    make_reported_audit(supplier_a, report_date=dt.date(2026, 9, 1), result_level="low", severities=())
+    rating = rate(supplier_a)
+    assert (rating.esg_score, rating.esg_source) == (1, "audit")
+    assert "Latest ESG audit result: Low." in reasons(rating)
+
+
+def test_with_the_fallback_the_overridden_risk_level_wins_over_the_computed_one(supplier_a):
+    set_policy(esg_score_from_risk_level=True)
     make_business_score(supplier_a)
     make_risk(supplier_a, "low", override="high")
     rating = rate(supplier_a)
     assert rating.esg_score == -1 and rating.total == Decimal("72.00") and rating.grade == "C"
 
 
-def test_the_latest_assessed_year_up_to_the_quarters_year_counts(supplier_a):
+def test_with_the_fallback_the_latest_assessed_year_up_to_the_quarters_year_counts(supplier_a):
+    set_policy(esg_score_from_risk_level=True)
     make_business_score(supplier_a, year=2025, quarter=4)
     make_risk(supplier_a, "medium", year=2025)
     make_risk(supplier_a, "low", year=2026)
@@ -81,33 +126,26 @@ def test_the_latest_assessed_year_up_to_the_quarters_year_counts(supplier_a):
     assert rate(supplier_a, 2026, 3).inputs["risk_level"] == "low"
 
 
-def test_a_replaced_assessment_is_not_used(supplier_a):
+def test_with_the_fallback_a_replaced_assessment_is_not_used(supplier_a):
+    set_policy(esg_score_from_risk_level=True)
     make_business_score(supplier_a)
     make_risk(supplier_a, "high", is_current=False)
     make_risk(supplier_a, "low")
     assert rate(supplier_a).esg_score == 1
 
 
-def test_a_supplier_never_assessed_nor_audited_scores_zero_and_is_told_why(supplier_a):
+def test_esg_manual_a_supplier_with_no_esg_result_is_rated_on_its_business_score_alone_and_listed(supplier_a, supplier_b):
     make_business_score(supplier_a)
+    make_business_score(supplier_b)
+    make_reported_audit(supplier_b, report_date=dt.date(2026, 9, 1), result_level="low", severities=())
     rating = rate(supplier_a)
-    assert rating.esg_score == 0
-    assert reasons(rating)[0] == "No risk assessment or audit result yet: ESG score 0."
-
-
-def test_an_audit_result_worse_than_the_risk_level_lowers_the_esg_score(supplier_a):
-    make_business_score(supplier_a)
-    make_risk(supplier_a, "low")
-    make_reported_audit(supplier_a, report_date=dt.date(2026, 9, 1), result_level="high", severities=("priority",))
-    rating = rate(supplier_a)
-    assert rating.esg_score == -1
-    assert "Latest audit result: High." in reasons(rating)
-    assert rating.inputs["audit"]["level"] == "high" and rating.inputs["plan_consequence"] is None
+    assert (rating.esg_score, rating.esg_source, rating.total) == (None, "none", Decimal("80.00"))
+    assert reasons(rating)[0] == "No ESG result: no ESG audit result within the look-back; the total is the business score alone."
+    assert list(Rating.objects.without_esg_result().values_list("supplier_id", flat=True)) == [supplier_a.pk]
 
 
 def test_only_the_latest_reported_audit_counts(supplier_a):
     make_business_score(supplier_a)
-    make_risk(supplier_a, "low")
     make_reported_audit(supplier_a, report_date=dt.date(2026, 1, 10), result_level="high", severities=())
     make_reported_audit(supplier_a, report_date=dt.date(2026, 6, 10), result_level="low", severities=())
     assert rate(supplier_a).esg_score == 1
@@ -115,10 +153,10 @@ def test_only_the_latest_reported_audit_counts(supplier_a):
 
 def test_an_audit_reported_after_the_quarter_is_left_out(supplier_a):
     make_business_score(supplier_a, year=2026, quarter=1)
-    make_risk(supplier_a, "low")
+    make_reported_audit(supplier_a, report_date=dt.date(2025, 11, 1), result_level="low", severities=())
     make_reported_audit(supplier_a, report_date=dt.date(2026, 5, 1), result_level="high", severities=())
     rating = rate(supplier_a, 2026, 1)
-    assert rating.esg_score == 1 and rating.inputs["audit"] is None
+    assert rating.esg_score == 1 and rating.inputs["audit"]["report_date"] == "2025-11-01"
 
 
 def test_an_overdue_medium_risk_improvement_plan_turns_the_esg_score_to_minus_one(supplier_a):
@@ -148,13 +186,15 @@ def test_an_overdue_high_risk_improvement_plan_is_given_as_a_termination_reason(
     assert "The high-risk improvement plan was not provided in time: termination recommended." in reasons(rating)
 
 
-def test_a_low_risk_supplier_with_a_nonconformity_past_its_remediation_date_scores_zero(supplier_a):
+@pytest.mark.parametrize(("setting", "score"), [(False, 1), (True, 0)])
+def test_esg_manual_low_risk_late_actions_lower_the_score_only_where_the_policy_says_so(supplier_a, setting, score):
+    set_policy(esg_low_risk_late_actions_lower_score=setting)
     make_business_score(supplier_a)
-    make_risk(supplier_a, "low")
     make_reported_audit(supplier_a, report_date=dt.date(2026, 3, 10), result_level="low", severities=("minor",))
-    rating = rate(supplier_a)  # remediation was due on 6 September
-    assert rating.esg_score == 0 and rating.inputs["remediation_overdue"] == 1
-    assert "1 non-conformities were not closed in the agreed time: ESG score 0." in reasons(rating)
+    rating = rate(supplier_a)  # the agreed date was 6 September
+    assert rating.esg_score == score and rating.inputs["remediation_overdue"] == 1
+    late = "1 non-conformities were not closed in the agreed time: ESG score 0."
+    assert (late in reasons(rating)) is setting
 
 
 def test_a_closed_nonconformity_does_not_count_as_overdue(supplier_a):
@@ -178,7 +218,7 @@ def test_while_the_quarter_runs_the_inputs_are_read_as_of_today(supplier_a):
 def test_the_esg_weight_of_the_policy_is_used(supplier_a):
     PolicySettings.objects.filter(pk=PolicySettings.current().pk).update(esg_weight_percent=Decimal("100"))
     make_business_score(supplier_a, quality=99, delivery=99, cost=99, service=99)
-    make_risk(supplier_a, "high")
+    make_reported_audit(supplier_a, report_date=dt.date(2026, 9, 1), result_level="high", severities=())
     rating = rate(supplier_a)
     assert (rating.total, rating.grade, rating.esg_weight) == (Decimal("0.00"), "D", Decimal("100.00"))
 
@@ -350,6 +390,8 @@ def test_an_override_needs_another_action_and_a_reason(supplier_a, procurement):
     assert error.value.messages == [
         "action: this is the recommended action; confirm it instead of overriding it.",
         "reason: say why the recommended action is overridden.",
+        "owner: choose who on our side follows the corrective action up.",
+        "due_date: give the date the corrective action is due.",
     ]
     with pytest.raises(RuleViolation) as error:
         services.decide_rating(rating, actor=procurement, confirm=False, action="promote", reason="x")
@@ -400,8 +442,17 @@ def test_overriding_a_d_to_corrective_action_keeps_orders_open(supplier_a, procu
     supplier_a.status = "active"
     supplier_a.save()
     rating = make_rating(supplier_a, grade="D", total="40")
-    services.decide_rating(rating, actor=procurement, confirm=False, action="corrective", reason="New plant manager.")
+    services.decide_rating(
+        rating,
+        actor=procurement,
+        confirm=False,
+        action="corrective",
+        reason="New plant manager.",
+        owner=procurement,
+        due_date=dt.date(2026, 12, 31),
+    )
     assert can_order(supplier_a).can_order and not TerminationCase.objects.exists()
+    assert ImprovementAction.objects.get().rating == rating
 
 
 def test_a_decided_rating_cannot_be_decided_again(supplier_a, procurement):
@@ -452,3 +503,66 @@ def test_a_bad_business_score_is_refused_naming_the_field_and_nothing_is_written
         services.save_business_score(supplier_a, actor=procurement, **data)
     assert error.value.messages == [message]
     assert not BusinessScore.objects.exists() and not AuditEvent.objects.exists()
+
+
+# ---------------------------------------------------------------- grade C: corrective action with support (AIKO)
+
+
+@pytest.mark.parametrize(
+    ("training", "trained"),
+    [("", False), ("Working hours and overtime control", True)],
+)
+def test_aiko_confirming_grade_c_opens_a_tracked_improvement_action_with_owner_due_date_and_optional_training(
+    supplier_a, procurement, training, trained
+):
+    rating = make_rating(supplier_a, grade="C", total="65")
+    services.decide_rating(
+        rating,
+        actor=procurement,
+        confirm=True,
+        owner=procurement,
+        due_date=dt.date(2026, 12, 31),
+        description="Delivery punctuality and overtime records.",
+        training_topic=training,
+    )
+    improvement = ImprovementAction.objects.get(rating=rating)
+    assert (improvement.owner, improvement.due_date, improvement.status) == (procurement, dt.date(2026, 12, 31), "open")
+    assert improvement.description == "Delivery punctuality and overtime records."
+    assert (improvement.training is not None) is trained
+    if trained:
+        assert (improvement.training.topic, improvement.training.supplier) == (training, supplier_a)
+    assert AuditEvent.objects.get(action="improvement_action.opened").supplier_id == supplier_a.pk
+
+
+@pytest.mark.parametrize(
+    ("owner", "due_date", "message"),
+    [
+        (None, dt.date(2026, 12, 31), "owner: choose who on our side follows the corrective action up."),
+        ("procurement", None, "due_date: give the date the corrective action is due."),
+        ("procurement", dt.date(2026, 10, 4), "due_date: the due date is in the past."),
+        ("supplier", dt.date(2026, 12, 31), "owner: choose who on our side follows the corrective action up."),
+    ],
+)
+def test_aiko_grade_c_needs_an_internal_owner_and_a_due_date_and_writes_nothing_without(
+    supplier_a, procurement, supplier_a_user, owner, due_date, message
+):
+    rating = make_rating(supplier_a, grade="C", total="65")
+    chosen = {"procurement": procurement, "supplier": supplier_a_user, None: None}[owner]
+    with pytest.raises(RuleViolation) as error:
+        services.decide_rating(rating, actor=procurement, confirm=True, owner=chosen, due_date=due_date)
+    assert error.value.messages == [message]
+    rating.refresh_from_db()
+    assert rating.decision_status == "pending" and not ImprovementAction.objects.exists()
+
+
+def test_an_improvement_action_is_closed_with_what_came_of_it(supplier_a, procurement):
+    rating = make_rating(supplier_a, grade="C", total="65")
+    services.decide_rating(rating, actor=procurement, confirm=True, owner=procurement, due_date=dt.date(2026, 12, 31))
+    improvement = ImprovementAction.objects.get()
+    with pytest.raises(RuleViolation, match="note"):
+        services.close_improvement_action(improvement, actor=procurement, note=" ")
+    services.close_improvement_action(improvement, actor=procurement, note="On-time delivery back above 95 %.")
+    improvement.refresh_from_db()
+    assert improvement.status == "done" and improvement.close_note == "On-time delivery back above 95 %."
+    with pytest.raises(RuleViolation, match="already closed"):
+        services.close_improvement_action(improvement, actor=procurement, note="again")

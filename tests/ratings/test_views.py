@@ -254,7 +254,13 @@ def test_an_override_needs_an_action_and_a_reason(client_for, procurement, suppl
 def test_procurement_overrides_a_d_to_corrective_action(client_for, procurement, supplier_a, rated):
     client_for(procurement).post(
         reverse("ratings:decide", args=[rated["a"].pk]),
-        {"decision": "override", "action": "corrective", "reason": "New management, plan accepted."},
+        {
+            "decision": "override",
+            "action": "corrective",
+            "reason": "New management, plan accepted.",
+            "owner": procurement.pk,
+            "due_date": "2026-12-31",
+        },
     )
     rating = Rating.objects.get(pk=rated["a"].pk)
     assert (rating.decision_status, rating.decided_action) == ("overridden", "corrective")
@@ -400,6 +406,62 @@ def test_the_qbr_carries_the_latest_audit_result_and_the_self_assessment_score(c
     assert record["Latest audit result"] == "High" and record["Audit report date"] == dt.datetime(2026, 8, 3)
     assert record["Self-assessment score"] == 72.5 and record["Risk level"] == "Medium"
     assert RatingModel.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("grade", "decided", "allocation"),
+    [
+        ("A", "", "Increase order share"),
+        ("B", "", "Keep order share"),
+        ("C", "", "Decrease order share"),
+        ("D", "", "No new orders"),
+        ("D", "corrective", "Decrease order share"),
+    ],
+)
+def test_asus_the_qbr_carries_the_recommended_allocation_change_per_supplier(
+    client_for, viewer, supplier_a, grade, decided, allocation
+):
+    make_rating(supplier_a, grade=grade, total="70", decided_action=decided)
+    response = client_for(viewer).get(reverse("ratings:export"), {"quarter": "2026Q3"})
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content)))["Ratings"].iter_rows(values_only=True))
+    record = dict(zip(rows[0], rows[1], strict=True))
+    assert record["Recommended allocation change"] == allocation
+
+
+def test_esg_manual_suppliers_without_an_esg_result_are_a_worklist_on_the_overview(client_for, viewer, supplier_a, supplier_b):
+    make_rating(supplier_a, esg_score=None, esg_source="none", total="80")
+    make_rating(supplier_b, esg_score=1, esg_source="audit", total="82")
+    response = client_for(viewer).get(reverse("ratings:overview"), {"quarter": "2026Q3"})
+    assert response.context["no_esg_count"] == 1 and "no ESG result" in response.content.decode()
+    listed = client_for(viewer).get(reverse("ratings:overview"), {"quarter": "2026Q3", "esg": "none"})
+    assert [r.supplier_id for r in listed.context["page"]] == [supplier_a.pk]
+
+
+def test_aiko_grade_c_improvement_action_is_visible_to_the_supplier_in_the_portal_and_not_to_another(
+    client_for, procurement, supplier_a, supplier_b, supplier_a_user, supplier_b_user
+):
+    rating = make_rating(supplier_a, grade="C", total="65")
+    make_rating(supplier_b, grade="C", total="65")
+    response = client_for(procurement).post(
+        reverse("ratings:decide", args=[rating.pk]),
+        {
+            "decision": "confirm",
+            "owner": procurement.pk,
+            "due_date": "2026-12-31",
+            "description": "Overtime records",
+            "training_topic": "Working hours",
+        },
+    )
+    assert response.status_code == 302
+    page = client_for(procurement).get(response["Location"]).content.decode()
+    assert 'id="improvement-action"' in page and "Overtime records" in page
+    portal = client_for(supplier_a_user).get(reverse("ratings_portal:ratings")).content.decode()
+    assert "Corrective action with support" in portal and "Overtime records" in portal and "Working hours" in portal
+    other = client_for(supplier_b_user).get(reverse("ratings_portal:ratings")).content.decode()
+    assert "Overtime records" not in other
+    history = client_for(supplier_a_user).get(reverse("api:ratings_supplier_history", args=[supplier_a.pk])).json()
+    assert history["items"][0]["improvement_action"]["training_topic"] == "Working hours"
+    assert history["items"][0]["improvement_action"]["due_date"] == "2026-12-31"
 
 
 # ---------------------------------------------------------------- the portal

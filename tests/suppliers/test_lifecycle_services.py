@@ -430,6 +430,87 @@ def test_approval_moves_a_fully_certified_and_signed_supplier_to_qualified(compl
     assert lifecycle.approve_supplier(supplier, actor=compliance).status == S.QUALIFIED
 
 
+def certified_battery_supplier(compliance, *documents):
+    """A supplier of battery modules, certified and signed, whose category needs a yearly RoHS and REACH report."""
+    battery = make_category(name="Battery modules")
+    make_document_rule(battery, doc_type="rohs", yearly=True)
+    make_document_rule(battery, doc_type="reach", yearly=True)
+    supplier = in_certification(compliance, categories=[battery])
+    lifecycle.record_certification(supplier, actor=compliance, kind=Certification.Kind.SYSTEM, verdict=Verdict.PASS)
+    lifecycle.record_certification(supplier, actor=compliance, kind=Certification.Kind.MATERIAL, verdict=Verdict.PASS,
+                                   category=battery)
+    for doc_type, issued in documents:
+        make_document(supplier, doc_type=doc_type, issue_date=issued)
+    return supplier
+
+
+TODAY_FOR_DOCS = timezone.localdate()
+RECENT, OLD = TODAY_FOR_DOCS - timedelta(days=30), TODAY_FOR_DOCS - timedelta(days=400)
+NO_REACH = "REACH report issued in the last 12 months (required for Battery modules) is missing and not waived."
+NO_ROHS = "RoHS report issued in the last 12 months (required for Battery modules) is missing and not waived."
+
+
+@pytest.mark.parametrize(
+    ("documents", "waived", "problems"),
+    [
+        ((("rohs", RECENT), ("reach", RECENT)), (), []),
+        ((("rohs", RECENT),), (), [NO_REACH]),
+        # last year's report does not count for a yearly rule
+        ((("rohs", OLD), ("reach", RECENT)), (), [NO_ROHS]),
+        # a waiver in force stands in for the document
+        ((("rohs", RECENT),), ("reach",), []),
+        ((), ("rohs", "reach"), []),
+    ],
+)
+def test_aiko_admission_approval_needs_every_mandatory_document_or_a_recorded_waiver(compliance, documents, waived, problems):
+    supplier = certified_battery_supplier(compliance, *documents)
+    for doc_type in waived:
+        compliance_service.waive_document(supplier, actor=compliance, doc_type=doc_type, reason="Lab report due in May.",
+                                          expires_on=TODAY_FOR_DOCS + timedelta(days=90))
+    if problems:
+        assert refused(lifecycle.approve_supplier, supplier, actor=compliance) == problems
+        supplier.refresh_from_db()
+        assert supplier.status == S.CERTIFICATION
+    else:
+        assert lifecycle.approve_supplier(supplier, actor=compliance).status == S.QUALIFIED
+
+
+def test_aiko_admission_an_expired_waiver_no_longer_stands_in_for_the_document(compliance):
+    supplier = certified_battery_supplier(compliance, ("rohs", RECENT))
+    waiver = compliance_service.waive_document(supplier, actor=compliance, doc_type="reach", reason="Lab backlog.",
+                                               expires_on=TODAY_FOR_DOCS + timedelta(days=10))
+    type(waiver).objects.filter(pk=waiver.pk).update(expires_on=TODAY_FOR_DOCS - timedelta(days=1))
+    assert len(refused(lifecycle.approve_supplier, supplier, actor=compliance)) == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"reason": " "}, "reason: say why the document is waived."),
+        ({"expires_on": None}, "expires_on: give the date the waiver ends."),
+        ({"expires_on": TODAY_FOR_DOCS}, "expires_on: the waiver must end after today."),
+        (
+            {"expires_on": TODAY_FOR_DOCS + timedelta(days=400)},
+            "expires_on: a waiver lasts at most a year; grant a new one when it ends.",
+        ),
+        ({"doc_type": "licence"}, "doc_type: this document is not a missing mandatory document of the supplier."),
+    ],
+)
+def test_a_waiver_needs_a_reason_and_an_expiry_and_a_missing_mandatory_document(compliance, changes, message):
+    supplier = certified_battery_supplier(compliance)
+    kwargs = {"doc_type": "reach", "reason": "Lab backlog.", "expires_on": TODAY_FOR_DOCS + timedelta(days=30), **changes}
+    assert refused(compliance_service.waive_document, supplier, actor=compliance, **kwargs) == [message]
+    assert not supplier.document_waivers.exists()
+
+
+def test_a_waiver_is_recorded_in_the_supplier_history(compliance):
+    supplier = certified_battery_supplier(compliance)
+    compliance_service.waive_document(supplier, actor=compliance, doc_type="rohs", reason="Lab backlog.",
+                                      expires_on=TODAY_FOR_DOCS + timedelta(days=30))
+    event = AuditEvent.objects.get(action="document.waived")
+    assert event.supplier == supplier and event.reason == "Lab backlog." and event.changes["doc_type"] == [None, "rohs"]
+
+
 # ---------------------------------------------------------------- exit and readmission
 
 

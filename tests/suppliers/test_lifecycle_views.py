@@ -441,6 +441,30 @@ def test_the_documents_tab_offers_no_upload_or_removal_to_the_viewer(viewer, sup
     assert reverse("suppliers:remove_document", args=[supplier_a.pk, document.pk]) not in html
 
 
+def test_compliance_waives_a_missing_mandatory_document_from_the_documents_tab(client_for, compliance, supplier_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import make_category, make_document_rule
+
+    battery = make_category(name="Battery modules")
+    make_document_rule(battery, doc_type="rohs", yearly=True)
+    supplier_a.categories.add(battery)
+    assert 'id="waive"' in render_tab(compliance, supplier_a, "documents")
+    until = timezone.localdate() + timedelta(days=60)
+    response = client_for(compliance).post(reverse("suppliers:waive_document", args=[supplier_a.pk]), {
+        "doc_type": "rohs", "reason": "Test lab backlog; report promised for next month.", "expires_on": until.isoformat(),
+    })
+    assert response.status_code == 302 and response["Location"] == detail(supplier_a, "documents")
+    assert supplier_a.document_waivers.get().expires_on == until
+    assert "Test lab backlog" in render_tab(compliance, supplier_a, "documents")
+    refused = client_for(compliance).post(reverse("suppliers:waive_document", args=[supplier_a.pk]), {
+        "doc_type": "rohs", "reason": " ", "expires_on": until.isoformat(),
+    }, follow=True)
+    assert "Reason" in refused.content.decode() and supplier_a.document_waivers.count() == 1
+
+
 # ---------------------------------------------------------------- agreements
 
 

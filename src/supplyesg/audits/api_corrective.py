@@ -119,6 +119,10 @@ class CommentIn(Schema):
     comment: str = ""
 
 
+class ApproveIn(CommentIn):
+    completion_date: date | None = None  # the agreed date; empty: the date the supplier proposed
+
+
 class ReasonIn(Schema):
     reason: str = ""
 
@@ -261,9 +265,14 @@ def submit_plan(request, action_id: int, payload: PlanIn):
     summary="Approve a submitted plan",
     url_name="corrective_approve",
 )
-def approve_plan(request, action_id: int, payload: CommentIn):
+def approve_plan(request, action_id: int, payload: ApproveIn):
     action = access.get_action_for_user(request.user, action_id, write=True)
-    _run(lambda: corrective.approve_plan(action, actor=request.user, comment=payload.comment), {"comment": "comment"})
+    _run(
+        lambda: corrective.approve_plan(
+            action, actor=request.user, comment=payload.comment, completion_date=payload.completion_date
+        ),
+        {"comment": "comment", "completion_date": "completion_date"},
+    )
     return _reload(request.user, action_id)
 
 

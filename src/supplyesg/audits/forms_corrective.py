@@ -88,6 +88,12 @@ class CompletionForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
+    completion_date = forms.DateField(
+        label=_("Agreed completion date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: the date the supplier proposed in its plan."),
+    )
     comment = forms.CharField(label=_("Comment (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -126,7 +126,12 @@ class Audit(models.Model):
                 condition=Q(planned_start__isnull=True)
                 | Q(planned_end__isnull=True)
                 | Q(planned_end__gte=models.F("planned_start")),
-            )
+            ),
+            # A report cannot be dated before the audit started, whatever path writes it (admin, import, API).
+            models.CheckConstraint(
+                name="audit_report_not_before_start",
+                condition=Q(report_date__isnull=True) | Q(started_on__isnull=True) | Q(report_date__gte=models.F("started_on")),
+            ),
         ]
 
     def __str__(self):
@@ -244,6 +249,10 @@ class CorrectiveAction(models.Model):
     owner = models.CharField(_("owner"), max_length=200, blank=True)
     completion_date = models.DateField(_("planned completion"), null=True, blank=True)
     plan_due = models.DateField(_("plan due"))
+    # ESG manual: after a medium or high result plan_due is the manual's 6 / 3 months; this shorter internal target
+    # is for our follow-up only and never counts against the supplier.
+    plan_target = models.DateField(_("internal plan target"), null=True, blank=True)
+    # A suggested default (30 / 90 / 180 days) until the auditor approves the plan, then the agreed completion date.
     remediation_due = models.DateField(_("remediation due"))
     revision = models.PositiveSmallIntegerField(default=0)  # plan submissions so far
     submitted_at = models.DateTimeField(null=True, blank=True)

@@ -97,6 +97,71 @@ def improvement_plan_due(report_date: date, level: str, policy: AuditPolicy) -> 
     return add_months(report_date, months) if months else None
 
 
+@dataclass(frozen=True)
+class ActionDates:
+    plan_due: date  # the date the supplier sees and is held to
+    plan_target: date | None  # a shorter internal target (medium and high risk): nothing counts against the supplier
+    remediation_due: date  # a suggested default until the auditor agrees the supplier's completion date
+
+
+def action_dates(report_date: date, severity: str, level: str, policy: AuditPolicy) -> ActionDates:
+    """ESG manual, audit scoring: after a medium or high result the supplier has 6 / 3 months from the report for
+    its improvement plan, so that window is the plan date it sees; the usual 14 / 7 days become an internal target
+    only. The remediation period is a suggestion, never earlier than the plan date (it starts from an agreed plan)."""
+    internal = plan_due(report_date, severity, policy)
+    window = improvement_plan_due(report_date, level, policy)
+    suggested = remediation_due(report_date, severity, policy)
+    if window is None or window <= internal:
+        return ActionDates(internal, None, suggested)
+    return ActionDates(window, internal, max(suggested, window))
+
+
+# ---------------------------------------------------------------- the audit programme
+
+
+def programme_weeks(year: int, on: date) -> list[date]:
+    """The first day an audit may start in each working week of `year`, never earlier than the day after `on`:
+    the Monday, or in the first week the first weekday from then. Empty when the year has no working day left."""
+    day = max(date(year, 1, 1), on + timedelta(days=1))
+    while day.weekday() > 4:
+        day += timedelta(days=1)
+    weeks = []
+    while day.year == year:
+        weeks.append(day)
+        day += timedelta(days=7 - day.weekday())
+    return weeks
+
+
+def week_of(day: date) -> date:
+    """The Monday of the day's week: the key under which audits are counted against the weekly capacity."""
+    return day - timedelta(days=day.weekday())
+
+
+def spread_over_capacity(count: int, weeks: list[date], booked: Mapping[date, int], capacity: int) -> list[date]:
+    """`count` start dates spread evenly over `weeks`, never more than `capacity` audits starting in one week
+    (those already `booked`, keyed by week_of, count too). A full week passes its audit to the next week with room;
+    when the whole year is full the rest go to the least-loaded weeks (see `over_capacity`). Sorted."""
+    if count <= 0 or not weeks:
+        return []
+    load = [int(booked.get(week_of(w), 0)) for w in weeks]
+    chosen = []
+    for i in range(count):
+        target = i * len(weeks) // count
+        order = [*range(target, len(weeks)), *range(target)]
+        index = next((j for j in order if load[j] < capacity), None)
+        if index is None:
+            index = min(range(len(weeks)), key=lambda j: (load[j], j))
+        load[index] += 1
+        chosen.append(weeks[index])
+    return sorted(chosen)
+
+
+def over_capacity(count: int, weeks: list[date], booked: Mapping[date, int], capacity: int) -> int:
+    """How many of `count` new audits do not fit in the weeks' remaining capacity."""
+    free = sum(max(0, capacity - int(booked.get(week_of(w), 0))) for w in weeks)
+    return max(0, count - free)
+
+
 # ---------------------------------------------------------------- the daily job
 
 REMIND_PLAN, REMIND_REMEDIATION = "remind_plan", "remind_remediation"

@@ -205,6 +205,28 @@ class PolicySettings(models.Model):
         default=Decimal("10"),
         validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("100"))],
     )
+    esg_audit_lookback_months = models.PositiveSmallIntegerField(
+        _("months an ESG audit result counts for the quarterly ESG score"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("ESG manual, 3: ESG audits are annual, so a result counts for 12 months."),
+    )
+    esg_score_from_risk_level = models.BooleanField(
+        _("without a recent ESG audit result, score the annual risk level instead"),
+        default=False,
+        help_text=_(
+            "Product default: off. The ESG manual scores the ESG audit result; without one the total is the business "
+            "score alone."
+        ),
+    )
+    esg_low_risk_late_actions_lower_score = models.BooleanField(
+        _("late corrective actions lower a low-risk supplier's ESG score to 0"),
+        default=False,
+        help_text=_(
+            "ESG manual, audit scoring, low risk: non-conformities close in the time frame both parties agreed; "
+            "off by default."
+        ),
+    )
     business_weight_quality = models.PositiveSmallIntegerField(_("business weight: quality"), default=40)
     business_weight_delivery = models.PositiveSmallIntegerField(_("business weight: delivery"), default=30)
     business_weight_cost = models.PositiveSmallIntegerField(_("business weight: cost"), default=20)
@@ -255,6 +277,12 @@ class PolicySettings(models.Model):
         default=70,
         help_text=_("Product default: the Yilian policy asks for an additional risk assessment but gives no number."),
         validators=[MaxValueValidator(100)],
+    )
+    audit_capacity_per_week = models.PositiveSmallIntegerField(
+        _("audits the auditors can start in one week"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        help_text=_("Product default. The generated programme spreads audits over the year within this capacity."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -137,6 +137,26 @@ SETTING_SOURCES: dict[str, Source] = {
     "grade_b_from": product_default(),
     "grade_c_from": product_default(),
     "second_factor_required_for_internal": product_default(),
+    "esg_audit_lookback_months": Source(
+        ESG_MANUAL,
+        _("§3 evaluation: the ESG score comes from the annual ESG audit, so an audit result counts for 12 months"),
+        "We conduct ESG audits on first-tier suppliers and key sub-suppliers on an annual basis",
+        12,
+        "min",
+    ),
+    "esg_score_from_risk_level": Source(
+        ESG_MANUAL,
+        _("§9 audit scoring: the quarterly ESG score is the audit result's (off: the risk level never stands in)"),
+        "The score of ESG assessment for the supplier's quarterly rating is 1 / 0 / -1 (low / medium / high risk audit result)",
+        False,
+    ),
+    "esg_low_risk_late_actions_lower_score": Source(
+        ESG_MANUAL,
+        _("§9 audit scoring, low risk: non-conformities closed within the time agreed by both parties"),
+        "All audit non-conformities must be closed within the time frame of communication between both parties.",
+        False,
+    ),
+    "audit_capacity_per_week": product_default(),
     "risk_minerals_grave_case": product_default(),
     "risk_minerals_plan_case": product_default(),
     "minerals_plan_review_months": Source(
@@ -173,8 +193,11 @@ RULES: tuple[Rule, ...] = (
         ESG_MANUAL,
         _("§3 evaluation"),
         "We conduct ESG audits on first-tier suppliers and key sub-suppliers on an annual basis",
-        _("The yearly audit programme plans an ESG audit for every tier-1 supplier and key sub-supplier."),
-        ("annual_audit_tier1", "annual_audit_key"),
+        _(
+            "The yearly audit programme plans an ESG audit for every tier-1 supplier and key sub-supplier, from tomorrow "
+            "on, spread over the year within the auditors' weekly capacity."
+        ),
+        ("annual_audit_tier1", "annual_audit_key", "audit_capacity_per_week"),
     ),
     Rule(
         "esg-weight",
@@ -201,7 +224,11 @@ RULES: tuple[Rule, ...] = (
         ESG_MANUAL,
         _("§9 audit scoring"),
         "Low risk: 1. Medium risk: 0. High risk: -1.",
-        _("The quarterly ESG score is 1, 0 or -1 from the supplier's audit result level."),
+        _(
+            "The quarterly ESG score is 1, 0 or -1 from the supplier's latest audit result; without one the total is the "
+            'business score alone, flagged "no ESG result".'
+        ),
+        ("esg_audit_lookback_months", "esg_score_from_risk_level", "esg_weight_percent"),
     ),
     Rule(
         "esg-medium-plan",
@@ -233,7 +260,12 @@ RULES: tuple[Rule, ...] = (
             "The supplier proposes each completion date in its plan and the auditor agrees it; the remediation periods "
             "are suggestions."
         ),
-        ("remediation_days_priority", "remediation_days_major", "remediation_days_minor"),
+        (
+            "remediation_days_priority",
+            "remediation_days_major",
+            "remediation_days_minor",
+            "esg_low_risk_late_actions_lower_score",
+        ),
     ),
     Rule(
         "aiko-grades",
@@ -326,8 +358,10 @@ RULES: tuple[Rule, ...] = (
         YILIAN,
         _("四 mitigation: additional risk assessment"),
         "对采用风险管理计划后需要降低的风险，企业应额外进行风险评估。",
-        _("An open minerals risk case raises the supplier's minerals risk factor; opening a case or adopting its plan "
-        "re-assesses the supplier at once."),
+        _(
+            "An open minerals risk case raises the supplier's minerals risk factor; opening a case or adopting its plan "
+            "re-assesses the supplier at once."
+        ),
         ("risk_minerals_grave_case", "risk_minerals_plan_case"),
     ),
     Rule(

@@ -5,7 +5,7 @@ The same access helpers and services as the pages. A service's "field: message" 
 with `errors` naming each field.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -16,9 +16,10 @@ from pydantic import Field
 from supplyesg.core.access import Cap, require_internal
 from supplyesg.core.api_auth import needs
 from supplyesg.core.api_schemas import error_responses as _errors
+from supplyesg.core.models import User
 from supplyesg.ratings import queries, services
 from supplyesg.ratings.access import get_rating_for_user, ratings_visible_to
-from supplyesg.ratings.models import Grade, Rating
+from supplyesg.ratings.models import Grade, ImprovementAction, Rating
 from supplyesg.ratings.quarters import Quarter
 from supplyesg.suppliers.access import get_supplier_for_user
 from supplyesg.suppliers.models import Supplier
@@ -36,6 +37,16 @@ def _field_errors(exc: ValidationError) -> Status:
     return Status(status, {"detail": items[0]["message"] if items else "Invalid input.", "errors": items})
 
 
+class ImprovementOut(Schema):
+    """AIKO grade C: the corrective action with support opened when procurement confirmed the grade."""
+
+    description: str
+    owner: str
+    due_date: date
+    status: str
+    training_topic: str | None = None
+
+
 class RatingOut(Schema):
     id: int
     supplier_id: int
@@ -49,12 +60,14 @@ class RatingOut(Schema):
     delivery: Decimal | None
     cost: Decimal | None
     service: Decimal | None
-    esg_score: int
+    esg_score: int | None  # None: no ESG result; the total is the business score alone
+    esg_source: str  # audit | risk_level | none
     esg_weight: Decimal
     total: Decimal
     grade: str
     reasons: list[str]
     computed_at: datetime
+    improvement_action: ImprovementOut | None = None
     recommended_action: str | None = None  # internal users only
     decision_status: str | None = None
     decided_action: str | None = None
@@ -115,6 +128,28 @@ class DecisionIn(Schema):
     confirm: bool
     action: str | None = None
     reason: str = Field("", max_length=2000)
+    # Corrective action with support (grade C): the improvement action it opens.
+    owner: str | None = None  # user name of the internal owner
+    due_date: date | None = None
+    description: str = Field("", max_length=2000)
+    training_topic: str = Field("", max_length=200)
+
+
+WITH_IMPROVEMENT = ("improvement_action__owner", "improvement_action__training")
+
+
+def _improvement_out(r: Rating) -> dict | None:
+    try:
+        i = r.improvement_action
+    except ImprovementAction.DoesNotExist:
+        return None
+    return {
+        "description": i.description,
+        "owner": i.owner.get_full_name() or i.owner.get_username(),
+        "due_date": i.due_date,
+        "status": i.status,
+        "training_topic": i.training.topic if i.training else None,
+    }
 
 
 def _rating_out(r: Rating, *, internal: bool) -> dict:
@@ -133,11 +168,13 @@ def _rating_out(r: Rating, *, internal: bool) -> dict:
         "cost": business.get("cost"),
         "service": business.get("service"),
         "esg_score": r.esg_score,
+        "esg_source": r.esg_source or "none",
         "esg_weight": r.esg_weight,
         "total": r.total,
         "grade": r.grade,
         "reasons": queries.reason_texts(r.reasons),
         "computed_at": r.computed_at,
+        "improvement_action": _improvement_out(r),
     }
     if internal:
         out.update(
@@ -173,7 +210,7 @@ def list_ratings(request, filters: Query[QuarterFilters]):
         return Status(400, {"detail": errors[0]["message"], "errors": errors})
     period = period or queries.default_quarter()
     qs = queries.quarter_ratings(period, grade=filters.grade or "", decision=filters.decision or "", sort="code")
-    page = qs[filters.offset : filters.offset + filters.limit]
+    page = qs.select_related(*WITH_IMPROVEMENT)[filters.offset : filters.offset + filters.limit]
     return {
         "period": str(period),
         "count": qs.count(),
@@ -193,7 +230,12 @@ def list_ratings(request, filters: Query[QuarterFilters]):
 def supplier_history(request, supplier_id: int):
     supplier = get_supplier_for_user(request.user, supplier_id)
     internal = request.user.is_internal
-    ratings = ratings_visible_to(request.user).filter(supplier=supplier).select_related("supplier").order_by("-year", "-quarter")
+    ratings = (
+        ratings_visible_to(request.user)
+        .filter(supplier=supplier)
+        .select_related("supplier", *WITH_IMPROVEMENT)
+        .order_by("-year", "-quarter")
+    )
     return {
         "supplier_id": supplier.pk,
         "supplier_code": supplier.code,
@@ -261,8 +303,17 @@ def post_business_score(request, payload: BusinessScoreIn):
 def decide(request, rating_id: int, payload: DecisionIn):
     rating = get_rating_for_user(request.user, rating_id, write=True)
     try:
+        owner = User.objects.filter(username=payload.owner, is_active=True).first() if payload.owner else None
         rating = services.decide_rating(
-            rating, actor=request.user, confirm=payload.confirm, action=payload.action, reason=payload.reason
+            rating,
+            actor=request.user,
+            confirm=payload.confirm,
+            action=payload.action,
+            reason=payload.reason,
+            owner=owner,
+            due_date=payload.due_date,
+            description=payload.description,
+            training_topic=payload.training_topic,
         )
     except ValidationError as exc:
         return _field_errors(exc)

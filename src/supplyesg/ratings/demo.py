@@ -12,10 +12,11 @@ from __future__ import annotations
 import csv
 import io
 import random
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supplyesg.core.errors import RuleViolation
@@ -110,7 +111,8 @@ def load_ratings(users: dict, *, today: date, rng: random.Random) -> tuple[dict[
 
 
 def _decide(period: Quarter, buyer, *, exclude: set[int]) -> set[int]:
-    """Procurement's decisions on the current quarter: A confirmed, C overridden, D confirmed, D left pending."""
+    """Procurement's decisions on the current quarter: A confirmed, one C overridden and one confirmed with an
+    improvement action, D confirmed, D left pending."""
     ratings = Rating.objects.for_quarter(period.year, period.quarter).exclude(supplier_id__in=exclude).order_by("supplier__code")
     by_grade = {grade: list(ratings.filter(grade=grade)[:2]) for grade in Grade.values}
     decided = set()
@@ -123,6 +125,18 @@ def _decide(period: Quarter, buyer, *, exclude: set[int]) -> set[int]:
     if by_grade["C"]:
         rating = by_grade["C"][0]
         services.decide_rating(rating, actor=buyer, confirm=False, action=Action.MAINTAIN, reason=OVERRIDE_REASON)
+        decided.add(rating.supplier_id)
+    if len(by_grade["C"]) > 1:  # AIKO: corrective action with support, tracked with an owner, a date and a training
+        rating = by_grade["C"][1]
+        services.decide_rating(
+            rating,
+            actor=buyer,
+            confirm=True,
+            owner=buyer,
+            due_date=timezone.localdate() + timedelta(days=90),
+            description="Delivery punctuality below target; overtime records incomplete.",
+            training_topic="Working hours and overtime control",
+        )
         decided.add(rating.supplier_id)
     if by_grade["D"]:
         rating = by_grade["D"][0]

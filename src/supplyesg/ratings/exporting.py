@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -99,7 +99,17 @@ def qbr_headers() -> list[str]:
         _("Decision reason"),
         _("Previous grade"),
         _("Trend"),
+        _("ESG score from"),
+        _("Recommended allocation change"),
     ]
+
+
+ALLOCATION_LABELS = {
+    "increase": gettext_lazy("Increase order share"),
+    "keep": gettext_lazy("Keep order share"),
+    "decrease": gettext_lazy("Decrease order share"),
+    "stop": gettext_lazy("No new orders"),
+}
 
 
 def qbr_rows(period: Quarter):
@@ -111,6 +121,7 @@ def qbr_rows(period: Quarter):
         "supplier_id",
         "business_score",
         "esg_score",
+        "esg_source",
         "total",
         "grade",
         "recommended_action",
@@ -166,10 +177,12 @@ def _rows_of(batch: list[Rating], period: Quarter):
             r.decision_reason,
             prev or None,
             str(queries.TREND_LABELS[trend]),
+            _label(Rating.EsgSource, r.esg_source),
+            str(ALLOCATION_LABELS[rules.allocation_change(r.recommended_action, r.decided_action)]),
         ]
 
 
-_WIDTHS = {1: 40, 2: 28, 11: 70, 13: 14, 14: 14, 17: 28, 19: 28, 20: 40, 22: 14}
+_WIDTHS = {1: 40, 2: 28, 11: 70, 13: 14, 14: 14, 17: 28, 19: 28, 20: 40, 22: 14, 23: 28, 24: 28}
 
 
 def qbr_file(period: Quarter):

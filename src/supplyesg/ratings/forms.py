@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from supplyesg.core.files import SPREADSHEET_EXTENSIONS
 from supplyesg.core.forms_errors import checked_upload
+from supplyesg.core.models import INTERNAL_ROLES, User
 from supplyesg.ratings import queries
 from supplyesg.ratings.models import Action, Grade, Rating
 from supplyesg.ratings.quarters import QuarterError, parse_quarter
@@ -39,6 +40,7 @@ class OverviewFilterForm(forms.Form):
     quarter = QuarterField(required=False)
     grade = forms.ChoiceField(label=_("Grade"), required=False)
     decision = forms.ChoiceField(label=_("Decision"), required=False)
+    esg = forms.ChoiceField(label=_("ESG score"), required=False, choices=[("", _("Any")), ("none", _("No ESG result"))])
     sort = forms.ChoiceField(label=_("Sort by"), required=False)
 
     def __init__(self, data):
@@ -88,6 +90,23 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required to override, and to end cooperation. Recorded in the supplier's history."),
     )
+    # Corrective action with support (grade C): the improvement action it opens.
+    owner = forms.ModelChoiceField(
+        label=_("Owner of the corrective action"), required=False, queryset=User.objects.none(),
+        help_text=_("Corrective action with support only: who on our side follows it up."),
+    )
+    due_date = forms.DateField(label=_("Corrective action due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    description = forms.CharField(
+        label=_("What is to improve"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    training_topic = forms.CharField(
+        label=_("Training offered (optional)"), required=False, max_length=200,
+        help_text=_("The support AIKO promises for grade C; the supplier confirms attendance in the portal."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.filter(is_active=True, role__in=INTERNAL_ROLES).order_by("username")
 
 
 class ImportForm(forms.Form):

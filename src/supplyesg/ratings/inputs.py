@@ -2,8 +2,9 @@
 queries per batch whatever its size (risk levels, latest reported audits with their plan state, corrective
 actions past their remediation date), never a query per supplier.
 
-Everything is read as of `on` (the quarter's last day, or today while the quarter runs): the risk
-assessment of the quarter's year or earlier, the latest audit reported by then, the clocks on that day.
+Everything is read as of `on` (the quarter's last day, or today while the quarter runs): the latest audit
+reported by then and within the policy's look-back, the risk assessment of the quarter's year or earlier (a
+fallback only where the policy allows it), the clocks on that day.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef
 
 from supplyesg.assessments.models import RiskAssessment
 from supplyesg.audits.models import Audit, CorrectiveAction
-from supplyesg.audits.rules import improvement_plan_consequence
+from supplyesg.audits.rules import add_months, improvement_plan_consequence
 from supplyesg.ratings import rules
 
 
@@ -67,14 +68,14 @@ class LatestAudit:
     all_plans_accepted: bool
 
 
-def latest_audits(ids: Sequence[int], on: date) -> dict[int, LatestAudit]:
-    """{supplier: its latest audit reported by `on`} with whether every corrective action of that audit has an
-    accepted plan. One query."""
+def latest_audits(ids: Sequence[int], on: date, lookback_months: int = 12) -> dict[int, LatestAudit]:
+    """{supplier: its latest audit reported by `on` and no earlier than `lookback_months` before it} with whether
+    every corrective action of that audit has an accepted plan. One query."""
     pending = CorrectiveAction.objects.filter(audit_id=OuterRef("pk")).exclude(status__in=CorrectiveAction.PLAN_ACCEPTED_STATUSES)
     rows = (
         Audit.objects.reported()
         .filter(supplier_id__in=ids)
-        .filter(Q(report_date__lte=on) | Q(report_date__isnull=True))
+        .filter(report_date__lte=on, report_date__gte=add_months(on, -int(lookback_months)))
         .annotate(plans_pending=Exists(pending))
         .order_by("supplier_id", F("report_date").desc(nulls_last=True), "-pk")
         .values_list("supplier_id", "pk", "result_level", "report_date", "improvement_plan_due", "plans_pending")
@@ -103,11 +104,25 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def gather(rows: Sequence[ScoreRow], *, year: int, on: date) -> dict[int, SupplierInputs]:
-    """The rating inputs of a batch of suppliers, in three queries."""
+@dataclass(frozen=True)
+class EsgPolicy:
+    """The PolicySettings the ESG score reads (ESG manual, audit scoring)."""
+
+    lookback_months: int = 12
+    risk_fallback: bool = False
+    low_risk_late_lowers: bool = False
+
+    @classmethod
+    def from_settings(cls, s) -> EsgPolicy:
+        return cls(s.esg_audit_lookback_months, s.esg_score_from_risk_level, s.esg_low_risk_late_actions_lower_score)
+
+
+def gather(rows: Sequence[ScoreRow], *, year: int, on: date, policy: EsgPolicy | None = None) -> dict[int, SupplierInputs]:
+    """The rating inputs of a batch of suppliers, in three queries (four with the risk-level fallback)."""
+    policy = policy or EsgPolicy()
     ids = [row.supplier_id for row in rows]
-    levels = risk_levels(ids, year)
-    audits = latest_audits(ids, on)
+    levels = risk_levels(ids, year) if policy.risk_fallback else {}
+    audits = latest_audits(ids, on, policy.lookback_months)
     overdue = remediation_overdue_counts(ids, on)
     out: dict[int, SupplierInputs] = {}
     for row in rows:
@@ -118,10 +133,12 @@ def gather(rows: Sequence[ScoreRow], *, year: int, on: date) -> dict[int, Suppli
             consequence = improvement_plan_consequence(audit.level, audit.improvement_plan_due, audit.all_plans_accepted, on)
         late = overdue.get(row.supplier_id, 0)
         esg = rules.EsgInputs(
-            risk_level=risk_level,
             audit_level=audit.level if audit else None,
+            risk_level=risk_level,
+            risk_fallback=policy.risk_fallback,
             plan_consequence=consequence,
             remediation_overdue=late,
+            low_risk_late_lowers=policy.low_risk_late_lowers,
         )
         used = {
             "on": on.isoformat(),
@@ -139,6 +156,8 @@ def gather(rows: Sequence[ScoreRow], *, year: int, on: date) -> dict[int, Suppli
             },
             "plan_consequence": consequence,
             "remediation_overdue": late,
+            "audit_lookback_months": policy.lookback_months,
+            "risk_fallback": policy.risk_fallback,
         }
         out[row.supplier_id] = SupplierInputs(row.parts, esg, used)
     return out

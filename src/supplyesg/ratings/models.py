@@ -66,6 +66,10 @@ class RatingQuerySet(models.QuerySet):
     def pending_decision(self):
         return self.filter(decision_status=Rating.Decision.PENDING)
 
+    def without_esg_result(self):
+        """Rated on the business score alone: no ESG audit result (nor an allowed risk level) to score."""
+        return self.filter(esg_score__isnull=True)
+
     def latest_per_supplier(self):
         """Each supplier's most recent rating (for the supplier list's grade column)."""
         newest = Rating.objects.filter(supplier_id=models.OuterRef("supplier_id")).order_by("-year", "-quarter").values("pk")[:1]
@@ -82,7 +86,14 @@ class Rating(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), db_index=True)
     quarter = models.PositiveSmallIntegerField(_("quarter"), validators=QUARTER_VALIDATORS)
     business_score = models.DecimalField(_("business score"), max_digits=5, decimal_places=2)
-    esg_score = models.SmallIntegerField(_("ESG score"), choices=[(1, "1"), (0, "0"), (-1, "-1")])
+    class EsgSource(models.TextChoices):
+        AUDIT = "audit", _("ESG audit result")
+        RISK_LEVEL = "risk_level", _("Annual risk level (no audit result)")
+        NONE = "none", _("No ESG result")
+
+    # None: no ESG result; the total is the business score alone and the supplier is on the worklist.
+    esg_score = models.SmallIntegerField(_("ESG score"), choices=[(1, "1"), (0, "0"), (-1, "-1")], null=True, blank=True)
+    esg_source = models.CharField(_("ESG score from"), max_length=20, choices=EsgSource.choices, blank=True)
     esg_weight = models.DecimalField(_("ESG weight (%)"), max_digits=5, decimal_places=2)
     total = models.DecimalField(_("total"), max_digits=5, decimal_places=2)
     grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, db_index=True)
@@ -115,3 +126,48 @@ class Rating(models.Model):
     @property
     def period(self) -> str:
         return f"{self.year}Q{self.quarter}"
+
+
+class ImprovementActionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=ImprovementAction.Status.OPEN)
+
+    def overdue(self, on):
+        return self.open().filter(due_date__lt=on)
+
+
+class ImprovementAction(models.Model):
+    """AIKO, grade C: "require corrective actions, provide relevant support to help them improve". Opened when
+    procurement confirms a C (or overrides to corrective action): an owner on our side, a due date, optionally a
+    training, visible to the supplier in the portal, tracked until closed."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+
+    rating = models.OneToOneField(Rating, on_delete=models.CASCADE, related_name="improvement_action")
+    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="improvement_actions")
+    description = models.TextField(_("what is to improve"))
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner"))
+    due_date = models.DateField(_("due date"))
+    training = models.ForeignKey(
+        "audits.TrainingAssignment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("training"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    close_note = models.TextField(_("outcome"), blank=True)
+
+    objects = ImprovementActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+
+    def __str__(self):
+        return f"{self.supplier} · {self.rating.period} · {self.get_status_display()}"

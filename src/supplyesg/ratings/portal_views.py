@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from supplyesg.core.portal import PortalSection
 from supplyesg.ratings import queries
 from supplyesg.ratings.access import ratings_visible_to
+from supplyesg.ratings.models import ImprovementAction
 from supplyesg.suppliers.access import get_own_supplier
 
 GRADES_TO_ACT_ON = ("C", "D")
@@ -18,6 +19,10 @@ GRADES_TO_ACT_ON = ("C", "D")
 def own_ratings(request):
     supplier = get_own_supplier(request.user)
     ratings = list(ratings_visible_to(request.user).order_by("-year", "-quarter")[:40])
+    improvements = {
+        i.rating_id: i
+        for i in ImprovementAction.objects.filter(rating__in=ratings).select_related("owner", "training")
+    }
     rows = []
     for index, rating in enumerate(ratings):
         previous = ratings[index + 1] if index + 1 < len(ratings) else None
@@ -27,6 +32,7 @@ def own_ratings(request):
                 "reasons": queries.reason_texts(rating.reasons),
                 "business": (rating.inputs or {}).get("business") or {},
                 "trend": queries.trend(previous.grade if previous else None, rating.grade),
+                "improvement": improvements.get(rating.pk),
             }
         )
     return render(

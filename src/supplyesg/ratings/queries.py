@@ -72,8 +72,10 @@ def default_quarter() -> Quarter:
     return Quarter.of(timezone.localdate())
 
 
-def quarter_ratings(period: Quarter, *, grade: str = "", decision: str = "", sort: str | None = None):
+def quarter_ratings(period: Quarter, *, grade: str = "", decision: str = "", esg: str = "", sort: str | None = None):
     qs = Rating.objects.for_quarter(period.year, period.quarter).select_related("supplier")
+    if esg == "none":
+        qs = qs.without_esg_result()
     if grade:
         qs = qs.filter(grade=grade)
     if decision:
@@ -89,6 +91,11 @@ def grade_counts(period: Quarter) -> dict[str, int]:
     for grade, n in rows:
         counts[grade] = n
     return counts
+
+
+def without_esg_result_count(period: Quarter) -> int:
+    """The worklist of the quarter: suppliers rated on the business score alone, to be audited."""
+    return Rating.objects.for_quarter(period.year, period.quarter).without_esg_result().count()
 
 
 def decision_counts(period: Quarter) -> dict[str, int]:

@@ -19,6 +19,9 @@ ESG_BY_LEVEL = {LOW: 1, MEDIUM: 0, HIGH: -1}
 ESG_POINTS = {1: Decimal(100), 0: Decimal(50), -1: Decimal(0)}  # the ESG score on the 0-100 scale of the total
 PARTS = ("quality", "delivery", "cost", "service")
 GRADE_ACTIONS = {"A": "increase", "B": "maintain", "C": "corrective", "D": "terminate"}
+# ASUS: "decrease the amount of orders for bad suppliers when increase for good ones": the order allocation each
+# action means for sales.
+ALLOCATION_BY_ACTION = {"increase": "increase", "maintain": "keep", "corrective": "decrease", "terminate": "stop"}
 TWO = Decimal("0.01")
 
 
@@ -43,42 +46,72 @@ class RatingPolicy:
         )
 
 
+SOURCE_AUDIT, SOURCE_RISK, SOURCE_NONE = "audit", "risk_level", "none"
+
+
 @dataclass(frozen=True)
 class EsgInputs:
-    risk_level: str | None  # the current risk assessment's level (override included)
-    audit_level: str | None = None  # the result of the latest reported audit
-    plan_consequence: str | None = None  # audits.rules.improvement_plan_consequence of the latest audit
-    remediation_overdue: int = 0  # corrective actions past their remediation date
+    """What the ESG score is read from. `audit_level` is the latest ESG audit result within the policy's look-back;
+    `risk_level` the annual risk level, used only when there is no such audit result and `risk_fallback` allows it."""
+
+    audit_level: str | None = None
+    risk_level: str | None = None
+    risk_fallback: bool = False
+    plan_consequence: str | None = None  # audits.rules.improvement_plan_consequence of the audit used
+    remediation_overdue: int = 0  # corrective actions past their agreed completion date
+    low_risk_late_lowers: bool = False  # policy: late actions lower a low-risk supplier's 1 to 0 (off by default)
 
 
 @dataclass(frozen=True)
 class EsgResult:
-    score: int
+    score: int | None  # None: no ESG result; the total is the business score alone
     level: str | None
     reasons: tuple[tuple[str, Mapping], ...]
+    source: str = SOURCE_NONE
 
 
 def esg_score(data: EsgInputs) -> EsgResult:
-    """ESG manual: low risk 1, medium 0, high -1. The worse of the risk level and the latest audit result counts.
-    A medium-risk improvement plan not provided in time turns 0 into -1; low risk keeps 1 only while every
-    non-conformity is closed in the agreed time."""
-    levels = [lv for lv in (data.risk_level, data.audit_level) if lv in LEVEL_ORDER]
-    if not levels:
-        return EsgResult(0, None, ((gettext_noop("No risk assessment or audit result yet: ESG score 0."), {}),))
-    level = max(levels, key=LEVEL_ORDER.__getitem__)
+    """ESG manual, "Scoring standards and measures for audits": the latest ESG audit result scores low 1, medium 0,
+    high -1. The annual risk level stands in only where the policy allows it and no audit result is recent enough;
+    with neither there is no ESG score at all (never an invented 0). A medium-risk improvement plan not provided
+    in time turns 0 into -1. Low risk: non-conformities close in the time both parties agreed, and late ones lower
+    the score only when the policy says so."""
     reasons: list[tuple[str, Mapping]] = []
-    if data.risk_level in LEVEL_ORDER:
-        reasons.append((gettext_noop("Risk level: %(level)s."), {"level": data.risk_level}))
     if data.audit_level in LEVEL_ORDER:
-        reasons.append((gettext_noop("Latest audit result: %(level)s."), {"level": data.audit_level}))
+        level, source = data.audit_level, SOURCE_AUDIT
+        reasons.append((gettext_noop("Latest ESG audit result: %(level)s."), {"level": level}))
+    elif data.risk_fallback and data.risk_level in LEVEL_ORDER:
+        level, source = data.risk_level, SOURCE_RISK
+        reasons.append(
+            (
+                gettext_noop("No ESG audit result within the look-back; the annual risk level counts: %(level)s."),
+                {"level": level},
+            )
+        )
+    else:
+        return EsgResult(
+            None,
+            None,
+            (
+                (
+                    gettext_noop(
+                        "No ESG result: no ESG audit result within the look-back; the total is the business score alone."
+                    ),
+                    {},
+                ),
+            ),
+            SOURCE_NONE,
+        )
     score = ESG_BY_LEVEL[level]
     reasons.append((gettext_noop("%(level)s risk scores %(score)s."), {"level": level, "score": score}))
-    if data.plan_consequence in ("esg_minus_one", "recommend_termination") and score > -1:
-        score = -1
-        reasons.append((gettext_noop("The improvement plan was not provided in time: ESG score -1."), {}))
-    elif data.plan_consequence == "recommend_termination":
-        reasons.append((gettext_noop("The high-risk improvement plan was not provided in time: termination recommended."), {}))
-    if score == 1 and data.remediation_overdue > 0:
+    if source == SOURCE_AUDIT:
+        if data.plan_consequence in ("esg_minus_one", "recommend_termination") and score > -1:
+            score = -1
+            reasons.append((gettext_noop("The improvement plan was not provided in time: ESG score -1."), {}))
+        elif data.plan_consequence == "recommend_termination":
+            late = gettext_noop("The high-risk improvement plan was not provided in time: termination recommended.")
+            reasons.append((late, {}))
+    if score == 1 and data.remediation_overdue > 0 and data.low_risk_late_lowers:
         score = 0
         reasons.append(
             (
@@ -86,7 +119,7 @@ def esg_score(data: EsgInputs) -> EsgResult:
                 {"count": data.remediation_overdue},
             )
         )
-    return EsgResult(score, level, tuple(reasons))
+    return EsgResult(score, level, tuple(reasons), source)
 
 
 def _dec(value) -> Decimal | None:
@@ -112,11 +145,14 @@ def business_score(parts: Mapping[str, Decimal | float | None], policy: RatingPo
     return (total / total_weight).quantize(TWO, rounding=ROUND_HALF_UP)
 
 
-def weighted_total(business: Decimal, esg: int, policy: RatingPolicy) -> Decimal:
-    """(100 % - w) × business + w × ESG points, where the ESG score 1 / 0 / -1 is 100 / 50 / 0 points."""
+def weighted_total(business: Decimal, esg: int | None, policy: RatingPolicy) -> Decimal:
+    """(100 % - w) × business + w × ESG points, where the ESG score 1 / 0 / -1 is 100 / 50 / 0 points. Without an
+    ESG result (None) the total is the business score alone."""
     weight = Decimal(policy.esg_weight_percent) / 100
     if not (Decimal("0.01") <= weight <= 1):
         raise ValueError("the ESG weight must be between 1 % and 100 %")
+    if esg is None:
+        return Decimal(business).quantize(TWO, rounding=ROUND_HALF_UP)
     total = (Decimal(1) - weight) * Decimal(business) + weight * ESG_POINTS[esg]
     return total.quantize(TWO, rounding=ROUND_HALF_UP)
 
@@ -147,6 +183,11 @@ def action_for(grade: str) -> str:
     return GRADE_ACTIONS[grade]
 
 
+def allocation_change(recommended_action: str, decided_action: str = "") -> str:
+    """The order-allocation change for the QBR: procurement's decided action where there is one, else the grade's."""
+    return ALLOCATION_BY_ACTION[decided_action or recommended_action]
+
+
 @dataclass(frozen=True)
 class RatingResult:
     business: Decimal
@@ -157,6 +198,12 @@ class RatingResult:
 
     def reasons(self, policy: RatingPolicy) -> tuple[tuple[str, Mapping], ...]:
         """The ESG score's reasons, then how the total and the grade follow from it."""
+        if self.esg.score is None:
+            alone = (
+                gettext_noop("Business score %(business)s, no ESG result: total %(total)s, grade %(grade)s."),
+                {"business": str(self.business), "total": str(self.total), "grade": self.grade},
+            )
+            return (*self.esg.reasons, alone)
         total = (
             gettext_noop(
                 "Business score %(business)s and ESG score %(esg)s weighted %(weight)s %%: total %(total)s, grade %(grade)s."

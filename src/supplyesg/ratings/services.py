@@ -24,6 +24,8 @@ from supplyesg.core.models import AuditEvent, Job, PolicySettings
 from supplyesg.core.services import job_progress, start_job
 from supplyesg.core.sheets.numbers import FRACTION, NOT_NUMBER, NumberProblem, percentage, shown
 from supplyesg.ratings import inputs, rules
+from supplyesg.ratings.improvement import close_improvement_action as close_improvement_action  # the service surface
+from supplyesg.ratings.improvement import improvement_problems, open_improvement_action
 from supplyesg.ratings.models import Action, BusinessScore, Grade, Rating
 from supplyesg.ratings.quarters import MIN_YEAR, Quarter, QuarterError, parse_quarter, quarter_of
 
@@ -41,6 +43,8 @@ ACTION_LABELS = {
     "rating.regraded": gettext_lazy("Grade changed on recompute"),
     "rating.confirmed": gettext_lazy("Grade action confirmed"),
     "rating.overridden": gettext_lazy("Grade action overridden"),
+    "improvement_action.opened": gettext_lazy("Improvement action opened"),
+    "improvement_action.closed": gettext_lazy("Improvement action closed"),
 }
 
 
@@ -212,6 +216,7 @@ DECISION_FIELDS = ("decision_status", "decided_action", "decision_reason", "deci
 UPDATED_FIELDS = [
     "business_score",
     "esg_score",
+    "esg_source",
     "esg_weight",
     "total",
     "grade",
@@ -227,11 +232,20 @@ UPDATED_FIELDS = [
 ]
 
 
-def _compute_batch(rows: list[inputs.ScoreRow], *, period: Quarter, on: date, policy: rules.RatingPolicy, actor, now) -> dict:
+def _compute_batch(
+    rows: list[inputs.ScoreRow],
+    *,
+    period: Quarter,
+    on: date,
+    policy: rules.RatingPolicy,
+    esg_policy: inputs.EsgPolicy,
+    actor,
+    now,
+) -> dict:
     """Rate a batch and write it: inputs (3 queries), the quarter's existing ratings (1), one upsert (as many
     statements as the database's parameter limit needs) and history rows for changed grades (0-1)."""
     ids = [row.supplier_id for row in rows]
-    gathered = inputs.gather(rows, year=period.year, on=on)
+    gathered = inputs.gather(rows, year=period.year, on=on, policy=esg_policy)
     existing = {
         row["supplier_id"]: row
         for row in Rating.objects.for_quarter(period.year, period.quarter)
@@ -254,6 +268,7 @@ def _compute_batch(rows: list[inputs.ScoreRow], *, period: Quarter, on: date, po
             quarter=period.quarter,
             business_score=result.business,
             esg_score=result.esg.score,
+            esg_source=result.esg.source,
             esg_weight=Decimal(policy.esg_weight_percent),
             total=result.total,
             grade=result.grade,
@@ -318,6 +333,7 @@ def compute_quarter(
     period = check_quarter(year=year, quarter=quarter)
     on = on or min(period.last_day, timezone.localdate())
     policy = load_policy()
+    esg_policy = inputs.EsgPolicy.from_settings(PolicySettings.current())
     batch_size = max(1, int(batch_size))
     scores = BusinessScore.objects.for_quarter(period.year, period.quarter)
     total = scores.count()
@@ -345,7 +361,7 @@ def compute_quarter(
         if not rows:
             break
         with transaction.atomic():
-            counts = _compute_batch(rows, period=period, on=on, policy=policy, actor=actor, now=now)
+            counts = _compute_batch(rows, period=period, on=on, policy=policy, esg_policy=esg_policy, actor=actor, now=now)
         for grade, n in counts.pop("grades").items():
             summary["grades"][grade] += n
         for key, n in counts.items():
@@ -439,10 +455,22 @@ def run_compute_job(job_id: int, year: int, quarter: int, *, on_progress=None, b
 
 
 @transaction.atomic
-def decide_rating(rating: Rating, *, actor, confirm: bool, action: str | None = None, reason: str = "") -> Rating:
+def decide_rating(
+    rating: Rating,
+    *,
+    actor,
+    confirm: bool,
+    action: str | None = None,
+    reason: str = "",
+    owner=None,
+    due_date: date | None = None,
+    description: str = "",
+    training_topic: str = "",
+) -> Rating:
     """Procurement confirms the grade's recommended action, or overrides it with another action and a reason.
     Ending cooperation (confirming a D, or overriding to terminate) needs a reason too, and confirms a termination
-    of cooperation at once, so orders stop."""
+    of cooperation at once, so orders stop. Corrective action with support (AIKO, grade C) opens a tracked
+    improvement action with an owner and a due date, and optionally a training, which the supplier sees."""
     from supplyesg.suppliers.models import TerminationCase
     from supplyesg.suppliers.services.terminations import terminate_cooperation
 
@@ -463,6 +491,9 @@ def decide_rating(rating: Rating, *, actor, confirm: bool, action: str | None = 
             errors.append(_("reason: say why the recommended action is overridden."))
     if chosen == Action.TERMINATE and not reason and not errors:
         errors.append(_("reason: say why cooperation ends; it is recorded with the termination."))
+    description, training_topic = (description or "").strip(), " ".join((training_topic or "").split())
+    if chosen == Action.CORRECTIVE:
+        errors.extend(improvement_problems(owner, due_date, description, training_topic))
     if errors:
         raise RuleViolation(errors)
     old = rating.decision_status
@@ -480,6 +511,10 @@ def decide_rating(rating: Rating, *, actor, confirm: bool, action: str | None = 
         changes={"decision_status": [old, rating.decision_status], "decided_action": ["", chosen]},
         reason=reason,
     )
+    if chosen == Action.CORRECTIVE:
+        open_improvement_action(
+            rating, actor=actor, owner=owner, due_date=due_date, description=description, training_topic=training_topic
+        )
     if chosen == Action.TERMINATE:
         terminate_cooperation(
             rating.supplier, actor=actor, source=TerminationCase.Source.RATING, ref=f"rating:{rating.period}", reason=reason

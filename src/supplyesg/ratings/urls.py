@@ -16,4 +16,5 @@ urlpatterns = [
     path("suppliers/<int:supplier_pk>/", views.supplier_ratings, name="supplier"),
     path("suppliers/<int:supplier_pk>/panel/", views.supplier_panel, name="supplier_panel"),
     path("<int:rating_pk>/decide/", views.decide, name="decide"),
+    path("<int:rating_pk>/improvement/close/", views.close_improvement, name="close_improvement"),
 ]

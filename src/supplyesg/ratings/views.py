@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from supplyesg.core.models import Job, PolicySettings
 from supplyesg.ratings import exporting, importing, queries, services
 from supplyesg.ratings.access import get_rating_for_user
 from supplyesg.ratings.forms import BusinessScoreForm, ComputeForm, DecisionForm, ImportForm, OverviewFilterForm
-from supplyesg.ratings.models import Action, BusinessScore, Rating
+from supplyesg.ratings.models import Action, BusinessScore, ImprovementAction, Rating
 from supplyesg.ratings.quarters import Quarter, QuarterError, parse_quarter
 from supplyesg.suppliers.access import get_supplier_for_user
 
@@ -56,7 +56,9 @@ def _overview(request, *, status: int = 200, compute_form=None):
     filters = form.filters()
     period = filters.get("quarter") or queries.default_quarter()
     sort = queries.normalise_sort(filters.get("sort"))
-    rows = queries.quarter_ratings(period, grade=filters.get("grade", ""), decision=filters.get("decision", ""), sort=sort)
+    rows = queries.quarter_ratings(
+        period, grade=filters.get("grade", ""), decision=filters.get("decision", ""), esg=filters.get("esg", ""), sort=sort
+    )
     page = Paginator(rows, queries.PAGE_SIZE).get_page(request.GET.get("page"))
     missing = queries.suppliers_missing_scores(period)
     counts = queries.grade_counts(period)
@@ -79,6 +81,7 @@ def _overview(request, *, status: int = 200, compute_form=None):
         "counts": counts,
         "rated": sum(counts.values()),
         "decisions": queries.decision_counts(period),
+        "no_esg_count": queries.without_esg_result_count(period),
         "missing": list(missing[:MISSING_SHOWN]),
         "missing_count": missing.count(),
         "can_rate": can(request.user, Cap.RATE),
@@ -147,8 +150,15 @@ def _supplier_page(request, supplier, *, status: int = 200, decision_form=None, 
         "can_decide": can(request.user, Cap.DECIDE_ORDERS),
         "decision_form": decision_form or DecisionForm(initial={"decision": DecisionForm.CONFIRM}),
         "terminate": Action.TERMINATE,
+        "improvement": _improvement_of(rating),
     }
     return render(request, "ratings/supplier.html", context, status=status)
+
+
+def _improvement_of(rating):
+    if rating is None:
+        return None
+    return ImprovementAction.objects.filter(rating=rating).select_related("owner", "training", "closed_by").first()
 
 
 @require_http_methods(["GET"])
@@ -172,6 +182,10 @@ def decide(request, rating_pk):
             confirm=data["decision"] == DecisionForm.CONFIRM,
             action=data["action"] or None,
             reason=data["reason"],
+            owner=data.get("owner"),
+            due_date=data.get("due_date"),
+            description=data.get("description", ""),
+            training_topic=data.get("training_topic", ""),
         )
     except ValidationError as exc:
         attach_errors(form, exc)
@@ -186,6 +200,20 @@ def decide(request, rating_pk):
             "status": rating.get_decision_status_display(),
         },
     )
+    return redirect(f"{reverse('ratings:supplier', args=[rating.supplier_id])}?quarter={rating.period}")
+
+
+@require_http_methods(["POST"])
+def close_improvement(request, rating_pk):
+    rating = get_rating_for_user(request.user, rating_pk, write=True)
+    improvement = get_object_or_404(ImprovementAction, rating=rating)
+    try:
+        services.close_improvement_action(improvement, actor=request.user, note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The improvement action is closed."))
     return redirect(f"{reverse('ratings:supplier', args=[rating.supplier_id])}?quarter={rating.period}")
 
 

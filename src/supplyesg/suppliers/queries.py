@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.apps import apps
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, When
+from django.db.models import BooleanField, Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, When
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -109,6 +109,44 @@ def with_latest_grade(qs):
     return qs.annotate(latest_grade=Subquery(newest.values("grade")[:1]))
 
 
+def with_conditional_acceptance(qs):
+    """Annotate `conditionally_accepted` (ESG manual, medium risk: "conditionally accepted") and
+    `conditional_plan_due`: the supplier's latest reported audit is medium risk and an improvement plan of it is not
+    accepted yet. The flag ends when every plan is accepted or a later audit gives another result.
+
+    The audit models are looked up by name: audits build on suppliers, not the other way.
+    """
+    audit = apps.get_model("audits", "Audit")
+    action = apps.get_model("audits", "CorrectiveAction")
+    latest = audit.objects.filter(
+        supplier=OuterRef("pk"), status__in=[audit.Status.REPORTED, audit.Status.CLOSED], report_date__isnull=False
+    ).order_by("-report_date", "-pk")
+    qs = qs.annotate(
+        latest_audit_id=Subquery(latest.values("pk")[:1]),
+        latest_audit_level=Subquery(latest.values("result_level")[:1]),
+        conditional_plan_due=Subquery(latest.values("improvement_plan_due")[:1]),
+    )
+    pending = action.objects.filter(audit_id=OuterRef("latest_audit_id")).exclude(status__in=action.PLAN_ACCEPTED_STATUSES)
+    return qs.annotate(
+        conditionally_accepted=Case(
+            When(Q(latest_audit_level="medium") & Exists(pending), then=True), default=False, output_field=BooleanField()
+        )
+    )
+
+
+def conditional_filter(value) -> str:
+    """The list's ?conditional= value: "yes" (conditionally accepted only) or "" (a bad value is ignored)."""
+    return "yes" if (value or "").strip() == "yes" else ""
+
+
+def conditional_acceptance(supplier: Supplier) -> dict | None:
+    """{"plan_due": date} when the supplier is conditionally accepted, else None. One query."""
+    row = with_conditional_acceptance(Supplier.objects.filter(pk=supplier.pk)).values(
+        "conditionally_accepted", "conditional_plan_due"
+    ).first()
+    return {"plan_due": row["conditional_plan_due"]} if row and row["conditionally_accepted"] else None
+
+
 def list_columns(sort: str) -> list[dict]:
     """The columns with their sort state: the one sorted on and which way, and the ?sort= a click asks for."""
     field, descending = sort.lstrip("-"), sort.startswith("-")
@@ -153,6 +191,9 @@ def supplier_list_queryset(filters: dict, sort: str | None = None):
         qs = qs.filter(latest_grade__isnull=True)
     elif grade:
         qs = qs.filter(latest_grade=grade)
+    qs = with_conditional_acceptance(qs)
+    if conditional_filter(filters.get("conditional")):
+        qs = qs.filter(conditionally_accepted=True)
     sort = normalise_sort(sort)
     field = SORTS[sort.lstrip("-")]
     ordering = ("-" + field, "-pk") if sort.startswith("-") else (field, "pk")

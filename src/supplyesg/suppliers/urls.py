@@ -25,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/certifications/add/", lifecycle.add_certification, name="add_certification"),
     path("<int:pk>/documents/upload/", lifecycle.upload_document, name="upload_document"),
     path("<int:pk>/documents/<int:doc_pk>/remove/", lifecycle.remove_document, name="remove_document"),
+    path("<int:pk>/documents/waive/", lifecycle.waive_document, name="waive_document"),
     path("<int:pk>/agreements/scan/", lifecycle.record_signed_scan, name="record_scan"),
     path("<int:pk>/agreements/<int:agreement_pk>/", lifecycle.agreement_detail, name="agreement"),
     path("<int:pk>/blacklist/", lifecycle.blacklist_supplier, name="blacklist_supplier"),

@@ -432,12 +432,7 @@ def issue_report(audit: Audit, *, actor, report_date: date, summary: str) -> Aud
     audit.save(update_fields=["status", "report_date", "summary", "result_level", "score", "improvement_plan_due"])
     actions = CorrectiveAction.objects.bulk_create(
         [
-            CorrectiveAction(
-                finding=f,
-                audit=audit,
-                plan_due=rules.plan_due(report_date, f.severity, the_policy),
-                remediation_due=rules.remediation_due(report_date, f.severity, the_policy),
-            )
+            CorrectiveAction(finding=f, audit=audit, **vars(rules.action_dates(report_date, f.severity, level, the_policy)))
             for f in findings
             if f.severity in rules.NONCONFORMITIES
         ]

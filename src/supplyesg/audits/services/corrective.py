@@ -149,11 +149,6 @@ def submit_plan(
         problems.append(_("completion_date: give the planned completion date."))
     elif completion_date < today:
         problems.append(_("completion_date: the date is in the past."))
-    elif completion_date > action.remediation_due:
-        problems.append(
-            _("completion_date: it must be on or before the remediation due date, %(date)s.")
-            % {"date": action.remediation_due.isoformat()}
-        )
     if problems:
         raise RuleViolation(problems)
     before = trail.snapshot(action, (*PLAN_FIELDS, "status", "revision"))
@@ -182,22 +177,31 @@ def submit_plan(
 
 
 @transaction.atomic
-def approve_plan(action: CorrectiveAction, *, actor, comment: str = "") -> CorrectiveAction:
+def approve_plan(action: CorrectiveAction, *, actor, comment: str = "", completion_date: date | None = None) -> CorrectiveAction:
+    """Approve the plan and agree its completion date (ESG manual, low risk: "within the time frame of
+    communication between both parties"): the supplier's proposed date, or the one the auditor agreed with it.
+    The 30 / 90 / 180-day remediation periods were only the suggested default; the agreed date replaces them."""
     action = _locked(action)
     _require_reviewer(actor)
     _status_is(action, (S.SUBMITTED,), _("Only a submitted plan can be approved; this one is “%(status)s”."))
-    before = trail.snapshot(action, ("status", "review_comment"))
+    agreed = completion_date or action.completion_date or action.remediation_due
+    if completion_date is not None and completion_date < timezone.localdate():
+        raise RuleViolation(_("completion_date: the agreed completion date is in the past."))
+    fields = ("status", "review_comment", "completion_date", "remediation_due")
+    before = trail.snapshot(action, fields)
     action.status = S.APPROVED
     action.review_comment = (comment or "").strip()
+    action.completion_date = agreed
+    action.remediation_due = agreed
     action.reviewed_at = timezone.now()
     action.reviewed_by = _actor(actor)
-    action.save(update_fields=["status", "review_comment", "reviewed_at", "reviewed_by"])
+    action.save(update_fields=[*fields, "reviewed_at", "reviewed_by"])
     trail.record(
         actor=actor,
         action="corrective_action.plan_approved",
         target=action,
         supplier=action.audit.supplier,
-        changes=trail.diff(before, trail.snapshot(action, ("status", "review_comment"))),
+        changes=trail.diff(before, trail.snapshot(action, fields)),
         reason=action.review_comment,
     )
     values = _values(action)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from supplyesg.assessments import risk, risk_rules
 from supplyesg.assessments.models import RiskCategory
+from supplyesg.audits import rules as audit_rules
 from supplyesg.audits.models import Audit
 from supplyesg.core import audit as trail
 from supplyesg.core.access import Cap, can
@@ -48,6 +49,7 @@ class ProgrammeResult:
     created: int = 0
     upgraded: int = 0  # planned annual audits turned into on-site audits for high risk
     already_planned: int = 0  # suppliers in scope that had an audit of the year
+    over_capacity: int = 0  # audits planned in weeks already at the auditors' weekly capacity
     by_reason: dict[str, int] = field(default_factory=dict)
     by_kind: dict[str, int] = field(default_factory=dict)
 
@@ -61,26 +63,19 @@ class _Need:
     worklist_item_id: int | None = None
 
 
-def working_weeks(year: int, on: date | None = None) -> list[date]:
-    """Mondays of the weeks lying wholly in the year (Monday to Friday), from the week of `on` when `on` falls
-    in the year (an audit is not planned in the past); the year's last week when none is left."""
-    monday = date(year, 1, 1)
-    monday += timedelta(days=(7 - monday.weekday()) % 7)
-    weeks = []
-    while (monday + timedelta(days=4)).year == year:
-        weeks.append(monday)
-        monday += timedelta(days=7)
-    if on is not None and on.year == year:
-        this_week = on - timedelta(days=on.weekday())
-        weeks = [w for w in weeks if w >= this_week] or weeks[-1:]
-    return weeks
-
-
-def spread_dates(count: int, weeks: list[date]) -> list[date]:
-    """`count` start dates spread evenly over the weeks, in order."""
-    if not weeks:
-        return []
-    return [weeks[i * len(weeks) // count] for i in range(count)] if count else []
+def _booked_weeks(year: int, since: date) -> dict[date, int]:
+    """{Monday: audits of the year not cancelled that start in that week}, from `since` on. One query."""
+    booked: dict[date, int] = {}
+    starts = (
+        Audit.objects.for_year(year)
+        .exclude(status=S.CANCELLED)
+        .filter(planned_start__gte=audit_rules.week_of(since))
+        .values_list("planned_start", flat=True)
+    )
+    for start in starts:
+        week = audit_rules.week_of(start)
+        booked[week] = booked.get(week, 0) + 1
+    return booked
 
 
 def _needs(year: int, settings: PolicySettings, today: date) -> dict[int, _Need]:
@@ -141,10 +136,11 @@ def _label(kind: str, name: str, year: int) -> str:
 
 @transaction.atomic
 def generate_programme(year, *, actor, on: date | None = None) -> ProgrammeResult:
-    """Plan the year's audits from policy. Idempotent: a supplier with an audit of the year (or a generated
-    one a planner cancelled) gets no second one; a planned annual audit of a supplier that has since become
-    high risk turns into the on-site audit its worklist item asks for. About six queries whatever the number
-    of suppliers, plus the inserts."""
+    """Plan the year's audits from policy, starting no earlier than tomorrow and spread over the remaining weeks
+    within the auditors' weekly capacity (`audit_capacity_per_week`), high risk first. Idempotent: a supplier with
+    an audit of the year (or a generated one a planner cancelled) gets no second one; a planned annual audit of a
+    supplier that has since become high risk turns into the on-site audit its worklist item asks for. About seven
+    queries whatever the number of suppliers, plus the inserts."""
     year = risk.check_year(year)
     today = on or timezone.localdate()
     settings = PolicySettings.current()
@@ -183,7 +179,16 @@ def generate_programme(year, *, actor, on: date | None = None) -> ProgrammeResul
         (n for pk, n in needs.items() if pk not in covered),
         key=lambda n: (n.reason != R.HIGH_RISK, n.name.lower(), n.supplier_id),
     )
-    starts = spread_dates(len(todo), working_weeks(year, today))
+    weeks = audit_rules.programme_weeks(year, today)
+    if todo and not weeks:
+        raise RuleViolation(
+            _("year: no working day is left in %(year)s to plan an audit; audits are never planned in the past.")
+            % {"year": year}
+        )
+    booked = _booked_weeks(year, weeks[0] if weeks else today)
+    capacity = settings.audit_capacity_per_week
+    starts = audit_rules.spread_over_capacity(len(todo), weeks, booked, capacity)
+    result.over_capacity = audit_rules.over_capacity(len(todo), weeks, booked, capacity)
     audits = [
         Audit(
             supplier_id=n.supplier_id,

@@ -52,6 +52,14 @@ def assign_training(
     supplier, *, actor, topic: str, area: str = "", due_date: date | None, audit: Audit | None = None
 ) -> TrainingAssignment:
     _require_planner(actor)
+    return record_training(supplier, actor=actor, topic=topic, area=area, due_date=due_date, audit=audit)
+
+
+def record_training(
+    supplier, *, actor, topic: str, area: str = "", due_date: date | None, audit: Audit | None = None
+) -> TrainingAssignment:
+    """Assign a training without the planner check: for a caller that checked its own right (procurement
+    confirming a grade C offers training as the support AIKO promises). Runs inside the caller's transaction."""
     topic = " ".join((topic or "").split())
     problems = []
     if not topic:

@@ -171,7 +171,9 @@ def approve_plan(request, action_pk):
         action_pk,
         ApproveForm,
         "approve_form",
-        lambda action, data: corrective.approve_plan(action, actor=request.user, comment=data["comment"]),
+        lambda action, data: corrective.approve_plan(
+            action, actor=request.user, comment=data["comment"], completion_date=data.get("completion_date")
+        ),
         _("Plan approved; the supplier was told and the remediation clock runs."),
     )
 

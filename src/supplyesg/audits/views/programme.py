@@ -24,6 +24,7 @@ from supplyesg.audits.models import Audit, CorrectiveAction
 from supplyesg.audits.services import programme
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.forms_errors import attach_errors
+from supplyesg.core.models import PolicySettings
 from supplyesg.suppliers.access import get_supplier_for_user
 from supplyesg.suppliers.models import Supplier
 
@@ -166,6 +167,15 @@ def generate(request):
             "existing": result.already_planned,
         },
     )
+    if result.over_capacity:
+        messages.warning(
+            request,
+            _(
+                "%(count)s audits did not fit in the auditors' weekly capacity (%(capacity)s) for the rest of the year "
+                "and were added to the least-loaded weeks; move them or raise the capacity in the policy settings."
+            )
+            % {"count": result.over_capacity, "capacity": PolicySettings.current().audit_capacity_per_week},
+        )
     return redirect(f"{reverse('audits:programme')}?year={result.year}")
 
 

@@ -91,6 +91,14 @@ class DocumentUploadForm(forms.Form):
         return checked_upload(self.cleaned_data.get("file"), "file")
 
 
+class WaiverForm(forms.Form):
+    """AIKO admission: a missing mandatory document waived with a reason until a date."""
+
+    doc_type = forms.ChoiceField(label=_("Document"), choices=DocumentType.choices)
+    reason = _text(_("Reason"), max_length=2000)
+    expires_on = forms.DateField(label=_("Waived until"), widget=_date_input())
+
+
 class ReasonForm(forms.Form):
     """A bare reason, for removing a document or lifting a ban."""
 

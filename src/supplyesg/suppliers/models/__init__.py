@@ -1,4 +1,4 @@
-from supplyesg.suppliers.models.compliance import BlacklistEntry, Document, DocumentRule
+from supplyesg.suppliers.models.compliance import BlacklistEntry, Document, DocumentRule, DocumentWaiver
 from supplyesg.suppliers.models.lifecycle import (
     AgreementType,
     Certification,
@@ -25,6 +25,7 @@ __all__ = [
     "Contact",
     "Document",
     "DocumentRule",
+    "DocumentWaiver",
     "DuplicateDecision",
     "ExitRecord",
     "ProfileChangeRequest",

@@ -90,6 +90,31 @@ class DocumentRule(models.Model):
         return f"{self.category}: {self.get_doc_type_display()}"
 
 
+class DocumentWaiverQuerySet(models.QuerySet):
+    def in_force(self, on: date | None = None):
+        return self.filter(expires_on__gte=on or timezone.localdate())
+
+
+class DocumentWaiver(models.Model):
+    """AIKO admission: a mandatory document the supplier need not hold for now, with the reason and an expiry.
+    Approval accepts a missing mandatory document only while a waiver for it is in force."""
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="document_waivers")
+    doc_type = models.CharField(_("document type"), max_length=20, choices=DocumentType.choices)
+    reason = models.TextField(_("reason"))
+    expires_on = models.DateField(_("waived until"))
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    objects = DocumentWaiverQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-granted_at"]
+
+    def __str__(self):
+        return f"{self.get_doc_type_display()} · {self.expires_on}"
+
+
 class BlacklistEntryQuerySet(models.QuerySet):
     def in_force(self, on: date | None = None):
         on = on or timezone.localdate()

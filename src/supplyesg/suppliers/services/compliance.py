@@ -15,7 +15,7 @@ from supplyesg.core.errors import RuleViolation
 from supplyesg.core.mail import supplier_recipients
 from supplyesg.core.models import PolicySettings
 from supplyesg.core.names import normalize_company_name
-from supplyesg.suppliers.models import BlacklistEntry, Document, DocumentRule, Supplier
+from supplyesg.suppliers.models import BlacklistEntry, Document, DocumentRule, DocumentWaiver, Supplier, TerminationCase
 from supplyesg.suppliers.models.compliance import DocumentType
 
 # ---------------------------------------------------------------- documents
@@ -106,6 +106,52 @@ def missing_documents(supplier: Supplier, on: date | None = None) -> list[Missin
         if not ok:
             missing.append(MissingDocument(rule.doc_type, rule.category.name, rule.yearly))
     return missing
+
+
+WAIVER_MAX_DAYS = 366
+
+
+def unwaived_missing_documents(supplier: Supplier, on: date | None = None) -> list[MissingDocument]:
+    """The mandatory documents the supplier lacks with no waiver in force for their type."""
+    on = on or timezone.localdate()
+    waived = set(DocumentWaiver.objects.in_force(on).filter(supplier=supplier).values_list("doc_type", flat=True))
+    return [m for m in missing_documents(supplier, on) if m.doc_type not in waived]
+
+
+@transaction.atomic
+def waive_document(supplier: Supplier, *, actor, doc_type: str, reason: str, expires_on: date | None) -> DocumentWaiver:
+    """AIKO admission: record that a mandatory document may be missing for now, why, and until when (at most a
+    year ahead, so the waiver comes up again)."""
+    today = timezone.localdate()
+    reason = (reason or "").strip()
+    problems = []
+    required = {m.doc_type for m in missing_documents(supplier, today)}
+    if doc_type not in DocumentType.values:
+        problems.append(_("doc_type: choose a document type."))
+    elif doc_type not in required:
+        problems.append(_("doc_type: this document is not a missing mandatory document of the supplier."))
+    if not reason:
+        problems.append(_("reason: say why the document is waived."))
+    if expires_on is None:
+        problems.append(_("expires_on: give the date the waiver ends."))
+    elif expires_on <= today:
+        problems.append(_("expires_on: the waiver must end after today."))
+    elif expires_on > today + timedelta(days=WAIVER_MAX_DAYS):
+        problems.append(_("expires_on: a waiver lasts at most a year; grant a new one when it ends."))
+    if problems:
+        raise RuleViolation(problems)
+    waiver = DocumentWaiver.objects.create(
+        supplier=supplier, doc_type=doc_type, reason=reason[:2000], expires_on=expires_on, granted_by=actor
+    )
+    audit.record(
+        actor=actor,
+        action="document.waived",
+        target=waiver,
+        supplier=supplier,
+        changes={"doc_type": [None, doc_type], "expires_on": [None, expires_on.isoformat()]},
+        reason=reason[:2000],
+    )
+    return waiver
 
 
 def send_document_expiry_reminders(on: date | None = None) -> int:

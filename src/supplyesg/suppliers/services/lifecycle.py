@@ -27,6 +27,7 @@ from supplyesg.suppliers.models import (
 )
 from supplyesg.suppliers.models.lifecycle import Verdict
 from supplyesg.suppliers.services.orders import binding_stops
+from supplyesg.suppliers.services.compliance import unwaived_missing_documents
 
 S = Supplier.Status
 
@@ -371,10 +372,13 @@ def _store_signature(supplier, agreement_type, *, actor, method, signer_name, si
 
 @transaction.atomic
 def approve_supplier(supplier: Supplier, *, actor, reason: str = "") -> Supplier:
-    """certification -> qualified (approved list): both certifications passed and every agreement signed."""
+    """certification -> qualified (approved list): both certifications passed, every agreement signed and (AIKO
+    admission) every mandatory document of its categories held, or waived with a reason until a date."""
     supplier = _locked(supplier)
     if supplier.status == S.CERTIFICATION:
         problems = certification_problems(supplier)
+        for missing in unwaived_missing_documents(supplier):
+            problems.append(_("%(document)s is missing and not waived.") % {"document": missing.label})
         if BlacklistEntry.objects.in_force().filter(supplier=supplier).exists():
             problems.append(_("The supplier is blacklisted."))
         problems += [stop.reason for stop in binding_stops(supplier) if stop.kind != "blacklist"]

@@ -5,7 +5,7 @@ the blacklist, exit, and review of portal profile changes.
 of the supplier detail page (views/registry.py).
 """
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -35,6 +35,7 @@ from supplyesg.suppliers.forms.lifecycle import (
     ReasonForm,
     SignedScanForm,
     TransitionForm,
+    WaiverForm,
 )
 from supplyesg.suppliers.models import BlacklistEntry, ProfileChangeRequest, SignedAgreement, Supplier
 from supplyesg.suppliers.models.lifecycle import Verdict
@@ -145,10 +146,13 @@ def _documents_context(supplier, today) -> dict:
     for document in documents:
         state = "expired" if document.pk in expired else "expiring" if document.pk in expiring else "current"
         rows.append({"document": document, "state": state})
+    waivers = {w.doc_type: w for w in reversed(supplier.document_waivers.in_force(today).select_related("granted_by"))}
+    missing = [{"missing": m, "waiver": waivers.get(m.doc_type)} for m in compliance.missing_documents(supplier, today)]
     return {
         "document_rows": rows,
         "expiry_warning_days": days,
-        "missing_documents": compliance.missing_documents(supplier, today),
+        "missing_documents": missing,
+        "waiver_form": WaiverForm(initial={"expires_on": today + timedelta(days=365)}),
     }
 
 
@@ -280,6 +284,25 @@ def remove_document(request, pk, doc_pk):
         _flash(request, exc)
         return redirect(_detail_url(supplier, "documents"))
     messages.success(request, _("%(title)s was removed.") % {"title": document.title})
+    return redirect(_detail_url(supplier, "documents"))
+
+
+@require_http_methods(["POST"])
+def waive_document(request, pk):
+    supplier = _supplier_for(request, pk, Cap.REVIEW)
+    form = WaiverForm(request.POST)
+    if not form.is_valid():
+        _flash_form(request, form)
+        return redirect(_detail_url(supplier, "documents"))
+    data = form.cleaned_data
+    try:
+        compliance.waive_document(
+            supplier, actor=request.user, doc_type=data["doc_type"], reason=data["reason"], expires_on=data["expires_on"]
+        )
+    except ValidationError as exc:
+        _flash(request, exc)
+        return redirect(_detail_url(supplier, "documents"))
+    messages.success(request, _("The document is waived until %(date)s.") % {"date": data["expires_on"].isoformat()})
     return redirect(_detail_url(supplier, "documents"))
 
 

@@ -164,11 +164,14 @@ def supplier_list(request):
     grade = queries.grade_filter(request.GET.get("grade"))
     if grade:
         filters["grade"] = grade
+    conditional = queries.conditional_filter(request.GET.get("conditional"))
+    if conditional:
+        filters["conditional"] = conditional
     sort = queries.normalise_sort(filters.pop("sort", None))
     page = Paginator(queries.supplier_list_queryset(filters, sort), queries.PAGE_SIZE).get_page(request.GET.get("page"))
     htmx = _is_htmx(request)
     context = {"form": form, "page": page, "columns": queries.list_columns(sort), "sort": sort, "htmx": htmx,
-               "grade": grade, "grade_choices": queries.GRADE_FILTER_CHOICES}
+               "grade": grade, "grade_choices": queries.GRADE_FILTER_CHOICES, "conditional": conditional}
     response = render(request, "suppliers/_supplier_rows.html" if htmx else "suppliers/supplier_list.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -433,6 +436,7 @@ def supplier_detail(request, pk):
     context.update(lifecycle_context(request, supplier, tab))
     context["supplier"] = supplier
     context["risk"] = current_risk(supplier)
+    context["conditional_acceptance"] = queries.conditional_acceptance(supplier)
     return render(request, "suppliers/supplier_detail.html", context)
 
 

@@ -27,3 +27,7 @@ class Command(BaseCommand):
             f"{result.upgraded} turned into on-site audits for high risk; "
             f"{result.already_planned} suppliers already had an audit."
         )
+        if result.over_capacity:
+            self.stdout.write(
+                f"{result.over_capacity} audits did not fit in the weekly capacity and went to the least-loaded weeks."
+            )
