@@ -15,7 +15,7 @@ from supplyesg.core.errors import RuleViolation
 from supplyesg.core.mail import supplier_recipients
 from supplyesg.core.models import PolicySettings
 from supplyesg.core.names import normalize_company_name
-from supplyesg.suppliers.models import BlacklistEntry, Document, DocumentRule, DocumentWaiver, Supplier, TerminationCase
+from supplyesg.suppliers.models import BlacklistEntry, Document, DocumentRule, DocumentWaiver, Supplier
 from supplyesg.suppliers.models.compliance import DocumentType
 
 # ---------------------------------------------------------------- documents

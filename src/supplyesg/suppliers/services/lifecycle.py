@@ -26,8 +26,8 @@ from supplyesg.suppliers.models import (
     TerminationCase,
 )
 from supplyesg.suppliers.models.lifecycle import Verdict
-from supplyesg.suppliers.services.orders import binding_stops
 from supplyesg.suppliers.services.compliance import unwaived_missing_documents
+from supplyesg.suppliers.services.orders import binding_stops
 
 S = Supplier.Status
 
