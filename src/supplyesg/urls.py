@@ -19,6 +19,7 @@ urlpatterns = [
     path("portal/ratings/", include("supplyesg.ratings.portal_urls")),
     path("minerals/risk-cases/", include("supplyesg.minerals.cases_urls")),
     path("terminations/", include("supplyesg.suppliers.terminations_urls")),
+    path("sanctions/", include("supplyesg.suppliers.sanctions.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -234,6 +234,22 @@ class PolicySettings(models.Model):
     minerals_min_suspension_months = models.PositiveSmallIntegerField(
         _("minimum months of suspension when a minerals plan showed no effect"), default=3, validators=[MinValueValidator(1)]
     )
+    # Name matching (product defaults, 0-100 on the shared matcher's scale).
+    declaration_name_min_score = models.DecimalField(
+        _("a declaration's company name must match its supplier's names at least this well (0-100)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("80"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    # Sanctions screening (Yilian minerals policy: comply with the relevant UN sanctions resolutions).
+    sanctions_min_score = models.DecimalField(
+        _("name similarity (0-100) from which a sanctions-list entry is a possible hit"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("85"),
+        validators=[MinValueValidator(50), MaxValueValidator(100)],
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

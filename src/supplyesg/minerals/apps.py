@@ -6,3 +6,10 @@ class MineralsConfig(AppConfig):
     name = "supplyesg.minerals"
     label = "minerals"
     verbose_name = _("Responsible minerals")
+
+    def ready(self):
+        # Wiring, not a rule: sanctions screening (in suppliers, a lower layer) screens smelters too.
+        from supplyesg.minerals.services import smelter_subjects
+        from supplyesg.suppliers.sanctions.subjects import register_subject_source
+
+        register_subject_source("smelter", smelter_subjects)

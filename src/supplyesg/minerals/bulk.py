@@ -279,6 +279,10 @@ def _import_one(campaign, source, entry, result, index, requests, reference, job
     declaration = read_workbook(data, filename=os.path.basename(source.name))
     company = declaration.company
     entry.update({"company": company.name or "", "unique_id": company.unique_id or ""})
+    mismatch = campaigns.kind_mismatch(declaration, campaign)
+    if mismatch:
+        result["skipped"].append({**entry, "reason": mismatch})
+        return
     assignment = index.assign(company.name, company.unique_id)
     if assignment.outcome == "assigned":
         checked = check_declaration(declaration, reference)

@@ -15,6 +15,8 @@ from supplyesg.core import audit
 from supplyesg.core.errors import RuleViolation
 from supplyesg.minerals.cmrt import Reference, ReferenceList, read_workbook
 from supplyesg.minerals.cmrt.matching import normalise_cid
+from supplyesg.suppliers.sanctions.services import screen_subjects
+from supplyesg.suppliers.sanctions.subjects import Subject
 from supplyesg.minerals.models import (
     Metal,
     RiskCountry,
@@ -141,6 +143,8 @@ def load_smelter_list(source, *, actor=None, file_name: str = "") -> SmelterList
                 known_aliases.add((smelter.pk, alias))
                 new_aliases.append(SmelterAlias(smelter=smelter, name=alias, source=SmelterAlias.Source.TEMPLATE))
     SmelterAlias.objects.bulk_create(new_aliases, ignore_conflicts=True)
+    renamed = [s.pk for s, d in updated if "standard_name" in d]
+    screen_subjects("smelter", [s.pk for s in created if s.pk] + renamed, actor=actor)
     load.smelters_created = len(created)
     load.smelters_updated = sum(1 for _s, d in updated if d)
     load.aliases_added = len(new_aliases)
@@ -219,7 +223,20 @@ def confirm_alias(smelter: Smelter, name: str, *, actor) -> SmelterAlias:
     )
     if created:
         audit.record(actor=actor, action="smelter.alias_confirmed", target=smelter, changes={"alias": [None, name]})
+        screen_subjects("smelter", [smelter.pk], actor=actor)
     return alias
+
+
+def smelter_subjects(ids=None):
+    """Smelters as sanctions-screening subjects (registered with suppliers.sanctions in MineralsConfig.ready):
+    the standard name and every alias; a confirmed hit on a smelter blocks no supplier by itself."""
+    smelters = Smelter.objects.all() if ids is None else Smelter.objects.filter(pk__in=list(ids))
+    aliases: dict[int, list[str]] = {}
+    for smelter_id, name in SmelterAlias.objects.filter(smelter__in=smelters).values_list("smelter_id", "name"):
+        aliases.setdefault(smelter_id, []).append(name)
+    for pk, cid, metal, name, code in smelters.values_list("pk", "cid", "metal", "standard_name", "country_code"):
+        names = tuple(dict.fromkeys(n for n in (name, *aliases.get(pk, [])) if n and n.strip()))
+        yield Subject("smelter", pk, f"{name} ({cid}, {metal})", names, code or "", None)
 
 
 # ---------------------------------------------------------------- RMAP statuses

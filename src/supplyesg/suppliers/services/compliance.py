@@ -276,7 +276,7 @@ class OrderAnswer:
 
 
 def can_order_many(suppliers) -> list[OrderAnswer]:
-    """Whether an ERP may place purchase orders with each supplier, and why not. Three queries in all."""
+    """Whether an ERP may place purchase orders with each supplier, and why not. Four queries in all."""
     suppliers = list(suppliers)
     banned = {}
     for entry in BlacklistEntry.objects.in_force().filter(supplier__in=suppliers):
@@ -284,6 +284,7 @@ def can_order_many(suppliers) -> list[OrderAnswer]:
     terminated = {}
     for case in TerminationCase.objects.in_force().filter(supplier__in=suppliers).order_by("decided_at"):
         terminated.setdefault(case.supplier_id, case)
+    sanctions = _sanctions_reasons(s.pk for s in suppliers)
     answers = []
     for supplier in suppliers:
         reasons = []
@@ -307,8 +308,28 @@ def can_order_many(suppliers) -> list[OrderAnswer]:
                 _("Status is %(status)s; orders need a qualified, active or conditional supplier.")
                 % {"status": supplier.get_status_display()}
             )
+        reasons.extend(sanctions.get(supplier.pk, []))
         answers.append(OrderAnswer(supplier.pk, supplier.code, not reasons, reasons))
     return answers
+
+
+# Sanctions screening (suppliers/sanctions): a confirmed hit on the supplier or one of its sites blocks
+# ordering, naming the list. Kept apart from the checks above so it can move as one piece.
+def _sanctions_reasons(supplier_ids) -> dict[int, list[str]]:
+    from supplyesg.suppliers.sanctions.services import blocking_hits
+
+    return {
+        supplier_id: [
+            _("On the sanctions list %(list)s: %(name)s (%(reference)s), confirmed on %(date)s.")
+            % {
+                "list": hit.sanctions_list.name,
+                "name": hit.entry_name,
+                "reference": hit.reference,
+                "date": timezone.localdate(hit.decided_at).isoformat() if hit.decided_at else "",
+            }
+        ]
+        for supplier_id, hit in blocking_hits(supplier_ids).items()
+    }
 
 
 def can_order(supplier: Supplier) -> OrderAnswer:

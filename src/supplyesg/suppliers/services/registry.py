@@ -13,6 +13,10 @@ from supplyesg.core.models import PolicySettings
 from supplyesg.core.names import normalize_company_name
 from supplyesg.suppliers.models import Contact, DuplicateDecision, Site, Supplier, SupplyLink
 from supplyesg.suppliers.models.registry import REGISTRY_FIELDS
+from supplyesg.suppliers.sanctions.services import screen_subjects
+
+# A change to one of these names screens the supplier against the sanctions lists again.
+SCREENED_FIELDS = {"legal_name", "local_name", "aliases"}
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,7 @@ def create_supplier(*, actor, categories=(), confirmed_not_duplicate: bool = Fal
     supplier.save()
     if categories:
         supplier.categories.set(categories)
+    screen_subjects("supplier", [supplier.pk], actor=actor)
     audit.record(
         actor=actor,
         action="supplier.created",
@@ -146,6 +151,8 @@ def update_supplier(supplier: Supplier, *, actor, categories=None, reason: str =
     if changes:
         supplier.save()
         audit.record(actor=actor, action="supplier.updated", target=supplier, supplier=supplier, changes=changes, reason=reason)
+        if changes.keys() & SCREENED_FIELDS:
+            screen_subjects("supplier", [supplier.pk], actor=actor)
     return supplier
 
 
@@ -157,6 +164,7 @@ def add_site(supplier: Supplier, *, actor, **fields) -> Site:
     audit.record(
         actor=actor, action="site.added", target=site, supplier=supplier, changes={k: [None, v] for k, v in fields.items()}
     )
+    screen_subjects("site", [site.pk], actor=actor)
     return site
 
 
