@@ -356,8 +356,8 @@ def kind_mismatch(declaration, campaign: Campaign) -> str | None:
     if not found or found == campaign.template:
         return None
     return _(
-        "file: this file is a %(found)s, but %(campaign)s asks for a %(expected)s. Send the %(expected)s "
-        "template instead; the %(found)s was not stored."
+        "file: this file is the %(found)s template, but %(campaign)s asks for the %(expected)s. Send the "
+        "%(expected)s instead; the %(found)s was not stored."
     ) % {"found": found, "expected": campaign.template, "campaign": campaign.name}
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from supplyesg.core import audit
 from supplyesg.core.errors import RuleViolation
-from supplyesg.core.matching import compare_companies
+from supplyesg.core.matching import compare_companies, normalize_company
 from supplyesg.core.models import PolicySettings
 from supplyesg.minerals.models import (
     Campaign,
@@ -40,8 +40,9 @@ def supplier_names(supplier: Supplier) -> list[str]:
 def best_name_match(declared: str, supplier: Supplier) -> tuple[str, float, list[str]]:
     """(the supplier's closest name, its score 0-100, the matcher's reasons)."""
     best = ("", -1.0, [])
+    query = normalize_company(declared)
     for name in supplier_names(supplier):
-        match = compare_companies(declared, name)
+        match = compare_companies(query, normalize_company(name, supplier.country or None))
         if match.score > best[1]:
             best = (name, float(match.score), list(match.reasons))
     return best

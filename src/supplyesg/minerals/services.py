@@ -15,8 +15,6 @@ from supplyesg.core import audit
 from supplyesg.core.errors import RuleViolation
 from supplyesg.minerals.cmrt import Reference, ReferenceList, read_workbook
 from supplyesg.minerals.cmrt.matching import normalise_cid
-from supplyesg.suppliers.sanctions.services import screen_subjects
-from supplyesg.suppliers.sanctions.subjects import Subject
 from supplyesg.minerals.models import (
     Metal,
     RiskCountry,
@@ -26,6 +24,8 @@ from supplyesg.minerals.models import (
     SmelterAlias,
     SmelterListLoad,
 )
+from supplyesg.suppliers.sanctions.services import screen_subjects
+from supplyesg.suppliers.sanctions.subjects import Subject
 
 # RMI's upper-case short names that pycountry does not look up as they are.
 _COUNTRY_ALIASES = {

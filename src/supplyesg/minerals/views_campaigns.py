@@ -15,14 +15,16 @@ from django.views.decorators.http import require_http_methods
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.forms_errors import attach_errors
 from supplyesg.core.models import Job
-from supplyesg.minerals import bulk, campaigns
+from supplyesg.minerals import bulk, campaigns, company_names
 from supplyesg.minerals.forms_campaigns import (
     AcceptForm,
     AddSupplierForm,
     BulkConfirmForm,
     BulkUploadForm,
     CampaignForm,
+    CompanyNameConfirmForm,
     ConfirmReviewForm,
+    ReassignForm,
     RequestFilterForm,
     ReturnForm,
     SubmissionUploadForm,
@@ -270,6 +272,9 @@ def submission_detail(request, submission_pk):
             "smelters": submission.smelter_rows.all(),
             "history": history,
             "accept_form": AcceptForm(),
+            "name_finding": getattr(submission, "name_finding", None),
+            "company_form": CompanyNameConfirmForm(),
+            "reassign_form": ReassignForm(exclude=submission.request.supplier_id),
             "return_form": ReturnForm(),
             "can_decide": can(request.user, Cap.REVIEW),
         },
@@ -331,6 +336,51 @@ def submission_return(request, submission_pk):
         return _error_page(request, exc, redirect("minerals:submission_detail", submission_pk=submission.pk))
     messages.success(request, _("Returned for correction; the supplier sees your comment in the portal."))
     return redirect("minerals:submission_detail", submission_pk=submission.pk)
+
+
+@require_http_methods(["POST"])
+def submission_confirm_company(request, submission_pk):
+    """Staff confirm that a file declaring another company name belongs to this supplier."""
+    require_internal(request.user, Cap.REVIEW)
+    submission = campaigns.get_submission_for_user(request.user, submission_pk, write=True)
+    back = redirect("minerals:submission_detail", submission_pk=submission.pk)
+    finding = company_names.open_finding(submission)
+    form = CompanyNameConfirmForm(request.POST)
+    if finding is None:
+        messages.error(request, _("This declaration has no open company-name finding."))
+        return back
+    if not form.is_valid():
+        messages.error(request, _("Reason: say why this declaration belongs to this supplier."))
+        return back
+    try:
+        company_names.confirm_company_name(finding, actor=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        return _error_page(request, exc, back)
+    messages.success(request, _("Confirmed: %(declared)s is filed under %(supplier)s.") % {
+        "declared": finding.declared_name, "supplier": submission.request.supplier.legal_name})
+    return back
+
+
+@require_http_methods(["POST"])
+def submission_reassign(request, submission_pk):
+    """Staff move a file to the supplier it really declares, in the same campaign."""
+    require_internal(request.user, Cap.REVIEW)
+    submission = campaigns.get_submission_for_user(request.user, submission_pk, write=True)
+    back = redirect("minerals:submission_detail", submission_pk=submission.pk)
+    form = ReassignForm(request.POST, exclude=submission.request.supplier_id)
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[name].label}: {error}" if name in form.fields else error)
+        return back
+    try:
+        company_names.reassign_submission(
+            submission, supplier=form.cleaned_data["supplier"], actor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        return _error_page(request, exc, back)
+    messages.success(request, _("Reassigned to %(name)s.") % {"name": form.cleaned_data["supplier"].legal_name})
+    return back
 
 
 # ---------------------------------------------------------------- smelter review queue

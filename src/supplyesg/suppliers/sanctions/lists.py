@@ -242,7 +242,9 @@ def parse_ftm(data: bytes) -> ParsedList:
                 kind=kind,
                 name=names[0],
                 aliases=_unique([*names[1:], *(props.get("alias") or []), *(props.get("weakAlias") or [])]),
-                countries=_countries([*(props.get("country") or []), *(props.get("jurisdiction") or []), *(props.get("nationality") or [])]),
+                countries=_countries(
+                    [*(props.get("country") or []), *(props.get("jurisdiction") or []), *(props.get("nationality") or [])]
+                ),
                 listed_on=str((props.get("createdAt") or [item.get("first_seen") or ""])[0])[:10],
                 programme=", ".join(props.get("program") or [])[:200],
             )

@@ -121,7 +121,9 @@ class SanctionsHit(models.Model):
     subject_kind = models.CharField(_("screened"), max_length=10, choices=Subject.choices)
     subject_id = models.PositiveIntegerField()
     subject_label = models.CharField(_("screened party"), max_length=255)
-    supplier = models.ForeignKey("suppliers.Supplier", null=True, blank=True, on_delete=models.CASCADE, related_name="sanctions_hits")
+    supplier = models.ForeignKey(
+        "suppliers.Supplier", null=True, blank=True, on_delete=models.CASCADE, related_name="sanctions_hits"
+    )
     screened_name = models.CharField(_("screened name"), max_length=255)
     matched_name = models.CharField(_("matched listed name"), max_length=500)
     score = models.FloatField(_("score"))

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from supplyesg.core import audit
 from supplyesg.core.errors import RuleViolation
-from supplyesg.core.matching import NameIndex
+from supplyesg.core.matching import IndexRecord, NameIndex
 from supplyesg.core.models import PolicySettings
 from supplyesg.suppliers.sanctions import lists
 from supplyesg.suppliers.sanctions.models import SanctionsEntry, SanctionsHit, SanctionsList, SanctionsListVersion
@@ -130,10 +130,10 @@ def _follow_entries(sanctions_list: SanctionsList, version: SanctionsListVersion
 
 # ---------------------------------------------------------------- screening
 
-_INDEX: dict[tuple[int, ...], tuple[NameIndex, dict[int, SanctionsEntry]]] = {}
+_INDEX: dict[tuple, tuple[NameIndex, dict[str, SanctionsEntry]]] = {}
 
 
-def _current_index() -> tuple[NameIndex, dict[int, SanctionsEntry]] | None:
+def _current_index() -> tuple[NameIndex, dict[str, SanctionsEntry]] | None:
     """One matcher index over the entries of every list's current version, kept while they stay current."""
     # Keyed by content too: test databases roll back and hand out the same primary keys again.
     versions = tuple(
@@ -145,12 +145,10 @@ def _current_index() -> tuple[NameIndex, dict[int, SanctionsEntry]] | None:
     if not versions:
         return None
     if versions not in _INDEX:
-        entries = {
-            e.pk: e
-            for e in SanctionsEntry.objects.filter(list_version_id__in=[v[0] for v in versions]).select_related("list_version__sanctions_list")
-        }
+        rows = SanctionsEntry.objects.filter(list_version_id__in=[v[0] for v in versions])
+        entries = {str(e.pk): e for e in rows.select_related("list_version__sanctions_list")}
         index = NameIndex(
-            {"key": pk, "name": e.name, "aliases": list(e.aliases), "country": (e.countries or [""])[0]}
+            IndexRecord(key=str(pk), name=e.name, aliases=tuple(e.aliases), country=(e.countries or [""])[0])
             for pk, e in entries.items()
         )
         _INDEX.clear()
@@ -204,7 +202,7 @@ def _screen_one(subject: Subject, index, entries, threshold: float, actor) -> li
                     "list_version": entry.list_version.version,
                     "subject_label": subject.label[:255],
                     "supplier_id": subject.supplier_id,
-                    "matched_name": str(candidate.name)[:500],
+                    "matched_name": (candidate.matched_name or candidate.name)[:500],
                     "score": round(float(candidate.score), 1),
                     "reasons": [str(r) for r in candidate.reasons]
                     + ([_("listed countries: %(list)s") % {"list": ", ".join(entry.countries)}] if entry.countries else []),
