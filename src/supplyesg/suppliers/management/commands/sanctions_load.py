@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", dest="fmt", choices=lists.FORMATS, default="un-xml")
         parser.add_argument("--list", dest="list_name", default="", help=f'list name (default for un-xml: "{UN_LIST_NAME}")')
         parser.add_argument("--source", default="", help="where the file comes from (URL or publisher)")
-        parser.add_argument("--version", dest="list_version", default="", help="edition, when the file does not say")
+        parser.add_argument("--list-version", dest="list_version", default="", help="edition, when the file does not say")
         parser.add_argument("--no-screen", action="store_true", help="load only; screen later with screen_sanctions")
 
     def handle(self, *args, **options):
