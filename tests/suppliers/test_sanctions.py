@@ -71,7 +71,8 @@ def test_a_followthemoney_file_loads_parties_and_skips_the_other_schemata(admin_
         ("un-xml", un_xml(entities=[{"name": "No Reference Ltd"}]), "ENTITIES/ENTITY[1]: REFERENCE_NUMBER is missing"),
         (
             "un-xml",
-            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]><CONSOLIDATED_LIST>&b;</CONSOLIDATED_LIST>',
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]>'
+            b"<CONSOLIDATED_LIST>&b;</CONSOLIDATED_LIST>",
             "forbidden construct",
         ),
         ("csv", b"Reference,Country\nX1,CN\n", "the header needs the column(s) name"),
