@@ -145,6 +145,8 @@ RULES: dict[str, Rule] = {
     "minerals:submission_file": page(),
     "minerals:submission_accept": page(Cap.REVIEW, "POST"),
     "minerals:submission_return": page(Cap.REVIEW, "POST"),
+    "minerals:submission_confirm_company": page(Cap.REVIEW, "POST"),
+    "minerals:submission_reassign": page(Cap.REVIEW, "POST"),
     "minerals:review_queue": page(),
     "minerals:review_confirm": page(Cap.REVIEW, "POST"),
     "minerals:review_reject": page(Cap.REVIEW, "POST"),
@@ -280,6 +282,16 @@ RULES: dict[str, Rule] = {
     "api:termination_recommend": api("POST", Cap.LIFECYCLE),
     "api:termination_decide": api("POST", Cap.DECIDE_ORDERS),
     "api:termination_lift": api("POST", Cap.DECIDE_ORDERS),
+    # sanctions screening: compliance and administrators decide hits, administrators load lists
+    "sanctions:hits": page(),
+    "sanctions:hit_detail": page(),
+    "sanctions:confirm_hit": page(Cap.BLACKLIST, "POST"),
+    "sanctions:dismiss_hit": page(Cap.BLACKLIST, "POST"),
+    "sanctions:lists": page(),
+    "sanctions:load_list": page(Cap.ADMINISTER),
+    "api:sanctions_hits": api(),
+    "api:sanctions_confirm": api("POST", Cap.BLACKLIST),
+    "api:sanctions_dismiss": api("POST", Cap.BLACKLIST),
     # quarterly ratings
     "ratings:overview": page(),
     "ratings:compute": page(Cap.RATE, "POST"),
@@ -387,8 +399,19 @@ def world(db):
         **_audits_world(a),
         **_cases_world(a),
         **_ratings_world(a),
+        **_sanctions_world(a),
     }
     return {"users": users, "values": values}
+
+
+def _sanctions_world(supplier) -> dict:
+    from supplyesg.suppliers.sanctions.services import load_sanctions_list, screen_subjects
+
+    load_sanctions_list(
+        f"Reference,Name\nX-1,{supplier.legal_name}\n".encode(), fmt="csv", list_name="Test list", file_name="t.csv"
+    )
+    hit = screen_subjects("supplier", [supplier.pk]).new_hits[0]
+    return {"hit_pk": hit.pk, "hit_id": hit.pk}
 
 
 def _ratings_world(supplier) -> dict:
