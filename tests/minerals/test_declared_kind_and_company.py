@@ -130,6 +130,11 @@ def test_the_supplier_s_own_name_in_another_form_or_an_alias_raises_no_finding(c
     assert company_names.open_finding(submit(cmrt_request, upload, compliance)) is None
 
 
+def test_a_trading_name_with_the_supplier_s_registration_id_raises_no_finding(cmrt_request, cmrt65, compliance):
+    upload = cmrt_file(cmrt65, "trading", company="Sunrise Wire Trading", unique_id="91440300-ma5alpha01")
+    assert company_names.open_finding(submit(cmrt_request, upload, compliance)) is None
+
+
 def test_the_finding_blocks_acceptance_until_staff_confirm_it_with_a_reason(foreign_submission, compliance):
     with pytest.raises(RuleViolation, match="declares Central Glass Co., Ltd., not Alpha Cable"):
         campaigns.accept_submission(foreign_submission, actor=compliance)

@@ -470,7 +470,7 @@ def submit_declaration(
             },
             reason=request_obj.campaign.name,
         )
-        company_names.check_company_name(submission, request_obj.supplier)
+        company_names.check_company_name(submission, request_obj.supplier, company.unique_id or "")
     except BaseException:
         submission.file.storage.delete(submission.file.name)
         raise

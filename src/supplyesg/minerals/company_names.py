@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from supplyesg.core import audit
 from supplyesg.core.errors import RuleViolation
-from supplyesg.core.matching import compare_companies, normalize_company
+from supplyesg.core.matching import compare_companies, normalize_company, normalize_registration_id
 from supplyesg.core.models import PolicySettings
 from supplyesg.minerals.models import (
     Campaign,
@@ -48,11 +48,15 @@ def best_name_match(declared: str, supplier: Supplier) -> tuple[str, float, list
     return best
 
 
-def check_company_name(submission: Submission, supplier: Supplier) -> DeclarationNameFinding | None:
-    """Called inside `submit_declaration`'s transaction: a finding when the names do not match."""
+def check_company_name(submission: Submission, supplier: Supplier, unique_id: str = "") -> DeclarationNameFinding | None:
+    """Called inside `submit_declaration`'s transaction: a finding when the names do not match. A declared
+    unique id equal to the supplier's registration id settles it: the name is then a trading name."""
     declared = (submission.company_name or "").strip()
     if not declared:
         return None  # the checker already reports a missing company name as an error
+    registration = normalize_registration_id(supplier.registration_id)
+    if registration and normalize_registration_id(unique_id) == registration:
+        return None
     name, score, reasons = best_name_match(declared, supplier)
     if score >= float(PolicySettings.current().declaration_name_min_score):
         return None
