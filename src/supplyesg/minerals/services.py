@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from supplyesg.core import audit
 from supplyesg.core.errors import RuleViolation
 from supplyesg.minerals.cmrt import Reference, ReferenceList, read_workbook
-from supplyesg.minerals.cmrt.matching import normalise_cid
+from supplyesg.minerals.cmrt.reference import normalise_cid
 from supplyesg.minerals.models import (
     Metal,
     RiskCountry,

@@ -49,7 +49,7 @@ class Candidate:
 
 def _blocking_keys(name: CompanyName) -> set[str]:
     keys: set[str] = set()
-    words = name.core or name.common
+    words = name.distinctive or (name.places + name.common)
     for word in words:
         keys.add("w:" + word)
         if len(word) >= 5:
