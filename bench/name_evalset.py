@@ -199,7 +199,7 @@ def build(listed: list[Listed] | None = None, seed: int = 10) -> list[Case]:
     listed = [i for i in listed if i.cid not in ambiguous]
 
     def add(kind: str, item: Listed, name: str | None, country: str | None = None) -> None:
-        if name and name.strip() and name != item.name or kind == "exact":
+        if name and name.strip() and (name != item.name or kind in {"exact", "country_alias"}):
             cases.append(Case(kind, item.metal, name or item.name, item.country if country is None else country, item.cid))
 
     for item in listed:
