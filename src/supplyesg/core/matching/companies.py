@@ -158,6 +158,11 @@ class Match:
     place_conflict: bool = False
     country_conflict: bool = False
     core_conflict: bool = False
+    name_score: float | None = None  # the score before the country penalty (same name, another country)
+
+    def __post_init__(self) -> None:
+        if self.name_score is None:
+            object.__setattr__(self, "name_score", self.score)
 
 
 def fold(text: str) -> str:
@@ -542,13 +547,14 @@ def compare_companies(a: CompanyName, b: CompanyName) -> Match:
     if place_conflict:
         score = min(score, PLACE_CONFLICT_CAP)
         reasons.append("different place: " + ", ".join(sorted(set(conflicts))))
+    name_score = round(score, 1)
     country_conflict = bool(a.country and b.country and a.country != b.country)
     if country_conflict:
         score = max(0.0, score - COUNTRY_MISMATCH_PENALTY)
         reasons.append(f"country differs: {country_name(a.country)} / {country_name(b.country)}")
     elif a.country and a.country == b.country:
         reasons.append(f"same country: {country_name(a.country)}")
-    return Match(round(score, 1), reasons, place_conflict, country_conflict, core_conflict)
+    return Match(round(score, 1), reasons, place_conflict, country_conflict, core_conflict, name_score)
 
 
 def normalize_registration_id(value: object) -> str:

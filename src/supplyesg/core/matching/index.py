@@ -36,6 +36,7 @@ class Candidate:
     matched_name: str = ""  # the name or alias that scored best
     country: str = ""
     city: str = ""
+    name_score: float | None = None  # before the country penalty: the same name registered in another country
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -44,6 +45,7 @@ class Candidate:
             "score": self.score,
             "reasons": list(self.reasons),
             "matched_name": self.matched_name,
+            "name_score": self.name_score,
         }
 
 
@@ -155,8 +157,10 @@ class NameIndex:
             current = best.get(key)
             if current is None or match.score > current.score:
                 rec = self.records[key]
-                best[key] = Candidate(key, rec.name, match.score, match.reasons, listed.original, rec.country, rec.city)
-        return sorted(best.values(), key=lambda c: (-c.score, c.key))[:limit]
+                best[key] = Candidate(
+                    key, rec.name, match.score, match.reasons, listed.original, rec.country, rec.city, match.name_score
+                )
+        return sorted(best.values(), key=lambda c: (-c.score, -(c.name_score or 0), c.key))[:limit]
 
 
 def decide(candidates: list[Candidate], threshold: float, margin: float = 5.0) -> Candidate | None:
