@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from bench.name_evalset import DERIVED, build, load_listed
 from supplyesg.core.matching import clear_caches
-from supplyesg.minerals.cmrt.reference import ReferenceList, loose_key
+from supplyesg.minerals.cmrt.reference import ReferenceList
 
 TARGET_LISTED = 98.0
 TARGET_UNLISTED = 1.0
@@ -92,7 +92,6 @@ def main() -> int:
     pool = cases + build(listed, seed=11)  # a second draw: other typos, abbreviations, countries
     queries = [pool[i % len(pool)] for i in range(args.queries)]
     clear_caches()
-    loose_key.cache_clear()
     names_by_metal: dict[str, list[str]] = defaultdict(list)
     for item in listed:
         names_by_metal[item.metal].append(item.name)

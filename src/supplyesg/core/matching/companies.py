@@ -557,6 +557,13 @@ def compare_companies(a: CompanyName, b: CompanyName) -> Match:
     return Match(round(score, 1), reasons, place_conflict, country_conflict, core_conflict, name_score)
 
 
+@lru_cache(maxsize=50_000)
+def company_key(name: str) -> str:
+    """Legal form, punctuation, abbreviations and word order removed, spelling kept: two names with the
+    same key differ only in form ("Tongli Wire Harness (Changzhou) Co., Ltd." = "Changzhou Tongli Wire Harness")."""
+    return " ".join(sorted(set(normalize_company(name, spelling=False).tokens))) or fold(name)
+
+
 def normalize_registration_id(value: object) -> str:
     """'91320 400-MA1X' and '91320400ma1x' compare equal: no spaces, dashes, dots or case."""
     return re.sub(r"[\s\-./_]+", "", str(value or "")).upper()
@@ -566,3 +573,4 @@ def clear_caches() -> None:
     """Forget cached spellings and place lists (benchmarks measure cold runs)."""
     _place_set.cache_clear()
     _spelled_common.cache_clear()
+    company_key.cache_clear()

@@ -54,10 +54,12 @@ def _blocking_keys(name: CompanyName) -> set[str]:
     words = name.distinctive or (name.places + name.common)
     for word in words:
         keys.add("w:" + word)
-        if len(word) >= 5:
-            size = 3 if len(word) < 7 else 4
-            keys.add("p:" + word[:size])
-            keys.add("s:" + word[-size:])
+        if 5 <= len(word) <= 8 and word in name.distinctive:
+            # one deletion each side meets any single typo (symmetric-delete blocking)
+            keys.update("d:" + word[:i] + word[i + 1 :] for i in range(len(word)))
+        if len(word) >= 7:
+            keys.add("p:" + word[:4])
+            keys.add("s:" + word[-4:])
     if len(name.core) > 1:
         keys.add("w:" + name.compact)
     for word in name.core:

@@ -12,10 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
-from supplyesg.core.matching import Candidate, NameIndex, decide, normalize_company, resolve_country
+from supplyesg.core.matching import Candidate, NameIndex, company_key, decide, resolve_country
 
 DEFAULT_FUZZY_THRESHOLD = 85.0
 AMBIGUITY_MARGIN = 5.0
@@ -43,10 +42,7 @@ def fold(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-@lru_cache(maxsize=50_000)
-def loose_key(text: str) -> str:
-    """Legal form, punctuation, abbreviations and word order removed: the key of an exact-but-for-form match."""
-    return " ".join(sorted(set(normalize_company(text, spelling=False).tokens))) or fold(text)
+loose_key = company_key  # legal form, punctuation, abbreviations and word order removed
 
 
 def country_key(value: object) -> str:
