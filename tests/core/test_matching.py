@@ -90,7 +90,7 @@ def test_a_different_country_costs_the_match():
     match = compare_companies(
         normalize_company("Tongli Wire Harness Co., Ltd.", "CN"), normalize_company("Tongli Wire Harness Co., Ltd.", "VN")
     )
-    assert match.score < 80
+    assert match.score < 80 and match.name_score == 100
     assert "country differs: China / Vietnam" in match.reasons
 
 

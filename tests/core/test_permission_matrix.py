@@ -150,6 +150,8 @@ RULES: dict[str, Rule] = {
     "minerals:review_queue": page(),
     "minerals:review_confirm": page(Cap.REVIEW, "POST"),
     "minerals:review_reject": page(Cap.REVIEW, "POST"),
+    "minerals:alias_list": page(),
+    "minerals:alias_withdraw": page(Cap.REVIEW, "POST"),
     "minerals_portal:requests": Rule("GET", "portal"),
     "minerals_portal:request": Rule("GET", "portal_own"),
     "minerals_portal:submission": Rule("GET", "portal_own"),
@@ -497,7 +499,14 @@ def _minerals_world(supplier, actor) -> dict:
 
     from django.core.files.base import ContentFile
 
-    from supplyesg.minerals.models import Campaign, SmelterReview, Submission, SubmissionRequest
+    from supplyesg.minerals.models import (
+        Campaign,
+        Smelter,
+        SmelterAlias,
+        SmelterReview,
+        Submission,
+        SubmissionRequest,
+    )
 
     campaign = Campaign.objects.create(
         name="CMRT 2026",
@@ -522,7 +531,10 @@ def _minerals_world(supplier, actor) -> dict:
     submission.save()
     job = Job.objects.create(kind="cmrt_import", created_by=actor, result={"campaign_id": campaign.pk})
     review = SmelterReview.objects.create(metal="Tin", name="Unknown Tin Works")
+    smelter = Smelter.objects.create(cid="CID001070", metal="Tin", standard_name="China Tin Group Co., Ltd.")
+    alias = SmelterAlias.objects.create(smelter=smelter, name="GX Tin", source=SmelterAlias.Source.CONFIRMED)
     return {
+        "alias_pk": alias.pk,
         "campaign_pk": campaign.pk,
         "campaign_request_pk": request.pk,
         "submission_pk": submission.pk,

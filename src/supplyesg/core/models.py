@@ -124,6 +124,13 @@ class PolicySettings(models.Model):
         default=Decimal("90"),
         validators=[MinValueValidator(50), MaxValueValidator(100)],
     )
+    smelter_prefill_score = models.DecimalField(
+        _("smelter match score (0-100) from which the review queue pre-fills its best candidate"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("90"),
+        validators=[MinValueValidator(50), MaxValueValidator(100)],
+    )
     profile_changes_need_approval = models.BooleanField(_("supplier profile changes need internal approval"), default=True)
     # Risk assessment (ASUS: yearly identification for every tier; ESG manual: low / medium / high).
     # Factor weights (they need not add up to 100: each factor's 0-100 input is weighted and averaged).

@@ -167,6 +167,15 @@ class ConfirmReviewForm(forms.Form):
     )
 
 
+class SmelterSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search the reference list"), max_length=255, help_text=_("A smelter name or CID."))
+    metal = forms.ChoiceField(label=_("Metal"), required=False, choices=[("", _("All metals"))] + list(Metal.choices))
+
+
+class WithdrawAliasForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
 class BulkUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Zip archive of completed templates"),

@@ -15,12 +15,14 @@ because no library knows that "Yunnan ... Tin" and "Guangxi ... Tin" are differe
 
 Public API: ``resolve_country``, ``normalize_company`` -> ``CompanyName``,
 ``compare_companies`` -> ``Match``, ``NameIndex(records).search(...)`` -> ``[Candidate]``,
-``decide``, ``normalize_registration_id``.
+``decide``, ``company_key`` (exact-but-for-form key), ``normalize_registration_id``.
 """
 
 from .companies import (
     CompanyName,
     Match,
+    clear_caches,
+    company_key,
     compare_companies,
     fold,
     normalize_company,
@@ -36,6 +38,8 @@ __all__ = [
     "IndexRecord",
     "Match",
     "NameIndex",
+    "clear_caches",
+    "company_key",
     "compare_companies",
     "country_name",
     "decide",

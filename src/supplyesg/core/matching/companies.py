@@ -30,6 +30,7 @@ from .vocabulary import (
     CITY_WORDS,
     COMMON_WORDS,
     PLACE_SUFFIXES,
+    STOP_WORDS,
 )
 
 DISTINCTIVE_WEIGHT = 1.0
@@ -73,6 +74,7 @@ _ANYWHERE_LEGAL = {
     "ojsc",
     "cjsc",
 }
+_ENGLISH_PLACE_SUFFIXES = {"city", "province", "county", "prefecture", "district", "region", "autonomous", "town"}
 _JOINS = {
     ("non", "ferrous"): "nonferrous",
     ("hi", "tech"): "hightech",
@@ -103,6 +105,9 @@ def _legal_terms() -> tuple[tuple[str, ...], ...]:
             ("pjsc",),
             ("cjsc",),
             ("ojsc",),
+            ("coltd",),
+            ("joint", "stock"),
+            ("joint", "stock", "co"),
             ("jsc",),
             ("k", "k"),
             ("s", "a"),
@@ -153,6 +158,11 @@ class Match:
     place_conflict: bool = False
     country_conflict: bool = False
     core_conflict: bool = False
+    name_score: float | None = None  # the score before the country penalty (same name, another country)
+
+    def __post_init__(self) -> None:
+        if self.name_score is None:
+            object.__setattr__(self, "name_score", self.score)
 
 
 def fold(text: str) -> str:
@@ -250,12 +260,21 @@ def _split_cjk(run: str, places: frozenset[str]) -> tuple[list[str], list[str], 
     return out_words, out_places, legal
 
 
+@lru_cache(maxsize=1)
+def _legal_by_last_word() -> dict[str, tuple[tuple[str, ...], ...]]:
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for term in _legal_terms():
+        out.setdefault(term[-1], []).append(term)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def _strip_legal(tokens: list[str]) -> tuple[list[str], list[str]]:
     legal: list[str] = []
+    by_last = _legal_by_last_word()
     changed = True
     while changed and len(tokens) > 1:
         changed = False
-        for term in _legal_terms():
+        for term in by_last.get(tokens[-1], ()):
             n = len(term)
             if len(tokens) > n and tuple(tokens[-n:]) == term:
                 legal[:0] = tokens[-n:]
@@ -270,19 +289,39 @@ def _strip_legal(tokens: list[str]) -> tuple[list[str], list[str]]:
     return kept or tokens, legal
 
 
-_LONG_COMMON = sorted(w for w in COMMON_WORDS if len(w) >= 5)
+_LONG_COMMON = sorted({w for w in COMMON_WORDS | set(ABBREVIATIONS) if len(w) >= 5})
 
 
 @lru_cache(maxsize=20_000)
 def _spelled_common(token: str) -> str:
-    """'tungstne' -> 'tungsten': a misspelt common word stays a common word."""
+    """'tungstne' -> 'tungsten', 'metallurigcal' -> 'metallurgy': a misspelt common word stays common."""
     if len(token) < 5 or token in COMMON_WORDS or not token.isalpha():
         return token
     found = process.extractOne(token, _LONG_COMMON, scorer=OSA.distance, score_cutoff=1 if len(token) < 9 else 2)
-    return found[0] if found else token
+    return ABBREVIATIONS.get(found[0], found[0]) if found else token
 
 
-def _canonical(tokens: list[str]) -> list[str]:
+@lru_cache(maxsize=64)
+def _place_set(extra: frozenset[str]) -> tuple[frozenset[str], list[str], dict[str, str | None]]:
+    """Known places with the extra ones, the long ones as a list, and a spelling cache."""
+    places = builtin_places() | extra
+    return places, sorted(w for w in places if len(w) >= 6), {}
+
+
+def _spelled_place(token: str, extra: frozenset[str]) -> str | None:
+    """'tonglng' -> 'tongling' when a known place is one edit away (words of 6 letters or more)."""
+    if len(token) < 6 or not token.isalpha():
+        return None
+    _, long_places, cache = _place_set(extra)
+    if token not in cache:
+        found = process.extractOne(token, long_places, scorer=OSA.distance, score_cutoff=1)
+        if len(cache) < 50_000:
+            cache[token] = found[0] if found else None
+        return found[0] if found else None
+    return cache[token]
+
+
+def _canonical(tokens: list[str], spelling: bool = True) -> list[str]:
     out: list[str] = []
     letters: list[str] = []
     for token in tokens + [""]:
@@ -293,7 +332,8 @@ def _canonical(tokens: list[str]) -> list[str]:
             out.append("".join(letters))
         letters = []
         if token:
-            out.append(_spelled_common(ABBREVIATIONS.get(token, token)))
+            token = ABBREVIATIONS.get(token, token)
+            out.append(_spelled_common(token) if spelling else token)
     joined: list[str] = []
     for token in out:
         if joined and (joined[-1], token) in _JOINS:
@@ -310,10 +350,14 @@ def normalize_company(
     city: str | None = None,
     province: str | None = None,
     places: Iterable[str] | None = None,
+    spelling: bool = True,
 ) -> CompanyName:
-    """Take a company name apart. ``city``/``province`` describe the site, ``places`` adds place words."""
+    """Take a company name apart. ``city``/``province`` describe the site, ``places`` adds place words.
+
+    ``spelling=False`` keeps misspelt words as written (for keys that must only ignore form)."""
     original = name or ""
-    place_set = builtin_places() | frozenset(places or ())
+    extra = places if isinstance(places, frozenset) else frozenset(places or ())
+    place_set = _place_set(extra)[0]
     text = unicodedata.normalize("NFKC", original)
     cjk_words: list[str] = []
     cjk_places: list[str] = []
@@ -339,19 +383,22 @@ def normalize_company(
             qualifiers.append("".join(words))
         else:
             tokens.extend(words)
-    tokens = _canonical(tokens)
+    tokens = _canonical(tokens, spelling)
     distinctive: list[str] = []
     common: list[str] = []
     found: list[str] = list(cjk_places)
     ordered: list[str] = []
     for index, token in enumerate(tokens):
-        if token in PLACE_SUFFIXES:
-            if index and tokens[index - 1] not in found and tokens[index - 1] in distinctive:
-                distinctive.remove(tokens[index - 1])
-                found.append(tokens[index - 1])
+        previous = tokens[index - 1] if index else ""
+        if token in PLACE_SUFFIXES and previous and (token in _ENGLISH_PLACE_SUFFIXES or previous in found):
+            if previous not in found and previous in distinctive:
+                distinctive.remove(previous)
+                found.append(previous)
             continue
-        if token in _ANYWHERE_LEGAL:
+        if token in _ANYWHERE_LEGAL or (token in STOP_WORDS and len(tokens) > 1):
             continue
+        if spelling and token not in place_set and token not in COMMON_WORDS:
+            token = _spelled_place(token, extra) or token
         ordered.append(token)
         if token in place_set:
             found.append(token)
@@ -396,7 +443,9 @@ def _similar(x: str, y: str) -> float:
     return 0.0
 
 
-def _align(left: tuple[str, ...], right: tuple[str, ...]) -> tuple[dict[str, float], dict[str, float], list[str]]:
+def _align(
+    left: tuple[str, ...], right: tuple[str, ...], fuzzy: bool = True
+) -> tuple[dict[str, float], dict[str, float], list[str]]:
     """Greedy word alignment, with run-together pinyin ('zhaojin' = 'zhao jin')."""
     matched_left: dict[str, float] = {}
     matched_right: dict[str, float] = {}
@@ -406,7 +455,7 @@ def _align(left: tuple[str, ...], right: tuple[str, ...]) -> tuple[dict[str, flo
         for other in right:
             if other in matched_right:
                 continue
-            score = _similar(word, other)
+            score = _similar(word, other) if fuzzy else float(word == other)
             if score > best_score:
                 best, best_score = other, score
         if best:
@@ -438,7 +487,7 @@ def compare_companies(a: CompanyName, b: CompanyName) -> Match:
     core_b = b.distinctive
     place_is_core = not core_a and not core_b
     ml, mr, typos = _align(core_a, core_b)
-    pl, pr, _ = _align(a.places, b.places)
+    pl, pr, _ = _align(a.places, b.places, fuzzy=False)
     cl, cr, _ = _align(a.common, b.common)
     if not core_a and not core_b:
         core_weight = PLACE_WEIGHT
@@ -498,15 +547,30 @@ def compare_companies(a: CompanyName, b: CompanyName) -> Match:
     if place_conflict:
         score = min(score, PLACE_CONFLICT_CAP)
         reasons.append("different place: " + ", ".join(sorted(set(conflicts))))
+    name_score = round(score, 1)
     country_conflict = bool(a.country and b.country and a.country != b.country)
     if country_conflict:
         score = max(0.0, score - COUNTRY_MISMATCH_PENALTY)
         reasons.append(f"country differs: {country_name(a.country)} / {country_name(b.country)}")
     elif a.country and a.country == b.country:
         reasons.append(f"same country: {country_name(a.country)}")
-    return Match(round(score, 1), reasons, place_conflict, country_conflict, core_conflict)
+    return Match(round(score, 1), reasons, place_conflict, country_conflict, core_conflict, name_score)
+
+
+@lru_cache(maxsize=50_000)
+def company_key(name: str) -> str:
+    """Legal form, punctuation, abbreviations and word order removed, spelling kept: two names with the
+    same key differ only in form ("Tongli Wire Harness (Changzhou) Co., Ltd." = "Changzhou Tongli Wire Harness")."""
+    return " ".join(sorted(set(normalize_company(name, spelling=False).tokens))) or fold(name)
 
 
 def normalize_registration_id(value: object) -> str:
     """'91320 400-MA1X' and '91320400ma1x' compare equal: no spaces, dashes, dots or case."""
     return re.sub(r"[\s\-./_]+", "", str(value or "")).upper()
+
+
+def clear_caches() -> None:
+    """Forget cached spellings and place lists (benchmarks measure cold runs)."""
+    _place_set.cache_clear()
+    _spelled_common.cache_clear()
+    company_key.cache_clear()

@@ -36,6 +36,7 @@ class Candidate:
     matched_name: str = ""  # the name or alias that scored best
     country: str = ""
     city: str = ""
+    name_score: float | None = None  # before the country penalty: the same name registered in another country
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -44,18 +45,21 @@ class Candidate:
             "score": self.score,
             "reasons": list(self.reasons),
             "matched_name": self.matched_name,
+            "name_score": self.name_score,
         }
 
 
 def _blocking_keys(name: CompanyName) -> set[str]:
     keys: set[str] = set()
-    words = name.core or name.common
+    words = name.distinctive or (name.places + name.common)
     for word in words:
         keys.add("w:" + word)
-        if len(word) >= 5:
-            size = 3 if len(word) < 7 else 4
-            keys.add("p:" + word[:size])
-            keys.add("s:" + word[-size:])
+        if 5 <= len(word) <= 8 and word in name.distinctive:
+            # one deletion each side meets any single typo (symmetric-delete blocking)
+            keys.update("d:" + word[:i] + word[i + 1 :] for i in range(len(word)))
+        if len(word) >= 7:
+            keys.add("p:" + word[:4])
+            keys.add("s:" + word[-4:])
     if len(name.core) > 1:
         keys.add("w:" + name.compact)
     for word in name.core:
@@ -155,8 +159,10 @@ class NameIndex:
             current = best.get(key)
             if current is None or match.score > current.score:
                 rec = self.records[key]
-                best[key] = Candidate(key, rec.name, match.score, match.reasons, listed.original, rec.country, rec.city)
-        return sorted(best.values(), key=lambda c: (-c.score, c.key))[:limit]
+                best[key] = Candidate(
+                    key, rec.name, match.score, match.reasons, listed.original, rec.country, rec.city, match.name_score
+                )
+        return sorted(best.values(), key=lambda c: (-c.score, -(c.name_score or 0), c.key))[:limit]
 
 
 def decide(candidates: list[Candidate], threshold: float, margin: float = 5.0) -> Candidate | None:

@@ -85,7 +85,6 @@ ABBREVIATIONS: dict[str, str] = {
 # Words many company names share: they weigh little, a name made only of them is vague.
 COMMON_WORDS: frozenset[str] = frozenset(
     """
-    a an the and of de del la le les et und y e da do das dos di
     metal metallurgy metallurgie metalurgica metalurgia mining mine mineral mineracao mineracion minera
     smelting smelter smelt refining refinery refinaria refineria raffinerie precious nonferrous ferrous
     rare earth gold silver tin tungsten tantalum niobium cobalt copper lithium nickel mica graphite
@@ -98,6 +97,9 @@ COMMON_WORDS: frozenset[str] = frozenset(
 
     """.split()
 )
+
+# Joining words dropped before comparing ("Cendres + Metaux" = "Cendres Metaux").
+STOP_WORDS: frozenset[str] = frozenset("a an the and of de del la le les et und y e da do das dos di du van von".split())
 
 # Chinese terms (longest first when matched) -> English canonical words (may be several).
 CHINESE_TERMS: dict[str, tuple[str, ...]] = {

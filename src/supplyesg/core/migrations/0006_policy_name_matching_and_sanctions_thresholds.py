@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0004_policysettings_annual_audit_key_and_more'),
+        ('core', '0005_policysettings_smelter_prefill_score'),
     ]
 
     operations = [
