@@ -267,3 +267,73 @@ def build(listed: list[Listed] | None = None, seed: int = 10) -> list[Case]:
         name = f"{place}{trade} {rng.choice(INDUSTRY)} {rng.choice(FORMS)}"
         cases.append(Case("invented", rng.choice(metals), name, rng.choice(countries), None))
     return cases
+
+
+# ---------------------------------------------------------------- blacklist and duplicates
+
+
+@dataclass(frozen=True)
+class ScreenCase:
+    kind: str
+    name: str
+    country: str
+    banned: str | None  # the banned name it must be caught as, or None for a different company
+
+
+def blacklist_cases(listed: list[Listed] | None = None, seed: int = 7) -> tuple[list[tuple[str, str]], list[ScreenCase]]:
+    """Banned companies and the names to screen against them.
+
+    The Chinese companies of the RMI lists stand in for suppliers (real [place][trade name][industry]
+    names with their city): every other one is "banned". Each banned name yields its variants (place
+    moved into brackets, legal form, case and punctuation, abbreviation, typo, country written CN/PRC,
+    the same name registered in another country), each of which must be caught. The unbanned companies
+    of a banned one's city, and the banned names with an invented trade name, must not be.
+    """
+    from supplyesg.core.matching import normalize_company, resolve_country
+
+    listed = listed if listed is not None else load_listed()
+    rng = random.Random(seed)
+    seen: dict[str, Listed] = {}
+    for item in listed:
+        if resolve_country(item.country) == "CN" and item.city:
+            seen.setdefault(item.name.lower(), item)
+    companies = sorted(seen.values(), key=lambda i: i.name)
+    banned = companies[::2]
+    free = companies[1::2]
+    vocabulary = set().union(*(_words(i.name) for i in listed))
+    cases: list[ScreenCase] = []
+    for item in banned:
+        name = item.name
+
+        def add(kind: str, variant: str | None, country: str = "CN", name: str = name) -> None:
+            if variant and variant != name:
+                cases.append(ScreenCase(kind, variant, country, name))
+
+        lead = name.split()[0]
+        if lead in PROVINCES + CITIES or lead.lower() in item.city.lower():
+            rest = name[len(lead) :].strip()
+            head, sep, form = rest.rpartition(" Co")
+            add("place_moved", f"{head} ({lead}) Co{form}" if sep else f"{rest} ({lead})")
+        for pattern, repl in LEGAL:
+            if re.search(pattern, name):
+                add("legal_form", re.sub(pattern, repl, name).strip())
+                break
+        add("case_punct", re.sub(r"[.,()]", "", re.sub(r"\s*\(", " (", name)).upper())
+        options = [(p, r) for p, r in ABBREVIATIONS if re.search(p, name)]
+        if options:
+            pattern, repl = rng.choice(options)
+            add("abbreviation", re.sub(pattern, repl, name, count=1))
+        add("typo", _typo(name, rng))
+        cases.append(ScreenCase("country_alias", name, rng.choice(COUNTRY_WAYS["CN"]), name))
+        cases.append(ScreenCase("other_country", name, rng.choice(["VN", "MY", "TH", "HK"]), name))
+        distinctive = normalize_company(name).distinctive
+        trade = next((w for w in name.split() if len(w) > 3 and w.lower().strip(".,()") in distinctive), None)
+        if trade:
+            cases.append(
+                ScreenCase("same_city_other_trade_name", name.replace(trade, _invented_word(rng, vocabulary), 1), "CN", None)
+            )
+    banned_cities = {i.city.lower() for i in banned}
+    for item in free:
+        if item.city.lower() in banned_cities:
+            cases.append(ScreenCase("same_city_other_company", item.name, "CN", None))
+    return [(i.name, "CN") for i in banned], cases

@@ -78,6 +78,7 @@ _ENGLISH_PLACE_SUFFIXES = {"city", "province", "county", "prefecture", "district
 _JOINS = {
     ("non", "ferrous"): "nonferrous",
     ("hi", "tech"): "hightech",
+    ("hong", "kong"): "hongkong",
     ("high", "tech"): "hightech",
     ("rare", "metal"): "raremetal",
 }
@@ -297,7 +298,7 @@ def _spelled_common(token: str) -> str:
     """'tungstne' -> 'tungsten', 'metallurigcal' -> 'metallurgy': a misspelt common word stays common."""
     if len(token) < 5 or token in COMMON_WORDS or not token.isalpha():
         return token
-    found = process.extractOne(token, _LONG_COMMON, scorer=OSA.distance, score_cutoff=1 if len(token) < 9 else 2)
+    found = process.extractOne(token, _LONG_COMMON, scorer=OSA.distance, score_cutoff=1 if len(token) < 11 else 2)
     return ABBREVIATIONS.get(found[0], found[0]) if found else token
 
 
@@ -309,15 +310,17 @@ def _place_set(extra: frozenset[str]) -> tuple[frozenset[str], list[str], dict[s
 
 
 def _spelled_place(token: str, extra: frozenset[str]) -> str | None:
-    """'tonglng' -> 'tongling' when a known place is one edit away (words of 6 letters or more)."""
+    """'tonglng' -> 'tongling' when a known place is one letter left out, added or swapped away."""
     if len(token) < 6 or not token.isalpha():
         return None
     _, long_places, cache = _place_set(extra)
     if token not in cache:
         found = process.extractOne(token, long_places, scorer=OSA.distance, score_cutoff=1)
+        # a letter left out, added or swapped; not a changed letter: Jincheng is not Jinchang
+        place = found[0] if found and (len(found[0]) != len(token) or sorted(found[0]) == sorted(token)) else None
         if len(cache) < 50_000:
-            cache[token] = found[0] if found else None
-        return found[0] if found else None
+            cache[token] = place
+        return place
     return cache[token]
 
 
@@ -390,8 +393,8 @@ def normalize_company(
     ordered: list[str] = []
     for index, token in enumerate(tokens):
         previous = tokens[index - 1] if index else ""
-        if token in PLACE_SUFFIXES and previous and (token in _ENGLISH_PLACE_SUFFIXES or previous in found):
-            if previous not in found and previous in distinctive:
+        if token in _ENGLISH_PLACE_SUFFIXES and len(tokens) > 1 or token in PLACE_SUFFIXES and previous in found:
+            if previous and previous not in found and previous in distinctive:
                 distinctive.remove(previous)
                 found.append(previous)
             continue
@@ -417,6 +420,7 @@ def normalize_company(
     if tokens and tokens[-1] in found and len(tokens) > 1:
         qualifiers.append(tokens[-1])  # "Tin Smelting Gejiu": a trailing place qualifies the name
     found.extend(q for q in qualifiers if q not in found)
+    code = resolve_country(country) if country else None
     return CompanyName(
         original=original,
         tokens=tuple(ordered + [q for q in qualifiers if q not in ordered]),
@@ -425,10 +429,19 @@ def normalize_company(
         places=tuple(dict.fromkeys(found)),
         legal_form=" ".join(legal_forms),
         qualifiers=tuple(dict.fromkeys(qualifiers)),
-        country=resolve_country(country) if country else None,
-        site_places=place_words(city) | place_words(province),
+        country=code,
+        site_places=place_words(city) | place_words(province) | _country_places(code),
         pinyin=" ".join(cjk_places + cjk_words) if cjk_words or cjk_places else "",
     )
+
+
+@lru_cache(maxsize=512)
+def _country_places(code: str | None) -> frozenset[str]:
+    """The words naming a country ('canada', 'hongkong'): a name may say the country it is in."""
+    if not code:
+        return frozenset()
+    name = fold(country_name(code))
+    return frozenset({name.replace(" ", ""), *(w for w in name.split() if len(w) > 3)})
 
 
 def _similar(x: str, y: str) -> float:
@@ -505,7 +518,9 @@ def compare_companies(a: CompanyName, b: CompanyName) -> Match:
             elif place in other.site_places:
                 hit = weight
                 reasons.append(f"'{place.title()}' is the site's city or province")
-            elif other.site_places or any(p not in own.places and p not in own.site_places for p in other.places):
+            elif (other.site_places - _country_places(other.country)) or any(
+                p not in own.places and p not in own.site_places for p in other.places
+            ):
                 conflicts.append(place)
                 hit = 0.0
             else:

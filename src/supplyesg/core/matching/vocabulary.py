@@ -94,6 +94,7 @@ COMMON_WORDS: frozenset[str] = frozenset(
     national general manufacturing product processing recycling recovery plant works factory branch
     division unit investment chemical electronic engineering service alloy powder compound oxide
     wire cable electric electrical power energy battery solar components component
+    industria comercio mineracao metalurgica metalurgico refinaria fundicao
 
     """.split()
 )
