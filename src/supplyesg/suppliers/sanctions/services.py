@@ -229,7 +229,7 @@ def _screen_one(subject: Subject, index, entries, threshold: float, actor) -> li
 
 
 def _pending(hit: SanctionsHit) -> SanctionsHit:
-    hit = SanctionsHit.objects.select_for_update().select_related("sanctions_list", "supplier").get(pk=hit.pk)
+    hit = SanctionsHit.objects.select_for_update(of=("self",)).select_related("sanctions_list", "supplier").get(pk=hit.pk)
     if hit.status != H.PENDING:
         raise RuleViolation(_("This hit was already decided (%(status)s).") % {"status": hit.get_status_display()})
     return hit
