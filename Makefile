@@ -73,7 +73,7 @@ lint: install
 	$(BIN)/ruff format --check src tests bench || true
 
 bench: install  ## speed figures, as ratios against a baseline in the same process
-	@for b in bench/[a-z]*.py; do case $$b in */common.py|*/__init__.py) continue;; esac; \
+	@for b in bench/[a-z]*.py; do case $$b in */common.py|*/__init__.py|*/name_evalset.py) continue;; esac; \
 	  echo "== $$b"; DJANGO_SETTINGS_MODULE=supplyesg.settings_test $(BIN)/python -m bench.$$(basename $$b .py) || exit 1; done
 
 clean:

@@ -243,18 +243,12 @@ def main() -> int:
         print(f"peak Python heap (tracemalloc) importing {len(sample)} more files: {peak / 1048576:.1f} MB")
 
         index = SupplierIndex.for_campaign(campaign)
-        names = [
-            f"Bench Supplyer {i:05d} Company" for i in range(0, len(requests), max(1, len(requests) // 200))
-        ]
+        names = [f"Bench Supplyer {i:05d} Company" for i in range(0, len(requests), max(1, len(requests) // 200))]
         start = time.perf_counter()
         outcomes = [index.assign(n).outcome for n in names]
         assign = (time.perf_counter() - start) / len(names)
         tally = ", ".join(f"{outcomes.count(k)} {k}" for k in ("assigned", "uncertain", "unassigned"))
-        print(
-            f"assigning a near-miss company name among {len(requests)} suppliers: "
-            f"{assign * 1000:.1f} ms/file "
-            f"({tally})"
-        )
+        print(f"assigning a near-miss company name among {len(requests)} suppliers: {assign * 1000:.1f} ms/file ({tally})")
 
         start = time.perf_counter()
         for s in Submission.objects.filter(status=Submission.Status.VALID):

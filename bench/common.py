@@ -28,9 +28,7 @@ def setup_database():
 def make_categories(n: int = 12):
     from supplyesg.suppliers.models import Category
 
-    Category.objects.bulk_create(
-        [Category(code=f"bench-{i:02d}", name=f"Bench category {i:02d}") for i in range(n)]
-    )
+    Category.objects.bulk_create([Category(code=f"bench-{i:02d}", name=f"Bench category {i:02d}") for i in range(n)])
     return list(Category.objects.filter(code__startswith="bench-").order_by("code"))
 
 

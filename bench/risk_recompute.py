@@ -48,9 +48,7 @@ def build_world(n: int) -> dict:
     today = timezone.localdate()
     PolicySettings.current()
     categories = make_categories(12)
-    CategoryRisk.objects.bulk_create(
-        [CategoryRisk(category=c, score=Decimal(10 + 5 * i)) for i, c in enumerate(categories)]
-    )
+    CategoryRisk.objects.bulk_create([CategoryRisk(category=c, score=Decimal(10 + 5 * i)) for i, c in enumerate(categories)])
     DocumentRule.objects.bulk_create(
         [DocumentRule(category=c, doc_type="rohs") for c in categories[::2]]
         + [DocumentRule(category=c, doc_type="reach", yearly=True) for c in categories[1::3]]
@@ -90,9 +88,7 @@ def build_world(n: int) -> dict:
             )
     Document.objects.bulk_create(documents, batch_size=2000)
 
-    template = QuestionnaireTemplate.objects.create(
-        code="bench", version="1", title="SAQ", title_zh="自评问卷"
-    )
+    template = QuestionnaireTemplate.objects.create(code="bench", version="1", title="SAQ", title_zh="自评问卷")
     saq = QuestionnaireCampaign.objects.create(template=template, name="SAQ bench", due_date=today)
     now = timezone.now()
     responses = []
@@ -134,11 +130,7 @@ def build_world(n: int) -> dict:
         status=Campaign.Status.OPEN,
     )
     SubmissionRequest.objects.bulk_create(
-        [
-            SubmissionRequest(campaign=cmrt, supplier_id=pk, status="requested")
-            for i, pk in enumerate(ids)
-            if i % 10 == 5
-        ],
+        [SubmissionRequest(campaign=cmrt, supplier_id=pk, status="requested") for i, pk in enumerate(ids) if i % 10 == 5],
         batch_size=2000,
     )
     return {"ids": ids, "documents": len(documents), "responses": len(responses)}
@@ -152,16 +144,10 @@ def baseline(batch: int) -> float:
     through = Supplier.categories.through
     start, last = time.perf_counter(), 0
     while True:
-        rows = list(
-            risk.scope().filter(pk__gt=last).order_by("pk").values_list("pk", "country", "legal_name")[:batch]
-        )
+        rows = list(risk.scope().filter(pk__gt=last).order_by("pk").values_list("pk", "country", "legal_name")[:batch])
         if not rows:
             break
-        list(
-            through.objects.filter(supplier_id__in=[r[0] for r in rows]).values_list(
-                "supplier_id", "category_id"
-            )
-        )
+        list(through.objects.filter(supplier_id__in=[r[0] for r in rows]).values_list("supplier_id", "category_id"))
         last = rows[-1][0]
     return time.perf_counter() - start
 
@@ -206,12 +192,8 @@ def run_plain(year: int, batch: int, *, trace: bool = False) -> tuple[float, int
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--suppliers", type=int, default=SUPPLIERS, help=f"how many suppliers (default {SUPPLIERS})"
-    )
-    parser.add_argument(
-        "--batch-size", type=int, default=BATCH, help=f"suppliers per batch (default {BATCH})"
-    )
+    parser.add_argument("--suppliers", type=int, default=SUPPLIERS, help=f"how many suppliers (default {SUPPLIERS})")
+    parser.add_argument("--batch-size", type=int, default=BATCH, help=f"suppliers per batch (default {BATCH})")
     args = parser.parse_args()
     setup_database()
     from django.db import connection

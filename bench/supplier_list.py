@@ -42,9 +42,7 @@ def main() -> int:
     notes: list[str] = []
 
     pages = itertools.cycle(range(1, SUPPLIERS // 50 + 1, 7))
-    page = measure(
-        "page /suppliers/?page=N (50)", lambda: client.get(f"/suppliers/?page={next(pages)}"), REPEAT
-    )
+    page = measure("page /suppliers/?page=N (50)", lambda: client.get(f"/suppliers/?page={next(pages)}"), REPEAT)
     if page.status == 200:
         rows.append(page)
         deep = measure("page /suppliers/?page=200 (last)", lambda: client.get("/suppliers/?page=200"), REPEAT)

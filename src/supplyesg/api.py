@@ -82,9 +82,11 @@ def _register_routers():
     from supplyesg.ratings.api import router as ratings_router
     from supplyesg.suppliers.api import router as suppliers_router
     from supplyesg.suppliers.api_terminations import router as terminations_router
+    from supplyesg.suppliers.sanctions.api import router as sanctions_router
 
     api.add_router("/", suppliers_router)
     api.add_router("/", terminations_router)
+    api.add_router("/", sanctions_router)
     api.add_router("/", minerals_router)
     api.add_router("/", minerals_cases_router)
     api.add_router("/", assessments_router)

@@ -28,6 +28,7 @@ urlpatterns = [
     path("portal/ratings/", include("supplyesg.ratings.portal_urls")),
     path("minerals/risk-cases/", include("supplyesg.minerals.cases_urls")),
     path("terminations/", include("supplyesg.suppliers.terminations_urls")),
+    path("sanctions/", include("supplyesg.suppliers.sanctions.urls")),
     path("api/", api.urls),
     # One log-in page for everyone, with its throttle and second factor.
     path("admin/login/", RedirectView.as_view(pattern_name="core:login", query_string=True), name="admin_login"),

@@ -158,9 +158,13 @@ RULES: dict[str, Rule] = {
     "minerals:submission_file": page(),
     "minerals:submission_accept": page(Cap.REVIEW, "POST"),
     "minerals:submission_return": page(Cap.REVIEW, "POST"),
+    "minerals:submission_confirm_company": page(Cap.REVIEW, "POST"),
+    "minerals:submission_reassign": page(Cap.REVIEW, "POST"),
     "minerals:review_queue": page(),
     "minerals:review_confirm": page(Cap.REVIEW, "POST"),
     "minerals:review_reject": page(Cap.REVIEW, "POST"),
+    "minerals:alias_list": page(),
+    "minerals:alias_withdraw": page(Cap.REVIEW, "POST"),
     "minerals_portal:requests": Rule("GET", "portal"),
     "minerals_portal:request": Rule("GET", "portal_own"),
     "minerals_portal:submission": Rule("GET", "portal_own"),
@@ -301,6 +305,16 @@ RULES: dict[str, Rule] = {
     "api:suspensions": api(),
     "api:suspension_lift": api("POST", Cap.DECIDE_ORDERS),
     "api:suspension_terminate": api("POST", Cap.DECIDE_ORDERS),
+    # sanctions screening: compliance and administrators decide hits, administrators load lists
+    "sanctions:hits": page(),
+    "sanctions:hit_detail": page(),
+    "sanctions:confirm_hit": page(Cap.BLACKLIST, "POST"),
+    "sanctions:dismiss_hit": page(Cap.BLACKLIST, "POST"),
+    "sanctions:lists": page(),
+    "sanctions:load_list": page(Cap.ADMINISTER),
+    "api:sanctions_hits": api(),
+    "api:sanctions_confirm": api("POST", Cap.BLACKLIST),
+    "api:sanctions_dismiss": api("POST", Cap.BLACKLIST),
     # quarterly ratings
     "ratings:overview": page(),
     "ratings:compute": page(Cap.RATE, "POST"),
@@ -409,8 +423,19 @@ def world(db):
         **_audits_world(a),
         **_cases_world(a),
         **_ratings_world(a),
+        **_sanctions_world(a),
     }
     return {"users": users, "values": values}
+
+
+def _sanctions_world(supplier) -> dict:
+    from supplyesg.suppliers.sanctions.services import load_sanctions_list, screen_subjects
+
+    load_sanctions_list(
+        f"Reference,Name\nX-1,{supplier.legal_name}\n".encode(), fmt="csv", list_name="Test list", file_name="t.csv"
+    )
+    hit = screen_subjects("supplier", [supplier.pk]).new_hits[0]
+    return {"hit_pk": hit.pk, "hit_id": hit.pk}
 
 
 def _ratings_world(supplier) -> dict:
@@ -508,7 +533,14 @@ def _minerals_world(supplier, actor) -> dict:
 
     from django.core.files.base import ContentFile
 
-    from supplyesg.minerals.models import Campaign, SmelterReview, Submission, SubmissionRequest
+    from supplyesg.minerals.models import (
+        Campaign,
+        Smelter,
+        SmelterAlias,
+        SmelterReview,
+        Submission,
+        SubmissionRequest,
+    )
 
     campaign = Campaign.objects.create(
         name="CMRT 2026",
@@ -533,7 +565,10 @@ def _minerals_world(supplier, actor) -> dict:
     submission.save()
     job = Job.objects.create(kind="cmrt_import", created_by=actor, result={"campaign_id": campaign.pk})
     review = SmelterReview.objects.create(metal="Tin", name="Unknown Tin Works")
+    smelter = Smelter.objects.create(cid="CID001070", metal="Tin", standard_name="China Tin Group Co., Ltd.")
+    alias = SmelterAlias.objects.create(smelter=smelter, name="GX Tin", source=SmelterAlias.Source.CONFIRMED)
     return {
+        "alias_pk": alias.pk,
         "campaign_pk": campaign.pk,
         "campaign_request_pk": request.pk,
         "submission_pk": submission.pk,

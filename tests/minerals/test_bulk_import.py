@@ -53,7 +53,7 @@ def test_a_name_equal_once_normalised_assigns_the_file(index, supplier_b, suppli
 
 def test_a_near_identical_name_is_assigned_by_fuzzy_score(index):
     idx, everbright = index
-    assignment = idx.assign("Shenzhen Everbright Precision Electronic Co Ltd")
+    assignment = idx.assign("Shenzhen Everbrigth Precision Electronics Co Ltd")
     assert (assignment.outcome, assignment.supplier_id, assignment.matched_by) == (
         "assigned",
         everbright.pk,
@@ -64,7 +64,7 @@ def test_a_near_identical_name_is_assigned_by_fuzzy_score(index):
 
 def test_a_slightly_different_name_is_uncertain_with_candidates(index, supplier_a):
     idx, _everbright = index
-    assignment = idx.assign("Alpha Cabel Company")
+    assignment = idx.assign("Alhpa Cable Company")
     assert assignment.outcome == "uncertain" and assignment.supplier_id is None
     assert [c["supplier_id"] for c in assignment.candidates] == [supplier_a.pk]
     assert 80 <= assignment.candidates[0]["score"] < 95
@@ -91,7 +91,7 @@ def files(cmrt65):
     return {
         "exact": cmrt_file(cmrt65, "valid"),  # "Alpha Cable Co., Ltd."
         "by_id": cmrt_file(cmrt65, "bulk_by_id", company="Beta Solder Malaysia", unique_id="MY-201901000123"),
-        "uncertain": cmrt_file(cmrt65, "bulk_uncertain", company="Alpha Cabel Company"),
+        "uncertain": cmrt_file(cmrt65, "bulk_uncertain", company="Alhpa Cable Company"),
         "unknown": cmrt_file(cmrt65, "bulk_unknown", company="Omega Unknown Widgets Inc."),
     }
 
@@ -229,7 +229,7 @@ def test_the_command_summary_lists_uncertain_and_unassigned_files(campaign, arch
     code, out, _err = _command(str(archive), "--campaign", str(campaign.pk))
     assert code == 1
     assert "2 assigned, 1 uncertain, 1 unassigned, 1 skipped" in out
-    assert '2025/uncertain.xlsx: "Alpha Cabel Company" -> Alpha Cable Co., Ltd. (91)' in out
+    assert '2025/uncertain.xlsx: "Alhpa Cable Company" -> Alpha Cable Co., Ltd. (91)' in out
     assert '2025/unknown.xlsx: "Omega Unknown Widgets Inc."' in out
 
 

@@ -364,7 +364,7 @@ def test_a_bulk_zip_runs_in_the_background_and_uncertain_files_are_confirmed(
             cmrt_file(cmrt65, "bulk_by_id", company="Beta Solder Malaysia", unique_id="MY-201901000123"),
             "beta.xlsx",
         )
-        zf.write(cmrt_file(cmrt65, "bulk_uncertain", company="Alpha Cabel Company"), "alpha.xlsx")
+        zf.write(cmrt_file(cmrt65, "bulk_uncertain", company="Alhpa Cable Company"), "alpha.xlsx")
     client = client_for(compliance)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(

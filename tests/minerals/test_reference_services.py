@@ -72,6 +72,20 @@ def test_smelter_match_reads_csv_and_answers_in_input_order(monkeypatch):
     assert rows[1]["cid"] is None and rows[1]["score"] is None
 
 
+def test_smelter_match_lists_the_five_best_candidates_with_reasons(monkeypatch):
+    services.load_smelter_list(fixture("RMI_CMRT_6.5.xlsx"))
+    monkeypatch.setattr("sys.stdin", io.StringIO("metal,name,country\nGold,Zhaojin Mining Ind. (Zhaoyuan),PRC\n"))
+    out = io.StringIO()
+    call_command("smelter_match", "--json", stdout=out)
+    [row] = json.loads(out.getvalue())
+    assert row["cid"] == "CID001622"  # not Shandong Gold Smelting (CID001916), the old wrong suggestion
+    best = row["candidates"][0]
+    assert best["cid"] == "CID001622" and len(row["candidates"]) <= 5
+    assert "words matched: zhaojin" in best["reasons"]
+    assert "same country: China" in best["reasons"]
+    assert all(c["score"] < best["score"] for c in row["candidates"][1:])
+
+
 def test_a_confirmed_alias_is_used_for_later_matches(compliance):
     services.load_smelter_list(fixture("RMI_CMRT_6.5.xlsx"))
     gold = Smelter.objects.get(cid="CID001916", metal="Gold")

@@ -717,9 +717,10 @@ def test_a_ban_matches_a_similar_name_in_the_same_country():
     assert compliance_service.matching_blacklist_entries(legal_name="JIANGXI TUNGSTEN COMPANY LIMITED", country="CN")
 
 
-def test_a_ban_does_not_match_a_similar_name_in_another_country():
+def test_the_same_banned_name_in_another_country_is_a_doubtful_hit():
     make_blacklist_entry(make_supplier(legal_name="Jiangxi Tungsten Co., Ltd.", country="CN", registration_id=""))
-    assert compliance_service.matching_blacklist_entries(legal_name="Jiangxi Tungsten Co., Ltd.", country="VN") == []
+    [hit] = compliance_service.blacklist_hits(legal_name="Jiangxi Tungsten Co., Ltd.", country="VN")
+    assert not hit.certain and "country differs: Vietnam / China" in hit.reasons
 
 
 def test_a_lifted_or_ended_ban_matches_nothing():

@@ -128,6 +128,13 @@ class PolicySettings(models.Model):
         default=Decimal("90"),
         validators=[MinValueValidator(50), MaxValueValidator(100)],
     )
+    smelter_prefill_score = models.DecimalField(
+        _("smelter match score (0-100) from which the review queue pre-fills its best candidate"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("90"),
+        validators=[MinValueValidator(50), MaxValueValidator(100)],
+    )
     profile_changes_need_approval = models.BooleanField(_("supplier profile changes need internal approval"), default=True)
     # Risk assessment (ASUS: yearly identification for every tier; ESG manual: low / medium / high).
     # Factor weights (they need not add up to 100: each factor's 0-100 input is weighted and averaged).
@@ -283,6 +290,22 @@ class PolicySettings(models.Model):
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(500)],
         help_text=_("Product default. The generated programme spreads audits over the year within this capacity."),
+    )
+    # Name matching (product defaults, 0-100 on the shared matcher's scale).
+    declaration_name_min_score = models.DecimalField(
+        _("a declaration's company name must match its supplier's names at least this well (0-100)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("80"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    # Sanctions screening (Yilian minerals policy: comply with the relevant UN sanctions resolutions).
+    sanctions_min_score = models.DecimalField(
+        _("name similarity (0-100) from which a sanctions-list entry is a possible hit"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("85"),
+        validators=[MinValueValidator(50), MaxValueValidator(100)],
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -68,6 +68,7 @@ ESG_MANUAL_3 = 'ESG manual §3: "with a total weight of not less than 1%"'
 SETTING_SOURCES: dict[str, Source] = {
     "document_expiry_warning_days": product_default(),
     "duplicate_name_threshold": product_default(),
+    "smelter_prefill_score": product_default(),
     "profile_changes_need_approval": product_default(),
     "risk_weight_country": product_default(),
     "risk_weight_category": product_default(),
@@ -157,6 +158,8 @@ SETTING_SOURCES: dict[str, Source] = {
         False,
     ),
     "audit_capacity_per_week": product_default(),
+    "declaration_name_min_score": product_default(),
+    "sanctions_min_score": product_default(),
     "risk_minerals_grave_case": product_default(),
     "risk_minerals_plan_case": product_default(),
     "minerals_plan_review_months": Source(

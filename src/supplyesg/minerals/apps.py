@@ -12,3 +12,9 @@ class MineralsConfig(AppConfig):
         from supplyesg.suppliers.services.terminations import register_suspension_listener
 
         register_suspension_listener("minerals", on_suspension_ended)
+
+        # Wiring, not a rule: sanctions screening (in suppliers, a lower layer) screens smelters too.
+        from supplyesg.minerals.services import smelter_subjects
+        from supplyesg.suppliers.sanctions.subjects import register_subject_source
+
+        register_subject_source("smelter", smelter_subjects)

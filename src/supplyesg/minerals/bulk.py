@@ -21,12 +21,11 @@ from django.db import transaction
 from django.http import Http404
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
-from rapidfuzz import fuzz
 
 from supplyesg.core import audit
 from supplyesg.core.errors import RuleViolation
+from supplyesg.core.matching import NameIndex, company_key, decide, normalize_registration_id
 from supplyesg.core.models import Job
-from supplyesg.core.names import normalize_company_name
 from supplyesg.core.services import job_progress, start_job
 from supplyesg.minerals import campaigns, services
 from supplyesg.minerals.cmrt import check_declaration, read_workbook
@@ -67,17 +66,19 @@ class SupplierIndex:
         self.names: dict[int, str] = {}
         self.by_registration: dict[str, set[int]] = {}
         self.by_name: dict[str, set[int]] = {}
-        self.keys: list[tuple[str, int]] = []
+        records = []
         for supplier in suppliers:
             self.names[supplier.pk] = supplier.legal_name
             reg = _registration_key(supplier.registration_id)
             if reg:
                 self.by_registration.setdefault(reg, set()).add(supplier.pk)
-            for text in {supplier.legal_name, supplier.local_name, *supplier.alias_list}:
-                key = normalize_company_name(text or "")
-                if key and (key, supplier.pk) not in self.keys:
-                    self.by_name.setdefault(key, set()).add(supplier.pk)
-                    self.keys.append((key, supplier.pk))
+            texts = [t for t in dict.fromkeys([supplier.legal_name, supplier.local_name, *supplier.alias_list]) if t]
+            for text in texts:
+                self.by_name.setdefault(company_key(text), set()).add(supplier.pk)
+            records.append(
+                {"key": str(supplier.pk), "name": supplier.legal_name, "country": supplier.country, "aliases": texts[1:]}
+            )
+        self.index = NameIndex(records)
 
     @classmethod
     def for_campaign(cls, campaign: Campaign) -> "SupplierIndex":
@@ -85,44 +86,37 @@ class SupplierIndex:
 
         return cls(Supplier.objects.filter(mineral_requests__campaign=campaign).distinct())
 
-    def candidate(self, supplier_id: int, score: float) -> dict:
-        return {"supplier_id": supplier_id, "name": self.names[supplier_id], "score": round(score, 1)}
+    def candidate(self, supplier_id: int, score: float, reasons=()) -> dict:
+        return {"supplier_id": supplier_id, "name": self.names[supplier_id], "score": round(score, 1), "reasons": list(reasons)}
 
     def assign(self, company_name: str | None, unique_id: str | None = None) -> Assignment:
         reg = _registration_key(unique_id)
         if reg and len(self.by_registration.get(reg, ())) == 1:
             (pk,) = self.by_registration[reg]
             return Assignment("assigned", pk, "registration_id", 100.0)
-        key = normalize_company_name(company_name or "")
-        if not key:
+        if not (company_name or "").strip():
             return Assignment("unassigned")
-        exact = self.by_name.get(key, set())
+        exact = self.by_name.get(company_key(company_name), set())
         if len(exact) == 1:
             (pk,) = exact
             return Assignment("assigned", pk, "name", 100.0)
         if len(exact) > 1:
             return Assignment("uncertain", candidates=[self.candidate(pk, 100.0) for pk in sorted(exact)])
-        best: dict[int, float] = {}
-        for name_key, pk in self.keys:
-            score = fuzz.ratio(key, name_key)
-            if score >= UNCERTAIN_SCORE and score > best.get(pk, 0):
-                best[pk] = score
-        ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
+        ranked = [c for c in self.index.search(company_name, limit=MAX_CANDIDATES) if c.score >= UNCERTAIN_SCORE]
         if not ranked:
             return Assignment("unassigned")
-        top_pk, top = ranked[0]
-        rivals = [pk for pk, score in ranked[1:] if score >= ASSIGN_SCORE]
-        if top >= ASSIGN_SCORE and not rivals:
-            return Assignment("assigned", top_pk, "fuzzy", round(top, 1))
+        best = decide(ranked, ASSIGN_SCORE)
+        if best is not None:
+            return Assignment("assigned", int(best.key), "fuzzy", round(best.score, 1))
         return Assignment(
             "uncertain",
-            score=round(top, 1),
-            candidates=[self.candidate(pk, s) for pk, s in ranked[:MAX_CANDIDATES]],
+            score=round(ranked[0].score, 1),
+            candidates=[self.candidate(int(c.key), c.score, c.reasons) for c in ranked],
         )
 
 
 def _registration_key(value: str | None) -> str:
-    return "".join((value or "").split()).casefold()
+    return normalize_registration_id(value).casefold()
 
 
 # ---------------------------------------------------------------- sources
@@ -161,9 +155,7 @@ def _zip_sources(path: Path, prefix: str = "") -> Iterator[Source]:
             if not member.filename.lower().endswith(EXCEL_SUFFIXES):
                 yield Source(name, None, _("not an Excel workbook"))
             elif member.file_size > MAX_FILE_BYTES:
-                yield Source(
-                    name, None, _("larger than %(mb)d MB once unpacked") % {"mb": MAX_FILE_BYTES // 1048576}
-                )
+                yield Source(name, None, _("larger than %(mb)d MB once unpacked") % {"mb": MAX_FILE_BYTES // 1048576})
             else:
                 yield Source(name, _member_reader(path, member.filename))
 
@@ -230,9 +222,7 @@ def import_files(
     result = job.result if job.result.get("campaign_id") == campaign.pk else empty_result(campaign)
     for key in ("assigned", "uncertain", "unassigned", "skipped"):
         result.setdefault(key, [])
-    done_names = {
-        e["file"] for key in ("assigned", "uncertain", "unassigned", "skipped") for e in result[key]
-    }
+    done_names = {e["file"] for key in ("assigned", "uncertain", "unassigned", "skipped") for e in result[key]}
     seq = len(done_names)
     total = len(sources)
     job_progress(job.pk, status=Job.Status.RUNNING, total=total, done=len(done_names), result=result)
@@ -259,10 +249,7 @@ def import_files(
         job_progress(job.pk, done=done, result=result)
         raise
     counts = {key: len(result[key]) for key in ("assigned", "uncertain", "unassigned", "skipped")}
-    message = (
-        _("%(assigned)d assigned, %(uncertain)d uncertain, %(unassigned)d unassigned, %(skipped)d skipped")
-        % counts
-    )
+    message = _("%(assigned)d assigned, %(uncertain)d uncertain, %(unassigned)d unassigned, %(skipped)d skipped") % counts
     job_progress(job.pk, done=done, total=total, status=Job.Status.DONE, result=result, message=message)
     return result
 
@@ -279,6 +266,10 @@ def _import_one(campaign, source, entry, result, index, requests, reference, job
     declaration = read_workbook(data, filename=os.path.basename(source.name))
     company = declaration.company
     entry.update({"company": company.name or "", "unique_id": company.unique_id or ""})
+    mismatch = campaigns.kind_mismatch(declaration, campaign)
+    if mismatch:
+        result["skipped"].append({**entry, "reason": mismatch})
+        return
     assignment = index.assign(company.name, company.unique_id)
     if assignment.outcome == "assigned":
         checked = check_declaration(declaration, reference)
@@ -357,11 +348,7 @@ def confirm_bulk_file(job: Job, *, item: int, supplier_id: int, actor) -> Submis
         raise RuleViolation(_("item: this file is not waiting for a supplier."))
     if entry.get("confirmed"):
         raise RuleViolation(_("item: %(file)s was already assigned.") % {"file": entry["file"]})
-    request_obj = (
-        SubmissionRequest.objects.filter(campaign=campaign, supplier_id=supplier_id)
-        .select_related("supplier")
-        .first()
-    )
+    request_obj = SubmissionRequest.objects.filter(campaign=campaign, supplier_id=supplier_id).select_related("supplier").first()
     if request_obj is None:
         raise RuleViolation(_("supplier: choose a supplier of this campaign."))
     try:

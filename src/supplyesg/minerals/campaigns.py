@@ -24,7 +24,7 @@ from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.mail import send_on_commit, supplier_recipients
 from supplyesg.core.reminders import reminder_due
-from supplyesg.minerals import services
+from supplyesg.minerals import company_names, services
 from supplyesg.minerals.cmrt import CheckResult, check_file, normalise_cid
 from supplyesg.minerals.models import (
     Campaign,
@@ -337,6 +337,30 @@ def remove_supplier(request_obj: SubmissionRequest, *, actor) -> None:
 # ---------------------------------------------------------------- submissions
 
 
+def declared_kind(declaration) -> str:
+    """The template kind a file is (CMRT, EMRT, AMRT, CRT), read from its content; '' when not a template."""
+    if declaration.template:
+        return declaration.template
+    for finding in declaration.findings:
+        if finding.code == "unsupported_template":
+            title = str(finding.params.get("detail") or "")
+            return title[title.rfind("(") + 1 : title.rfind(")")] if "(" in title else title
+    return ""
+
+
+def kind_mismatch(declaration, campaign: Campaign) -> str | None:
+    """Why a file of another template kind is refused for this campaign (naming both kinds), else None.
+
+    A CMRT filed into an EMRT request would otherwise be stored and counted on the EMRT dashboard."""
+    found = declared_kind(declaration)
+    if not found or found == campaign.template:
+        return None
+    return _(
+        "file: this file is the %(found)s template, but %(campaign)s asks for the %(expected)s. Send the "
+        "%(expected)s instead; the %(found)s was not stored."
+    ) % {"found": found, "expected": campaign.template, "campaign": campaign.name}
+
+
 def reported_name(smelter) -> str:
     """The smelter name as the supplier wrote it (column D, else the look-up choice in column C)."""
     row = smelter.source
@@ -380,6 +404,9 @@ def submit_declaration(
         reference = services.check_reference() if reference is None else reference
         checked = check_file(data, reference=reference, filename=file_name)
     declaration = checked.declaration
+    mismatch = kind_mismatch(declaration, request_obj.campaign)
+    if mismatch:
+        raise RuleViolation(mismatch)
     company = declaration.company
     valid = checked.valid
     version = (request_obj.submissions.aggregate(top=Max("version"))["top"] or 0) + 1
@@ -443,6 +470,7 @@ def submit_declaration(
             },
             reason=request_obj.campaign.name,
         )
+        company_names.check_company_name(submission, request_obj.supplier, company.unique_id or "")
     except BaseException:
         submission.file.storage.delete(submission.file.name)
         raise
@@ -510,6 +538,15 @@ def accept_submission(submission: Submission, *, actor, comment: str = "") -> Su
     request_obj = SubmissionRequest.objects.select_for_update().get(pk=submission.request_id)
     if not submission.valid:
         raise RuleViolation(_("A declaration with errors cannot be accepted; return it for correction."))
+    finding = company_names.open_finding(submission)
+    if finding is not None:
+        raise RuleViolation(
+            _(
+                "The file declares %(declared)s, not %(supplier)s: confirm it belongs to this supplier (with a "
+                "reason) or reassign it before accepting."
+            )
+            % {"declared": finding.declared_name, "supplier": submission.request.supplier.legal_name}
+        )
     if submission.status != Submission.Status.VALID:
         raise RuleViolation(
             _("Only a valid declaration awaiting review can be accepted (this one is %(status)s).")

@@ -141,12 +141,39 @@ class ReturnForm(forms.Form):
     comment = forms.CharField(label=_("What must the supplier correct?"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class CompanyNameConfirmForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why does this declaration belong to this supplier?"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReassignForm(forms.Form):
+    supplier = forms.ModelChoiceField(label=_("Supplier the declaration belongs to"), queryset=None)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, exclude=None, **kwargs):
+        from supplyesg.suppliers.models import Supplier
+
+        super().__init__(*args, **kwargs)
+        choices = Supplier.objects.exclude(status__in=[Supplier.Status.BLACKLISTED, Supplier.Status.EXITED])
+        self.fields["supplier"].queryset = choices.exclude(pk=exclude) if exclude else choices
+
+
 class ConfirmReviewForm(forms.Form):
     cid = forms.CharField(
         label=_("Smelter id"),
         max_length=20,
         help_text=_("The suggested smelter, or another one of the same metal (e.g. CID001070)."),
     )
+
+
+class SmelterSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search the reference list"), max_length=255, help_text=_("A smelter name or CID."))
+    metal = forms.ChoiceField(label=_("Metal"), required=False, choices=[("", _("All metals"))] + list(Metal.choices))
+
+
+class WithdrawAliasForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)
 
 
 class BulkUploadForm(forms.Form):

@@ -145,6 +145,7 @@ class RiskCountry(models.Model):
 from supplyesg.minerals.models_campaigns import (  # noqa: E402
     Campaign,
     CompanyDeclaration,
+    DeclarationNameFinding,
     SmelterReview,
     Submission,
     SubmissionRequest,
@@ -156,6 +157,7 @@ from supplyesg.minerals.models_cases import RiskCase, RiskCaseStep  # noqa: E402
 __all__ = [
     "Campaign",
     "CompanyDeclaration",
+    "DeclarationNameFinding",
     "Metal",
     "RiskCase",
     "RiskCaseStep",

@@ -122,6 +122,33 @@ class Submission(models.Model):
         constraints = [models.UniqueConstraint(fields=["request", "version"], name="unique_submission_version")]
 
 
+class DeclarationNameFinding(models.Model):
+    """A declaration whose company name (Declaration sheet) does not match the supplier it is filed under.
+
+    Staff either confirm it is that supplier anyway (with a reason) or reassign the file to the right one."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for a decision")
+        CONFIRMED = "confirmed", _("Confirmed as this supplier")
+        REASSIGNED = "reassigned", _("Reassigned to another supplier")
+
+    submission = models.OneToOneField(Submission, on_delete=models.CASCADE, related_name="name_finding")
+    declared_name = models.CharField(_("company name in the file"), max_length=255)
+    supplier_name = models.CharField(_("supplier's closest name"), max_length=255)
+    score = models.FloatField(_("name similarity"))
+    reasons = models.JSONField(_("why"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True)
+    reassigned_from = models.ForeignKey(
+        "suppliers.Supplier", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+
+    def __str__(self):
+        return f"{self.declared_name} / {self.supplier_name}"
+
+
 class SubmissionSmelter(models.Model):
     """A Smelter List row of a submission, as identified. Aggregation reads these set-wise."""
 

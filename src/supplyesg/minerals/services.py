@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 
 from supplyesg.core import audit
 from supplyesg.core.errors import RuleViolation
+from supplyesg.core.matching import Candidate, decide, resolve_country
+from supplyesg.core.models import PolicySettings
 from supplyesg.core.sheets.text import TextFileError, csv_rows
-from supplyesg.minerals.cmrt import Reference, ReferenceList, read_workbook
-from supplyesg.minerals.cmrt.matching import normalise_cid
+from supplyesg.minerals.cmrt import Reference, ReferenceList, ReferenceSmelter, read_workbook
+from supplyesg.minerals.cmrt.reference import normalise_cid
 from supplyesg.minerals.models import (
     Metal,
     RiskCountry,
@@ -24,53 +26,18 @@ from supplyesg.minerals.models import (
     Smelter,
     SmelterAlias,
     SmelterListLoad,
+    SmelterReview,
+    SubmissionSmelter,
 )
-
-# RMI's upper-case short names that pycountry does not look up as they are.
-_COUNTRY_ALIASES = {
-    "TAIWAN": "TW",
-    "KOREA, REPUBLIC OF": "KR",
-    "SOUTH KOREA": "KR",
-    "RUSSIAN FEDERATION": "RU",
-    "RUSSIA": "RU",
-    "VIET NAM": "VN",
-    "VIETNAM": "VN",
-    "BOLIVIA": "BO",
-    "CONGO, DEMOCRATIC REPUBLIC OF THE": "CD",
-    "CONGO, THE DEMOCRATIC REPUBLIC OF THE": "CD",
-    "DEMOCRATIC REPUBLIC OF THE CONGO": "CD",
-    "LAOS": "LA",
-    "TANZANIA": "TZ",
-    "IRAN": "IR",
-    "SYRIA": "SY",
-    "UNITED STATES OF AMERICA": "US",
-    "CZECHIA": "CZ",
-    "TURKEY": "TR",
-    "TÜRKIYE": "TR",
-    "KYRGYZSTAN": "KG",
-    "MACEDONIA": "MK",
-    "BRUNEI": "BN",
-    "CÔTE D'IVOIRE": "CI",
-}
-
+from supplyesg.suppliers.sanctions.services import screen_subjects
+from supplyesg.suppliers.sanctions.subjects import Subject
 
 METALS = frozenset(Metal.values)
 
 
 def country_code(name: str) -> str:
     """ISO alpha-2 code for a template country name, or '' when it is not a country (e.g. 'Unknown')."""
-    text = " ".join((name or "").split())
-    if not text:
-        return ""
-    if text.upper() in _COUNTRY_ALIASES:
-        return _COUNTRY_ALIASES[text.upper()]
-    try:
-        return pycountry.countries.lookup(text).alpha_2
-    except LookupError:
-        try:
-            return pycountry.countries.search_fuzzy(text)[0].alpha_2
-        except LookupError:
-            return ""
+    return resolve_country(name) or ""
 
 
 @transaction.atomic
@@ -142,6 +109,8 @@ def load_smelter_list(source, *, actor=None, file_name: str = "") -> SmelterList
                 known_aliases.add((smelter.pk, alias))
                 new_aliases.append(SmelterAlias(smelter=smelter, name=alias, source=SmelterAlias.Source.TEMPLATE))
     SmelterAlias.objects.bulk_create(new_aliases, ignore_conflicts=True)
+    renamed = [s.pk for s, d in updated if "standard_name" in d]
+    screen_subjects("smelter", [s.pk for s in created if s.pk] + renamed, actor=actor)
     load.smelters_created = len(created)
     load.smelters_updated = sum(1 for _s, d in updated if d)
     load.aliases_added = len(new_aliases)
@@ -191,7 +160,6 @@ def _country_set(kind: str) -> frozenset[str]:
         country = pycountry.countries.get(alpha_2=code)
         if country:
             names.add(country.name.upper())
-            names.update(k for k, v in _COUNTRY_ALIASES.items() if v == code)
     return frozenset(codes) | frozenset(names)
 
 
@@ -220,7 +188,92 @@ def confirm_alias(smelter: Smelter, name: str, *, actor) -> SmelterAlias:
     )
     if created:
         audit.record(actor=actor, action="smelter.alias_confirmed", target=smelter, changes={"alias": [None, name]})
+        screen_subjects("smelter", [smelter.pk], actor=actor)
     return alias
+
+
+@transaction.atomic
+def withdraw_alias(alias: SmelterAlias, *, reason: str, actor) -> int:
+    """Take back a confirmed alias: rows it identified lose their CID and the name waits in the queue again.
+    Returns how many stored rows were un-identified."""
+    alias = SmelterAlias.objects.select_for_update().select_related("smelter").get(pk=alias.pk)
+    reason = " ".join((reason or "").split())
+    if alias.source != SmelterAlias.Source.CONFIRMED:
+        raise RuleViolation(_("Only aliases confirmed by a reviewer can be withdrawn; template names come from RMI."))
+    if not reason:
+        raise RuleViolation(_("reason: say why the alias is withdrawn."))
+    smelter = alias.smelter
+    rows = SubmissionSmelter.objects.filter(metal=smelter.metal, name=alias.name, cid=smelter.cid, matched_by="alias")
+    updated = rows.update(cid="", matched_by="", score=None)
+    SmelterReview.objects.filter(metal=smelter.metal, name=alias.name, decided_smelter=smelter).update(
+        status=SmelterReview.Status.PENDING, decided_smelter=None, decided_by=None, decided_at=None
+    )
+    audit.record(
+        actor=actor,
+        action="smelter.alias_withdrawn",
+        target=smelter,
+        changes={
+            "alias": [alias.name, None],
+            "confirmed_by": [alias.added_by.get_username() if alias.added_by else None, None],
+            "rows_unidentified": [None, updated],
+        },
+        reason=reason,
+    )
+    alias.delete()
+    return updated
+
+
+@dataclass
+class ReviewAdvice:
+    """What the queue shows for one name: the five best candidates and the CID it may pre-fill."""
+
+    candidates: list[Candidate]
+    prefill: str = ""
+
+
+def review_advice(reviews, reference: ReferenceList | None = None) -> dict[int, ReviewAdvice]:
+    """Candidates for each review; the best one is pre-filled only above the policy's confidence."""
+    reference = reference if reference is not None else reference_list()
+    floor = float(PolicySettings.current().smelter_prefill_score)
+    out = {}
+    for review in reviews:
+        candidates = reference.candidates(review.metal, review.name, review.country)
+        best = decide(candidates, floor)
+        out[review.pk] = ReviewAdvice(candidates, best.key if best else "")
+    return out
+
+
+def search_reference(text: str, metal: str = "", reference: ReferenceList | None = None, limit: int = 10) -> list:
+    """Search the whole loaded reference list by name or CID: (smelter, candidate) pairs, best first."""
+    text = " ".join((text or "").split())
+    if not text:
+        return []
+    reference = reference if reference is not None else reference_list()
+    metals = [metal] if metal else sorted(reference.metals)
+    code = normalise_cid(text)
+    found: list[tuple[ReferenceSmelter, Candidate]] = []
+    for each in metals:
+        smelter = reference.get(code, each) if code else None
+        if smelter and smelter.metal.casefold() == each.casefold():
+            found.append((smelter, Candidate(smelter.cid, smelter.name, 100.0, [_("smelter id")])))
+            continue
+        for candidate in reference.candidates(each, text, limit=limit):
+            if candidate.score > 0:
+                found.append((reference.get(candidate.key, each), candidate))
+    found.sort(key=lambda pair: -pair[1].score)
+    return found[:limit]
+
+
+def smelter_subjects(ids=None):
+    """Smelters as sanctions-screening subjects (registered with suppliers.sanctions in MineralsConfig.ready):
+    the standard name and every alias; a confirmed hit on a smelter blocks no supplier by itself."""
+    smelters = Smelter.objects.all() if ids is None else Smelter.objects.filter(pk__in=list(ids))
+    aliases: dict[int, list[str]] = {}
+    for smelter_id, name in SmelterAlias.objects.filter(smelter__in=smelters).values_list("smelter_id", "name"):
+        aliases.setdefault(smelter_id, []).append(name)
+    for pk, cid, metal, name, code in smelters.values_list("pk", "cid", "metal", "standard_name", "country_code"):
+        names = tuple(dict.fromkeys(n for n in (name, *aliases.get(pk, [])) if n and n.strip()))
+        yield Subject("smelter", pk, f"{name} ({cid}, {metal})", names, code or "", None)
 
 
 # ---------------------------------------------------------------- RMAP statuses

@@ -10,9 +10,7 @@ urlpatterns = [
     path("campaigns/<int:campaign_pk>/", views.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:campaign_pk>/open/", views.campaign_open, name="campaign_open"),
     path("campaigns/<int:campaign_pk>/close/", views.campaign_close, name="campaign_close"),
-    path(
-        "campaigns/<int:campaign_pk>/add-supplier/", views.campaign_add_supplier, name="campaign_add_supplier"
-    ),
+    path("campaigns/<int:campaign_pk>/add-supplier/", views.campaign_add_supplier, name="campaign_add_supplier"),
     path("campaigns/<int:campaign_pk>/bulk/", views.bulk_upload, name="bulk_upload"),
     path("campaigns/<int:campaign_pk>/bulk/<int:job_pk>/", views.bulk_result, name="bulk_result"),
     path("campaigns/<int:campaign_pk>/bulk/<int:job_pk>/confirm/", views.bulk_confirm, name="bulk_confirm"),
@@ -22,7 +20,11 @@ urlpatterns = [
     path("submissions/<int:submission_pk>/file/", views.submission_file, name="submission_file"),
     path("submissions/<int:submission_pk>/accept/", views.submission_accept, name="submission_accept"),
     path("submissions/<int:submission_pk>/return/", views.submission_return, name="submission_return"),
+    path("submissions/<int:submission_pk>/company/confirm/", views.submission_confirm_company, name="submission_confirm_company"),
+    path("submissions/<int:submission_pk>/company/reassign/", views.submission_reassign, name="submission_reassign"),
     path("smelter-reviews/", views.review_queue, name="review_queue"),
     path("smelter-reviews/<int:review_pk>/confirm/", views.review_confirm, name="review_confirm"),
     path("smelter-reviews/<int:review_pk>/reject/", views.review_reject, name="review_reject"),
+    path("smelter-aliases/", views.alias_list, name="alias_list"),
+    path("smelter-aliases/<int:alias_pk>/withdraw/", views.alias_withdraw, name="alias_withdraw"),
 ]

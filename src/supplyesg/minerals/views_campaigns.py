@@ -14,20 +14,24 @@ from django.views.decorators.http import require_http_methods
 
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.forms_errors import attach_errors
-from supplyesg.core.models import Job
-from supplyesg.minerals import bulk, campaigns
+from supplyesg.core.models import Job, PolicySettings
+from supplyesg.minerals import bulk, campaigns, company_names, services
 from supplyesg.minerals.forms_campaigns import (
     AcceptForm,
     AddSupplierForm,
     BulkConfirmForm,
     BulkUploadForm,
     CampaignForm,
+    CompanyNameConfirmForm,
     ConfirmReviewForm,
+    ReassignForm,
     RequestFilterForm,
     ReturnForm,
+    SmelterSearchForm,
     SubmissionUploadForm,
+    WithdrawAliasForm,
 )
-from supplyesg.minerals.models import Campaign, SmelterReview, Submission, SubmissionRequest
+from supplyesg.minerals.models import Campaign, SmelterAlias, SmelterReview, Submission, SubmissionRequest
 
 R = SubmissionRequest.Status
 REQUEST_BADGE = {
@@ -85,8 +89,7 @@ def campaign_create(request):
         else:
             messages.success(
                 request,
-                _("Campaign %(name)s created as a draft. Check the suppliers in scope, then open it.")
-                % {"name": campaign.name},
+                _("Campaign %(name)s created as a draft. Check the suppliers in scope, then open it.") % {"name": campaign.name},
             )
             return redirect("minerals:campaign_detail", campaign_pk=campaign.pk)
     return render(request, "minerals/campaign_form.html", {"form": form}, status=400 if form.errors else 200)
@@ -131,9 +134,7 @@ def campaign_detail(request, campaign_pk):
         "overdue": campaign.requests.overdue().select_related("supplier")[:100],
         "add_form": AddSupplierForm(),
         "jobs": _campaign_jobs(campaign),
-        "scope_count": campaigns.in_scope_suppliers(campaign).count()
-        if campaign.status == Campaign.Status.DRAFT
-        else None,
+        "scope_count": campaigns.in_scope_suppliers(campaign).count() if campaign.status == Campaign.Status.DRAFT else None,
         "today": timezone.localdate(),
     }
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "requests":
@@ -176,9 +177,7 @@ def campaign_add_supplier(request, campaign_pk):
     if not form.is_valid():
         for field, errors in form.errors.items():
             for error in errors:
-                messages.error(
-                    request, f"{form.fields[field].label}: {error}" if field in form.fields else error
-                )
+                messages.error(request, f"{form.fields[field].label}: {error}" if field in form.fields else error)
         return back
     try:
         campaigns.add_supplier(campaign, form.supplier, actor=request.user)
@@ -197,9 +196,7 @@ def request_remove(request, campaign_request_pk):
         campaigns.remove_supplier(request_obj, actor=request.user)
     except ValidationError as exc:
         return _error_page(request, exc, back)
-    messages.success(
-        request, _("%(name)s was removed from the campaign.") % {"name": request_obj.supplier.legal_name}
-    )
+    messages.success(request, _("%(name)s was removed from the campaign.") % {"name": request_obj.supplier.legal_name})
     return back
 
 
@@ -239,8 +236,7 @@ def _report_upload(request, submission):
     if submission.valid:
         messages.success(
             request,
-            _("Version %(v)d stored: no errors, %(w)d warning(s).")
-            % {"v": submission.version, "w": submission.warning_count},
+            _("Version %(v)d stored: no errors, %(w)d warning(s).") % {"v": submission.version, "w": submission.warning_count},
         )
     else:
         messages.warning(
@@ -254,9 +250,7 @@ def _report_upload(request, submission):
 def submission_detail(request, submission_pk):
     require_internal(request.user)
     submission = campaigns.get_submission_for_user(request.user, submission_pk)
-    history = list(
-        submission.request.submissions.select_related("uploaded_by", "reviewed_by").order_by("-version")
-    )
+    history = list(submission.request.submissions.select_related("uploaded_by", "reviewed_by").order_by("-version"))
     for s in history:
         s.badge = SUBMISSION_BADGE.get(s.status, "")
     return render(
@@ -270,6 +264,9 @@ def submission_detail(request, submission_pk):
             "smelters": submission.smelter_rows.all(),
             "history": history,
             "accept_form": AcceptForm(),
+            "name_finding": getattr(submission, "name_finding", None),
+            "company_form": CompanyNameConfirmForm(),
+            "reassign_form": ReassignForm(exclude=submission.request.supplier_id),
             "return_form": ReturnForm(),
             "can_decide": can(request.user, Cap.REVIEW),
         },
@@ -283,9 +280,7 @@ def serve_submission_file(submission):
         handle = submission.file.storage.open(submission.file.name, "rb")
     except OSError:
         raise Http404
-    response = FileResponse(
-        handle, as_attachment=True, filename=submission.original_name or "declaration.xlsx"
-    )
+    response = FileResponse(handle, as_attachment=True, filename=submission.original_name or "declaration.xlsx")
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -304,15 +299,12 @@ def submission_accept(request, submission_pk):
     form = AcceptForm(request.POST)
     form.is_valid()
     try:
-        campaigns.accept_submission(
-            submission, actor=request.user, comment=form.cleaned_data.get("comment", "")
-        )
+        campaigns.accept_submission(submission, actor=request.user, comment=form.cleaned_data.get("comment", ""))
     except ValidationError as exc:
         return _error_page(request, exc, redirect("minerals:submission_detail", submission_pk=submission.pk))
     messages.success(
         request,
-        _("Accepted: this declaration now counts for %(name)s.")
-        % {"name": submission.request.supplier.legal_name},
+        _("Accepted: this declaration now counts for %(name)s.") % {"name": submission.request.supplier.legal_name},
     )
     return redirect("minerals:submission_detail", submission_pk=submission.pk)
 
@@ -333,6 +325,51 @@ def submission_return(request, submission_pk):
     return redirect("minerals:submission_detail", submission_pk=submission.pk)
 
 
+@require_http_methods(["POST"])
+def submission_confirm_company(request, submission_pk):
+    """Staff confirm that a file declaring another company name belongs to this supplier."""
+    require_internal(request.user, Cap.REVIEW)
+    submission = campaigns.get_submission_for_user(request.user, submission_pk, write=True)
+    back = redirect("minerals:submission_detail", submission_pk=submission.pk)
+    finding = company_names.open_finding(submission)
+    form = CompanyNameConfirmForm(request.POST)
+    if finding is None:
+        messages.error(request, _("This declaration has no open company-name finding."))
+        return back
+    if not form.is_valid():
+        messages.error(request, _("Reason: say why this declaration belongs to this supplier."))
+        return back
+    try:
+        company_names.confirm_company_name(finding, actor=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        return _error_page(request, exc, back)
+    messages.success(request, _("Confirmed: %(declared)s is filed under %(supplier)s.") % {
+        "declared": finding.declared_name, "supplier": submission.request.supplier.legal_name})
+    return back
+
+
+@require_http_methods(["POST"])
+def submission_reassign(request, submission_pk):
+    """Staff move a file to the supplier it really declares, in the same campaign."""
+    require_internal(request.user, Cap.REVIEW)
+    submission = campaigns.get_submission_for_user(request.user, submission_pk, write=True)
+    back = redirect("minerals:submission_detail", submission_pk=submission.pk)
+    form = ReassignForm(request.POST, exclude=submission.request.supplier_id)
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[name].label}: {error}" if name in form.fields else error)
+        return back
+    try:
+        company_names.reassign_submission(
+            submission, supplier=form.cleaned_data["supplier"], actor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        return _error_page(request, exc, back)
+    messages.success(request, _("Reassigned to %(name)s.") % {"name": form.cleaned_data["supplier"].legal_name})
+    return back
+
+
 # ---------------------------------------------------------------- smelter review queue
 
 
@@ -342,10 +379,17 @@ def review_queue(request):
     status = request.GET.get("status") or SmelterReview.Status.PENDING
     if status not in SmelterReview.Status.values:
         status = SmelterReview.Status.PENDING
-    reviews = SmelterReview.objects.filter(status=status).select_related(
-        "suggested", "decided_smelter", "decided_by"
-    )
+    reviews = SmelterReview.objects.filter(status=status).select_related("suggested", "decided_smelter", "decided_by")
     page = Paginator(reviews, 50).get_page(request.GET.get("page"))
+    reference = services.reference_list()
+    if status == SmelterReview.Status.PENDING:
+        advice = services.review_advice(page, reference)
+        for review in page:
+            review.advice = advice[review.pk]
+    search = SmelterSearchForm(request.GET or None)
+    results = (
+        services.search_reference(search.cleaned_data["q"], search.cleaned_data["metal"], reference) if search.is_valid() else []
+    )
     return render(
         request,
         "minerals/review_queue.html",
@@ -354,8 +398,43 @@ def review_queue(request):
             "status": status,
             "statuses": SmelterReview.Status.choices,
             "can_decide": can(request.user, Cap.REVIEW),
+            "search": search,
+            "results": results,
+            "prefill_score": PolicySettings.current().smelter_prefill_score,
         },
     )
+
+
+@require_http_methods(["GET"])
+def alias_list(request):
+    require_internal(request.user)
+    aliases = SmelterAlias.objects.filter(source=SmelterAlias.Source.CONFIRMED).select_related("smelter", "added_by")
+    page = Paginator(aliases.order_by("-added_at", "-pk"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "minerals/alias_list.html",
+        {"page": page, "can_decide": can(request.user, Cap.REVIEW), "form": WithdrawAliasForm()},
+    )
+
+
+@require_http_methods(["POST"])
+def alias_withdraw(request, alias_pk):
+    require_internal(request.user, Cap.REVIEW)
+    alias = get_object_or_404(SmelterAlias.objects.select_related("smelter"), pk=alias_pk)
+    form = WithdrawAliasForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Reason: say why the alias is withdrawn."))
+        return redirect("minerals:alias_list")
+    try:
+        updated = services.withdraw_alias(alias, reason=form.cleaned_data["reason"], actor=request.user)
+    except ValidationError as exc:
+        return _error_page(request, exc, "minerals:alias_list")
+    messages.success(
+        request,
+        _("“%(name)s” is no longer an alias of %(cid)s; %(count)d stored row(s) wait for review again.")
+        % {"name": alias.name, "cid": alias.smelter.cid, "count": updated},
+    )
+    return redirect("minerals:alias_list")
 
 
 def _review_for(request, review_pk):
@@ -376,8 +455,7 @@ def review_confirm(request, review_pk):
         return _error_page(request, exc, "minerals:review_queue")
     messages.success(
         request,
-        _("“%(name)s” is now an alias; %(count)d stored row(s) were identified.")
-        % {"name": review.name, "count": updated},
+        _("“%(name)s” is now an alias; %(count)d stored row(s) were identified.") % {"name": review.name, "count": updated},
     )
     return redirect("minerals:review_queue")
 
@@ -389,9 +467,7 @@ def review_reject(request, review_pk):
         campaigns.reject_smelter_review(review, actor=request.user)
     except ValidationError as exc:
         return _error_page(request, exc, "minerals:review_queue")
-    messages.success(
-        request, _("“%(name)s” was marked as not in the reference list.") % {"name": review.name}
-    )
+    messages.success(request, _("“%(name)s” was marked as not in the reference list.") % {"name": review.name})
     return redirect("minerals:review_queue")
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from supplyesg.suppliers.models import AgreementType, Category, DocumentRule, Supplier
+from supplyesg.suppliers.models import AgreementType, Category, DocumentRule, SanctionsListVersion, Supplier
 
 
 class DocumentRuleInline(admin.TabularInline):
@@ -28,6 +28,23 @@ class SupplierAdmin(admin.ModelAdmin):
     list_display = ("code", "legal_name", "country", "tier", "status")
     search_fields = ("code", "legal_name", "local_name", "registration_id")
     list_filter = ("status", "tier")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SanctionsListVersion)
+class SanctionsListVersionAdmin(admin.ModelAdmin):
+    """Read-only history of loaded sanctions lists; lists are loaded on Sanctions → Lists or with sanctions_load."""
+
+    list_display = ("sanctions_list", "version", "entry_count", "is_current", "file_name", "loaded_at", "loaded_by")
+    list_filter = ("sanctions_list", "is_current")
 
     def has_add_permission(self, request):
         return False

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from .checks import CheckOptions, CheckResult, Reference, ResolvedSmelter, check_declaration
 from .findings import CATALOGUE, Finding, make_finding
-from .matching import Match, ReferenceList, ReferenceSmelter, normalise_cid, normalise_name
 from .reader import Declaration, SmelterRow, read_workbook
+from .reference import Match, ReferenceList, ReferenceSmelter, loose_key, normalise_cid
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
@@ -38,9 +38,7 @@ def expand_paths(paths: list[str | os.PathLike[str]]) -> list[Path]:
         path = Path(raw)
         if path.is_dir():
             out.extend(
-                p
-                for p in sorted(path.iterdir(), key=lambda p: p.name)
-                if p.is_file() and not p.name.startswith((".", "~$"))
+                p for p in sorted(path.iterdir(), key=lambda p: p.name) if p.is_file() and not p.name.startswith((".", "~$"))
             )
         else:
             out.append(path)
@@ -64,6 +62,6 @@ __all__ = [
     "expand_paths",
     "make_finding",
     "normalise_cid",
-    "normalise_name",
+    "loose_key",
     "read_workbook",
 ]

@@ -13,8 +13,8 @@ from typing import Any
 
 from . import layouts as L
 from .findings import Finding, has_errors, make_finding
-from .matching import DEFAULT_FUZZY_THRESHOLD, Match, ReferenceList, normalise_country, normalise_name
 from .reader import SHEET_DECLARATION, SHEET_PRODUCTS, SHEET_SMELTERS, Declaration, SmelterRow
+from .reference import DEFAULT_FUZZY_THRESHOLD, Match, ReferenceList, country_key, loose_key
 
 # SEC Rule 13p-1 "covered countries": the DRC and its nine adjoining countries (names as in sheet C).
 COVERED_COUNTRIES = frozenset(
@@ -213,9 +213,7 @@ def _check_company(d: Declaration, layout: L.Layout, today: dt.date, options: Ch
     if c.scope == "C" and not c.scope_description:
         out.append(at("scope_description", "scope_description_missing"))
     if c.scope == "B" and not any(p.get("number") for p in d.products):
-        out.append(
-            make_finding("products_missing", sheet=SHEET_PRODUCTS, cell=f"B{layout.product_first_row}")
-        )
+        out.append(make_finding("products_missing", sheet=SHEET_PRODUCTS, cell=f"B{layout.product_first_row}"))
     for key, value in (("contact_email", c.contact.email), ("authorizer_email", c.authorizer.email)):
         if value and "@" not in value:
             en, zh = L.COMPANY_LABELS[key]
@@ -238,9 +236,7 @@ def _check_company(d: Declaration, layout: L.Layout, today: dt.date, options: Ch
                 )
             )
     if layout.mineral_slots and not d.metals:
-        out.append(
-            make_finding("minerals_not_selected", sheet=SHEET_DECLARATION, cell=layout.mineral_slots[0])
-        )
+        out.append(make_finding("minerals_not_selected", sheet=SHEET_DECLARATION, cell=layout.mineral_slots[0]))
     return out
 
 
@@ -252,9 +248,7 @@ def _in_scope(d: Declaration, layout: L.Layout) -> dict[str, bool]:
     scope = {}
     for metal in d.metals:
         answers = d.answers.get(metal, {})
-        scope[metal] = answers.get("q1") not in layout.excluded_answers and (
-            answers.get("q2") not in layout.excluded_answers
-        )
+        scope[metal] = answers.get("q1") not in layout.excluded_answers and (answers.get("q2") not in layout.excluded_answers)
     return scope
 
 
@@ -274,11 +268,7 @@ def _check_answer(
 ) -> None:
     if value in (None, ""):
         if required:
-            out.append(
-                make_finding(
-                    "answer_missing", sheet=SHEET_DECLARATION, cell=cell, metal=metal, question=question
-                )
-            )
+            out.append(make_finding("answer_missing", sheet=SHEET_DECLARATION, cell=cell, metal=metal, question=question))
     elif value not in allowed:
         out.append(
             make_finding(
@@ -480,11 +470,7 @@ def _check_smelters(
         if row.lookup_name or s.cid:
             counted[s.metal] = counted.get(s.metal, 0) + 1
         if s.metal in in_scope and not in_scope[s.metal]:
-            out.append(
-                make_finding(
-                    "smelter_metal_out_of_scope", sheet=SHEET_SMELTERS, cell=f"B{r}", row=r, metal=s.metal
-                )
-            )
+            out.append(make_finding("smelter_metal_out_of_scope", sheet=SHEET_SMELTERS, cell=f"B{r}", row=r, metal=s.metal))
         if row.is_not_listed and (not row.name or not row.country):
             out.append(
                 make_finding(
@@ -497,13 +483,9 @@ def _check_smelters(
             )
         if row.is_not_identified and not s.cid:
             not_identified[s.metal] = not_identified.get(s.metal, 0) + 1
-            out.append(
-                make_finding(
-                    "smelter_not_identified", sheet=SHEET_SMELTERS, cell=f"C{r}", row=r, metal=s.metal
-                )
-            )
+            out.append(make_finding("smelter_not_identified", sheet=SHEET_SMELTERS, cell=f"C{r}", row=r, metal=s.metal))
             continue
-        key = s.cid or (normalise_name(s.name or "") + "|" + normalise_country(s.country))
+        key = s.cid or (loose_key(s.name or "") + "|" + country_key(s.country))
         if key and key != "|":
             first = seen.setdefault((s.metal, key), r)
             if first != r:
@@ -532,10 +514,11 @@ def _check_smelters(
                         status=status or "unknown",
                     )
                 )
-        country = normalise_country(s.country)
+        country = country_key(s.country)
+        written = " ".join(str(s.country or "").split()).upper()
         if country:
             label = s.name or s.cid or ""
-            if country in reference.covered_countries:
+            if {country, written} & reference.covered_countries:
                 out.append(
                     make_finding(
                         "smelter_in_covered_country",
@@ -544,10 +527,10 @@ def _check_smelters(
                         row=r,
                         metal=s.metal,
                         name=label,
-                        value=country,
+                        value=written,
                     )
                 )
-            elif country in reference.cahra_countries:
+            elif {country, written} & reference.cahra_countries:
                 out.append(
                     make_finding(
                         "smelter_in_cahra",
@@ -556,7 +539,7 @@ def _check_smelters(
                         row=r,
                         metal=s.metal,
                         name=label,
-                        value=country,
+                        value=written,
                     )
                 )
     identified = layout.question("all_identified")

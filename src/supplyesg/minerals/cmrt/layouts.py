@@ -132,11 +132,7 @@ CMRT6 = Layout(
             f"q{i + 1}",
             25 + 6 * i,
             role,
-            YES_NO_UNKNOWN
-            if role in ("covered_countries", "cahra", "recycled")
-            else PERCENT
-            if role == "responded"
-            else YES_NO,
+            YES_NO_UNKNOWN if role in ("covered_countries", "cahra", "recycled") else PERCENT if role == "responded" else YES_NO,
         )
         for i, role in enumerate(_ROLES_CMRT)
     ),
@@ -152,9 +148,7 @@ CMRT6 = Layout(
         ),
         CompanyQuestion("F", "D85", YES_NO),
         CompanyQuestion("G", "D87", YES_NO),
-        CompanyQuestion(
-            "H", "D89", ("Yes, with the SEC", "Yes, with the EU", "Yes, with the SEC and the EU", "No")
-        ),
+        CompanyQuestion("H", "D89", ("Yes, with the SEC", "Yes, with the EU", "Yes, with the SEC and the EU", "No")),
     ),
     url_cell="G77",
     excluded_answers=("No",),

@@ -18,7 +18,7 @@ from python_calamine import CalamineWorkbook, PasswordError, WorksheetNotFound
 
 from . import layouts as L
 from .findings import Finding, make_finding
-from .matching import ReferenceList, normalise_cid
+from .reference import ReferenceList, normalise_cid
 from .safety import inspect_bytes, oversized_sheet, read_capped
 from .slim import slim_workbook
 
@@ -30,9 +30,7 @@ SHEET_REVISION = "Revision"
 # Sheets copied into the slim workbook (see slim.py); any other sheet is read from the original file.
 _SLIM_SHEETS = (SHEET_DECLARATION, SHEET_SMELTERS, SHEET_PRODUCTS, SHEET_REVISION, SHEET_LOOKUP)
 
-_ERROR_VALUES = frozenset(
-    {"#N/A", "#REF!", "#VALUE!", "#NAME?", "#DIV/0!", "#NULL!", "#NUM!", "#GETTING_DATA"}
-)
+_ERROR_VALUES = frozenset({"#N/A", "#REF!", "#VALUE!", "#NAME?", "#DIV/0!", "#NULL!", "#NUM!", "#GETTING_DATA"})
 _LOOKUP_CACHE: dict[tuple[str, str, int], ReferenceList] = {}
 
 
@@ -386,14 +384,10 @@ def _read(sheets: _Sheets, result: Declaration, kind: str | None) -> None:
         return
     layout = L.layout_for(template, version)
     if kind == "xls" or layout is None:
-        result.findings.append(
-            make_finding("unsupported_version", template=template, version=version, latest=L.LATEST[template])
-        )
+        result.findings.append(make_finding("unsupported_version", template=template, version=version, latest=L.LATEST[template]))
         return
     if version not in L.VERIFIED_VERSIONS[template]:
-        result.findings.append(
-            make_finding("untested_version", template=template, version=version, layout=layout.name)
-        )
+        result.findings.append(make_finding("untested_version", template=template, version=version, layout=layout.name))
     names = sheets.names
     if SHEET_SMELTERS not in names:
         result.findings.append(make_finding("not_a_template"))
@@ -455,11 +449,7 @@ def _read_company(grid: Grid, layout: L.Layout, result: Declaration) -> None:
 
 def _selected_minerals(grid: Grid, layout: L.Layout) -> list[str]:
     by_fold = {m.casefold(): m for m in layout.metals}
-    chosen = {
-        by_fold[v.casefold()]
-        for v in (text(grid[a]) for a in layout.mineral_slots)
-        if v and v.casefold() in by_fold
-    }
+    chosen = {by_fold[v.casefold()] for v in (text(grid[a]) for a in layout.mineral_slots) if v and v.casefold() in by_fold}
     return sorted(chosen)
 
 
@@ -473,9 +463,7 @@ def _read_questions(grid: Grid, layout: L.Layout, result: Declaration) -> None:
         for question in layout.questions:
             row = question.header_row + 1 + index
             cell = f"D{row}"
-            answers[question.key] = canonical(
-                grid[cell], question.allowed_for(metal), numeric_percent=numeric
-            )
+            answers[question.key] = canonical(grid[cell], question.allowed_for(metal), numeric_percent=numeric)
             comments[question.key] = text(grid[f"G{row}"])
             result.answer_cells[(metal, question.key)] = cell
         result.answers[metal] = answers

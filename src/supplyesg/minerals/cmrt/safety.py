@@ -43,9 +43,7 @@ def inspect_bytes(data: bytes) -> SafetyReport:
     if not data:
         return SafetyReport(None, make_finding("file_empty"))
     if len(data) > MAX_FILE_BYTES:
-        return SafetyReport(
-            None, make_finding("file_too_large", size_mb=_mb(len(data)), limit_mb=_mb(MAX_FILE_BYTES))
-        )
+        return SafetyReport(None, make_finding("file_too_large", size_mb=_mb(len(data)), limit_mb=_mb(MAX_FILE_BYTES)))
     if data.startswith(OLE2_MAGIC):
         if any(marker in data for marker in ENCRYPTED_OOXML_MARKERS):
             return SafetyReport(None, make_finding("file_password_protected"))
@@ -77,9 +75,7 @@ def _inspect_zip(data: bytes) -> SafetyReport:
             info.compress_type == zipfile.ZIP_STORED and info.compress_size != size
         )
         if inconsistent:
-            return SafetyReport(
-                None, make_finding("file_corrupt", detail=f"inconsistent sizes for {info.filename}")
-            )
+            return SafetyReport(None, make_finding("file_corrupt", detail=f"inconsistent sizes for {info.filename}"))
         if size > MAX_MEMBER_UNCOMPRESSED or total > MAX_TOTAL_UNCOMPRESSED:
             return SafetyReport(
                 None,
@@ -88,9 +84,7 @@ def _inspect_zip(data: bytes) -> SafetyReport:
     names = {info.filename for info in infos}
     if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
         if "content.xml" in names:
-            return SafetyReport(
-                None, make_finding("unsupported_file_format", detail="OpenDocument spreadsheet")
-            )
+            return SafetyReport(None, make_finding("unsupported_file_format", detail="OpenDocument spreadsheet"))
         if "word/document.xml" in names or "ppt/presentation.xml" in names:
             return SafetyReport(None, make_finding("file_not_excel"))
         return SafetyReport(None, make_finding("file_not_excel"))

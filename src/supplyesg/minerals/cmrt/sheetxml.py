@@ -135,9 +135,7 @@ class SheetEditor:
             )
         self._put(row, column, value_cell(ref, cell, value))
 
-    def rewrite_row(
-        self, row: int, values: dict[str, str], inputs: tuple[str, ...], first: int, last: int
-    ) -> None:
+    def rewrite_row(self, row: int, values: dict[str, str], inputs: tuple[str, ...], first: int, last: int) -> None:
         """Rewrite a data row of the table spanning rows ``first``..``last``.
 
         ``inputs`` columns get ``values`` (or are emptied); a value typed over a formula column is what
@@ -200,9 +198,7 @@ class SheetEditor:
             for match in _SHARED_MASTER_RE.finditer(self.xml, self.body_start, self.body_end):
                 group = attr(match.group(2), "si")
                 if group is not None and attr(match.group(2), "t") == "shared":
-                    self._masters.setdefault(
-                        group, (int(match.group(1)), match.group(0)[match.group(0).find("<f") :])
-                    )
+                    self._masters.setdefault(group, (int(match.group(1)), match.group(0)[match.group(0).find("<f") :]))
         return self._masters
 
     def _relocate_displaced_masters(self) -> None:
@@ -223,11 +219,7 @@ class SheetEditor:
             for other in range(row + 1, end + 1):
                 dependent = self.cells(other).get(column) if other in self.rows else None
                 edit = self.edits.get(other, {}).get(column)
-                if (
-                    dependent is None
-                    or dependent.shared_group != group
-                    or (edit is not None and "<f" not in edit)
-                ):
+                if dependent is None or dependent.shared_group != group or (edit is not None and "<f" not in edit):
                     continue
                 new_head = re.sub(r'\sref="[^"]*"', f' ref="{column}{other}:{column}{end}"', head)
                 text = shift_formula_xml(formula, other - row)[len(head) :]

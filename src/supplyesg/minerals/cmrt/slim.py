@@ -182,7 +182,5 @@ class _ZipWriter:
             )
             self.out += encoded
         count = len(self.entries)
-        self.out += struct.pack(
-            "<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(self.out) - directory, directory, 0
-        )
+        self.out += struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(self.out) - directory, directory, 0)
         return bytes(self.out)

@@ -36,7 +36,6 @@ from python_calamine import CalamineWorkbook
 
 from . import layouts as L
 from .formulas import cache_workbook
-from .matching import normalise_cid
 from .reader import (
     SHEET_DECLARATION,
     SHEET_LOOKUP,
@@ -46,6 +45,7 @@ from .reader import (
     canonical,
     read_workbook,
 )
+from .reference import normalise_cid
 from .safety import inspect_bytes, read_capped
 from .sheetxml import SheetEditor, sheet_paths
 
@@ -129,8 +129,7 @@ def _identify(source: bytes) -> Declaration:
     if version not in L.VERIFIED_VERSIONS[template]:
         supported = ", ".join(L.VERIFIED_VERSIONS[template])
         raise ValueError(
-            f"{template} {version} is not supported for writing (supported: {supported}); "
-            f"download {L.LATEST[template]} from RMI."
+            f"{template} {version} is not supported for writing (supported: {supported}); download {L.LATEST[template]} from RMI."
         )
     company, filled = declaration.company, []
     if company.name or company.contact.name or company.contact.email or company.authorizer.name:
@@ -210,9 +209,7 @@ class _Plan:
         """The metals the company declares: CMRT always all four; EMRT the minerals named."""
         if self.template == "CMRT":
             return list(self.layout.metals)
-        chosen = {self._metal(m, "minerals") for m in data.minerals} or {
-            self._metal(m, "answers") for m in data.answers
-        }
+        chosen = {self._metal(m, "minerals") for m in data.minerals} or {self._metal(m, "answers") for m in data.answers}
         if not chosen:
             raise ValueError(f"Name the minerals in scope of the {self.label} (CompanyData.minerals).")
         return [m for m in self.layout.metals if m in chosen]
@@ -225,10 +222,7 @@ class _Plan:
         by_fold = {m.casefold(): m for m in self.layout.metals}
         metal = by_fold.get(str(name or "").strip().casefold())
         if metal is None:
-            raise ValueError(
-                f'{where}: "{name}" is not a metal of the {self.label} template '
-                f"({' / '.join(self.layout.metals)})."
-            )
+            raise ValueError(f'{where}: "{name}" is not a metal of the {self.label} template ({" / ".join(self.layout.metals)}).')
         return metal
 
     def _in_scope(self, metal: str, declared: list[str], where: str) -> str:
@@ -240,8 +234,7 @@ class _Plan:
         layout = self.layout
         numeric = L.uses_numeric_percent(self.template, self.version)
         answers = {
-            self._in_scope(self._metal(metal, "answers"), declared, "answers"): values
-            for metal, values in data.answers.items()
+            self._in_scope(self._metal(metal, "answers"), declared, "answers"): values for metal, values in data.answers.items()
         }
         if layout.mineral_slots:
             for slot, metal in zip(layout.mineral_slots, layout.metals, strict=True):
@@ -282,9 +275,7 @@ class _Plan:
             # Question C is answered per mineral (EMRT): one answer for all, or {mineral: answer}.
             per_metal = (
                 {
-                    self._in_scope(
-                        self._metal(m, f"company_answers[{cq.key}]"), declared, "company_answers"
-                    ): v
+                    self._in_scope(self._metal(m, f"company_answers[{cq.key}]"), declared, "company_answers"): v
                     for m, v in value.items()
                 }
                 if isinstance(value, dict)
@@ -297,9 +288,7 @@ class _Plan:
                 else:
                     answer = per_metal.get(metal) if per_metal is not None else value
                 allowed = cq.allowed_by_metal.get(metal or "", cq.allowed)
-                sheet.set_input(
-                    f"D{row}", self._answer(answer, allowed, f"company question {cq.key} {metal}")
-                )
+                sheet.set_input(f"D{row}", self._answer(answer, allowed, f"company question {cq.key} {metal}"))
         sheet.set_input(layout.url_cell, _text_value(data.policy_url, "policy URL"))
 
     def _answer(self, value: Any, allowed: tuple[str, ...], what: str) -> str | None:
@@ -317,10 +306,7 @@ class _Plan:
         first = self.layout.product_first_row
         last = sheet.last_row()
         if len(data.products) > last - first + 1:
-            raise ValueError(
-                f"{len(data.products)} products do not fit the {self.label} Product List "
-                f"({last - first + 1} rows)."
-            )
+            raise ValueError(f"{len(data.products)} products do not fit the {self.label} Product List ({last - first + 1} rows).")
         columns = ("B", "C", "D", "E", "F")
         for row in sheet.rows_with_input(first, last, set(columns)):
             for column in columns:
@@ -340,9 +326,7 @@ class _Plan:
         last = self.workbook.smelter_last_row(self.layout.smelter_last_row)
         capacity = last - first + 1
         if len(data.smelters) > capacity:
-            raise ValueError(
-                f"{len(data.smelters)} smelters do not fit the {self.label} Smelter List ({capacity} rows)."
-            )
+            raise ValueError(f"{len(data.smelters)} smelters do not fit the {self.label} Smelter List ({capacity} rows).")
         lookup = self.workbook.lookup()
         countries = self.workbook.countries()
         rows = [self._smelter_row(i, s, declared, lookup, countries) for i, s in enumerate(data.smelters)]
@@ -553,6 +537,4 @@ def _full_calc_on_load(workbook_xml: str) -> str:
         workbook_xml,
     )
     assert follower is not None
-    return (
-        workbook_xml[: follower.start()] + '<calcPr fullCalcOnLoad="1"/>' + workbook_xml[follower.start() :]
-    )
+    return workbook_xml[: follower.start()] + '<calcPr fullCalcOnLoad="1"/>' + workbook_xml[follower.start() :]

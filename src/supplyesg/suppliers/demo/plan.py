@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from supplyesg.core.names import fold, normalize_company_name
+from supplyesg.core.matching import company_key, fold
 from supplyesg.suppliers.demo.words import (
     CN_BRANDS,
     CN_CITIES,
@@ -108,7 +108,7 @@ class _Namer:
     def fresh(self, country: str, make) -> tuple:
         for _attempt in range(200):
             made = make()
-            key = normalize_company_name(made[0])
+            key = company_key(made[0])
             if all(fuzz.ratio(key, other) < 88 for other in self.keys.get(country, [])):
                 self.keys.setdefault(country, []).append(key)
                 return made

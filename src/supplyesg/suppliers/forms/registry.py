@@ -73,12 +73,22 @@ class SupplierForm(forms.ModelForm):
 class SupplierCreateForm(SupplierForm):
     """Creating asks "is this a different company?" only once possible duplicates were shown."""
 
-    def __init__(self, *args, ask_confirmation: bool = False, **kwargs):
+    def __init__(self, *args, ask_confirmation: bool = False, ask_blacklist: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if ask_confirmation:
             self.fields["confirmed_not_duplicate"] = forms.BooleanField(
                 label=_("This is a different company — create anyway"), required=False,
             )
+        if ask_blacklist:
+            self.fields["blacklist_override_reason"] = forms.CharField(
+                label=_("Why this is not the blacklisted company"), max_length=500, required=False,
+                help_text=_("Only users who decide the blacklist can admit a name that may be blacklisted; "
+                            "the reason is kept in the audit trail."),
+            )
+
+    @property
+    def blacklist_override_reason(self) -> str:
+        return self.cleaned_data.get("blacklist_override_reason") or ""
 
     @property
     def confirmed_not_duplicate(self) -> bool:

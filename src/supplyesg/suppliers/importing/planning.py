@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
 
-from supplyesg.core.names import normalize_company_name
+from supplyesg.core.matching import company_key, normalize_registration_id
 from supplyesg.suppliers.importing.columns import COLUMNS
 from supplyesg.suppliers.importing.reading import ImportFileError, RowPlan, parse_table, read_table
 
@@ -202,20 +201,22 @@ def _check_duplicates_and_blacklist(rows: list[RowPlan], existing: dict) -> None
         return
     threshold = float(PolicySettings.current().duplicate_name_threshold)
     identities = {id(r): _identity(r, existing.get(r.code) if r.supplier_id else None) for r in check}
-    regs = {i["registration_id"].strip().lower() for i in identities.values() if i["registration_id"].strip()}
+    regs = {normalize_registration_id(i["registration_id"]) for i in identities.values()} - {""}
     by_reg: dict[str, list[tuple[int, str, str]]] = {}
     labels: dict[int, tuple[str, str]] = {}
-    for pk, code, name, reg in (Supplier.objects.annotate(reg=Lower("registration_id")).filter(reg__in=regs)
-                                .values_list("pk", "code", "legal_name", "reg")):
-        by_reg.setdefault(reg.strip(), []).append((pk, code, name))
-        labels[pk] = (code, name)
+    if regs:  # registration ids compare without spaces, dashes and case
+        for pk, code, name, reg in Supplier.objects.exclude(registration_id="").values_list(
+                "pk", "code", "legal_name", "registration_id"):
+            if normalize_registration_id(reg) in regs:
+                by_reg.setdefault(normalize_registration_id(reg), []).append((pk, code, name))
+                labels[pk] = (code, name)
     countries = {i["country"] for i in identities.values()}
     names: dict[str, dict] = {}
     for pk, code, name, local, aliases, country in Supplier.objects.filter(country__in=countries).values_list(
             "pk", "code", "legal_name", "local_name", "aliases", "country"):
         labels[pk] = (code, name)
         for index, candidate in enumerate([name, local, *aliases.splitlines()]):
-            key = normalize_company_name(candidate)
+            key = company_key(candidate) if candidate else ""
             if key:
                 names.setdefault(country, {})[(pk, index)] = key
     different = set()
@@ -227,8 +228,8 @@ def _check_duplicates_and_blacklist(rows: list[RowPlan], existing: dict) -> None
     rows_by_index: dict[int, RowPlan] = {}
     for n, row in enumerate(check):
         ident = identities[id(row)]
-        reg = ident["registration_id"].strip().lower()
-        key = normalize_company_name(ident["legal_name"])
+        reg = normalize_registration_id(ident["registration_id"])
+        key = company_key(ident["legal_name"]) if ident["legal_name"] else ""
         hits: dict[int, tuple[str, float]] = {}
         for pk, _code, _name in by_reg.get(reg, []) if reg else []:
             hits[pk] = ("registration_id", 100.0)

@@ -16,6 +16,7 @@ from supplyesg.suppliers.models.registry import (
     SupplyLink,
 )
 from supplyesg.suppliers.models.terminations import Suspension, TerminationCase
+from supplyesg.suppliers.sanctions.models import SanctionsEntry, SanctionsHit, SanctionsList, SanctionsListVersion
 
 __all__ = [
     "AgreementType",
@@ -30,6 +31,10 @@ __all__ = [
     "ExitRecord",
     "ProfileChangeRequest",
     "QualificationItem",
+    "SanctionsEntry",
+    "SanctionsHit",
+    "SanctionsList",
+    "SanctionsListVersion",
     "SignedAgreement",
     "Site",
     "Supplier",

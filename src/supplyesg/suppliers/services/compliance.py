@@ -8,13 +8,13 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rapidfuzz import fuzz
 
 from supplyesg.core import audit
+from supplyesg.core.access import Cap, can
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.mail import supplier_recipients
+from supplyesg.core.matching import NameIndex, normalize_registration_id
 from supplyesg.core.models import PolicySettings
-from supplyesg.core.names import normalize_company_name
 from supplyesg.suppliers.models import BlacklistEntry, Document, DocumentRule, DocumentWaiver, Supplier
 from supplyesg.suppliers.models.compliance import DocumentType
 
@@ -178,7 +178,15 @@ def send_document_expiry_reminders(on: date | None = None) -> int:
 # ---------------------------------------------------------------- blacklist
 
 
-def matching_blacklist_entries(
+@dataclass(frozen=True)
+class BlacklistHit:
+    entry: BlacklistEntry
+    certain: bool  # same registration id, or the same name in the same (or an unstated) country
+    score: float
+    reasons: list[str]
+
+
+def blacklist_hits(
     *,
     legal_name: str,
     country: str,
@@ -186,48 +194,112 @@ def matching_blacklist_entries(
     local_name: str = "",
     exclude_supplier_id=None,
     on: date | None = None,
-) -> list[BlacklistEntry]:
+) -> list[BlacklistHit]:
+    """Bans in force that this identity may fall under. Every form of the name counts (legal form, place
+    in brackets, Chinese characters, abbreviations, a typo); the same name in another country is a
+    doubtful hit that a person who decides the blacklist must clear."""
     threshold = float(PolicySettings.current().duplicate_name_threshold)
     entries = BlacklistEntry.objects.in_force(on).select_related("supplier")
     if exclude_supplier_id:
         entries = entries.exclude(supplier_id=exclude_supplier_id)
-    reg = (registration_id or "").strip().lower()
-    keys = [k for k in (normalize_company_name(legal_name), normalize_company_name(local_name)) if k]
-    hits = []
+    entries = list(entries)
+    reg = normalize_registration_id(registration_id)
+    hits: dict[int, BlacklistHit] = {}
     for entry in entries:
-        if reg and entry.registration_id and entry.registration_id.strip().lower() == reg:
-            hits.append(entry)
-            continue
-        if country and entry.country == country and keys:
-            names = [normalize_company_name(entry.legal_name), normalize_company_name(entry.supplier.local_name)]
-            if any(fuzz.ratio(k, n) >= threshold for k in keys for n in names if n):
-                hits.append(entry)
-    return hits
+        if reg and normalize_registration_id(entry.registration_id) == reg:
+            hits[entry.pk] = BlacklistHit(entry, True, 100.0, [_("same registration id")])
+    index = NameIndex(
+        {
+            "key": str(entry.pk),
+            "name": entry.legal_name,
+            "country": entry.country,
+            "aliases": [entry.supplier.local_name, *entry.supplier.alias_list],
+        }
+        for entry in entries
+    )
+    by_pk = {entry.pk: entry for entry in entries}
+    for name in dict.fromkeys(n for n in (legal_name, local_name) if n and n.strip()):
+        for candidate in index.search(name, country=country or None, limit=10):
+            pk = int(candidate.key)
+            if pk in hits or (candidate.name_score or 0) < threshold:
+                continue
+            certain = candidate.score >= threshold
+            hits[pk] = BlacklistHit(by_pk[pk], certain, candidate.name_score, candidate.reasons)
+    return sorted(hits.values(), key=lambda h: (not h.certain, -h.score))
+
+
+def matching_blacklist_entries(**identity) -> list[BlacklistEntry]:
+    """Every ban the identity may fall under, certain or doubtful (imports refuse both)."""
+    return [hit.entry for hit in blacklist_hits(**identity)]
+
+
+def _ban_term(entry: BlacklistEntry) -> str:
+    return _("permanent") if entry.permanent else _("until %(date)s") % {"date": entry.until}
 
 
 def ensure_not_blacklisted(
-    *, legal_name: str, country: str, registration_id: str = "", local_name: str = "", exclude_supplier_id=None
+    *,
+    legal_name: str,
+    country: str,
+    registration_id: str = "",
+    local_name: str = "",
+    exclude_supplier_id=None,
+    override_reason: str = "",
+    actor=None,
+    target=None,
 ) -> None:
-    hits = matching_blacklist_entries(
+    """Refuse a banned identity. A doubtful hit (the same name in another country) passes only with the
+    reason of a user allowed to decide the blacklist, recorded in the audit trail."""
+    hits = blacklist_hits(
         legal_name=legal_name,
         country=country,
         registration_id=registration_id,
         local_name=local_name,
         exclude_supplier_id=exclude_supplier_id,
     )
-    if hits:
+    certain = [h for h in hits if h.certain]
+    if certain:
         raise RuleViolation(
             [
                 _("%(name)s is blacklisted (%(reason)s, %(term)s): it cannot be admitted.")
                 % {
-                    "name": e.legal_name,
-                    "reason": e.get_reason_display(),
-                    "term": _("permanent") if e.permanent else _("until %(date)s") % {"date": e.until},
+                    "name": h.entry.legal_name,
+                    "reason": h.entry.get_reason_display(),
+                    "term": _ban_term(h.entry),
                 }
-                for e in hits
+                for h in certain
             ],
             code="blacklisted",
         )
+    if not hits:
+        return
+    reason = " ".join((override_reason or "").split())
+    if reason and actor is not None and can(actor, Cap.BLACKLIST):
+        audit.record(
+            actor=actor,
+            action="blacklist.possible_match_cleared",
+            target=target or hits[0].entry,
+            changes={"blacklist_entries": [None, [h.entry.pk for h in hits]], "legal_name": [None, legal_name]},
+            reason=reason,
+        )
+        return
+    raise RuleViolation(
+        [
+            _(
+                "%(name)s may be the blacklisted %(banned)s (%(reason)s, %(term)s): %(why)s. "
+                "Only a user who decides the blacklist can admit it, giving the reason it is another company."
+            )
+            % {
+                "name": legal_name,
+                "banned": h.entry.legal_name,
+                "reason": h.entry.get_reason_display(),
+                "term": _ban_term(h.entry),
+                "why": "; ".join(h.reasons),
+            }
+            for h in hits
+        ],
+        code="blacklist_doubt",
+    )
 
 
 @transaction.atomic

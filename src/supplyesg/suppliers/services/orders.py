@@ -116,9 +116,36 @@ def suspension_stops(suppliers: Sequence[Supplier]) -> dict[int, list[OrderStop]
     return stops
 
 
+def sanctions_stops(suppliers: Sequence[Supplier]) -> dict[int, list[OrderStop]]:
+    """A confirmed sanctions-list hit on the supplier or one of its sites (suppliers/sanctions), naming the list."""
+    from supplyesg.suppliers.sanctions.services import blocking_hits
+
+    stops: dict[int, list[OrderStop]] = {}
+    for supplier_id, hit in blocking_hits(s.pk for s in suppliers).items():
+        confirmed = _day(hit.decided_at)
+        stops.setdefault(supplier_id, []).append(
+            OrderStop(
+                "sanctions",
+                _("Sanctioned"),
+                _("On the sanctions list %(list)s: %(name)s (%(reference)s), confirmed on %(date)s.")
+                % {
+                    "list": hit.sanctions_list.name,
+                    "name": hit.entry_name,
+                    "reference": hit.reference,
+                    "date": confirmed.isoformat() if confirmed else "",
+                },
+                confirmed,
+                None,
+                hit.sanctions_list.name,
+            )
+        )
+    return stops
+
+
 register_order_stop_source("blacklist", blacklist_stops)
 register_order_stop_source("termination", termination_stops)
 register_order_stop_source("suspension", suspension_stops)
+register_order_stop_source("sanctions", sanctions_stops)
 
 
 def order_stops_many(suppliers) -> dict[int, list[OrderStop]]:

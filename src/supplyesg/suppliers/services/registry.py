@@ -1,18 +1,22 @@
 """Creating and editing suppliers, their sites, contacts and links; duplicate detection."""
 
+import re
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.translation import gettext as _
-from rapidfuzz import fuzz, process
 
 from supplyesg.core import audit
 from supplyesg.core.errors import RuleViolation
+from supplyesg.core.matching import NameIndex, normalize_company, normalize_registration_id
 from supplyesg.core.models import PolicySettings
-from supplyesg.core.names import normalize_company_name
 from supplyesg.suppliers.models import Contact, DuplicateDecision, Site, Supplier, SupplyLink
 from supplyesg.suppliers.models.registry import REGISTRY_FIELDS
+from supplyesg.suppliers.sanctions.services import screen_subjects
+
+# A change to one of these names screens the supplier against the sanctions lists again.
+SCREENED_FIELDS = {"legal_name", "local_name", "aliases"}
 
 
 @dataclass(frozen=True)
@@ -20,44 +24,72 @@ class DuplicateCandidate:
     supplier: Supplier
     reason: str  # "registration_id" or "name"
     score: float
+    reasons: tuple[str, ...] = ()  # what a person reads: words matched, country, spelling
 
 
 def _pair(a_id: int, b_id: int) -> tuple[int, int]:
     return (a_id, b_id) if a_id < b_id else (b_id, a_id)
 
 
+def _name_filter(*names: str) -> Q:
+    """A cheap SQL pre-filter: suppliers sharing a deciding word (or its first letters) with a name."""
+    condition = Q(pk__in=[])
+    for name in names:
+        if not name:
+            continue
+        parsed = normalize_company(name)
+        words = set(parsed.core or parsed.common)
+        for word in list(words):
+            if len(word) >= 6:
+                words.add(word[:4])
+                words.add(word[-4:])
+        for word in words:
+            if len(word) >= 3:
+                condition |= Q(legal_name__icontains=word) | Q(aliases__icontains=word)
+        for run in re.findall(r"[\u3400-\u9fff]{2,}", name):
+            condition |= Q(local_name__icontains=run[:2]) | Q(local_name__icontains=run[-2:])
+    return condition
+
+
 def find_duplicates(
-    *, legal_name: str, country: str, registration_id: str = "", exclude_pk=None, threshold: float | None = None, limit: int = 5
+    *,
+    legal_name: str,
+    country: str,
+    registration_id: str = "",
+    local_name: str = "",
+    exclude_pk=None,
+    threshold: float | None = None,
+    limit: int = 5,
 ) -> list[DuplicateCandidate]:
-    """Suppliers that may be the same company: same registration id, or a near-identical name in the country.
+    """Suppliers that may be the same company: the same registration id (spaces, dashes and case aside), or
+    the same name in any of its forms. The same name in another country is shown too, with that reason.
 
     Pairs a person already marked "different" are left out.
     """
     if threshold is None:
         threshold = float(PolicySettings.current().duplicate_name_threshold)
     found: dict[int, DuplicateCandidate] = {}
-    reg = (registration_id or "").strip()
+    reg = normalize_registration_id(registration_id)
     if reg:
-        for supplier in Supplier.objects.filter(registration_id__iexact=reg).exclude(pk=exclude_pk):
-            found[supplier.pk] = DuplicateCandidate(supplier, "registration_id", 100.0)
-    key = normalize_company_name(legal_name)
-    if key and country:
-        rows = (
-            Supplier.objects.filter(country=country)
-            .exclude(pk=exclude_pk)
-            .values_list("pk", "legal_name", "local_name", "aliases")
+        for pk, other in Supplier.objects.exclude(registration_id="").exclude(pk=exclude_pk).values_list("pk", "registration_id"):
+            if normalize_registration_id(other) == reg:
+                found[pk] = DuplicateCandidate(
+                    Supplier.objects.get(pk=pk), "registration_id", 100.0, (_("same registration id"),)
+                )
+    names = [n for n in dict.fromkeys((legal_name, local_name)) if n and n.strip()]
+    if names:
+        rows = Supplier.objects.filter(_name_filter(*names)).exclude(pk=exclude_pk)
+        index = NameIndex(
+            {"key": str(s.pk), "name": s.legal_name, "country": s.country, "aliases": [s.local_name, *s.alias_list]}
+            for s in rows.only("pk", "legal_name", "local_name", "aliases", "country")
         )
-        choices = {}
-        for pk, name, local, aliases in rows:
-            for index, candidate in enumerate([name, local, *aliases.splitlines()]):
-                normalized = normalize_company_name(candidate)
-                if normalized:
-                    choices[(pk, index, candidate)] = normalized
-        for _match, score, (pk, _i, _c) in process.extract(
-            key, choices, scorer=fuzz.ratio, score_cutoff=threshold, limit=limit * 3
-        ):
-            if pk not in found:
-                found[pk] = DuplicateCandidate(Supplier.objects.get(pk=pk), "name", round(score, 1))
+        for name in names:
+            for candidate in index.search(name, country=country or None, limit=limit):
+                pk = int(candidate.key)
+                if pk not in found and (candidate.name_score or 0) >= threshold:
+                    found[pk] = DuplicateCandidate(
+                        Supplier.objects.get(pk=pk), "name", candidate.name_score, tuple(candidate.reasons)
+                    )
     if exclude_pk and found:
         different = {
             _pair(a, b)
@@ -79,8 +111,11 @@ def next_supplier_code() -> str:
 
 
 @transaction.atomic
-def create_supplier(*, actor, categories=(), confirmed_not_duplicate: bool = False, **fields) -> Supplier:
-    """Create a prospect. Refuses blacklisted identities; asks for confirmation when it looks like a duplicate."""
+def create_supplier(
+    *, actor, categories=(), confirmed_not_duplicate: bool = False, blacklist_override_reason: str = "", **fields
+) -> Supplier:
+    """Create a prospect. Refuses blacklisted identities (a doubtful hit needs the reason of a blacklist
+    decider); asks for confirmation when it looks like a duplicate."""
     from supplyesg.suppliers.services.compliance import ensure_not_blacklisted
 
     ensure_not_blacklisted(
@@ -88,12 +123,15 @@ def create_supplier(*, actor, categories=(), confirmed_not_duplicate: bool = Fal
         country=fields.get("country", ""),
         registration_id=fields.get("registration_id", ""),
         local_name=fields.get("local_name", ""),
+        override_reason=blacklist_override_reason,
+        actor=actor,
     )
     if not confirmed_not_duplicate:
         candidates = find_duplicates(
             legal_name=fields.get("legal_name", ""),
             country=fields.get("country", ""),
             registration_id=fields.get("registration_id", ""),
+            local_name=fields.get("local_name", ""),
         )
         if candidates:
             raise RuleViolation(
@@ -102,9 +140,9 @@ def create_supplier(*, actor, categories=(), confirmed_not_duplicate: bool = Fal
                     % {
                         "name": c.supplier.legal_name,
                         "code": c.supplier.code,
-                        "why": _("same registration id")
-                        if c.reason == "registration_id"
-                        else _("name %(score)s%% similar") % {"score": c.score},
+                        "why": "; ".join(c.reasons)
+                        if c.reasons
+                        else (_("same registration id") if c.reason == "registration_id" else c.reason),
                     }
                     for c in candidates
                 ],
@@ -116,6 +154,7 @@ def create_supplier(*, actor, categories=(), confirmed_not_duplicate: bool = Fal
     supplier.save()
     if categories:
         supplier.categories.set(categories)
+    screen_subjects("supplier", [supplier.pk], actor=actor)
     audit.record(
         actor=actor,
         action="supplier.created",
@@ -146,6 +185,8 @@ def update_supplier(supplier: Supplier, *, actor, categories=None, reason: str =
     if changes:
         supplier.save()
         audit.record(actor=actor, action="supplier.updated", target=supplier, supplier=supplier, changes=changes, reason=reason)
+        if changes.keys() & SCREENED_FIELDS:
+            screen_subjects("supplier", [supplier.pk], actor=actor)
     return supplier
 
 
@@ -157,6 +198,7 @@ def add_site(supplier: Supplier, *, actor, **fields) -> Site:
     audit.record(
         actor=actor, action="site.added", target=site, supplier=supplier, changes={k: [None, v] for k, v in fields.items()}
     )
+    screen_subjects("site", [site.pk], actor=actor)
     return site
 
 

@@ -217,6 +217,7 @@ def _duplicate_candidates(fields: dict, exclude_pk=None):
         legal_name=fields.get("legal_name", ""),
         country=fields.get("country", ""),
         registration_id=fields.get("registration_id", ""),
+        local_name=fields.get("local_name", ""),
         exclude_pk=exclude_pk,
     )
 
@@ -239,6 +240,16 @@ def _is_duplicate_refusal(exc: RuleViolation, fields: dict) -> bool:
     return not blacklisted and bool(_duplicate_candidates(fields))
 
 
+def _is_doubtful_blacklist_refusal(fields: dict) -> bool:
+    hits = compliance.blacklist_hits(
+        legal_name=fields.get("legal_name", ""),
+        country=fields.get("country", ""),
+        registration_id=fields.get("registration_id", ""),
+        local_name=fields.get("local_name", ""),
+    )
+    return bool(hits) and not any(h.certain for h in hits)
+
+
 def _render_form(request, form, status: int = 200, **extra):
     context = {"form": form, "asking_confirmation": "confirmed_not_duplicate" in form.fields, **extra}
     return render(request, "suppliers/supplier_form.html", context, status=status)
@@ -250,7 +261,10 @@ def create_supplier(request):
     if request.method == "GET":
         return _render_form(request, SupplierCreateForm())
     # The confirmation box is offered once the possible duplicates have been shown.
-    form = SupplierCreateForm(request.POST, ask_confirmation="duplicates_shown" in request.POST)
+    ask_blacklist = "blacklist_doubt_shown" in request.POST and can(request.user, Cap.BLACKLIST)
+    form = SupplierCreateForm(
+        request.POST, ask_confirmation="duplicates_shown" in request.POST, ask_blacklist=ask_blacklist
+    )
     if not form.is_valid():
         return _render_form(request, form, status=400)
     fields = form.registry_fields()
@@ -262,6 +276,7 @@ def create_supplier(request):
                 actor=request.user,
                 categories=list(form.cleaned_data["categories"]),
                 confirmed_not_duplicate=confirmed,
+                blacklist_override_reason=form.blacklist_override_reason if ask_blacklist else "",
                 **fields,
             )
             for candidate in shown:
@@ -273,6 +288,11 @@ def create_supplier(request):
             form = SupplierCreateForm(request.POST, ask_confirmation=True)
             form.is_valid()
             return _render_form(request, form, candidates=_duplicate_candidates(fields))
+        if _is_doubtful_blacklist_refusal(fields) and can(request.user, Cap.BLACKLIST):
+            form = SupplierCreateForm(request.POST, ask_confirmation=confirmed, ask_blacklist=True)
+            form.is_valid()
+            _add_service_errors(form, exc)
+            return _render_form(request, form, status=400, blacklist_doubt=True)
         _add_service_errors(form, exc)
         return _render_form(request, form, status=400)
     except ValidationError as exc:

@@ -12,7 +12,8 @@ from supplyesg.minerals.services import reference_list
 class Command(BaseCommand):
     help = (
         "Identify smelters read as CSV on standard input (header: metal,name,country) against the loaded "
-        "reference list and confirmed aliases. Prints a JSON array in input order."
+        "reference list and confirmed aliases. Prints a JSON array in input order; each item lists the five "
+        "best candidates with their scores and the reasons (words matched, country, city)."
     )
 
     def add_arguments(self, parser):
@@ -40,6 +41,7 @@ class Command(BaseCommand):
             name = (row.get("name") or "").strip()
             country = (row.get("country") or "").strip()
             match = reference.match(metal, name=name, country=country, **kwargs) if reference else None
+            candidates = reference.candidates(metal, name, country) if reference else []
             out.append(
                 {
                     "metal": metal,
@@ -49,6 +51,16 @@ class Command(BaseCommand):
                     "standard_name": match.smelter.name if match else None,
                     "score": match.score if match else None,
                     "matched_by": match.matched_by if match else None,
+                    "candidates": [
+                        {
+                            "cid": c.key,
+                            "standard_name": c.name,
+                            "score": c.score,
+                            "matched_name": c.matched_name,
+                            "reasons": c.reasons,
+                        }
+                        for c in candidates
+                    ],
                 }
             )
         if options["json"]:
@@ -59,3 +71,5 @@ class Command(BaseCommand):
                 f"{item['metal']:<10} {item['name'][:40]:<40} -> {item['cid'] or '-':<10} "
                 f"{(item['standard_name'] or '')[:40]} {item['score'] if item['score'] is not None else ''}"
             )
+            for c in item["candidates"]:
+                self.stdout.write(f"{'':<12}{c['score']:>6} {c['cid']:<10} {c['standard_name'][:50]}: {'; '.join(c['reasons'])}")

@@ -1,33 +1,25 @@
-"""Pure smelter identification: CID, exact look-up name or alias, normalised name, fuzzy name.
+"""The smelter reference list and smelter identification: CID, exact look-up name or alias, then
+the shared company-name matcher (``supplyesg.core.matching``).
 
 The reference list is plain data, so the same matcher serves the Smelter Look-up sheet inside a
-workbook and a list loaded from the database. A fuzzy match abstains (returns None) when the best
+workbook and a list loaded from the database. A name match abstains (returns None) when the best
 score is under the threshold or when two different smelters score almost the same, so an unknown
-smelter is never silently given a wrong CID.
+smelter is never silently given a wrong CID. ``candidates`` gives the top five with their reasons.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from rapidfuzz import fuzz, process
+from supplyesg.core.matching import Candidate, NameIndex, company_key, decide, resolve_country
 
-DEFAULT_FUZZY_THRESHOLD = 90.0
-AMBIGUITY_MARGIN = 3.0
-COUNTRY_MISMATCH_PENALTY = 10.0
+DEFAULT_FUZZY_THRESHOLD = 85.0
+AMBIGUITY_MARGIN = 5.0
 
 _CID_RE = re.compile(r"^CID\s*0*(\d{1,9})$", re.IGNORECASE)
-
-LEGAL_SUFFIXES = frozenset(
-    """co company corp corporation inc incorporated ltd limited llc plc pty pte sa sas sarl srl spa
-    gmbh ag kg kgaa mbh nv bv oy ab as asa jsc pjsc ojsc cjsc oao zao ooo tbk pt bhd sdn kk lp llp
-    sab cv de the and""".split()
-)
-_TRANSLIT = str.maketrans({"ß": "ss", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "æ": "ae", "œ": "oe", "đ": "d"})
 
 
 def normalise_cid(value: object) -> str | None:
@@ -50,19 +42,12 @@ def fold(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def normalise_name(text: str) -> str:
-    """Loose key: accents stripped, punctuation and legal suffixes removed, spacing collapsed."""
-    text = unicodedata.normalize("NFKD", text.translate(_TRANSLIT))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = text.replace("&", " and ").replace("+", " and ")
-    text = re.sub(r"(?<=\b\w)\.(?=\w\b)", "", text)  # s.a. -> sa., k.k. -> kk.
-    text = re.sub(r"[^\w]+", " ", text)
-    tokens = [t for t in text.split() if t not in LEGAL_SUFFIXES]
-    return " ".join(tokens) or " ".join(text.split())
+loose_key = company_key  # legal form, punctuation, abbreviations and word order removed
 
 
-def normalise_country(value: object) -> str:
-    return " ".join(str(value or "").split()).upper()
+def country_key(value: object) -> str:
+    """ISO alpha-2 where the country resolves, else the text upper-cased."""
+    return resolve_country(value) or " ".join(str(value or "").split()).upper()
 
 
 @dataclass(frozen=True)
@@ -82,6 +67,7 @@ class Match:
     smelter: ReferenceSmelter
     matched_by: str  # "cid", "name", "alias" or "fuzzy"
     score: float
+    candidates: tuple[Candidate, ...] = ()
 
     @property
     def cid(self) -> str:
@@ -99,7 +85,7 @@ class ReferenceList:
         self._by_metal_cid: dict[tuple[str, str], ReferenceSmelter] = {}
         self._exact: dict[tuple[str, str], list[tuple[ReferenceSmelter, str]]] = {}
         self._loose: dict[tuple[str, str], list[tuple[ReferenceSmelter, str]]] = {}
-        self._choices: dict[str, list[tuple[str, ReferenceSmelter]]] = {}
+        self._indexes: dict[str, NameIndex] = {}
         for smelter in self.smelters:
             self._add(smelter)
 
@@ -108,16 +94,11 @@ class ReferenceList:
         self._by_cid.setdefault(smelter.cid, smelter)
         self._by_metal_cid.setdefault((metal, smelter.cid), smelter)
         names = [(smelter.name, "name")] + [(a, "alias") for a in smelter.aliases if a]
-        seen: set[str] = set()
         for text, kind in names:
             if not text:
                 continue
             self._exact.setdefault((metal, fold(text)), []).append((smelter, kind))
-            loose = normalise_name(text)
-            self._loose.setdefault((metal, loose), []).append((smelter, kind))
-            if loose not in seen:
-                seen.add(loose)
-                self._choices.setdefault(metal, []).append((loose, smelter))
+            self._loose.setdefault((metal, loose_key(text)), []).append((smelter, kind))
 
     def __len__(self) -> int:
         return len(self._by_cid)
@@ -177,9 +158,7 @@ class ReferenceList:
                     entry["aliases"].append(alias)
         return cls(
             [
-                ReferenceSmelter(
-                    **{**e, "aliases": tuple(e["aliases"]), "country": normalise_country(e["country"])}
-                )
+                ReferenceSmelter(**{**e, "aliases": tuple(e["aliases"]), "country": " ".join(str(e["country"]).split()).upper()})
                 for e in merged.values()
             ]
         )
@@ -210,6 +189,30 @@ class ReferenceList:
             )
         return cls.from_records(records)
 
+    def index(self, metal: str) -> NameIndex:
+        """The name index of one metal's smelters, built on first use."""
+        key = metal.casefold()
+        if key not in self._indexes:
+            self._indexes[key] = NameIndex(
+                {
+                    "key": s.cid,
+                    "name": s.name,
+                    "country": s.country,
+                    "city": s.city,
+                    "province": s.state,
+                    "aliases": s.aliases,
+                }
+                for s in self.smelters
+                if s.metal.casefold() == key
+            )
+        return self._indexes[key]
+
+    def candidates(self, metal: str | None, name: str | None, country: str | None = None, limit: int = 5) -> list[Candidate]:
+        """The ``limit`` best smelters of the metal for a name, each with its score and reasons."""
+        if not metal or not name or not name.strip():
+            return []
+        return self.index(metal).search(name, country=country or None, limit=limit)
+
     def match(
         self,
         metal: str | None,
@@ -227,46 +230,25 @@ class ReferenceList:
         if not name or not metal:
             return None
         key = metal.casefold()
-        country_key = normalise_country(country)
-        for index, text in ((self._exact, fold(name)), (self._loose, normalise_name(name))):
+        wanted = country_key(country) if country else ""
+        for index, text in ((self._exact, fold(name)), (self._loose, loose_key(name))):
             hits = index.get((key, text))
             if hits:
-                smelter, kind = _prefer_country(hits, country_key)
-                return Match(smelter, kind, 100.0)
-        if fuzzy:
-            return self._fuzzy(key, normalise_name(name), country_key, threshold)
-        return None
-
-    def _fuzzy(self, metal: str, loose: str, country: str, threshold: float) -> Match | None:
-        choices = self._choices.get(metal)
-        if not choices or len(loose) < 3:
+                smelter, kind = _prefer_country(hits, wanted)
+                if not wanted or not smelter.country or country_key(smelter.country) == wanted or index is self._exact:
+                    return Match(smelter, kind, 100.0)
+        if not fuzzy:
             return None
-        results = process.extract(
-            loose,
-            [c[0] for c in choices],
-            scorer=fuzz.token_sort_ratio,
-            limit=5,
-            score_cutoff=threshold - COUNTRY_MISMATCH_PENALTY - AMBIGUITY_MARGIN,
-        )
-        scored: list[tuple[float, ReferenceSmelter]] = []
-        for _, score, index in results:
-            smelter = choices[index][1]
-            if country and smelter.country and smelter.country != country:
-                score -= COUNTRY_MISMATCH_PENALTY
-            scored.append((score, smelter))
-        scored.sort(key=lambda item: -item[0])
-        if not scored or scored[0][0] < threshold:
+        candidates = self.candidates(metal, name, country)
+        best = decide(candidates, threshold, AMBIGUITY_MARGIN)
+        if best is None:
             return None
-        best_score, best = scored[0]
-        for score, other in scored[1:]:
-            if other.cid != best.cid and best_score - score < AMBIGUITY_MARGIN:
-                return None  # two different smelters look alike: abstain
-        return Match(best, "fuzzy", round(best_score, 1))
+        return Match(self.get(best.key, metal), "fuzzy", best.score, tuple(candidates))
 
 
 def _prefer_country(hits: list[tuple[ReferenceSmelter, str]], country: str) -> tuple[ReferenceSmelter, str]:
     if country:
         for smelter, kind in hits:
-            if smelter.country == country:
+            if country_key(smelter.country) == country:
                 return smelter, kind
     return hits[0]
