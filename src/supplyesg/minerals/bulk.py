@@ -30,6 +30,7 @@ from supplyesg.core.names import normalize_company_name
 from supplyesg.core.services import job_progress, start_job
 from supplyesg.minerals import campaigns, services
 from supplyesg.minerals.cmrt import check_declaration, read_workbook
+from supplyesg.minerals.cmrt.findings import refusal
 from supplyesg.minerals.cmrt.safety import MAX_FILE_BYTES
 from supplyesg.minerals.models import Campaign, Submission, SubmissionRequest
 
@@ -277,6 +278,10 @@ def _import_one(campaign, source, entry, result, index, requests, reference, job
         result["skipped"].append({**entry, "reason": "; ".join(getattr(exc, "messages", [str(exc)]))})
         return
     declaration = read_workbook(data, filename=os.path.basename(source.name))
+    refused = refusal(declaration.findings)
+    if refused is not None:  # never held or stored: macros, or a file the guards stopped
+        result["skipped"].append({**entry, "reason": refused.message})
+        return
     company = declaration.company
     entry.update({"company": company.name or "", "unique_id": company.unique_id or ""})
     assignment = index.assign(company.name, company.unique_id)

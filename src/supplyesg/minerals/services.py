@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from supplyesg.core import audit
 from supplyesg.core.errors import RuleViolation
+from supplyesg.core.workbooks.grids import UnreadableWorkbook, read_grids
+from supplyesg.core.workbooks.messages import problem_message, unsafe_message
 from supplyesg.minerals.cmrt import Reference, ReferenceList, read_workbook
 from supplyesg.minerals.cmrt.matching import normalise_cid
 from supplyesg.minerals.models import (
@@ -278,11 +280,14 @@ def _parse_date(value) -> date | None:
 
 def _rows_from_file(data: bytes, file_name: str) -> tuple[str, list[list]]:
     if file_name.lower().endswith(".xlsx"):
-        from python_calamine import CalamineWorkbook
-
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = workbook.sheet_names[0]
-        return sheet, workbook.get_sheet_by_name(sheet).to_python()
+        try:
+            grids = read_grids(data, (), first_if_missing=True, skip_empty_area=True)
+        except UnreadableWorkbook as exc:
+            problem = problem_message(exc.problem) if exc.problem else unsafe_message(exc.reason)
+            raise RuleViolation(_("file: %(problem)s") % {"problem": problem}) from None
+        if grids.error or not grids.sheets:
+            raise RuleViolation(_("file: the file is not a readable .xlsx workbook (it may be damaged)."))
+        return next(iter(grids.sheets.items()))
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)

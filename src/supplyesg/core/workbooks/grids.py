@@ -36,7 +36,13 @@ class UnreadableWorkbook(Exception):
         self.reason = reason
 
 
-def read_here(data: bytes, wanted: tuple[str, ...], first_if_missing: bool = False, max_rows: int | None = None) -> Grids:
+def read_here(
+    data: bytes,
+    wanted: tuple[str, ...],
+    first_if_missing: bool = False,
+    max_rows: int | None = None,
+    skip_empty_area: bool = False,
+) -> Grids:
     """Read in this process (the child's side). Sheets are matched case-insensitively."""
     grids = Grids([])
     try:
@@ -46,7 +52,7 @@ def read_here(data: bytes, wanted: tuple[str, ...], first_if_missing: bool = Fal
         if first_if_missing and not any(names) and grids.sheet_names:
             names = [grids.sheet_names[0]]
         for name in filter(None, names):
-            grids.sheets[name] = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=max_rows)
+            grids.sheets[name] = workbook.get_sheet_by_name(name).to_python(skip_empty_area=skip_empty_area, nrows=max_rows)
     except Exception as exc:  # calamine raises a zoo of errors for damaged files
         grids.error = f"{type(exc).__name__}: {exc}"[:200]
     return grids
@@ -58,6 +64,7 @@ def read_grids(
     *,
     first_if_missing: bool = False,
     max_rows: int | None = None,
+    skip_empty_area: bool = False,
     limits: Limits = DEFAULT_LIMITS,
     child: isolation.ChildLimits = isolation.DEFAULT_CHILD_LIMITS,
 ) -> Grids:
@@ -68,6 +75,6 @@ def read_grids(
     if problem:
         raise UnreadableWorkbook(problem)
     try:
-        return isolation.call(read_here, data, wanted, first_if_missing, max_rows, limits=child)
+        return isolation.call(read_here, data, wanted, first_if_missing, max_rows, skip_empty_area, limits=child)
     except isolation.UnsafeFile as exc:
         raise UnreadableWorkbook(reason=exc.reason) from None

@@ -293,6 +293,18 @@ class Finding:
         }
 
 
+# Files that are never stored, not even as an invalid submission: they carry macros, or reading them was
+# stopped by a guard (they would exhaust memory or crash the reader when opened again).
+REFUSED_CODES = frozenset(
+    {"file_has_macros", "file_unreadable_safely", "zip_bomb", "sheet_too_large", "file_too_large"}
+)
+
+
+def refusal(findings: list[Finding]) -> Finding | None:
+    """The finding for which a file must not be stored, if any."""
+    return next((f for f in findings if f.code in REFUSED_CODES), None)
+
+
 def make_finding(
     code: str,
     *,
