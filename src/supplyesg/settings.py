@@ -142,6 +142,9 @@ MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 20, minimum=1)
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# A queued or running background job without progress for this long lost its worker: it is marked failed
+# (on the job's page, or by `supplyesg fail_stale_jobs`) and can be retried.
+JOB_STALE_MINUTES = env_int("JOB_STALE_MINUTES", 15, minimum=1)
 # Imports writing more rows than this run in the background worker with a progress bar.
 IMPORT_INLINE_ROWS = env_int("IMPORT_INLINE_ROWS", 200, minimum=1)
 

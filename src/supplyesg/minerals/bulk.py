@@ -27,7 +27,7 @@ from supplyesg.core import audit
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import Job
 from supplyesg.core.names import normalize_company_name
-from supplyesg.core.services import job_progress, start_job
+from supplyesg.core.services import job_progress, reopen_job, start_job
 from supplyesg.minerals import campaigns, services
 from supplyesg.minerals.cmrt import check_declaration, read_workbook
 from supplyesg.minerals.cmrt.findings import refusal
@@ -338,6 +338,25 @@ def start_bulk_import(campaign: Campaign, upload, *, actor) -> Job:
         changes={"file": [None, getattr(upload, "name", "")], "job": [None, job.pk]},
     )
     transaction.on_commit(lambda: import_bulk.enqueue(job.pk, campaign.pk, path))
+    return job
+
+
+def upload_path(job: Job) -> str:
+    """Where the bulk page kept the job's zip (the task removes it once the import is done)."""
+    return default_storage.path(f"{HOLD_DIR}/{job.pk}/upload.zip")
+
+
+def retry_bulk_import(job: Job, *, actor) -> Job:
+    """Queue a failed import again; files it already recorded are not imported twice."""
+    from supplyesg.minerals.tasks import import_bulk
+
+    path = upload_path(job)
+    if not os.path.exists(path):
+        raise RuleViolation(_("The uploaded archive of this import is no longer there; upload it again."))
+    with transaction.atomic():
+        job = reopen_job(job, actor=actor)
+        campaign_id = job.result["campaign_id"]
+        transaction.on_commit(lambda: import_bulk.enqueue(job.pk, campaign_id, path))
     return job
 
 
