@@ -46,7 +46,12 @@ SAVE_EVERY = 25  # write the growing result into the job every this many files
 
 def bulk_upload_limit() -> int:
     """Largest zip accepted on the bulk page (a CMRT is ~1.5 MB, already compressed)."""
-    return getattr(settings, "MAX_BULK_UPLOAD_BYTES", 50 * settings.MAX_UPLOAD_BYTES)
+    return settings.MAX_BULK_UPLOAD_BYTES
+
+
+def bulk_uncompressed_limit() -> int:
+    """What all the workbooks of one bulk zip may expand to together."""
+    return settings.MAX_BULK_UNCOMPRESSED_MB * 1048576
 
 
 # ---------------------------------------------------------------- assignment
@@ -155,6 +160,15 @@ def _zip_sources(path: Path, prefix: str = "") -> Iterator[Source]:
                 None,
                 _("the archive holds %(count)d files; the limit is %(limit)d")
                 % {"count": len(members), "limit": MAX_ARCHIVE_MEMBERS},
+            )
+            return
+        expanded = sum(m.file_size for m in members)
+        if expanded > bulk_uncompressed_limit():
+            yield Source(
+                prefix + path.name,
+                None,
+                _("the archive expands to %(size)d MB; the limit is %(limit)d MB")
+                % {"size": expanded // 1048576, "limit": bulk_uncompressed_limit() // 1048576},
             )
             return
         for member in members:
