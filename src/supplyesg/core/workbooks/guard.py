@@ -138,10 +138,13 @@ def _check_directory(infos: list[zipfile.ZipInfo], limits: Limits) -> Problem | 
         )
         if inconsistent:
             return Problem("corrupt", {"detail": f"inconsistent sizes for {info.filename}"[:120]})
-        too_dense = size > MB and size > limits.max_ratio * max(info.compress_size, 1)
-        if size > limits.max_member_uncompressed or total > limits.max_total_uncompressed or too_dense:
-            limit = limits.max_member_uncompressed if size > limits.max_member_uncompressed else limits.max_total_uncompressed
-            return Problem("zip_bomb", {"size_mb": _mb(max(total, size)), "limit_mb": _mb(limit)})
+        dense_limit = limits.max_ratio * max(info.compress_size, 1)
+        if size > MB and size > dense_limit:
+            return Problem("zip_bomb", {"size_mb": _mb(size), "limit_mb": _mb(max(dense_limit, MB))})
+        if size > limits.max_member_uncompressed:
+            return Problem("zip_bomb", {"size_mb": _mb(size), "limit_mb": _mb(limits.max_member_uncompressed)})
+        if total > limits.max_total_uncompressed:
+            return Problem("zip_bomb", {"size_mb": _mb(total), "limit_mb": _mb(limits.max_total_uncompressed)})
     names = {info.filename for info in infos}
     if "xl/workbook.bin" in names:
         return Problem("xlsb")

@@ -61,6 +61,8 @@ def finding_for(problem: guard.Problem) -> Finding:
         return make_finding("sheet_too_large", rows=params.get("rows"), columns=params.get("columns"))
     if code == "macros":
         return make_finding("file_has_macros", detail=params.get("detail", ""))
+    if code == "corrupt":
+        return make_finding("file_corrupt", detail=params.get("detail", ""))
     return make_finding("file_corrupt", detail=str(problem)[:160])
 
 
