@@ -63,6 +63,8 @@ def finding_for(problem: guard.Problem) -> Finding:
         return make_finding("file_has_macros", detail=params.get("detail", ""))
     if code == "corrupt":
         return make_finding("file_corrupt", detail=params.get("detail", ""))
+    if code in ("count_bomb", "dtd"):  # crafted, not damaged: never stored
+        return make_finding("file_unreadable_safely", detail=str(problem))
     return make_finding("file_corrupt", detail=str(problem)[:160])
 
 
