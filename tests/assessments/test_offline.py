@@ -12,6 +12,7 @@ from supplyesg.assessments.models import Response
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import AuditEvent
 from tests.assessments.factories_assessments import make_campaign, make_question, make_response, make_template
+from tests.hostile_workbooks import corpus
 
 pytestmark = pytest.mark.django_db
 ROW = {
@@ -237,3 +238,20 @@ def test_an_upload_to_a_submitted_questionnaire_is_refused(response, supplier_a_
     with pytest.raises(RuleViolation, match="cannot be changed now"):
         offline.read_upload(response, data, actor=supplier_a_user)
     assert values(response) == {}
+
+
+@pytest.mark.parametrize("name", sorted(corpus()))
+def test_the_questionnaire_workbook_import_refuses_each_hostile_workbook(response, supplier_a_user, name):
+    data, _phrase = corpus()[name]
+    before = values(response)
+    with pytest.raises(RuleViolation) as caught:
+        offline.read_upload(response, data, actor=supplier_a_user)
+    assert caught.value.messages[0].startswith("file: ")
+    assert values(response) == before
+
+
+def test_a_questionnaire_workbook_read_by_the_child_keeps_its_answers(response, supplier_a_user):
+    """Values come back from the isolated reader as openpyxl gave them: whole numbers, text, empty cells."""
+    result = offline.read_upload(response, workbook_with(response, {"MS-1": "yes"}), actor=supplier_a_user)
+    assert not result.errors, result.errors
+    assert values(response)["MS-1"] in (True, "yes")

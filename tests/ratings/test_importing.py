@@ -14,6 +14,7 @@ from supplyesg.ratings.models import BusinessScore
 from supplyesg.ratings.quarters import Quarter
 from supplyesg.ratings.services import import_business_scores
 from tests.factories import make_supplier
+from tests.hostile_workbooks import corpus
 from tests.ratings.factories_ratings import frozen, make_business_score
 
 pytestmark = pytest.mark.django_db
@@ -214,3 +215,11 @@ def test_the_columns_accept_their_key_english_label_and_chinese_header():
         assert aliases[importing.header_key(column.key)] == column.key
         assert aliases[importing.header_key(str(column.label))] == column.key
         assert aliases[importing.header_key(column.zh)] == column.key
+
+
+@pytest.mark.parametrize("name", sorted(corpus()))
+def test_the_score_import_refuses_each_hostile_workbook_and_writes_nothing(s1, procurement, name):
+    data, _phrase = corpus()[name]
+    result = import_business_scores(SimpleUploadedFile("scores.xlsx", data), actor=procurement)
+    assert result.errors and not result.created
+    assert not BusinessScore.objects.exists()
