@@ -88,5 +88,5 @@ class RequestBodyLimitMiddleware:
         return self.get_response(request)
 
     def _refuse(self, request, limit: int):
-        request.POST, request.FILES = {}, {}  # never parsed again further down
+        request._mark_post_parse_error()  # empty POST and FILES: never parsed again further down
         return too_large_response(request, limit)
