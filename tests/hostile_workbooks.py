@@ -158,3 +158,12 @@ def control_characters() -> bytes:
             "Smelter List": {"D5": "Bad_x0007_Smelter", "E5": "=cmd|' /C calc'!A0"},
         }
     )
+
+
+def future_zip_version() -> bytes:
+    """The central directory asks for zip version 8.7: Python's zipfile raised NotImplementedError (found by
+    bench/fuzz_reader.py), which no reader caught."""
+    data = bytearray(workbook_bytes())
+    at = data.index(b"PK\x01\x02")
+    data[at + 6 : at + 8] = (87).to_bytes(2, "little")
+    return bytes(data)

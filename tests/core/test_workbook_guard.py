@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from supplyesg.core.workbooks import grids, guard, isolation
-from tests.hostile_workbooks import corpus, count_bomb, workbook_bytes
+from tests.hostile_workbooks import corpus, count_bomb, future_zip_version, workbook_bytes
 from tests.minerals.conftest import fixture_file
 
 CORPUS = corpus()
@@ -64,3 +64,8 @@ def test_the_five_sheet_workbook_past_the_guard_is_refused_unread():
     with pytest.raises(grids.UnreadableWorkbook) as caught:
         grids.read_grids(data, ("Declaration",))
     assert caught.value.problem.code == "sheet_too_large"
+
+
+def test_a_zip_asking_for_an_unknown_version_is_called_damaged_not_raised():
+    _kind, problem = guard.inspect_workbook(future_zip_version())
+    assert problem.code == "corrupt" and "zip file version 8.7" in str(problem)

@@ -20,8 +20,9 @@ from django.utils import timezone
 from supplyesg.core.models import AuditEvent, Job
 from supplyesg.core.services import start_job
 from supplyesg.minerals import bulk
+from supplyesg.minerals.cmrt import check_file
 from supplyesg.minerals.models import Submission
-from tests.hostile_workbooks import corpus
+from tests.hostile_workbooks import corpus, future_zip_version
 from tests.minerals.test_submissions import open_campaign_with
 
 CORPUS = corpus()
@@ -193,3 +194,12 @@ def test_the_command_marks_dead_imports_failed_and_queues_one_again(world, capsy
     with pytest.raises(CommandError, match="no longer there") as caught:
         call_command("cmrt_import_retry", str(job.pk))
     assert caught.value.returncode == 2
+
+
+def test_a_zip_asking_for_an_unknown_version_gives_a_finding_and_a_clean_400(world, client_for, supplier_a_user):
+    result = check_file(future_zip_version(), filename="future.xlsx")
+    assert [f.code for f in result.findings] == ["file_corrupt"]
+    url = reverse("minerals_portal:request", args=[world["request_a"].pk])
+    response = client_for(supplier_a_user).post(url, {"file": SimpleUploadedFile("future.xlsx", future_zip_version())})
+    assert response.status_code == 400 and "is not a .xlsx file" in response.content.decode()
+    assert not Submission.objects.exists()

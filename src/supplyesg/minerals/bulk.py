@@ -10,6 +10,7 @@ Progress and the outcome live in a core Job, so the page and the command line sh
 
 import os
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,7 +150,7 @@ def _is_candidate(name: str) -> bool:
 def _zip_sources(path: Path, prefix: str = "") -> Iterator[Source]:
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
         yield Source(prefix + path.name, None, _("not a readable zip archive (%(error)s)") % {"error": exc})
         return
     with archive:
@@ -288,7 +289,7 @@ def _import_one(campaign, source, entry, result, index, requests, reference, job
         return
     try:
         data = source.read()
-    except (RuleViolation, OSError, zipfile.BadZipFile, EOFError) as exc:
+    except (RuleViolation, OSError, zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, zlib.error) as exc:
         result["skipped"].append({**entry, "reason": "; ".join(getattr(exc, "messages", [str(exc)]))})
         return
     declaration = read_workbook(data, filename=os.path.basename(source.name))

@@ -114,7 +114,7 @@ def inspect_workbook(
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError) as exc:
         return None, Problem("corrupt", {"detail": f"bad zip: {exc}"[:120]})
     with archive:
         problem = _check_directory(infos, limits)
@@ -163,7 +163,7 @@ def check_sheets(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Problem | None
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = [i for i in archive.infolist() if _is_sheet(i.filename)]
             return _check_parts(archive, infos, limits, sheets=True)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError) as exc:
         return Problem("corrupt", {"detail": f"bad zip: {exc}"[:120]})
 
 
