@@ -24,7 +24,8 @@ from .matching import ReferenceList, normalise_cid
 from .safety import inspect_bytes, oversized_sheet, read_capped
 from .slim import slim_workbook
 
-# A filled CMRT peaks at ~60 MB in the child; a hostile one is stopped well before it can hurt the server.
+# A real CMRT peaks at ~46 MB in the child (bench/fuzz_reader.py); a hostile one is stopped long before
+# it can hurt the server.
 CHILD_LIMITS = isolation.ChildLimits(memory_mb=512, cpu_seconds=30, timeout_seconds=60)
 
 SHEET_DECLARATION = "Declaration"
