@@ -69,11 +69,12 @@ def write_files(out_dir: Path) -> list[Path]:
 
     lookup = read_workbook(BLANK).lookup
     by_metal = {m: sorted((s for s in lookup.smelters if s.metal == m), key=lambda s: s.cid) for m in METALS}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        workbook = openpyxl.load_workbook(BLANK)
     paths = []
     for i in range(DISTINCT):
+        # A fresh copy each time: openpyxl cannot save a workbook with images twice (the image stream closes).
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(BLANK)
         declaration, smelters = workbook["Declaration"], workbook["Smelter List"]
         written = []
         for addr, value in declaration_cells(f"Bench Metals {i:02d} Co., Ltd.", dt.date.today()).items():

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "supplyesg.core.middleware.UserLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "supplyesg.core.uploads.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -184,6 +185,21 @@ MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 20, minimum=1)
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Bodies are counted while they stream in (core/uploads.py): MAX_UPLOAD_MB per request, larger for the bulk zip.
+FILE_UPLOAD_HANDLERS = [
+    "supplyesg.core.uploads.BodyLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+MAX_BULK_UPLOAD_MB = env_int("MAX_BULK_UPLOAD_MB", 500, minimum=1)
+MAX_BULK_UPLOAD_BYTES = MAX_BULK_UPLOAD_MB * 1024 * 1024
+# A bulk zip may expand to at most this much in all (each workbook also stays under 25 MB).
+MAX_BULK_UNCOMPRESSED_MB = env_int("MAX_BULK_UNCOMPRESSED_MB", 4096, minimum=1)
+# URL name -> the setting holding its larger body limit in bytes.
+UPLOAD_LIMITS = {"minerals:bulk_upload": "MAX_BULK_UPLOAD_BYTES"}
+# A queued or running background job without progress for this long lost its worker: it is marked failed
+# (on the job's page, or by `supplyesg fail_stale_jobs`) and can be retried.
+JOB_STALE_MINUTES = env_int("JOB_STALE_MINUTES", 15, minimum=1)
 # Imports writing more rows than this run in the background worker with a progress bar.
 IMPORT_INLINE_ROWS = env_int("IMPORT_INLINE_ROWS", 200, minimum=1)
 

@@ -12,6 +12,7 @@ from supplyesg.assessments.models import Response
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import AuditEvent
 from tests.assessments.factories_assessments import make_campaign, make_question, make_response, make_template
+from tests.hostile_workbooks import corpus
 
 pytestmark = pytest.mark.django_db
 ROW = {
@@ -257,3 +258,20 @@ def test_percent_text_is_saved_and_a_bare_fraction_is_refused_naming_the_cell(re
     assert len(result.errors) == 1 and result.errors[0].startswith("Answers!E6: MS-5 ")
     assert "0.35 looks like a fraction" in result.errors[0]
     assert values(response)["MS-5"] == 62.5  # the saved answer is kept
+
+
+@pytest.mark.parametrize("name", sorted(corpus()))
+def test_the_questionnaire_workbook_import_refuses_each_hostile_workbook(response, supplier_a_user, name):
+    data, _phrase = corpus()[name]
+    before = values(response)
+    with pytest.raises(RuleViolation) as caught:
+        offline.read_upload(response, data, actor=supplier_a_user)
+    assert caught.value.messages[0].startswith("file: ")
+    assert values(response) == before
+
+
+def test_a_questionnaire_workbook_read_by_the_child_keeps_its_answers(response, supplier_a_user):
+    """Values come back from the isolated reader as openpyxl gave them: whole numbers, text, empty cells."""
+    result = offline.read_upload(response, workbook_with(response, {"MS-1": "yes"}), actor=supplier_a_user)
+    assert not result.errors, result.errors
+    assert values(response)["MS-1"] in (True, "yes")

@@ -18,6 +18,7 @@ from supplyesg.assessments.templates_io import (
 )
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import AuditEvent
+from tests.hostile_workbooks import corpus
 
 
 @pytest.fixture
@@ -319,3 +320,13 @@ def test_a_file_that_is_not_a_template_workbook_is_refused(db, compliance, conte
         import_template_xlsx(content, actor=compliance)
     assert any(message in m for m in caught.value.messages), caught.value.messages
     assert QuestionnaireTemplate.objects.count() == 0
+
+
+@pytest.mark.parametrize("name", sorted(corpus()))
+def test_the_template_import_refuses_each_hostile_workbook_and_creates_nothing(db, compliance, name):
+    data, _phrase = corpus()[name]
+    before = QuestionnaireTemplate.objects.count()
+    with pytest.raises(RuleViolation) as caught:
+        import_template_xlsx(data, actor=compliance)
+    assert len(caught.value.messages) >= 2  # "not imported; nothing was changed:" and the reason
+    assert QuestionnaireTemplate.objects.count() == before

@@ -152,6 +152,7 @@ RULES: dict[str, Rule] = {
     "minerals:bulk_upload": page(Cap.REVIEW),
     "minerals:bulk_result": page(),
     "minerals:bulk_confirm": page(Cap.REVIEW, "POST"),
+    "minerals:bulk_retry": page(Cap.REVIEW, "POST"),
     "minerals:request_remove": page(Cap.REVIEW, "POST"),
     "minerals:submission_upload": page(Cap.REVIEW),
     "minerals:submission_detail": page(),

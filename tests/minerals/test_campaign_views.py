@@ -256,15 +256,15 @@ def test_staff_upload_a_suppliers_file(world, client_for, compliance, cmrt65):
     assert submission.channel == Submission.Channel.STAFF and submission.status == Submission.Status.INVALID
 
 
-def test_a_macro_enabled_xlsm_is_taken_like_an_xlsx(world, client_for, compliance, cmrt65):
+def test_a_macro_enabled_xlsm_is_refused_before_anything_is_stored(world, client_for, compliance, cmrt65):
     path = cmrt_file(cmrt65, "valid")
     response = client_for(compliance).post(
         reverse("minerals:submission_upload", args=[world["request_b"].pk]),
         {"file": SimpleUploadedFile("beta.xlsm", path.read_bytes())},
     )
-    assert response.status_code == 302
-    submission = world["request_b"].submissions.get()
-    assert submission.original_name == "beta.xlsm" and submission.valid
+    assert response.status_code == 400
+    assert "macro-enabled workbooks (.xlsm) are not accepted" in response.content.decode()
+    assert not world["request_b"].submissions.exists()
 
 
 def test_a_pdf_named_xlsx_is_refused_before_anything_is_stored(world, client_for, compliance):

@@ -232,3 +232,32 @@ def test_a_sheet_reaching_the_last_excel_cell_is_refused_without_crashing(tmp_pa
     assert not result.valid
     assert [f.code for f in result.findings] == ["sheet_too_large"]
     assert "1048576" in result.findings[0].message
+
+
+def test_a_macro_enabled_workbook_gives_one_finding_naming_the_vba_part():
+    from tests.hostile_workbooks import with_macros
+
+    result = check_file(with_macros(), filename="macros.xlsx")
+    assert only_code(result) == "file_has_macros"
+    assert "xl/vbaProject.bin" in result.findings[0].message
+
+
+def test_a_lying_shared_string_count_is_refused_before_calamine_could_abort():
+    from tests.hostile_workbooks import count_bomb
+
+    result = check_file(count_bomb(), filename="bomb.xlsx")
+    assert only_code(result) == "file_unreadable_safely"
+    assert "4294967295" in result.findings[0].message
+
+
+def test_when_the_reader_itself_crashes_the_file_gets_a_finding_and_this_process_lives_on(monkeypatch):
+    """The guard is bypassed here: calamine aborts in the child on the count bomb, the caller gets a finding."""
+    from supplyesg.minerals.cmrt import reader
+    from tests.hostile_workbooks import count_bomb
+
+    monkeypatch.setattr(reader, "inspect_bytes", lambda data: safety.SafetyReport("xlsx"))
+    result = check_file(count_bomb(), filename="bomb.xlsx")
+    assert only_code(result) == "file_unreadable_safely"
+    assert "SIGABRT" in result.findings[0].message
+    after = check_file(fixture_file("filled/CMRT_6.4_filled_Honeywell_HEM.xlsx"), options=OPTIONS)
+    assert after.declaration.template == "CMRT" and after.declaration.company.name

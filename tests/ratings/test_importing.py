@@ -14,6 +14,7 @@ from supplyesg.ratings.models import BusinessScore
 from supplyesg.ratings.quarters import Quarter
 from supplyesg.ratings.services import import_business_scores
 from tests.factories import make_supplier
+from tests.hostile_workbooks import corpus
 from tests.ratings.factories_ratings import frozen, make_business_score
 
 pytestmark = pytest.mark.django_db
@@ -254,3 +255,11 @@ def test_utf16_tab_separated_text_as_excel_saves_unicode_text_is_imported(s1, pr
     result = import_business_scores(upload, actor=procurement)
     assert result.ok, result.errors
     assert stored() == {("S1", 2026, 3): (Decimal("92.50"), Decimal("88.00"), Decimal("80.00"), Decimal("95.00"))}
+
+
+@pytest.mark.parametrize("name", sorted(corpus()))
+def test_the_score_import_refuses_each_hostile_workbook_and_writes_nothing(s1, procurement, name):
+    data, _phrase = corpus()[name]
+    result = import_business_scores(SimpleUploadedFile("scores.xlsx", data), actor=procurement)
+    assert result.errors and not result.created
+    assert not BusinessScore.objects.exists()

@@ -9,6 +9,7 @@ from openpyxl import Workbook, load_workbook
 from supplyesg.core.models import AuditEvent
 from supplyesg.suppliers.models import DuplicateDecision, Supplier
 from tests.factories import PDF_BYTES, make_supplier
+from tests.hostile_workbooks import corpus
 
 IMPORT = reverse("suppliers:import")
 TEMPLATE = reverse("suppliers:import_template")
@@ -242,3 +243,29 @@ def test_a_large_import_is_written_by_the_background_worker_with_progress(compli
     assert Supplier.objects.filter(legal_name__startswith="Background Import Test").count() == 4
     page = client.get(response["Location"])
     assert "4 created" in page.content.decode()
+
+
+# ---------------------------------------------------------------- hostile workbooks
+
+
+HOSTILE_MESSAGES = {
+    "count_bomb": "declares 4294967295 entries",
+    "far_cell": "more than 100 columns",
+    "near_guard_in_five_sheets": "more than 100 columns",
+    "lying_dimension": "more than 100 columns",
+    "macros": "contains macros",
+    "truncated": "is not a .xlsx file",
+    "zip_bomb": "would expand to",
+    "entity_bomb": "DTD",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_MESSAGES))
+def test_the_supplier_import_refuses_each_hostile_workbook_and_keeps_answering(client_for, compliance, name):
+    data, _phrase = corpus()[name]
+    before = Supplier.objects.count()
+    response = client_for(compliance).post(IMPORT, {"file": upload("suppliers.xlsx", data)})
+    assert response.status_code == 400
+    assert HOSTILE_MESSAGES[name] in response.content.decode()
+    assert Supplier.objects.count() == before
+    assert client_for(compliance).get(IMPORT).status_code == 200

@@ -13,13 +13,12 @@ answer as it is, so nothing already saved is lost by an upload.
 """
 
 import io
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -30,6 +29,9 @@ from supplyesg.core.errors import RuleViolation
 from supplyesg.core.sheets.cells import FORMULA_PREFIXES, clean_text, xlsx_row
 from supplyesg.core.sheets.formats import as_percent_cell, percent_cells
 from supplyesg.core.sheets.numbers import FRACTION, NumberProblem, PercentCell, percentage
+from supplyesg.core.workbooks import guard, isolation
+from supplyesg.core.workbooks.grids import Grids, read_here
+from supplyesg.core.workbooks.messages import problem_message, unsafe_message
 
 SHEET = "Answers"
 ABOUT = "About"
@@ -59,6 +61,8 @@ KIND_NAMES = {
     Question.Kind.FILE: "file · 文件",
 }
 MAX_UNCOMPRESSED = 50 * 1024 * 1024
+# Checked before the workbook is parsed (in a limited child): no macros, no lying counts, bounded sheets.
+LIMITS = guard.Limits(max_total_uncompressed=MAX_UNCOMPRESSED, max_sheet_cells=1_000_000)
 EXTRA_ROWS = 200  # rows read past the last question, to find stray values
 MAX_COLUMNS = 30
 WIDTHS = {1: 12, 2: 48, 3: 36, 4: 18, 5: 36, 6: 40, 7: 12, 8: 24, 9: 36}
@@ -217,22 +221,54 @@ class UploadResult:
     read: int = 0
 
 
-def _open(data: bytes):
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
+def _open(data: bytes) -> "_GridBook":
+    _kind, problem = guard.inspect_workbook(data, LIMITS)
+    if problem and problem.code in ("corrupt", "not_excel", "empty"):
         raise RuleViolation(_("file: the file is not a readable .xlsx workbook (it may be damaged)."))
-    if any(info.flag_bits & 0x1 for info in infos):
-        raise RuleViolation(_("file: the workbook is password-protected; save an unprotected copy."))
-    if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED:
-        raise RuleViolation(
-            _("file: the workbook expands to more than 50 MB; it is not a filled questionnaire.")
-        )
+    if problem and problem.code == "zip_bomb":
+        raise RuleViolation(_("file: the workbook expands to more than 50 MB; it is not a filled questionnaire."))
+    if problem:
+        raise RuleViolation(_("file: %(problem)s") % {"problem": problem_message(problem)})
     try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of errors for damaged files
+        grids = isolation.call(read_here, data, (SHEET, ABOUT))
+    except isolation.UnsafeFile as exc:
+        raise RuleViolation(_("file: %(problem)s") % {"problem": unsafe_message(exc.reason)}) from None
+    if grids.error:
         raise RuleViolation(_("file: the file is not a readable .xlsx workbook (it may be damaged)."))
+    return _GridBook(grids)
+
+
+def _plain(value):
+    """calamine's value as the read-only openpyxl workbook gave it: None for empty, whole numbers as int."""
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+class _GridSheet:
+    def __init__(self, rows: list[list]):
+        self.rows = rows
+        self.max_column = max((len(row) for row in rows), default=0)
+
+    def iter_rows(self, *, min_row: int, max_row: int, max_col: int, values_only: bool = True):
+        for row in self.rows[min_row - 1 : max_row]:
+            yield tuple(_plain(value) for value in row[:max_col])
+
+
+class _GridBook:
+    """The sheets read in the isolated child, shaped like the read-only openpyxl workbook this module used."""
+
+    def __init__(self, grids: Grids):
+        self.grids = grids
+        self.sheetnames = grids.sheet_names
+
+    def __getitem__(self, name: str) -> _GridSheet:
+        return _GridSheet(self.grids.sheets.get(name, []))
+
+    def close(self) -> None:
+        self.grids = Grids([])
 
 
 def _read_rows(sheet, max_row: int) -> list[tuple[int, list]]:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import zipfile
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -30,7 +29,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from python_calamine import CalamineWorkbook
 
 from supplyesg.assessments.catalogue import (
     QUESTION_FIELDS,
@@ -45,6 +43,9 @@ from supplyesg.assessments.catalogue import (
 from supplyesg.assessments.engine.display import KINDS, KNOCKOUT_LEVELS
 from supplyesg.assessments.models import QuestionnaireTemplate
 from supplyesg.core.sheets.cells import xlsx_row
+from supplyesg.core.workbooks import guard, isolation
+from supplyesg.core.workbooks.grids import read_here
+from supplyesg.core.workbooks.messages import problem_message, unsafe_message
 
 TEMPLATE_SHEET, SECTIONS_SHEET, QUESTIONS_SHEET = "Template", "Sections", "Questions"
 HELP_SHEET = "Instructions"
@@ -57,7 +58,11 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_UNCOMPRESSED = 50 * 1024 * 1024
 MAX_ROWS = 2000
 # calamine allocates a sheet's whole used range at once: refuse cells past row 9,999 or column ZZ first.
-_OUT_OF_BOUNDS = re.compile(rb'\br=["\'](?:[A-Z]{3,}\d|[A-Z]{0,2}\d{5,})')
+# A template is a few hundred rows: a sheet past row 9,999 or column ZZ, or macros, are refused unread.
+LIMITS = guard.Limits(
+    max_file_bytes=MAX_BYTES, max_total_uncompressed=MAX_UNCOMPRESSED, max_rows=9999, max_columns=702,
+    max_sheet_cells=1_000_000,
+)
 YES = {"yes", "y", "true", "1", "是"}
 NO = {"no", "n", "false", "0", "否"}
 _WIDTHS = {"text": 60, "text_zh": 40, "help": 40, "help_zh": 30, "choices": 45, "scoring": 40, "title": 45,
@@ -240,37 +245,30 @@ def _open_workbook(content: bytes) -> tuple[dict[str, _Sheet], list[str]]:
         return {}, [_("The file is empty.")]
     if len(content) > MAX_BYTES:
         return {}, [_("The file is larger than 5 MB; a questionnaire template is much smaller.")]
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        infos = archive.infolist()
-        if any(info.flag_bits & 0x1 for info in infos):
-            return {}, [_("The workbook is password-protected; save an unprotected copy.")]
-        if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED:
-            return {}, [_("The workbook expands to more than 50 MB; it cannot be a questionnaire template.")]
-        if "xl/workbook.xml" not in {info.filename for info in infos}:
-            return {}, [_("The file is not an .xlsx workbook.")]
-        for info in infos:
-            if info.filename.startswith("xl/worksheets/") and _OUT_OF_BOUNDS.search(archive.read(info)):
-                return {}, [_("A sheet of the workbook reaches past row 9,999 or column ZZ; it cannot be a "
-                              "questionnaire template.")]
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, RuntimeError):
+    _kind, problem = guard.inspect_workbook(content, LIMITS)
+    if problem and problem.code == "sheet_too_large":
+        return {}, [_("A sheet of the workbook reaches past row 9,999 or column ZZ; it cannot be a "
+                      "questionnaire template.")]
+    if problem and problem.code == "not_excel":
         return {}, [_("The file is not an .xlsx workbook.")]
+    if problem and problem.code == "corrupt":
+        return {}, [unreadable]
+    if problem:
+        return {}, [problem_message(problem)]
+    wanted = (TEMPLATE_SHEET, SECTIONS_SHEET, QUESTIONS_SHEET)
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        names = {name.casefold(): name for name in workbook.sheet_names}
-        sheets, problems = {}, []
-        for wanted in (TEMPLATE_SHEET, SECTIONS_SHEET, QUESTIONS_SHEET):
-            name = names.get(wanted.casefold())
-            if name is None:
-                problems.append(_("The workbook has no sheet named %(sheet)s.") % {"sheet": wanted})
-                continue
-            sheets[wanted] = _Sheet(name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
-    except Exception:  # calamine raises many kinds of errors for damaged files
+        grids = isolation.call(read_here, content, wanted)
+    except isolation.UnsafeFile as exc:
+        return {}, [unsafe_message(exc.reason)]
+    if grids.error:
         return {}, [unreadable]
-    except BaseException as exc:  # pyo3 panics derive from BaseException
-        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
-            raise
-        return {}, [unreadable]
+    sheets, problems = {}, []
+    for wanted_name in wanted:
+        name = grids.find(wanted_name)
+        if name is None:
+            problems.append(_("The workbook has no sheet named %(sheet)s.") % {"sheet": wanted_name})
+            continue
+        sheets[wanted_name] = _Sheet(name, grids.sheets[name])
     return sheets, problems
 
 

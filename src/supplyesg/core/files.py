@@ -26,7 +26,7 @@ def _zip_has(upload, member_prefix: str) -> bool:
         upload.seek(0)
         with zipfile.ZipFile(upload) as archive:
             return any(name.startswith(member_prefix) for name in archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):  # e.g. "zip file version 8.7"
         return False
     finally:
         upload.seek(0)

@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -395,6 +396,15 @@ class PasswordResetRequest(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
 
 
+class JobQuerySet(models.QuerySet):
+    def unfinished(self):
+        return self.filter(status__in=("queued", "running"))
+
+    def stale(self, *, now, minutes: int):
+        """Unfinished jobs without progress for ``minutes``: their worker died."""
+        return self.unfinished().filter(heartbeat_at__lt=now - timedelta(minutes=minutes))
+
+
 class Job(models.Model):
     """Progress of a background task, polled by the UI."""
 
@@ -412,7 +422,12 @@ class Job(models.Model):
     result = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # Moved on every progress write; a queued or running job whose heartbeat is older than
+    # settings.JOB_STALE_MINUTES lost its worker (killed, restarted) and is marked failed.
+    heartbeat_at = models.DateTimeField(_("last progress"), default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

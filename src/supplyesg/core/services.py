@@ -1,10 +1,13 @@
 """Core services: API tokens, the user's language, background-job progress."""
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from supplyesg.core import audit
+from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import ApiToken, Job
 
 
@@ -92,4 +95,47 @@ def job_progress(
     if result is not None:
         updates["result"] = result
     if updates:
+        updates["heartbeat_at"] = timezone.now()
         Job.objects.filter(pk=job_id).update(**updates)
+
+
+def job_stale_minutes() -> int:
+    return int(getattr(settings, "JOB_STALE_MINUTES", 15))
+
+
+@transaction.atomic
+def fail_stale_jobs(*, kind: str | None = None, now=None, actor=None) -> list[int]:
+    """Mark failed the unfinished jobs whose worker stopped reporting progress; returns their ids."""
+    now = now or timezone.now()
+    minutes = job_stale_minutes()
+    jobs = Job.objects.stale(now=now, minutes=minutes).select_for_update()
+    if kind:
+        jobs = jobs.filter(kind=kind)
+    failed = []
+    for job in jobs:
+        message = _(
+            "The worker stopped without finishing (no progress for %(minutes)d minutes); retry the job."
+        ) % {"minutes": minutes}
+        Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED, message=message, finished_at=now)
+        audit.record(
+            actor=actor,
+            action="job.stale_failed",
+            target=job,
+            changes={"status": [job.status, Job.Status.FAILED]},
+            reason=message,
+        )
+        failed.append(job.pk)
+    return failed
+
+
+@transaction.atomic
+def reopen_job(job: Job, *, actor) -> Job:
+    """A failed job back to queued (its kind's retry enqueues the work again); audited."""
+    job = Job.objects.select_for_update().get(pk=job.pk)
+    if job.status != Job.Status.FAILED:
+        raise RuleViolation(_("Only a failed job can be retried; this one is %(status)s.") % {"status": job.get_status_display()})
+    now = timezone.now()
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.QUEUED, message="", finished_at=None, heartbeat_at=now)
+    audit.record(actor=actor, action="job.retried", target=job, changes={"status": [job.status, Job.Status.QUEUED]})
+    job.refresh_from_db()
+    return job

@@ -87,6 +87,8 @@ def job_status(request, pk):
     """A progress fragment, polled by htmx while the job runs. Users see their own jobs; staff see all."""
     jobs = Job.objects.all() if request.user.is_internal else Job.objects.filter(created_by=request.user)
     job = get_object_or_404(jobs, pk=pk)
+    if job.status in (Job.Status.QUEUED, Job.Status.RUNNING) and services.fail_stale_jobs(kind=job.kind):
+        job.refresh_from_db()  # its worker died: show it failed instead of polling for ever
     return render(request, "core/_job_progress.html", {"job": job})
 
 

@@ -10,6 +10,7 @@ Progress and the outcome live in a core Job, so the page and the command line sh
 
 import os
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,9 +27,10 @@ from supplyesg.core import audit
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.matching import NameIndex, company_key, decide, normalize_registration_id
 from supplyesg.core.models import Job
-from supplyesg.core.services import job_progress, start_job
+from supplyesg.core.services import job_progress, reopen_job, start_job
 from supplyesg.minerals import campaigns, services
 from supplyesg.minerals.cmrt import check_declaration, read_workbook
+from supplyesg.minerals.cmrt.findings import refusal
 from supplyesg.minerals.cmrt.safety import MAX_FILE_BYTES
 from supplyesg.minerals.models import Campaign, Submission, SubmissionRequest
 
@@ -44,7 +46,12 @@ SAVE_EVERY = 25  # write the growing result into the job every this many files
 
 def bulk_upload_limit() -> int:
     """Largest zip accepted on the bulk page (a CMRT is ~1.5 MB, already compressed)."""
-    return getattr(settings, "MAX_BULK_UPLOAD_BYTES", 50 * settings.MAX_UPLOAD_BYTES)
+    return settings.MAX_BULK_UPLOAD_BYTES
+
+
+def bulk_uncompressed_limit() -> int:
+    """What all the workbooks of one bulk zip may expand to together."""
+    return settings.MAX_BULK_UNCOMPRESSED_MB * 1048576
 
 
 # ---------------------------------------------------------------- assignment
@@ -137,7 +144,7 @@ def _is_candidate(name: str) -> bool:
 def _zip_sources(path: Path, prefix: str = "") -> Iterator[Source]:
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
         yield Source(prefix + path.name, None, _("not a readable zip archive (%(error)s)") % {"error": exc})
         return
     with archive:
@@ -148,6 +155,15 @@ def _zip_sources(path: Path, prefix: str = "") -> Iterator[Source]:
                 None,
                 _("the archive holds %(count)d files; the limit is %(limit)d")
                 % {"count": len(members), "limit": MAX_ARCHIVE_MEMBERS},
+            )
+            return
+        expanded = sum(m.file_size for m in members)
+        if expanded > bulk_uncompressed_limit():
+            yield Source(
+                prefix + path.name,
+                None,
+                _("the archive expands to %(size)d MB; the limit is %(limit)d MB")
+                % {"size": expanded // 1048576, "limit": bulk_uncompressed_limit() // 1048576},
             )
             return
         for member in members:
@@ -260,10 +276,14 @@ def _import_one(campaign, source, entry, result, index, requests, reference, job
         return
     try:
         data = source.read()
-    except (RuleViolation, OSError, zipfile.BadZipFile, EOFError) as exc:
+    except (RuleViolation, OSError, zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, zlib.error) as exc:
         result["skipped"].append({**entry, "reason": "; ".join(getattr(exc, "messages", [str(exc)]))})
         return
     declaration = read_workbook(data, filename=os.path.basename(source.name))
+    refused = refusal(declaration.findings)
+    if refused is not None:  # never held or stored: macros, or a file the guards stopped
+        result["skipped"].append({**entry, "reason": refused.message})
+        return
     company = declaration.company
     entry.update({"company": company.name or "", "unique_id": company.unique_id or ""})
     mismatch = campaigns.kind_mismatch(declaration, campaign)
@@ -324,6 +344,25 @@ def start_bulk_import(campaign: Campaign, upload, *, actor) -> Job:
         changes={"file": [None, getattr(upload, "name", "")], "job": [None, job.pk]},
     )
     transaction.on_commit(lambda: import_bulk.enqueue(job.pk, campaign.pk, path))
+    return job
+
+
+def upload_path(job: Job) -> str:
+    """Where the bulk page kept the job's zip (the task removes it once the import is done)."""
+    return default_storage.path(f"{HOLD_DIR}/{job.pk}/upload.zip")
+
+
+def retry_bulk_import(job: Job, *, actor) -> Job:
+    """Queue a failed import again; files it already recorded are not imported twice."""
+    from supplyesg.minerals.tasks import import_bulk
+
+    path = upload_path(job)
+    if not os.path.exists(path):
+        raise RuleViolation(_("The uploaded archive of this import is no longer there; upload it again."))
+    with transaction.atomic():
+        job = reopen_job(job, actor=actor)
+        campaign_id = job.result["campaign_id"]
+        transaction.on_commit(lambda: import_bulk.enqueue(job.pk, campaign_id, path))
     return job
 
 

@@ -17,6 +17,7 @@ from django.db.models import Case, Count, F, Max, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from supplyesg.core import audit
@@ -26,6 +27,7 @@ from supplyesg.core.mail import send_on_commit, supplier_recipients
 from supplyesg.core.reminders import reminder_due
 from supplyesg.minerals import company_names, services
 from supplyesg.minerals.cmrt import CheckResult, check_file, normalise_cid
+from supplyesg.minerals.cmrt.findings import refusal
 from supplyesg.minerals.models import (
     Campaign,
     Smelter,
@@ -404,6 +406,10 @@ def submit_declaration(
         reference = services.check_reference() if reference is None else reference
         checked = check_file(data, reference=reference, filename=file_name)
     declaration = checked.declaration
+    refused = refusal(declaration.findings)
+    if refused is not None:
+        zh = (get_language() or "").startswith("zh")
+        raise RuleViolation(_("file: %(problem)s") % {"problem": refused.message_zh if zh else refused.message})
     mismatch = kind_mismatch(declaration, request_obj.campaign)
     if mismatch:
         raise RuleViolation(mismatch)

@@ -13,26 +13,20 @@ from supplyesg.minerals.campaigns import MINERALS_BY_TEMPLATE
 from supplyesg.minerals.models import Metal, SubmissionRequest, TemplateType
 from supplyesg.suppliers.models import Category, Supplier
 
-# check_file explains legacy and odd workbooks as findings, so these are stored (as invalid when need be).
-EXCEL_UPLOADS = ("xlsx", "xlsm", "xls")
-
-
-class _AsXlsx:
-    """An .xlsm upload seen as .xlsx by validate_upload (same zip container, macros aside)."""
-
-    def __init__(self, upload):
-        self._upload = upload
-        self.name = upload.name[: -len("xlsm")] + "xlsx"
-        self.size = upload.size
-
-    def __getattr__(self, name):
-        return getattr(self._upload, name)
+# check_file explains legacy and odd workbooks as findings, so these are stored (as invalid when need be);
+# macro-enabled workbooks are refused, by name here and by content when read (campaigns.submit_declaration).
+EXCEL_UPLOADS = ("xlsx", "xls")
+MACRO_EXTENSIONS = ("xlsm", "xltm", "xlam")
 
 
 def check_excel_upload(upload, field: str = "file"):
     """Size and container guard for a CMRT/EMRT upload; raises ValidationError naming the field."""
-    probe = _AsXlsx(upload) if extension_of(upload.name) == "xlsm" else upload
-    validate_upload(probe, allowed=EXCEL_UPLOADS if probe is upload else ("xlsx",), field=field)
+    if extension_of(upload.name) in MACRO_EXTENSIONS:
+        raise ValidationError(
+            _("%(field)s: macro-enabled workbooks (.%(ext)s) are not accepted; save the file as .xlsx.")
+            % {"field": field, "ext": extension_of(upload.name)}
+        )
+    validate_upload(upload, allowed=EXCEL_UPLOADS, field=field)
     upload.seek(0)
     return upload
 

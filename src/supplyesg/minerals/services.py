@@ -2,7 +2,6 @@
 
 import csv
 import hashlib
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -16,6 +15,8 @@ from supplyesg.core.errors import RuleViolation
 from supplyesg.core.matching import Candidate, decide, resolve_country
 from supplyesg.core.models import PolicySettings
 from supplyesg.core.sheets.text import TextFileError, csv_rows
+from supplyesg.core.workbooks.grids import UnreadableWorkbook, read_grids
+from supplyesg.core.workbooks.messages import problem_message, unsafe_message
 from supplyesg.minerals.cmrt import Reference, ReferenceList, ReferenceSmelter, read_workbook
 from supplyesg.minerals.cmrt.reference import normalise_cid
 from supplyesg.minerals.models import (
@@ -332,11 +333,14 @@ def _parse_date(value) -> date | None:
 
 def _rows_from_file(data: bytes, file_name: str) -> tuple[str, list[list]]:
     if file_name.lower().endswith(".xlsx"):
-        from python_calamine import CalamineWorkbook
-
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = workbook.sheet_names[0]
-        return sheet, workbook.get_sheet_by_name(sheet).to_python()
+        try:
+            grids = read_grids(data, (), first_if_missing=True, skip_empty_area=True)
+        except UnreadableWorkbook as exc:
+            problem = problem_message(exc.problem) if exc.problem else unsafe_message(exc.reason)
+            raise RuleViolation(_("file: %(problem)s") % {"problem": problem}) from None
+        if grids.error or not grids.sheets:
+            raise RuleViolation(_("file: the file is not a readable .xlsx workbook (it may be damaged)."))
+        return next(iter(grids.sheets.items()))
     try:
         return "", csv_rows(data)  # UTF-8, UTF-16 (Excel's "Unicode text") or GB18030; comma, semicolon or tab
     except TextFileError:

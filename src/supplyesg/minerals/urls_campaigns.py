@@ -14,6 +14,7 @@ urlpatterns = [
     path("campaigns/<int:campaign_pk>/bulk/", views.bulk_upload, name="bulk_upload"),
     path("campaigns/<int:campaign_pk>/bulk/<int:job_pk>/", views.bulk_result, name="bulk_result"),
     path("campaigns/<int:campaign_pk>/bulk/<int:job_pk>/confirm/", views.bulk_confirm, name="bulk_confirm"),
+    path("campaigns/<int:campaign_pk>/bulk/<int:job_pk>/retry/", views.bulk_retry, name="bulk_retry"),
     path("requests/<int:campaign_request_pk>/remove/", views.request_remove, name="request_remove"),
     path("requests/<int:campaign_request_pk>/upload/", views.submission_upload, name="submission_upload"),
     path("submissions/<int:submission_pk>/", views.submission_detail, name="submission_detail"),

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.forms_errors import attach_errors
 from supplyesg.core.models import Job, PolicySettings
+from supplyesg.core.services import fail_stale_jobs
 from supplyesg.minerals import bulk, campaigns, company_names, services
 from supplyesg.minerals.forms_campaigns import (
     AcceptForm,
@@ -497,10 +498,13 @@ def bulk_upload(request, campaign_pk):
 def bulk_result(request, campaign_pk, job_pk):
     campaign = campaigns.get_campaign_for_user(request.user, campaign_pk)
     job = bulk.get_bulk_job(campaign, job_pk)
+    if job.status in (Job.Status.QUEUED, Job.Status.RUNNING) and fail_stale_jobs(kind=bulk.JOB_KIND):
+        job.refresh_from_db()  # its worker died: the page shows it failed, with a retry button
     result = job.result
     context = {
         "campaign": campaign,
         "job": job,
+        "can_retry": job.status == Job.Status.FAILED and can(request.user, Cap.REVIEW),
         "running": job.status in (Job.Status.QUEUED, Job.Status.RUNNING),
         "assigned": result.get("assigned", []),
         "uncertain": result.get("uncertain", []),
@@ -510,6 +514,19 @@ def bulk_result(request, campaign_pk, job_pk):
         "can_decide": can(request.user, Cap.REVIEW),
     }
     return render(request, "minerals/bulk_result.html", context)
+
+
+@require_http_methods(["POST"])
+def bulk_retry(request, campaign_pk, job_pk):
+    campaign = campaigns.get_campaign_for_user(request.user, campaign_pk, write=True)
+    job = bulk.get_bulk_job(campaign, job_pk)
+    back = redirect("minerals:bulk_result", campaign_pk=campaign.pk, job_pk=job.pk)
+    try:
+        bulk.retry_bulk_import(job, actor=request.user)
+    except ValidationError as exc:
+        return _error_page(request, exc, back)
+    messages.success(request, _("The import was queued again; files already recorded are not imported twice."))
+    return back
 
 
 @require_http_methods(["POST"])

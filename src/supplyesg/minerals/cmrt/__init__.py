@@ -32,7 +32,10 @@ def check_file(
 
 
 def expand_paths(paths: list[str | os.PathLike[str]]) -> list[Path]:
-    """Files as given; folders become their files sorted by name (hidden and ~$ lock files skipped)."""
+    """Files as given; folders become their regular files sorted by name (hidden and ~$ lock files skipped).
+
+    Special files (FIFO, device, socket) are left out: opening one would block or read for ever.
+    """
     out: list[Path] = []
     for raw in paths:
         path = Path(raw)
@@ -40,7 +43,7 @@ def expand_paths(paths: list[str | os.PathLike[str]]) -> list[Path]:
             out.extend(
                 p for p in sorted(path.iterdir(), key=lambda p: p.name) if p.is_file() and not p.name.startswith((".", "~$"))
             )
-        else:
+        elif path.is_file():
             out.append(path)
     return out
 

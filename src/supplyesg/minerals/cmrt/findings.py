@@ -42,6 +42,16 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "A sheet reaches row {rows} and column {columns}, far beyond any RMI template; it was not read.",
         "某个工作表的范围达到第 {rows} 行、第 {columns} 列，远超任何 RMI 模板，因此未读取。",
     ),
+    "file_has_macros": (
+        ERROR,
+        "The workbook contains macros ({detail}); they are not accepted: ask the supplier to save it as .xlsx.",
+        "工作簿包含宏（{detail}），不予接受：请要求供应商另存为 .xlsx 格式。",
+    ),
+    "file_unreadable_safely": (
+        ERROR,
+        "The file could not be read safely ({detail}); it was not stored: ask the supplier to send it again.",
+        "无法安全读取该文件（{detail}），因此未保存：请要求供应商重新发送。",
+    ),
     "file_password_protected": (
         ERROR,
         "The workbook is password protected: ask the supplier for an unprotected copy.",
@@ -281,6 +291,18 @@ class Finding:
             "message": self.message,
             "message_zh": self.message_zh,
         }
+
+
+# Files that are never stored, not even as an invalid submission: they carry macros, or reading them was
+# stopped by a guard (they would exhaust memory or crash the reader when opened again).
+REFUSED_CODES = frozenset(
+    {"file_has_macros", "file_unreadable_safely", "zip_bomb", "sheet_too_large", "file_too_large"}
+)
+
+
+def refusal(findings: list[Finding]) -> Finding | None:
+    """The finding for which a file must not be stored, if any."""
+    return next((f for f in findings if f.code in REFUSED_CODES), None)
 
 
 def make_finding(

@@ -16,11 +16,17 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook, PasswordError, WorksheetNotFound
 
+from supplyesg.core.workbooks import isolation
+
 from . import layouts as L
 from .findings import Finding, make_finding
 from .reference import ReferenceList, normalise_cid
 from .safety import inspect_bytes, oversized_sheet, read_capped
 from .slim import slim_workbook
+
+# A real CMRT peaks at ~46 MB in the child (bench/fuzz_reader.py); a hostile one is stopped long before
+# it can hurt the server.
+CHILD_LIMITS = isolation.ChildLimits(memory_mb=512, cpu_seconds=30, timeout_seconds=60)
 
 SHEET_DECLARATION = "Declaration"
 SHEET_SMELTERS = "Smelter List"
@@ -265,8 +271,14 @@ class _Sheets:
 # ---------------------------------------------------------------- entry point
 
 
-def read_workbook(source: str | os.PathLike[str] | bytes, *, filename: str | None = None) -> Declaration:
-    """Read a file path or bytes. File-level problems are returned as ``Declaration.findings``."""
+def read_workbook(
+    source: str | os.PathLike[str] | bytes, *, filename: str | None = None, isolated: bool = True
+) -> Declaration:
+    """Read a file path or bytes. File-level problems are returned as ``Declaration.findings``.
+
+    The file is inspected here; calamine then runs in a limited child process (``isolated``), so a file
+    that crashes it or exhausts memory or time gives a "could not be read safely" finding.
+    """
     if isinstance(source, (bytes, bytearray)):
         data: bytes | None = bytes(source)
         name = filename or "<upload>"
@@ -284,16 +296,27 @@ def read_workbook(source: str | os.PathLike[str] | bytes, *, filename: str | Non
     if report.kind == "xls":
         result.findings.append(make_finding("unsupported_file_format", detail="Excel 97-2003 .xls"))
         return result
-    slim = slim_workbook(data, _SLIM_SHEETS) if report.kind == "xlsx" else None
+    if not isolated:
+        return read_checked(data, name, report.kind)
+    try:
+        return isolation.call(read_checked, data, name, report.kind, limits=CHILD_LIMITS)
+    except isolation.UnsafeFile as exc:
+        return Declaration(file=name, findings=[make_finding("file_unreadable_safely", detail=exc.reason)])
+
+
+def read_checked(data: bytes, name: str, kind: str | None) -> Declaration:
+    """The reading proper, once ``inspect_bytes`` passed (in the child when isolated)."""
+    result = Declaration(file=name)
+    slim = slim_workbook(data, _SLIM_SHEETS) if kind == "xlsx" else None
     # The slim copy is small, so checking its extent is cheap; the original is checked before it is opened.
-    oversized = oversized_sheet(slim or data) if report.kind == "xlsx" else None
+    oversized = oversized_sheet(slim or data) if kind == "xlsx" else None
     if oversized:
         result.findings.append(oversized)
         return result
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(slim or data))
     except PasswordError:
-        result.findings.append(_password_finding(report.kind))
+        result.findings.append(_password_finding(kind))
         return result
     except Exception as exc:  # calamine raises a zoo of errors for damaged files
         result.findings.append(make_finding("file_corrupt", detail=_short(exc)))
@@ -306,9 +329,9 @@ def read_workbook(source: str | os.PathLike[str] | bytes, *, filename: str | Non
     sheets = _Sheets(workbook, (lambda: _open_checked(data)) if slim else None)
     try:
         with workbook:
-            _read(sheets, result, report.kind)
+            _read(sheets, result, kind)
     except PasswordError:
-        result.findings.append(_password_finding(report.kind))
+        result.findings.append(_password_finding(kind))
     except Exception as exc:
         result.layout = None
         result.findings.append(make_finding("file_corrupt", detail=_short(exc)))

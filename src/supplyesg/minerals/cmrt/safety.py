@@ -1,29 +1,33 @@
-"""Cheap guards run before a workbook is handed to calamine.
+"""Cheap guards run before a workbook is handed to calamine, worded as CMRT findings.
 
-They look at the first bytes and at the zip central directory only, so a hostile upload (huge file,
-zip bomb, encrypted or legacy container, random bytes) is refused in milliseconds and bounded memory.
+``inspect_bytes`` runs the core guard (first bytes, zip central directory, macros, declared counts, parts'
+prologs) in the serving process, in milliseconds and bounded memory. The sheets' extents are checked in
+the reading child on the slim copy (``oversized_sheet``), where they are cheap.
 """
 
 from __future__ import annotations
 
-import io
 import os
-import re
-import zipfile
-import zlib
 from dataclasses import dataclass
+
+from supplyesg.core.workbooks import guard
+from supplyesg.core.workbooks.guard import OLE2_MAGIC, ZIP_MAGIC
 
 from .findings import Finding, make_finding
 
 MAX_FILE_BYTES = 25 * 1024 * 1024
-# A real CMRT expands to ~10 MB; the largest single part (the Smelter List) to ~5 MB.
+# A real CMRT expands to ~10 MB; the largest single part (the Smelter List) to ~5 MB. The largest sheet
+# (the hidden language list) spans 6,226 rows x 3 columns, the Smelter List ~2,500 x 34.
 MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024
-MAX_MEMBER_UNCOMPRESSED = 100 * 1024 * 1024
+MAX_MEMBER_UNCOMPRESSED = 64 * 1024 * 1024
 MAX_MEMBERS = 2000
-
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
-ENCRYPTED_OOXML_MARKERS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
+LIMITS = guard.Limits(
+    max_file_bytes=MAX_FILE_BYTES,
+    max_total_uncompressed=MAX_TOTAL_UNCOMPRESSED,
+    max_member_uncompressed=MAX_MEMBER_UNCOMPRESSED,
+    max_members=MAX_MEMBERS,
+    max_sheet_cells=1_000_000,
+)
 _MB = 1024 * 1024
 
 
@@ -40,57 +44,38 @@ def _mb(n: int) -> str:
 
 
 def inspect_bytes(data: bytes) -> SafetyReport:
-    if not data:
-        return SafetyReport(None, make_finding("file_empty"))
-    if len(data) > MAX_FILE_BYTES:
-        return SafetyReport(None, make_finding("file_too_large", size_mb=_mb(len(data)), limit_mb=_mb(MAX_FILE_BYTES)))
-    if data.startswith(OLE2_MAGIC):
-        if any(marker in data for marker in ENCRYPTED_OOXML_MARKERS):
-            return SafetyReport(None, make_finding("file_password_protected"))
-        return SafetyReport("xls")
-    if not data.startswith(ZIP_MAGIC):
-        if data.lstrip()[:5].lower() in (b"<?xml", b"<html", b"<!doc"):
-            return SafetyReport(None, make_finding("unsupported_file_format", detail="XML/HTML, not .xlsx"))
-        return SafetyReport(None, make_finding("file_not_excel"))
-    return _inspect_zip(data)
+    """The core guard (directory, macros, declared counts, parts' prologs) worded as CMRT findings."""
+    if data and not data.startswith((OLE2_MAGIC, ZIP_MAGIC)) and data.lstrip()[:5].lower() in (b"<?xml", b"<html", b"<!doc"):
+        return SafetyReport(None, make_finding("unsupported_file_format", detail="XML/HTML, not .xlsx"))
+    kind, problem = guard.inspect_workbook(data, LIMITS, sheets=False)
+    return SafetyReport(kind, finding_for(problem) if problem else None)
 
 
-def _inspect_zip(data: bytes) -> SafetyReport:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
-        return SafetyReport(None, make_finding("file_corrupt", detail=f"bad zip: {exc}"[:120]))
-    if len(infos) > MAX_MEMBERS:
-        return SafetyReport(None, make_finding("file_corrupt", detail=f"{len(infos)} parts in the archive"))
-    total = 0
-    for info in infos:
-        if info.flag_bits & 0x1:
-            return SafetyReport(None, make_finding("file_password_protected"))
-        size = info.file_size
-        total += size
-        # Deflate cannot expand beyond ~1032:1, and stored data cannot shrink: sizes outside that
-        # envelope mean a lying central directory.
-        inconsistent = info.compress_size > size + 1024 + size // 100 or (
-            info.compress_type == zipfile.ZIP_STORED and info.compress_size != size
-        )
-        if inconsistent:
-            return SafetyReport(None, make_finding("file_corrupt", detail=f"inconsistent sizes for {info.filename}"))
-        if size > MAX_MEMBER_UNCOMPRESSED or total > MAX_TOTAL_UNCOMPRESSED:
-            return SafetyReport(
-                None,
-                make_finding("zip_bomb", size_mb=_mb(max(total, size)), limit_mb=_mb(MAX_TOTAL_UNCOMPRESSED)),
-            )
-    names = {info.filename for info in infos}
-    if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
-        if "content.xml" in names:
-            return SafetyReport(None, make_finding("unsupported_file_format", detail="OpenDocument spreadsheet"))
-        if "word/document.xml" in names or "ppt/presentation.xml" in names:
-            return SafetyReport(None, make_finding("file_not_excel"))
-        return SafetyReport(None, make_finding("file_not_excel"))
-    if "xl/workbook.bin" in names:
-        return SafetyReport(None, make_finding("unsupported_file_format", detail="binary workbook .xlsb"))
-    return SafetyReport("xlsx")
+def finding_for(problem: guard.Problem) -> Finding:
+    code, params = problem.code, problem.params
+    if code in _SAME_PARAMS:
+        return make_finding(_SAME_PARAMS[code], **params)
+    if code in _FORMATS:
+        return make_finding("unsupported_file_format", detail=_FORMATS[code])
+    if code == "sheet_too_large":
+        return make_finding("sheet_too_large", rows=params.get("rows"), columns=params.get("columns"))
+    if code == "macros":
+        return make_finding("file_has_macros", detail=params.get("detail", ""))
+    if code == "corrupt":
+        return make_finding("file_corrupt", detail=params.get("detail", ""))
+    if code in ("count_bomb", "dtd"):  # crafted, not damaged: never stored
+        return make_finding("file_unreadable_safely", detail=str(problem))
+    return make_finding("file_corrupt", detail=str(problem)[:160])
+
+
+_SAME_PARAMS = {
+    "empty": "file_empty",
+    "too_large": "file_too_large",
+    "not_excel": "file_not_excel",
+    "encrypted": "file_password_protected",
+    "zip_bomb": "zip_bomb",
+}
+_FORMATS = {"xls": "Excel 97-2003 .xls", "xlsb": "binary workbook .xlsb", "ods": "OpenDocument spreadsheet"}
 
 
 def read_capped(path: str | os.PathLike[str]) -> tuple[bytes | None, Finding | None]:
@@ -109,46 +94,9 @@ def read_capped(path: str | os.PathLike[str]) -> tuple[bytes | None, Finding | N
     return data, None
 
 
-# ---------------------------------------------------------------- sheet extent
-
-# calamine allocates a sheet's whole used range at once; one cell at XFD1048576 asks for hundreds of GB
-# and aborts the process (a Rust abort, not an exception). The largest RMI template sheet spans 6,226 rows
-# (the hidden language sheet) and 35 columns, so a reference with a three-letter column or a row of five
-# or more digits (column 703+, row 10,000+) is refused. One regex search per sheet keeps this cheap.
-_OUT_OF_BOUNDS_RE = re.compile(rb'\br=["\'](?:[A-Z]{3,}\d|[A-Z]{0,2}\d{5,})')
-_REF_RE = re.compile(rb'\br=["\']([A-Z]{0,3})(\d+)["\']')
-
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for ch in letters:
-        number = number * 26 + (ch - 64)
-    return number
-
-
-def sheet_extent(xml: bytes) -> tuple[int, int]:
-    """(last row, last column) referenced by the cells and rows of a worksheet's XML."""
-    rows = cols = 0
-    for letters, digits in _REF_RE.findall(xml):
-        rows = max(rows, int(digits[:12]))
-        if letters:
-            cols = max(cols, _column_number(letters))
-    return rows, cols
-
-
 def oversized_sheet(data: bytes) -> Finding | None:
-    """A finding when any worksheet in the archive reaches past a real template's bounds, else None."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            for info in archive.infolist():
-                if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
-                    continue
-                if info.file_size > MAX_MEMBER_UNCOMPRESSED:
-                    return make_finding("zip_bomb", size_mb=_mb(info.file_size), limit_mb=_mb(MAX_MEMBER_UNCOMPRESSED))
-                xml = archive.read(info)
-                if _OUT_OF_BOUNDS_RE.search(xml):
-                    rows, cols = sheet_extent(xml)
-                    return make_finding("sheet_too_large", rows=rows, columns=cols)
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError, KeyError, zlib.error):
+    """A finding when any worksheet reaches past a real template's bounds (the range calamine allocates)."""
+    problem = guard.check_sheets(data, LIMITS)
+    if problem is None or problem.code == "corrupt":
         return None  # calamine reports the damage itself
-    return None
+    return finding_for(problem)

@@ -1,7 +1,7 @@
 """Reading an import file into a Table, and checking its header and cells into RowPlans. No database access.
 
-Hostile files are refused before they are parsed: a damaged or encrypted zip, a zip bomb, or a sheet whose
-used range is huge (calamine allocates the whole range at once, so one cell at XFD1048576 would exhaust memory).
+Hostile files are refused before they are parsed (core.workbooks.guard: a damaged or encrypted zip, a zip bomb,
+macros, lying counts, a sheet whose used range is huge) and parsed in a limited child process (isolation).
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
-from python_calamine import CalamineWorkbook
 
 from supplyesg.core.files import TEXT_TABLE_EXTENSIONS
 from supplyesg.core.sheets.formats import mark_percent_cells, percent_cells
 from supplyesg.core.sheets.text import TextFileError, csv_rows
+from supplyesg.core.workbooks import guard, isolation
+from supplyesg.core.workbooks.grids import read_here
+from supplyesg.core.workbooks.messages import problem_message, unsafe_message
 from supplyesg.suppliers.importing.columns import (
     COLUMNS,
     PARSERS,
@@ -35,6 +37,8 @@ MAX_ROWS = 20_000
 MAX_COLUMNS = 100
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 SHEET_NAME = "Suppliers"
+# Checked before any reader runs: the range calamine allocates is bounded by the rows and columns we read.
+LIMITS = guard.Limits(max_total_uncompressed=MAX_UNCOMPRESSED, max_sheet_cells=(MAX_ROWS + 1001) * MAX_COLUMNS)
 
 
 class ImportFileError(Exception):
@@ -110,44 +114,30 @@ def _read_csv(data: bytes) -> Table:
 
 
 def _read_xlsx(data: bytes) -> Table:
+    _kind, problem = guard.inspect_workbook(data, LIMITS)
+    if problem and problem.code == "sheet_too_large":
+        if problem.params["columns"] > MAX_COLUMNS:
+            raise ImportFileError(_("A sheet uses more than %(max)d columns.") % {"max": MAX_COLUMNS})
+        if problem.params["rows"] > MAX_ROWS + 1000:
+            raise _too_many_rows()
+    if problem:
+        raise ImportFileError(problem_message(problem))
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
+        grids = isolation.call(read_here, data, (SHEET_NAME,), True, MAX_ROWS + 1001)
+    except isolation.UnsafeFile as exc:
+        raise ImportFileError(unsafe_message(exc.reason)) from None
+    if grids.error:
         raise ImportFileError(_("The file is not a readable .xlsx workbook (it may be damaged)."))
-    names = {info.filename for info in infos}
-    if any(info.flag_bits & 0x1 for info in infos):
-        raise ImportFileError(_("The workbook is password-protected; save an unprotected copy."))
-    if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED:
-        raise ImportFileError(_("The workbook expands to more than 200 MB; it cannot be imported."))
-    if "xl/workbook.xml" not in names:
-        raise ImportFileError(_("The file is not an .xlsx workbook."))
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet_names = list(workbook.sheet_names)
-    except Exception:  # calamine raises many kinds of errors for damaged files
-        raise ImportFileError(_("The file is not a readable .xlsx workbook (it may be damaged)."))
-    except BaseException as exc:  # pyo3 panics derive from BaseException
-        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
-            raise
-        raise ImportFileError(_("The file is not a readable .xlsx workbook (it may be damaged)."))
-    if not sheet_names:
+    if not grids.sheet_names:
         raise ImportFileError(_("The workbook has no sheet."))
-    sheet = next((n for n in sheet_names if n.casefold() == SHEET_NAME.casefold()), sheet_names[0])
-    # calamine allocates the whole used range at once: a lone cell at XFD1048576 would exhaust memory.
-    max_row, max_col = _sheet_extent(archive, sheet)
+    sheet, grid = next(iter(grids.sheets.items()))
+    # The farthest cell holding a value, for messages naming the limit (the guard bounded the range read).
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        max_row, max_col = _sheet_extent(archive, sheet)
     if max_col > MAX_COLUMNS:
         raise ImportFileError(_("The sheet %(sheet)s uses more than %(max)d columns.") % {"sheet": sheet, "max": MAX_COLUMNS})
     if max_row > MAX_ROWS + 1000:
         raise _too_many_rows()
-    try:
-        grid = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    except Exception:
-        raise ImportFileError(_("The sheet %(sheet)s cannot be read (the file may be damaged).") % {"sheet": sheet})
-    except BaseException as exc:
-        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
-            raise
-        raise ImportFileError(_("The sheet %(sheet)s cannot be read (the file may be damaged).") % {"sheet": sheet})
     header_row, header, rows = _split_header(enumerate(grid, start=1))
     return Table("xlsx", sheet, [cell_text(h) for h in header], header_row, rows)
 

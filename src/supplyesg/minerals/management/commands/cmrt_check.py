@@ -1,6 +1,7 @@
 """`supplyesg cmrt_check PATH... [--json]`: validate CMRT/EMRT files without a database.
 
-Exit status: 0 when every file is valid, 1 when any file has an error, 2 on bad usage.
+Exit status: 0 when every file is valid, 1 when any file has an error, 2 on bad usage (no such path, a
+special file such as a FIFO, device or socket, or no workbook found).
 """
 
 from __future__ import annotations
@@ -28,7 +29,12 @@ class Command(BaseCommand):
         missing = [p for p in paths if not Path(p).exists()]
         if missing:
             raise CommandError(f"no such file or folder: {', '.join(missing)}", returncode=2)
+        special = [p for p in paths if Path(p).exists() and not (Path(p).is_file() or Path(p).is_dir())]
+        if special:
+            raise CommandError(f"not a regular file or folder: {', '.join(special)}", returncode=2)
         files = expand_paths(paths)
+        if not files:
+            raise CommandError(f"no workbook found in: {', '.join(paths)}", returncode=2)
         results = [check_file(path, filename=str(path)) for path in files]
         if json:
             self.stdout.write(_dumps([r.to_dict() for r in results]))
