@@ -761,8 +761,8 @@ def test_can_order_many_answers_for_many_suppliers_in_one_query_per_source_of_or
     for _i in range(5):
         make_blacklist_entry(make_supplier())
         make_supplier(status=S.ACTIVE)
-    # the suppliers, then blacklist, terminations and suspensions
-    with django_assert_num_queries(4):
+    # the suppliers, then blacklist, terminations, suspensions and confirmed sanctions hits
+    with django_assert_num_queries(5):
         answers = compliance_service.can_order_many(Supplier.objects.all())
     assert sorted(a.can_order for a in answers) == [False] * 5 + [True] * 5
 
