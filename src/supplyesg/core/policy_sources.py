@@ -124,6 +124,7 @@ SETTING_SOURCES: dict[str, Source] = {
     "reminder_days_before_due": product_default(),
     "esg_weight_percent": Source(
         ESG_MANUAL,
+        # xgettext:no-python-format
         _("§3 evaluation: ESG audit results weigh not less than 1 % of the business score (10 % is a product default)"),
         "By adding the ESG audit results of suppliers to the scoring factors of their operational business, with a "
         "total weight of not less than 1%",
@@ -207,6 +208,7 @@ RULES: tuple[Rule, ...] = (
         ESG_MANUAL,
         _("§3 evaluation"),
         "with a total weight of not less than 1%",
+        # xgettext:no-python-format
         _("The quarterly total weighs the ESG score into the business score; a weight under 1 % is refused."),
         ("esg_weight_percent",),
     ),
