@@ -4,9 +4,9 @@ right CID per variant kind; near misses and invented names get none. No database
 from collections import defaultdict
 
 import pytest
-
 from bench.name_evalset import blacklist_cases, build, load_listed
 from bench.name_matching import reference
+
 from supplyesg.core.matching import NameIndex
 
 
