@@ -33,6 +33,7 @@ def evaluation(fixtures):
         "typo",
         "country_alias",
         "pinyin_split",
+        "chinese",
     ],
 )
 def test_a_listed_name_written_another_way_gets_its_cid(evaluation, kind):
