@@ -14,6 +14,8 @@ yields names as suppliers write them, one kind at a time, each expected to get t
 - ``typo``: two neighbouring letters swapped or one dropped in a long word
 - ``country_alias``: the country written CN / PRC / USA / US / UK / Korea / Taiwan / JP / ISO code
 - ``pinyin_split``: a run-together pinyin word split in two ("Zhaojin" -> "Zhao Jin")
+- ``chinese``: the name in Chinese characters, for names made only of a province and industry words
+  (云南锡业有限公司), the only ones whose characters are certain
 
 and near-miss negatives, each expected to get no CID:
 
@@ -169,6 +171,28 @@ def _pinyin_split(name: str) -> str | None:
     return None
 
 
+def _chinese(name: str) -> str | None:
+    """云南锡业股份有限公司 for "Yunnan Tin Company Limited": only names made of a province and industry
+    words, whose Chinese form is certain (a trade name cannot be turned back into characters)."""
+    from supplyesg.core.matching import normalize_company
+    from supplyesg.core.matching.vocabulary import CHINESE_PROVINCES, CHINESE_TERMS
+
+    parsed = normalize_company(name)
+    if parsed.distinctive or not parsed.places:
+        return None
+    provinces = {v: k for k, v in CHINESE_PROVINCES.items()}
+    terms = {words: chars for chars, words in sorted(CHINESE_TERMS.items(), key=lambda kv: -len(kv[0]))}
+    out = []
+    for token in parsed.tokens:
+        if token in provinces:
+            out.append(provinces[token])
+        elif (token,) in terms:
+            out.append(terms[(token,)])
+        else:
+            return None
+    return "".join(out) + "有限公司"
+
+
 def _invented_word(rng: random.Random, vocabulary: set[str]) -> str:
     while True:
         word = (rng.choice(SYLLABLES) + rng.choice(SYLLABLES)).capitalize()
@@ -202,6 +226,7 @@ def build(listed: list[Listed] | None = None, seed: int = 10) -> list[Case]:
         if name and name.strip() and (name != item.name or kind in {"exact", "country_alias"}):
             cases.append(Case(kind, item.metal, name or item.name, item.country if country is None else country, item.cid))
 
+    written: set[tuple[str, str]] = set()
     for item in listed:
         add("exact", item, item.name)
         if item.lookup_name != item.name:
@@ -228,6 +253,10 @@ def build(listed: list[Listed] | None = None, seed: int = 10) -> list[Case]:
         if code in COUNTRY_WAYS:
             add("country_alias", item, item.name, rng.choice(COUNTRY_WAYS[code]))
         add("pinyin_split", item, _pinyin_split(item.name))
+        chinese = _chinese(item.name) if resolve_country(item.country) == "CN" else None
+        if chinese and (item.metal, chinese) not in written:
+            written.add((item.metal, chinese))
+            add("chinese", item, chinese, "中国")
 
         # near misses
         n = normalize_company(item.name)

@@ -140,3 +140,33 @@ def test_the_index_abstains_for_a_near_miss():
 
 def test_the_index_finds_nothing_for_an_invented_name():
     assert decide(index().search("Bluewater Precision Smelting", country="US"), threshold=80) is None
+
+
+def test_case_punctuation_and_word_order_do_not_count():
+    assert score("TONGLI WIRE HARNESS CHANGZHOU CO LTD", "Changzhou Tongli Wire-Harness Co., Ltd.") == 100
+
+
+def test_usual_abbreviations_are_the_words_they_stand_for():
+    assert score("Everwin Intl Mfg Co", "Everwin International Manufacturing Company") == 100
+    assert score("Jinlong Metal Ind.", "Jinlong Metals Industries Ltd.") == 100
+
+
+def test_run_together_pinyin_is_the_same_word():
+    assert score("Jiangxi Xin Sheng Tungsten", "Jiangxi Xinsheng Tungsten Co., Ltd.") >= 95
+
+
+def test_the_country_written_as_an_abbreviation_is_the_same_country():
+    match = compare_companies(normalize_company("Yunnan Tin Co", "PRC"), normalize_company("Yunnan Tin Co", "CHINA"))
+    assert match.score == 100 and "same country: China" in match.reasons
+
+
+def test_a_trailing_place_that_is_not_the_site_city_is_a_different_place():
+    match = compare_companies(
+        normalize_company("Xinnan Tungsten Hezhou"), normalize_company("Xinnan Tungsten", city="Ganzhou", province="Jiangxi")
+    )
+    assert match.place_conflict and match.score < 60
+
+
+def test_a_place_letter_changed_is_not_a_typo():
+    assert score("Yanling Jicheng Tantalum", "Yanling Jincheng Tantalum") >= 85
+    assert normalize_company("Jincheng Tantalum").distinctive == ("jincheng",)

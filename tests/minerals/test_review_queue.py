@@ -30,7 +30,7 @@ def test_the_queue_shows_the_candidates_with_their_reasons(smelters, client_for,
     SmelterReview.objects.create(metal="Gold", name="Zhaojin Gold & Silver Refinery (Zhaoyuan)", country="PRC")
     page = client_for(compliance).get(reverse("minerals:review_queue")).content.decode()
     assert "CID001622" in page and "words matched: zhaojin" in page
-    assert "is the site&#x27;s city or province" in page
+    assert "is the site&#x27;s city, province or country" in page
     assert 'value="CID001622"' in page  # confident: pre-filled
 
 

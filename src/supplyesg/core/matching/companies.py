@@ -517,7 +517,7 @@ def compare_companies(a: CompanyName, b: CompanyName) -> Match:
                 hit = weight
             elif place in other.site_places:
                 hit = weight
-                reasons.append(f"'{place.title()}' is the site's city or province")
+                reasons.append(f"'{place.title()}' is the site's city, province or country")
             elif (other.site_places - _country_places(other.country)) or any(
                 p not in own.places and p not in own.site_places for p in other.places
             ):
