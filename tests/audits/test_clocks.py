@@ -231,7 +231,7 @@ def test_esg_manual_nothing_counts_against_the_supplier_inside_the_improvement_p
     assert dates.plan_target == date(2026, 3, 24)
     for day in (date(2026, 3, 25), inside):
         report = run(day, django_capture_on_commit_callbacks)
-        assert report.plan_escalations == 0 and report.esg_minus_one == 0 and report.termination_recommendations == 0
+        assert report.plan_escalations == 0 and report.esg_minus_one == 0 and report.orders_stopped == 0
         assert not CorrectiveAction.objects.overdue(day).exists()
         with time_machine.travel(dt.datetime.combine(day, dt.time(9, 0), tzinfo=dt.UTC), tick=False):
             assert audit_inputs([supplier_a.pk], 2026)[supplier_a.pk].overdue_corrective_actions == 0

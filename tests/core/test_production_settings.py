@@ -33,6 +33,7 @@ def _env(extra, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "DJANGO_SETTINGS")) and k not in DOCUMENTED}
     env.pop("DEBUG", None)
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # the browser tests set it for their own process; production never does
     env.update({"SUPPLYESG_DATA_DIR": str(tmp_path), **extra})
     return env
 
