@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from supplyesg.core.api_auth import DEFAULT_AUTH, staff_docs
+from supplyesg.core.api_auth import AUTHENTICATE_HEADER, DEFAULT_AUTH, staff_docs
 from supplyesg.core.errors import RuleViolation
 
 api = NinjaAPI(
@@ -17,7 +17,7 @@ api = NinjaAPI(
     auth=DEFAULT_AUTH,
     urls_namespace="api",
     docs_url="/docs",
-    # The documentation is for signed-in staff; anonymous visitors reach only log-in pages.
+    # The documentation is for internal users, signed in or holding a token.
     docs_decorator=staff_docs,
 )
 
@@ -55,7 +55,9 @@ def on_django_validation(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def on_auth(request, exc):
-    return _error(request, 401, "Authentication required: send a valid API token.")
+    response = _error(request, 401, "Authentication required: send a valid API token.")
+    response["WWW-Authenticate"] = AUTHENTICATE_HEADER
+    return response
 
 
 @api.exception_handler(PermissionDenied)

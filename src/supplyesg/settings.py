@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    # django-ninja's templates and static files: the API docs page loads Swagger UI from here, not a CDN.
+    "ninja",
     "supplyesg.core",
     "supplyesg.suppliers",
     "supplyesg.minerals",
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "supplyesg.core.middleware.ApiErrorMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "supplyesg.core.middleware.UserLanguageMiddleware",

@@ -11,11 +11,12 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from supplyesg.audits.access import audits_visible_to, get_audit_for_user
-from supplyesg.audits.models import Audit, ChecklistItem, Severity
+from supplyesg.audits.models import Audit, ChecklistItem, Finding
 from supplyesg.audits.services import conduct, programme
 from supplyesg.core.access import Cap, require_internal
 from supplyesg.core.api_auth import needs
 from supplyesg.core.api_schemas import error_responses as _errors
+from supplyesg.core.api_schemas import field_choices
 from supplyesg.core.models import User
 from supplyesg.suppliers.models import Site, Supplier
 
@@ -27,9 +28,9 @@ WRITE_ERRORS = _errors(400, 401, 403, 404, 409, 422)
 
 class AuditFilters(Schema):
     year: int | None = None
-    status: Audit.Status | None = None
-    kind: Audit.Kind | None = None
-    reason: Audit.Reason | None = None
+    status: field_choices(Audit, "status") | None = None
+    kind: field_choices(Audit, "kind") | None = None
+    reason: field_choices(Audit, "reason") | None = None
     supplier_id: int | None = None
     overdue: bool = False
     limit: int = Field(100, ge=1, le=500)
@@ -92,8 +93,8 @@ class AuditOut(AuditSummary):
 class AuditIn(Schema):
     supplier_id: int
     year: int
-    kind: Audit.Kind
-    scheme: Audit.Scheme = Audit.Scheme.INTERNAL
+    kind: field_choices(Audit, "kind")
+    scheme: field_choices(Audit, "scheme") = Audit.Scheme.INTERNAL.value
     planned_start: date | None = None
     planned_end: date | None = None
     lead_auditor_id: int | None = None
@@ -103,7 +104,7 @@ class AuditIn(Schema):
 
 
 class FindingIn(Schema):
-    severity: Severity
+    severity: field_choices(Finding, "severity")
     description: str = Field(..., min_length=1, max_length=5000)
     area: str = ""
     checklist_item_id: int | None = None

@@ -1,67 +1,130 @@
 """API authentication: a token (Bearer or X-API-Key header) or the browser session, and role checks that
-run before the request body is read, so a read-only user learns nothing about a write endpoint's schema."""
+run before the request body is read, so a read-only user learns nothing about a write endpoint's schema.
+
+Every operation lists the same three security schemes in the OpenAPI document; `needs(capability)` adds the
+role check to each of them. A request without a valid token and without a signed-in session answers 401 with
+`WWW-Authenticate: Bearer` whatever its method: the CSRF check applies only to a signed-in browser session.
+"""
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
-from ninja.security import APIKeyHeader, HttpBearer, django_auth
+from django.http import JsonResponse
+from ninja.security import APIKeyCookie, APIKeyHeader, HttpBearer
 
 from supplyesg.core.access import require_internal
 from supplyesg.core.services import user_for_token
 
+AUTHENTICATE_HEADER = 'Bearer realm="SupplyESG API"'
 
-class BearerToken(HttpBearer):
+
+def _authorise(user, capability: str | None, suppliers_too: bool):
+    """The user when the role check passes; raises Http404 (supplier users, strangers) or PermissionDenied."""
+    if capability is not None and not (suppliers_too and user.is_supplier_user):
+        require_internal(user, capability)
+    return user
+
+
+class _RoleCheck:
+    def __init__(self, capability: str | None = None, suppliers_too: bool = False):
+        self.capability = capability
+        self.suppliers_too = suppliers_too
+        super().__init__()
+
+
+class BearerToken(_RoleCheck, HttpBearer):
+    openapi_description = "A token from the Account page: `Authorization: Bearer <token>`."
+
     def authenticate(self, request, token):
         user = user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
+        if user is None:
+            return None
+        request.user = user
+        return _authorise(user, self.capability, self.suppliers_too)
 
 
-class HeaderToken(APIKeyHeader):
+class HeaderToken(_RoleCheck, APIKeyHeader):
     param_name = "X-API-Key"
+    openapi_description = "The same token in an `X-API-Key` header."
 
     def authenticate(self, request, key):
         user = user_for_token(key)
-        if user is not None:
-            request.user = user
-        return user
+        if user is None:
+            return None
+        request.user = user
+        return _authorise(user, self.capability, self.suppliers_too)
 
 
-DEFAULT_AUTH = [BearerToken(), HeaderToken(), django_auth]
+class SessionCookie(_RoleCheck, APIKeyCookie):
+    """The signed-in browser session (the documentation page); writes need the CSRF token."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+    openapi_description = "A signed-in browser session; writes also need the CSRF token."
+
+    def _get_key(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None  # no session: the answer is 401, not a complaint about CSRF
+        return super()._get_key(request)
+
+    def authenticate(self, request, key):
+        if key is None or not request.user.is_authenticated:
+            return None
+        return _authorise(request.user, self.capability, self.suppliers_too)
 
 
-class InternalWith:
-    """Authenticate like DEFAULT_AUTH, then require an internal role holding `capability`
-    (404 for supplier users, 403 for roles without it)."""
-
-    def __init__(self, capability: str):
-        self.capability = capability
-
-    def __call__(self, request):
-        for method in DEFAULT_AUTH:
-            user = method(request)
-            if user:
-                require_internal(request.user, self.capability)
-                return user
-        return None
+def needs(capability: str | None = None, *, suppliers_too: bool = False) -> list:
+    """Auth for an operation: any of the three schemes, then an internal role holding `capability` (404 for
+    supplier users unless `suppliers_too`, 403 for roles without it)."""
+    return [
+        BearerToken(capability, suppliers_too),
+        HeaderToken(capability, suppliers_too),
+        SessionCookie(capability, suppliers_too),
+    ]
 
 
-def needs(capability: str) -> list:
-    return [InternalWith(capability)]
+DEFAULT_AUTH = needs()
+
+
+def token_user(request):
+    """The user of a valid token in the request's headers, else None."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, raw = header.partition(" ")
+    if scheme.lower() == "bearer" and raw.strip():
+        return user_for_token(raw.strip())
+    key = request.headers.get("X-API-Key", "")
+    return user_for_token(key.strip()) if key.strip() else None
+
+
+def error_json(status: int, detail: str, **headers) -> JsonResponse:
+    response = JsonResponse({"detail": detail, "errors": []}, status=status)
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+def unauthorised() -> JsonResponse:
+    return error_json(401, "Authentication required: send a valid API token.", WWW_Authenticate=AUTHENTICATE_HEADER)
 
 
 def staff_docs(view):
-    """Docs and schema need an internal user's session (integrators read them signed in)."""
+    """The OpenAPI document and the docs page, for internal users signed in or holding a token. Anonymous
+    visitors of the docs page are sent to log in, of the document get 401; supplier users 404."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        user = request.user
+        user = token_user(request)
+        if user is not None:
+            request.user = user
+        else:
+            user = request.user
         if not user.is_authenticated:
+            if request.resolver_match and request.resolver_match.url_name == "openapi-json":
+                return unauthorised()
             return redirect_to_login(request.get_full_path())
         if not user.is_internal:
-            raise Http404
+            return error_json(404, "Not found.")
         return view(request, *args, **kwargs)
 
     return wrapper

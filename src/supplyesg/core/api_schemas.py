@@ -1,5 +1,8 @@
 """The one error shape every API endpoint answers with: {"detail": ..., "errors": [{"field", "message"}]}."""
 
+import enum
+import functools
+
 from ninja import Schema
 
 
@@ -16,3 +19,20 @@ class ErrorOut(Schema):
 def error_responses(*codes) -> dict:
     """`response=` entries documenting the error shape for these status codes."""
     return {code: ErrorOut for code in codes}
+
+
+def field_choices(model, field: str) -> type[enum.StrEnum]:
+    """The choices of `model.field` as an enum named `<Model><Field>` (SupplierStatus, AuditKind, ...).
+
+    OpenAPI names an enum schema after its class, so the nested `Status` classes of two models would overwrite
+    each other in the document (supplier filters typed with corrective-action statuses): every enum used in a
+    schema gets its own name from here."""
+    choices = model._meta.get_field(field).choices
+    values = {value: value for value, _label in choices}
+    name = model.__name__ + "".join(part.capitalize() for part in field.split("_"))
+    return _enum_from_values(name, tuple(values))
+
+
+@functools.cache
+def _enum_from_values(name: str, values: tuple[str, ...]) -> type[enum.StrEnum]:
+    return enum.StrEnum(name, [(value.upper(), value) for value in values])

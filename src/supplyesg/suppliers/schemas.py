@@ -13,9 +13,9 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from supplyesg.core.api_schemas import ErrorItem, ErrorOut  # noqa: F401  (the API modules import them from here)
+from supplyesg.core.api_schemas import ErrorItem, ErrorOut, field_choices  # noqa: F401  (API modules import errors here)
 from supplyesg.suppliers.models import BlacklistEntry, Site, Supplier
-from supplyesg.suppliers.models.compliance import DocumentType
+from supplyesg.suppliers.models.compliance import Document, DocumentType
 from supplyesg.suppliers.services.lifecycle import TRANSITION_FUNCTIONS, TRANSITIONS
 
 # ---------------------------------------------------------------- field types
@@ -176,7 +176,7 @@ class Paging(Schema):
 
 
 class SupplierFilters(Paging):
-    status: Supplier.Status | None = None
+    status: field_choices(Supplier, "status") | None = None
     tier: TierNumber | None = None
     country: CountryCode | None = None
     category: Code | None = Field(None, description="A category code.")
@@ -225,7 +225,7 @@ class SupplierPatch(Schema):
 
 class SiteIn(Schema):
     name: ShortName
-    kind: Site.Kind = Site.Kind.FACTORY
+    kind: field_choices(Site, "kind") = Site.Kind.FACTORY.value
     country: CountryCode
     address: Text = ""
 
@@ -247,7 +247,7 @@ class SiteOut(Schema):
 
 
 class DocumentIn(Schema):
-    doc_type: DocumentType
+    doc_type: field_choices(Document, "doc_type")
     title: ShortName
     issue_date: OptionalDate = None
     expiry_date: OptionalDate = None
@@ -365,7 +365,7 @@ class AuditEventPage(Schema):
 
 
 class BlacklistIn(Schema):
-    reason: BlacklistEntry.Reason
+    reason: field_choices(BlacklistEntry, "reason")
     details: Required
     permanent: bool = False
     until: OptionalDate = Field(None, description="End of a temporary ban; leave empty for a permanent one.")
