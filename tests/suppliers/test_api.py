@@ -6,9 +6,11 @@ from datetime import date, timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from supplyesg.core.models import AuditEvent
+from supplyesg.core.services import create_api_token
 from supplyesg.suppliers.models import BlacklistEntry, Document, Site, Supplier
 from supplyesg.suppliers.services.lifecycle import record_signed_scan
 from tests.factories import (
@@ -825,3 +827,27 @@ def test_the_api_docs_need_an_internal_login(supplier_a_user, viewer, client_for
     assert Client().get("/api/docs").status_code == 302
     assert client_for(supplier_a_user).get("/api/docs").status_code == 404
     assert client_for(viewer).get("/api/docs").status_code == 200
+
+
+INTERNAL_SUPPLIER_FIELDS = {"spend_share", "is_key", "transitions", "url", "tier", "status_changed_at"}
+
+
+def test_a_supplier_users_token_sees_the_fields_of_its_portal_not_the_buyers(client_for, supplier_a_user, supplier_a, compliance):
+    raw = create_api_token(user=supplier_a_user, name="erp", actor=supplier_a_user)[1]
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    one = client.get(f"/api/suppliers/{supplier_a.pk}").json()
+    listed = client.get("/api/suppliers").json()["items"]
+    staff = client_for(compliance).get(f"/api/suppliers/{supplier_a.pk}").json()
+
+    assert one["code"] == supplier_a.code and one["legal_name"] == supplier_a.legal_name
+    assert not INTERNAL_SUPPLIER_FIELDS & set(one)
+    assert [s["code"] for s in listed] == [supplier_a.code] and not INTERNAL_SUPPLIER_FIELDS & set(listed[0])
+    assert INTERNAL_SUPPLIER_FIELDS <= set(staff)
+
+
+def test_can_order_finds_supplier_codes_whatever_their_case(client_for, viewer, supplier_a, supplier_b):
+    lower = supplier_a.code.lower()
+    body = client_for(viewer).get("/api/can-order", {"codes": f"{lower}, {supplier_b.code},nope"}).json()
+
+    assert [r["code"] for r in body["results"]] == [supplier_a.code, supplier_b.code]
+    assert body["not_found"] == ["nope"]

@@ -16,7 +16,7 @@ from supplyesg.audits.services import conduct, programme
 from supplyesg.core.access import Cap, require_internal
 from supplyesg.core.api_auth import needs
 from supplyesg.core.api_schemas import error_responses as _errors
-from supplyesg.core.api_schemas import field_choices
+from supplyesg.core.api_schemas import field_choices, for_role
 from supplyesg.core.models import User
 from supplyesg.suppliers.models import Site, Supplier
 
@@ -88,6 +88,34 @@ class AuditOut(AuditSummary):
     summary: str
     findings: list[FindingOut]
     checklist: list[ChecklistOut]
+
+
+class PortalAuditSummary(Schema):
+    """What the supplier's own portal shows of a reported audit: no auditor, firm, scope, score or reason."""
+
+    id: int
+    supplier_id: int
+    supplier_code: str
+    supplier_name: str
+    year: int
+    kind: str
+    status: str
+    report_date: date | None
+    result_level: str | None
+    improvement_plan_due: date | None
+
+
+class PortalAuditPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[PortalAuditSummary]
+
+
+class PortalAuditOut(PortalAuditSummary):
+    """The findings, without the auditors' checklist notes and the report summary."""
+
+    findings: list[FindingOut]
 
 
 class AuditIn(Schema):
@@ -168,7 +196,7 @@ def _detail(user, audit_id: int) -> dict:
 
 @router.get(
     "/audits",
-    response={200: AuditPage, **_errors(401, 422)},
+    response={200: AuditPage | PortalAuditPage, **_errors(401, 422)},
     summary="Audits: the whole programme for staff, a supplier's own reported audits for its portal users",
     url_name="audits_list",
 )
@@ -189,22 +217,23 @@ def list_audits(request, filters: Query[AuditFilters]):
         qs = qs.overdue(today)
     qs = qs.order_by("-year", "planned_start", "pk")
     page = qs[filters.offset : filters.offset + filters.limit]
-    return {
+    data = {
         "count": qs.count(),
         "limit": filters.limit,
         "offset": filters.offset,
         "items": [_summary(a, request.user, today) for a in page],
     }
+    return for_role(request, AuditPage, PortalAuditPage, data)
 
 
 @router.get(
     "/audits/{audit_id}",
-    response={200: AuditOut, **_errors(401, 404)},
-    summary="An audit with its checklist and findings",
+    response={200: AuditOut | PortalAuditOut, **_errors(401, 404)},
+    summary="An audit with its checklist and findings (for its supplier's users: the findings)",
     url_name="audits_detail",
 )
 def get_audit(request, audit_id: int):
-    return _detail(request.user, audit_id)
+    return for_role(request, AuditOut, PortalAuditOut, _detail(request.user, audit_id))
 
 
 @router.post(

@@ -4,6 +4,7 @@ import enum
 import functools
 
 from ninja import Schema
+from ninja.responses import Response
 
 
 class ErrorItem(Schema):
@@ -36,3 +37,12 @@ def field_choices(model, field: str) -> type[enum.StrEnum]:
 @functools.cache
 def _enum_from_values(name: str, values: tuple[str, ...]) -> type[enum.StrEnum]:
     return enum.StrEnum(name, [(value.upper(), value) for value in values])
+
+
+def for_role(request, internal_schema, portal_schema, data, status: int = 200) -> Response:
+    """`data` in the staff shape for internal users, in the portal's shape for a supplier's own user.
+
+    The operation declares both (`response={200: A | B}`); the answer is built here because a union would let
+    pydantic pick the richer staff shape for a supplier's user whenever the data fit both."""
+    schema = internal_schema if request.user.is_internal else portal_schema
+    return Response(schema.model_validate(data, context={"request": request}).model_dump(), status=status)

@@ -7,6 +7,7 @@ supplier's own portal users; everything else is internal. Writes go through the 
 import re
 
 from django.core.exceptions import ValidationError
+from django.db.models.functions import Upper
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from ninja.files import UploadedFile
 
 from supplyesg.core.access import Cap, require_internal
 from supplyesg.core.api_auth import needs
+from supplyesg.core.api_schemas import for_role
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.files import validate_upload
 from supplyesg.core.models import AuditEvent
@@ -35,6 +37,8 @@ from supplyesg.suppliers.schemas import (
     ExitIn,
     LiftIn,
     Paging,
+    PortalSupplierOut,
+    PortalSupplierPage,
     SiteIn,
     SiteOut,
     SupplierDetailOut,
@@ -97,7 +101,9 @@ def _detail(user, supplier_id):
 # ---------------------------------------------------------------- registry
 
 
-@router.get("/suppliers", response={200: SupplierPage, **_errors(401, 422)}, summary="List suppliers")
+@router.get(
+    "/suppliers", response={200: SupplierPage | PortalSupplierPage, **_errors(401, 422)}, summary="List suppliers"
+)
 def list_suppliers(request, filters: Query[SupplierFilters]):
     """Internal users see every supplier; a supplier's portal user sees only their own."""
     suppliers = Supplier.objects.visible_to(request.user).search(filters.q or "")
@@ -109,7 +115,8 @@ def list_suppliers(request, filters: Query[SupplierFilters]):
         suppliers = suppliers.filter(country=filters.country)
     if filters.category:
         suppliers = suppliers.filter(categories__code=filters.category)
-    return _page(_with_categories(suppliers.order_by(filters.ordering, "pk")), filters)
+    page = _page(_with_categories(suppliers.order_by(filters.ordering, "pk")), filters)
+    return for_role(request, SupplierPage, PortalSupplierPage, page)
 
 
 @router.post(
@@ -128,9 +135,14 @@ def create_supplier(request, payload: SupplierIn):
     return Status(201, _detail(request.user, supplier.pk))
 
 
-@router.get("/suppliers/{supplier_id}", response={200: SupplierDetailOut, **_errors(401, 404)}, summary="One supplier")
+@router.get(
+    "/suppliers/{supplier_id}",
+    response={200: SupplierDetailOut | PortalSupplierOut, **_errors(401, 404)},
+    summary="One supplier",
+)
 def get_supplier(request, supplier_id: int):
-    return _detail(request.user, supplier_id)
+    """Staff get every field; a supplier's own portal user gets its portal profile."""
+    return for_role(request, SupplierDetailOut, PortalSupplierOut, _detail(request.user, supplier_id))
 
 
 @router.patch(
@@ -363,7 +375,10 @@ def can_order_many(request, ids: str | None = None, codes: str | None = None):
         wanted = list(dict.fromkeys(str(int(v)) for v in wanted))
         found = {str(s.pk): s for s in suppliers.filter(pk__in=[int(v) for v in wanted])}
     else:
-        wanted = _split(codes, "codes")
-        found = {s.code: s for s in suppliers.filter(code__in=wanted)}
-    answers = compliance.can_order_many([found[key] for key in wanted if key in found])
+        # Codes are matched whatever their case ("s000001" is S000001); `not_found` repeats them as sent.
+        wanted = list(dict.fromkeys(_split(codes, "codes")))
+        matching = suppliers.annotate(code_upper=Upper("code")).filter(code_upper__in={c.upper() for c in wanted})
+        by_code = {s.code.upper(): s for s in matching}
+        found = {key: by_code[key.upper()] for key in wanted if key.upper() in by_code}
+    answers = compliance.can_order_many(list({s.pk: s for s in (found[key] for key in wanted if key in found)}.values()))
     return {"results": answers, "not_found": [key for key in wanted if key not in found]}

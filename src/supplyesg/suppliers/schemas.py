@@ -170,6 +170,40 @@ class SupplierPage(Schema):
     items: list[SupplierOut]
 
 
+class PortalSupplierOut(Schema):
+    """What a supplier's own portal user sees of its supplier: the portal profile, without the buyer's
+    internal fields (key supplier, spend share, lifecycle transitions, internal page links)."""
+
+    id: int
+    code: str
+    legal_name: str
+    local_name: str
+    aliases: list[str]
+    registration_id: str
+    registration_authority: str
+    country: str
+    address: str
+    website: str
+    status: str
+    status_label: str
+    categories: list[CategoryOut]
+
+    @staticmethod
+    def resolve_aliases(obj) -> list[str]:
+        return obj.alias_list
+
+    @staticmethod
+    def resolve_status_label(obj) -> str:
+        return _label(Supplier.Status, obj.status)
+
+
+class PortalSupplierPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[PortalSupplierOut]
+
+
 class Paging(Schema):
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0, le=10**9)
