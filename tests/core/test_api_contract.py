@@ -41,7 +41,7 @@ def test_no_two_enums_share_a_schema_name():
     """Each operation's models are rendered one by one; a name rendered twice must mean the same enum, or the
     second would overwrite the first in the document (supplier statuses typed as corrective-action statuses)."""
     seen = {}
-    for router_prefix, router in api._routers:
+    for _prefix, router in api._routers:
         for path_view in router.path_operations.values():
             for operation in path_view.operations:
                 models = [*operation.models, *[m for m in operation.response_models.values() if hasattr(m, "model_json_schema")]]
@@ -120,5 +120,6 @@ def test_a_method_the_path_does_not_take_is_a_json_405_with_allow(viewer_token):
 def test_a_signed_in_session_still_needs_the_csrf_token_to_write(client_for, compliance):
     client = Client(enforce_csrf_checks=True)
     client.force_login(compliance)
-    response = client.post("/api/suppliers", data=json.dumps({"legal_name": "X", "country": "DE"}), content_type="application/json")
+    body = json.dumps({"legal_name": "X", "country": "DE"})
+    response = client.post("/api/suppliers", data=body, content_type="application/json")
     assert response.status_code == 403
