@@ -269,9 +269,7 @@ def test_a_possible_duplicate_answers_409_naming_the_candidate_until_confirmed(
     client_for, compliance, supplier_a
 ):
     c = client_for(compliance)
-    body = new_supplier_body(
-        legal_name="Alpha Cable Company Limited", registration_id=supplier_a.registration_id
-    )
+    body = new_supplier_body(legal_name="Alpha Cable Company Limited", registration_id="", country=supplier_a.country)
     refused = send(c, "post", "/api/suppliers", body)
     assert refused.status_code == 409
     assert any(supplier_a.code in e["message"] for e in refused.json()["errors"])
@@ -851,3 +849,30 @@ def test_can_order_finds_supplier_codes_whatever_their_case(client_for, viewer, 
 
     assert [r["code"] for r in body["results"]] == [supplier_a.code, supplier_b.code]
     assert body["not_found"] == ["nope"]
+
+
+@pytest.mark.parametrize("written", ["{reg}", "{reg_lower}", "{reg_spaced}"])
+def test_the_same_registration_id_in_the_same_country_is_refused_even_when_confirmed(client_for, compliance, supplier_a, written):
+    reg = supplier_a.registration_id
+    spaced = f"{reg[:4]} {reg[4:8]}-{reg[8:]}"
+    body = new_supplier_body(
+        legal_name="Completely Other Name GmbH",
+        country=supplier_a.country,
+        registration_id=written.format(reg=reg, reg_lower=reg.lower(), reg_spaced=spaced),
+        confirmed_not_duplicate=True,
+    )
+    response = send(client_for(compliance), "post", "/api/suppliers", body)
+
+    assert response.status_code == 409
+    assert supplier_a.code in response.json()["detail"]
+    assert Supplier.objects.count() == 1
+
+
+def test_changing_a_registration_id_to_another_suppliers_is_refused(client_for, compliance, supplier_a):
+    other = make_supplier(legal_name="Other Co.", country=supplier_a.country, registration_id="OTHER-1")
+    body = {"registration_id": supplier_a.registration_id}
+    response = send(client_for(compliance), "patch", f"/api/suppliers/{other.pk}", body)
+
+    assert response.status_code == 409
+    other.refresh_from_db()
+    assert other.registration_id == "OTHER-1"
