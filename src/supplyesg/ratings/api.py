@@ -209,7 +209,7 @@ def supplier_history(request, supplier_id: int):
     url_name="ratings_business_score",
 )
 def post_business_score(request, payload: BusinessScoreIn):
-    supplier = Supplier.objects.filter(code=payload.supplier_code.strip()).first()
+    supplier = Supplier.objects.filter(code__iexact=payload.supplier_code.strip()).first()
     if supplier is None:
         message = f"supplier_code: no supplier has the code {payload.supplier_code.strip()[:30]}."
         return Status(400, {"detail": message, "errors": [{"field": "supplier_code", "message": message}]})
@@ -220,9 +220,8 @@ def post_business_score(request, payload: BusinessScoreIn):
         except ValidationError as exc:
             return _field_errors(exc)
         year, quarter = period.year, period.quarter
-    existed = supplier.business_scores.filter(year=year or 0, quarter=quarter or 0).exists()
     try:
-        score = services.save_business_score(
+        score, created = services.upsert_business_score(
             supplier,
             actor=request.user,
             year=year,
@@ -248,7 +247,7 @@ def post_business_score(request, payload: BusinessScoreIn):
         "source": score.source,
         "updated_at": score.updated_at or timezone.now(),
     }
-    return Status(200 if existed else 201, body)
+    return Status(201 if created else 200, body)
 
 
 @router.post(
