@@ -37,9 +37,10 @@ def test_every_write_operation_declares_its_security(viewer_token):
     assert set(spec["components"]["securitySchemes"]) == {"BearerToken", "HeaderToken", "SessionCookie"}
 
 
-def test_no_two_enums_share_a_schema_name():
-    """Each operation's models are rendered one by one; a name rendered twice must mean the same enum, or the
-    second would overwrite the first in the document (supplier statuses typed as corrective-action statuses)."""
+def test_no_two_schemas_share_a_name():
+    """Each operation's models are rendered one by one; a name rendered twice must mean the same schema, or the
+    second would overwrite the first in the document (supplier statuses typed as corrective-action statuses, a
+    questionnaire campaign described as a CMRT campaign)."""
     seen = {}
     for _prefix, router in api._routers:
         for path_view in router.path_operations.values():
@@ -47,9 +48,9 @@ def test_no_two_enums_share_a_schema_name():
                 models = [*operation.models, *[m for m in operation.response_models.values() if hasattr(m, "model_json_schema")]]
                 for model in models:
                     for name, definition in model.model_json_schema().get("$defs", {}).items():
-                        if "enum" in definition:
-                            assert seen.setdefault(name, definition["enum"]) == definition["enum"], name
+                        assert seen.setdefault(name, definition) == definition, name
     assert {"SupplierStatus", "CorrectiveActionStatus", "SiteKind", "AuditKind", "BlacklistEntryReason"} <= set(seen)
+    assert {"MineralsCampaignOut", "QuestionnaireCampaignOut"} <= set(seen)
 
 
 def test_the_supplier_status_filter_offers_supplier_statuses(viewer_token):

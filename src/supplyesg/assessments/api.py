@@ -28,12 +28,12 @@ class DraftErrorOut(ErrorOut):
     saved: list[str]
 
 
-class Paging(Schema):
+class QuestionnairePaging(Schema):
     limit: int = Field(100, ge=1, le=500)
     offset: int = Field(0, ge=0)
 
 
-class CampaignOut(Schema):
+class QuestionnaireCampaignOut(Schema):
     id: int
     name: str
     template_code: str
@@ -47,14 +47,14 @@ class CampaignOut(Schema):
     overdue: int
 
 
-class CampaignPage(Schema):
+class QuestionnaireCampaignPage(Schema):
     count: int
     limit: int
     offset: int
-    items: list[CampaignOut]
+    items: list[QuestionnaireCampaignOut]
 
 
-class ResponseFilters(Paging):
+class ResponseFilters(QuestionnairePaging):
     campaign_id: int | None = None
     status: str | None = None
     overdue: bool = False
@@ -177,11 +177,11 @@ def _response_out(r: Response, user) -> dict:
 
 @router.get(
     "/assessments/campaigns",
-    response={200: CampaignPage, **_errors(401, 403, 404, 422)},
+    response={200: QuestionnaireCampaignPage, **_errors(401, 403, 404, 422)},
     summary="List questionnaire campaigns",
     url_name="assessments_campaigns",
 )
-def list_campaigns(request, paging: Query[Paging]):
+def list_campaigns(request, paging: Query[QuestionnairePaging]):
     require_internal(request.user)
     qs = assessment_access.campaigns_with_counts().order_by("-created_at", "-pk")
     items = [_campaign_out(c) for c in qs[paging.offset : paging.offset + paging.limit]]

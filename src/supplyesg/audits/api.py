@@ -122,7 +122,7 @@ class AuditIn(Schema):
     supplier_id: int
     year: int
     kind: field_choices(Audit, "kind")
-    scheme: field_choices(Audit, "scheme") = Audit.Scheme.INTERNAL.value
+    scheme: field_choices(Audit, "scheme") = field_choices(Audit, "scheme")(Audit.Scheme.INTERNAL)
     planned_start: date | None = None
     planned_end: date | None = None
     lead_auditor_id: int | None = None

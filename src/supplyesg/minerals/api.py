@@ -22,12 +22,12 @@ from supplyesg.minerals.models import Campaign, Submission
 router = Router(tags=["minerals"])
 
 
-class Paging(Schema):
+class MineralsPaging(Schema):
     limit: int = Field(100, ge=1, le=500)
     offset: int = Field(0, ge=0)
 
 
-class CampaignOut(Schema):
+class MineralsCampaignOut(Schema):
     id: int
     name: str
     reporting_year: int
@@ -40,11 +40,11 @@ class CampaignOut(Schema):
     accepted: int
 
 
-class CampaignPage(Schema):
+class MineralsCampaignPage(Schema):
     count: int
     limit: int
     offset: int
-    items: list[CampaignOut]
+    items: list[MineralsCampaignOut]
 
 
 class RequestOut(Schema):
@@ -60,7 +60,7 @@ class RequestOut(Schema):
     accepted_submission_id: int | None
 
 
-class RequestFilters(Paging):
+class RequestFilters(MineralsPaging):
     status: str | None = None
     overdue: bool = False
 
@@ -156,11 +156,11 @@ def _submission_out(s: Submission) -> dict:
 
 @router.get(
     "/minerals/campaigns",
-    response={200: CampaignPage, **_errors(401, 403, 404, 422)},
+    response={200: MineralsCampaignPage, **_errors(401, 403, 404, 422)},
     summary="List CMRT/EMRT campaigns",
     url_name="minerals_campaigns",
 )
-def list_campaigns(request, paging: Query[Paging]):
+def list_campaigns(request, paging: Query[MineralsPaging]):
     require_internal(request.user)
     qs = campaigns.campaigns_with_counts().order_by("-reporting_year", "-created_at", "pk")
     items = [_campaign_out(c) for c in qs[paging.offset : paging.offset + paging.limit]]

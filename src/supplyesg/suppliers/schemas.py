@@ -259,7 +259,7 @@ class SupplierPatch(Schema):
 
 class SiteIn(Schema):
     name: ShortName
-    kind: field_choices(Site, "kind") = Site.Kind.FACTORY.value
+    kind: field_choices(Site, "kind") = field_choices(Site, "kind")(Site.Kind.FACTORY)
     country: CountryCode
     address: Text = ""
 
