@@ -1,5 +1,7 @@
 """The JSON API: one NinjaAPI, one router per app, token or session auth, one error format."""
 
+import re
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
@@ -27,6 +29,7 @@ def _error(request, status, detail, errors=None):
 
 
 # Where pydantic says a value came from; the field name alone is what a person needs.
+_UNION_TAG = re.compile(r"[\w-]+\[.*\]")
 _LOCATIONS = {"body", "payload", "query", "path", "form", "header", "cookie", "details", "filters", "paging"}
 
 
@@ -34,7 +37,8 @@ _LOCATIONS = {"body", "payload", "query", "path", "form", "header", "cookie", "d
 def on_validation(request, exc):
     errors = []
     for err in exc.errors:
-        loc = [str(p) for p in err.get("loc", []) if p not in _LOCATIONS]
+        # Union members add tags such as "str-enum[SupplierStatus]" or "literal['open']" to the location.
+        loc = [str(p) for p in err.get("loc", []) if p not in _LOCATIONS and not _UNION_TAG.fullmatch(str(p))]
         errors.append({"field": ".".join(loc), "message": err.get("msg", "")})
     return _error(request, 422, "The request is not valid.", errors)
 

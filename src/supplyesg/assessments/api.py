@@ -16,7 +16,8 @@ from supplyesg.assessments import access as assessment_access
 from supplyesg.assessments import questionnaires
 from supplyesg.assessments.engine import visible_questions
 from supplyesg.assessments.models import QuestionnaireCampaign, Response
-from supplyesg.core.access import require_internal
+from supplyesg.core.access import Cap, require_internal
+from supplyesg.core.api_auth import needs
 from supplyesg.core.api_schemas import ErrorOut
 from supplyesg.core.api_schemas import error_responses as _errors
 from supplyesg.core.models import PolicySettings
@@ -180,6 +181,7 @@ def _response_out(r: Response, user) -> dict:
     response={200: QuestionnaireCampaignPage, **_errors(401, 403, 404, 422)},
     summary="List questionnaire campaigns",
     url_name="assessments_campaigns",
+    auth=needs(Cap.VIEW),
 )
 def list_campaigns(request, paging: Query[QuestionnairePaging]):
     require_internal(request.user)
@@ -232,6 +234,7 @@ def get_response(request, response_id: int):
     response={200: ResponseOut, 400: DraftErrorOut, **_errors(401, 403, 404, 409, 422)},
     summary="Save (and optionally submit) answers to your own questionnaire",
     url_name="assessments_answer",
+    auth=needs(suppliers_only=True),
 )
 def save_answers(request, response_id: int, payload: AnswersIn):
     """`answers` maps question codes to values (null clears one). Every valid answer is saved; when some are

@@ -10,6 +10,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from ninja.security import APIKeyCookie, APIKeyHeader, HttpBearer
 
@@ -19,18 +20,25 @@ from supplyesg.core.services import user_for_token
 AUTHENTICATE_HEADER = 'Bearer realm="SupplyESG API"'
 
 
-def _authorise(user, capability: str | None, suppliers_too: bool):
-    """The user when the role check passes; raises Http404 (supplier users, strangers) or PermissionDenied."""
-    if capability is not None and not (suppliers_too and user.is_supplier_user):
-        require_internal(user, capability)
-    return user
-
-
 class _RoleCheck:
-    def __init__(self, capability: str | None = None, suppliers_too: bool = False):
+    """Who may call the operation: `capability` (None: any internal role and, scoped by the access helpers,
+    supplier users), `suppliers_too` (supplier users as well, for their own objects), `suppliers_only` (the
+    supplier's own users; internal roles get 403). The permission matrix reads these to know what to expect."""
+
+    def __init__(self, capability: str | None = None, suppliers_too: bool = False, suppliers_only: bool = False):
         self.capability = capability
         self.suppliers_too = suppliers_too
+        self.suppliers_only = suppliers_only
         super().__init__()
+
+    def authorise(self, user):
+        """The user when the role check passes; raises Http404 (supplier users, strangers) or PermissionDenied."""
+        if self.suppliers_only and not user.is_supplier_user:
+            require_internal(user)
+            raise PermissionDenied
+        if self.capability is not None and not (self.suppliers_too and user.is_supplier_user):
+            require_internal(user, self.capability)
+        return user
 
 
 class BearerToken(_RoleCheck, HttpBearer):
@@ -41,7 +49,7 @@ class BearerToken(_RoleCheck, HttpBearer):
         if user is None:
             return None
         request.user = user
-        return _authorise(user, self.capability, self.suppliers_too)
+        return self.authorise(user)
 
 
 class HeaderToken(_RoleCheck, APIKeyHeader):
@@ -53,7 +61,7 @@ class HeaderToken(_RoleCheck, APIKeyHeader):
         if user is None:
             return None
         request.user = user
-        return _authorise(user, self.capability, self.suppliers_too)
+        return self.authorise(user)
 
 
 class SessionCookie(_RoleCheck, APIKeyCookie):
@@ -71,17 +79,13 @@ class SessionCookie(_RoleCheck, APIKeyCookie):
     def authenticate(self, request, key):
         if key is None or not request.user.is_authenticated:
             return None
-        return _authorise(request.user, self.capability, self.suppliers_too)
+        return self.authorise(request.user)
 
 
-def needs(capability: str | None = None, *, suppliers_too: bool = False) -> list:
+def needs(capability: str | None = None, *, suppliers_too: bool = False, suppliers_only: bool = False) -> list:
     """Auth for an operation: any of the three schemes, then an internal role holding `capability` (404 for
     supplier users unless `suppliers_too`, 403 for roles without it)."""
-    return [
-        BearerToken(capability, suppliers_too),
-        HeaderToken(capability, suppliers_too),
-        SessionCookie(capability, suppliers_too),
-    ]
+    return [scheme(capability, suppliers_too, suppliers_only) for scheme in (BearerToken, HeaderToken, SessionCookie)]
 
 
 DEFAULT_AUTH = needs()

@@ -14,6 +14,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from supplyesg.core.access import Cap, require_internal
+from supplyesg.core.api_auth import needs
 from supplyesg.core.api_schemas import error_responses as _errors
 from supplyesg.minerals import campaigns
 from supplyesg.minerals.forms_campaigns import check_excel_upload
@@ -159,6 +160,7 @@ def _submission_out(s: Submission) -> dict:
     response={200: MineralsCampaignPage, **_errors(401, 403, 404, 422)},
     summary="List CMRT/EMRT campaigns",
     url_name="minerals_campaigns",
+    auth=needs(Cap.VIEW),
 )
 def list_campaigns(request, paging: Query[MineralsPaging]):
     require_internal(request.user)
@@ -172,6 +174,7 @@ def list_campaigns(request, paging: Query[MineralsPaging]):
     response={200: RequestPage, **_errors(401, 403, 404, 422)},
     summary="Where each supplier of a campaign stands",
     url_name="minerals_campaign_requests",
+    auth=needs(Cap.VIEW),
 )
 def list_requests(request, campaign_id: int, filters: Query[RequestFilters]):
     campaign = campaigns.get_campaign_for_user(request.user, campaign_id)
@@ -195,6 +198,7 @@ def list_requests(request, campaign_id: int, filters: Query[RequestFilters]):
     response={201: SubmissionOut, **_errors(400, 401, 403, 404, 409, 422)},
     summary="Upload a completed CMRT/EMRT for a request",
     url_name="minerals_submit",
+    auth=needs(Cap.REVIEW, suppliers_too=True),
 )
 def submit_declaration(request, request_id: int, file: File[UploadedFile] = None):
     """multipart/form-data with the workbook as `file`. The file is checked and stored whatever its findings
@@ -226,6 +230,7 @@ def get_submission(request, submission_id: int):
     response={200: SubmissionOut, **_errors(400, 401, 403, 404, 409, 422)},
     summary="Accept a valid submission",
     url_name="minerals_accept",
+    auth=needs(Cap.REVIEW),
 )
 def accept_submission(request, submission_id: int, payload: AcceptIn):
     require_internal(request.user, Cap.REVIEW)
@@ -238,6 +243,7 @@ def accept_submission(request, submission_id: int, payload: AcceptIn):
     response={200: SubmissionOut, **_errors(400, 401, 403, 404, 409, 422)},
     summary="Return a submission for correction (comment required)",
     url_name="minerals_return",
+    auth=needs(Cap.REVIEW),
 )
 def return_submission(request, submission_id: int, payload: ReturnIn):
     require_internal(request.user, Cap.REVIEW)

@@ -174,6 +174,7 @@ def _case_out(c: RiskCase) -> dict:
     response={200: CasePage, **_errors(401, 403, 404, 422)},
     summary="List minerals risk cases",
     url_name="minerals_risk_cases",
+    auth=needs(Cap.VIEW),
 )
 def list_cases(request, filters: Query[CaseFilters]):
     require_internal(request.user)
@@ -197,6 +198,7 @@ def list_cases(request, filters: Query[CaseFilters]):
     response={200: CaseOut, **_errors(401, 403, 404)},
     summary="A minerals risk case with its steps and what may be done next",
     url_name="minerals_risk_case",
+    auth=needs(Cap.VIEW),
 )
 def get_case(request, risk_case_id: int):
     return _case_out(cases.get_case_for_user(request.user, risk_case_id))

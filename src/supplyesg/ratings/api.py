@@ -155,6 +155,7 @@ def _rating_out(r: Rating, *, internal: bool) -> dict:
     response={200: RatingPage, **_errors(400, 401, 403, 404, 422)},
     summary="A quarter's ratings (default: the latest rated quarter)",
     url_name="ratings_quarter",
+    auth=needs(Cap.VIEW),
 )
 def list_ratings(request, filters: Query[QuarterFilters]):
     require_internal(request.user)

@@ -290,6 +290,7 @@ def transition_supplier(request, supplier_id: int, payload: TransitionIn):
 
 @router.get(
     "/suppliers/{supplier_id}/history",
+    auth=needs(Cap.VIEW),
     response={200: AuditEventPage, **_errors(401, 404, 422)},
     summary="History of a supplier",
 )
@@ -303,7 +304,9 @@ def supplier_history(request, supplier_id: int, paging: Query[Paging]):
 # ---------------------------------------------------------------- blacklist
 
 
-@router.get("/blacklist", response={200: BlacklistPage, **_errors(401, 404, 422)}, summary="Blacklist entries")
+@router.get(
+    "/blacklist", response={200: BlacklistPage, **_errors(401, 404, 422)}, summary="Blacklist entries", auth=needs(Cap.VIEW)
+)
 def list_blacklist(request, filters: Query[BlacklistFilters]):
     require_internal(request.user, Cap.VIEW)
     entries = BlacklistEntry.objects.filter(supplier__in=Supplier.objects.visible_to(request.user))
@@ -342,6 +345,7 @@ def lift_blacklist(request, entry_id: int, payload: LiftIn):
 
 @router.get(
     "/suppliers/{supplier_id}/can-order",
+    auth=needs(Cap.VIEW),
     response={200: CanOrderOut, **_errors(401, 403, 404)},
     summary="May purchase orders be placed with this supplier?",
 )
@@ -361,7 +365,12 @@ def _split(value: str, field: str) -> list[str]:
     return items
 
 
-@router.get("/can-order", response={200: CanOrderList, **ERRORS}, summary="Can-order answers for many suppliers")
+@router.get(
+    "/can-order",
+    response={200: CanOrderList, **ERRORS},
+    summary="Can-order answers for many suppliers",
+    auth=needs(Cap.VIEW),
+)
 def can_order_many(request, ids: str | None = None, codes: str | None = None):
     """`?ids=1,2,3` or `?codes=S000001,S000002` (at most 500). Unknown ones are listed in `not_found`."""
     require_internal(request.user, Cap.VIEW)

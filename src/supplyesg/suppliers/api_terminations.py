@@ -113,6 +113,7 @@ def _reason_errors(call):
     response={200: TerminationPage, **_errors(401, 403, 404, 422)},
     summary="Termination recommendations and decisions",
     url_name="terminations",
+    auth=needs(Cap.VIEW),
 )
 def list_terminations(request, filters: Query[TerminationFilters]):
     """`status=recommended` is procurement's queue; `status=confirmed` lists the terminations in force."""
@@ -133,6 +134,7 @@ def list_terminations(request, filters: Query[TerminationFilters]):
     response={200: TerminationOut, **_errors(401, 403, 404)},
     summary="One termination recommendation or decision",
     url_name="termination",
+    auth=needs(Cap.VIEW),
 )
 def get_termination(request, termination_id: int):
     return _out(get_termination_for_user(request.user, termination_id))
