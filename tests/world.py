@@ -78,7 +78,19 @@ def build_world() -> dict:
         **_cases_world(a),
         **_ratings_world(a),
     }
-    return {"users": users, "values": values}
+    # Supplier B's own objects, for the same URLs pointed at B: ownership decides what a supplier user may do.
+    values_b = {
+        "pk": b.pk,
+        "supplier_id": b.pk,
+        "supplier_pk": b.pk,
+        "site_pk": make_site(b).pk,
+        "site_id": make_site(b).pk,
+        "contact_pk": make_contact(b).pk,
+        "doc_pk": make_document(b).pk,
+        "document_id": make_document(b).pk,
+        "obj_pk": make_document(b).pk,
+    }
+    return {"users": users, "values": values, "values_b": values_b, "codes": {"a": a.code, "b": b.code}}
 
 
 def _ratings_world(supplier) -> dict:

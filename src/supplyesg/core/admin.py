@@ -41,8 +41,20 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
+    """Read-only: tokens are created and revoked through the audited services (Account page, create_token), so
+    an administrator can neither un-revoke a token nor move it to another user here."""
+
     list_display = ("name", "user", "key_prefix", "created_at", "last_used_at", "revoked_at")
     readonly_fields = ("key_prefix", "key_hash", "created_at", "last_used_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Job)
