@@ -18,7 +18,7 @@ from supplyesg.assessments.engine import visible_questions
 from supplyesg.assessments.models import QuestionnaireCampaign, Response
 from supplyesg.core.access import Cap, require_internal
 from supplyesg.core.api_auth import needs
-from supplyesg.core.api_schemas import ErrorOut
+from supplyesg.core.api_schemas import DbId, ErrorOut, Offset
 from supplyesg.core.api_schemas import error_responses as _errors
 from supplyesg.core.models import PolicySettings
 
@@ -31,7 +31,7 @@ class DraftErrorOut(ErrorOut):
 
 class QuestionnairePaging(Schema):
     limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class QuestionnaireCampaignOut(Schema):
@@ -56,7 +56,7 @@ class QuestionnaireCampaignPage(Schema):
 
 
 class ResponseFilters(QuestionnairePaging):
-    campaign_id: int | None = None
+    campaign_id: DbId | None = None
     status: str | None = None
     overdue: bool = False
 

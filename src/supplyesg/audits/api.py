@@ -15,8 +15,8 @@ from supplyesg.audits.models import Audit, ChecklistItem, Finding
 from supplyesg.audits.services import conduct, programme
 from supplyesg.core.access import Cap, require_internal
 from supplyesg.core.api_auth import needs
+from supplyesg.core.api_schemas import DbId, Offset, Year, field_choices, for_role
 from supplyesg.core.api_schemas import error_responses as _errors
-from supplyesg.core.api_schemas import field_choices, for_role
 from supplyesg.core.models import User
 from supplyesg.suppliers.models import Site, Supplier
 
@@ -27,14 +27,14 @@ WRITE_ERRORS = _errors(400, 401, 403, 404, 409, 422)
 
 
 class AuditFilters(Schema):
-    year: int | None = None
+    year: Year | None = None
     status: field_choices(Audit, "status") | None = None
     kind: field_choices(Audit, "kind") | None = None
     reason: field_choices(Audit, "reason") | None = None
-    supplier_id: int | None = None
+    supplier_id: DbId | None = None
     overdue: bool = False
     limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class AuditSummary(Schema):
@@ -120,22 +120,22 @@ class PortalAuditOut(PortalAuditSummary):
 
 class AuditIn(Schema):
     supplier_id: int
-    year: int
+    year: Year
     kind: field_choices(Audit, "kind")
     scheme: field_choices(Audit, "scheme") = field_choices(Audit, "scheme")(Audit.Scheme.INTERNAL)
     planned_start: date | None = None
     planned_end: date | None = None
-    lead_auditor_id: int | None = None
+    lead_auditor_id: DbId | None = None
     audit_firm: str = Field("", max_length=200)
     scope: list[str] = Field(default_factory=list)
-    site_id: int | None = None
+    site_id: DbId | None = None
 
 
 class FindingIn(Schema):
     severity: field_choices(Finding, "severity")
     description: str = Field(..., min_length=1, max_length=5000)
     area: str = ""
-    checklist_item_id: int | None = None
+    checklist_item_id: DbId | None = None
 
 
 class ReportIn(Schema):

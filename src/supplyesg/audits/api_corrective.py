@@ -20,8 +20,8 @@ from supplyesg.audits.models import CorrectiveAction
 from supplyesg.audits.services import corrective
 from supplyesg.core.access import Cap, can
 from supplyesg.core.api_auth import needs
+from supplyesg.core.api_schemas import DbId, Offset, field_choices
 from supplyesg.core.api_schemas import error_responses as _errors
-from supplyesg.core.api_schemas import field_choices
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import PolicySettings
 
@@ -30,11 +30,11 @@ router = Router(tags=["corrective actions"])
 
 class ActionFilters(Schema):
     limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
     status: field_choices(CorrectiveAction, "status") | None = None
     severity: str | None = None
     supplier: str | None = None  # code or part of the legal name
-    audit_id: int | None = None
+    audit_id: DbId | None = None
     overdue: bool = False
     escalated: bool = False
 
@@ -109,7 +109,7 @@ class ReasonIn(Schema):
 
 class CloseIn(Schema):
     closure: str = ""  # "evidence" | "follow_up"
-    follow_up_audit_id: int | None = None
+    follow_up_audit_id: DbId | None = None
     note: str = ""
 
 

@@ -2,9 +2,11 @@
 
 import enum
 import functools
+from typing import Annotated
 
 from ninja import Schema
 from ninja.responses import Response
+from pydantic import Field as PydanticField
 
 
 class ErrorItem(Schema):
@@ -46,3 +48,9 @@ def for_role(request, internal_schema, portal_schema, data, status: int = 200) -
     pydantic pick the richer staff shape for a supplier's user whenever the data fit both."""
     schema = internal_schema if request.user.is_internal else portal_schema
     return Response(schema.model_validate(data, context={"request": request}).model_dump(), status=status)
+
+
+# Bounded numbers for what clients send: a value the database cannot hold is a 422 naming the field, not a 500.
+DbId = Annotated[int, PydanticField(ge=1, le=2**63 - 1)]
+Year = Annotated[int, PydanticField(ge=1900, le=2200)]
+Offset = Annotated[int, PydanticField(ge=0, le=10**9)]

@@ -15,6 +15,7 @@ from pydantic import Field
 
 from supplyesg.core.access import Cap, require_internal
 from supplyesg.core.api_auth import needs
+from supplyesg.core.api_schemas import Offset
 from supplyesg.core.api_schemas import error_responses as _errors
 from supplyesg.minerals import campaigns
 from supplyesg.minerals.forms_campaigns import check_excel_upload
@@ -25,7 +26,7 @@ router = Router(tags=["minerals"])
 
 class MineralsPaging(Schema):
     limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class MineralsCampaignOut(Schema):

@@ -13,8 +13,8 @@ from pydantic import Field
 
 from supplyesg.core.access import Cap, require_internal
 from supplyesg.core.api_auth import needs
+from supplyesg.core.api_schemas import DbId, Offset, field_choices
 from supplyesg.core.api_schemas import error_responses as _errors
-from supplyesg.core.api_schemas import field_choices
 from supplyesg.core.errors import RuleViolation
 from supplyesg.minerals import case_rules as rules
 from supplyesg.minerals import cases
@@ -33,10 +33,10 @@ class CaseFilters(Schema):
         None, description='A status, "open" for every unfinished case (default: all).'
     )
     risk_type: field_choices(RiskCase, "risk_type") | None = None
-    supplier_id: int | None = None
+    supplier_id: DbId | None = None
     review_due: bool = Field(False, description="Only plans whose review date has come.")
     limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class StepOut(Schema):

@@ -15,6 +15,7 @@ from pydantic import Field
 
 from supplyesg.core.access import Cap, require_internal
 from supplyesg.core.api_auth import needs
+from supplyesg.core.api_schemas import Offset, Year
 from supplyesg.core.api_schemas import error_responses as _errors
 from supplyesg.ratings import queries, services
 from supplyesg.ratings.access import get_rating_for_user, ratings_visible_to
@@ -76,7 +77,7 @@ class QuarterFilters(Schema):
     grade: str | None = None
     decision: str | None = None
     limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class HistoryOut(Schema):
@@ -88,7 +89,7 @@ class HistoryOut(Schema):
 class BusinessScoreIn(Schema):
     supplier_code: str = Field(..., max_length=30)
     period: str | None = Field(None, description="e.g. 2026Q3; or give year and quarter")
-    year: int | None = None
+    year: Year | None = None
     quarter: int | None = None
     quality: Decimal
     delivery: Decimal

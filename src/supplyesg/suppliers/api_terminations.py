@@ -10,8 +10,8 @@ from pydantic import Field
 
 from supplyesg.core.access import Cap, require_internal
 from supplyesg.core.api_auth import needs
+from supplyesg.core.api_schemas import DbId, Offset, field_choices
 from supplyesg.core.api_schemas import error_responses as _errors
-from supplyesg.core.api_schemas import field_choices
 from supplyesg.core.errors import RuleViolation
 from supplyesg.suppliers.access import get_supplier_for_user, get_termination_for_user, terminations_with_related
 from supplyesg.suppliers.models import TerminationCase
@@ -26,9 +26,9 @@ WRITE_ERRORS = _errors(400, 401, 403, 404, 409, 422)
 class TerminationFilters(Schema):
     status: field_choices(TerminationCase, "status") | None = None
     source: field_choices(TerminationCase, "source") | None = None
-    supplier_id: int | None = None
+    supplier_id: DbId | None = None
     limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class TerminationOut(Schema):
