@@ -1,12 +1,14 @@
 """The JSON API: one NinjaAPI, one router per app, token or session auth, one error format."""
 
+import re
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from supplyesg.core.api_auth import DEFAULT_AUTH, staff_docs
+from supplyesg.core.api_auth import AUTHENTICATE_HEADER, DEFAULT_AUTH, staff_docs
 from supplyesg.core.errors import RuleViolation
 
 api = NinjaAPI(
@@ -17,7 +19,7 @@ api = NinjaAPI(
     auth=DEFAULT_AUTH,
     urls_namespace="api",
     docs_url="/docs",
-    # The documentation is for signed-in staff; anonymous visitors reach only log-in pages.
+    # The documentation is for internal users, signed in or holding a token.
     docs_decorator=staff_docs,
 )
 
@@ -27,6 +29,7 @@ def _error(request, status, detail, errors=None):
 
 
 # Where pydantic says a value came from; the field name alone is what a person needs.
+_UNION_TAG = re.compile(r"[\w-]+\[.*\]")
 _LOCATIONS = {"body", "payload", "query", "path", "form", "header", "cookie", "details", "filters", "paging"}
 
 
@@ -34,7 +37,8 @@ _LOCATIONS = {"body", "payload", "query", "path", "form", "header", "cookie", "d
 def on_validation(request, exc):
     errors = []
     for err in exc.errors:
-        loc = [str(p) for p in err.get("loc", []) if p not in _LOCATIONS]
+        # Union members add tags such as "str-enum[SupplierStatus]" or "literal['open']" to the location.
+        loc = [str(p) for p in err.get("loc", []) if p not in _LOCATIONS and not _UNION_TAG.fullmatch(str(p))]
         errors.append({"field": ".".join(loc), "message": err.get("msg", "")})
     return _error(request, 422, "The request is not valid.", errors)
 
@@ -55,7 +59,9 @@ def on_django_validation(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def on_auth(request, exc):
-    return _error(request, 401, "Authentication required: send a valid API token.")
+    response = _error(request, 401, "Authentication required: send a valid API token.")
+    response["WWW-Authenticate"] = AUTHENTICATE_HEADER
+    return response
 
 
 @api.exception_handler(PermissionDenied)

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
+    # django-ninja's templates and static files: the API docs page loads Swagger UI from here, not a CDN.
+    "ninja",
     "supplyesg.core",
     "supplyesg.suppliers",
     "supplyesg.minerals",
@@ -60,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "supplyesg.core.middleware.ApiErrorMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "supplyesg.core.middleware.UserLanguageMiddleware",

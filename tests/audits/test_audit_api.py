@@ -72,7 +72,7 @@ def test_a_supplier_user_lists_its_own_reported_audits_only(client_for, world, s
     items = client_for(supplier_a_user).get(LIST).json()["items"]
 
     assert [a["id"] for a in items] == [world["reported"].pk]
-    assert items[0]["result_level"] == "medium" and items[0]["lead_auditor"] is None
+    assert items[0]["result_level"] == "medium" and "lead_auditor" not in items[0] and "score" not in items[0]
 
 
 def test_an_audit_comes_with_its_findings_and_corrective_actions(client_for, world, viewer, supplier_a_user):
@@ -188,3 +188,13 @@ def test_a_finding_on_a_reported_audit_or_another_audits_item_is_refused(client_
     assert reported.status_code == 409 and "Adding a finding" in reported.json()["detail"]
     assert foreign.status_code == 400 and foreign.json()["errors"][0]["field"] == "checklist_item_id"
     assert Finding.objects.filter(audit=world["running"]).count() == 0
+
+
+def test_a_supplier_users_token_reads_its_audit_without_the_auditors_notes(client_for, world, supplier_a_user, viewer):
+    audit = world["reported"]
+    staff = client_for(viewer).get(f"{LIST}/{audit.pk}").json()
+    own = client_for(supplier_a_user).get(f"{LIST}/{audit.pk}").json()
+
+    assert "checklist" in staff and "summary" in staff
+    assert own["id"] == audit.pk and [f["id"] for f in own["findings"]] == [f["id"] for f in staff["findings"]]
+    assert not {"checklist", "summary", "score", "lead_auditor", "audit_firm", "scope", "reason"} & set(own)

@@ -160,4 +160,4 @@ def test_the_list_filters_and_validates(client_for, compliance, case, supplier_b
     assert client.get(LIST, {"status": "open"}).json()["count"] == 2
     assert client.get(LIST, {"review_due": "true"}).json()["count"] == 0
     bad = client.get(LIST, {"status": "archived"})
-    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "status"
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "status"

@@ -6,9 +6,11 @@ from datetime import date, timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from supplyesg.core.models import AuditEvent
+from supplyesg.core.services import create_api_token
 from supplyesg.suppliers.models import BlacklistEntry, Document, Site, Supplier
 from supplyesg.suppliers.services.lifecycle import record_signed_scan
 from tests.factories import (
@@ -267,9 +269,7 @@ def test_a_possible_duplicate_answers_409_naming_the_candidate_until_confirmed(
     client_for, compliance, supplier_a
 ):
     c = client_for(compliance)
-    body = new_supplier_body(
-        legal_name="Alpha Cable Company Limited", registration_id=supplier_a.registration_id
-    )
+    body = new_supplier_body(legal_name="Alpha Cable Company Limited", registration_id="", country=supplier_a.country)
     refused = send(c, "post", "/api/suppliers", body)
     assert refused.status_code == 409
     assert any(supplier_a.code in e["message"] for e in refused.json()["errors"])
@@ -825,3 +825,54 @@ def test_the_api_docs_need_an_internal_login(supplier_a_user, viewer, client_for
     assert Client().get("/api/docs").status_code == 302
     assert client_for(supplier_a_user).get("/api/docs").status_code == 404
     assert client_for(viewer).get("/api/docs").status_code == 200
+
+
+INTERNAL_SUPPLIER_FIELDS = {"spend_share", "is_key", "transitions", "url", "tier", "status_changed_at"}
+
+
+def test_a_supplier_users_token_sees_the_fields_of_its_portal_not_the_buyers(client_for, supplier_a_user, supplier_a, compliance):
+    raw = create_api_token(user=supplier_a_user, name="erp", actor=supplier_a_user)[1]
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    one = client.get(f"/api/suppliers/{supplier_a.pk}").json()
+    listed = client.get("/api/suppliers").json()["items"]
+    staff = client_for(compliance).get(f"/api/suppliers/{supplier_a.pk}").json()
+
+    assert one["code"] == supplier_a.code and one["legal_name"] == supplier_a.legal_name
+    assert not INTERNAL_SUPPLIER_FIELDS & set(one)
+    assert [s["code"] for s in listed] == [supplier_a.code] and not INTERNAL_SUPPLIER_FIELDS & set(listed[0])
+    assert INTERNAL_SUPPLIER_FIELDS <= set(staff)
+
+
+def test_can_order_finds_supplier_codes_whatever_their_case(client_for, viewer, supplier_a, supplier_b):
+    lower = supplier_a.code.lower()
+    body = client_for(viewer).get("/api/can-order", {"codes": f"{lower}, {supplier_b.code},nope"}).json()
+
+    assert [r["code"] for r in body["results"]] == [supplier_a.code, supplier_b.code]
+    assert body["not_found"] == ["nope"]
+
+
+@pytest.mark.parametrize("written", ["{reg}", "{reg_lower}", "{reg_spaced}"])
+def test_the_same_registration_id_in_the_same_country_is_refused_even_when_confirmed(client_for, compliance, supplier_a, written):
+    reg = supplier_a.registration_id
+    spaced = f"{reg[:4]} {reg[4:8]}-{reg[8:]}"
+    body = new_supplier_body(
+        legal_name="Completely Other Name GmbH",
+        country=supplier_a.country,
+        registration_id=written.format(reg=reg, reg_lower=reg.lower(), reg_spaced=spaced),
+        confirmed_not_duplicate=True,
+    )
+    response = send(client_for(compliance), "post", "/api/suppliers", body)
+
+    assert response.status_code == 409
+    assert supplier_a.code in response.json()["detail"]
+    assert Supplier.objects.count() == 1
+
+
+def test_changing_a_registration_id_to_another_suppliers_is_refused(client_for, compliance, supplier_a):
+    other = make_supplier(legal_name="Other Co.", country=supplier_a.country, registration_id="OTHER-1")
+    body = {"registration_id": supplier_a.registration_id}
+    response = send(client_for(compliance), "patch", f"/api/suppliers/{other.pk}", body)
+
+    assert response.status_code == 409
+    other.refresh_from_db()
+    assert other.registration_id == "OTHER-1"

@@ -148,7 +148,8 @@ def test_starting_qualification_creates_the_whole_checklist(compliance):
 def test_starting_qualification_is_refused_when_the_identity_is_blacklisted(compliance):
     banned = make_supplier(legal_name="Gamma Metals Co., Ltd.", registration_id="91110000GAMMA")
     make_blacklist_entry(banned)
-    again = make_supplier(legal_name="Gamma Metals Company Limited", registration_id="91110000GAMMA")
+    # The same registration id (a second record in another country: one per country is a database rule).
+    again = make_supplier(legal_name="Gamma Metals Company Limited", registration_id="91110000GAMMA", country="HK")
     messages = refused(lifecycle.start_qualification_review, again, actor=compliance)
     assert "Gamma Metals Co., Ltd. is blacklisted (Counterfeit products, permanent): it cannot be admitted." in messages
     again.refresh_from_db()
@@ -561,7 +562,7 @@ def test_exit_ends_the_agreements_in_force_and_records_the_exit(compliance):
 
 def test_readmission_is_refused_while_the_identity_is_banned(compliance):
     make_blacklist_entry(make_supplier(legal_name="Delta Tin", registration_id="DT-1"))
-    exited = in_status(S.EXITED, legal_name="Delta Tin Ltd.", registration_id="DT-1")
+    exited = in_status(S.EXITED, legal_name="Delta Tin Ltd.", registration_id="DT-1", country="HK")
     messages = refused(lifecycle.readmit_supplier, exited, actor=compliance, reason="New owner.")
     assert messages[0].startswith("Delta Tin is blacklisted")
     exited.refresh_from_db()

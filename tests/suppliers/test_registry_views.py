@@ -272,11 +272,12 @@ def test_resubmitting_without_ticking_the_box_still_asks(client_for, compliance,
 
 
 def test_confirming_a_different_company_creates_it_and_remembers_the_answer(client_for, compliance, supplier_a):
-    data = new_supplier_data(legal_name="Alpha Cable Shenzhen", registration_id=supplier_a.registration_id,
+    # A near-identical name is a question a person answers (the same registration id is not: see the API tests).
+    data = new_supplier_data(legal_name="Alpha Cable Company Limited", registration_id="",
                              duplicates_shown="1", confirmed_not_duplicate="on")
     c = client_for(compliance)
     response = c.post(CREATE, data)
-    created = Supplier.objects.get(legal_name="Alpha Cable Shenzhen")
+    created = Supplier.objects.get(legal_name="Alpha Cable Company Limited")
     assert response.status_code == 302
     decision = DuplicateDecision.objects.get()
     assert {decision.supplier_a_id, decision.supplier_b_id} == {supplier_a.pk, created.pk}

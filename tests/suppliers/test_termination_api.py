@@ -113,4 +113,4 @@ def test_the_list_filters_and_validates(client_for, procurement, pending, suppli
     assert client.get(LIST, {"source": "rating"}).json()["count"] == 1
     assert client.get(LIST, {"supplier_id": supplier_b.pk}).json()["count"] == 1
     bad = client.get(LIST, {"source": "whim"})
-    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "source"
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "source"

@@ -16,8 +16,9 @@ from supplyesg.assessments import access as assessment_access
 from supplyesg.assessments import questionnaires
 from supplyesg.assessments.engine import visible_questions
 from supplyesg.assessments.models import QuestionnaireCampaign, Response
-from supplyesg.core.access import require_internal
-from supplyesg.core.api_schemas import ErrorOut
+from supplyesg.core.access import Cap, require_internal
+from supplyesg.core.api_auth import needs
+from supplyesg.core.api_schemas import DbId, ErrorOut, Offset
 from supplyesg.core.api_schemas import error_responses as _errors
 from supplyesg.core.models import PolicySettings
 
@@ -28,12 +29,12 @@ class DraftErrorOut(ErrorOut):
     saved: list[str]
 
 
-class Paging(Schema):
+class QuestionnairePaging(Schema):
     limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
-class CampaignOut(Schema):
+class QuestionnaireCampaignOut(Schema):
     id: int
     name: str
     template_code: str
@@ -47,15 +48,15 @@ class CampaignOut(Schema):
     overdue: int
 
 
-class CampaignPage(Schema):
+class QuestionnaireCampaignPage(Schema):
     count: int
     limit: int
     offset: int
-    items: list[CampaignOut]
+    items: list[QuestionnaireCampaignOut]
 
 
-class ResponseFilters(Paging):
-    campaign_id: int | None = None
+class ResponseFilters(QuestionnairePaging):
+    campaign_id: DbId | None = None
     status: str | None = None
     overdue: bool = False
 
@@ -177,11 +178,12 @@ def _response_out(r: Response, user) -> dict:
 
 @router.get(
     "/assessments/campaigns",
-    response={200: CampaignPage, **_errors(401, 403, 404, 422)},
+    response={200: QuestionnaireCampaignPage, **_errors(401, 403, 404, 422)},
     summary="List questionnaire campaigns",
     url_name="assessments_campaigns",
+    auth=needs(Cap.VIEW),
 )
-def list_campaigns(request, paging: Query[Paging]):
+def list_campaigns(request, paging: Query[QuestionnairePaging]):
     require_internal(request.user)
     qs = assessment_access.campaigns_with_counts().order_by("-created_at", "-pk")
     items = [_campaign_out(c) for c in qs[paging.offset : paging.offset + paging.limit]]
@@ -232,6 +234,7 @@ def get_response(request, response_id: int):
     response={200: ResponseOut, 400: DraftErrorOut, **_errors(401, 403, 404, 409, 422)},
     summary="Save (and optionally submit) answers to your own questionnaire",
     url_name="assessments_answer",
+    auth=needs(suppliers_only=True),
 )
 def save_answers(request, response_id: int, payload: AnswersIn):
     """`answers` maps question codes to values (null clears one). Every valid answer is saved; when some are

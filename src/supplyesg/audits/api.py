@@ -11,10 +11,11 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from supplyesg.audits.access import audits_visible_to, get_audit_for_user
-from supplyesg.audits.models import Audit, ChecklistItem, Severity
+from supplyesg.audits.models import Audit, ChecklistItem, Finding
 from supplyesg.audits.services import conduct, programme
 from supplyesg.core.access import Cap, require_internal
 from supplyesg.core.api_auth import needs
+from supplyesg.core.api_schemas import DbId, Offset, Year, field_choices, for_role
 from supplyesg.core.api_schemas import error_responses as _errors
 from supplyesg.core.models import User
 from supplyesg.suppliers.models import Site, Supplier
@@ -26,14 +27,14 @@ WRITE_ERRORS = _errors(400, 401, 403, 404, 409, 422)
 
 
 class AuditFilters(Schema):
-    year: int | None = None
-    status: Audit.Status | None = None
-    kind: Audit.Kind | None = None
-    reason: Audit.Reason | None = None
-    supplier_id: int | None = None
+    year: Year | None = None
+    status: field_choices(Audit, "status") | None = None
+    kind: field_choices(Audit, "kind") | None = None
+    reason: field_choices(Audit, "reason") | None = None
+    supplier_id: DbId | None = None
     overdue: bool = False
     limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class AuditSummary(Schema):
@@ -89,24 +90,52 @@ class AuditOut(AuditSummary):
     checklist: list[ChecklistOut]
 
 
+class PortalAuditSummary(Schema):
+    """What the supplier's own portal shows of a reported audit: no auditor, firm, scope, score or reason."""
+
+    id: int
+    supplier_id: int
+    supplier_code: str
+    supplier_name: str
+    year: int
+    kind: str
+    status: str
+    report_date: date | None
+    result_level: str | None
+    improvement_plan_due: date | None
+
+
+class PortalAuditPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[PortalAuditSummary]
+
+
+class PortalAuditOut(PortalAuditSummary):
+    """The findings, without the auditors' checklist notes and the report summary."""
+
+    findings: list[FindingOut]
+
+
 class AuditIn(Schema):
     supplier_id: int
-    year: int
-    kind: Audit.Kind
-    scheme: Audit.Scheme = Audit.Scheme.INTERNAL
+    year: Year
+    kind: field_choices(Audit, "kind")
+    scheme: field_choices(Audit, "scheme") = field_choices(Audit, "scheme")(Audit.Scheme.INTERNAL)
     planned_start: date | None = None
     planned_end: date | None = None
-    lead_auditor_id: int | None = None
+    lead_auditor_id: DbId | None = None
     audit_firm: str = Field("", max_length=200)
     scope: list[str] = Field(default_factory=list)
-    site_id: int | None = None
+    site_id: DbId | None = None
 
 
 class FindingIn(Schema):
-    severity: Severity
+    severity: field_choices(Finding, "severity")
     description: str = Field(..., min_length=1, max_length=5000)
     area: str = ""
-    checklist_item_id: int | None = None
+    checklist_item_id: DbId | None = None
 
 
 class ReportIn(Schema):
@@ -167,7 +196,7 @@ def _detail(user, audit_id: int) -> dict:
 
 @router.get(
     "/audits",
-    response={200: AuditPage, **_errors(401, 422)},
+    response={200: AuditPage | PortalAuditPage, **_errors(401, 422)},
     summary="Audits: the whole programme for staff, a supplier's own reported audits for its portal users",
     url_name="audits_list",
 )
@@ -188,22 +217,23 @@ def list_audits(request, filters: Query[AuditFilters]):
         qs = qs.overdue(today)
     qs = qs.order_by("-year", "planned_start", "pk")
     page = qs[filters.offset : filters.offset + filters.limit]
-    return {
+    data = {
         "count": qs.count(),
         "limit": filters.limit,
         "offset": filters.offset,
         "items": [_summary(a, request.user, today) for a in page],
     }
+    return for_role(request, AuditPage, PortalAuditPage, data)
 
 
 @router.get(
     "/audits/{audit_id}",
-    response={200: AuditOut, **_errors(401, 404)},
-    summary="An audit with its checklist and findings",
+    response={200: AuditOut | PortalAuditOut, **_errors(401, 404)},
+    summary="An audit with its checklist and findings (for its supplier's users: the findings)",
     url_name="audits_detail",
 )
 def get_audit(request, audit_id: int):
-    return _detail(request.user, audit_id)
+    return for_role(request, AuditOut, PortalAuditOut, _detail(request.user, audit_id))
 
 
 @router.post(

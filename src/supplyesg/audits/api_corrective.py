@@ -18,8 +18,9 @@ from pydantic import Field
 from supplyesg.audits import access
 from supplyesg.audits.models import CorrectiveAction
 from supplyesg.audits.services import corrective
-from supplyesg.core.access import Cap, can, require_internal
-from supplyesg.core.api_auth import DEFAULT_AUTH, needs
+from supplyesg.core.access import Cap, can
+from supplyesg.core.api_auth import needs
+from supplyesg.core.api_schemas import DbId, Offset, field_choices
 from supplyesg.core.api_schemas import error_responses as _errors
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import PolicySettings
@@ -27,30 +28,13 @@ from supplyesg.core.models import PolicySettings
 router = Router(tags=["corrective actions"])
 
 
-class SupplierOrInternalWith:
-    """The supplier's own portal user (scoped later by the access helper), or an internal role with
-    `capability`; checked before the body is read."""
-
-    def __init__(self, capability: str):
-        self.capability = capability
-
-    def __call__(self, request):
-        for method in DEFAULT_AUTH:
-            user = method(request)
-            if user:
-                if not request.user.is_supplier_user:
-                    require_internal(request.user, self.capability)
-                return user
-        return None
-
-
 class ActionFilters(Schema):
     limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
-    status: CorrectiveAction.Status | None = None
+    offset: Offset = 0
+    status: field_choices(CorrectiveAction, "status") | None = None
     severity: str | None = None
     supplier: str | None = None  # code or part of the legal name
-    audit_id: int | None = None
+    audit_id: DbId | None = None
     overdue: bool = False
     escalated: bool = False
 
@@ -129,7 +113,7 @@ class ReasonIn(Schema):
 
 class CloseIn(Schema):
     closure: str = ""  # "evidence" | "follow_up"
-    follow_up_audit_id: int | None = None
+    follow_up_audit_id: DbId | None = None
     note: str = ""
 
 
@@ -243,7 +227,7 @@ def get_action(request, action_id: int):
 
 @router.post(
     "/corrective-actions/{action_id}/plan",
-    auth=[SupplierOrInternalWith(Cap.AUDIT)],
+    auth=needs(Cap.AUDIT, suppliers_too=True),
     response={200: ActionOut, **_errors(400, 401, 403, 404, 409, 422)},
     summary="Submit (or resubmit after a rejection) the plan of your own corrective action",
     url_name="corrective_submit_plan",

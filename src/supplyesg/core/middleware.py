@@ -77,3 +77,25 @@ class SecondFactorMiddleware:
             return JsonResponse({"detail": "Second factor required."}, status=401)
         target = "core:verify_second_factor" if step == "verify" else "core:two_factor"
         return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+
+
+class ApiErrorMiddleware:
+    """Under /api/ every error is JSON in the API's one shape, also those answered before the API is reached:
+    an unknown path (404) and a method the path does not take (405, keeping its `Allow` header)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code in (404, 405)
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            detail = "Not found." if response.status_code == 404 else f"Method {request.method} is not allowed here."
+            json_response = JsonResponse({"detail": detail, "errors": []}, status=response.status_code)
+            if response.has_header("Allow"):
+                json_response["Allow"] = response["Allow"]
+            return json_response
+        return response

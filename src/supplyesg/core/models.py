@@ -437,3 +437,14 @@ class Job(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return int(100 * self.done / self.total) if self.total else 0
+
+
+class Counter(models.Model):
+    """A named number handed out one at a time (supplier codes): the row is locked while the next value is
+    taken, so two transactions never get the same number, on SQLite and on PostgreSQL."""
+
+    name = models.CharField(max_length=50, unique=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.name}={self.value}"

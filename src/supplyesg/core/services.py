@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from supplyesg.core import audit
 from supplyesg.core.errors import RuleViolation
-from supplyesg.core.models import ApiToken, Job
+from supplyesg.core.models import ApiToken, Counter, Job
 
 
 @transaction.atomic
@@ -139,3 +139,21 @@ def reopen_job(job: Job, *, actor) -> Job:
     audit.record(actor=actor, action="job.retried", target=job, changes={"status": [job.status, Job.Status.QUEUED]})
     job.refresh_from_db()
     return job
+
+
+@transaction.atomic
+def next_counter_value(name: str, *, start_after=lambda: 0, taken=lambda value: False) -> int:
+    """The next value of counter `name`, holding its row lock until the caller's transaction ends.
+
+    `start_after()` gives the value before the first one when the counter is new (e.g. the highest code already
+    used); values for which `taken(value)` is true (set by hand, imported) are skipped."""
+    counter = Counter.objects.select_for_update().filter(name=name).first()
+    if counter is None:
+        Counter.objects.get_or_create(name=name, defaults={"value": start_after()})
+        counter = Counter.objects.select_for_update().get(name=name)
+    value = counter.value + 1
+    while taken(value):
+        value += 1
+    counter.value = value
+    counter.save(update_fields=["value"])
+    return value

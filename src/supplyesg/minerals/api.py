@@ -14,6 +14,8 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from supplyesg.core.access import Cap, require_internal
+from supplyesg.core.api_auth import needs
+from supplyesg.core.api_schemas import Offset
 from supplyesg.core.api_schemas import error_responses as _errors
 from supplyesg.minerals import campaigns
 from supplyesg.minerals.forms_campaigns import check_excel_upload
@@ -22,12 +24,12 @@ from supplyesg.minerals.models import Campaign, Submission
 router = Router(tags=["minerals"])
 
 
-class Paging(Schema):
+class MineralsPaging(Schema):
     limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
-class CampaignOut(Schema):
+class MineralsCampaignOut(Schema):
     id: int
     name: str
     reporting_year: int
@@ -40,11 +42,11 @@ class CampaignOut(Schema):
     accepted: int
 
 
-class CampaignPage(Schema):
+class MineralsCampaignPage(Schema):
     count: int
     limit: int
     offset: int
-    items: list[CampaignOut]
+    items: list[MineralsCampaignOut]
 
 
 class RequestOut(Schema):
@@ -60,7 +62,7 @@ class RequestOut(Schema):
     accepted_submission_id: int | None
 
 
-class RequestFilters(Paging):
+class RequestFilters(MineralsPaging):
     status: str | None = None
     overdue: bool = False
 
@@ -156,11 +158,12 @@ def _submission_out(s: Submission) -> dict:
 
 @router.get(
     "/minerals/campaigns",
-    response={200: CampaignPage, **_errors(401, 403, 404, 422)},
+    response={200: MineralsCampaignPage, **_errors(401, 403, 404, 422)},
     summary="List CMRT/EMRT campaigns",
     url_name="minerals_campaigns",
+    auth=needs(Cap.VIEW),
 )
-def list_campaigns(request, paging: Query[Paging]):
+def list_campaigns(request, paging: Query[MineralsPaging]):
     require_internal(request.user)
     qs = campaigns.campaigns_with_counts().order_by("-reporting_year", "-created_at", "pk")
     items = [_campaign_out(c) for c in qs[paging.offset : paging.offset + paging.limit]]
@@ -172,6 +175,7 @@ def list_campaigns(request, paging: Query[Paging]):
     response={200: RequestPage, **_errors(401, 403, 404, 422)},
     summary="Where each supplier of a campaign stands",
     url_name="minerals_campaign_requests",
+    auth=needs(Cap.VIEW),
 )
 def list_requests(request, campaign_id: int, filters: Query[RequestFilters]):
     campaign = campaigns.get_campaign_for_user(request.user, campaign_id)
@@ -195,6 +199,7 @@ def list_requests(request, campaign_id: int, filters: Query[RequestFilters]):
     response={201: SubmissionOut, **_errors(400, 401, 403, 404, 409, 422)},
     summary="Upload a completed CMRT/EMRT for a request",
     url_name="minerals_submit",
+    auth=needs(Cap.REVIEW, suppliers_too=True),
 )
 def submit_declaration(request, request_id: int, file: File[UploadedFile] = None):
     """multipart/form-data with the workbook as `file`. The file is checked and stored whatever its findings
@@ -226,6 +231,7 @@ def get_submission(request, submission_id: int):
     response={200: SubmissionOut, **_errors(400, 401, 403, 404, 409, 422)},
     summary="Accept a valid submission",
     url_name="minerals_accept",
+    auth=needs(Cap.REVIEW),
 )
 def accept_submission(request, submission_id: int, payload: AcceptIn):
     require_internal(request.user, Cap.REVIEW)
@@ -238,6 +244,7 @@ def accept_submission(request, submission_id: int, payload: AcceptIn):
     response={200: SubmissionOut, **_errors(400, 401, 403, 404, 409, 422)},
     summary="Return a submission for correction (comment required)",
     url_name="minerals_return",
+    auth=needs(Cap.REVIEW),
 )
 def return_submission(request, submission_id: int, payload: ReturnIn):
     require_internal(request.user, Cap.REVIEW)

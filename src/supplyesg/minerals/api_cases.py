@@ -13,6 +13,7 @@ from pydantic import Field
 
 from supplyesg.core.access import Cap, require_internal
 from supplyesg.core.api_auth import needs
+from supplyesg.core.api_schemas import DbId, Offset, field_choices
 from supplyesg.core.api_schemas import error_responses as _errors
 from supplyesg.core.errors import RuleViolation
 from supplyesg.minerals import case_rules as rules
@@ -28,12 +29,14 @@ WRITE_ERRORS = _errors(400, 401, 403, 404, 409, 422)
 
 
 class CaseFilters(Schema):
-    status: str | None = Field(None, description='A status, "open" for every unfinished case (default: all).')
-    risk_type: str | None = None
-    supplier_id: int | None = None
+    status: field_choices(RiskCase, "status") | Literal["open"] | None = Field(
+        None, description='A status, "open" for every unfinished case (default: all).'
+    )
+    risk_type: field_choices(RiskCase, "risk_type") | None = None
+    supplier_id: DbId | None = None
     review_due: bool = Field(False, description="Only plans whose review date has come.")
     limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class StepOut(Schema):
@@ -172,6 +175,7 @@ def _case_out(c: RiskCase) -> dict:
     response={200: CasePage, **_errors(401, 403, 404, 422)},
     summary="List minerals risk cases",
     url_name="minerals_risk_cases",
+    auth=needs(Cap.VIEW),
 )
 def list_cases(request, filters: Query[CaseFilters]):
     require_internal(request.user)
@@ -179,12 +183,8 @@ def list_cases(request, filters: Query[CaseFilters]):
     if filters.status == "open":
         qs = qs.open()
     elif filters.status:
-        if filters.status not in RiskCase.Status.values:
-            raise ValidationError({"status": [_("Unknown status %(value)s.") % {"value": filters.status}]})
         qs = qs.filter(status=filters.status)
     if filters.risk_type:
-        if filters.risk_type not in RiskCase.RiskType.values:
-            raise ValidationError({"risk_type": [_("Unknown risk type %(value)s.") % {"value": filters.risk_type}]})
         qs = qs.filter(risk_type=filters.risk_type)
     if filters.supplier_id:
         qs = qs.filter(supplier_id=filters.supplier_id)
@@ -199,6 +199,7 @@ def list_cases(request, filters: Query[CaseFilters]):
     response={200: CaseOut, **_errors(401, 403, 404)},
     summary="A minerals risk case with its steps and what may be done next",
     url_name="minerals_risk_case",
+    auth=needs(Cap.VIEW),
 )
 def get_case(request, risk_case_id: int):
     return _case_out(cases.get_case_for_user(request.user, risk_case_id))

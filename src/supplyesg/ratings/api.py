@@ -15,6 +15,7 @@ from pydantic import Field
 
 from supplyesg.core.access import Cap, require_internal
 from supplyesg.core.api_auth import needs
+from supplyesg.core.api_schemas import Offset, Year
 from supplyesg.core.api_schemas import error_responses as _errors
 from supplyesg.core.models import User
 from supplyesg.ratings import queries, services
@@ -89,7 +90,7 @@ class QuarterFilters(Schema):
     grade: str | None = None
     decision: str | None = None
     limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class HistoryOut(Schema):
@@ -101,7 +102,7 @@ class HistoryOut(Schema):
 class BusinessScoreIn(Schema):
     supplier_code: str = Field(..., max_length=30)
     period: str | None = Field(None, description="e.g. 2026Q3; or give year and quarter")
-    year: int | None = None
+    year: Year | None = None
     quarter: int | None = None
     quality: Decimal
     delivery: Decimal
@@ -192,6 +193,7 @@ def _rating_out(r: Rating, *, internal: bool) -> dict:
     response={200: RatingPage, **_errors(400, 401, 403, 404, 422)},
     summary="A quarter's ratings (default: the latest rated quarter)",
     url_name="ratings_quarter",
+    auth=needs(Cap.VIEW),
 )
 def list_ratings(request, filters: Query[QuarterFilters]):
     require_internal(request.user)
@@ -251,7 +253,7 @@ def supplier_history(request, supplier_id: int):
     url_name="ratings_business_score",
 )
 def post_business_score(request, payload: BusinessScoreIn):
-    supplier = Supplier.objects.filter(code=payload.supplier_code.strip()).first()
+    supplier = Supplier.objects.filter(code__iexact=payload.supplier_code.strip()).first()
     if supplier is None:
         message = f"supplier_code: no supplier has the code {payload.supplier_code.strip()[:30]}."
         return Status(400, {"detail": message, "errors": [{"field": "supplier_code", "message": message}]})
@@ -262,9 +264,8 @@ def post_business_score(request, payload: BusinessScoreIn):
         except ValidationError as exc:
             return _field_errors(exc)
         year, quarter = period.year, period.quarter
-    existed = supplier.business_scores.filter(year=year or 0, quarter=quarter or 0).exists()
     try:
-        score = services.save_business_score(
+        score, created = services.upsert_business_score(
             supplier,
             actor=request.user,
             year=year,
@@ -290,7 +291,7 @@ def post_business_score(request, payload: BusinessScoreIn):
         "source": score.source,
         "updated_at": score.updated_at or timezone.now(),
     }
-    return Status(200 if existed else 201, body)
+    return Status(201 if created else 200, body)
 
 
 @router.post(

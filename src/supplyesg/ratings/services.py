@@ -148,9 +148,20 @@ def _score_label(supplier_name: str, year: int, quarter: int) -> str:
     return _("Business score %(period)s · %(supplier)s") % {"period": f"{year}Q{quarter}", "supplier": supplier_name}
 
 
-@transaction.atomic
 def save_business_score(supplier, *, actor, year, quarter, quality, delivery, cost, service, note: str = "") -> BusinessScore:
     """Enter or correct a supplier's quality, delivery, cost and service scores (0-100 each) for a quarter."""
+    return upsert_business_score(
+        supplier, actor=actor, year=year, quarter=quarter, quality=quality, delivery=delivery, cost=cost, service=service,
+        note=note,
+    )[0]
+
+
+@transaction.atomic
+def upsert_business_score(
+    supplier, *, actor, year, quarter, quality, delivery, cost, service, note: str = ""
+) -> tuple[BusinessScore, bool]:
+    """save_business_score, also saying whether the quarter's row was created. Concurrent calls for one quarter
+    create one row (the unique constraint decides; the losers wait for it and update it)."""
     errors: list[str] = []
     period = None
     try:
@@ -169,11 +180,15 @@ def save_business_score(supplier, *, actor, year, quarter, quality, delivery, co
         errors.append(_("note: write at most %(max)d characters.") % {"max": NOTE_MAX})
     if errors:
         raise RuleViolation(errors)
-    score = BusinessScore.objects.select_for_update().filter(supplier=supplier, year=period.year, quarter=period.quarter).first()
     fields = [*rules.PARTS, "note"]
-    old = audit.snapshot(score, fields) if score else {}
-    if score is None:
-        score = BusinessScore(supplier=supplier, year=period.year, quarter=period.quarter)
+    score, created = BusinessScore.objects.get_or_create(
+        supplier=supplier, year=period.year, quarter=period.quarter, defaults={**values, "note": note}
+    )
+    if created:
+        old = {}
+    else:
+        score = BusinessScore.objects.select_for_update().get(pk=score.pk)
+        old = audit.snapshot(score, fields)
     for field, value in values.items():
         setattr(score, field, value)
     score.note = note
@@ -190,7 +205,7 @@ def save_business_score(supplier, *, actor, year, quarter, quality, delivery, co
             supplier=supplier,
             changes=changes,
         )
-    return score
+    return score, created
 
 
 def import_business_scores(file, *, actor):

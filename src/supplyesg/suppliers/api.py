@@ -7,6 +7,7 @@ supplier's own portal users; everything else is internal. Writes go through the 
 import re
 
 from django.core.exceptions import ValidationError
+from django.db.models.functions import Upper
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from ninja.files import UploadedFile
 
 from supplyesg.core.access import Cap, require_internal
 from supplyesg.core.api_auth import needs
+from supplyesg.core.api_schemas import for_role
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.files import validate_upload
 from supplyesg.core.models import AuditEvent
@@ -35,6 +37,8 @@ from supplyesg.suppliers.schemas import (
     ExitIn,
     LiftIn,
     Paging,
+    PortalSupplierOut,
+    PortalSupplierPage,
     SiteIn,
     SiteOut,
     SupplierDetailOut,
@@ -97,7 +101,9 @@ def _detail(user, supplier_id):
 # ---------------------------------------------------------------- registry
 
 
-@router.get("/suppliers", response={200: SupplierPage, **_errors(401, 422)}, summary="List suppliers")
+@router.get(
+    "/suppliers", response={200: SupplierPage | PortalSupplierPage, **_errors(401, 422)}, summary="List suppliers"
+)
 def list_suppliers(request, filters: Query[SupplierFilters]):
     """Internal users see every supplier; a supplier's portal user sees only their own."""
     suppliers = Supplier.objects.visible_to(request.user).search(filters.q or "")
@@ -109,7 +115,8 @@ def list_suppliers(request, filters: Query[SupplierFilters]):
         suppliers = suppliers.filter(country=filters.country)
     if filters.category:
         suppliers = suppliers.filter(categories__code=filters.category)
-    return _page(_with_categories(suppliers.order_by(filters.ordering, "pk")), filters)
+    page = _page(_with_categories(suppliers.order_by(filters.ordering, "pk")), filters)
+    return for_role(request, SupplierPage, PortalSupplierPage, page)
 
 
 @router.post(
@@ -128,9 +135,14 @@ def create_supplier(request, payload: SupplierIn):
     return Status(201, _detail(request.user, supplier.pk))
 
 
-@router.get("/suppliers/{supplier_id}", response={200: SupplierDetailOut, **_errors(401, 404)}, summary="One supplier")
+@router.get(
+    "/suppliers/{supplier_id}",
+    response={200: SupplierDetailOut | PortalSupplierOut, **_errors(401, 404)},
+    summary="One supplier",
+)
 def get_supplier(request, supplier_id: int):
-    return _detail(request.user, supplier_id)
+    """Staff get every field; a supplier's own portal user gets its portal profile."""
+    return for_role(request, SupplierDetailOut, PortalSupplierOut, _detail(request.user, supplier_id))
 
 
 @router.patch(
@@ -278,6 +290,7 @@ def transition_supplier(request, supplier_id: int, payload: TransitionIn):
 
 @router.get(
     "/suppliers/{supplier_id}/history",
+    auth=needs(Cap.VIEW),
     response={200: AuditEventPage, **_errors(401, 404, 422)},
     summary="History of a supplier",
 )
@@ -291,7 +304,9 @@ def supplier_history(request, supplier_id: int, paging: Query[Paging]):
 # ---------------------------------------------------------------- blacklist
 
 
-@router.get("/blacklist", response={200: BlacklistPage, **_errors(401, 404, 422)}, summary="Blacklist entries")
+@router.get(
+    "/blacklist", response={200: BlacklistPage, **_errors(401, 404, 422)}, summary="Blacklist entries", auth=needs(Cap.VIEW)
+)
 def list_blacklist(request, filters: Query[BlacklistFilters]):
     require_internal(request.user, Cap.VIEW)
     entries = BlacklistEntry.objects.filter(supplier__in=Supplier.objects.visible_to(request.user))
@@ -330,6 +345,7 @@ def lift_blacklist(request, entry_id: int, payload: LiftIn):
 
 @router.get(
     "/suppliers/{supplier_id}/can-order",
+    auth=needs(Cap.VIEW),
     response={200: CanOrderOut, **_errors(401, 403, 404)},
     summary="May purchase orders be placed with this supplier?",
 )
@@ -349,7 +365,12 @@ def _split(value: str, field: str) -> list[str]:
     return items
 
 
-@router.get("/can-order", response={200: CanOrderList, **ERRORS}, summary="Can-order answers for many suppliers")
+@router.get(
+    "/can-order",
+    response={200: CanOrderList, **ERRORS},
+    summary="Can-order answers for many suppliers",
+    auth=needs(Cap.VIEW),
+)
 def can_order_many(request, ids: str | None = None, codes: str | None = None):
     """`?ids=1,2,3` or `?codes=S000001,S000002` (at most 500). Unknown ones are listed in `not_found`."""
     require_internal(request.user, Cap.VIEW)
@@ -363,7 +384,10 @@ def can_order_many(request, ids: str | None = None, codes: str | None = None):
         wanted = list(dict.fromkeys(str(int(v)) for v in wanted))
         found = {str(s.pk): s for s in suppliers.filter(pk__in=[int(v) for v in wanted])}
     else:
-        wanted = _split(codes, "codes")
-        found = {s.code: s for s in suppliers.filter(code__in=wanted)}
-    answers = compliance.can_order_many([found[key] for key in wanted if key in found])
+        # Codes are matched whatever their case ("s000001" is S000001); `not_found` repeats them as sent.
+        wanted = list(dict.fromkeys(_split(codes, "codes")))
+        matching = suppliers.annotate(code_upper=Upper("code")).filter(code_upper__in={c.upper() for c in wanted})
+        by_code = {s.code.upper(): s for s in matching}
+        found = {key: by_code[key.upper()] for key in wanted if key.upper() in by_code}
+    answers = compliance.can_order_many(list({s.pk: s for s in (found[key] for key in wanted if key in found)}.values()))
     return {"results": answers, "not_found": [key for key in wanted if key not in found]}

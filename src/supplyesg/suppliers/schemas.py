@@ -13,9 +13,9 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from supplyesg.core.api_schemas import ErrorItem, ErrorOut  # noqa: F401  (the API modules import them from here)
+from supplyesg.core.api_schemas import ErrorItem, ErrorOut, field_choices  # noqa: F401  (API modules import errors here)
 from supplyesg.suppliers.models import BlacklistEntry, Site, Supplier
-from supplyesg.suppliers.models.compliance import DocumentType
+from supplyesg.suppliers.models.compliance import Document, DocumentType
 from supplyesg.suppliers.services.lifecycle import TRANSITION_FUNCTIONS, TRANSITIONS
 
 # ---------------------------------------------------------------- field types
@@ -170,13 +170,47 @@ class SupplierPage(Schema):
     items: list[SupplierOut]
 
 
+class PortalSupplierOut(Schema):
+    """What a supplier's own portal user sees of its supplier: the portal profile, without the buyer's
+    internal fields (key supplier, spend share, lifecycle transitions, internal page links)."""
+
+    id: int
+    code: str
+    legal_name: str
+    local_name: str
+    aliases: list[str]
+    registration_id: str
+    registration_authority: str
+    country: str
+    address: str
+    website: str
+    status: str
+    status_label: str
+    categories: list[CategoryOut]
+
+    @staticmethod
+    def resolve_aliases(obj) -> list[str]:
+        return obj.alias_list
+
+    @staticmethod
+    def resolve_status_label(obj) -> str:
+        return _label(Supplier.Status, obj.status)
+
+
+class PortalSupplierPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[PortalSupplierOut]
+
+
 class Paging(Schema):
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0, le=10**9)
 
 
 class SupplierFilters(Paging):
-    status: Supplier.Status | None = None
+    status: field_choices(Supplier, "status") | None = None
     tier: TierNumber | None = None
     country: CountryCode | None = None
     category: Code | None = Field(None, description="A category code.")
@@ -225,7 +259,7 @@ class SupplierPatch(Schema):
 
 class SiteIn(Schema):
     name: ShortName
-    kind: Site.Kind = Site.Kind.FACTORY
+    kind: field_choices(Site, "kind") = field_choices(Site, "kind")(Site.Kind.FACTORY)
     country: CountryCode
     address: Text = ""
 
@@ -247,7 +281,7 @@ class SiteOut(Schema):
 
 
 class DocumentIn(Schema):
-    doc_type: DocumentType
+    doc_type: field_choices(Document, "doc_type")
     title: ShortName
     issue_date: OptionalDate = None
     expiry_date: OptionalDate = None
@@ -365,7 +399,7 @@ class AuditEventPage(Schema):
 
 
 class BlacklistIn(Schema):
-    reason: BlacklistEntry.Reason
+    reason: field_choices(BlacklistEntry, "reason")
     details: Required
     permanent: bool = False
     until: OptionalDate = Field(None, description="End of a temporary ban; leave empty for a permanent one.")

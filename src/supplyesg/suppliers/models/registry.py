@@ -7,9 +7,29 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Replace, Upper
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+# Characters a registration id is written with that do not change which company it names.
+REGISTRATION_ID_SEPARATORS = (" ", "\t", "\n", "\r", "\u00a0", "\u3000", "-", ".", "/", "_")
+
+
+def registration_key_expression(field: str):
+    """'91320 400-MA1X' and '91320400ma1x' compare equal (the rule of core.matching's normalize_registration_id)."""
+    expression = models.F(field)
+    for separator in REGISTRATION_ID_SEPARATORS:
+        expression = Replace(expression, models.Value(separator), models.Value(""))
+    return Upper(expression)
+
+
+def registration_key(value) -> str:
+    """The same normalisation in Python, for lookups by a registration id that is not stored yet."""
+    text = str(value or "")
+    for separator in REGISTRATION_ID_SEPARATORS:
+        text = text.replace(separator, "")
+    return text.upper()
 
 
 def country_choices():
@@ -120,6 +140,13 @@ class Supplier(models.Model):
         db_index=True,
         help_text=_("e.g. the unified social credit code."),
     )
+    # The registration id as compared: without spaces, dashes, dots, slashes or case. Computed by the database, so
+    # every write path (forms, API, imports, bulk demo data) fills it and the unique constraint below can hold.
+    registration_key = models.GeneratedField(
+        expression=registration_key_expression("registration_id"),
+        output_field=models.CharField(max_length=64),
+        db_persist=True,
+    )
     registration_authority = models.CharField(_("registration authority"), max_length=200, blank=True)
     country = CountryField(_("country"), db_index=True)
     address = models.TextField(_("address"), blank=True)
@@ -146,6 +173,15 @@ class Supplier(models.Model):
     class Meta:
         ordering = ["legal_name"]
         indexes = [models.Index(fields=["status", "tier"]), models.Index(fields=["country", "legal_name"])]
+        constraints = [
+            # One company per registration id and country: the duplicate check and the insert are one atomic step.
+            models.UniqueConstraint(
+                fields=["country", "registration_key"],
+                condition=~Q(registration_key=""),
+                name="unique_registration_id_per_country",
+                violation_error_message=_("A supplier with this registration id already exists in this country."),
+            ),
+        ]
 
     def __str__(self):
         return self.legal_name

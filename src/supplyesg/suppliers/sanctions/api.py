@@ -72,6 +72,7 @@ def _out(hit: SanctionsHit) -> dict:
     response={200: list[HitOut], **error_responses(401, 404, 422)},
     summary="Sanctions screening hits",
     url_name="sanctions_hits",
+    auth=needs(Cap.VIEW),
 )
 def list_hits(request, filters: Query[HitFilters]):
     require_internal(request.user, Cap.VIEW)

@@ -3,16 +3,17 @@
 import re
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from supplyesg.core import audit
 from supplyesg.core.errors import RuleViolation
-from supplyesg.core.matching import NameIndex, normalize_company, normalize_registration_id
+from supplyesg.core.matching import NameIndex, normalize_company
 from supplyesg.core.models import PolicySettings
+from supplyesg.core.services import next_counter_value
 from supplyesg.suppliers.models import Contact, DuplicateDecision, Site, Supplier, SupplyLink
-from supplyesg.suppliers.models.registry import REGISTRY_FIELDS
+from supplyesg.suppliers.models.registry import REGISTRY_FIELDS, registration_key
 from supplyesg.suppliers.sanctions.services import screen_subjects
 
 # A change to one of these names screens the supplier against the sanctions lists again.
@@ -69,13 +70,10 @@ def find_duplicates(
     if threshold is None:
         threshold = float(PolicySettings.current().duplicate_name_threshold)
     found: dict[int, DuplicateCandidate] = {}
-    reg = normalize_registration_id(registration_id)
+    reg = registration_key(registration_id)
     if reg:
-        for pk, other in Supplier.objects.exclude(registration_id="").exclude(pk=exclude_pk).values_list("pk", "registration_id"):
-            if normalize_registration_id(other) == reg:
-                found[pk] = DuplicateCandidate(
-                    Supplier.objects.get(pk=pk), "registration_id", 100.0, (_("same registration id"),)
-                )
+        for supplier in Supplier.objects.filter(registration_key=reg).exclude(pk=exclude_pk):
+            found[supplier.pk] = DuplicateCandidate(supplier, "registration_id", 100.0, (_("same registration id"),))
     names = [n for n in dict.fromkeys((legal_name, local_name)) if n and n.strip()]
     if names:
         rows = Supplier.objects.filter(_name_filter(*names)).exclude(pk=exclude_pk)
@@ -101,13 +99,47 @@ def find_duplicates(
     return sorted(found.values(), key=lambda c: -c.score)[:limit]
 
 
+def _highest_code_number() -> int:
+    last = Supplier.objects.filter(code__regex=r"^S[0-9]+$").aggregate(m=Max("code"))["m"]
+    return int(last[1:]) if last else 0
+
+
 def next_supplier_code() -> str:
-    last = Supplier.objects.filter(code__startswith="S").aggregate(m=Max("code"))["m"]
-    try:
-        number = int(last[1:]) + 1 if last else 1
-    except ValueError:
-        number = Supplier.objects.count() + 1
+    """S000001, S000002, ... from a locked counter: concurrent creations never get the same code. Codes set by
+    hand or by an import are skipped."""
+    number = next_counter_value(
+        "supplier_code",
+        start_after=_highest_code_number,
+        taken=lambda n: Supplier.objects.filter(code=f"S{n:06d}").exists(),
+    )
     return f"S{number:06d}"
+
+
+def _same_registration(country: str, registration_id: str, exclude_pk=None):
+    key = registration_key(registration_id)
+    if not key or not country:
+        return None
+    return Supplier.objects.filter(country=country, registration_key=key).exclude(pk=exclude_pk).first()
+
+
+def _registration_taken(existing: Supplier) -> RuleViolation:
+    return RuleViolation(
+        _("%(name)s (%(code)s) already has this registration id in this country: one company is one supplier.")
+        % {"name": existing.legal_name, "code": existing.code},
+        code="duplicate",
+    )
+
+
+def _save_unique(supplier: Supplier) -> None:
+    """Save; a registration id another transaction took meanwhile is a 409 naming that supplier, not a 500."""
+    try:
+        with transaction.atomic():
+            supplier.save()
+    except IntegrityError:
+        existing = _same_registration(supplier.country, supplier.registration_id, exclude_pk=supplier.pk)
+        if existing is None:
+            raise
+        raise _registration_taken(existing) from None
 
 
 @transaction.atomic
@@ -126,6 +158,10 @@ def create_supplier(
         override_reason=blacklist_override_reason,
         actor=actor,
     )
+    # The same registration id in the same country is the same company: no confirmation creates a second one.
+    existing = _same_registration(fields.get("country", ""), fields.get("registration_id", ""))
+    if existing is not None:
+        raise _registration_taken(existing)
     if not confirmed_not_duplicate:
         candidates = find_duplicates(
             legal_name=fields.get("legal_name", ""),
@@ -150,8 +186,8 @@ def create_supplier(
             )
     fields.setdefault("code", next_supplier_code())
     supplier = Supplier(**fields, created_by=actor if actor and actor.pk else None)
-    supplier.full_clean()
-    supplier.save()
+    supplier.full_clean(validate_constraints=False)  # the database's unique constraint is checked on save
+    _save_unique(supplier)
     if categories:
         supplier.categories.set(categories)
     screen_subjects("supplier", [supplier.pk], actor=actor)
@@ -174,7 +210,11 @@ def update_supplier(supplier: Supplier, *, actor, categories=None, reason: str =
     before = audit.snapshot(supplier, fields)
     for name, value in fields.items():
         setattr(supplier, name, value)
-    supplier.full_clean()
+    supplier.full_clean(validate_constraints=False)  # the database's unique constraint is checked on save
+    if {"registration_id", "country"} & set(fields):
+        existing = _same_registration(supplier.country, supplier.registration_id, exclude_pk=supplier.pk)
+        if existing is not None:
+            raise _registration_taken(existing)
     changes = audit.diff(before, audit.snapshot(supplier, fields))
     if categories is not None:
         old = sorted(str(c) for c in supplier.categories.all())
@@ -183,7 +223,7 @@ def update_supplier(supplier: Supplier, *, actor, categories=None, reason: str =
             supplier.categories.set(categories)
             changes["categories"] = [old, new]
     if changes:
-        supplier.save()
+        _save_unique(supplier)
         audit.record(actor=actor, action="supplier.updated", target=supplier, supplier=supplier, changes=changes, reason=reason)
         if changes.keys() & SCREENED_FIELDS:
             screen_subjects("supplier", [supplier.pk], actor=actor)

@@ -1,0 +1,273 @@
+"""One of everything for supplier A (and supplier B with its own supplier-level objects), one user per role:
+the objects the permission matrix and the generated API tests point their URLs at."""
+
+from supplyesg.core.models import Job, Role
+from tests.factories import (
+    make_agreement_type,
+    make_blacklist_entry,
+    make_category,
+    make_contact,
+    make_document,
+    make_site,
+    make_supplier,
+    make_user,
+)
+
+INTERNAL = [Role.ADMIN, Role.COMPLIANCE, Role.PROCUREMENT, Role.AUDITOR, Role.VIEWER]
+
+
+def build_world() -> dict:
+    """Supplier A with one of everything, supplier B, and one user per role."""
+    from supplyesg.suppliers.models import (
+        Certification,
+        ProfileChangeRequest,
+        QualificationItem,
+        SignedAgreement,
+        SupplyLink,
+    )
+
+    category = make_category()
+    a = make_supplier(legal_name="Alpha Cable Co., Ltd.", categories=[category], status="certification")
+    b = make_supplier(legal_name="Beta Solder Sdn. Bhd.", country="MY")
+    upstream = make_supplier(legal_name="Gamma Copper Ltd.", tier=2)
+    banned = make_supplier(legal_name="Delta Fake Parts Ltd.")
+    users = {role: make_user(role, is_staff=(role == Role.ADMIN)) for role in INTERNAL}
+    users["supplier_a"] = make_user(Role.SUPPLIER, supplier=a)
+    users["supplier_b"] = make_user(Role.SUPPLIER, supplier=b)
+    agreement_type = make_agreement_type(required_for_all=True)
+    item = QualificationItem.objects.create(supplier=a, kind="business_licence")
+    Certification.objects.create(supplier=a, kind="system", verdict="pass")
+    signed = SignedAgreement.objects.create(
+        supplier=a,
+        agreement_type=agreement_type,
+        method="portal",
+        version="1.0",
+        text_hash="x",
+        signer_name="Li",
+        signer_title="CEO",
+    )
+    entry = make_blacklist_entry(banned)
+    change = ProfileChangeRequest.objects.create(supplier=a, changes={"website": "https://alpha.example.com"})
+    values = {
+        "pk": a.pk,
+        "site_pk": make_site(a).pk,
+        "contact_pk": make_contact(a).pk,
+        "link_pk": SupplyLink.objects.create(upstream=upstream, downstream=a).pk,
+        "other_pk": b.pk,
+        "kind": "document",
+        "obj_pk": make_document(a).pk,
+        "item_pk": item.pk,
+        "doc_pk": make_document(a).pk,
+        "agreement_pk": signed.pk,
+        "entry_pk": entry.pk,
+        "request_pk": change.pk,
+        "type_pk": agreement_type.pk,
+        "name": "approve_supplier",
+        "uidb64": "MQ",
+        "token": "set-password",
+        "supplier_id": a.pk,
+        "site_id": make_site(a).pk,
+        "document_id": make_document(a).pk,
+        "entry_id": entry.pk,
+        "year": 2026,
+        "template": "CMRT",
+        **_minerals_world(a, users["compliance"]),
+        **_questionnaire_world(a),
+        "worklist_pk": _worklist_item(a),
+        **_audits_world(a),
+        **_cases_world(a),
+        **_ratings_world(a),
+        **_sanctions_world(a),
+    }
+    # Supplier B's own objects, for the same URLs pointed at B: ownership decides what a supplier user may do.
+    values_b = {
+        "pk": b.pk,
+        "supplier_id": b.pk,
+        "supplier_pk": b.pk,
+        "site_pk": make_site(b).pk,
+        "site_id": make_site(b).pk,
+        "contact_pk": make_contact(b).pk,
+        "doc_pk": make_document(b).pk,
+        "document_id": make_document(b).pk,
+        "obj_pk": make_document(b).pk,
+    }
+    return {"users": users, "values": values, "values_b": values_b, "codes": {"a": a.code, "b": b.code}}
+
+
+def _ratings_world(supplier) -> dict:
+    from supplyesg.ratings.models import Rating
+
+    rating = Rating.objects.create(
+        supplier=supplier,
+        year=2026,
+        quarter=3,
+        grade="D",
+        recommended_action="terminate",
+        business_score=40,
+        esg_score=-1,
+        esg_weight=10,
+        total=40,
+    )
+    from datetime import date
+
+    from supplyesg.core.models import User
+    from supplyesg.ratings.models import ImprovementAction
+
+    owner = User.objects.create_user("matrix-owner", role="procurement")
+    ImprovementAction.objects.create(
+        rating=rating, supplier=supplier, owner=owner, due_date=date(2030, 1, 1), description="Matrix improvement"
+    )
+    return {"rating_pk": rating.pk, "rating_id": rating.pk}
+
+
+def _cases_world(supplier) -> dict:
+    """A minerals risk case and a termination recommendation for supplier A."""
+    from supplyesg.minerals.cases import open_case
+    from supplyesg.suppliers.services.terminations import recommend_termination, suspend_trade
+
+    case = open_case(supplier, actor=None, risk_type="security_forces", description="Escort fees at the mine")
+    termination = recommend_termination(supplier, actor=None, source="manual", reason="Repeated fraud")
+    suspension = suspend_trade(supplier, actor=None, source="audit", ref="audit:0", reason="Improvement plans overdue")
+    return {
+        "suspension_pk": suspension.pk,
+        "suspension_id": suspension.pk,
+        "supplier_pk": supplier.pk,
+        "risk_case_pk": case.pk,
+        "risk_case_id": case.pk,
+        "termination_pk": termination.pk,
+        "termination_id": termination.pk,
+    }
+
+
+def _audits_world(supplier) -> dict:
+    """A reported audit of supplier A with one corrective action, its evidence file and a training."""
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+
+    from supplyesg.assessments.models import Requirement, RequirementCatalogue
+    from supplyesg.audits.models import AuditFile, ChecklistItem, TrainingAssignment
+    from tests.audits.factories_audits import make_reported_audit
+
+    audit = make_reported_audit(supplier)
+    audit.report_file.save("report.pdf", ContentFile(b"%PDF-1.4 x"), save=False)
+    audit.report_name = "report.pdf"
+    audit.save()
+    catalogue = RequirementCatalogue.objects.create(code="coc", version="2026", title="Code", is_current=True)
+    requirement = Requirement.objects.create(
+        catalogue=catalogue,
+        code="RBA-A1",
+        framework="RBA",
+        title="Freely chosen employment",
+        title_zh="自由择业",
+        pillar="S",
+        risk_category="labour",
+    )
+    item = ChecklistItem.objects.create(audit=audit, requirement=requirement, risk_category="labour")
+    action = audit.corrective_actions.get()
+    evidence = AuditFile(audit=audit, corrective_action=action, original_name="evidence.pdf")
+    evidence.file.save("evidence.pdf", ContentFile(b"%PDF-1.4 x"), save=False)
+    evidence.save()
+    training = TrainingAssignment.objects.create(
+        supplier=supplier, audit=audit, topic="Working hours", due_date=date(2026, 12, 31)
+    )
+    return {
+        "audit_pk": audit.pk,
+        "audit_id": audit.pk,
+        "action_pk": action.pk,
+        "action_id": action.pk,
+        "file_pk": evidence.pk,
+        "training_pk": training.pk,
+        "checklist_pk": item.pk,
+        "finding_pk": audit.findings.first().pk,
+    }
+
+
+def _minerals_world(supplier, actor) -> dict:
+    """An open CMRT campaign with supplier A's request, one valid submission, a bulk job and a review item."""
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+
+    from supplyesg.minerals.models import Campaign, Smelter, SmelterAlias, SmelterReview, Submission, SubmissionRequest
+
+    campaign = Campaign.objects.create(
+        name="CMRT 2026",
+        reporting_year=2026,
+        template="CMRT",
+        minerals=["Tin"],
+        due_date=date(2026, 12, 31),
+        status=Campaign.Status.OPEN,
+    )
+    request = SubmissionRequest.objects.create(campaign=campaign, supplier=supplier, status="received_valid")
+    submission = Submission(
+        request=request,
+        version=1,
+        original_name="cmrt.xlsx",
+        sha256="0" * 64,
+        channel="portal",
+        valid=True,
+        status=Submission.Status.VALID,
+        result={"findings": [], "smelters": []},
+    )
+    submission.file.save("cmrt.xlsx", ContentFile(b"PK\x03\x04 not really"), save=False)
+    submission.save()
+    job = Job.objects.create(kind="cmrt_import", created_by=actor, result={"campaign_id": campaign.pk})
+    review = SmelterReview.objects.create(metal="Tin", name="Unknown Tin Works")
+    smelter = Smelter.objects.create(cid="CID001070", metal="Tin", standard_name="China Tin Group Co., Ltd.")
+    alias = SmelterAlias.objects.create(smelter=smelter, name="GX Tin", source=SmelterAlias.Source.CONFIRMED)
+    return {
+        "alias_pk": alias.pk,
+        "campaign_pk": campaign.pk,
+        "campaign_request_pk": request.pk,
+        "submission_pk": submission.pk,
+        "job_pk": job.pk,
+        "review_pk": review.pk,
+        "campaign_id": campaign.pk,
+        "request_id": request.pk,
+        "submission_id": submission.pk,
+    }
+
+
+def _worklist_item(supplier) -> int:
+    from supplyesg.assessments.models import WorklistItem
+
+    return WorklistItem.objects.create(supplier=supplier, year=2026, kind="desk_review", reason="Medium risk").pk
+
+
+def _questionnaire_world(supplier) -> dict:
+    """An open questionnaire campaign with supplier A's response and one answer with an evidence file."""
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+
+    from supplyesg.assessments.models import Answer, Question, QuestionnaireCampaign, QuestionnaireTemplate, Response, Section
+
+    template = QuestionnaireTemplate.objects.create(code="ssr", version="1", title="SSR", title_zh="社会责任")
+    section = Section.objects.create(template=template, code="LAB", order=1, title="Labour", title_zh="劳工")
+    question = Question.objects.create(section=section, code="LAB-1", kind="file", text="Policy?", text_zh="政策？")
+    campaign = QuestionnaireCampaign.objects.create(
+        template=template, name="SSR 2026", due_date=date(2026, 12, 31), status=QuestionnaireCampaign.Status.OPEN
+    )
+    response = Response.objects.create(campaign=campaign, supplier=supplier, status=Response.Status.SUBMITTED)
+    answer = Answer(response=response, question=question, value=None, evidence_name="policy.pdf")
+    answer.evidence.save("policy.pdf", ContentFile(b"%PDF-1.4 x"), save=False)
+    answer.save()
+    return {
+        "questionnaire_campaign_pk": campaign.pk,
+        "response_pk": response.pk,
+        "response_id": response.pk,
+        "answer_pk": answer.pk,
+        "section_code": section.code,
+    }
+
+
+def _sanctions_world(supplier) -> dict:
+    """A sanctions list naming supplier A, and the open hit its screening raised."""
+    from supplyesg.suppliers.sanctions.services import load_sanctions_list, screen_subjects
+
+    load_sanctions_list(
+        f"Reference,Name\nX-1,{supplier.legal_name}\n".encode(), fmt="csv", list_name="Test list", file_name="t.csv"
+    )
+    hit = screen_subjects("supplier", [supplier.pk]).new_hits[0]
+    return {"hit_pk": hit.pk, "hit_id": hit.pk}
