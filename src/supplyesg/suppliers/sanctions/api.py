@@ -69,7 +69,7 @@ def _out(hit: SanctionsHit) -> dict:
 
 @router.get(
     "/sanctions/hits",
-    response={200: list[HitOut], **error_responses(401, 404, 422)},
+    response={200: list[HitOut], **error_responses(401, 403, 404, 422)},
     summary="Sanctions screening hits",
     url_name="sanctions_hits",
     auth=needs(Cap.VIEW),
@@ -86,7 +86,7 @@ def list_hits(request, filters: Query[HitFilters]):
 
 @router.post(
     "/sanctions/hits/{hit_id}/confirm",
-    response={200: HitOut, **error_responses(401, 403, 404, 409, 422)},
+    response={200: HitOut, **error_responses(400, 401, 403, 404, 409, 422)},
     summary="Confirm a hit: the supplier may no longer receive orders",
     auth=needs(Cap.BLACKLIST),
     url_name="sanctions_confirm",
@@ -98,7 +98,7 @@ def confirm_hit(request, hit_id: int, payload: DecisionIn):
 
 @router.post(
     "/sanctions/hits/{hit_id}/dismiss",
-    response={200: HitOut, **error_responses(401, 403, 404, 409, 422)},
+    response={200: HitOut, **error_responses(400, 401, 403, 404, 409, 422)},
     summary="Dismiss a hit (a reason is required)",
     auth=needs(Cap.BLACKLIST),
     url_name="sanctions_dismiss",
