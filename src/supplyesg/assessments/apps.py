@@ -12,5 +12,4 @@ class AssessmentsConfig(AppConfig):
         from supplyesg.assessments import dashboard, inbox, search
 
         for module in (search, inbox, dashboard):
-
             module.register()

@@ -16,5 +16,4 @@ class AuditsConfig(AppConfig):
         from supplyesg.audits import dashboard, inbox, search  # global search, inbox, notifications, dashboard
 
         for module in (search, inbox, dashboard):
-
             module.register()

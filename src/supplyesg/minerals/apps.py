@@ -12,5 +12,4 @@ class MineralsConfig(AppConfig):
         from supplyesg.minerals import dashboard, inbox, search
 
         for module in (search, inbox, dashboard):
-
             module.register()

@@ -12,5 +12,4 @@ class RatingsConfig(AppConfig):
         from supplyesg.ratings import dashboard, inbox
 
         for module in (inbox, dashboard):
-
             module.register()

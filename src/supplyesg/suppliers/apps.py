@@ -12,5 +12,4 @@ class SuppliersConfig(AppConfig):
         from supplyesg.suppliers import dashboard, inbox, search
 
         for module in (search, inbox, dashboard):
-
             module.register()
