@@ -103,3 +103,11 @@ def test_a_search_costs_a_bounded_number_of_queries(client_for, compliance, fuch
     with django_assert_max_num_queries(20):
         response = client.get("/search/", {"q": "fuchang"})
     assert response.status_code == 200
+
+
+def test_on_postgresql_a_misspelt_name_is_still_found(compliance, fuchang):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("pg_trgm finds candidates for misspelt words on PostgreSQL only; SQLite matches substrings")
+    assert any("Fuchang" in t for t in _titles(search.search(compliance, "Fuchnag Electronics"), "suppliers"))

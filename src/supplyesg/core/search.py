@@ -119,9 +119,7 @@ def find(
             found[obj.pk] = obj
     ranked = []
     for obj in found.values():
-        score = textsearch.score(query, text(obj), weights)
-        if score == 0.0 and getattr(obj, "search_similarity", 0) and obj.search_similarity > TRIGRAM_THRESHOLD:
-            score = round(float(obj.search_similarity), 3)  # a typo PostgreSQL caught and the ranker did not
+        score = textsearch.score(query, text(obj), weights)  # typos PostgreSQL let in still need a close word
         if score > 0:
             ranked.append((obj, score))
     ranked.sort(key=lambda pair: -pair[1])
