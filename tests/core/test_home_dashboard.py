@@ -56,7 +56,7 @@ def test_charts_are_accessible_svg_with_a_table_fallback(client_for, viewer, reg
     charts = re.findall(r'<svg role="img" aria-labelledby="chart-([\w-]+)-title chart-\1-desc"', html)
     assert {"supplier-status", "risk-levels", "grades", "grade-trend", "corrective-status", "cmrt-response"} <= set(charts)
     grades = _svg_bars(html, "grades")
-    assert "<title id=\"chart-grades-title\">Grades in 2026Q3</title>" in grades
+    assert '<title id="chart-grades-title">Grades in 2026Q3</title>' in grades
     assert '<th scope="row"><a href="/ratings/?quarter=2026Q3&amp;grade=D">D</a></th><td class="right">1</td>' in grades
 
 
@@ -74,7 +74,7 @@ def test_campaign_response_rates_and_the_grade_trend_are_shown(client_for, compl
     questionnaire = _svg_bars(html, "questionnaire-response")
     assert "ESG self-assessment 2026" in questionnaire and '<td class="right">50</td>' in questionnaire
     trend = _svg_bars(html, "grade-trend")
-    assert "<th scope=\"row\">2026Q2</th>" in trend and "<th scope=\"row\">2026Q3</th>" in trend
+    assert '<th scope="row">2026Q2</th>' in trend and '<th scope="row">2026Q3</th>' in trend
 
 
 def test_supplier_users_land_in_their_portal_and_anonymous_visitors_log_in(client_for, supplier_a_user):
