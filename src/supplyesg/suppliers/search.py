@@ -35,7 +35,7 @@ def search_documents(user, query, limit):
         documents,
         query,
         lookups=["title", "original_name", "supplier__legal_name", "supplier__local_name", "supplier__code"],
-        chinese=["title", "supplier__local_name"],
+        chinese=["title"],
         text=lambda d: [d.title, d.original_name, d.supplier.legal_name, d.supplier.local_name, d.supplier.code],
         weights=[1.0, 0.8, 0.6, 0.6, 0.6],
         limit=limit,
