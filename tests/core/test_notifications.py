@@ -123,3 +123,19 @@ def test_the_list_costs_a_bounded_number_of_queries(
     client = client_for(supplier_a_user)
     with django_assert_max_num_queries(8):
         assert client.get("/notifications/").status_code == 200
+
+
+def test_many_events_in_one_transaction_reach_each_suppliers_own_users(
+    supplier_a, supplier_b, supplier_a_user, supplier_b_user, auditor, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from supplyesg.core.audit import record
+
+    actions = [make_reported_audit(s, lead_auditor=auditor).corrective_actions.get() for s in (supplier_a, supplier_b)]
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            for action in actions:
+                record(actor=None, action="corrective_action.reminded", target=action, supplier=action.audit.supplier)
+    assert Notification.objects.get(recipient=supplier_a_user).url == f"/portal/audits/actions/{actions[0].pk}/"
+    assert Notification.objects.get(recipient=supplier_b_user).url == f"/portal/audits/actions/{actions[1].pk}/"
