@@ -18,6 +18,12 @@ def test_a_compliance_manager_types_pinyin_in_the_search_box_and_opens_the_suppl
     page = new_page()
     login(page, compliance.username)
 
+    page.locator("#global-search-q").press_sequentially("dongguan", delay=30)
+    expect(page.locator("#search-results a").first).to_contain_text("Dongguan Precision Ltd.")
+    page.locator("#global-search-q").press("Escape")
+    expect(page.locator("#search-results a")).to_have_count(0)
+
+    page.locator("#global-search-q").fill("")
     page.locator("#global-search-q").press_sequentially("fuchang ltd", delay=30)
     results = page.locator("#search-results")
     expect(results.locator("[data-kind=suppliers] a")).to_have_count(1)
