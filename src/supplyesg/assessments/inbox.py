@@ -1,5 +1,6 @@
 """Work the assessments app puts in the inbox (questionnaire responses to review, late ones) and whom it notifies."""
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +25,7 @@ def _rows(queryset, limit, order, when):
 
 def _to_review(user, today, limit):
     waiting = Response.objects.filter(status=Response.Status.SUBMITTED)
-    return _rows(waiting, limit, ["-submitted_at", "-pk"], lambda r: r.submitted_at)
+    return _rows(waiting, limit, [F("submitted_at").desc(nulls_last=True), "-pk"], lambda r: r.submitted_at)
 
 
 def _overdue(user, today, limit):

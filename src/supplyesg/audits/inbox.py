@@ -1,5 +1,6 @@
 """Work the audits app puts in the inbox (plans and evidence to review, late actions) and whom it notifies."""
 
+from django.db.models import Case, F, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -9,8 +10,8 @@ from supplyesg.core.access import Cap
 from supplyesg.core.inbox import InboxItem, InboxKind, Section, list_link
 
 
-def _actions(queryset, limit, when):
-    rows = queryset.select_related("audit__supplier", "finding").order_by("-pk")[:limit] if limit else []
+def _actions(queryset, limit, when, order):
+    rows = queryset.select_related("audit__supplier", "finding").order_by(order, "-pk")[:limit] if limit else []
     return queryset.count(), [
         InboxItem(
             f"{a.audit.supplier.legal_name}: {a.finding.description[:80]}",
@@ -23,15 +24,21 @@ def _actions(queryset, limit, when):
 
 
 def _plans(user, today, limit):
-    return _actions(CorrectiveAction.objects.filter(status=CorrectiveAction.Status.SUBMITTED), limit, lambda a: a.plan_due)
+    submitted = CorrectiveAction.objects.filter(status=CorrectiveAction.Status.SUBMITTED)
+    return _actions(submitted, limit, lambda a: a.submitted_at, F("submitted_at").desc(nulls_last=True))
 
 
 def _evidence(user, today, limit):
-    return _actions(CorrectiveAction.objects.filter(status=CorrectiveAction.Status.COMPLETED), limit, lambda a: a.remediation_due)
+    completed = CorrectiveAction.objects.filter(status=CorrectiveAction.Status.COMPLETED)
+    return _actions(completed, limit, lambda a: a.completed_at, F("completed_at").desc(nulls_last=True))
 
 
 def _overdue_actions(user, today, limit):
-    return _actions(CorrectiveAction.objects.overdue(today), limit, lambda a: a.remediation_due or a.plan_due)
+    """Dated by the deadline that passed: the plan's while no plan is accepted, else the remediation's."""
+    late = CorrectiveAction.objects.overdue(today).annotate(
+        missed=Case(When(status__in=CorrectiveAction.PLAN_ACCEPTED_STATUSES, then=F("remediation_due")), default=F("plan_due"))
+    )
+    return _actions(late, limit, lambda a: a.missed, "-missed")
 
 
 def _overdue_audits(user, today, limit):
