@@ -22,6 +22,4 @@ def internal_recipients(*roles: str) -> list[str]:
     """E-mail addresses of active internal users with one of these roles (escalations, decisions to take)."""
     from supplyesg.core.models import User
 
-    return sorted(
-        set(User.objects.filter(is_active=True, role__in=roles).exclude(email="").values_list("email", flat=True))
-    )
+    return sorted(set(User.objects.filter(is_active=True, role__in=roles).exclude(email="").values_list("email", flat=True)))

@@ -111,12 +111,17 @@ def find(
         )
         condition |= Q(search_similarity__gt=TRIGRAM_THRESHOLD)
     found = {obj.pk: obj for obj in queryset.filter(condition).distinct()[:scan]}
-    if chinese and any(textsearch.could_be_pinyin(w) for w in words):
+    latin = [w for w in words if textsearch.could_be_pinyin(w)]
+    if chinese and latin:
+        # Names with Chinese characters whose pinyin holds a Latin word: read the names only, then the rows.
         has_han = Q()
         for lookup in chinese:
             has_han |= Q(**{f"{lookup}__regex": _HAN})
-        for obj in queryset.filter(has_han).exclude(pk__in=list(found)).distinct()[:PINYIN_SCAN_LIMIT]:
-            found[obj.pk] = obj
+        names = queryset.filter(has_han).exclude(pk__in=list(found)).values_list("pk", *chinese)[:PINYIN_SCAN_LIMIT]
+        hits = {row[0] for row in names if any(textsearch.pinyin_match(w, v or "") for v in row[1:] for w in latin)}
+        if hits:
+            for obj in queryset.filter(pk__in=hits).distinct()[:scan]:
+                found[obj.pk] = obj
     ranked = []
     for obj in found.values():
         score = textsearch.score(query, text(obj), weights)  # typos PostgreSQL let in still need a close word

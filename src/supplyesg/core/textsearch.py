@@ -55,6 +55,14 @@ def pinyin_forms(text: str) -> tuple[str, str]:
     return "".join(syllables).lower(), "".join(initials).lower()
 
 
+def pinyin_match(term: str, text: str) -> bool:
+    """A Latin term inside the pinyin of the text's Chinese characters (full, or initials from 3 letters)."""
+    if not (could_be_pinyin(term) and len(term) >= 2):
+        return False
+    full, initials = pinyin_forms(text)
+    return bool(full) and (term in full or (len(term) >= 3 and term in initials))
+
+
 def _term_score(term: str, field: str, words: list[str]) -> float:
     if term in words:
         return EXACT_WORD
@@ -62,10 +70,8 @@ def _term_score(term: str, field: str, words: list[str]) -> float:
         return WORD_PREFIX
     if term in field:
         return SUBSTRING
-    if could_be_pinyin(term) and len(term) >= 2:
-        full, initials = pinyin_forms(field)
-        if full and (term in full or (len(term) >= 3 and term in initials)):
-            return PINYIN
+    if pinyin_match(term, field):
+        return PINYIN
     if len(term) >= 4 and words and max(fuzz.ratio(term, w) for w in words) >= FUZZY_CUTOFF:
         return FUZZY
     return 0.0
