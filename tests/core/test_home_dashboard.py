@@ -91,3 +91,11 @@ def test_the_dashboard_costs_a_bounded_number_of_queries(client_for, compliance,
     client = client_for(compliance)
     with django_assert_max_num_queries(60):
         assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/", "/inbox/", "/search/?q=supplier", "/notifications/"])
+def test_the_new_pages_render_in_chinese(client_for, admin_user, registry, path):
+    client = client_for(admin_user)
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    response = client.get(path)
+    assert response.status_code == 200 and '<html lang="zh-hans">' in response.content.decode()
