@@ -135,8 +135,9 @@ def test_the_daily_job_reads_the_actions_in_a_fixed_number_of_queries(
         make_reported_audit(make_supplier(), report_date=REPORT, severities=("major", "minor"))
     with django_assert_max_num_queries(6):  # savepoint, policy, procurement addresses, actions, audits, release
         assert run(date(2026, 3, 12), django_capture_on_commit_callbacks).total == 0
-    # 30 reminders: the same reads plus two prefetches of the recipients, one update, one audit row per action
-    with django_assert_max_num_queries(6 + 2 + 1 + 30):
+    # 30 reminders: the same reads plus two prefetches of the recipients, one update, one audit row per action,
+    # and the in-app notifications of all 30 after the commit (events checked, portal users read once)
+    with django_assert_max_num_queries(6 + 2 + 1 + 30 + 2):
         assert run(date(2026, 3, 17), django_capture_on_commit_callbacks).plan_reminders == 30
 
 

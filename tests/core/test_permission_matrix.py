@@ -71,6 +71,12 @@ RULES: dict[str, Rule] = {
     "core:create_token": page(Cap.VIEW, "POST"),
     "core:revoke_token": Rule("POST", "own_token"),
     "core:job_status": Rule("GET", "own_job"),
+    # global search and the inbox are internal; everyone logged in has notifications and the header counts
+    "core:search": page(),
+    "core:inbox": page(),
+    "core:header_counts": Rule("GET", "authenticated"),
+    "core:notifications": Rule("GET", "authenticated"),
+    "core:notifications_read": Rule("POST", "authenticated"),
     # suppliers: registry
     "suppliers:list": page(),
     "suppliers:dashboard": page(),

@@ -6,3 +6,10 @@ class AssessmentsConfig(AppConfig):
     name = "supplyesg.assessments"
     label = "assessments"
     verbose_name = _("Assessments")
+
+    def ready(self):
+        # Wiring, not rules: what this app adds to global search, the inbox, notifications and the dashboard.
+        from supplyesg.assessments import dashboard, inbox, search
+
+        for module in (search, inbox, dashboard):
+            module.register()

@@ -13,3 +13,7 @@ class AuditsConfig(AppConfig):
         from supplyesg.audits.risk_provider import audit_inputs
 
         register_input_provider("audit", audit_inputs)
+        from supplyesg.audits import dashboard, inbox, search  # global search, inbox, notifications, dashboard
+
+        for module in (search, inbox, dashboard):
+            module.register()

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db import models
 
+from supplyesg.core import notifications
 from supplyesg.core.models import AuditEvent
 
 
@@ -38,7 +39,7 @@ def snapshot(obj, fields) -> dict:
 
 def record(*, actor, action: str, target, supplier=None, changes=None, reason: str = "") -> AuditEvent:
     supplier_id = supplier.pk if supplier is not None else None
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor=actor if actor is not None and getattr(actor, "pk", None) else None,
         actor_label=(actor.get_username() if actor is not None and getattr(actor, "pk", None) else "system"),
         action=action,
@@ -49,3 +50,5 @@ def record(*, actor, action: str, target, supplier=None, changes=None, reason: s
         changes={k: _plain(v) for k, v in (changes or {}).items()},
         reason=reason,
     )
+    notifications.queue(event)
+    return event

@@ -1,13 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from supplyesg.core import views
+from supplyesg.core import home_views, views
 from supplyesg.core.forms import ThrottledAuthenticationForm
 
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home_views.home, name="home"),
+    path("search/", home_views.search_page, name="search"),
+    path("inbox/", home_views.inbox_page, name="inbox"),
+    path("header-counts/", home_views.header_counts, name="header_counts"),
+    path("notifications/", home_views.notification_list, name="notifications"),
+    path("notifications/read/", home_views.mark_notifications_read, name="notifications_read"),
     path(
         "accounts/login/",
         views.LoginView.as_view(

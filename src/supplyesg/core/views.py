@@ -28,14 +28,6 @@ from supplyesg.core.forms import ApiTokenForm, LanguageForm, SecondFactorCodeFor
 from supplyesg.core.models import Job, PolicySettings
 
 
-def home(request):
-    if request.user.is_supplier_user:
-        return redirect("portal:home")
-    if request.user.is_internal:
-        return redirect("suppliers:dashboard")
-    raise Http404
-
-
 @require_http_methods(["GET", "POST"])
 def account(request):
     language_form = LanguageForm(request.POST or None, initial={"language": request.user.language}, prefix="lang")

@@ -18,3 +18,9 @@ class MineralsConfig(AppConfig):
         from supplyesg.suppliers.sanctions.subjects import register_subject_source
 
         register_subject_source("smelter", smelter_subjects)
+
+        # Wiring, not rules: what this app adds to global search, the inbox, notifications and the dashboard.
+        from supplyesg.minerals import dashboard, inbox, search
+
+        for module in (search, inbox, dashboard):
+            module.register()

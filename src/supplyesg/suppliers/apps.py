@@ -6,3 +6,10 @@ class SuppliersConfig(AppConfig):
     name = "supplyesg.suppliers"
     label = "suppliers"
     verbose_name = _("Suppliers")
+
+    def ready(self):
+        # Wiring, not rules: what this app adds to global search, the inbox, notifications and the dashboard.
+        from supplyesg.suppliers import dashboard, inbox, search
+
+        for module in (search, inbox, dashboard):
+            module.register()

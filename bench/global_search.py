@@ -1,0 +1,57 @@
+"""How fast the header's global search answers over 10,000 suppliers with Chinese names, against the
+supplier list's plain substring filter on the same data.
+
+Run from the repository root:
+    DJANGO_SETTINGS_MODULE=supplyesg.settings_test .venv/bin/python -m bench.global_search
+
+The baseline (`Supplier.objects.search(q)[:5]`, one LIKE query) does far less: one kind, no ranking, no
+pinyin. The global search asks six kinds, ranks in Python and, for Latin words, scans the Chinese names
+for pinyin. Fails when a search takes more than TARGET_RATIO times the baseline or more than MAX_QUERIES
+queries.
+"""
+
+import sys
+
+from bench.common import make_categories, make_suppliers, make_user, measure, print_table, setup_database
+
+SUPPLIERS = 10_000
+REPEAT = 10
+TARGET_RATIO = 25.0
+MAX_QUERIES = 20  # six kinds, each a bounded number of queries whatever the data
+QUERIES = ["Supplier 01234", "01234 supplier", "基准供应商01234", "jizhun 01234", "REG0000001234", "B001234"]
+
+
+def main() -> int:
+    setup_database()
+    from django.test import Client
+
+    from supplyesg.core.models import Role
+    from supplyesg.suppliers.models import Supplier
+
+    make_suppliers(SUPPLIERS, categories=make_categories())
+    client = Client()
+    client.force_login(make_user(Role.COMPLIANCE, "bench-compliance"))
+
+    base = measure("baseline: Supplier.objects.search(q)[:5]", lambda: list(Supplier.objects.search("01234")[:5]), REPEAT)
+    rows = []
+    for query in QUERIES:
+        row = measure(
+            f"/search/?q={query} (as you type)",
+            lambda query=query: client.get("/search/", {"q": query}, HTTP_HX_REQUEST="true"),
+            REPEAT,
+        )
+        rows.append(row)
+    print(f"{SUPPLIERS} suppliers, {REPEAT} requests each (Django test client, in-memory SQLite)")
+    print_table(rows, base)
+    slow = [r for r in rows if r.median_s / base.median_s > TARGET_RATIO]
+    grows = max(max(r.queries) for r in rows) > MAX_QUERIES
+    failed = [r for r in rows if r.status != 200]
+    for row in slow:
+        print(f"Slow: {row.name} is {row.median / base.median:.0f}x the baseline (target <= {TARGET_RATIO:.0f}x)")
+    for row in failed:
+        print(f"Failed: {row.name} answered {row.status}")
+    return 1 if slow or failed or grows else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
