@@ -40,7 +40,7 @@ class HitFilters(Schema):
     supplier_id: int | None = None
 
 
-class DecisionIn(Schema):
+class HitDecisionIn(Schema):
     reason: str = ""
 
 
@@ -91,7 +91,7 @@ def list_hits(request, filters: Query[HitFilters]):
     auth=needs(Cap.BLACKLIST),
     url_name="sanctions_confirm",
 )
-def confirm_hit(request, hit_id: int, payload: DecisionIn):
+def confirm_hit(request, hit_id: int, payload: HitDecisionIn):
     hit = get_hit_for_user(request.user, hit_id, write=True)
     return _out(services.confirm_hit(hit, actor=request.user, reason=payload.reason))
 
@@ -103,6 +103,6 @@ def confirm_hit(request, hit_id: int, payload: DecisionIn):
     auth=needs(Cap.BLACKLIST),
     url_name="sanctions_dismiss",
 )
-def dismiss_hit(request, hit_id: int, payload: DecisionIn):
+def dismiss_hit(request, hit_id: int, payload: HitDecisionIn):
     hit = get_hit_for_user(request.user, hit_id, write=True)
     return _out(services.dismiss_hit(hit, actor=request.user, reason=payload.reason))
