@@ -6,3 +6,12 @@ class AssessmentsConfig(AppConfig):
     name = "supplyesg.assessments"
     label = "assessments"
     verbose_name = _("Assessments")
+
+    def ready(self):
+        from supplyesg.assessments.labels import ACTION_LABELS as CATALOGUE_LABELS
+        from supplyesg.assessments.risk import ACTION_LABELS
+        from supplyesg.core import history
+
+        history.register_actions(ACTION_LABELS)
+        history.register_actions(CATALOGUE_LABELS)
+        history.register_link("assessments.response", "assessments:response_detail", "response_pk")

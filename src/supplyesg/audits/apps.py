@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditsConfig(AppConfig):
@@ -13,3 +14,10 @@ class AuditsConfig(AppConfig):
         from supplyesg.audits.risk_provider import audit_inputs
 
         register_input_provider("audit", audit_inputs)
+
+        from supplyesg.audits.labels import ACTION_LABELS
+        from supplyesg.core import history
+
+        history.register_actions(ACTION_LABELS)
+        history.register_link("audits.audit", "audits:detail", "audit_pk")
+        history.register_reference("audit", pgettext_lazy("audits", "audit"), "audits:detail", "audit_pk")

@@ -18,3 +18,13 @@ class MineralsConfig(AppConfig):
         from supplyesg.suppliers.sanctions.subjects import register_subject_source
 
         register_subject_source("smelter", smelter_subjects)
+
+        from supplyesg.core import history
+        from supplyesg.minerals.labels import ACTION_LABELS
+        from supplyesg.minerals.models import RiskCaseStep
+
+        history.register_actions(ACTION_LABELS)
+        history.register_actions({f"minerals_case.{value}": label for value, label in RiskCaseStep.Kind.choices})
+        history.register_actions({"minerals_case.termination_recommended": RiskCaseStep.Kind("termination").label})
+        history.register_link("minerals.riskcase", "risk_cases:detail", "risk_case_pk")
+        history.register_reference("minerals_case", _("minerals risk case"), "risk_cases:detail", "risk_case_pk")

@@ -6,3 +6,9 @@ class RatingsConfig(AppConfig):
     name = "supplyesg.ratings"
     label = "ratings"
     verbose_name = _("Quarterly ratings")
+
+    def ready(self):
+        from supplyesg.core import history
+        from supplyesg.ratings.services import ACTION_LABELS
+
+        history.register_actions(ACTION_LABELS)
