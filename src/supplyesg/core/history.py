@@ -248,9 +248,11 @@ def field_label(name: str, model=None) -> str:
         return str(COMMON_FIELDS[name])
     if model is not None:
         try:
-            return str(model._meta.get_field(name).verbose_name)
+            verbose = getattr(model._meta.get_field(name), "verbose_name", None)  # a reverse relation has none
         except FieldDoesNotExist:
-            pass
+            verbose = None
+        if verbose:
+            return str(verbose)
     return name.replace("_", " ")
 
 
@@ -260,7 +262,7 @@ def _choices(model, name: str) -> dict:
             found = model._meta.get_field(name)
         except FieldDoesNotExist:
             found = None
-        if found is not None and found.choices:
+        if found is not None and getattr(found, "choices", None):
             return {**_all_choices(), **{str(k): v for k, v in found.flatchoices}}
     return _all_choices()
 
