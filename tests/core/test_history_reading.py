@@ -176,3 +176,17 @@ def test_the_supplier_history_tab_shows_sentences_and_linked_objects(client_for,
     text = " ".join(strip_tags(response.content.decode()).split())
     assert "Registry data changed" in text
     assert "{'" not in text and "supplier.updated" not in text
+
+
+def test_a_worklist_reason_stored_in_english_with_its_numbers_reads_in_chinese():
+    from supplyesg.assessments import risk_rules
+
+    stored = history.system_text(risk_rules.AUDIT_TOO_OLD, date="2021-03-04", years=3)
+    with translation.override("zh-hans"):
+        shown = history.reason_text(stored)
+    assert CJK.search(shown) and "2021-03-04" in shown and "3" in shown
+
+
+def test_a_persons_own_reason_is_shown_as_written():
+    with translation.override("zh-hans"):
+        assert history.reason_text("Supplier asked for more time.") == "Supplier asked for more time."

@@ -16,8 +16,10 @@ class AuditsConfig(AppConfig):
         register_input_provider("audit", audit_inputs)
 
         from supplyesg.audits.labels import ACTION_LABELS
+        from supplyesg.audits.services.clocks import SYSTEM_REASONS
         from supplyesg.core import history
 
         history.register_actions(ACTION_LABELS)
+        history.register_reasons(SYSTEM_REASONS)
         history.register_link("audits.audit", "audits:detail", "audit_pk")
         history.register_reference("audit", pgettext_lazy("audits", "audit"), "audits:detail", "audit_pk")

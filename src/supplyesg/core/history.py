@@ -25,6 +25,7 @@ _ACTIONS: dict = {}
 _FIELDS: dict = {}
 _LINKS: dict = {}  # model label -> (url name, kwarg)
 _REFERENCES: dict = {}  # "audit" in "audit:171" -> (label, url name, kwarg)
+_REASONS: list = []  # (compiled pattern, English template)
 
 # The last part of an action code, for actions no app has labelled: "<object> <verb>".
 VERBS = {
@@ -162,6 +163,40 @@ _REF = re.compile(r"^(?P<kind>[a-z_]+):(?P<ref>\w+)$")
 _CODE = re.compile(r"^[a-z]+(_[a-z]+)+$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def register_reasons(templates) -> None:
+    """English msgids (gettext_noop) that system reasons are stored in, with %(name)s parameters.
+
+    A stored reason matching one is shown translated, its parameters kept; this works for rows written
+    before the template was registered too, as long as they were written in English."""
+    for template in templates:
+        if not re.sub(r"%\(\w+\)s", "", template).strip():
+            continue  # a template of parameters only would match anything
+        pattern = re.escape(template)
+        pattern = re.sub(r"%\\\((\w+)\\\)s", lambda m: f"(?P<{m[1]}>.+?)", pattern)
+        _REASONS.append((re.compile(pattern, re.DOTALL), template))
+    _REASONS.sort(key=lambda pair: -len(pair[1]))
+
+
+def system_text(msgid: str, **params) -> str:
+    """A system reason as stored: the English msgid with its parameters; reason_text() translates it when shown."""
+    return msgid % params if params else msgid
+
+
+def reason_text(text: str) -> str:
+    """A stored reason in the reader's language when it is a system reason; a person's own words unchanged."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    translated = gettext(text)
+    if translated != text:
+        return translated
+    for pattern, template in _REASONS:
+        match = pattern.fullmatch(text)
+        if match:
+            return gettext(template) % match.groupdict()
+    return text
 
 
 def register_actions(labels: dict) -> None:
@@ -348,7 +383,6 @@ def describe(event) -> HistoryLine:
         )
     link = _LINKS.get(event.target_type)
     actor = event.actor_label if event.actor_label and event.actor_label != "system" else str(SYSTEM_ACTOR)
-    reason = (event.reason or "").strip()
     return HistoryLine(
         event=event,
         sentence=action_sentence(event),
@@ -356,7 +390,7 @@ def describe(event) -> HistoryLine:
         target=target_text(event, model),
         target_url=_url(*link, event.target_id) if link else None,
         changes=changes,
-        reason=gettext(reason) if reason else "",  # a system reason stored as its msgid reads in the reader's language
+        reason=reason_text(event.reason),
     )
 
 

@@ -20,10 +20,12 @@ class MineralsConfig(AppConfig):
         register_subject_source("smelter", smelter_subjects)
 
         from supplyesg.core import history
+        from supplyesg.minerals.cases import SYSTEM_REASONS
         from supplyesg.minerals.labels import ACTION_LABELS
         from supplyesg.minerals.models import RiskCaseStep
 
         history.register_actions(ACTION_LABELS)
+        history.register_reasons(SYSTEM_REASONS)
         history.register_actions({f"minerals_case.{value}": label for value, label in RiskCaseStep.Kind.choices})
         history.register_actions({"minerals_case.termination_recommended": RiskCaseStep.Kind("termination").label})
         history.register_link("minerals.riskcase", "risk_cases:detail", "risk_case_pk")

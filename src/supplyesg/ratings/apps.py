@@ -9,6 +9,7 @@ class RatingsConfig(AppConfig):
 
     def ready(self):
         from supplyesg.core import history
-        from supplyesg.ratings.services import ACTION_LABELS
+        from supplyesg.ratings.services import ACTION_LABELS, GRADE_CHANGED
 
         history.register_actions(ACTION_LABELS)
+        history.register_reasons([GRADE_CHANGED])
