@@ -190,3 +190,12 @@ def test_a_worklist_reason_stored_in_english_with_its_numbers_reads_in_chinese()
 def test_a_persons_own_reason_is_shown_as_written():
     with translation.override("zh-hans"):
         assert history.reason_text("Supplier asked for more time.") == "Supplier asked for more time."
+
+
+def test_a_source_reference_reads_as_words_on_the_terminations_pages():
+    from django.template import engines
+
+    page = engines["django"].from_string("{% load history_text %}{{ a|reference_text }} / {{ b|reference_text }}")
+    with translation.override("en"):
+        text = page.render({"a": "minerals_case:3", "b": "rating:2026Q3"})
+    assert text == "minerals risk case 3 / quarterly rating 2026Q3"

@@ -186,16 +186,22 @@ def sync_worklist(
 
     def item_event(action, pk, supplier_id, kind, change, reason):
         label = _item_label(kind, year)
-        return _event(actor, action, "assessments.worklistitem", pk, label, supplier_id, {"status": change}, reason, now)
+        return _event(
+            actor, action, "assessments.worklistitem", pk, label, supplier_id, {"status": change}, reason, now
+        )
 
     new = [
-        WorklistItem(supplier_id=s, year=year, kind=k, reason=_trigger_reason(t), assessment_id=a.pk, created_at=now)
+        WorklistItem(
+            supplier_id=s, year=year, kind=k, reason=_trigger_reason(t), assessment_id=a.pk, created_at=now
+        )
         for (s, k), (t, a) in desired.items()
         if (s, k) not in existing
     ]
     if new:
         WorklistItem.objects.bulk_create(new, ignore_conflicts=True)
-        created = WorklistItem.objects.filter(supplier_id__in=[i.supplier_id for i in new], year=year, created_at=now)
+        created = WorklistItem.objects.filter(
+            supplier_id__in=[i.supplier_id for i in new], year=year, created_at=now
+        )
         for pk, s, k, reason in created.values_list("pk", "supplier_id", "kind", "reason"):
             events.append(item_event("worklist.opened", pk, s, k, [None, S.OPEN], reason))
     reopen = []
@@ -213,7 +219,9 @@ def sync_worklist(
     )
     cancel = [(key, pk) for key, (pk, status) in existing.items() if key not in desired and status == S.OPEN]
     if cancel:
-        WorklistItem.objects.filter(pk__in=[pk for _k, pk in cancel]).update(status=S.CANCELLED, closed_at=now)
+        WorklistItem.objects.filter(pk__in=[pk for _k, pk in cancel]).update(
+            status=S.CANCELLED, closed_at=now
+        )
         for (s, k), pk in cancel:
             level = RiskLevel(assessments[s].level).label
             reason = _("No longer triggered: the risk level is now %(level)s.") % {"level": level}
@@ -250,7 +258,8 @@ def assess_batch(
             computed_at=now,
             overall_score=result.overall,
             category_scores={
-                c: (float(result.category_scores[c]) if c in result.category_scores else None) for c in rules.RISK_CATEGORIES
+                c: (float(result.category_scores[c]) if c in result.category_scores else None)
+                for c in rules.RISK_CATEGORIES
             },
             computed_level=result.level,
             explanation=result.explanation(ctx.policy),
@@ -309,12 +318,16 @@ def check_year(year) -> int:
         raise RuleViolation(_("year: enter a year such as %(year)s.") % {"year": timezone.localdate().year})
     latest = timezone.localdate().year + MAX_YEAR_AHEAD
     if not MIN_YEAR <= value <= latest:
-        raise RuleViolation(_("year: choose a year from %(first)s to %(last)s.") % {"first": MIN_YEAR, "last": latest})
+        raise RuleViolation(
+            _("year: choose a year from %(first)s to %(last)s.") % {"first": MIN_YEAR, "last": latest}
+        )
     return value
 
 
 @transaction.atomic
-def assess_supplier(supplier: Supplier, *, year: int, actor, kind: str = RiskAssessment.Kind.AD_HOC) -> RiskAssessment:
+def assess_supplier(
+    supplier: Supplier, *, year: int, actor, kind: str = RiskAssessment.Kind.AD_HOC
+) -> RiskAssessment:
     """Assess one supplier now (ad hoc, or yearly for a late addition); always recorded in its history."""
     year = check_year(year)
     if kind not in RiskAssessment.Kind.values:
@@ -390,7 +403,10 @@ def new_recompute_job(year: int, *, actor=None) -> Job:
         created_at__gte=timezone.now() - JOB_STALE_AFTER,
     )
     if running.exists():
-        raise RuleViolation(_("year: the risk of %(year)s is already being recomputed; wait for it to finish.") % {"year": year})
+        raise RuleViolation(
+            _("year: the risk of %(year)s is already being recomputed; wait for it to finish.")
+            % {"year": year}
+        )
     job = start_job(kind=JOB_KIND, total=scope().count(), actor=actor)
     job.result = {"year": year, "next_url": overview_url(year)}
     job.save(update_fields=["result"])
@@ -416,7 +432,9 @@ def run_recompute_job(job_id: int, year: int, *, on_progress=None, batch_size: i
     if job is None or job.status == Job.Status.DONE:
         return None
     try:
-        summary = assess_all(year, actor=job.created_by, job_id=job_id, on_progress=on_progress, batch_size=batch_size)
+        summary = assess_all(
+            year, actor=job.created_by, job_id=job_id, on_progress=on_progress, batch_size=batch_size
+        )
     except Exception as exc:
         job_progress(job_id, status=Job.Status.FAILED, message=f"{exc.__class__.__name__}: {exc}"[:500])
         raise
@@ -457,7 +475,9 @@ def override_level(assessment: RiskAssessment, *, level: str, justification: str
         raise RuleViolation(errors)
     assessment = RiskAssessment.objects.select_for_update().select_related("supplier").get(pk=assessment.pk)
     if not assessment.is_current:
-        raise RuleViolation(_("This assessment was replaced by a newer one; override the current assessment."))
+        raise RuleViolation(
+            _("This assessment was replaced by a newer one; override the current assessment.")
+        )
     old = assessment.level
     assessment.override_level = "" if level == assessment.computed_level else level
     assessment.override_reason = justification
@@ -474,7 +494,9 @@ def override_level(assessment: RiskAssessment, *, level: str, justification: str
     )
     ctx_policy = policy_from_settings(PolicySettings.current())
     audits = input_provider("audit")([assessment.supplier_id], assessment.year) or {}
-    last_onsite = {assessment.supplier_id: getattr(audits.get(assessment.supplier_id), "last_onsite_audit", None)}
+    last_onsite = {
+        assessment.supplier_id: getattr(audits.get(assessment.supplier_id), "last_onsite_audit", None)
+    }
     events, _opened = sync_worklist(
         {assessment.supplier_id: assessment},
         last_onsite,
@@ -529,7 +551,10 @@ def latest_assessments(year: int | None = None) -> QuerySet[RiskAssessment]:
         qs = qs.for_year(year)
     else:
         latest_year = (
-            RiskAssessment.objects.current().filter(supplier_id=OuterRef("supplier_id")).order_by("-year").values("year")[:1]
+            RiskAssessment.objects.current()
+            .filter(supplier_id=OuterRef("supplier_id"))
+            .order_by("-year")
+            .values("year")[:1]
         )
         qs = qs.filter(year=Subquery(latest_year))
     return with_level(qs)
@@ -550,9 +575,9 @@ def current_levels(supplier_ids: Iterable[int], year: int | None = None) -> dict
         qs = RiskAssessment.objects.current().filter(supplier_id__in=ids[start : start + IN_CHUNK])
         if year:
             qs = qs.for_year(year)
-        for supplier_id, override, computed in qs.order_by("supplier_id", "-year", "-computed_at").values_list(
-            "supplier_id", "override_level", "computed_level"
-        ):
+        for supplier_id, override, computed in qs.order_by(
+            "supplier_id", "-year", "-computed_at"
+        ).values_list("supplier_id", "override_level", "computed_level"):
             out.setdefault(supplier_id, override or computed)
     return out
 
@@ -578,7 +603,9 @@ def level_counts(year: int) -> dict[str, int]:
 
 
 def not_assessed_count(year: int) -> int:
-    return scope().exclude(pk__in=RiskAssessment.objects.current().for_year(year).values("supplier_id")).count()
+    return (
+        scope().exclude(pk__in=RiskAssessment.objects.current().for_year(year).values("supplier_id")).count()
+    )
 
 
 def assessed_years() -> list[int]:

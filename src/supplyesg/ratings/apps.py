@@ -13,3 +13,4 @@ class RatingsConfig(AppConfig):
 
         history.register_actions(ACTION_LABELS)
         history.register_reasons([GRADE_CHANGED])
+        history.register_reference("rating", _("quarterly rating"), "ratings:supplier", "supplier_pk")
