@@ -178,7 +178,8 @@ def test_the_audit_fragment_lists_its_actions_with_clocks(client_for, auditor, a
 def test_the_detail_shows_the_plan_files_and_history(client_for, compliance, evidence, action):
     html = client_for(compliance).get(reverse("corrective:detail", kwargs={"action_pk": action.pk})).content.decode()
     assert "No monitoring." in html and "records.pdf" in html
-    assert "corrective_action.plan_submitted" in html and "awaiting_plan → submitted" in html
+    assert "Corrective-action plan submitted" in html and "corrective_action.plan_submitted" not in html
+    assert "Awaiting the supplier&#x27;s plan → Plan submitted, awaiting review" in html
     assert reverse("corrective:file", kwargs={"action_pk": action.pk, "file_pk": evidence.pk}) in html
 
 

@@ -13,3 +13,13 @@ class AssessmentsConfig(AppConfig):
 
         for module in (search, inbox, dashboard):
             module.register()
+
+        from supplyesg.assessments import risk_rules as rules
+        from supplyesg.assessments.labels import ACTION_LABELS as CATALOGUE_LABELS
+        from supplyesg.assessments.risk import ACTION_LABELS
+        from supplyesg.core import history
+
+        history.register_actions(ACTION_LABELS)
+        history.register_actions(CATALOGUE_LABELS)
+        history.register_reasons([rules.NO_AUDIT_YET, rules.AUDIT_TOO_OLD, rules.AUDIT_WITHIN_CYCLE, rules.MEDIUM_DESK_REVIEW])
+        history.register_link("assessments.response", "assessments:response_detail", "response_pk")

@@ -34,7 +34,7 @@ from supplyesg.assessments.models import (
     RiskLevel,
     WorklistItem,
 )
-from supplyesg.core import audit
+from supplyesg.core import audit, history
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import AuditEvent, Job, PolicySettings
 from supplyesg.core.services import job_progress, start_job
@@ -122,7 +122,8 @@ def _item_label(kind: str, year: int) -> str:
 
 
 def _trigger_reason(trigger: rules.Trigger) -> str:
-    return _(trigger.msgid) % dict(trigger.params) if trigger.params else _(trigger.msgid)
+    """Stored in English; worklist and history show it translated (core.history.reason_text)."""
+    return history.system_text(trigger.msgid, **dict(trigger.params or {}))
 
 
 def _previous_assessments(ids: Sequence[int], year: int) -> tuple[dict[int, dict], dict[int, dict]]:

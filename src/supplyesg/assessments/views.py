@@ -33,6 +33,7 @@ from supplyesg.assessments.models import (
     RiskCategory,
     RiskLevel,
 )
+from supplyesg.assessments.units import unit_label
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.forms_errors import attach_errors
 
@@ -70,7 +71,7 @@ def display_value(question: Question, value, language: str | None = None) -> str
     if kind == Question.Kind.PERCENT:
         return f"{value} %"
     if kind == Question.Kind.NUMBER:
-        return f"{value} {question.unit}".strip()
+        return f"{value} {unit_label(question.unit)}".strip()
     return str(value)
 
 
@@ -153,7 +154,7 @@ def answer_sheet(
                 "text": questionnaires.question_text(question, language),
                 "help": question.help_zh if _zh(language) and question.help_zh else question.help,
                 "required": question.required,
-                "unit": question.unit,
+                "unit": unit_label(question.unit),
                 "choices": [(str(c.get("value")), choice_label(c, language)) for c in question.choices or []],
                 "answer": answer,
                 "value": value,

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditsConfig(AppConfig):
@@ -17,3 +18,12 @@ class AuditsConfig(AppConfig):
 
         for module in (search, inbox, dashboard):
             module.register()
+
+        from supplyesg.audits.labels import ACTION_LABELS
+        from supplyesg.audits.services.clocks import SYSTEM_REASONS
+        from supplyesg.core import history
+
+        history.register_actions(ACTION_LABELS)
+        history.register_reasons(SYSTEM_REASONS)
+        history.register_link("audits.audit", "audits:detail", "audit_pk")
+        history.register_reference("audit", pgettext_lazy("audits", "audit"), "audits:detail", "audit_pk")

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy
 
 ACTION_LABELS = {
+    "audit.upgraded": gettext_lazy("Audit upgraded to an on-site audit"),
     "audit.planned": gettext_lazy("Audit planned"),
     "audit.changed": gettext_lazy("Audit plan changed"),
     "audit.cancelled": gettext_lazy("Audit cancelled"),

@@ -24,3 +24,15 @@ class MineralsConfig(AppConfig):
 
         for module in (search, inbox, dashboard):
             module.register()
+
+        from supplyesg.core import history
+        from supplyesg.minerals.cases import SYSTEM_REASONS
+        from supplyesg.minerals.labels import ACTION_LABELS
+        from supplyesg.minerals.models import RiskCaseStep
+
+        history.register_actions(ACTION_LABELS)
+        history.register_reasons(SYSTEM_REASONS)
+        history.register_actions({f"minerals_case.{value}": label for value, label in RiskCaseStep.Kind.choices})
+        history.register_actions({"minerals_case.termination_recommended": RiskCaseStep.Kind("termination").label})
+        history.register_link("minerals.riskcase", "risk_cases:detail", "risk_case_pk")
+        history.register_reference("minerals_case", _("minerals risk case"), "risk_cases:detail", "risk_case_pk")

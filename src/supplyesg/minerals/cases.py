@@ -15,8 +15,9 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from supplyesg.core import audit
+from supplyesg.core import audit, history
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.mail import internal_recipients
@@ -32,6 +33,11 @@ Status = RiskCase.Status
 
 
 # ---------------------------------------------------------------- reading
+
+# System reasons stored in English and shown translated (core.history.reason_text).
+MINERALS_RISK = gettext_noop("Minerals risk (%(risk)s): %(note)s")
+TRADE_RESUMES = gettext_noop("Minerals risk case %(pk)s: trade resumes. %(note)s")
+SYSTEM_REASONS = (MINERALS_RISK, TRADE_RESUMES)
 
 
 def cases_with_related():
@@ -293,7 +299,7 @@ def disengage(case: RiskCase, *, actor, mode: str, note: str) -> RiskCase:
     old = case.status
     risk = case.get_risk_type_display()
     if mode == "suspend":
-        reason = _("Minerals risk (%(risk)s): %(note)s") % {"risk": risk, "note": note}
+        reason = history.system_text(MINERALS_RISK, risk=risk, note=note)
         _suspend_trade(case, actor=actor, reason=reason, today=today)
         _audit(case, "suspended", actor=actor, old_status=old, reason=note, suspended_until=[None, case.suspended_until])
         return case
@@ -301,7 +307,7 @@ def disengage(case: RiskCase, *, actor, mode: str, note: str) -> RiskCase:
         case.supplier,
         actor=actor,
         source="minerals",
-        reason=_("Minerals risk (%(risk)s): %(note)s") % {"risk": risk, "note": note},
+        reason=history.system_text(MINERALS_RISK, risk=risk, note=note),
         ref=case_ref(case),
     )
     case.status = Status.TERMINATED
@@ -355,7 +361,7 @@ def resume_trade(case: RiskCase, *, actor, note: str) -> RiskCase:
         terminations.lift_suspension(
             suspension,
             actor=actor,
-            reason=_("Minerals risk case %(pk)s: trade resumes. %(note)s") % {"pk": case.pk, "note": note},
+            reason=history.system_text(TRADE_RESUMES, pk=case.pk, note=note),
             via_source=True,
         )
     old = case.status

@@ -13,3 +13,10 @@ class RatingsConfig(AppConfig):
 
         for module in (inbox, dashboard):
             module.register()
+
+        from supplyesg.core import history
+        from supplyesg.ratings.services import ACTION_LABELS, GRADE_CHANGED
+
+        history.register_actions(ACTION_LABELS)
+        history.register_reasons([GRADE_CHANGED])
+        history.register_reference("rating", _("quarterly rating"), "ratings:supplier", "supplier_pk")

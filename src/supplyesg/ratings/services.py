@@ -16,7 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from supplyesg.core import audit
 from supplyesg.core.errors import RuleViolation
@@ -34,6 +34,8 @@ BATCH_SIZE = 1000
 JOB_STALE_AFTER = timedelta(hours=6)  # a job left unfinished this long (a worker that died) no longer blocks
 NOTE_MAX = 300
 TWO = Decimal("0.01")
+
+GRADE_CHANGED = gettext_noop("The grade changed, so the earlier decision no longer applies; procurement decides again.")
 
 ACTION_LABELS = {
     "business_score.saved": gettext_lazy("Business score saved"),
@@ -308,7 +310,7 @@ def _compute_batch(
                     counts["reset"] += 1
                     changes["decision_status"] = [before["decision_status"], Rating.Decision.PENDING]
                     changes["decided_action"] = [before["decided_action"], ""]
-                    reason = _("The grade changed, so the earlier decision no longer applies; procurement decides again.")
+                    reason = GRADE_CHANGED  # stored in English, shown translated (core.history.reason_text)
                 events.append(
                     AuditEvent(
                         at=now,

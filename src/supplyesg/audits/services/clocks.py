@@ -21,10 +21,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from supplyesg.audits import rules
 from supplyesg.audits.models import Audit, CorrectiveAction
 from supplyesg.core import audit as trail
+from supplyesg.core import history
 from supplyesg.core.mail import internal_recipients, send_on_commit, supplier_recipients
 from supplyesg.core.models import PolicySettings, Role
 
@@ -80,20 +82,33 @@ def _clock(action: CorrectiveAction) -> rules.ActionClock:
     )
 
 
-def _line(action: CorrectiveAction, step: str) -> str:
+# System reasons are stored in English (gettext_noop) and shown translated by core.history.reason_text.
+CAP_SUBMIT_PLAN = gettext_noop("CAP #%(number)s (%(finding)s): submit the plan by %(plan_due)s.")
+CAP_COMPLETE = gettext_noop("CAP #%(number)s (%(finding)s): complete it and send the evidence by %(remediation_due)s.")
+CAP_NO_PLAN = gettext_noop("CAP #%(number)s (%(finding)s): no accepted plan; it was due on %(plan_due)s.")
+CAP_NOT_DONE = gettext_noop("CAP #%(number)s (%(finding)s): not completed; remediation was due on %(remediation_due)s.")
+PLANS_OVERDUE = gettext_noop("Improvement plans were due on %(date)s.")
+ORDER_TERMINATED = gettext_noop(
+    "High-risk audit result of %(date)s: improvement plans for every non-conformity were due on "
+    "%(due)s and are not all accepted; the ESG manual terminates the order."
+)
+SYSTEM_REASONS = (CAP_SUBMIT_PLAN, CAP_COMPLETE, CAP_NO_PLAN, CAP_NOT_DONE, PLANS_OVERDUE, ORDER_TERMINATED)
+
+
+def _line(action: CorrectiveAction, step: str, *, stored: bool = False) -> str:
+    """The reminder line: translated for a mail, or in English (stored=True) for the audit trail."""
     values = {
         "number": action.pk,
         "finding": action.finding.description[:120],
         "plan_due": action.plan_due.isoformat(),
         "remediation_due": action.remediation_due.isoformat(),
     }
-    if step == rules.REMIND_PLAN:
-        return _("CAP #%(number)s (%(finding)s): submit the plan by %(plan_due)s.") % values
-    if step == rules.REMIND_REMEDIATION:
-        return _("CAP #%(number)s (%(finding)s): complete it and send the evidence by %(remediation_due)s.") % values
-    if step == rules.ESCALATE_PLAN:
-        return _("CAP #%(number)s (%(finding)s): no accepted plan; it was due on %(plan_due)s.") % values
-    return _("CAP #%(number)s (%(finding)s): not completed; remediation was due on %(remediation_due)s.") % values
+    template = {
+        rules.REMIND_PLAN: CAP_SUBMIT_PLAN,
+        rules.REMIND_REMEDIATION: CAP_COMPLETE,
+        rules.ESCALATE_PLAN: CAP_NO_PLAN,
+    }.get(step, CAP_NOT_DONE)
+    return history.system_text(template, **values) if stored else _(template) % values
 
 
 def _reminder_mail(supplier, lines: list[str]) -> EmailMessage | None:
@@ -173,7 +188,7 @@ def _run_actions(on: date, policy: rules.AuditPolicy, report: ClockReport, procu
                     target=action,
                     supplier=action.audit.supplier,
                     changes={stamp: [None, on]},
-                    reason=_line(action, step),
+                    reason=_line(action, step, stored=True),
                 )
     mails = [_reminder_mail(items[0][0].audit.supplier, [_line(a, s) for a, s in items]) for items in by_supplier.values()]
     mails += [_escalation_mail(items[0][0].audit, [_line(a, s) for a, s in items], procurement) for items in by_audit.values()]
@@ -229,7 +244,7 @@ def _run_audits(on: date, report: ClockReport, procurement: list[str]) -> list:
             target=audit,
             supplier=audit.supplier,
             changes={"escalated_at": [None, stamp], "consequence": [None, consequence]},
-            reason=_("Improvement plans were due on %(date)s.") % {"date": audit.improvement_plan_due.isoformat()},
+            reason=history.system_text(PLANS_OVERDUE, date=audit.improvement_plan_due.isoformat()),
         )
         if consequence == rules.RECOMMEND_TERMINATION:
             suspend_trade(
@@ -237,14 +252,11 @@ def _run_audits(on: date, report: ClockReport, procurement: list[str]) -> list:
                 actor=None,
                 source="audit",
                 ref=f"audit:{audit.pk}",
-                reason=_(
-                    "High-risk audit result of %(date)s: improvement plans for every non-conformity were due on "
-                    "%(due)s and are not all accepted; the ESG manual terminates the order."
-                )
-                % {
-                    "date": audit.report_date.isoformat() if audit.report_date else "—",
-                    "due": audit.improvement_plan_due.isoformat(),
-                },
+                reason=history.system_text(
+                    ORDER_TERMINATED,
+                    date=audit.report_date.isoformat() if audit.report_date else "—",
+                    due=audit.improvement_plan_due.isoformat(),
+                ),
             )
             report.orders_stopped += 1
         else:

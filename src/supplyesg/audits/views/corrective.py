@@ -25,6 +25,7 @@ from supplyesg.audits.forms_corrective import (
 )
 from supplyesg.audits.models import CorrectiveAction, TrainingAssignment
 from supplyesg.audits.services import corrective, training
+from supplyesg.core import history
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.forms_errors import attach_errors
 from supplyesg.core.models import AuditEvent, PolicySettings
@@ -66,15 +67,8 @@ def audit_url(audit) -> str | None:
 
 
 def history_rows(obj) -> list:
-    """The object's audit-trail rows, newest first, each change as (field, old, new)."""
-    rows = list(AuditEvent.objects.for_object(obj).select_related("actor")[:200])
-    for event in rows:
-        changes = []
-        for field, value in (event.changes or {}).items():
-            old, new = value if isinstance(value, list) and len(value) == 2 else (None, value)
-            changes.append((field, old, new))
-        event.change_rows = changes
-    return rows
+    """The object's audit-trail rows, newest first, as translated sentences (core.history)."""
+    return history.describe_all(AuditEvent.objects.for_object(obj).select_related("actor")[:200])
 
 
 def serve_file(record):

@@ -5,7 +5,7 @@ import copy
 import os
 
 from django.contrib import messages
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from supplyesg.core import history
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import AuditEvent, PolicySettings
@@ -60,38 +61,6 @@ TABS = (
 TAB_KEYS = frozenset(key for key, _label in TABS)
 HISTORY_PAGE_SIZE = 25
 
-ACTION_LABELS = {
-    "supplier.created": gettext_lazy("Supplier created"),
-    "supplier.updated": gettext_lazy("Registry data changed"),
-    "site.added": gettext_lazy("Site added"),
-    "site.removed": gettext_lazy("Site removed"),
-    "contact.added": gettext_lazy("Contact added"),
-    "contact.removed": gettext_lazy("Contact removed"),
-    "link.added": gettext_lazy("Upstream supplier linked"),
-    "link.removed": gettext_lazy("Upstream supplier unlinked"),
-    "duplicate.decided": gettext_lazy("Duplicate question answered"),
-    "document.uploaded": gettext_lazy("Document uploaded"),
-    "document.removed": gettext_lazy("Document removed"),
-    "qualification.evidence": gettext_lazy("Qualification evidence attached"),
-    "qualification.reviewed": gettext_lazy("Qualification item reviewed"),
-    "certification.recorded": gettext_lazy("Certification recorded"),
-    "agreement.signed": gettext_lazy("Agreement signed"),
-    "profile_change.requested": gettext_lazy("Profile change requested"),
-    "profile_change.reviewed": gettext_lazy("Profile change reviewed"),
-    "supplier.qualification_started": gettext_lazy("Qualification review started"),
-    "supplier.qualification_passed": gettext_lazy("Qualification review passed"),
-    "supplier.admission_rejected": gettext_lazy("Admission rejected"),
-    "supplier.approved": gettext_lazy("Approved"),
-    "supplier.activated": gettext_lazy("Activated"),
-    "supplier.made_conditional": gettext_lazy("Made conditional"),
-    "supplier.restored": gettext_lazy("Restored"),
-    "supplier.suspended": gettext_lazy("Suspended"),
-    "supplier.exited": gettext_lazy("Exited"),
-    "supplier.exit_recorded": gettext_lazy("Exit recorded"),
-    "supplier.readmitted": gettext_lazy("Readmitted"),
-    "supplier.blacklisted": gettext_lazy("Blacklisted"),
-    "supplier.blacklist_lifted": gettext_lazy("Blacklist lifted"),
-}
 
 # kind in the URL -> (model, file field). Every model has a `supplier` the access check is made on.
 FILE_KINDS = {
@@ -344,37 +313,9 @@ def _chain_context(request, supplier) -> dict:
     }
 
 
-def _field_label(name: str) -> str:
-    try:
-        return str(Supplier._meta.get_field(name).verbose_name)
-    except FieldDoesNotExist:
-        return name.replace("_", " ")
-
-
-def _shown_value(name: str, value) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_shown_value(name, v) for v in value) or "—"
-    if name == "status" and value in Supplier.Status.values:
-        return str(Supplier.Status(value).label)
-    if name == "tier" and value in Supplier.Tier.values:
-        return str(Supplier.Tier(value).label)
-    return str(value)
-
-
 def _history_context(request, supplier) -> dict:
     page = Paginator(AuditEvent.objects.for_supplier(supplier.pk), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = []
-    for event in page:
-        changes = []
-        for name, pair in (event.changes or {}).items():
-            old, new = pair if isinstance(pair, (list, tuple)) and len(pair) == 2 else (None, pair)
-            changes.append({"field": _field_label(name), "old": _shown_value(name, old), "new": _shown_value(name, new)})
-        rows.append({"event": event, "action": action_label(event.action), "changes": changes})
-    return {"history_page": page, "history_rows": rows}
+    return {"history_page": page, "history_rows": history.describe_all(page)}
 
 
 TAB_CONTEXTS = {
@@ -405,26 +346,6 @@ def _duplicates_context(supplier) -> dict:
         "duplicate_candidates": candidates,
         "same_as": Supplier.objects.filter(pk__in=same).order_by("legal_name") if same else [],
     }
-
-
-def action_label(action: str) -> str:
-    """History labels: the registry's own, then those of capabilities built on suppliers (risk, ...)."""
-    if action in ACTION_LABELS:
-        return ACTION_LABELS[action]
-    from supplyesg.assessments.risk import ACTION_LABELS as RISK_LABELS
-    from supplyesg.audits.labels import ACTION_LABELS as AUDIT_LABELS
-    from supplyesg.minerals.models import RiskCaseStep
-    from supplyesg.ratings.services import ACTION_LABELS as RATING_LABELS
-    from supplyesg.suppliers.services.terminations import ACTION_LABELS as TERMINATION_LABELS
-
-    for labels in (RISK_LABELS, AUDIT_LABELS, RATING_LABELS, TERMINATION_LABELS):
-        if action in labels:
-            return labels[action]
-    kind, _sep, step = action.partition(".")
-    step = {"termination_recommended": "termination"}.get(step, step)
-    if kind == "minerals_case" and step in RiskCaseStep.Kind.values:
-        return RiskCaseStep.Kind(step).label
-    return action
 
 
 def current_risk(supplier):
