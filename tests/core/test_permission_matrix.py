@@ -326,6 +326,8 @@ RULES: dict[str, Rule] = {
     "ratings:supplier": page(),
     "ratings:supplier_panel": page(),
     "ratings:close_improvement": page(Cap.DECIDE_ORDERS, "POST"),
+    "ratings:bulk_decide": page(Cap.DECIDE_ORDERS, "POST"),  # the single decision's capability, for each selected
+    "ratings:bulk_export": page(Cap.VIEW, "POST"),
     "ratings:decide": page(Cap.DECIDE_ORDERS, "POST"),
     "ratings_portal:ratings": Rule("GET", "portal"),
     "api:ratings_quarter": api(),
