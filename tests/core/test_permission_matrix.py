@@ -289,6 +289,8 @@ RULES: dict[str, Rule] = {
     "api:minerals_risk_case_step": api("POST", Cap.REVIEW),
     # terminations
     "terminations:queue": page(),
+    "terminations:bulk_decide": page(Cap.DECIDE_ORDERS, "POST"),
+    "terminations:bulk_export": page(Cap.VIEW, "POST"),
     "terminations:history": page(),
     "terminations:detail": page(),
     "terminations:decide": page(Cap.DECIDE_ORDERS, "POST"),

@@ -8,6 +8,8 @@ app_name = "terminations"
 
 urlpatterns = [
     path("", terminations.queue, name="queue"),
+    path("bulk/decide/", terminations.bulk_decide, name="bulk_decide"),
+    path("bulk/export/", terminations.bulk_export, name="bulk_export"),
     path("history/", terminations.history, name="history"),
     path("<int:termination_pk>/", terminations.detail, name="detail"),
     path("<int:termination_pk>/decide/", terminations.decide, name="decide"),
