@@ -205,6 +205,8 @@ RULES: dict[str, Rule] = {
     "risk:overview": page(),
     "risk:recompute": page(Cap.REVIEW, "POST"),
     "risk:worklist": page(),
+    "risk:bulk_close_worklist": page(Cap.REVIEW, "POST"),
+    "risk:bulk_export_worklist": page(Cap.VIEW, "POST"),
     "risk:close_worklist_item": page(Cap.REVIEW, "POST"),
     "risk:supplier": page(),
     "risk:assess": page(Cap.REVIEW, "POST"),
