@@ -162,6 +162,8 @@ RULES: dict[str, Rule] = {
     "minerals:submission_confirm_company": page(Cap.REVIEW, "POST"),
     "minerals:submission_reassign": page(Cap.REVIEW, "POST"),
     "minerals:review_queue": page(),
+    "minerals:review_bulk_decide": page(Cap.REVIEW, "POST"),
+    "minerals:review_bulk_export": page(Cap.VIEW, "POST"),
     "minerals:review_confirm": page(Cap.REVIEW, "POST"),
     "minerals:review_reject": page(Cap.REVIEW, "POST"),
     "minerals:alias_list": page(),
