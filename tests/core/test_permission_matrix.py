@@ -104,6 +104,8 @@ RULES: dict[str, Rule] = {
     "suppliers:lift_blacklist": page(Cap.BLACKLIST, "POST"),
     "suppliers:reviews": page(),
     "suppliers:review_change": page(Cap.REVIEW, "POST"),
+    "suppliers:bulk_review_changes": page(Cap.REVIEW, "POST"),
+    "suppliers:bulk_export_changes": page(Cap.VIEW, "POST"),
     "suppliers:import": page(Cap.EDIT_SUPPLIERS),
     "suppliers:import_template": page(),
     "suppliers:import_job": Rule("GET", "import_job", Cap.EDIT_SUPPLIERS),
