@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from supplyesg.core.models import AuditEvent
-from supplyesg.ratings.models import Rating
+from supplyesg.ratings.models import ImprovementAction, Rating
 from tests.factories import make_supplier
 from tests.ratings.factories_ratings import frozen, make_rating
 
@@ -128,3 +128,18 @@ def test_confirming_fifty_ratings_takes_a_bounded_number_of_queries_per_rating(c
     assert Rating.objects.filter(decision_status=Rating.Decision.CONFIRMED).count() == 50
     # per rating: its transaction and the service's savepoint, the locked read, the update, the audit row
     assert len(queries) <= 7 * 50 + 10, len(queries)
+
+
+def test_grade_c_ratings_confirmed_in_bulk_are_assigned_to_one_owner_with_one_due_date(client_for, procurement, compliance):
+    grade_c = [make_rating(make_supplier(code=f"C{i:05d}"), grade="C") for i in range(3)]
+
+    response = client_for(procurement).post(
+        reverse("ratings:bulk_decide"),
+        {"quarter": "2026Q3", "verdict": "confirm", "ids": [r.pk for r in grade_c], "owner": compliance.pk,
+         "due_date": "2026-12-31", "description": "Overtime above 60 hours"},
+    )
+
+    assert texts(response)[0] == "3 confirmed."
+    actions = ImprovementAction.objects.filter(rating__in=grade_c)
+    assert actions.count() == 3
+    assert {(a.owner_id, a.due_date.isoformat()) for a in actions} == {(compliance.pk, "2026-12-31")}

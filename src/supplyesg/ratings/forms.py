@@ -128,3 +128,11 @@ class BulkDecisionForm(SelectionForm):
     # Not "decision": that name is the overview's decision filter, posted along with the selection.
     verdict = forms.ChoiceField(choices=[(CONFIRM, CONFIRM), (OVERRIDE, OVERRIDE)])
     action = forms.ChoiceField(label=_("Action instead"), required=False, choices=[("", "—"), *Action.choices])
+    # Assigning: grade C's corrective action with support, for every selected rating that leads to it.
+    owner = forms.ModelChoiceField(label=_("Owner of the corrective actions"), required=False, queryset=User.objects.none())
+    due_date = forms.DateField(label=_("Corrective actions due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    description = forms.CharField(label=_("What is to improve"), required=False, max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.filter(is_active=True, role__in=INTERNAL_ROLES).order_by("username")

@@ -94,6 +94,7 @@ def _overview(request, *, status: int = 200, compute_form=None):
         "job": _job(request, period),
         "bulk_filters": [("quarter", period.label), *((k, filters[k]) for k in BULK_FILTERS if k in filters)],
         "actions": Action.choices,
+        "bulk_form": BulkDecisionForm(None),
     }
     return render(request, "ratings/overview.html", context, status=status)
 
@@ -386,7 +387,8 @@ def bulk_decide(request):
     result = bulk.run_each(
         ratings,
         lambda rating: services.decide_rating(
-            rating, actor=request.user, confirm=confirm, action=data["action"] or None, reason=data["reason"]
+            rating, actor=request.user, confirm=confirm, action=data["action"] or None, reason=data["reason"],
+            owner=data["owner"], due_date=data["due_date"], description=data["description"],
         ),
         label=lambda rating: f"{rating.supplier.code} {rating.supplier.legal_name}",
         verb=_("confirmed") if confirm else _("overridden"),
