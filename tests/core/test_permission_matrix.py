@@ -297,6 +297,7 @@ RULES: dict[str, Rule] = {
     "terminations:queue": page(),
     "terminations:bulk_decide": page(Cap.DECIDE_ORDERS, "POST"),
     "terminations:bulk_export": page(Cap.VIEW, "POST"),
+    "terminations:suspension_bulk_decide": page(Cap.DECIDE_ORDERS, "POST"),
     "terminations:history": page(),
     "terminations:detail": page(),
     "terminations:decide": page(Cap.DECIDE_ORDERS, "POST"),

@@ -2,10 +2,12 @@
 decide_termination (audited, orders stop), one already decided by a colleague refused by name."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from supplyesg.core.models import AuditEvent
@@ -96,3 +98,34 @@ def test_a_viewer_exports_the_selection_but_may_not_decide(client_for, viewer):
     response = client.post(reverse("terminations:bulk_export"), {"ids": [cases[0].pk]})
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert [row[0] for row in rows[1:]] == [cases[0].supplier.code]
+
+
+def suspensions(n, **kwargs):
+    out = []
+    for i in range(n):
+        supplier = make_supplier(code=f"SU{i:04d}", legal_name=f"Suspended {i}")
+        Supplier.objects.filter(pk=supplier.pk).update(status=Supplier.Status.ACTIVE)
+        supplier.refresh_from_db()
+        out.append(terminations.suspend_trade(supplier, actor=None, source="manual", reason="Audit finding", **kwargs))
+    return out
+
+
+def test_procurement_lifts_many_suspensions_and_one_not_yet_liftable_is_refused_by_name(client_for, procurement):
+    liftable = suspensions(3)
+    held = make_supplier(code="SU9999", legal_name="Held Ltd")
+    Supplier.objects.filter(pk=held.pk).update(status=Supplier.Status.ACTIVE)
+    held.refresh_from_db()
+    early = terminations.suspend_trade(
+        held, actor=None, source="manual", reason="Minimum three months", ends_on=timezone.localdate() + timedelta(days=90)
+    )
+
+    response = client_for(procurement).post(
+        reverse("terminations:suspension_bulk_decide"), {"verdict": "lift", "reason": "Corrected", "scope": "all"}
+    )
+
+    shown = flashed(response)
+    assert shown[0] == "3 lifted, 1 refused."
+    assert shown[1].startswith("SU9999 Held Ltd — This suspension ends on ")
+    assert all(can_order(s.supplier).can_order for s in liftable)
+    assert not can_order(early.supplier).can_order
+    assert AuditEvent.objects.filter(action="suspension.lifted").count() == 3

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:termination_pk>/", terminations.detail, name="detail"),
     path("<int:termination_pk>/decide/", terminations.decide, name="decide"),
     path("<int:termination_pk>/lift/", terminations.lift, name="lift"),
+    path("suspensions/bulk/", suspensions.bulk_decide, name="suspension_bulk_decide"),
     path("suspensions/<int:suspension_pk>/", suspensions.detail, name="suspension"),
     path("suspensions/<int:suspension_pk>/lift/", suspensions.lift, name="suspension_lift"),
     path("suspensions/<int:suspension_pk>/terminate/", suspensions.terminate, name="suspension_terminate"),

@@ -124,6 +124,7 @@ def queue(request):
             "suspensions": _with_links(
                 Suspension.objects.in_force().select_related("supplier").order_by("started_at", "pk")[:PAGE_SIZE]
             ),
+            "suspension_count": Suspension.objects.in_force().count(),
         },
     )
 
