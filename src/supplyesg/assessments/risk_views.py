@@ -1,6 +1,8 @@
 """Risk pages: the overview of a year with "Recompute all", the worklist, and a supplier's risk with its
 explanation, history, override and "assess now". Internal roles read; Cap.REVIEW writes."""
 
+from urllib.parse import urlencode
+
 import pycountry
 from django import forms
 from django.contrib import messages
@@ -18,6 +20,7 @@ from supplyesg.assessments import risk
 from supplyesg.assessments import risk_rules as rules
 from supplyesg.assessments.models import Response as QuestionnaireResponse
 from supplyesg.assessments.models import RiskAssessment, RiskCategory, RiskLevel, WorklistItem
+from supplyesg.core import bulk
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.models import AuditEvent, Job, PolicySettings
 from supplyesg.suppliers import queries as supplier_queries
@@ -77,6 +80,16 @@ class OverviewFilterForm(forms.Form):
         data = {k: v for k, v in getattr(self, "cleaned_data", {}).items() if v not in ("", None)}
         data.setdefault("year", default_year)
         return data
+
+
+class BulkCloseForm(bulk.SelectionForm):
+    """The worklist's bulk bar: one note for every selected item."""
+
+    def __init__(self, data, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["reason"].required = True
+        self.fields["reason"].label = gettext_lazy("Note")
+        self.fields["reason"].error_messages["required"] = gettext_lazy("say how the selected items were handled.")
 
 
 class WorklistFilterForm(forms.Form):
@@ -293,16 +306,19 @@ def recompute(request):
 # ---------------------------------------------------------------- worklist
 
 
+def _worklist_items(item_status: str, kind: str = ""):
+    items = WorklistItem.objects.filter(status=item_status).select_related("supplier", "assessment", "closed_by")
+    if kind in WorklistItem.Kind.values:
+        items = items.filter(kind=kind)
+    return items.order_by("-year", "kind", "supplier__legal_name", "pk")
+
+
 def _worklist(request, *, status: int = 200):
     form = WorklistFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
     item_status = filters.get("status") or WorklistItem.Status.OPEN
-    items = WorklistItem.objects.filter(status=item_status).select_related(
-        "supplier", "assessment", "closed_by"
-    )
-    if filters.get("kind"):
-        items = items.filter(kind=filters["kind"])
-    page = Paginator(items.order_by("-year", "kind", "supplier__legal_name", "pk"), PAGE_SIZE).get_page(
+    items = _worklist_items(item_status, filters.get("kind", ""))
+    page = Paginator(items, PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     notes = {}
@@ -324,6 +340,7 @@ def _worklist(request, *, status: int = 200):
             "status": item_status,
             "can_review": can(request.user, Cap.REVIEW),
             "close_form": CloseItemForm(),
+            "bulk_filters": [("kind", filters["kind"])] if filters.get("kind") else [],
         },
         status=status,
     )
@@ -354,6 +371,61 @@ def close_worklist_item(request, worklist_pk):
         % {"kind": item.get_kind_display(), "supplier": item.supplier.legal_name},
     )
     return redirect("risk:worklist")
+
+
+@require_http_methods(["POST"])
+def bulk_close_worklist(request):
+    """Mark every selected open item done with one note, each through `close_worklist_item` (audited) in a
+    transaction of its own."""
+    require_internal(request.user, Cap.REVIEW)
+    form = BulkCloseForm(request.POST)
+    if not form.is_valid():
+        _flash_form_errors(request, form)
+        return _worklist_back(request)
+    try:
+        items = bulk.selection(form, _worklist_items(WorklistItem.Status.OPEN, request.POST.get("kind", "")))
+    except ValidationError as exc:
+        _flash(request, exc)
+        return _worklist_back(request)
+    data = form.cleaned_data
+    bulk.run_each(
+        items,
+        lambda item: risk.close_worklist_item(item, note=data["reason"], actor=request.user),
+        label=lambda item: f"{item.supplier.code} {item.supplier.legal_name} ({item.get_kind_display()} {item.year})",
+        verb=_("done"),
+        asked=None if data.get("scope") == bulk.SelectionForm.ALL else len(set(data["ids"])),
+    ).flash(request)
+    return _worklist_back(request)
+
+
+@require_http_methods(["POST"])
+def bulk_export_worklist(request):
+    require_internal(request.user)
+    form = bulk.SelectionForm(request.POST)
+    item_status = request.POST.get("status", "")
+    if item_status not in WorklistItem.Status.values:
+        item_status = WorklistItem.Status.OPEN
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.non_field_errors())
+        items = bulk.selection(form, _worklist_items(item_status, request.POST.get("kind", "")))
+    except ValidationError as exc:
+        _flash(request, exc)
+        return _worklist_back(request)
+    headers = [_("Supplier code"), _("Supplier"), _("Year"), _("What"), _("Level"), _("Reason"), _("Status")]
+    rows = (
+        [i.supplier.code, i.supplier.legal_name, i.year, i.get_kind_display(),
+         str(RiskLevel(i.assessment.level).label) if i.assessment_id and i.assessment.level else "", i.reason,
+         i.get_status_display()]
+        for i in items
+    )
+    return bulk.xlsx_response("risk-worklist-selection.xlsx", _("Worklist"), headers, rows, text_columns=(0,))
+
+
+def _worklist_back(request):
+    kept = {k: request.POST[k] for k in ("status", "kind") if request.POST.get(k)}
+    url = reverse("risk:worklist")
+    return redirect(f"{url}?{urlencode(kept)}" if kept else url)
 
 
 # ---------------------------------------------------------------- one supplier

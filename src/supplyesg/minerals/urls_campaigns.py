@@ -3,6 +3,7 @@
 from django.urls import path
 
 from supplyesg.minerals import views_campaigns as views
+from supplyesg.minerals import views_reviews
 
 urlpatterns = [
     path("campaigns/", views.campaign_list, name="campaigns"),
@@ -24,6 +25,8 @@ urlpatterns = [
     path("submissions/<int:submission_pk>/company/confirm/", views.submission_confirm_company, name="submission_confirm_company"),
     path("submissions/<int:submission_pk>/company/reassign/", views.submission_reassign, name="submission_reassign"),
     path("smelter-reviews/", views.review_queue, name="review_queue"),
+    path("smelter-reviews/bulk/decide/", views_reviews.review_bulk_decide, name="review_bulk_decide"),
+    path("smelter-reviews/bulk/export/", views_reviews.review_bulk_export, name="review_bulk_export"),
     path("smelter-reviews/<int:review_pk>/confirm/", views.review_confirm, name="review_confirm"),
     path("smelter-reviews/<int:review_pk>/reject/", views.review_reject, name="review_reject"),
     path("smelter-aliases/", views.alias_list, name="alias_list"),

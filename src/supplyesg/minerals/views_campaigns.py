@@ -16,7 +16,7 @@ from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.forms_errors import attach_errors
 from supplyesg.core.models import Job, PolicySettings
 from supplyesg.core.services import fail_stale_jobs
-from supplyesg.minerals import bulk, campaigns, company_names, services
+from supplyesg.minerals import bulk, campaigns, company_names, services, views_reviews
 from supplyesg.minerals.forms_campaigns import (
     AcceptForm,
     AddSupplierForm,
@@ -380,8 +380,7 @@ def review_queue(request):
     status = request.GET.get("status") or SmelterReview.Status.PENDING
     if status not in SmelterReview.Status.values:
         status = SmelterReview.Status.PENDING
-    reviews = SmelterReview.objects.filter(status=status).select_related("suggested", "decided_smelter", "decided_by")
-    page = Paginator(reviews, 50).get_page(request.GET.get("page"))
+    page = Paginator(views_reviews.queue_rows(status), 50).get_page(request.GET.get("page"))
     reference = services.reference_list()
     if status == SmelterReview.Status.PENDING:
         advice = services.review_advice(page, reference)

@@ -4,6 +4,7 @@ import upload. Forms check shapes; the services check the rules and their errors
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from supplyesg.core.bulk import SelectionForm
 from supplyesg.core.files import SPREADSHEET_EXTENSIONS
 from supplyesg.core.forms_errors import checked_upload
 from supplyesg.core.models import INTERNAL_ROLES, User
@@ -116,3 +117,22 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         return checked_upload(self.cleaned_data["file"], "file", allowed=SPREADSHEET_EXTENSIONS)
+
+
+class BulkDecisionForm(SelectionForm):
+    """The overview's bulk bar: confirm every selected recommendation, or override them all with one action and
+    one reason. The filters travel along so "all matching" means the list the user saw."""
+
+    CONFIRM, OVERRIDE = DecisionForm.CONFIRM, DecisionForm.OVERRIDE
+
+    # Not "decision": that name is the overview's decision filter, posted along with the selection.
+    verdict = forms.ChoiceField(choices=[(CONFIRM, CONFIRM), (OVERRIDE, OVERRIDE)])
+    action = forms.ChoiceField(label=_("Action instead"), required=False, choices=[("", "—"), *Action.choices])
+    # Assigning: grade C's corrective action with support, for every selected rating that leads to it.
+    owner = forms.ModelChoiceField(label=_("Owner of the corrective actions"), required=False, queryset=User.objects.none())
+    due_date = forms.DateField(label=_("Corrective actions due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    description = forms.CharField(label=_("What is to improve"), required=False, max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.filter(is_active=True, role__in=INTERNAL_ROLES).order_by("username")

@@ -2,6 +2,8 @@
 decision, business-score entry and import, the QBR export, and the panel on the supplier page.
 Internal roles read; Cap.RATE enters, imports and computes; Cap.DECIDE_ORDERS decides."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -12,12 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from supplyesg.core import bulk
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.forms_errors import attach_errors
 from supplyesg.core.models import Job, PolicySettings
 from supplyesg.ratings import exporting, importing, queries, services
 from supplyesg.ratings.access import get_rating_for_user
-from supplyesg.ratings.forms import BusinessScoreForm, ComputeForm, DecisionForm, ImportForm, OverviewFilterForm
+from supplyesg.ratings.forms import BulkDecisionForm, BusinessScoreForm, ComputeForm, DecisionForm, ImportForm, OverviewFilterForm
 from supplyesg.ratings.models import Action, BusinessScore, ImprovementAction, Rating
 from supplyesg.ratings.quarters import Quarter, QuarterError, parse_quarter
 from supplyesg.suppliers.access import get_supplier_for_user
@@ -25,6 +28,7 @@ from supplyesg.suppliers.access import get_supplier_for_user
 MISSING_SHOWN = 20
 HISTORY_SHOWN = 40
 SHOWN_ERRORS = 500
+BULK_FILTERS = ("grade", "decision", "esg", "sort")  # besides the quarter, posted along with a selection
 
 
 def _flash(request, exc: ValidationError) -> None:
@@ -88,6 +92,9 @@ def _overview(request, *, status: int = 200, compute_form=None):
         "can_decide": can(request.user, Cap.DECIDE_ORDERS),
         "compute_form": compute_form or ComputeForm(initial={"quarter": str(period)}),
         "job": _job(request, period),
+        "bulk_filters": [("quarter", period.label), *((k, filters[k]) for k in BULK_FILTERS if k in filters)],
+        "actions": Action.choices,
+        "bulk_form": BulkDecisionForm(None),
     }
     return render(request, "ratings/overview.html", context, status=status)
 
@@ -336,3 +343,85 @@ def export_qbr(request):
     return FileResponse(
         exporting.qbr_file(period), as_attachment=True, filename=f"qbr-{period}.xlsx", content_type=exporting.XLSX
     )
+
+
+# ---------------------------------------------------------------- bulk decisions on the overview
+
+
+def _bulk_selection(request, form):
+    """The selected ratings inside the overview's filtered list (the filters are posted with the selection)."""
+    filters = OverviewFilterForm(request.POST).filters()
+    period = filters.get("quarter") or queries.default_quarter()
+    rows = queries.quarter_ratings(
+        period, grade=filters.get("grade", ""), decision=filters.get("decision", ""), esg=filters.get("esg", ""),
+        sort=filters.get("sort"),
+    )
+    return period, bulk.selection(form, rows)
+
+
+def _back(request, period):
+    """Back to the list the user acted on: same quarter and filters."""
+    kept = urlencode({k: request.POST[k] for k in BULK_FILTERS if request.POST.get(k)})
+    return redirect(f"{services.overview_url(period)}{'&' + kept if kept else ''}#rating-rows")
+
+
+@require_http_methods(["POST"])
+def bulk_decide(request):
+    """Confirm the recommended action of every selected rating, or override them all with one action and reason;
+    each rating goes through `decide_rating` (audited) in its own transaction."""
+    require_internal(request.user, Cap.DECIDE_ORDERS)
+    form = BulkDecisionForm(request.POST)
+    period = OverviewFilterForm(request.POST).filters().get("quarter") or queries.default_quarter()
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, text)
+        return _back(request, period)
+    try:
+        period, ratings = _bulk_selection(request, form)
+    except ValidationError as exc:
+        _flash(request, exc)
+        return _back(request, period)
+    data = form.cleaned_data
+    confirm = data["verdict"] == BulkDecisionForm.CONFIRM
+    result = bulk.run_each(
+        ratings,
+        lambda rating: services.decide_rating(
+            rating, actor=request.user, confirm=confirm, action=data["action"] or None, reason=data["reason"],
+            owner=data["owner"], due_date=data["due_date"], description=data["description"],
+        ),
+        label=lambda rating: f"{rating.supplier.code} {rating.supplier.legal_name}",
+        verb=_("confirmed") if confirm else _("overridden"),
+        asked=None if data.get("scope") == BulkDecisionForm.ALL else len(set(data["ids"])),
+    )
+    result.flash(request)
+    return _back(request, period)
+
+
+@require_http_methods(["POST"])
+def bulk_export(request):
+    """The selected ratings as a workbook (any internal role may read them)."""
+    require_internal(request.user)
+    form = BulkDecisionForm({**request.POST.dict(), "ids": request.POST.getlist("ids"), "verdict": BulkDecisionForm.CONFIRM})
+    period = OverviewFilterForm(request.POST).filters().get("quarter") or queries.default_quarter()
+    if not form.is_valid():
+        messages.error(request, _("Select at least one item."))
+        return _back(request, period)
+    try:
+        period, ratings = _bulk_selection(request, form)
+    except ValidationError as exc:
+        _flash(request, exc)
+        return _back(request, period)
+    headers = [
+        _("Supplier code"), _("Supplier"), _("Quarter"), _("Business score"), _("ESG score"), _("Total"), _("Grade"),
+        _("Recommended action"), _("Decision"), _("Decided action"), _("Reason"),
+    ]
+    rows = (
+        [
+            r.supplier.code, r.supplier.legal_name, str(r.period), r.business_score, r.esg_score, r.total, r.grade,
+            r.get_recommended_action_display(), r.get_decision_status_display(),
+            r.get_decided_action_display() if r.decided_action else "", r.decision_reason,
+        ]
+        for r in ratings
+    )
+    return bulk.xlsx_response(f"ratings-{period}-selection.xlsx", str(period), headers, rows, text_columns=(0,))

@@ -301,3 +301,12 @@ def suppliers_missing_documents(on: date | None = None, limit: int = 10) -> tupl
         for pk in first if pk in suppliers
     ]
     return len(missing), rows
+
+
+def pending_changes():
+    """The profile changes proposed in the portal and waiting for review, oldest first."""
+    return (
+        ProfileChangeRequest.objects.filter(status=ProfileChangeRequest.Status.PENDING)
+        .select_related("supplier", "submitted_by")
+        .order_by("submitted_at", "pk")
+    )

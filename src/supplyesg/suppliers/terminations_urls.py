@@ -8,10 +8,13 @@ app_name = "terminations"
 
 urlpatterns = [
     path("", terminations.queue, name="queue"),
+    path("bulk/decide/", terminations.bulk_decide, name="bulk_decide"),
+    path("bulk/export/", terminations.bulk_export, name="bulk_export"),
     path("history/", terminations.history, name="history"),
     path("<int:termination_pk>/", terminations.detail, name="detail"),
     path("<int:termination_pk>/decide/", terminations.decide, name="decide"),
     path("<int:termination_pk>/lift/", terminations.lift, name="lift"),
+    path("suspensions/bulk/", suspensions.bulk_decide, name="suspension_bulk_decide"),
     path("suspensions/<int:suspension_pk>/", suspensions.detail, name="suspension"),
     path("suspensions/<int:suspension_pk>/lift/", suspensions.lift, name="suspension_lift"),
     path("suspensions/<int:suspension_pk>/terminate/", suspensions.terminate, name="suspension_terminate"),

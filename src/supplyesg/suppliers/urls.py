@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supplyesg.suppliers.views import io, lifecycle, registry
+from supplyesg.suppliers.views import io, lifecycle, registry, reviews
 
 app_name = "suppliers"
 
@@ -33,6 +33,8 @@ urlpatterns = [
     path("blacklist/", lifecycle.blacklist, name="blacklist"),
     path("blacklist/<int:entry_pk>/lift/", lifecycle.lift_blacklist, name="lift_blacklist"),
     path("reviews/", lifecycle.reviews, name="reviews"),
+    path("reviews/bulk/", reviews.bulk_review_changes, name="bulk_review_changes"),
+    path("reviews/bulk/export/", reviews.bulk_export_changes, name="bulk_export_changes"),
     path("reviews/<int:request_pk>/", lifecycle.review_change_request, name="review_change"),
     # import and export (views/io.py)
     path("import/", io.import_suppliers, name="import"),

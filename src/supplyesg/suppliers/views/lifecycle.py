@@ -39,6 +39,7 @@ from supplyesg.suppliers.forms.lifecycle import (
 )
 from supplyesg.suppliers.models import BlacklistEntry, ProfileChangeRequest, SignedAgreement, Supplier
 from supplyesg.suppliers.models.lifecycle import Verdict
+from supplyesg.suppliers.queries import pending_changes
 from supplyesg.suppliers.services import compliance, lifecycle, portal
 
 S = Supplier.Status
@@ -449,8 +450,7 @@ def _proposed_changes(change_request):
 @require_http_methods(["GET"])
 def reviews(request):
     require_internal(request.user)
-    pending = ProfileChangeRequest.objects.filter(status=ProfileChangeRequest.Status.PENDING).select_related(
-        "supplier", "submitted_by").order_by("submitted_at")
+    pending = pending_changes()
     in_qualification = Supplier.objects.filter(status=S.QUALIFICATION).annotate(
         pending_items=Count("qualification_items", filter=Q(qualification_items__verdict=Verdict.PENDING)),
         failed_items=Count("qualification_items", filter=Q(qualification_items__verdict=Verdict.FAIL)),

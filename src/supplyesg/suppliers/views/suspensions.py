@@ -10,9 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from supplyesg.core.access import Cap, can
+from supplyesg.core import bulk
+from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.forms_errors import attach_errors
 from supplyesg.suppliers.access import get_suspension_for_user
+from supplyesg.suppliers.models import Suspension
 from supplyesg.suppliers.services import terminations
 from supplyesg.suppliers.views.terminations import source_link
 
@@ -91,3 +93,53 @@ def terminate(request, suspension_pk):
             )
             return redirect("terminations:detail", termination_pk=case.pk)
     return _detail(request, suspension, status=400, bound=form, action="terminate")
+
+
+# ---------------------------------------------------------------- bulk decisions on the suspensions in force
+
+
+class BulkSuspensionForm(bulk.SelectionForm):
+    LIFT, TERMINATE = "lift", "terminate"
+
+    verdict = forms.ChoiceField(choices=[(LIFT, LIFT), (TERMINATE, TERMINATE)])
+
+    def __init__(self, data, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["reason"].required = True
+        self.fields["reason"].error_messages["required"] = gettext_lazy(
+            "reason: say why you lift the selected suspensions or terminate cooperation."
+        )
+
+
+@require_http_methods(["POST"])
+def bulk_decide(request):
+    """Lift the selected suspensions, or confirm the terminations they wait for, with one reason: each through
+    `lift_suspension` / `terminate_suspended` (audited) in a transaction of its own; one that may not be lifted
+    yet is refused by name with the service's reason."""
+    require_internal(request.user, Cap.DECIDE_ORDERS)
+    form = BulkSuspensionForm(request.POST)
+    if not form.is_valid():
+        for error in [e for errors in form.errors.values() for e in errors]:
+            messages.error(request, error)
+        return redirect("terminations:queue")
+    try:
+        chosen = bulk.selection(form, _in_force())
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+        return redirect("terminations:queue")
+    data = form.cleaned_data
+    lift = data["verdict"] == BulkSuspensionForm.LIFT
+    service = terminations.lift_suspension if lift else terminations.terminate_suspended
+    bulk.run_each(
+        chosen,
+        lambda suspension: service(suspension, actor=request.user, reason=data["reason"]),
+        label=lambda suspension: f"{suspension.supplier.code} {suspension.supplier.legal_name}",
+        verb=_("lifted") if lift else _("terminated"),
+        asked=None if data.get("scope") == bulk.SelectionForm.ALL else len(set(data["ids"])),
+    ).flash(request)
+    return redirect("terminations:queue")
+
+
+def _in_force():
+    return Suspension.objects.in_force().select_related("supplier").order_by("started_at", "pk")

@@ -10,11 +10,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from supplyesg.core import bulk
 from supplyesg.core.access import Cap, can, require_internal
+from supplyesg.core.bulk import SelectionForm
 from supplyesg.core.forms_errors import attach_errors
 from supplyesg.suppliers.access import get_supplier_for_user, get_termination_for_user, terminations_with_related
 from supplyesg.suppliers.models import Suspension, TerminationCase
@@ -92,9 +95,14 @@ class RecommendForm(forms.Form):
 
 
 def _filtered(request, cases):
-    source = request.GET.get("source", "")
+    return _filtered_source(request.GET.get("source", ""), cases)
+
+
+def _filtered_source(source, cases):
     if source in TerminationCase.Source.values:
         cases = cases.filter(source=source)
+    else:
+        source = ""
     return cases, source
 
 
@@ -111,10 +119,12 @@ def queue(request):
             "rows": _with_links(page),
             "source": source,
             "sources": TerminationCase.Source.choices,
+            "bulk_filters": [("source", source)] if source else [],
             "can_decide": can(request.user, Cap.DECIDE_ORDERS),
             "suspensions": _with_links(
                 Suspension.objects.in_force().select_related("supplier").order_by("started_at", "pk")[:PAGE_SIZE]
             ),
+            "suspension_count": Suspension.objects.in_force().count(),
         },
     )
 
@@ -262,3 +272,82 @@ def supplier_panel(request, supplier_pk):
             "can_recommend": can(request.user, Cap.LIFECYCLE),
         },
     )
+
+
+# ---------------------------------------------------------------- bulk decisions on the queue
+
+
+class BulkDecideForm(SelectionForm):
+    """The queue's bulk bar: confirm or override every selected recommendation, with one reason for all."""
+
+    verdict = forms.ChoiceField(choices=[("confirm", "confirm"), ("override", "override")])
+
+    def __init__(self, data, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["reason"].required = True
+        self.fields["reason"].error_messages["required"] = gettext_lazy(
+            "reason: say why you confirm or override the selected recommendations."
+        )
+
+
+def _queue_back(request):
+    source = request.POST.get("source", "")
+    url = reverse("terminations:queue")
+    return redirect(f"{url}?source={source}" if source in TerminationCase.Source.values else url)
+
+
+@require_http_methods(["POST"])
+def bulk_decide(request):
+    """Each selected recommendation through `decide_termination` (audited), in a transaction of its own."""
+    require_internal(request.user, Cap.DECIDE_ORDERS)
+    form = BulkDecideForm(request.POST)
+    if not form.is_valid():
+        for error in [e for errors in form.errors.values() for e in errors]:
+            messages.error(request, error)
+        return _queue_back(request)
+    pending, _source = _filtered_post(request)
+    try:
+        cases = bulk.selection(form, pending)
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+        return _queue_back(request)
+    data = form.cleaned_data
+    confirm = data["verdict"] == "confirm"
+    bulk.run_each(
+        cases,
+        lambda case: terminations.decide_termination(case, actor=request.user, confirm=confirm, reason=data["reason"]),
+        label=lambda case: f"{case.supplier.code} {case.supplier.legal_name}",
+        verb=_("confirmed") if confirm else _("overridden"),
+        asked=None if data.get("scope") == SelectionForm.ALL else len(set(data["ids"])),
+    ).flash(request)
+    return _queue_back(request)
+
+
+@require_http_methods(["POST"])
+def bulk_export(request):
+    require_internal(request.user)
+    form = SelectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Select at least one item."))
+        return _queue_back(request)
+    pending, _source = _filtered_post(request)
+    try:
+        cases = bulk.selection(form, pending)
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+        return _queue_back(request)
+    headers = [_("Supplier code"), _("Supplier"), _("Source"), _("Reference"), _("Recommended"), _("Reason")]
+    rows = (
+        [c.supplier.code, c.supplier.legal_name, c.get_source_display(), c.source_ref,
+         timezone.localtime(c.recommended_at) if c.recommended_at else None, c.reason]
+        for c in cases
+    )
+    return bulk.xlsx_response("termination-recommendations.xlsx", _("Recommendations"), headers, rows, text_columns=(0,))
+
+
+def _filtered_post(request):
+    """The queue as the user saw it (the source filter is posted with the selection)."""
+    pending = terminations_with_related().pending().order_by("recommended_at", "pk")
+    return _filtered_source(request.POST.get("source", ""), pending)
