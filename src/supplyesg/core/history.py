@@ -21,6 +21,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import formats
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
+from supplyesg.core.model_names import MODEL_NAMES
+
 _ACTIONS: dict = {}
 _FIELDS: dict = {}
 _LINKS: dict = {}  # model label -> (url name, kwarg)
@@ -256,7 +258,9 @@ def _url(url_name: str, kwarg: str, pk) -> str | None:
 
 
 def _kind(model) -> str:
-    return str(model._meta.verbose_name) if model is not None else gettext("record")
+    if model is None:
+        return gettext("record")
+    return str(MODEL_NAMES.get(model._meta.label_lower, model._meta.verbose_name))
 
 
 def action_sentence(event) -> str:
