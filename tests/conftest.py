@@ -6,9 +6,18 @@
 """
 
 import pytest
+from django.utils import translation
 
 from supplyesg.core.models import Role
 from tests.factories import make_supplier, make_user
+
+
+@pytest.fixture(autouse=True)
+def english_unless_a_test_says_otherwise():
+    """Each test starts in English: a request in Chinese (LocaleMiddleware) leaves its language active in the
+    thread, which would otherwise leak into the next test's service calls and messages."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
