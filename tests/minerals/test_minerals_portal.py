@@ -175,3 +175,27 @@ def test_the_portal_home_lists_a_returned_declaration_as_a_to_do_and_links_the_m
     assert "CMRT 2026 survey: your declaration was returned for correction." in page
     assert page.count("returned for correction") == 1  # not the other supplier's request
     assert 'href="/portal/minerals/"' in page
+
+
+def test_the_portal_home_lists_every_open_request_from_the_day_it_is_sent_ordered_by_due_date(client_for, db):
+    """An EMRT due in months is a thing to do at once, not only in its last two weeks (issue 13)."""
+    from datetime import date
+
+    from supplyesg.core.models import Role
+    from tests.factories import make_supplier, make_user
+    from tests.minerals.factories_minerals import make_campaign, make_request
+
+    supplier = make_supplier(legal_name="Gamma Solder Ltd.", status="active")
+    user = make_user(Role.SUPPLIER, supplier=supplier)
+    later = make_campaign(name="EMRT 2026 survey", template="EMRT", minerals=["Cobalt"], due_date=date(2099, 6, 30))
+    sooner = make_campaign(name="CMRT 2026 survey", due_date=date(2099, 3, 31))
+    past = make_campaign(name="CMRT 2025 survey", due_date=date(2020, 3, 31))
+    for campaign in (later, sooner, past):
+        make_request(campaign, supplier)
+
+    page = client_for(user).get("/portal/").content.decode()
+
+    assert "Nothing to do right now" not in page
+    assert "EMRT 2026 survey: please send your EMRT by" in page
+    assert "CMRT 2025 survey: your CMRT was due on" in page
+    assert page.index("CMRT 2025 survey") < page.index("CMRT 2026 survey") < page.index("EMRT 2026 survey")

@@ -48,7 +48,7 @@ def request_list(request):
         {
             "supplier": supplier,
             "rows": rows,
-            "todo": [r for r in rows if r.due_state or r.status in (r.Status.RETURNED, r.Status.RECEIVED_ERRORS)],
+            "todo": [r for r in rows if r.due_days is not None or r.status in (r.Status.RETURNED, r.Status.RECEIVED_ERRORS)],
         },
     )
 
@@ -139,7 +139,12 @@ def portal_section(request, supplier):
             todo.append(
                 _("%(campaign)s: your declaration has errors; please upload a corrected file.") % {"campaign": row.campaign.name}
             )
-        elif row.due_state:
+        elif row.due_state == "overdue":
+            todo.append(
+                _("%(campaign)s: your %(template)s was due on %(date)s; please send it.")
+                % {"campaign": row.campaign.name, "template": row.campaign.template, "date": row.campaign.due_date}
+            )
+        elif row.due_days is not None:  # every open request from the day it is sent, not only near its due date
             todo.append(
                 _("%(campaign)s: please send your %(template)s by %(date)s.")
                 % {"campaign": row.campaign.name, "template": row.campaign.template, "date": row.campaign.due_date}
