@@ -84,7 +84,7 @@ def _register_routers():
     from supplyesg.audits.api import router as audits_router
     from supplyesg.audits.api_corrective import router as corrective_router
     from supplyesg.minerals.api import router as minerals_router
-    from supplyesg.minerals.api_cases import router as minerals_cases_router
+    from supplyesg.minerals.cases.api import router as minerals_cases_router
     from supplyesg.ratings.api import router as ratings_router
     from supplyesg.suppliers.api import router as suppliers_router
     from supplyesg.suppliers.api_terminations import router as terminations_router

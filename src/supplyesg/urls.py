@@ -26,7 +26,7 @@ urlpatterns = [
     path("portal/audits/", include("supplyesg.audits.portal_urls")),
     path("ratings/", include("supplyesg.ratings.urls")),
     path("portal/ratings/", include("supplyesg.ratings.portal_urls")),
-    path("minerals/risk-cases/", include("supplyesg.minerals.cases_urls")),
+    path("minerals/risk-cases/", include("supplyesg.minerals.cases.urls")),
     path("terminations/", include("supplyesg.suppliers.terminations_urls")),
     path("sanctions/", include("supplyesg.suppliers.sanctions.urls")),
     path("api/", api.urls),

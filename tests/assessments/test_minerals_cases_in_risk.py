@@ -6,8 +6,8 @@ import pytest
 from supplyesg.assessments.models import RiskAssessment
 from supplyesg.assessments.risk_rules import minerals_risk
 from supplyesg.core.models import PolicySettings
-from supplyesg.minerals import cases
-from supplyesg.minerals.models_cases import RiskCase
+from supplyesg.minerals.cases import services as cases
+from supplyesg.minerals.cases.models import RiskCase
 from supplyesg.suppliers.models import Supplier
 from tests.factories import make_supplier
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from supplyesg.audits.models import Audit, CorrectiveAction, Finding, TrainingAssignment
 from supplyesg.core.models import AuditEvent, User
-from supplyesg.minerals.models_cases import RiskCase
+from supplyesg.minerals.cases.models import RiskCase
 from supplyesg.ratings.models import BusinessScore, Rating
 from supplyesg.ratings.quarters import Quarter
 from supplyesg.suppliers.models import Supplier, TerminationCase

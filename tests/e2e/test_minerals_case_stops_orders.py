@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from supplyesg.core.models import Role
-from supplyesg.minerals.models_cases import RiskCase
+from supplyesg.minerals.cases.models import RiskCase
 from supplyesg.suppliers.models import Supplier
 from supplyesg.suppliers.services.orders import can_order
 from tests.e2e.conftest import login

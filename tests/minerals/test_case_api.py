@@ -8,8 +8,8 @@ import pytest
 import time_machine
 
 from supplyesg.core.services import create_api_token
-from supplyesg.minerals import cases
-from supplyesg.minerals.models_cases import RiskCase
+from supplyesg.minerals.cases import services as cases
+from supplyesg.minerals.cases.models import RiskCase
 from supplyesg.suppliers.models import Supplier, TerminationCase
 from tests.minerals.factories_minerals import make_smelter
 

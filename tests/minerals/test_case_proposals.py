@@ -5,10 +5,10 @@ import pytest
 from django.urls import reverse
 
 from supplyesg.core.models import AuditEvent
-from supplyesg.minerals import cases
-from supplyesg.minerals.case_proposals import case_proposals
+from supplyesg.minerals.cases import services as cases
+from supplyesg.minerals.cases.models import RiskCase
+from supplyesg.minerals.cases.proposals import case_proposals
 from supplyesg.minerals.models import RiskCountry, RmapStatus, Smelter
-from supplyesg.minerals.models_cases import RiskCase
 from tests.minerals.factories_minerals import (
     load_statuses,
     make_campaign,

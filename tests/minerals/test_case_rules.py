@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from supplyesg.minerals import case_rules as rules
-from supplyesg.minerals.models_cases import RiskCase
+from supplyesg.minerals.cases import rules
+from supplyesg.minerals.cases.models import RiskCase
 
 R = rules
 

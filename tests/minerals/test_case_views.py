@@ -8,8 +8,8 @@ import time_machine
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from supplyesg.minerals import cases
-from supplyesg.minerals.models_cases import RiskCase
+from supplyesg.minerals.cases import services as cases
+from supplyesg.minerals.cases.models import RiskCase
 from supplyesg.suppliers.models import Supplier, TerminationCase
 from tests.factories import make_supplier
 from tests.minerals.factories_minerals import make_smelter

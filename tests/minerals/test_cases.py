@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import AuditEvent, PolicySettings, Role
-from supplyesg.minerals import cases
-from supplyesg.minerals.models_cases import RiskCase, RiskCaseStep
+from supplyesg.minerals.cases import services as cases
+from supplyesg.minerals.cases.models import RiskCase, RiskCaseStep
 from supplyesg.suppliers.models import Supplier, TerminationCase
 from supplyesg.suppliers.services import lifecycle, terminations
 from tests.factories import make_supplier, make_user

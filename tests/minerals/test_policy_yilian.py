@@ -9,9 +9,9 @@ import pytest
 import time_machine
 
 from supplyesg.core.errors import RuleViolation
-from supplyesg.minerals import case_rules as rules
-from supplyesg.minerals import cases
-from supplyesg.minerals.models_cases import RiskCase
+from supplyesg.minerals.cases import rules
+from supplyesg.minerals.cases import services as cases
+from supplyesg.minerals.cases.models import RiskCase
 from supplyesg.suppliers.models import Supplier, Suspension, TerminationCase
 from supplyesg.suppliers.services import lifecycle, orders, terminations
 from tests.factories import make_supplier

@@ -7,8 +7,8 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from supplyesg.minerals import cases
-from supplyesg.minerals.models_cases import RiskCase
+from supplyesg.minerals.cases import services as cases
+from supplyesg.minerals.cases.models import RiskCase
 from supplyesg.suppliers.models import Supplier, TerminationCase
 from supplyesg.suppliers.services import terminations
 from tests.factories import make_supplier

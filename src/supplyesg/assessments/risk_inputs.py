@@ -171,7 +171,7 @@ def _minerals_flags(ids: Sequence[int]) -> dict[int, tuple[str, ...] | None]:
 
 def _minerals_cases(ids: Sequence[int]) -> dict[int, tuple[tuple[str, Decimal], ...]]:
     """Open minerals risk cases per supplier as (code, risk) with the policy's risk per mitigation (one query)."""
-    from supplyesg.minerals.models_cases import RiskCase
+    from supplyesg.minerals.cases.models import RiskCase
 
     policy = PolicySettings.current()
     risk = {

@@ -483,8 +483,8 @@ def _minerals_supplier(cast: _Cast, site_kind: str, tier: int) -> Supplier:
 def _backdate_plan(case, months: int, days_over: int) -> None:
     """adopt_plan starts the plan today; the demo plan started `months` and `days_over` days ago so that its review
     has come. Only the stored dates (case, steps, audit rows) move; the service did the step."""
-    from supplyesg.minerals import case_rules
-    from supplyesg.minerals.models_cases import RiskCase
+    from supplyesg.minerals.cases import rules as case_rules
+    from supplyesg.minerals.cases.models import RiskCase
 
     started = add_months(timezone.localdate(), -months) - timedelta(days=days_over)
     moment = timezone.now() - (timezone.localdate() - started)
@@ -499,8 +499,8 @@ def _backdate_plan(case, months: int, days_over: int) -> None:
 
 
 def _minerals_cases(cast: _Cast) -> dict[str, int]:
-    from supplyesg.minerals import cases
-    from supplyesg.minerals.models_cases import RiskCase
+    from supplyesg.minerals.cases import services as cases
+    from supplyesg.minerals.cases.models import RiskCase
 
     officer = cast.users["compliance"]
     months = PolicySettings.current().minerals_plan_review_months

@@ -8,7 +8,7 @@ class MineralsConfig(AppConfig):
     verbose_name = _("Responsible minerals")
 
     def ready(self):
-        from supplyesg.minerals.cases import on_suspension_ended
+        from supplyesg.minerals.cases.services import on_suspension_ended
         from supplyesg.suppliers.services.terminations import register_suspension_listener
 
         register_suspension_listener("minerals", on_suspension_ended)
@@ -26,7 +26,7 @@ class MineralsConfig(AppConfig):
             module.register()
 
         from supplyesg.core import history
-        from supplyesg.minerals.cases import SYSTEM_REASONS
+        from supplyesg.minerals.cases.services import SYSTEM_REASONS
         from supplyesg.minerals.labels import ACTION_LABELS
         from supplyesg.minerals.models import RiskCaseStep
 

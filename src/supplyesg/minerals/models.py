@@ -142,6 +142,7 @@ class RiskCountry(models.Model):
         return f"{self.get_kind_display()}: {self.country}"
 
 
+from supplyesg.minerals.cases.models import RiskCase, RiskCaseStep  # noqa: E402
 from supplyesg.minerals.models_campaigns import (  # noqa: E402
     Campaign,
     CompanyDeclaration,
@@ -152,7 +153,6 @@ from supplyesg.minerals.models_campaigns import (  # noqa: E402
     SubmissionSmelter,
     TemplateType,
 )
-from supplyesg.minerals.models_cases import RiskCase, RiskCaseStep  # noqa: E402
 
 __all__ = [
     "Campaign",

@@ -6,7 +6,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from supplyesg.minerals.cases import send_case_reminders
+from supplyesg.minerals.cases.services import send_case_reminders
 
 
 def _date(value: str) -> date:

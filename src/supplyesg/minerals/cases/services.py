@@ -22,8 +22,8 @@ from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.mail import internal_recipients
 from supplyesg.core.models import PolicySettings, Role
-from supplyesg.minerals import case_rules as rules
-from supplyesg.minerals.models_cases import RiskCase, RiskCaseStep
+from supplyesg.minerals.cases import rules
+from supplyesg.minerals.cases.models import RiskCase, RiskCaseStep
 from supplyesg.suppliers.models import Supplier, Suspension, TerminationCase
 from supplyesg.suppliers.services import terminations
 from supplyesg.suppliers.services.terminations import recommend_termination

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_http_methods
 
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.forms_errors import attach_errors
-from supplyesg.minerals import case_proposals, cases
-from supplyesg.minerals import case_rules as rules
-from supplyesg.minerals.forms_cases import (
+from supplyesg.minerals.cases import proposals as case_proposals
+from supplyesg.minerals.cases import rules
+from supplyesg.minerals.cases import services as cases
+from supplyesg.minerals.cases.forms import (
     AdoptPlanForm,
     CaseFilterForm,
     DisengageForm,
@@ -23,7 +24,7 @@ from supplyesg.minerals.forms_cases import (
     ReviewPlanForm,
     RevisePlanForm,
 )
-from supplyesg.minerals.models_cases import RiskCase
+from supplyesg.minerals.cases.models import RiskCase
 from supplyesg.suppliers.access import get_supplier_for_user
 from supplyesg.suppliers.models import Supplier, TerminationCase
 

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from supplyesg.core import audit
 from supplyesg.core.errors import RuleViolation
 from supplyesg.minerals.aggregation import OK_STATUSES, RiskContext, _code, counted_submissions, metal_label
+from supplyesg.minerals.cases.models import CaseProposalDismissal, RiskCase
 from supplyesg.minerals.models import RmapStatus, Smelter, SubmissionSmelter
-from supplyesg.minerals.models_cases import CaseProposalDismissal, RiskCase
 from supplyesg.suppliers.models import Supplier
 
 

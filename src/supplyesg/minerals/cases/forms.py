@@ -4,8 +4,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from supplyesg.minerals.cases.models import RiskCase
 from supplyesg.minerals.models import Smelter
-from supplyesg.minerals.models_cases import RiskCase
 from supplyesg.suppliers.models import Supplier
 
 NOTE_MAX = 4000

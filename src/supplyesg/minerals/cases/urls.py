@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from supplyesg.minerals import views_cases
+from supplyesg.minerals.cases import views as views_cases
 
 app_name = "risk_cases"
 

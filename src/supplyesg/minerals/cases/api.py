@@ -16,10 +16,10 @@ from supplyesg.core.api_auth import needs
 from supplyesg.core.api_schemas import DbId, Offset, field_choices
 from supplyesg.core.api_schemas import error_responses as _errors
 from supplyesg.core.errors import RuleViolation
-from supplyesg.minerals import case_rules as rules
-from supplyesg.minerals import cases
+from supplyesg.minerals.cases import rules
+from supplyesg.minerals.cases import services as cases
+from supplyesg.minerals.cases.models import RiskCase
 from supplyesg.minerals.models import Smelter
-from supplyesg.minerals.models_cases import RiskCase
 from supplyesg.suppliers.access import get_supplier_for_user
 
 router = Router(tags=["minerals"])
