@@ -140,36 +140,3 @@ class RiskCountry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.country}"
-
-
-from supplyesg.minerals.cases.models import RiskCase, RiskCaseStep  # noqa: E402
-from supplyesg.minerals.models_campaigns import (  # noqa: E402
-    Campaign,
-    CompanyDeclaration,
-    DeclarationNameFinding,
-    SmelterReview,
-    Submission,
-    SubmissionRequest,
-    SubmissionSmelter,
-    TemplateType,
-)
-
-__all__ = [
-    "Campaign",
-    "CompanyDeclaration",
-    "DeclarationNameFinding",
-    "Metal",
-    "RiskCase",
-    "RiskCaseStep",
-    "RiskCountry",
-    "RmapStatus",
-    "RmapStatusUpload",
-    "Smelter",
-    "SmelterAlias",
-    "SmelterListLoad",
-    "SmelterReview",
-    "Submission",
-    "SubmissionRequest",
-    "SubmissionSmelter",
-    "TemplateType",
-]

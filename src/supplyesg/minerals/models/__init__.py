@@ -1,0 +1,42 @@
+"""Minerals models, all in app label "minerals": reference data, campaigns and risk cases."""
+
+from supplyesg.minerals.cases.models import RiskCase, RiskCaseStep
+from supplyesg.minerals.models.reference import (
+    Metal,
+    RiskCountry,
+    RmapStatus,
+    RmapStatusUpload,
+    Smelter,
+    SmelterAlias,
+    SmelterListLoad,
+)
+from supplyesg.minerals.models_campaigns import (
+    Campaign,
+    CompanyDeclaration,
+    DeclarationNameFinding,
+    SmelterReview,
+    Submission,
+    SubmissionRequest,
+    SubmissionSmelter,
+    TemplateType,
+)
+
+__all__ = [
+    "Campaign",
+    "CompanyDeclaration",
+    "DeclarationNameFinding",
+    "Metal",
+    "RiskCase",
+    "RiskCaseStep",
+    "RiskCountry",
+    "RmapStatus",
+    "RmapStatusUpload",
+    "Smelter",
+    "SmelterAlias",
+    "SmelterListLoad",
+    "SmelterReview",
+    "Submission",
+    "SubmissionRequest",
+    "SubmissionSmelter",
+    "TemplateType",
+]
