@@ -238,7 +238,7 @@ SUPPLYESG_EMRT_TEMPLATE = env_path("EMRT_TEMPLATE_PATH", None)
 # Other capabilities add their sections (and to-dos) to the supplier portal's home and tabs:
 # each entry is "module.function" taking (request, supplier) and returning a PortalSection or None.
 SUPPLYESG_PORTAL_SECTIONS = [
-    "supplyesg.minerals.portal_views.portal_section",
+    "supplyesg.minerals.views.portal.portal_section",
     "supplyesg.assessments.portal_views.portal_section",
     "supplyesg.audits.portal_views.portal_section",
     "supplyesg.ratings.portal_views.portal_section",

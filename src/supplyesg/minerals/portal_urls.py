@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from supplyesg.minerals import portal_views
+from supplyesg.minerals.views import portal as portal_views
 
 app_name = "minerals_portal"
 

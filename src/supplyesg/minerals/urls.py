@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from supplyesg.minerals import views
+from supplyesg.minerals.views import smelters as views
 
 app_name = "minerals"
 

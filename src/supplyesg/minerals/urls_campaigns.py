@@ -3,7 +3,7 @@
 from django.urls import path
 
 from supplyesg.minerals import views_campaigns as views
-from supplyesg.minerals import views_reviews
+from supplyesg.minerals.views import reviews as views_reviews
 
 urlpatterns = [
     path("campaigns/", views.campaign_list, name="campaigns"),

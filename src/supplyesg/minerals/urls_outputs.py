@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from supplyesg.minerals import views_outputs as views
+from supplyesg.minerals.views import outputs as views
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),

@@ -16,7 +16,7 @@ from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.forms_errors import attach_errors
 from supplyesg.core.models import Job, PolicySettings
 from supplyesg.core.services import fail_stale_jobs
-from supplyesg.minerals import bulk, campaigns, company_names, services, views_reviews
+from supplyesg.minerals import bulk, campaigns, company_names, services
 from supplyesg.minerals.forms_campaigns import (
     AcceptForm,
     AddSupplierForm,
@@ -33,6 +33,7 @@ from supplyesg.minerals.forms_campaigns import (
     WithdrawAliasForm,
 )
 from supplyesg.minerals.models import Campaign, SmelterAlias, SmelterReview, Submission, SubmissionRequest
+from supplyesg.minerals.views import reviews as views_reviews
 
 R = SubmissionRequest.Status
 REQUEST_BADGE = {

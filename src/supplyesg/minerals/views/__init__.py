@@ -1,0 +1,1 @@
+"""Minerals pages: smelter reference data, outputs (dashboard, company smelter list, declarations), reviews, portal."""
