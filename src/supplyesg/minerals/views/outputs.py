@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.errors import RuleViolation
 from supplyesg.minerals import aggregation, declaration
-from supplyesg.minerals.forms_outputs import (
+from supplyesg.minerals.forms.outputs import (
     BlankTemplateForm,
     CompanySmelterFilterForm,
     DeclarationForm,

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from supplyesg.core.access import Cap, require_internal
 from supplyesg.core.errors import RuleViolation
 from supplyesg.minerals import queries, services
-from supplyesg.minerals.forms import RmapUploadForm, SmelterFilterForm, TemplateUploadForm
+from supplyesg.minerals.forms.smelters import RmapUploadForm, SmelterFilterForm, TemplateUploadForm
 from supplyesg.minerals.models import RiskCountry, RmapStatusUpload, SmelterListLoad
 
 

@@ -1,0 +1,1 @@
+"""Minerals forms: smelter reference data uploads and filters, outputs (dashboard, company list, declarations)."""
