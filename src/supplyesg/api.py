@@ -81,8 +81,8 @@ def on_http(request, exc):
 
 def _register_routers():
     from supplyesg.assessments.api import router as assessments_router
-    from supplyesg.audits.api import router as audits_router
-    from supplyesg.audits.api_corrective import router as corrective_router
+    from supplyesg.audits.api.audits import router as audits_router
+    from supplyesg.audits.api.corrective import router as corrective_router
     from supplyesg.minerals.api import router as minerals_router
     from supplyesg.minerals.cases.api import router as minerals_cases_router
     from supplyesg.ratings.api import router as ratings_router

@@ -240,7 +240,7 @@ SUPPLYESG_EMRT_TEMPLATE = env_path("EMRT_TEMPLATE_PATH", None)
 SUPPLYESG_PORTAL_SECTIONS = [
     "supplyesg.minerals.views.portal.portal_section",
     "supplyesg.assessments.portal_views.portal_section",
-    "supplyesg.audits.portal_views.portal_section",
+    "supplyesg.audits.views.portal.portal_section",
     "supplyesg.ratings.portal_views.portal_section",
 ]
 

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from supplyesg.audits.models import AuditFile, CorrectiveAction, TrainingAssignment
-from supplyesg.audits.portal_views import portal_section
 from supplyesg.audits.services import corrective, training
+from supplyesg.audits.views.portal import portal_section
 from tests.audits.factories_audits import make_audit, make_finding, make_reported_audit
 from tests.factories import PDF_BYTES
 

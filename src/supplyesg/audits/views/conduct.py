@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from supplyesg.assessments.models import RiskCategory
 from supplyesg.audits import pdf, reports
 from supplyesg.audits.access import audits_visible_to, get_audit_for_user
-from supplyesg.audits.forms import CancelForm, EvidenceForm, FindingForm, IssueReportForm, ReportFileForm, VerdictForm
+from supplyesg.audits.forms.audits import CancelForm, EvidenceForm, FindingForm, IssueReportForm, ReportFileForm, VerdictForm
 from supplyesg.audits.models import Audit, AuditFile, ChecklistItem, Finding, Severity
 from supplyesg.audits.services import conduct, programme
 from supplyesg.audits.views.programme import XLSX, flash_errors, is_htmx

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from supplyesg.audits import access
-from supplyesg.audits.forms_corrective import (
+from supplyesg.audits.forms.corrective import (
     ActionFilterForm,
     ApproveForm,
     CloseForm,

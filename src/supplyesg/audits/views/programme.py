@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from supplyesg.audits import reports
 from supplyesg.audits.access import get_audit_for_user
-from supplyesg.audits.forms import AuditFieldsForm, CalendarForm, CancelForm, PlanAuditForm, ProgrammeFilterForm, YearForm
+from supplyesg.audits.forms.audits import AuditFieldsForm, CalendarForm, CancelForm, PlanAuditForm, ProgrammeFilterForm, YearForm
 from supplyesg.audits.models import Audit, CorrectiveAction
 from supplyesg.audits.services import programme
 from supplyesg.core.access import Cap, can, require_internal

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from supplyesg.audits import access
-from supplyesg.audits.forms_corrective import AttendForm, CompletionForm, PlanForm
+from supplyesg.audits.forms.corrective import AttendForm, CompletionForm, PlanForm
 from supplyesg.audits.models import CorrectiveAction, Finding, TrainingAssignment
 from supplyesg.audits.services import corrective, training
 from supplyesg.audits.views.corrective import STATUS_BADGE, TRAINING_BADGE, reminder_days, serve_file

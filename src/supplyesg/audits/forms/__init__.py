@@ -1,0 +1,1 @@
+"""Audit forms: planning and conducting an audit (audits), corrective actions and training (corrective)."""
