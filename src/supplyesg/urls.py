@@ -17,7 +17,7 @@ urlpatterns = [
     path("suppliers/", include("supplyesg.suppliers.urls")),
     path("portal/", include("supplyesg.suppliers.portal_urls")),
     path("minerals/", include("supplyesg.minerals.urls")),
-    path("portal/minerals/", include("supplyesg.minerals.portal_urls")),
+    path("portal/minerals/", include("supplyesg.minerals.urls.portal")),
     path("assessments/", include("supplyesg.assessments.urls")),
     path("portal/assessments/", include("supplyesg.assessments.portal_urls")),
     path("risk/", include("supplyesg.assessments.risk_urls")),
