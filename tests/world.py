@@ -123,7 +123,7 @@ def _ratings_world(supplier) -> dict:
 def _cases_world(supplier) -> dict:
     """A minerals risk case and a termination recommendation for supplier A."""
     from supplyesg.minerals.cases.services import open_case
-    from supplyesg.suppliers.services.terminations import recommend_termination, suspend_trade
+    from supplyesg.suppliers.terminations.services import recommend_termination, suspend_trade
 
     case = open_case(supplier, actor=None, risk_type="security_forces", description="Escort fees at the mine")
     termination = recommend_termination(supplier, actor=None, source="manual", reason="Repeated fraud")

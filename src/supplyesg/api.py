@@ -87,8 +87,8 @@ def _register_routers():
     from supplyesg.minerals.cases.api import router as minerals_cases_router
     from supplyesg.ratings.api import router as ratings_router
     from supplyesg.suppliers.api import router as suppliers_router
-    from supplyesg.suppliers.api_terminations import router as terminations_router
     from supplyesg.suppliers.sanctions.api import router as sanctions_router
+    from supplyesg.suppliers.terminations.api import router as terminations_router
 
     api.add_router("/", suppliers_router)
     api.add_router("/", terminations_router)

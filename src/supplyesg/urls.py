@@ -27,7 +27,7 @@ urlpatterns = [
     path("ratings/", include("supplyesg.ratings.urls")),
     path("portal/ratings/", include("supplyesg.ratings.portal_urls")),
     path("minerals/risk-cases/", include("supplyesg.minerals.cases.urls")),
-    path("terminations/", include("supplyesg.suppliers.terminations_urls")),
+    path("terminations/", include("supplyesg.suppliers.terminations.urls")),
     path("sanctions/", include("supplyesg.suppliers.sanctions.urls")),
     path("api/", api.urls),
     # One log-in page for everyone, with its throttle and second factor.

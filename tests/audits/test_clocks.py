@@ -14,7 +14,7 @@ from supplyesg.audits.services.clocks import run_clocks
 from supplyesg.core.models import AuditEvent, PolicySettings, Role
 from supplyesg.suppliers.models import Suspension, TerminationCase
 from supplyesg.suppliers.services.orders import can_order
-from supplyesg.suppliers.services.terminations import lift_suspension
+from supplyesg.suppliers.terminations.services import lift_suspension
 from tests.audits.factories_audits import make_finding, make_reported_audit
 from tests.factories import make_contact, make_supplier, make_user
 

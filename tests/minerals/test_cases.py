@@ -14,7 +14,8 @@ from supplyesg.core.models import AuditEvent, PolicySettings, Role
 from supplyesg.minerals.cases import services as cases
 from supplyesg.minerals.cases.models import RiskCase, RiskCaseStep
 from supplyesg.suppliers.models import Supplier, TerminationCase
-from supplyesg.suppliers.services import lifecycle, terminations
+from supplyesg.suppliers.services import lifecycle
+from supplyesg.suppliers.terminations import services as terminations
 from tests.factories import make_supplier, make_user
 from tests.minerals.factories_minerals import make_smelter
 

@@ -13,7 +13,8 @@ from supplyesg.minerals.cases import rules
 from supplyesg.minerals.cases import services as cases
 from supplyesg.minerals.cases.models import RiskCase
 from supplyesg.suppliers.models import Supplier, Suspension, TerminationCase
-from supplyesg.suppliers.services import lifecycle, orders, terminations
+from supplyesg.suppliers.services import lifecycle, orders
+from supplyesg.suppliers.terminations import services as terminations
 from tests.factories import make_supplier
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from supplyesg.suppliers.models import Supplier, Suspension, TerminationCase
 from supplyesg.suppliers.services.orders import can_order
-from supplyesg.suppliers.services.terminations import suspend_trade
+from supplyesg.suppliers.terminations.services import suspend_trade
 from tests.factories import make_supplier
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 
 from supplyesg.core.services import create_api_token
 from supplyesg.suppliers.models import Supplier, TerminationCase
-from supplyesg.suppliers.services import terminations
+from supplyesg.suppliers.terminations import services as terminations
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 
 from supplyesg.core.models import AuditEvent
 from supplyesg.suppliers.models import Supplier, TerminationCase
-from supplyesg.suppliers.services import terminations
 from supplyesg.suppliers.services.compliance import can_order
+from supplyesg.suppliers.terminations import services as terminations
 from tests.factories import make_supplier
 
 pytestmark = pytest.mark.django_db

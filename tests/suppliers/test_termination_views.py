@@ -10,7 +10,7 @@ from django.urls import reverse
 from supplyesg.minerals.cases import services as cases
 from supplyesg.minerals.cases.models import RiskCase
 from supplyesg.suppliers.models import Supplier, TerminationCase
-from supplyesg.suppliers.services import terminations
+from supplyesg.suppliers.terminations import services as terminations
 from tests.factories import make_supplier
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.core import mail
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import AuditEvent, Role
 from supplyesg.suppliers.models import Supplier, TerminationCase
-from supplyesg.suppliers.services import terminations
+from supplyesg.suppliers.terminations import services as terminations
 from tests.factories import make_supplier, make_user
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ class MineralsConfig(AppConfig):
 
     def ready(self):
         from supplyesg.minerals.cases.services import on_suspension_ended
-        from supplyesg.suppliers.services.terminations import register_suspension_listener
+        from supplyesg.suppliers.terminations.services import register_suspension_listener
 
         register_suspension_listener("minerals", on_suspension_ended)
 

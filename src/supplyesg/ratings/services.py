@@ -489,7 +489,7 @@ def decide_rating(
     of cooperation at once, so orders stop. Corrective action with support (AIKO, grade C) opens a tracked
     improvement action with an owner and a due date, and optionally a training, which the supplier sees."""
     from supplyesg.suppliers.models import TerminationCase
-    from supplyesg.suppliers.services.terminations import terminate_cooperation
+    from supplyesg.suppliers.terminations.services import terminate_cooperation
 
     rating = Rating.objects.select_for_update().select_related("supplier").get(pk=rating.pk)
     if rating.decision_status != Rating.Decision.PENDING:

@@ -17,7 +17,7 @@ class SuppliersConfig(AppConfig):
         # Wiring, not a rule: how registry events read in every history list.
         from supplyesg.core import history
         from supplyesg.suppliers.labels import ACTION_LABELS
-        from supplyesg.suppliers.services.terminations import ACTION_LABELS as TERMINATION_LABELS
+        from supplyesg.suppliers.terminations.services import ACTION_LABELS as TERMINATION_LABELS
 
         history.register_actions(ACTION_LABELS)
         history.register_actions(TERMINATION_LABELS)

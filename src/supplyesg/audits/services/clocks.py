@@ -222,7 +222,7 @@ def _consequence_mail(audit: Audit, consequence: str, procurement: list[str]) ->
 
 
 def _run_audits(on: date, report: ClockReport, procurement: list[str]) -> list:
-    from supplyesg.suppliers.services.terminations import suspend_trade
+    from supplyesg.suppliers.terminations.services import suspend_trade
 
     mails = []
     stamp = _stamp(on)

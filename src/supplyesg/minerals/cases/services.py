@@ -25,8 +25,8 @@ from supplyesg.core.models import PolicySettings, Role
 from supplyesg.minerals.cases import rules
 from supplyesg.minerals.cases.models import RiskCase, RiskCaseStep
 from supplyesg.suppliers.models import Supplier, Suspension, TerminationCase
-from supplyesg.suppliers.services import terminations
-from supplyesg.suppliers.services.terminations import recommend_termination
+from supplyesg.suppliers.terminations import services as terminations
+from supplyesg.suppliers.terminations.services import recommend_termination
 
 Kind = RiskCaseStep.Kind
 Status = RiskCase.Status

@@ -15,8 +15,8 @@ from supplyesg.suppliers.models.registry import (
     Supplier,
     SupplyLink,
 )
-from supplyesg.suppliers.models.terminations import Suspension, TerminationCase
 from supplyesg.suppliers.sanctions.models import SanctionsEntry, SanctionsHit, SanctionsList, SanctionsListVersion
+from supplyesg.suppliers.terminations.models import Suspension, TerminationCase
 
 __all__ = [
     "AgreementType",

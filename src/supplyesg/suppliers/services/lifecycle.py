@@ -445,7 +445,7 @@ def restore_supplier(supplier: Supplier, *, actor, reason: str) -> Supplier:
 @transaction.atomic
 def suspend_supplier(supplier: Supplier, *, actor, reason: str) -> Supplier:
     """A person suspends trade: recorded as a suspension (orders stop) that "Restore" ends."""
-    from supplyesg.suppliers.services.terminations import suspend_trade
+    from supplyesg.suppliers.terminations.services import suspend_trade
 
     supplier = _locked(supplier)
     if supplier.status not in (S.QUALIFIED, S.ACTIVE, S.CONDITIONAL):

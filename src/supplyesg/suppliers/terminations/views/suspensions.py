@@ -15,8 +15,8 @@ from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.forms_errors import attach_errors
 from supplyesg.suppliers.access import get_suspension_for_user
 from supplyesg.suppliers.models import Suspension
-from supplyesg.suppliers.services import terminations
-from supplyesg.suppliers.views.terminations import source_link
+from supplyesg.suppliers.terminations import services as terminations
+from supplyesg.suppliers.terminations.views.cases import source_link
 
 
 class DecideSuspensionForm(forms.Form):

@@ -21,7 +21,7 @@ from supplyesg.core.bulk import SelectionForm
 from supplyesg.core.forms_errors import attach_errors
 from supplyesg.suppliers.access import get_supplier_for_user, get_termination_for_user, terminations_with_related
 from supplyesg.suppliers.models import Suspension, TerminationCase
-from supplyesg.suppliers.services import terminations
+from supplyesg.suppliers.terminations import services as terminations
 
 PAGE_SIZE = 50
 Status = TerminationCase.Status

@@ -20,7 +20,7 @@ from supplyesg.suppliers.access import (
     terminations_with_related,
 )
 from supplyesg.suppliers.models import Suspension, TerminationCase
-from supplyesg.suppliers.services import terminations
+from supplyesg.suppliers.terminations import services as terminations
 
 router = Router(tags=["suppliers"])
 

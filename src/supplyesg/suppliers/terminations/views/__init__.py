@@ -1,0 +1,1 @@
+"""Termination and suspension pages."""
