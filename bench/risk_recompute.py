@@ -32,7 +32,6 @@ def build_world(n: int) -> dict:
 
     from django.utils import timezone
 
-    from supplyesg.assessments import risk
     from supplyesg.assessments.models import (
         CategoryRisk,
         CountryRisk,
@@ -40,6 +39,7 @@ def build_world(n: int) -> dict:
         QuestionnaireTemplate,
         Response,
     )
+    from supplyesg.assessments.risk import services as risk
     from supplyesg.core.models import PolicySettings
     from supplyesg.minerals.models import Campaign, SubmissionRequest
     from supplyesg.suppliers.models import Document, DocumentRule, Supplier
@@ -138,7 +138,7 @@ def build_world(n: int) -> dict:
 
 def baseline(batch: int) -> float:
     """Read every supplier and its categories in the same keyset batches, assess nothing."""
-    from supplyesg.assessments import risk
+    from supplyesg.assessments.risk import services as risk
     from supplyesg.suppliers.models import Supplier
 
     through = Supplier.categories.through
@@ -157,7 +157,7 @@ def run_counting_queries(year: int, batch: int) -> tuple[float, list[int], dict]
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from supplyesg.assessments import risk
+    from supplyesg.assessments.risk import services as risk
 
     per_batch: list[int] = []
 
@@ -176,7 +176,7 @@ def run_counting_queries(year: int, batch: int) -> tuple[float, list[int], dict]
 
 
 def run_plain(year: int, batch: int, *, trace: bool = False) -> tuple[float, int, dict]:
-    from supplyesg.assessments import risk
+    from supplyesg.assessments.risk import services as risk
 
     if trace:
         tracemalloc.start()

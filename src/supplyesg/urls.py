@@ -20,7 +20,7 @@ urlpatterns = [
     path("portal/minerals/", include("supplyesg.minerals.urls.portal")),
     path("assessments/", include("supplyesg.assessments.urls")),
     path("portal/assessments/", include("supplyesg.assessments.portal_urls")),
-    path("risk/", include("supplyesg.assessments.risk_urls")),
+    path("risk/", include("supplyesg.assessments.risk.urls")),
     path("audits/", include("supplyesg.audits.urls")),
     path("corrective-actions/", include("supplyesg.audits.urls.corrective")),
     path("portal/audits/", include("supplyesg.audits.urls.portal")),

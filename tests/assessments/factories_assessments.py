@@ -240,7 +240,7 @@ def urlpatterns_with_assessments():
     wanted = (
         ("assessments:campaigns", "assessments/", "supplyesg.assessments.urls"),
         ("assessments_portal:responses", "portal/assessments/", "supplyesg.assessments.portal_urls"),
-        ("risk:overview", "risk/", "supplyesg.assessments.risk_urls"),
+        ("risk:overview", "risk/", "supplyesg.assessments.risk.urls"),
     )
     for name, prefix, module in wanted:
         try:

@@ -4,7 +4,7 @@ an open case raises the minerals factor, and opening a case or adopting its plan
 import pytest
 
 from supplyesg.assessments.models import RiskAssessment
-from supplyesg.assessments.risk_rules import minerals_risk
+from supplyesg.assessments.risk.rules import minerals_risk
 from supplyesg.core.models import PolicySettings
 from supplyesg.minerals.cases import services as cases
 from supplyesg.minerals.cases.models import RiskCase

@@ -10,14 +10,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-# The project's URL map gains `path("risk/", include("supplyesg.assessments.risk_urls"))`; until it has it,
+# The project's URL map gains `path("risk/", include("supplyesg.assessments.risk.urls"))`; until it has it,
 # these tests (and test_risk_views.py) use the project's map plus that line.
 from django.urls import include, path  # noqa: E402
 from django.utils import timezone
 
 from supplyesg import urls as project_urls  # noqa: E402
-from supplyesg.assessments import risk
-from supplyesg.assessments import risk_rules as rules
 from supplyesg.assessments.models import (
     CategoryRisk,
     CountryRisk,
@@ -27,6 +25,8 @@ from supplyesg.assessments.models import (
     RiskAssessment,
     WorklistItem,
 )
+from supplyesg.assessments.risk import rules
+from supplyesg.assessments.risk import services as risk
 from supplyesg.assessments.tasks import recompute_risk
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import AuditEvent, Job, PolicySettings
@@ -36,7 +36,7 @@ from tests.factories import make_category, make_document, make_document_rule, ma
 
 urlpatterns = list(project_urls.urlpatterns)
 if not any(getattr(p, "namespace", None) == "risk" for p in urlpatterns):
-    urlpatterns.append(path("risk/", include("supplyesg.assessments.risk_urls")))
+    urlpatterns.append(path("risk/", include("supplyesg.assessments.risk.urls")))
 pytestmark = [pytest.mark.urls(__name__), pytest.mark.django_db]
 
 YEAR = timezone.localdate().year

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from supplyesg.assessments import risk_rules as r
 from supplyesg.assessments.models import RiskCategory, RiskLevel
+from supplyesg.assessments.risk import rules as r
 from supplyesg.core.models import PolicySettings
 
 D = Decimal

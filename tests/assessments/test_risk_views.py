@@ -4,8 +4,8 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from supplyesg.assessments import risk
 from supplyesg.assessments.models import RiskAssessment, WorklistItem
+from supplyesg.assessments.risk import services as risk
 from supplyesg.core.models import AuditEvent, Job
 from tests.assessments.test_risk import YEAR, country_risk, high_risk_supplier, low_risk_supplier, response
 from tests.factories import make_supplier

@@ -8,8 +8,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from supplyesg.assessments import risk
 from supplyesg.assessments.models import WorklistItem
+from supplyesg.assessments.risk import services as risk
 from supplyesg.core.models import AuditEvent
 from tests.factories import make_supplier
 

@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from supplyesg.assessments import risk
 from supplyesg.assessments.models import RequirementCatalogue, RiskAssessment, WorklistItem
+from supplyesg.assessments.risk import services as risk
 from supplyesg.audits.models import Audit, AuditFile, ChecklistItem, CorrectiveAction, Finding
 from supplyesg.audits.services import conduct
 from supplyesg.core.errors import RuleViolation

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from supplyesg.assessments import risk
 from supplyesg.assessments.models import CountryRisk, WorklistItem
+from supplyesg.assessments.risk import services as risk
 from supplyesg.audits.models import Audit, ChecklistItem, CorrectiveAction
 from supplyesg.audits.risk_provider import audit_inputs
 from tests.assessments.factories_assessments import make_requirement

@@ -175,7 +175,7 @@ def test_the_supplier_history_tab_shows_sentences_and_linked_objects(client_for,
 
 
 def test_a_worklist_reason_stored_in_english_with_its_numbers_reads_in_chinese():
-    from supplyesg.assessments import risk_rules
+    from supplyesg.assessments.risk import rules as risk_rules
 
     stored = history.system_text(risk_rules.AUDIT_TOO_OLD, date="2021-03-04", years=3)
     with translation.override("zh-hans"):

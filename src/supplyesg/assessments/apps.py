@@ -14,9 +14,9 @@ class AssessmentsConfig(AppConfig):
         for module in (search, inbox, dashboard):
             module.register()
 
-        from supplyesg.assessments import risk_rules as rules
         from supplyesg.assessments.labels import ACTION_LABELS as CATALOGUE_LABELS
-        from supplyesg.assessments.risk import ACTION_LABELS
+        from supplyesg.assessments.risk import rules
+        from supplyesg.assessments.risk.services import ACTION_LABELS
         from supplyesg.core import history
 
         history.register_actions(ACTION_LABELS)

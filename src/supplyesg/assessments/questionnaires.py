@@ -22,7 +22,6 @@ from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from supplyesg.assessments import risk
 from supplyesg.assessments.engine import (
     QuestionSpec,
     knockout_caps,
@@ -40,6 +39,7 @@ from supplyesg.assessments.models import (
     RiskAssessment,
     RiskLevel,
 )
+from supplyesg.assessments.risk import services as risk
 from supplyesg.core import audit
 from supplyesg.core.access import Cap, can
 from supplyesg.core.errors import RuleViolation

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from supplyesg.assessments import risk
+from supplyesg.assessments.risk import services as risk
 
 
 @task()

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from supplyesg.assessments import access as assessment_access
-from supplyesg.assessments import offline, questionnaires, risk
+from supplyesg.assessments import offline, questionnaires
 from supplyesg.assessments.engine import render_line, triggered_knockouts, validate_answer, visible_questions
 from supplyesg.assessments.forms import (
     AcceptForm,
@@ -33,6 +33,7 @@ from supplyesg.assessments.models import (
     RiskCategory,
     RiskLevel,
 )
+from supplyesg.assessments.risk import services as risk
 from supplyesg.assessments.units import unit_label
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.forms_errors import attach_errors

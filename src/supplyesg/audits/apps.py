@@ -10,7 +10,7 @@ class AuditsConfig(AppConfig):
 
     def ready(self):
         # Wiring, not a rule: the risk assessment reads audit results through this provider.
-        from supplyesg.assessments.risk_inputs import register_input_provider
+        from supplyesg.assessments.risk.inputs import register_input_provider
         from supplyesg.audits.risk_provider import audit_inputs
 
         register_input_provider("audit", audit_inputs)

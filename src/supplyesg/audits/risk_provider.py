@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from supplyesg.assessments.risk_rules import AuditInput
+from supplyesg.assessments.risk.rules import AuditInput
 from supplyesg.audits import rules
 from supplyesg.audits.models import Audit, ChecklistItem, CorrectiveAction
 

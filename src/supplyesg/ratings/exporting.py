@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from supplyesg.assessments.models import RiskLevel
-from supplyesg.assessments.risk_inputs import latest_responses
+from supplyesg.assessments.risk.inputs import latest_responses
 from supplyesg.core.sheets.cells import xlsx_cell, xlsx_row
 from supplyesg.ratings import queries, rules
 from supplyesg.ratings.importing import COLUMNS, SHEET

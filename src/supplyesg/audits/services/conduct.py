@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from supplyesg.assessments import risk
 from supplyesg.assessments.models import Requirement, RequirementCatalogue, RiskCategory, RiskLevel, WorklistItem
 from supplyesg.assessments.questionnaires import _reassess_on_commit
+from supplyesg.assessments.risk import services as risk
 from supplyesg.audits import rules
 from supplyesg.audits.models import (
     NONCONFORMITY_SEVERITIES,

@@ -17,8 +17,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from supplyesg.assessments import risk, risk_rules
 from supplyesg.assessments.models import RiskCategory
+from supplyesg.assessments.risk import rules as risk_rules
+from supplyesg.assessments.risk import services as risk
 from supplyesg.audits import rules as audit_rules
 from supplyesg.audits.models import Audit
 from supplyesg.core import audit as trail

@@ -136,8 +136,8 @@ def _save(case: RiskCase, *fields: str) -> None:
 def _reassess_on_commit(case: RiskCase, actor) -> None:
     """ "对采用风险管理计划后需要降低的风险，企业应额外进行风险评估" (Yilian 四): an ad-hoc risk assessment of this year
     after the step commits, so the open case shows in the minerals factor (assessments builds on minerals' data)."""
-    from supplyesg.assessments import risk
     from supplyesg.assessments.models import RiskAssessment
+    from supplyesg.assessments.risk import services as risk
 
     supplier_id, year = case.supplier_id, timezone.localdate().year
 

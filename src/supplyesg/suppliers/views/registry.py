@@ -350,7 +350,7 @@ def _duplicates_context(supplier) -> dict:
 
 def current_risk(supplier):
     """The supplier's current risk assessment, for the panel on its page (assessments builds on suppliers)."""
-    from supplyesg.assessments.risk import current_assessment
+    from supplyesg.assessments.risk.services import current_assessment
 
     return current_assessment(supplier)
 

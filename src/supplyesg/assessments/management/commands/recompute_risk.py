@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from supplyesg.assessments import risk
+from supplyesg.assessments.risk import services as risk
 from supplyesg.core.errors import RuleViolation
 
 BAR_WIDTH = 30

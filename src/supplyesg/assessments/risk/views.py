@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from supplyesg.assessments import risk
-from supplyesg.assessments import risk_rules as rules
 from supplyesg.assessments.models import Response as QuestionnaireResponse
 from supplyesg.assessments.models import RiskAssessment, RiskCategory, RiskLevel, WorklistItem
+from supplyesg.assessments.risk import rules
+from supplyesg.assessments.risk import services as risk
 from supplyesg.core import bulk
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.models import AuditEvent, Job, PolicySettings

@@ -12,12 +12,12 @@ from decimal import Decimal
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
-from supplyesg.assessments import risk_rules as rules
 from supplyesg.assessments.models import (
     CategoryRisk,
     CountryRisk,
     Response,
 )
+from supplyesg.assessments.risk import rules
 from supplyesg.core.models import PolicySettings
 from supplyesg.suppliers.models import Category, Document, DocumentRule, Supplier
 

@@ -27,13 +27,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from supplyesg.assessments import risk_rules as rules
 from supplyesg.assessments.models import (
     Response,
     RiskAssessment,
     RiskLevel,
     WorklistItem,
 )
+from supplyesg.assessments.risk import rules
 from supplyesg.core import audit, history
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import AuditEvent, Job, PolicySettings
@@ -60,7 +60,7 @@ ACTION_LABELS = {
 }
 
 
-from supplyesg.assessments.risk_inputs import (  # noqa: E402,F401 (also this module's API)
+from supplyesg.assessments.risk.inputs import (  # noqa: E402,F401 (also this module's API)
     Context,
     SupplierRow,
     gather_inputs,
