@@ -142,7 +142,7 @@ class RiskCountry(models.Model):
         return f"{self.get_kind_display()}: {self.country}"
 
 
-from supplyesg.minerals.models_campaigns import (  # noqa: E402
+from supplyesg.minerals.campaigns.models import (  # noqa: E402
     Campaign,
     CompanyDeclaration,
     DeclarationNameFinding,

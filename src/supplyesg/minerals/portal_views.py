@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from supplyesg.core.forms_errors import attach_errors
-from supplyesg.minerals import campaigns
-from supplyesg.minerals.forms_campaigns import SubmissionUploadForm
+from supplyesg.minerals.campaigns import services as campaigns
+from supplyesg.minerals.campaigns.forms import SubmissionUploadForm
+from supplyesg.minerals.campaigns.views import REQUEST_BADGE, SUBMISSION_BADGE, serve_submission_file
 from supplyesg.minerals.models import Campaign, Submission
-from supplyesg.minerals.views_campaigns import REQUEST_BADGE, SUBMISSION_BADGE, serve_submission_file
 from supplyesg.suppliers.access import get_own_supplier
 
 

@@ -16,8 +16,9 @@ from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.forms_errors import attach_errors
 from supplyesg.core.models import Job, PolicySettings
 from supplyesg.core.services import fail_stale_jobs
-from supplyesg.minerals import bulk, campaigns, company_names, services, views_reviews
-from supplyesg.minerals.forms_campaigns import (
+from supplyesg.minerals import bulk, company_names, services, views_reviews
+from supplyesg.minerals.campaigns import services as campaigns
+from supplyesg.minerals.campaigns.forms import (
     AcceptForm,
     AddSupplierForm,
     BulkConfirmForm,

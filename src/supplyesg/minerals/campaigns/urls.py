@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from supplyesg.minerals import views_campaigns as views
 from supplyesg.minerals import views_reviews
+from supplyesg.minerals.campaigns import views
 
 urlpatterns = [
     path("campaigns/", views.campaign_list, name="campaigns"),
