@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
+from django.urls import reverse
 
 from supplyesg.assessments.models import QuestionnaireCampaign, Response
 from supplyesg.core.campaigns import progress, services
@@ -214,3 +215,18 @@ def test_a_closed_campaign_reminds_nobody_and_cannot_be_closed_twice(compliance,
     assert services.send_reminders(minerals, DUE + dt.timedelta(days=1)) == 0
     with pytest.raises(RuleViolation, match="already closed"):
         services.close_campaign(minerals, campaign, actor=compliance)
+
+
+def test_the_campaign_page_asks_suppliers_new_in_the_scope_once(compliance, viewer, client_for, minerals):
+    tier_one("Asked First Co.")
+    campaign = cmrt_campaign(compliance)
+    minerals_campaigns.open_campaign(campaign, actor=compliance)
+    newcomer = tier_one("Approved Later Co.")
+    url = reverse("minerals:campaign_send_newcomers", args=[campaign.pk])
+    assert client_for(viewer).post(url).status_code == 403
+    page = client_for(compliance).post(url, follow=True).content.decode()
+    assert "1 supplier(s) new in the scope were asked." in page
+    assert campaign.requests.filter(supplier=newcomer, status=R.REQUESTED).exists()
+    again = client_for(compliance).post(url, follow=True).content.decode()
+    assert "nobody was asked twice" in again
+    assert campaign.requests.count() == 2

@@ -161,6 +161,20 @@ def campaign_open(request, campaign_pk):
 
 
 @require_http_methods(["POST"])
+def campaign_send_newcomers(request, campaign_pk):
+    campaign = campaigns.get_campaign_for_user(request.user, campaign_pk, write=True)
+    try:
+        count = campaigns.send_to_newcomers(campaign, actor=request.user)
+    except ValidationError as exc:
+        return _error_page(request, exc, redirect("minerals:campaign_detail", campaign_pk=campaign.pk))
+    if count:
+        messages.success(request, _("%(count)d supplier(s) new in the scope were asked.") % {"count": count})
+    else:
+        messages.info(request, _("Every supplier in the scope has already been asked; nobody was asked twice."))
+    return redirect("minerals:campaign_detail", campaign_pk=campaign.pk)
+
+
+@require_http_methods(["POST"])
 def campaign_close(request, campaign_pk):
     campaign = campaigns.get_campaign_for_user(request.user, campaign_pk, write=True)
     try:
