@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from supplyesg.audits.models import CorrectiveAction
 from supplyesg.core import inbox
-from supplyesg.minerals.models_campaigns import SmelterReview, Submission
+from supplyesg.minerals.campaigns.models import SmelterReview, Submission
 from supplyesg.suppliers.models import QualificationItem, TerminationCase
 from tests.assessments.factories_assessments import make_campaign as make_questionnaire_campaign
 from tests.assessments.factories_assessments import make_response

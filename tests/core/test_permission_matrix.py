@@ -131,6 +131,7 @@ RULES: dict[str, Rule] = {
     "minerals:campaign_detail": page(),
     "minerals:campaign_open": page(Cap.REVIEW, "POST"),
     "minerals:campaign_close": page(Cap.REVIEW, "POST"),
+    "minerals:campaign_send_newcomers": page(Cap.REVIEW, "POST"),
     "minerals:campaign_add_supplier": page(Cap.REVIEW, "POST"),
     "minerals:bulk_upload": page(Cap.REVIEW),
     "minerals:bulk_result": page(),

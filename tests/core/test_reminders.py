@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from supplyesg.core.reminders import reminder_due
+from supplyesg.core.campaigns.reminders import reminder_due
 
 DUE = date(2026, 6, 30)
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from supplyesg.core.models import Role
-from supplyesg.minerals import campaigns
+from supplyesg.minerals.campaigns import services as campaigns
 from supplyesg.minerals.models import Submission, SubmissionRequest
 from tests.e2e.conftest import login
 from tests.factories import make_supplier, make_user

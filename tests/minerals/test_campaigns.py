@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import AuditEvent
-from supplyesg.minerals import campaigns
+from supplyesg.minerals.campaigns import services as campaigns
 from supplyesg.minerals.models import Campaign, Smelter, SmelterAlias, SmelterReview, SubmissionRequest
 from tests.factories import make_category, make_contact, make_supplier, make_user
 from tests.minerals.test_submissions import (

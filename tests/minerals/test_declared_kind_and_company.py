@@ -10,7 +10,8 @@ from django.urls import reverse
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import AuditEvent
 from supplyesg.core.services import start_job
-from supplyesg.minerals import bulk, campaigns, company_names
+from supplyesg.minerals import bulk, company_names
+from supplyesg.minerals.campaigns import services as campaigns
 from supplyesg.minerals.models import DeclarationNameFinding, Submission, SubmissionRequest
 from tests.factories import make_supplier
 from tests.minerals.conftest import fixture_file

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from supplyesg.core.models import AuditEvent
 from supplyesg.minerals import demo, services
+from supplyesg.minerals.campaigns.models import Campaign, Submission
 from supplyesg.minerals.cmrt import check_file
-from supplyesg.minerals.models_campaigns import Campaign, Submission
 from tests.minerals.conftest import fixture_file
 
 

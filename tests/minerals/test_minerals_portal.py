@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from supplyesg.core.models import AuditEvent
-from supplyesg.minerals import campaigns
+from supplyesg.minerals.campaigns import services as campaigns
 from supplyesg.minerals.models import Campaign, Submission, SubmissionRequest
 from tests.minerals.test_submissions import cmrt_file, open_campaign_with, submit
 

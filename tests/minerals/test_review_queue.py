@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 
 from supplyesg.core.models import AuditEvent, PolicySettings
-from supplyesg.minerals import campaigns, services
+from supplyesg.minerals import services
+from supplyesg.minerals.campaigns import services as campaigns
 from supplyesg.minerals.models import Smelter, SmelterAlias, SmelterReview, SubmissionSmelter
 from tests.minerals.test_submissions import UNKNOWN_SMELTER, cmrt_file, open_campaign_with, submit
 

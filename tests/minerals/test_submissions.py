@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import AuditEvent
-from supplyesg.minerals import campaigns
+from supplyesg.minerals.campaigns import services as campaigns
 from supplyesg.minerals.models import (
     Campaign,
     Smelter,

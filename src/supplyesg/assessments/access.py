@@ -28,16 +28,12 @@ def campaigns_with_counts():
 
 
 def campaign_progress(campaign: QuestionnaireCampaign, on: date | None = None) -> dict:
-    counts = dict(campaign.responses.order_by().values_list("status").annotate(n=Count("pk")))
-    total = sum(counts.values())
-    answered = sum(counts.get(s, 0) for s in ANSWERED)
-    return {
-        "statuses": [(value, label, counts.get(value, 0)) for value, label in S.choices],
-        "total": total,
-        "answered": answered,
-        "response_rate": round(100 * answered / total) if total else None,
-        "overdue": campaign.responses.overdue(on).count(),
-    }
+    """The engine's figures; "answered" is what the questionnaire pages call the responses."""
+    from supplyesg.core.campaigns.progress import campaign_progress as progress
+    from supplyesg.core.campaigns.registry import campaign_kind
+
+    figures = progress(campaign_kind("questionnaires"), campaign, on)
+    return {**figures, "answered": figures["responded"]}
 
 
 def is_overdue(response: Response, on: date | None = None) -> bool:

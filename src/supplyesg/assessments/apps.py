@@ -10,8 +10,9 @@ class AssessmentsConfig(AppConfig):
     def ready(self):
         # Wiring, not rules: what this app adds to global search, the inbox, notifications and the dashboard.
         from supplyesg.assessments import dashboard, inbox, search
+        from supplyesg.assessments.questionnaires import kind
 
-        for module in (search, inbox, dashboard):
+        for module in (search, inbox, dashboard, kind):
             module.register()
 
         from supplyesg.assessments.labels import ACTION_LABELS as CATALOGUE_LABELS

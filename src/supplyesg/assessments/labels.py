@@ -13,6 +13,7 @@ ACTION_LABELS = {
     "questionnaire_campaign.created": gettext_lazy("Questionnaire campaign created"),
     "questionnaire_campaign.opened": gettext_lazy("Questionnaire campaign opened"),
     "questionnaire_campaign.closed": gettext_lazy("Questionnaire campaign closed"),
+    "questionnaire_campaign.sent_to_newcomers": gettext_lazy("Questionnaire campaign sent to suppliers new in its scope"),
     "questionnaire_response.added": gettext_lazy("Supplier added to a questionnaire campaign"),
     "questionnaire_response.requested": gettext_lazy("Questionnaire sent to the supplier"),
     "questionnaire_response.reminded": gettext_lazy("Questionnaire reminder sent"),

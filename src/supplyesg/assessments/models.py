@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from supplyesg.core.campaigns.models import CampaignBase, CampaignRequest
+
 
 class Pillar(models.TextChoices):
     E = "E", _("Environmental")
@@ -146,37 +148,20 @@ class Question(models.Model):
         return self.code
 
 
-class QuestionnaireCampaign(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+class QuestionnaireCampaign(CampaignBase):
+    """Asks suppliers to fill a template (name, due date, reminders and status: `CampaignBase`)."""
 
     template = models.ForeignKey(QuestionnaireTemplate, on_delete=models.PROTECT, related_name="campaigns")
-    name = models.CharField(_("name"), max_length=200)
-    due_date = models.DateField(_("due date"))
-    remind_days_before = models.PositiveSmallIntegerField(_("remind this many days before the due date"), default=7)
-    remind_every_days_after = models.PositiveSmallIntegerField(_("then remind every this many days when overdue"), default=7)
     # {"tiers": [1, 2], "categories": ["pcba"], "risk_levels": ["high"], "all": false}
     scope = models.JSONField(_("scope"), default=dict, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at"]
 
-    def __str__(self):
-        return self.name
 
+class Response(CampaignRequest):
+    """One supplier asked in one questionnaire campaign (`last_reminded_at`: `CampaignRequest`)."""
 
-class ResponseQuerySet(models.QuerySet):
-    def overdue(self, on=None):
-        on = on or timezone.localdate()
-        return self.filter(campaign__due_date__lt=on, status__in=Response.OPEN_STATUSES)
-
-
-class Response(models.Model):
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", _("Not started")
         DRAFT = "draft", _("Draft")
@@ -195,9 +180,6 @@ class Response(models.Model):
     review_comment = models.TextField(_("reviewer's comment"), blank=True)
     # {"overall": 82.5, "sections": {...}, "pillars": {...}, "risk_categories": {...}, "knockout": {...}, "lines": [...]}
     scores = models.JSONField(_("scores"), default=dict, blank=True)
-    last_reminded_at = models.DateTimeField(null=True, blank=True)
-
-    objects = ResponseQuerySet.as_manager()
 
     class Meta:
         ordering = ["campaign", "supplier__legal_name"]

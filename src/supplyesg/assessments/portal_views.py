@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -25,6 +24,8 @@ from supplyesg.assessments.views import (
     serve_evidence,
     serve_workbook,
 )
+from supplyesg.core.campaigns import progress as engine_progress
+from supplyesg.core.campaigns.registry import campaign_kind
 from supplyesg.core.forms_errors import attach_errors
 from supplyesg.core.models import PolicySettings
 from supplyesg.core.portal import PortalSection
@@ -33,24 +34,10 @@ from supplyesg.suppliers.access import get_own_supplier
 S = Response.Status
 
 
-def _due_state(response_obj, today):
-    """("overdue" | "due" | "", days) for a questionnaire still to be submitted."""
-    if (
-        response_obj.status not in Response.OPEN_STATUSES
-        or response_obj.campaign.status != QuestionnaireCampaign.Status.OPEN
-    ):
-        return "", None
-    days = (response_obj.campaign.due_date - today).days
-    if days < 0:
-        return "overdue", -days
-    if days <= response_obj.campaign.remind_days_before:
-        return "due", days
-    return "", days
-
-
 def _decorate(response_obj):
     response_obj.badge = RESPONSE_BADGE.get(response_obj.status, "")
-    response_obj.due_state, response_obj.due_days = _due_state(response_obj, timezone.localdate())
+    due = engine_progress.due(response_obj, timezone.localdate())
+    response_obj.due_state, response_obj.due_days = due.state, due.days
     response_obj.editable = (
         response_obj.status in questionnaires.EDITABLE
         and response_obj.campaign.status == QuestionnaireCampaign.Status.OPEN
@@ -192,20 +179,9 @@ def response_upload(request, response_pk):
 
 
 def portal_section(request, supplier):
-    """The portal tab for questionnaires, and which ones are still to be filled in or corrected."""
-    todo = []
-    for row in (
-        _decorate(r) for r in assessment_access.responses_visible_to(request.user).order_by("campaign__due_date")
-    ):
-        if not row.editable:
-            continue
-        values = {"campaign": row.campaign.name, "date": date_format(row.campaign.due_date, "DATE_FORMAT")}
-        if row.status == S.RETURNED:
-            todo.append(_("%(campaign)s: your answers were returned for correction.") % values)
-        elif row.due_state == "overdue":
-            todo.append(_("%(campaign)s: the questionnaire was due on %(date)s; please submit it.") % values)
-        else:
-            todo.append(_("%(campaign)s: please fill in and submit the questionnaire by %(date)s.") % values)
+    """The portal tab for questionnaires, and which ones are still to be filled in or corrected (the engine's
+    to-dos)."""
+    todo = engine_progress.portal_todos(campaign_kind(questionnaires.KIND), request.user, timezone.localdate())
     return PortalSection(
         key="assessments", title=_("Questionnaires"), url=reverse("assessments_portal:responses"), todo=todo
     )

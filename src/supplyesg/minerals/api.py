@@ -17,8 +17,8 @@ from supplyesg.core.access import Cap, require_internal
 from supplyesg.core.api_auth import needs
 from supplyesg.core.api_schemas import Offset
 from supplyesg.core.api_schemas import error_responses as _errors
-from supplyesg.minerals import campaigns
-from supplyesg.minerals.forms_campaigns import check_excel_upload
+from supplyesg.minerals.campaigns import services as campaigns
+from supplyesg.minerals.campaigns.forms import check_excel_upload
 from supplyesg.minerals.models import Campaign, Submission
 
 router = Router(tags=["minerals"])

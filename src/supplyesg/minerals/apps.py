@@ -21,8 +21,9 @@ class MineralsConfig(AppConfig):
 
         # Wiring, not rules: what this app adds to global search, the inbox, notifications and the dashboard.
         from supplyesg.minerals import dashboard, inbox, search
+        from supplyesg.minerals.campaigns import kind
 
-        for module in (search, inbox, dashboard):
+        for module in (search, inbox, dashboard, kind):
             module.register()
 
         from supplyesg.core import history

@@ -28,7 +28,8 @@ from supplyesg.core.errors import RuleViolation
 from supplyesg.core.matching import NameIndex, company_key, decide, normalize_registration_id
 from supplyesg.core.models import Job
 from supplyesg.core.services import job_progress, reopen_job, start_job
-from supplyesg.minerals import campaigns, services
+from supplyesg.minerals import services
+from supplyesg.minerals.campaigns import services as campaigns
 from supplyesg.minerals.cmrt import check_declaration, read_workbook
 from supplyesg.minerals.cmrt.findings import refusal
 from supplyesg.minerals.cmrt.safety import MAX_FILE_BYTES

@@ -4,8 +4,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from supplyesg.core import dashboard
-from supplyesg.minerals import aggregation, campaigns
-from supplyesg.minerals.models_campaigns import Campaign
+from supplyesg.minerals import aggregation
+from supplyesg.minerals.campaigns import services as campaigns
+from supplyesg.minerals.campaigns.models import Campaign
 
 
 def minerals_panel(request, today):

@@ -6,6 +6,7 @@ ACTION_LABELS = {
     "campaign.created": gettext_lazy("Minerals campaign created"),
     "campaign.opened": gettext_lazy("Minerals campaign opened"),
     "campaign.closed": gettext_lazy("Minerals campaign closed"),
+    "campaign.sent_to_newcomers": gettext_lazy("Minerals campaign sent to suppliers new in its scope"),
     "campaign.bulk_import_started": gettext_lazy("Reporting templates imported in bulk"),
     "campaign.bulk_file_assigned": gettext_lazy("Reporting template assigned to a supplier"),
     "submission_request.added": gettext_lazy("Supplier added to a minerals campaign"),

@@ -6,8 +6,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from supplyesg.core import search
+from supplyesg.minerals.campaigns.models import Campaign
 from supplyesg.minerals.models import Smelter, SmelterAlias
-from supplyesg.minerals.models_campaigns import Campaign
 
 
 def search_smelters(user, query, limit):

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import supplyesg.minerals.models_campaigns
+import supplyesg.minerals.campaigns.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('version', models.PositiveIntegerField(verbose_name='version')),
-                ('file', models.FileField(max_length=255, upload_to=supplyesg.minerals.models_campaigns.submission_upload_to)),
+                ('file', models.FileField(max_length=255, upload_to=supplyesg.minerals.campaigns.models.submission_upload_to)),
                 ('original_name', models.CharField(max_length=255, verbose_name='file name')),
                 ('sha256', models.CharField(max_length=64)),
                 ('channel', models.CharField(choices=[('portal', 'Supplier portal'), ('staff', 'Uploaded by staff'), ('api', 'API'), ('bulk', 'Bulk import')], max_length=10, verbose_name='channel')),

@@ -10,7 +10,7 @@ from supplyesg.minerals.models.reference import (
     SmelterAlias,
     SmelterListLoad,
 )
-from supplyesg.minerals.models_campaigns import (
+from supplyesg.minerals.campaigns.models import (
     Campaign,
     CompanyDeclaration,
     DeclarationNameFinding,

@@ -10,7 +10,7 @@ urlpatterns = [
     path("smelters/", smelters.smelter_list, name="smelters"),
     path("smelters/load-template/", smelters.load_template, name="load_template"),
     path("smelters/load-rmap/", smelters.load_rmap, name="load_rmap"),
-    path("", include("supplyesg.minerals.urls_campaigns")),
+    path("", include("supplyesg.minerals.campaigns.urls")),
     path("dashboard/", outputs.dashboard, name="dashboard"),
     path("company-smelters/", outputs.company_smelters, name="company_smelters"),
     path("company-smelters/export/", outputs.company_smelters_export, name="company_smelters_export"),

@@ -10,29 +10,20 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from supplyesg.core.campaigns import progress as engine_progress
+from supplyesg.core.campaigns.registry import campaign_kind
 from supplyesg.core.forms_errors import attach_errors
-from supplyesg.minerals import campaigns
-from supplyesg.minerals.forms_campaigns import SubmissionUploadForm
+from supplyesg.minerals.campaigns import services as campaigns
+from supplyesg.minerals.campaigns.forms import SubmissionUploadForm
+from supplyesg.minerals.campaigns.views import REQUEST_BADGE, SUBMISSION_BADGE, serve_submission_file
 from supplyesg.minerals.models import Campaign, Submission
-from supplyesg.minerals.views_campaigns import REQUEST_BADGE, SUBMISSION_BADGE, serve_submission_file
 from supplyesg.suppliers.access import get_own_supplier
-
-
-def _due_state(request_obj, today):
-    """("overdue" | "due" | "", days) for the badge beside a request still waiting for a file."""
-    if request_obj.status not in request_obj.OPEN_STATUSES or request_obj.campaign.status != Campaign.Status.OPEN:
-        return "", None
-    days = (request_obj.campaign.due_date - today).days
-    if days < 0:
-        return "overdue", -days
-    if days <= request_obj.campaign.remind_days_before:
-        return "due", days
-    return "", days
 
 
 def _decorate(request_obj, today):
     request_obj.badge = REQUEST_BADGE.get(request_obj.status, "")
-    request_obj.due_state, request_obj.due_days = _due_state(request_obj, today)
+    due = engine_progress.due(request_obj, today)
+    request_obj.due_state, request_obj.due_days = due.state, due.days
     request_obj.can_upload = request_obj.campaign.status == Campaign.Status.OPEN
     return request_obj
 
@@ -127,26 +118,8 @@ def submission_file(request, submission_pk):
 
 
 def portal_section(request, supplier):
-    """The portal tab for minerals declarations, and what is due or needs correction."""
+    """The portal tab for minerals declarations, and what is due or needs correction (the engine's to-dos)."""
     from supplyesg.core.portal import PortalSection
 
-    today = timezone.localdate()
-    todo = []
-    for row in (_decorate(r, today) for r in campaigns.requests_visible_to(request.user).order_by("campaign__due_date")):
-        if row.status == row.Status.RETURNED:
-            todo.append(_("%(campaign)s: your declaration was returned for correction.") % {"campaign": row.campaign.name})
-        elif row.status == row.Status.RECEIVED_ERRORS:
-            todo.append(
-                _("%(campaign)s: your declaration has errors; please upload a corrected file.") % {"campaign": row.campaign.name}
-            )
-        elif row.due_state == "overdue":
-            todo.append(
-                _("%(campaign)s: your %(template)s was due on %(date)s; please send it.")
-                % {"campaign": row.campaign.name, "template": row.campaign.template, "date": row.campaign.due_date}
-            )
-        elif row.due_days is not None:  # every open request from the day it is sent, not only near its due date
-            todo.append(
-                _("%(campaign)s: please send your %(template)s by %(date)s.")
-                % {"campaign": row.campaign.name, "template": row.campaign.template, "date": row.campaign.due_date}
-            )
+    todo = engine_progress.portal_todos(campaign_kind(campaigns.KIND), request.user, timezone.localdate())
     return PortalSection(key="minerals", title=_("Minerals declarations"), url=reverse("minerals_portal:requests"), todo=todo)

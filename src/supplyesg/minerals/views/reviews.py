@@ -15,7 +15,8 @@ from django.views.decorators.http import require_http_methods
 
 from supplyesg.core import bulk
 from supplyesg.core.access import Cap, require_internal
-from supplyesg.minerals import campaigns, services
+from supplyesg.minerals import services
+from supplyesg.minerals.campaigns import services as campaigns
 from supplyesg.minerals.models import SmelterReview
 
 

@@ -9,7 +9,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from supplyesg.minerals.campaigns import send_cmrt_reminders
+from supplyesg.minerals.campaigns.services import send_cmrt_reminders
 
 
 def _date(value: str) -> date:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from supplyesg.minerals import views_campaigns as views
+from supplyesg.minerals.campaigns import views
 from supplyesg.minerals.views import reviews as views_reviews
 
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("campaigns/<int:campaign_pk>/", views.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:campaign_pk>/open/", views.campaign_open, name="campaign_open"),
     path("campaigns/<int:campaign_pk>/close/", views.campaign_close, name="campaign_close"),
+    path("campaigns/<int:campaign_pk>/send-newcomers/", views.campaign_send_newcomers, name="campaign_send_newcomers"),
     path("campaigns/<int:campaign_pk>/add-supplier/", views.campaign_add_supplier, name="campaign_add_supplier"),
     path("campaigns/<int:campaign_pk>/bulk/", views.bulk_upload, name="bulk_upload"),
     path("campaigns/<int:campaign_pk>/bulk/<int:job_pk>/", views.bulk_result, name="bulk_result"),

@@ -9,7 +9,7 @@ from supplyesg.core.files import extension_of, validate_upload
 from supplyesg.core.forms import CampaignScheduleForm
 from supplyesg.core.forms_errors import strip_field_prefix
 from supplyesg.minerals.bulk import bulk_upload_limit
-from supplyesg.minerals.campaigns import MINERALS_BY_TEMPLATE
+from supplyesg.minerals.campaigns.services import MINERALS_BY_TEMPLATE
 from supplyesg.minerals.models import Metal, SubmissionRequest, TemplateType
 from supplyesg.suppliers.models import Category, Supplier
 

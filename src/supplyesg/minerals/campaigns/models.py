@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from supplyesg.core.campaigns.models import CampaignBase, CampaignRequest
+
 
 class TemplateType(models.TextChoices):
     CMRT = "CMRT", _("CMRT (tin, tantalum, tungsten, gold)")
@@ -18,41 +20,23 @@ def submission_upload_to(instance, filename: str) -> str:
     return f"minerals/{instance.request.supplier_id}/{uuid.uuid4().hex}.xlsx"
 
 
-class Campaign(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+class Campaign(CampaignBase):
+    """A CMRT or EMRT campaign for a reporting year (name, due date, reminders and status: `CampaignBase`)."""
 
-    name = models.CharField(_("name"), max_length=200)
     reporting_year = models.PositiveSmallIntegerField(_("reporting year"))
     template = models.CharField(_("template"), max_length=4, choices=TemplateType.choices)
     minerals = models.JSONField(_("minerals in scope"), default=list, help_text=_('e.g. ["Tin", "Gold"]'))
-    due_date = models.DateField(_("due date"))
     remind_days_before = models.PositiveSmallIntegerField(_("remind this many days before the due date"), default=14)
-    remind_every_days_after = models.PositiveSmallIntegerField(_("then remind every this many days when overdue"), default=7)
     scope_categories = models.ManyToManyField("suppliers.Category", blank=True, related_name="+", verbose_name=_("categories"))
     scope_tiers = models.JSONField(_("tiers"), default=list, blank=True)
     scope_by_minerals = models.BooleanField(_("every supplier whose categories involve these minerals"), default=False)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-reporting_year", "-created_at"]
 
-    def __str__(self):
-        return self.name
 
-
-class SubmissionRequestQuerySet(models.QuerySet):
-    def overdue(self, on=None):
-        on = on or timezone.localdate()
-        return self.filter(campaign__due_date__lt=on, status__in=SubmissionRequest.OPEN_STATUSES)
-
-
-class SubmissionRequest(models.Model):
-    """One supplier in one campaign, with where its declaration stands."""
+class SubmissionRequest(CampaignRequest):
+    """One supplier in one campaign, with where its declaration stands (`last_reminded_at`: `CampaignRequest`)."""
 
     class Status(models.TextChoices):
         NOT_REQUESTED = "not_requested", _("Not requested")
@@ -68,12 +52,9 @@ class SubmissionRequest(models.Model):
     supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="mineral_requests")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NOT_REQUESTED, db_index=True)
     requested_at = models.DateTimeField(null=True, blank=True)
-    last_reminded_at = models.DateTimeField(null=True, blank=True)
     accepted_submission = models.ForeignKey(
         "minerals.Submission", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-
-    objects = SubmissionRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["campaign", "supplier__legal_name"]

@@ -16,8 +16,9 @@ from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.forms_errors import attach_errors
 from supplyesg.core.models import Job, PolicySettings
 from supplyesg.core.services import fail_stale_jobs
-from supplyesg.minerals import bulk, campaigns, company_names, services
-from supplyesg.minerals.forms_campaigns import (
+from supplyesg.minerals import bulk, company_names, services
+from supplyesg.minerals.campaigns import services as campaigns
+from supplyesg.minerals.campaigns.forms import (
     AcceptForm,
     AddSupplierForm,
     BulkConfirmForm,
@@ -157,6 +158,20 @@ def campaign_open(request, campaign_pk):
     except ValidationError as exc:
         return _error_page(request, exc, redirect("minerals:campaign_detail", campaign_pk=campaign.pk))
     messages.success(request, _("The campaign is open: %(count)d supplier(s) were asked.") % {"count": count})
+    return redirect("minerals:campaign_detail", campaign_pk=campaign.pk)
+
+
+@require_http_methods(["POST"])
+def campaign_send_newcomers(request, campaign_pk):
+    campaign = campaigns.get_campaign_for_user(request.user, campaign_pk, write=True)
+    try:
+        count = campaigns.send_to_newcomers(campaign, actor=request.user)
+    except ValidationError as exc:
+        return _error_page(request, exc, redirect("minerals:campaign_detail", campaign_pk=campaign.pk))
+    if count:
+        messages.success(request, _("%(count)d supplier(s) new in the scope were asked.") % {"count": count})
+    else:
+        messages.info(request, _("Every supplier in the scope has already been asked; nobody was asked twice."))
     return redirect("minerals:campaign_detail", campaign_pk=campaign.pk)
 
 

@@ -1,0 +1,320 @@
+"""CMRT/EMRT submissions: checking and storing a supplier's file, accepting it or returning it.
+
+Every state change is one audited function (keyword-only ``actor``, one transaction, e-mails on commit).
+"""
+
+import hashlib
+import json
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from supplyesg.core import audit
+from supplyesg.core.errors import RuleViolation
+from supplyesg.core.mail import send_on_commit
+from supplyesg.minerals import company_names, services
+from supplyesg.minerals.campaigns.services.campaigns import request_mail
+from supplyesg.minerals.campaigns.services.reviews import queue_reviews, reported_name
+from supplyesg.minerals.cmrt import CheckResult, check_file
+from supplyesg.minerals.cmrt.findings import refusal
+from supplyesg.minerals.models import Campaign, Submission, SubmissionRequest, SubmissionSmelter
+
+R = SubmissionRequest.Status
+# Submissions still waiting for a decision; a new upload supersedes them.
+PENDING_SUBMISSIONS = (Submission.Status.INVALID, Submission.Status.VALID, Submission.Status.RETURNED)
+
+
+def _actor(actor):
+    return actor if actor is not None and getattr(actor, "pk", None) else None
+
+
+def _plain_json(data: dict) -> dict:
+    return json.loads(json.dumps(data, default=str))
+
+
+# ---------------------------------------------------------------- submissions
+
+
+def declared_kind(declaration) -> str:
+    """The template kind a file is (CMRT, EMRT, AMRT, CRT), read from its content; '' when not a template."""
+    if declaration.template:
+        return declaration.template
+    for finding in declaration.findings:
+        if finding.code == "unsupported_template":
+            title = str(finding.params.get("detail") or "")
+            return title[title.rfind("(") + 1 : title.rfind(")")] if "(" in title else title
+    return ""
+
+
+def kind_mismatch(declaration, campaign: Campaign) -> str | None:
+    """Why a file of another template kind is refused for this campaign (naming both kinds), else None.
+
+    A CMRT filed into an EMRT request would otherwise be stored and counted on the EMRT dashboard."""
+    found = declared_kind(declaration)
+    if not found or found == campaign.template:
+        return None
+    return _(
+        "file: this file is the %(found)s template, but %(campaign)s asks for the %(expected)s. Send the "
+        "%(expected)s instead; the %(found)s was not stored."
+    ) % {"found": found, "expected": campaign.template, "campaign": campaign.name}
+
+
+def _lock_for_upload(request_obj: SubmissionRequest, actor) -> SubmissionRequest:
+    """The request, locked, once it may take a file from this actor (its campaign not closed; a supplier
+    user only for their own supplier)."""
+    request_obj = (
+        SubmissionRequest.objects.select_for_update()
+        .select_related("campaign", "supplier")
+        .get(pk=request_obj.pk)
+    )
+    if request_obj.campaign.status == Campaign.Status.CLOSED:
+        raise RuleViolation(_("The campaign %(name)s is closed.") % {"name": request_obj.campaign.name})
+    if (
+        actor is not None
+        and getattr(actor, "is_supplier_user", False)
+        and actor.supplier_id != request_obj.supplier_id
+    ):
+        raise PermissionDenied
+    return request_obj
+
+
+def _accepted_check(data: bytes, file_name: str, campaign: Campaign, checked, reference):
+    """The file's check result and the reference it used; refused (nothing stored) when the file is empty,
+    is not a readable template, or is another kind of template than the campaign asks for."""
+    if not data:
+        raise RuleViolation(_("file: the file is empty."))
+    if checked is None:
+        reference = services.check_reference() if reference is None else reference
+        checked = check_file(data, reference=reference, filename=file_name)
+    refused = refusal(checked.declaration.findings)
+    if refused is not None:
+        zh = (get_language() or "").startswith("zh")
+        raise RuleViolation(_("file: %(problem)s") % {"problem": refused.message_zh if zh else refused.message})
+    mismatch = kind_mismatch(checked.declaration, campaign)
+    if mismatch:
+        raise RuleViolation(mismatch)
+    return checked, reference
+
+
+def _new_submission(request_obj, *, data: bytes, file_name: str, checked: CheckResult, actor, channel) -> Submission:
+    """The next version for this request, unsaved, with the file written to storage."""
+    declaration, company = checked.declaration, checked.declaration.company
+    version = (request_obj.submissions.aggregate(top=Max("version"))["top"] or 0) + 1
+    submission = Submission(
+        request=request_obj,
+        version=version,
+        original_name=file_name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        channel=channel,
+        uploaded_by=_actor(actor),
+        template=(declaration.template or "")[:4],
+        template_version=(declaration.version or "")[:10],
+        company_name=(company.name or "")[:255],
+        effective_date=company.effective_date,
+        valid=checked.valid,
+        error_count=len(checked.errors),
+        warning_count=len(checked.warnings),
+        result=_plain_json(checked.to_dict()),
+        status=Submission.Status.VALID if checked.valid else Submission.Status.INVALID,
+    )
+    submission.file.save(file_name, ContentFile(data), save=False)
+    return submission
+
+
+def _store_rows(submission: Submission, checked: CheckResult, reference) -> None:
+    """Earlier versions still waiting for a decision are superseded; the smelter rows are stored and names
+    nobody identified go to the review queue."""
+    submission.request.submissions.exclude(pk=submission.pk).filter(status__in=PENDING_SUBMISSIONS).update(
+        status=Submission.Status.SUPERSEDED
+    )
+    SubmissionSmelter.objects.bulk_create(
+        [
+            SubmissionSmelter(
+                submission=submission,
+                row=s.row,
+                metal=(s.metal or "")[:20],
+                name=reported_name(s),
+                country=(s.country or "")[:100],
+                cid=s.cid or "",
+                matched_by=s.matched_by or "",
+                score=s.score,
+            )
+            for s in checked.smelters
+        ]
+    )
+    queue_reviews(checked, reference)
+
+
+def _mark_received(request_obj: SubmissionRequest, submission: Submission, *, actor) -> None:
+    """The request now says a file came in (valid or with errors), recorded with the file's figures."""
+    old_status = request_obj.status
+    request_obj.status = R.RECEIVED_VALID if submission.valid else R.RECEIVED_ERRORS
+    if request_obj.requested_at is None:
+        request_obj.requested_at = timezone.now()
+    request_obj.save(update_fields=["status", "requested_at"])
+    audit.record(
+        actor=actor,
+        action="submission.received",
+        target=submission,
+        supplier=request_obj.supplier,
+        changes={
+            "version": [None, submission.version],
+            "file": [None, submission.original_name],
+            "channel": [None, submission.channel],
+            "valid": [None, submission.valid],
+            "errors": [None, submission.error_count],
+            "warnings": [None, submission.warning_count],
+            "request_status": [old_status, request_obj.status],
+        },
+        reason=request_obj.campaign.name,
+    )
+
+
+@transaction.atomic
+def submit_declaration(
+    request_obj: SubmissionRequest,
+    *,
+    data: bytes,
+    file_name: str,
+    actor,
+    channel: str,
+    checked: CheckResult | None = None,
+    reference=None,
+) -> Submission:
+    """Check and store one file with everything it yields, all or nothing.
+
+    The file is kept whatever its findings; one with errors never counts as accepted. ``checked`` and
+    ``reference`` let a bulk import reuse a result it already has and one reference for many files.
+    """
+    request_obj = _lock_for_upload(request_obj, actor)
+    file_name = (file_name or "declaration.xlsx").replace("\\", "/").rsplit("/", 1)[-1][:255]
+    checked, reference = _accepted_check(data, file_name, request_obj.campaign, checked, reference)
+    submission = _new_submission(
+        request_obj, data=data, file_name=file_name, checked=checked, actor=actor, channel=channel
+    )
+    try:
+        submission.save()
+        _store_rows(submission, checked, reference)
+        _mark_received(request_obj, submission, actor=actor)
+        company = checked.declaration.company
+        company_names.check_company_name(submission, request_obj.supplier, company.unique_id or "")
+    except BaseException:
+        submission.file.storage.delete(submission.file.name)
+        raise
+    return submission
+
+
+@transaction.atomic
+def accept_submission(submission: Submission, *, actor, comment: str = "") -> Submission:
+    submission = (
+        Submission.objects.select_for_update().select_related("request__supplier").get(pk=submission.pk)
+    )
+    request_obj = SubmissionRequest.objects.select_for_update().get(pk=submission.request_id)
+    if not submission.valid:
+        raise RuleViolation(_("A declaration with errors cannot be accepted; return it for correction."))
+    finding = company_names.open_finding(submission)
+    if finding is not None:
+        raise RuleViolation(
+            _(
+                "The file declares %(declared)s, not %(supplier)s: confirm it belongs to this supplier (with a "
+                "reason) or reassign it before accepting."
+            )
+            % {"declared": finding.declared_name, "supplier": submission.request.supplier.legal_name}
+        )
+    if submission.status != Submission.Status.VALID:
+        raise RuleViolation(
+            _("Only a valid declaration awaiting review can be accepted (this one is %(status)s).")
+            % {"status": submission.get_status_display()}
+        )
+    previous = request_obj.accepted_submission_id
+    if previous:
+        Submission.objects.filter(pk=previous).update(status=Submission.Status.SUPERSEDED)
+    submission.status = Submission.Status.ACCEPTED
+    submission.reviewed_by = _actor(actor)
+    submission.reviewed_at = timezone.now()
+    submission.review_comment = (comment or "").strip()
+    submission.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    old_status = request_obj.status
+    request_obj.status = R.ACCEPTED
+    request_obj.accepted_submission = submission
+    request_obj.save(update_fields=["status", "accepted_submission"])
+    audit.record(
+        actor=actor,
+        action="submission.accepted",
+        target=submission,
+        supplier=submission.request.supplier,
+        changes={
+            "status": [Submission.Status.VALID, Submission.Status.ACCEPTED],
+            "request_status": [old_status, R.ACCEPTED],
+        },
+        reason=submission.review_comment,
+    )
+    return submission
+
+
+@transaction.atomic
+def return_submission(submission: Submission, *, actor, comment: str) -> Submission:
+    """Send a declaration back for correction; the supplier sees findings and comment in the portal."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise RuleViolation(_("comment: say what the supplier must correct."))
+    submission = (
+        Submission.objects.select_for_update()
+        .select_related("request__supplier", "request__campaign")
+        .get(pk=submission.pk)
+    )
+    request_obj = (
+        SubmissionRequest.objects.select_for_update()
+        .select_related("campaign", "supplier")
+        .get(pk=submission.request_id)
+    )
+    if submission.status not in (Submission.Status.VALID, Submission.Status.INVALID):
+        raise RuleViolation(
+            _("Only a declaration awaiting review can be returned (this one is %(status)s).")
+            % {"status": submission.get_status_display()}
+        )
+    old = submission.status
+    submission.status = Submission.Status.RETURNED
+    submission.reviewed_by = _actor(actor)
+    submission.reviewed_at = timezone.now()
+    submission.review_comment = comment
+    submission.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    old_status = request_obj.status
+    request_obj.status = R.RETURNED
+    request_obj.save(update_fields=["status"])
+    audit.record(
+        actor=actor,
+        action="submission.returned",
+        target=submission,
+        supplier=request_obj.supplier,
+        changes={"status": [old, Submission.Status.RETURNED], "request_status": [old_status, R.RETURNED]},
+        reason=comment,
+    )
+    send_on_commit([request_mail(request_obj, "returned")])
+    return submission
+
+
+
+def findings_for(result: dict, language: str | None) -> list[dict]:
+    """A check result's findings, errors first, each with `text` in the user's language and `where`."""
+    zh = (language or "").lower().startswith("zh")
+    out = []
+    for f in result.get("findings") or []:
+        where = ""
+        if f.get("sheet") and f.get("cell"):
+            where = f"{f['sheet']}!{f['cell']}"
+        elif f.get("sheet") and f.get("row"):
+            where = f"{f['sheet']}!{f['row']}"
+        elif f.get("sheet"):
+            where = f["sheet"]
+        text = f.get("message_zh") if zh and f.get("message_zh") else f.get("message")
+        out.append({**f, "text": text or "", "where": where})
+    out.sort(key=lambda f: 0 if f.get("severity") == "error" else 1)
+    return out
+
+
