@@ -9,10 +9,17 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self):
         # Wiring, not rules: what this app adds to global search, the inbox, notifications and the dashboard.
-        from supplyesg.assessments import dashboard, inbox, search
+        from supplyesg.assessments import dashboard, inbox, search, supplier_page
 
-        for module in (search, inbox, dashboard):
+        for module in (search, inbox, dashboard, supplier_page):
             module.register()
+
+        # Services queue background work by job kind; the tasks that run it are wired in here.
+        from supplyesg.assessments import tasks
+        from supplyesg.assessments.risk import JOB_KIND
+        from supplyesg.core import jobs
+
+        jobs.register(JOB_KIND, tasks.recompute_risk)
 
         from supplyesg.assessments import risk_rules as rules
         from supplyesg.assessments.labels import ACTION_LABELS as CATALOGUE_LABELS

@@ -20,10 +20,17 @@ class MineralsConfig(AppConfig):
         register_subject_source("smelter", smelter_subjects)
 
         # Wiring, not rules: what this app adds to global search, the inbox, notifications and the dashboard.
-        from supplyesg.minerals import dashboard, inbox, search
+        from supplyesg.minerals import dashboard, inbox, search, supplier_page
 
-        for module in (search, inbox, dashboard):
+        for module in (search, inbox, dashboard, supplier_page):
             module.register()
+
+        # Services queue background work by job kind; the tasks that run it are wired in here.
+        from supplyesg.core import jobs
+        from supplyesg.minerals import tasks
+        from supplyesg.minerals.bulk import JOB_KIND
+
+        jobs.register(JOB_KIND, tasks.import_bulk)
 
         from supplyesg.core import history
         from supplyesg.minerals.cases import SYSTEM_REASONS

@@ -1,0 +1,9 @@
+"""The Audits tab of the supplier page (core/supplier_page.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from supplyesg.core import supplier_page
+
+
+def register() -> None:
+    supplier_page.register_tab(supplier_page.SupplierTab("audits", _("Audits"), "audits:supplier_panel", order=10))
