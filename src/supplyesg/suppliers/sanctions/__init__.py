@@ -1,0 +1,1 @@
+"""Sanctions screening of suppliers and the subjects other apps register (smelters)."""
