@@ -82,3 +82,22 @@ def test_the_risk_panel_shows_no_assessment_for_a_supplier_never_assessed(client
     html = client_for(viewer).get(detail(supplier_a)).content.decode()
     assert 'id="risk-panel"' in html
     assert "91.00 / 100" not in html
+
+
+def test_an_annotation_no_app_registers_is_a_configuration_error_naming_it():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from supplyesg.suppliers.models import Supplier
+
+    with pytest.raises(ImproperlyConfigured, match="'esg_score'"):
+        supplier_page.annotate(Supplier.objects.all(), "esg_score")
+
+
+def test_the_list_filters_and_sorts_on_the_risk_level_assessments_computes(client_for, viewer, supplier_a, supplier_b):
+    RiskAssessment.objects.create(supplier=supplier_a, year=2026, overall_score=30, computed_level="low")
+    RiskAssessment.objects.create(supplier=supplier_b, year=2026, overall_score=80, computed_level="low", override_level="high")
+    client = client_for(viewer)
+    high = client.get(reverse("suppliers:list"), {"risk": "high"}).content.decode()
+    assert supplier_b.legal_name in high and supplier_a.legal_name not in high
+    ordered = client.get(reverse("suppliers:list"), {"sort": "-risk"}).content.decode()
+    assert ordered.index(supplier_b.legal_name) < ordered.index(supplier_a.legal_name)

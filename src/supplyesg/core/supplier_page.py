@@ -1,15 +1,20 @@
-"""What the apps above suppliers add to the supplier page: panels on its profile tab and tabs of their own.
+"""What the apps above suppliers add to the supplier page and list: panels on the page's profile tab, tabs of their
+own, and the figures the list shows, filters and sorts on (annotations of a Supplier QuerySet, by name).
 
 Each app registers them from `AppConfig.ready` (its `supplier_page.register()`); the suppliers app lays them out
 between its own tabs and imports nothing above it (the `apps` import-linter contract). A panel is either a template
 included with the page's context plus what `context(request, supplier)` returns, or a fragment the page loads with
 htmx from `url_name` (reversed with the supplier's pk); a tab is always such a fragment. The fragment's own view
 checks access, as every view does; `capability` only decides whether the page offers it.
+
+An annotation is the way an app computes named fields on a Supplier QuerySet in one query whatever its size, e.g.
+"risk_level" (assessments) adds `risk_level` and `risk_order`; suppliers filters and sorts on those names.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 from supplyesg.core.access import Cap, can
@@ -36,6 +41,7 @@ class SupplierTab:
 
 _panels: dict[str, SupplierPanel] = {}
 _tabs: dict[str, SupplierTab] = {}
+_annotations: dict[str, Callable] = {}
 
 
 def register_panel(panel: SupplierPanel) -> None:
@@ -68,3 +74,16 @@ def panels_context(request, supplier) -> dict:
 
 def tab_url(tab: SupplierTab, supplier) -> str:
     return reverse(tab.url_name, args=[supplier.pk])
+
+
+def register_annotation(name: str, annotate: Callable) -> None:
+    """`annotate(queryset) -> queryset` adds the fields `name` stands for to a Supplier QuerySet."""
+    _annotations[name] = annotate
+
+
+def annotate(queryset, name: str):
+    try:
+        add = _annotations[name]
+    except KeyError:
+        raise ImproperlyConfigured(f"No app registers the supplier annotation {name!r} (see core/supplier_page.py).") from None
+    return add(queryset)
