@@ -56,8 +56,9 @@ run: demo  ## set everything up and serve http://127.0.0.1:8000 with the backgro
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	SUPPLYESG_DEMO=true $(BIN)/supplyesg runserver $(HOST):$(PORT)
 
-test: install browser  ## lint, migrations check, the suite on SQLite and PostgreSQL, browser tests
+test: install browser  ## lint, import layers, migrations check, the suite on SQLite and PostgreSQL, browser tests
 	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports
 	$(BIN)/supplyesg makemigrations --check --dry-run
 	$(BIN)/python -m pytest
 	./scripts/test-postgres
@@ -68,8 +69,9 @@ test-sqlite: install
 test-postgres: install
 	./scripts/test-postgres
 
-lint: install
+lint: install  ## ruff and the import layers (README "Layers")
 	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check src tests bench || true
 
 bench: install  ## speed figures, as ratios against a baseline in the same process

@@ -9,11 +9,18 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self):
         # Wiring, not rules: what this app adds to global search, the inbox, notifications and the dashboard.
-        from supplyesg.assessments import dashboard, inbox, search
+        from supplyesg.assessments import dashboard, inbox, search, supplier_page
         from supplyesg.assessments.questionnaires import kind
 
-        for module in (search, inbox, dashboard, kind):
+        for module in (search, inbox, dashboard, supplier_page, kind):
             module.register()
+
+        # Services queue background work by job kind; the tasks that run it are wired in here.
+        from supplyesg.assessments import tasks
+        from supplyesg.assessments.risk.services import JOB_KIND
+        from supplyesg.core import jobs
+
+        jobs.register(JOB_KIND, tasks.recompute_risk)
 
         from supplyesg.assessments.labels import ACTION_LABELS as CATALOGUE_LABELS
         from supplyesg.assessments.risk import rules

@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from supplyesg.assessments.models import QuestionnaireCampaign, Response, RiskLevel
+from supplyesg.assessments.supplier_page import with_risk_level
 from supplyesg.core import dashboard
-from supplyesg.suppliers import queries as supplier_queries
 from supplyesg.suppliers.models import Supplier
 
 _CSS = {RiskLevel.HIGH: "bad", RiskLevel.MEDIUM: "warn", RiskLevel.LOW: "good"}
@@ -16,7 +16,7 @@ ANSWERED = (Response.Status.SUBMITTED, Response.Status.ACCEPTED)
 def assessments_panel(request, today):
     list_url = reverse("suppliers:list")
     levels = dict(
-        supplier_queries.with_risk_level(Supplier.objects.approved()).order_by().values_list("risk_level").annotate(n=Count("pk"))
+        with_risk_level(Supplier.objects.approved()).order_by().values_list("risk_level").annotate(n=Count("pk"))
     )
     risk_rows = [
         {"label": label, "value": levels.get(value, 0), "url": f"{list_url}?risk={value}", "css": _CSS[value]}

@@ -14,9 +14,10 @@ class AuditsConfig(AppConfig):
         from supplyesg.audits.risk_provider import audit_inputs
 
         register_input_provider("audit", audit_inputs)
-        from supplyesg.audits import dashboard, inbox, search  # global search, inbox, notifications, dashboard
+        # global search, inbox, notifications, dashboard, the supplier page
+        from supplyesg.audits import dashboard, inbox, search, supplier_page
 
-        for module in (search, inbox, dashboard):
+        for module in (search, inbox, dashboard, supplier_page):
             module.register()
 
         from supplyesg.audits.labels import ACTION_LABELS

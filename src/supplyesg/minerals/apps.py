@@ -20,11 +20,18 @@ class MineralsConfig(AppConfig):
         register_subject_source("smelter", smelter_subjects)
 
         # Wiring, not rules: what this app adds to global search, the inbox, notifications and the dashboard.
-        from supplyesg.minerals import dashboard, inbox, search
+        from supplyesg.minerals import dashboard, inbox, search, supplier_page
         from supplyesg.minerals.campaigns import kind
 
-        for module in (search, inbox, dashboard, kind):
+        for module in (search, inbox, dashboard, supplier_page, kind):
             module.register()
+
+        # Services queue background work by job kind; the tasks that run it are wired in here.
+        from supplyesg.core import jobs
+        from supplyesg.minerals import tasks
+        from supplyesg.minerals.bulk import JOB_KIND
+
+        jobs.register(JOB_KIND, tasks.import_bulk)
 
         from supplyesg.core import history
         from supplyesg.minerals.cases.services import SYSTEM_REASONS

@@ -23,7 +23,7 @@ from django.http import Http404
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from supplyesg.core import audit
+from supplyesg.core import audit, jobs
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.matching import NameIndex, company_key, decide, normalize_registration_id
 from supplyesg.core.models import Job
@@ -329,8 +329,6 @@ def _import_one(campaign, source, entry, result, index, requests, reference, job
 @transaction.atomic
 def start_bulk_import(campaign: Campaign, upload, *, actor) -> Job:
     """Keep the uploaded zip privately and queue its import; the page polls the job."""
-    from supplyesg.minerals.tasks import import_bulk
-
     if campaign.status == Campaign.Status.CLOSED:
         raise RuleViolation(_("The campaign %(name)s is closed.") % {"name": campaign.name})
     job = start_job(kind=JOB_KIND, actor=actor)
@@ -344,7 +342,7 @@ def start_bulk_import(campaign: Campaign, upload, *, actor) -> Job:
         target=campaign,
         changes={"file": [None, getattr(upload, "name", "")], "job": [None, job.pk]},
     )
-    transaction.on_commit(lambda: import_bulk.enqueue(job.pk, campaign.pk, path))
+    jobs.enqueue_on_commit(job, campaign.pk, path)
     return job
 
 
@@ -355,15 +353,13 @@ def upload_path(job: Job) -> str:
 
 def retry_bulk_import(job: Job, *, actor) -> Job:
     """Queue a failed import again; files it already recorded are not imported twice."""
-    from supplyesg.minerals.tasks import import_bulk
-
     path = upload_path(job)
     if not os.path.exists(path):
         raise RuleViolation(_("The uploaded archive of this import is no longer there; upload it again."))
     with transaction.atomic():
         job = reopen_job(job, actor=actor)
         campaign_id = job.result["campaign_id"]
-        transaction.on_commit(lambda: import_bulk.enqueue(job.pk, campaign_id, path))
+        jobs.enqueue_on_commit(job, campaign_id, path)
     return job
 
 

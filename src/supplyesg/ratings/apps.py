@@ -9,10 +9,17 @@ class RatingsConfig(AppConfig):
 
     def ready(self):
         # Wiring, not rules: what this app adds to global search, the inbox, notifications and the dashboard.
-        from supplyesg.ratings import dashboard, inbox
+        from supplyesg.ratings import dashboard, inbox, supplier_page
 
-        for module in (inbox, dashboard):
+        for module in (inbox, dashboard, supplier_page):
             module.register()
+
+        # Services queue background work by job kind; the tasks that run it are wired in here.
+        from supplyesg.core import jobs
+        from supplyesg.ratings import tasks
+        from supplyesg.ratings.services import JOB_KIND
+
+        jobs.register(JOB_KIND, tasks.compute_ratings)
 
         from supplyesg.core import history
         from supplyesg.ratings.services import ACTION_LABELS, GRADE_CHANGED

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from supplyesg.core import audit
+from supplyesg.core import audit, jobs
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import AuditEvent, Job, PolicySettings
 from supplyesg.core.services import job_progress, start_job
@@ -417,13 +417,11 @@ def new_compute_job(period: Quarter, *, actor=None) -> Job:
 @transaction.atomic
 def start_compute(year: int, quarter: int, *, actor) -> Job:
     """Queue the quarter's computation; the overview page polls the job."""
-    from supplyesg.ratings.tasks import compute_ratings
-
     period = check_quarter(year=year, quarter=quarter)
     load_policy()
     job = new_compute_job(period, actor=actor)
     audit.record(actor=actor, action="ratings.compute_started", target=job, changes={"quarter": [None, str(period)]})
-    transaction.on_commit(lambda: compute_ratings.enqueue(job.pk, period.year, period.quarter))
+    jobs.enqueue_on_commit(job, period.year, period.quarter)
     return job
 
 

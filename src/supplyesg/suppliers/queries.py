@@ -7,12 +7,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.apps import apps
-from django.db.models import BooleanField, Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, When
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from supplyesg.core import supplier_page
 from supplyesg.suppliers.models import BlacklistEntry, Document, DocumentRule, ProfileChangeRequest, Supplier
 from supplyesg.suppliers.services.compliance import MissingDocument
 
@@ -77,16 +77,9 @@ LIST_COLUMNS = (
 
 
 def with_risk_level(qs):
-    """Annotate `risk_level` (the current assessment's level, an override winning) and `risk_order` (for sorting).
-
-    The assessment model is looked up by name: the risk assessment builds on suppliers, not the other way.
-    """
-    assessment = apps.get_model("assessments", "RiskAssessment")
-    current = assessment.objects.filter(supplier=OuterRef("pk"), is_current=True).order_by("-year", "-computed_at")
-    level = Case(When(override_level="", then=F("computed_level")), default=F("override_level"))
-    qs = qs.annotate(risk_level=Subquery(current.annotate(level=level).values("level")[:1]))
-    return qs.annotate(risk_order=Case(When(risk_level="high", then=3), When(risk_level="medium", then=2),
-                                       When(risk_level="low", then=1), default=0, output_field=IntegerField()))
+    """Annotate `risk_level` (the current assessment's level, an override winning; None: never assessed) and
+    `risk_order` (3 high .. 0 none, for sorting). Assessments computes them (core/supplier_page.py)."""
+    return supplier_page.annotate(qs, "risk_level")
 
 
 GRADES = ("A", "B", "C", "D")
@@ -101,37 +94,14 @@ def grade_filter(value) -> str:
 
 def with_latest_grade(qs):
     """Annotate `latest_grade`: the grade of the supplier's most recent quarterly rating (None: never rated).
-
-    The rating model is looked up by name: ratings build on suppliers, not the other way.
-    """
-    rating = apps.get_model("ratings", "Rating")
-    newest = rating.objects.filter(supplier=OuterRef("pk")).order_by("-year", "-quarter")
-    return qs.annotate(latest_grade=Subquery(newest.values("grade")[:1]))
+    Ratings computes it (core/supplier_page.py)."""
+    return supplier_page.annotate(qs, "latest_grade")
 
 
 def with_conditional_acceptance(qs):
     """Annotate `conditionally_accepted` (ESG manual, medium risk: "conditionally accepted") and
-    `conditional_plan_due`: the supplier's latest reported audit is medium risk and an improvement plan of it is not
-    accepted yet. The flag ends when every plan is accepted or a later audit gives another result.
-
-    The audit models are looked up by name: audits build on suppliers, not the other way.
-    """
-    audit = apps.get_model("audits", "Audit")
-    action = apps.get_model("audits", "CorrectiveAction")
-    latest = audit.objects.filter(
-        supplier=OuterRef("pk"), status__in=[audit.Status.REPORTED, audit.Status.CLOSED], report_date__isnull=False
-    ).order_by("-report_date", "-pk")
-    qs = qs.annotate(
-        latest_audit_id=Subquery(latest.values("pk")[:1]),
-        latest_audit_level=Subquery(latest.values("result_level")[:1]),
-        conditional_plan_due=Subquery(latest.values("improvement_plan_due")[:1]),
-    )
-    pending = action.objects.filter(audit_id=OuterRef("latest_audit_id")).exclude(status__in=action.PLAN_ACCEPTED_STATUSES)
-    return qs.annotate(
-        conditionally_accepted=Case(
-            When(Q(latest_audit_level="medium") & Exists(pending), then=True), default=False, output_field=BooleanField()
-        )
-    )
+    `conditional_plan_due`. Audits computes them (core/supplier_page.py)."""
+    return supplier_page.annotate(qs, "conditional_acceptance")
 
 
 def conditional_filter(value) -> str:

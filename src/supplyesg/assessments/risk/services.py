@@ -34,7 +34,7 @@ from supplyesg.assessments.models import (
     WorklistItem,
 )
 from supplyesg.assessments.risk import rules
-from supplyesg.core import audit, history
+from supplyesg.core import audit, history, jobs
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import AuditEvent, Job, PolicySettings
 from supplyesg.core.services import job_progress, start_job
@@ -416,12 +416,10 @@ def new_recompute_job(year: int, *, actor=None) -> Job:
 @transaction.atomic
 def start_recompute(year: int, *, actor) -> Job:
     """Queue the recomputation of every supplier's risk for the year; the overview page polls the job."""
-    from supplyesg.assessments.tasks import recompute_risk
-
     job = new_recompute_job(year, actor=actor)
     year = job.result["year"]
     audit.record(actor=actor, action="risk.recompute_started", target=job, changes={"year": [None, year]})
-    transaction.on_commit(lambda: recompute_risk.enqueue(job.pk, year))
+    jobs.enqueue_on_commit(job, year)
     return job
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from supplyesg.core import history
+from supplyesg.core import history, supplier_page
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import AuditEvent, PolicySettings
@@ -54,11 +54,9 @@ TABS = (
     ("documents", gettext_lazy("Documents")),
     ("agreements", gettext_lazy("Agreements")),
     ("admission", gettext_lazy("Admission")),
-    ("audits", gettext_lazy("Audits")),
-    ("minerals_risk", gettext_lazy("Minerals risk cases")),
-    ("history", gettext_lazy("History")),
 )
-TAB_KEYS = frozenset(key for key, _label in TABS)
+# Tabs the apps above add (core/supplier_page.py) come between these and the history, which is always last.
+HISTORY_TAB = ("history", gettext_lazy("History"))
 HISTORY_PAGE_SIZE = 25
 
 
@@ -348,25 +346,21 @@ def _duplicates_context(supplier) -> dict:
     }
 
 
-def current_risk(supplier):
-    """The supplier's current risk assessment, for the panel on its page (assessments builds on suppliers)."""
-    from supplyesg.assessments.risk.services import current_assessment
-
-    return current_assessment(supplier)
-
-
 @require_http_methods(["GET"])
 def supplier_detail(request, pk):
     require_internal(request.user)
     supplier = get_supplier_for_user(
         request.user, pk, queryset=Supplier.objects.select_related("created_by").prefetch_related("categories")
     )
+    added = {t.key: t for t in supplier_page.tabs_for(request.user)}
+    tabs = [*TABS, *((t.key, t.label) for t in added.values()), HISTORY_TAB]
     tab = request.GET.get("tab", "profile")
-    if tab not in TAB_KEYS:
+    if tab not in {key for key, _label in tabs}:
         tab = "profile"
     context = {
-        "tabs": TABS,
+        "tabs": tabs,
         "tab": tab,
+        "added_tab_url": supplier_page.tab_url(added[tab], supplier) if tab in added else "",
         "order": compliance.can_order(supplier),
         "standing": orders.standing(supplier),
         "can_edit": can(request.user, Cap.EDIT_SUPPLIERS),
@@ -375,8 +369,9 @@ def supplier_detail(request, pk):
     if tab in TAB_CONTEXTS:
         context.update(TAB_CONTEXTS[tab](request, supplier))
     context.update(lifecycle_context(request, supplier, tab))
+    if tab == "profile":
+        context.update(supplier_page.panels_context(request, supplier))
     context["supplier"] = supplier
-    context["risk"] = current_risk(supplier)
     context["conditional_acceptance"] = queries.conditional_acceptance(supplier)
     return render(request, "suppliers/supplier_detail.html", context)
 
