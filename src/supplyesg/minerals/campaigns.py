@@ -17,6 +17,7 @@ from django.db.models import Case, Count, F, Max, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -177,7 +178,7 @@ def _request_mail(request_obj: SubmissionRequest, kind: str) -> EmailMessage | N
         "campaign": campaign.name,
         "template": campaign.template,
         "minerals": ", ".join(campaign.minerals),
-        "due": campaign.due_date.isoformat(),
+        "due": date_format(campaign.due_date, "SHORT_DATE_FORMAT"),
     }
     if kind == "requested":
         subject = _("%(template)s requested: %(campaign)s") % values
