@@ -35,10 +35,13 @@
     if (!draft || !draft.saved || Date.now() - draft.saved > MAX_AGE) forget(key);
   });
 
-  // Logging out takes this user's drafts with it.
+  // Logging out takes this user's drafts with it (and nothing is saved again on the way out).
+  var loggingOut = false;
   document.addEventListener("submit", function (event) {
     var action = event.target.getAttribute("action") || "";
-    if (cfg.logoutUrl && action === cfg.logoutUrl) each(function (key) { if (key.indexOf(mine) === 0) forget(key); });
+    if (!cfg.logoutUrl || action !== cfg.logoutUrl) return;
+    loggingOut = true;
+    each(function (key) { if (key.indexOf(mine) === 0) forget(key); });
   }, true);
 
   if (!cfg.user) {
@@ -100,14 +103,19 @@
     var shown = snapshot(form);
     var draft = read(key);
     var refused = form.querySelector("[aria-invalid='true'], .errorlist");
-    if (sent === key && !refused) { forget(key); draft = null; }  // the form was sent and accepted
+    if (sent === key) {
+      sent = null;
+      if (!refused) { forget(key); draft = null; }  // the form was sent and accepted
+    }
     if (draft && same(draft.data, shown)) { forget(key); draft = null; }
 
     function save() {
+      if (loggingOut) return;
       var now = snapshot(form);
       try {
+        var stored = read(key);
         if (same(now, shown)) forget(key);
-        else store.setItem(key, JSON.stringify({saved: Date.now(), data: now}));
+        else if (!stored || !same(stored.data, now)) store.setItem(key, JSON.stringify({saved: Date.now(), data: now}));
       } catch (e) { /* storage full or refused: the form still works */ }
     }
 
@@ -142,4 +150,6 @@
     offer.append(text, restore, document.createTextNode(" "), discard);
     form.parentNode.insertBefore(offer, form);
   });
+  // Sent and accepted, and the next page no longer shows the form (a submitted plan is read-only).
+  if (sent && !cfg.loginPage) forget(sent);
 })();
