@@ -21,7 +21,7 @@ def clock(time_machine):
 @pytest.fixture
 def signed_in(clock, compliance, client_for):
     client = client_for(compliance)
-    assert client.get(reverse("core:home")).status_code == 200  # the first request starts the idle clock
+    assert client.get(reverse("core:home")).status_code == 200  # logging in started the idle clock
     return client
 
 
@@ -153,3 +153,10 @@ def test_a_warning_as_long_as_the_idle_time_is_refused(monkeypatch):
         importlib.reload(project_settings)
     monkeypatch.undo()
     importlib.reload(project_settings)
+
+
+def test_the_idle_clock_starts_at_log_in_not_at_the_first_page(clock, compliance, client, settings):
+    client.post(reverse("core:login"), {"username": compliance.username, "password": "pw-Secret-123"})
+    after(clock, minutes=settings.SESSION_IDLE_MINUTES, seconds=1)
+
+    assert client.get(reverse("core:home")).status_code == 302

@@ -108,8 +108,10 @@ class ApiErrorMiddleware:
 
 # The moment of the last request of a signed-in session, in whole seconds since the epoch.
 IDLE_SEEN = "_idle_seen"
-# Requests within this many seconds of the stored moment do not write the session again.
-IDLE_STAMP_EVERY = 15
+# Requests within this many seconds of the stored moment do not write the session again (so a session may end
+# up to this much sooner than SESSION_IDLE_MINUTES after the very last request; the warning script is told the
+# server's own count).
+IDLE_STAMP_EVERY = 60
 # Asking how long is left (the warning script, from any open tab) is not activity.
 IDLE_STATUS_PATHS = ("/accounts/session/",)
 
@@ -120,6 +122,12 @@ def idle_seconds_left(request) -> int | None:
     if seen is None:
         return None
     return max(0, int(seen + settings.SESSION_IDLE_MINUTES * 60 - timezone.now().timestamp()))
+
+
+def start_idle_clock(sender, request, user, **kwargs):
+    """On log-in (user_logged_in): the idle clock starts with the session, written with it."""
+    if hasattr(request, "session"):
+        request.session[IDLE_SEEN] = int(timezone.now().timestamp())
 
 
 class IdleSessionMiddleware:
