@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "supplyesg.core.middleware.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "supplyesg.core.middleware.LoginRequiredMiddleware",
     "supplyesg.core.middleware.SecondFactorMiddleware",
@@ -165,6 +166,12 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_TZ = True
+# Dates and times shown and read per language (supplyesg/formats/): ISO 8601 dates in English and Chinese alike.
+FORMAT_MODULE_PATH = ["supplyesg.formats"]
+# Outside any language (a management command, a log line): the same ISO formats.
+DATE_FORMAT = SHORT_DATE_FORMAT = "Y-m-d"
+DATETIME_FORMAT = SHORT_DATETIME_FORMAT = "Y-m-d H:i"
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d"]
 # Printed in the header of PDF reports ("the company" that runs the audits); blank leaves it out.
 COMPANY_NAME = env_str("COMPANY_NAME", "")
 # A TrueType (.ttf/.ttc) font covering Latin and Chinese, embedded in PDF reports; unset: the installed WenQuanYi Micro Hei.
@@ -218,6 +225,15 @@ else:
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "supplyesg@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# A signed-in session ends after this many minutes without a request (core.middleware.IdleSessionMiddleware,
+# enforced on the server); pages warn SESSION_WARNING_MINUTES before and offer to stay signed in. A security
+# setting, not a company policy number.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
+SESSION_WARNING_MINUTES = env_int("SESSION_WARNING_MINUTES", 2, minimum=1)
+if SESSION_WARNING_MINUTES >= SESSION_IDLE_MINUTES:
+    raise ImproperlyConfigured(
+        f"SESSION_WARNING_MINUTES={SESSION_WARNING_MINUTES} must be less than SESSION_IDLE_MINUTES={SESSION_IDLE_MINUTES}."
+    )
 SESSION_COOKIE_SECURE = PRODUCTION or not DEBUG
 CSRF_COOKIE_SECURE = PRODUCTION or not DEBUG
 SESSION_COOKIE_HTTPONLY = True

@@ -195,8 +195,11 @@ def test_a_bad_answer_is_shown_beside_its_question_and_the_others_are_saved(
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "MS-4 Annual electricity use: Enter a number" in page
-    assert "MS-5 Share of waste recycled: Enter a percentage between 0 and 100." in page
+    ms4 = page.split('id="question-MS-4"')[1].split('id="question-MS-5"')[0]
+    ms5 = page.split('id="question-MS-5"')[1].split('class="field question')[0]
+    assert "Enter a number" in ms4
+    assert "Enter a percentage between 0 and 100." in ms5
+    assert '<a href="#question-MS-4">MS-4 Annual electricity use</a>' in page  # and listed above the form
     assert 'value="twelve"' in page  # what was typed is shown again
     assert questionnaires.answer_values(response_a) == {"MS-1": "no", "MS-5": 30}
 
@@ -220,10 +223,10 @@ def test_a_fake_evidence_file_is_refused_naming_the_question(client_for, supplie
     data = form_data({"MS-1": "yes"})
     data["f-MS-1"] = SimpleUploadedFile("scan.pdf", b"MZ not a pdf")
     response = client_for(supplier_a_user).post(fill_url(response_a), data)
-    assert (
-        response.status_code == 400
-        and "MS-1 Do you have a written code of conduct?:" in response.content.decode()
-    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert '<a href="#question-MS-1">MS-1 Do you have a written code of conduct?</a>:' in page
+    assert 'id="error-MS-1"' in page.split('id="question-MS-1"')[1].split('class="field question')[0]
     answer = response_a.answers.get(question__code="MS-1")
     assert answer.value == "yes" and not answer.evidence
 
@@ -236,7 +239,9 @@ def test_submitting_with_missing_answers_names_each_question_and_keeps_the_draft
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "MS-2 Which management system is certified?: answer this question." in page
+    ms2 = page.split('id="question-MS-2"')[1].split('class="field question')[0]
+    assert "Answer this question." in ms2
+    assert '<a href="#question-MS-2">MS-2 Which management system is certified?</a>: Answer this question.' in page
     response_a.refresh_from_db()
     assert response_a.status == S.DRAFT and questionnaires.answer_values(response_a) == {"MS-1": "yes"}
 

@@ -61,6 +61,7 @@ RULES: dict[str, Rule] = {
     "core:login": Rule("GET", "public"),
     "core:set_language": Rule("POST", "public"),
     "core:logout": Rule("POST", "logout"),
+    "core:session_status": Rule("GET", "public"),  # anyone may ask; a visitor is told it has no session
     "core:password_change": Rule("GET", "authenticated"),
     "core:password_change_done": Rule("GET", "authenticated"),
     "core:password_reset": Rule("GET", "public"),

@@ -23,6 +23,8 @@ from supplyesg.assessments.views import (
     score_view,
     serve_evidence,
     serve_workbook,
+    sheet_problems,
+    sheet_progress,
 )
 from supplyesg.core.campaigns import progress as engine_progress
 from supplyesg.core.campaigns.registry import campaign_kind
@@ -59,11 +61,15 @@ def response_list(request):
     )
 
 
-def _fill_page(request, supplier, response_obj, *, raw=None, errors=None, status=200, upload_form=None):
+def _fill_page(
+    request, supplier, response_obj, *, raw=None, errors=None, check_required=False, status=200, upload_form=None
+):
     language = translation.get_language()
     show_scores = PolicySettings.current().show_scores_to_suppliers
-    sheet = answer_sheet(response_obj, raw=raw, errors=errors, language=language)
+    sheet = answer_sheet(response_obj, raw=raw, errors=errors, language=language, check_required=check_required)
     context = {
+        "problems": sheet_problems(sheet),
+        "progress": sheet_progress(sheet),
         "supplier": supplier,
         "response_obj": _decorate(response_obj),
         "campaign": response_obj.campaign,
@@ -92,14 +98,13 @@ def response_fill(request, response_pk):
             messages.error(request, message)
         return _fill_page(request, supplier, response_obj, raw=answers, status=400)
     if result.errors:
+        # Each sentence is shown at its question and linked from the summary above the form.
         if result.saved:
             messages.warning(
                 request,
                 _("%(count)d answer(s) were saved. These were not; correct them and save again:")
                 % {"count": len(result.saved)},
             )
-        for message in result.messages:
-            messages.error(request, message)
         return _fill_page(request, supplier, response_obj, raw=answers, errors=result.errors, status=400)
     if request.POST.get("action") == "submit":
         try:
@@ -108,6 +113,8 @@ def response_fill(request, response_pk):
             messages.warning(
                 request, _("Your answers were saved, but the questionnaire cannot be submitted yet:")
             )
+            if getattr(exc, "code", "") == "missing_answers":  # each one is marked at its question
+                return _fill_page(request, supplier, response_obj, check_required=True, status=400)
             for message in exc.messages:
                 messages.error(request, message)
             return _fill_page(request, supplier, response_obj, status=400)

@@ -99,12 +99,19 @@ def _condition_note(question: Question, by_code: dict, language: str | None) -> 
 
 
 def answer_sheet(
-    response: Response, *, raw: dict | None = None, errors: dict | None = None, language: str | None = None
+    response: Response,
+    *,
+    raw: dict | None = None,
+    errors: dict | None = None,
+    language: str | None = None,
+    check_required: bool = False,
 ) -> list[dict]:
     """The questionnaire by section, each question with its answer, whether it is shown, and what to say.
 
     `raw` holds values typed but not (all) stored (a form shown again after errors, or an htmx re-render);
-    they decide which conditional questions are shown, as they will once saved.
+    they decide which conditional questions are shown, as they will once saved. `errors` are the save's
+    sentences per question code; with `check_required` (a refused submission) every shown required question
+    without an answer says so too. Each question's `error` is the bare sentence shown beside it.
     """
     raw = raw or {}
     errors = errors or {}
@@ -131,6 +138,10 @@ def answer_sheet(
         while parent and parent in by_code:
             dependants.setdefault(parent, set()).add(question.section.code)
             parent = by_code[parent].show_if_code
+
+    def required_missing(question) -> bool:
+        return question.required and question.code in shown and question.code not in current
+
     sections: list[dict] = []
     for question in questions:
         section = question.section
@@ -165,7 +176,9 @@ def answer_sheet(
                 "condition": _condition_note(question, by_code, language) if question.show_if_code else "",
                 "controls": question.code in controllers,
                 "controls_sections": sorted(dependants.get(question.code, ())),
-                "error": errors.get(question.code, ""),
+                "error": _at_question(question, errors.get(question.code, ""), language)
+                or (_("Answer this question.") if check_required and required_missing(question) else ""),
+                "answered": question.code in current,
                 "knockout": bool(question.critical and question.code in knocked_out),
                 "needs_work": bool(answer is not None and answer.needs_work),
                 "comment": answer.reviewer_comment if answer is not None else "",
@@ -176,6 +189,35 @@ def answer_sheet(
             }
         )
     return sections
+
+
+def _at_question(question: Question, sentence: str, language: str | None) -> str:
+    """A save's sentence names its question ("MS-5 Share of waste recycled: enter a number"), for lists read
+    on their own; beside the question the name is left out."""
+    prefix = f"{question.code} {questionnaires.question_text(question, language)}: "
+    if sentence.startswith(prefix):
+        rest = sentence[len(prefix) :]
+        return rest[:1].upper() + rest[1:]
+    return sentence
+
+
+def sheet_problems(sheet: list[dict]) -> list[dict]:
+    """The shown questions with something to correct, in questionnaire order (the error summary's links)."""
+    return [q for s in sheet for q in s["questions"] if q["shown"] and q["error"]]
+
+
+def sheet_progress(sheet: list[dict]) -> dict:
+    """Required questions shown, and how many of them have a valid answer: "12 of 68 answered"."""
+    required = [q for s in sheet for q in s["questions"] if q["shown"] and q["required"]]
+    answered = sum(1 for q in required if q["answered"])
+    # One sentence for the page and for progress.js, which puts the numbers in as the user answers.
+    template = _("{answered} of {required} required questions answered")
+    return {
+        "answered": answered,
+        "required": len(required),
+        "template": template,
+        "text": template.format(answered=answered, required=len(required)),
+    }
 
 
 def score_view(response: Response, language: str | None = None) -> dict | None:

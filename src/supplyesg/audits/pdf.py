@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -22,16 +23,21 @@ from supplyesg.core import pdf
 
 
 def _text(value) -> str:
-    """Rows may hold dates and numbers (the xlsx writes them typed); the PDF shows them as ISO dates and plain digits."""
+    """Rows may hold dates and numbers (the xlsx writes them typed); the PDF shows dates in the report language's
+    format (supplyesg/formats/: ISO) and numbers as plain digits."""
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).date().isoformat() if timezone.is_aware(value) else value.date().isoformat()
+        return _day(timezone.localtime(value).date() if timezone.is_aware(value) else value.date())
     if isinstance(value, datetime.date):
-        return value.isoformat()
+        return _day(value)
     if isinstance(value, Decimal):
         return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
     return str(value)
+
+
+def _day(value: datetime.date) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT")
 
 
 def _rows(rows) -> list[list[str]]:
@@ -46,7 +52,7 @@ def _label(choices, value) -> str:
 
 
 def _span(start, end) -> str:
-    return " – ".join(d.isoformat() for d in (start, end) if d) if (start or end) else ""
+    return " – ".join(_day(d) for d in (start, end) if d) if (start or end) else ""
 
 
 def _header_pairs(audit: Audit) -> list[tuple[str, str]]:
@@ -184,7 +190,7 @@ def audit_report_pdf(audit: Audit, language: str | None) -> bytes:
             return parts
 
         header = " · ".join(x for x in (settings.COMPANY_NAME, title, f"{supplier.legal_name} ({supplier.code})") if x)
-        footer = _("Audit %(id)s · generated %(date)s") % {"id": audit.pk, "date": timezone.localdate().isoformat()}
+        footer = _("Audit %(id)s · generated %(date)s") % {"id": audit.pk, "date": _day(timezone.localdate())}
         return pdf.build(
             story,
             title=f"{title} · {supplier.legal_name}",

@@ -8,4 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from supplyesg.core import checks  # noqa: F401 (registers the system checks)
+        from supplyesg.core.middleware import start_idle_clock
+
+        user_logged_in.connect(start_idle_clock, dispatch_uid="supplyesg-idle-clock")

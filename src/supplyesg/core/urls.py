@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/session/", views.session_status, name="session_status"),
     path(
         "accounts/password-change/",
         views.PasswordChangeView.as_view(

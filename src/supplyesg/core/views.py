@@ -1,5 +1,5 @@
 """Home, account settings and API tokens, language, background-job progress, and the log-in steps:
-password (throttled), second factor, password change and reset (which revoke API tokens)."""
+password (throttled), second factor, password change and reset (which revoke API tokens); the idle-session clock."""
 
 import json
 from base64 import b32encode
@@ -14,6 +14,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import i18n
@@ -25,6 +26,7 @@ from django_otp_webauthn.views import CompleteCredentialRegistrationView
 from supplyesg.core import policy_sources, second_factor, services, throttle
 from supplyesg.core.access import Cap, require_internal
 from supplyesg.core.forms import ApiTokenForm, LanguageForm, SecondFactorCodeForm
+from supplyesg.core.middleware import IDLE_SEEN, idle_seconds_left
 from supplyesg.core.models import Job, PolicySettings
 
 
@@ -269,3 +271,14 @@ def set_language(request):
     if hasattr(request, "session") and language:
         request.session["user_language"] = language
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def session_status(request):
+    """How long the signed-in session has left (GET: asking is not activity) or, POSTed from the warning's
+    "Stay signed in", a fresh idle period. Anyone may ask: a visitor without a session is told so."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_in": False, "seconds_left": 0})
+    if request.method == "POST":
+        request.session[IDLE_SEEN] = int(timezone.now().timestamp())
+    return JsonResponse({"signed_in": True, "seconds_left": idle_seconds_left(request)})

@@ -1,6 +1,7 @@
 """Forms for corrective actions (the supplier's plan and evidence, the reviewer's decisions) and training."""
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from supplyesg.assessments.models import RiskCategory
@@ -51,7 +52,7 @@ class PlanForm(forms.Form):
         }
         form = cls(data, initial=initial)
         form.fields["completion_date"].help_text = _("On or before %(date)s, the remediation due date.") % {
-            "date": action.remediation_due.isoformat()
+            "date": date_format(action.remediation_due, "SHORT_DATE_FORMAT")
         }
         return form
 

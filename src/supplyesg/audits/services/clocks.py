@@ -20,6 +20,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -100,8 +101,8 @@ def _line(action: CorrectiveAction, step: str, *, stored: bool = False) -> str:
     values = {
         "number": action.pk,
         "finding": action.finding.description[:120],
-        "plan_due": action.plan_due.isoformat(),
-        "remediation_due": action.remediation_due.isoformat(),
+        "plan_due": date_format(action.plan_due, "SHORT_DATE_FORMAT"),
+        "remediation_due": date_format(action.remediation_due, "SHORT_DATE_FORMAT"),
     }
     template = {
         rules.REMIND_PLAN: CAP_SUBMIT_PLAN,
@@ -204,7 +205,7 @@ def _consequence_mail(audit: Audit, consequence: str, procurement: list[str]) ->
         return None
     values = {
         "supplier": audit.supplier.legal_name,
-        "due": audit.improvement_plan_due.isoformat(),
+        "due": date_format(audit.improvement_plan_due, "SHORT_DATE_FORMAT"),
     }
     if consequence == rules.RECOMMEND_TERMINATION:
         body = _(

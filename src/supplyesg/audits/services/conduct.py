@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from supplyesg.assessments.models import Requirement, RequirementCatalogue, RiskCategory, RiskLevel, WorklistItem
@@ -386,10 +387,10 @@ def _report_mail(audit: Audit, actions: list[CorrectiveAction]) -> EmailMessage 
     values = {
         "supplier": audit.supplier.legal_name,
         "kind": audit.get_kind_display(),
-        "date": audit.report_date.isoformat(),
+        "date": date_format(audit.report_date, "SHORT_DATE_FORMAT"),
         "level": RiskLevel(audit.result_level).label,
         "count": len(actions),
-        "due": min(a.plan_due for a in actions).isoformat() if actions else "",
+        "due": date_format(min(a.plan_due for a in actions), "SHORT_DATE_FORMAT") if actions else "",
     }
     subject = _("Audit report: %(kind)s of %(supplier)s") % values
     body = _("%(supplier)s: the report of your %(kind)s was issued on %(date)s. Result: %(level)s risk.") % values

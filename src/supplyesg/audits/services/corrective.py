@@ -19,6 +19,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from supplyesg.audits.models import Audit, AuditFile, CorrectiveAction
@@ -97,8 +98,8 @@ def _values(action: CorrectiveAction) -> dict:
         "number": action.pk,
         "supplier": action.audit.supplier.legal_name,
         "finding": action.finding.description[:200],
-        "plan_due": action.plan_due.isoformat(),
-        "remediation_due": action.remediation_due.isoformat(),
+        "plan_due": date_format(action.plan_due, "SHORT_DATE_FORMAT"),
+        "remediation_due": date_format(action.remediation_due, "SHORT_DATE_FORMAT"),
     }
 
 

@@ -8,6 +8,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from supplyesg.assessments.models import RiskCategory
@@ -101,7 +102,7 @@ def record_training(
                         "%(supplier)s: please attend the training “%(topic)s” by %(due)s and confirm it in the "
                         "supplier portal under Audits and corrective actions."
                     )
-                    % {"supplier": supplier.legal_name, "topic": topic, "due": due_date.isoformat()},
+                    % {"supplier": supplier.legal_name, "topic": topic, "due": date_format(due_date, "SHORT_DATE_FORMAT")},
                     settings.DEFAULT_FROM_EMAIL,
                     recipients,
                 )

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -179,7 +180,7 @@ def _suspended_message(case) -> str:
     if case.suspended_until:
         return _("Trade with %(supplier)s is suspended at least until %(date)s.") % {
             "supplier": case.supplier.legal_name,
-            "date": case.suspended_until.isoformat(),
+            "date": date_format(case.suspended_until, "SHORT_DATE_FORMAT"),
         }
     return _("Trade with %(supplier)s is suspended until procurement confirms a termination or lifts the suspension.") % {
         "supplier": case.supplier.legal_name
@@ -193,7 +194,7 @@ def adopt_plan(request, risk_case_pk):
         risk_case_pk,
         rules.ADOPT_PLAN,
         lambda case, data: cases.adopt_plan(case, actor=request.user, plan=data["plan"]),
-        lambda case: _("Plan adopted; it is reviewed on %(date)s.") % {"date": case.review_due.isoformat()},
+        lambda case: _("Plan adopted; it is reviewed on %(date)s.") % {"date": date_format(case.review_due, "SHORT_DATE_FORMAT")},
     )
 
 
@@ -246,7 +247,8 @@ def revise_plan(request, risk_case_pk):
 @require_http_methods(["POST"])
 def resume_trade(request, risk_case_pk):
     def done(case):
-        text = _("Trade resumes under the plan; it is reviewed on %(date)s.") % {"date": case.review_due.isoformat()}
+        review = date_format(case.review_due, "SHORT_DATE_FORMAT")
+        text = _("Trade resumes under the plan; it is reviewed on %(date)s.") % {"date": review}
         if case.supplier.status == Supplier.Status.SUSPENDED:
             text += " " + _("The supplier stays suspended: another case or decision keeps it so.")
         return text

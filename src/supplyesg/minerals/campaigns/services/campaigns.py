@@ -11,6 +11,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from supplyesg.core import audit
@@ -154,7 +155,7 @@ def request_mail(request_obj: SubmissionRequest, kind: str) -> EmailMessage | No
         "campaign": campaign.name,
         "template": campaign.template,
         "minerals": ", ".join(campaign.minerals),
-        "due": campaign.due_date.isoformat(),
+        "due": date_format(campaign.due_date, "SHORT_DATE_FORMAT"),
     }
     if kind == "requested":
         subject = _("%(template)s requested: %(campaign)s") % values
