@@ -113,12 +113,32 @@ def problems_on(page, visit: Visit, language: str) -> list[str]:
     return found
 
 
+def lengthen(world: dict) -> None:
+    """The long values real data has and layouts trip on: URLs, e-mail addresses, unbroken names, smelter rows."""
+    from supplyesg.minerals.models import SubmissionSmelter
+    from supplyesg.suppliers.models import Supplier
+    from tests.factories import make_contact
+
+    supplier = Supplier.objects.get(pk=world["values"]["pk"])
+    supplier.website = "https://www.alpha-cable-manufacturing-international-holdings.example.com/sustainability/2026"
+    supplier.save(update_fields=["website"])
+    make_contact(supplier, name="Responsible-sourcing-and-conflict-minerals-compliance-desk",
+                 email="responsible.sourcing.and.conflict.minerals.compliance@alpha-cable-international.example.com")
+    for row, (name, cid) in enumerate([
+        ("Guangxi-China-Tin-Group-Smelting-and-Refining-Co.,Ltd.-Laibin-Branch-Factory", "CID001070"),
+        ("Unknown Tin Works (as reported by the supplier, with its full address in the name field)", ""),
+    ], start=5):
+        SubmissionSmelter.objects.create(submission_id=world["values"]["submission_pk"], row=row, metal="Tin",
+                                         name=name, country="CHINA", cid=cid, matched_by="cid" if cid else "")
+
+
 @pytest.mark.parametrize("language", sorted(LANGUAGES))
 @pytest.mark.parametrize("persona", sorted(PERSONAS))
 def test_every_page_fits_a_phone_screen_and_has_no_serious_accessibility_violation(
     persona, language, browser, live_server
 ):
     world = build_world()
+    lengthen(world)
     visits = pages_for(persona, world)
     assert len(visits) >= {"anonymous": 4, Role.COMPLIANCE: 60, "supplier_a": 12}[persona], visits
 
