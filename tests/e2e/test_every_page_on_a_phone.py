@@ -232,3 +232,32 @@ def test_without_javascript_a_phone_still_shows_the_navigation(browser, live_ser
         assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     finally:
         context.close()
+
+
+def test_a_table_wider_than_the_phone_scrolls_in_its_own_labelled_box_the_keyboard_can_reach(new_page):
+    world = build_world()
+    page = new_page(viewport=PHONE)
+    login(page, world["users"][Role.COMPLIANCE].username)
+    page.goto("/suppliers/")
+    box = page.locator("main .table-wrap").first
+    expect(box).to_have_attribute("tabindex", "0")
+    expect(box).to_have_attribute("role", "region")
+    expect(box).to_have_attribute("aria-label", "Suppliers")
+    box.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('main .table-wrap').scrollLeft > 0")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+
+    page.set_viewport_size({"width": 1600, "height": 900})  # the table fits: no needless stop for the Tab key
+    expect(box).not_to_have_attribute("tabindex", "0")
+
+
+def test_in_chinese_the_menu_button_and_the_skip_link_speak_chinese(new_page):
+    world = build_world()
+    page = new_page(locale="zh-CN", viewport=PHONE)
+    login(page, world["users"]["supplier_a"].username)
+    page.goto("/portal/")
+    expect(page.get_by_role("link", name="跳到正文")).to_be_attached()
+    page.get_by_role("button", name="菜单").click()
+    expect(page.get_by_role("navigation", name="主导航").get_by_role("link", name="供应商门户")).to_be_visible()
