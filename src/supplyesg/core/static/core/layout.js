@@ -4,9 +4,7 @@
 // - a table box that scrolls sideways (.table-wrap) becomes a labelled, focusable region so a keyboard can scroll it.
 (function () {
   "use strict";
-  var root = document.documentElement;
-  root.classList.remove("no-js");
-  root.classList.add("js");
+  document.documentElement.classList.add("js");
 
   function setUpMenu() {
     var button = document.querySelector(".menu-toggle");
