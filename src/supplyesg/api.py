@@ -4,12 +4,19 @@ import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from supplyesg.core.api_auth import AUTHENTICATE_HEADER, DEFAULT_AUTH, staff_docs
 from supplyesg.core.errors import RuleViolation
+
+
+class ApiDocs(Swagger):
+    """Swagger UI from django-ninja's static files, in a page that names its language (core/api_docs.html)."""
+
+    template = "core/api_docs.html"
+
 
 api = NinjaAPI(
     title="SupplyESG API",
@@ -18,6 +25,7 @@ api = NinjaAPI(
     "Authenticate with `Authorization: Bearer <token>` (tokens are created on the Account page).",
     auth=DEFAULT_AUTH,
     urls_namespace="api",
+    docs=ApiDocs(),
     docs_url="/docs",
     # The documentation is for internal users, signed in or holding a token.
     docs_decorator=staff_docs,
