@@ -230,3 +230,13 @@ def test_the_campaign_page_asks_suppliers_new_in_the_scope_once(compliance, view
     again = client_for(compliance).post(url, follow=True).content.decode()
     assert "nobody was asked twice" in again
     assert campaign.requests.count() == 2
+
+
+def test_a_campaign_with_impossible_reminder_days_is_refused_naming_the_field(compliance):
+    with pytest.raises(RuleViolation) as caught:
+        cmrt_campaign(compliance, remind_days_before=-1, remind_every_days_after="weekly")
+    assert caught.value.messages == [
+        "remind_days_before: give a number of days from 0 to 365.",
+        "remind_every_days_after: give a number of days from 0 to 365.",
+    ]
+    assert not Campaign.objects.exists()

@@ -4,7 +4,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from supplyesg.assessments.models import QuestionnaireCampaign, Response
+from supplyesg.assessments.models import Response
 from supplyesg.core import inbox, notifications
 from supplyesg.core.access import Cap
 from supplyesg.core.inbox import InboxItem, InboxKind, Section, list_link
@@ -29,7 +29,7 @@ def _to_review(user, today, limit):
 
 
 def _overdue(user, today, limit):
-    late = Response.objects.overdue(today).filter(campaign__status=QuestionnaireCampaign.Status.OPEN)
+    late = Response.objects.overdue(today).in_open_campaigns()
     return _rows(late, limit, ["-campaign__due_date", "-pk"], lambda r: r.campaign.due_date)
 
 

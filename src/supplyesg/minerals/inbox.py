@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from supplyesg.core import inbox, notifications
 from supplyesg.core.access import Cap
 from supplyesg.core.inbox import InboxItem, InboxKind, Section, list_link
-from supplyesg.minerals.campaigns.models import Campaign, SmelterReview, Submission, SubmissionRequest
+from supplyesg.minerals.campaigns.models import SmelterReview, Submission, SubmissionRequest
 
 
 def _submissions(user, today, limit):
@@ -31,7 +31,7 @@ def _smelter_names(user, today, limit):
 
 
 def _overdue_requests(user, today, limit):
-    late = SubmissionRequest.objects.overdue(today).filter(campaign__status=Campaign.Status.OPEN)
+    late = SubmissionRequest.objects.overdue(today).in_open_campaigns()
     rows = late.select_related("supplier", "campaign").order_by("-campaign__due_date", "-pk")[:limit] if limit else []
     return late.count(), [
         InboxItem(

@@ -10,7 +10,6 @@ from datetime import date
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supplyesg.assessments.risk import services as risk
@@ -69,23 +68,17 @@ def create_campaign(
 ) -> QuestionnaireCampaign:
     """A draft campaign; opening it asks the suppliers in scope."""
     problems = []
-    name = " ".join((name or "").split())
-    if not name:
-        problems.append(_("name: give the campaign a name."))
+    name = engine.clean_name(name, problems)
     if template is None or not template.is_active:
         problems.append(_("template: choose an active questionnaire template."))
     elif not Question.objects.filter(section__template=template).exists():
         problems.append(_("template: the template has no questions."))
-    if due_date is None:
-        problems.append(_("due_date: give a due date."))
-    elif due_date < timezone.localdate():
-        problems.append(_("due_date: the due date is in the past."))
-    for label, value in (
-        ("remind_days_before", remind_days_before),
-        ("remind_every_days_after", remind_every_days_after),
-    ):
-        if value is None or int(value) < 0 or int(value) > 365:
-            problems.append(_("%(field)s: give a number of days from 0 to 365.") % {"field": label})
+    engine.clean_schedule(
+        due_date=due_date,
+        remind_days_before=remind_days_before,
+        remind_every_days_after=remind_every_days_after,
+        problems=problems,
+    )
     scope = _clean_scope(
         all_suppliers=all_suppliers,
         tiers=tiers,
@@ -97,7 +90,7 @@ def create_campaign(
         raise RuleViolation(problems)
     campaign = QuestionnaireCampaign.objects.create(
         template=template,
-        name=name[:200],
+        name=name,
         due_date=due_date,
         remind_days_before=remind_days_before,
         remind_every_days_after=remind_every_days_after,

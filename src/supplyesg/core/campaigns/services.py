@@ -17,6 +17,32 @@ from supplyesg.core.errors import RuleViolation
 from supplyesg.core.mail import send_on_commit
 
 
+def clean_name(name, problems: list) -> str:
+    """The campaign's name with its spaces tidied; a problem named after the field when there is none."""
+    name = " ".join((name or "").split())
+    if not name:
+        problems.append(_("name: give the campaign a name."))
+    return name[:200]
+
+
+def clean_schedule(*, due_date, remind_days_before, remind_every_days_after, problems: list) -> None:
+    """A due date from today on, and reminder days from 0 (no reminder) to 365, each problem naming its field."""
+    if due_date is None:
+        problems.append(_("due_date: give a due date."))
+    elif due_date < timezone.localdate():
+        problems.append(_("due_date: the due date is in the past."))
+    for label, value in (
+        ("remind_days_before", remind_days_before),
+        ("remind_every_days_after", remind_every_days_after),
+    ):
+        try:
+            days = int(value)
+        except (TypeError, ValueError):
+            days = -1
+        if not 0 <= days <= 365:
+            problems.append(_("%(field)s: give a number of days from 0 to 365.") % {"field": label})
+
+
 def _actor(actor):
     return actor if actor is not None and getattr(actor, "pk", None) else None
 

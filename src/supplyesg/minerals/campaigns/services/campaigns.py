@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -59,9 +58,7 @@ def create_campaign(
     """A draft campaign. Scope: suppliers in the categories (or whose categories involve the minerals),
     limited to the tiers when tiers are given; tiers alone take every approved supplier of those tiers."""
     problems = []
-    name = " ".join((name or "").split())
-    if not name:
-        problems.append(_("name: give the campaign a name."))
+    name = engine.clean_name(name, problems)
     if template not in MINERALS_BY_TEMPLATE:
         problems.append(_("template: choose CMRT or EMRT."))
     allowed = MINERALS_BY_TEMPLATE.get(template, ())
@@ -80,12 +77,16 @@ def create_campaign(
         problems.append(
             _("scope: choose categories, tiers, or every supplier whose categories involve these minerals.")
         )
-    if due_date and due_date < timezone.localdate():
-        problems.append(_("due_date: the due date is in the past."))
+    engine.clean_schedule(
+        due_date=due_date,
+        remind_days_before=remind_days_before,
+        remind_every_days_after=remind_every_days_after,
+        problems=problems,
+    )
     if problems:
         raise RuleViolation(problems)
     campaign = Campaign.objects.create(
-        name=name[:200],
+        name=name,
         reporting_year=reporting_year,
         template=template,
         minerals=minerals,
