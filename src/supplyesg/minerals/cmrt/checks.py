@@ -139,6 +139,9 @@ class CheckResult:
             "minerals": {metal: dict(answers) for metal, answers in d.answers.items()},
             "company_questions": dict(d.company_answers),
             "products": len(d.products),
+            "mines": [
+                {"row": m.row, "metal": m.metal, "smelter": m.smelter_name, "name": m.name, "country": m.country} for m in d.mines
+            ],
             "smelters": [s.to_dict() for s in self.smelters],
             "findings": [f.to_dict() for f in self.findings],
         }
@@ -208,12 +211,18 @@ def _check_mines(d: Declaration, layout: L.Layout) -> list[Finding]:
             )
         if not mine.name:
             out.append(
-                make_finding("mine_name_missing", sheet=SHEET_MINES, cell=f"{columns['name']}{mine.row}", row=mine.row, metal=mine.metal)
+                make_finding(
+                    "mine_name_missing", sheet=SHEET_MINES, cell=f"{columns['name']}{mine.row}", row=mine.row, metal=mine.metal
+                )
             )
         if not mine.country:
             out.append(
                 make_finding(
-                    "mine_country_missing", sheet=SHEET_MINES, cell=f"{columns['country']}{mine.row}", row=mine.row, metal=mine.metal
+                    "mine_country_missing",
+                    sheet=SHEET_MINES,
+                    cell=f"{columns['country']}{mine.row}",
+                    row=mine.row,
+                    metal=mine.metal,
                 )
             )
     return out

@@ -539,7 +539,7 @@ def _read_questions(grid: Grid, layout: L.Layout, result: Declaration) -> None:
     else:
         metals = _selected_minerals(grid, layout) if layout.mineral_slots else list(layout.metals)
     result.metals = metals
-    numeric = layout.numeric_percent if layout.numeric_percent is not None else L.uses_numeric_percent(layout.template, result.version or "")
+    numeric = L.uses_numeric_percent(layout.template, result.version or "")
     for index, metal in enumerate(metals):
         answers: dict[str, Any] = {}
         comments: dict[str, str | None] = {}
@@ -626,7 +626,8 @@ def _read_smelters(grid: Grid, layout: L.Layout, result: Declaration) -> None:
                 row=layout.smelter_first_row + offset,
                 metal=metal,
                 metal_raw=metal_raw,
-                lookup_name=cell("lookup_name"),
+                # AMRT 1.2 has no look-up column: the typed name is the supplier's choice
+                lookup_name=cell("lookup_name") if "lookup_name" in columns else cell("name"),
                 name=cell("name"),
                 country=cell("country"),
                 cid_input=normalise_cid(a_raw),
