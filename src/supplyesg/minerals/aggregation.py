@@ -53,7 +53,7 @@ OK_STATUSES = (RmapStatus.Status.CONFORMANT, RmapStatus.Status.ACTIVE)
 # Answers that say "yes, some of it comes from there" (EMRT 1.x adds the two "... only" options).
 POSITIVE_ANSWERS = ("Yes", "DRC only", "India and/or Madagascar only")
 # The question layout the company answers in, per template family (EMRT 1.x and 2.x share the keys).
-LAYOUTS = {"CMRT": L.CMRT6, "EMRT": L.EMRT2}
+LAYOUTS = {"CMRT": L.CMRT6, "EMRT": L.EMRT2, "AMRT": L.AMRT13, "CRT": L.CRT2}
 
 
 def question_key(template: str, role: str) -> str | None:

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 class TemplateType(models.TextChoices):
     CMRT = "CMRT", _("CMRT (tin, tantalum, tungsten, gold)")
     EMRT = "EMRT", _("EMRT (cobalt, mica, copper, graphite, lithium, nickel)")
+    AMRT = "AMRT", _("AMRT (up to ten other minerals: aluminium, zinc, rare earths, silver ...)")
+    CRT = "CRT", _("CRT (cobalt, the older template)")
 
 
 def submission_upload_to(instance, filename: str) -> str:

@@ -353,9 +353,7 @@ def _check_questions(d: Declaration, layout: L.Layout, in_scope: dict[str, bool]
         answers = d.answers[metal]
         q1 = answers.get("q1")
         for question in layout.questions:
-            if question.key in layout.optional_questions:
-                required = False
-            elif question.key == "q1":
+            if question.key in layout.required_questions:
                 required = True
             elif question.key == "q2":
                 required = q1 not in layout.excluded_answers

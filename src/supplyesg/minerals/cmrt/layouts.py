@@ -134,7 +134,7 @@ class Layout:
     open_minerals: bool = False
     other_rows_below: int = 0  # AMRT 1.3: an "Other [specify below]" slot is named this many rows below
     scope_questions: tuple[str, ...] = ("q1", "q2")  # answers in ``excluded_answers`` take a metal out of scope
-    optional_questions: tuple[str, ...] = ()  # per-metal questions the template's Checker never requires
+    required_questions: tuple[str, ...] = ("q1",)  # per-metal questions the Checker always requires
     url_question: str = "B"  # the company question whose "Yes" needs the policy URL in ``url_cell``
     numeric_percent: bool | None = None  # None: decided by version (``uses_numeric_percent``)
     product_requester: bool | None = None  # Product List has requester number/name columns (None: by version)
@@ -323,7 +323,7 @@ AMRT13 = Layout(
     open_minerals=True,
     other_rows_below=3,
     scope_questions=("q1",),
-    optional_questions=("q2",),
+    required_questions=("q1", "q2"),  # Checker!H29:H38 = IF(A="",0,G): Q2 even when Q1 is "No"
     url_question="",
     numeric_percent=True,
     product_requester=True,
