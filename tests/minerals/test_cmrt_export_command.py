@@ -90,7 +90,7 @@ def test_the_blank_template_defaults_to_the_setting_and_open_problems_are_warned
     ("args", "message"),
     [
         (["--template", "CMRT", "--out", "x.xlsx"], "--year is required"),
-        (["--year", "2025", "--template", "AMRT", "--out", "x.xlsx"], "--template must be CMRT or EMRT"),
+        (["--year", "2025", "--template", "CRT", "--out", "x.xlsx"], "--template must be CMRT, EMRT or AMRT"),
         (["--year", "2025", "--template", "CMRT"], "--out PATH is required"),
         (
             ["--year", "2025", "--template", "CMRT", "--out", "x.xlsx"],

@@ -107,18 +107,18 @@ def test_it_reports_an_unrelated_workbook(tmp_path):
     assert only_code(check_file(path)) == "not_a_template"
 
 
-def test_it_refuses_other_rmi_templates(tmp_path):
-    path = tmp_path / "crt.xlsx"
+def test_it_refuses_an_rmi_template_it_does_not_know(tmp_path):
+    path = tmp_path / "prt.xlsx"
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Declaration"
-    sheet["D2"] = "Cobalt Reporting Template (CRT)"
-    sheet["J3"] = "Revision 2.21\nMay 2022"
+    sheet["D2"] = "Pigments Reporting Template (PRT)"
+    sheet["J3"] = "Revision 1.0\nMay 2026"
     workbook.create_sheet("Smelter List")
     workbook.save(path)
     result = check_file(path)
     assert only_code(result) == "unsupported_template"
-    assert "Cobalt Reporting Template" in result.findings[0].message
+    assert "Pigments Reporting Template" in result.findings[0].message
 
 
 @pytest.fixture(scope="module")

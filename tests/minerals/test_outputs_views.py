@@ -180,7 +180,7 @@ def test_a_bad_declaration_form_names_the_field_and_saves_nothing(compliance, cl
 
 
 def test_an_unknown_template_or_year_in_the_address_is_404(viewer, client_for, data):
-    assert client_for(viewer).get(reverse("minerals:declaration", args=[2025, "AMRT"])).status_code == 404
+    assert client_for(viewer).get(reverse("minerals:declaration", args=[2025, "CRT"])).status_code == 404
     assert client_for(viewer).get(reverse("minerals:declaration", args=[99999, "CMRT"])).status_code == 404
 
 

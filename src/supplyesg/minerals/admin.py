@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from supplyesg.minerals.models import RiskCountry, RmapStatusUpload, Smelter, SmelterAlias, SmelterListLoad
+from supplyesg.minerals.models import MineralTerm, RiskCountry, RmapStatusUpload, Smelter, SmelterAlias, SmelterListLoad
 
 
 class SmelterAliasInline(admin.TabularInline):
@@ -39,3 +39,12 @@ class RiskCountryAdmin(admin.ModelAdmin):
 
     list_display = ("kind", "country", "source", "as_of")
     list_filter = ("kind",)
+
+
+@admin.register(MineralTerm)
+class MineralTermAdmin(admin.ModelAdmin):
+    """Words in supplier categories that mean a template mineral (aluminium -> Aluminum, 稀土 -> rare earths)."""
+
+    list_display = ("term", "mineral", "source")
+    list_filter = ("mineral",)
+    search_fields = ("term",)

@@ -63,7 +63,10 @@ class CampaignForm(CampaignScheduleForm):
         label=_("Minerals in scope"),
         choices=_mineral_choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("CMRT: tin, tantalum, tungsten, gold. EMRT: cobalt, mica, copper, graphite, lithium, nickel."),
+        help_text=_(
+            "CMRT: tin, tantalum, tungsten, gold. EMRT: cobalt, mica, copper, graphite, lithium, nickel. "
+            "AMRT: up to ten other minerals you choose. CRT: cobalt."
+        ),
     )
     categories = forms.ModelMultipleChoiceField(
         label=_("Categories"),

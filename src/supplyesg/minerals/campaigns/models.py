@@ -14,6 +14,8 @@ from supplyesg.core.campaigns.models import CampaignBase, CampaignRequest
 class TemplateType(models.TextChoices):
     CMRT = "CMRT", _("CMRT (tin, tantalum, tungsten, gold)")
     EMRT = "EMRT", _("EMRT (cobalt, mica, copper, graphite, lithium, nickel)")
+    AMRT = "AMRT", _("AMRT (up to ten other minerals: aluminium, zinc, rare earths, silver ...)")
+    CRT = "CRT", _("CRT (cobalt, the older template)")
 
 
 def submission_upload_to(instance, filename: str) -> str:

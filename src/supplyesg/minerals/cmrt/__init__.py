@@ -1,4 +1,6 @@
-"""Plain-Python CMRT 6.x / EMRT 1.x-2.x reader and validator (no Django import).
+"""Plain-Python CMRT 6.x / EMRT 1.x-2.x / AMRT 1.x / CRT 2.x reader and validator (no Django import).
+
+See README.md here for the releases read and how to add a new RMI release.
 
     result = check_file("supplier.xlsx")          # CheckResult
     result.valid, result.findings, result.to_dict()
@@ -14,7 +16,7 @@ from pathlib import Path
 
 from .checks import CheckOptions, CheckResult, Reference, ResolvedSmelter, check_declaration
 from .findings import CATALOGUE, Finding, make_finding
-from .reader import Declaration, SmelterRow, read_workbook
+from .reader import Declaration, MineRow, SmelterRow, read_workbook
 from .reference import Match, ReferenceList, ReferenceSmelter, loose_key, normalise_cid
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -55,6 +57,7 @@ __all__ = [
     "Declaration",
     "Finding",
     "Match",
+    "MineRow",
     "Reference",
     "ReferenceList",
     "ReferenceSmelter",

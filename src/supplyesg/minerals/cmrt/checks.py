@@ -6,6 +6,7 @@ to use data from elsewhere; by default the workbook's own Smelter Look-up is use
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from typing import Any
 
 from . import layouts as L
 from .findings import Finding, has_errors, make_finding
-from .reader import SHEET_DECLARATION, SHEET_PRODUCTS, SHEET_SMELTERS, Declaration, SmelterRow
+from .reader import SHEET_DECLARATION, SHEET_MINES, SHEET_PRODUCTS, SHEET_SMELTERS, Declaration, SmelterRow
 from .reference import DEFAULT_FUZZY_THRESHOLD, Match, ReferenceList, country_key, loose_key
 
 # SEC Rule 13p-1 "covered countries": the DRC and its nine adjoining countries (names as in sheet C).
@@ -138,6 +139,9 @@ class CheckResult:
             "minerals": {metal: dict(answers) for metal, answers in d.answers.items()},
             "company_questions": dict(d.company_answers),
             "products": len(d.products),
+            "mines": [
+                {"row": m.row, "metal": m.metal, "smelter": m.smelter_name, "name": m.name, "country": m.country} for m in d.mines
+            ],
             "smelters": [s.to_dict() for s in self.smelters],
             "findings": [f.to_dict() for f in self.findings],
         }
@@ -162,8 +166,66 @@ def check_declaration(
     findings += _check_questions(declaration, layout, in_scope)
     resolved, smelter_findings = _resolve_smelters(declaration, layout, reference, options)
     findings += smelter_findings
-    findings += _check_smelters(declaration, layout, in_scope, resolved, reference)
+    # AMRT: the minerals a smelter row may name are the ones this declaration put in scope.
+    smelter_layout = dataclasses.replace(layout, metals=tuple(declaration.metals)) if layout.open_minerals else layout
+    findings += _check_smelters(declaration, smelter_layout, in_scope, resolved, reference)
+    findings = _in_smelter_columns(findings, layout)
+    findings += _check_mines(declaration, layout)
     return CheckResult(declaration, resolved, findings)
+
+
+def _in_smelter_columns(findings: list[Finding], layout: L.Layout) -> list[Finding]:
+    """Smelter List findings name CMRT columns; move them to this layout's columns (AMRT 1.2 differs)."""
+    if layout.smelter_columns == L.SMELTER_COLUMNS:
+        return findings
+    fallback = {"cid_input": "cid", "lookup_name": "name"}
+    moved = {
+        letters: layout.smelter_columns.get(key) or layout.smelter_columns.get(fallback.get(key, ""), letters)
+        for key, letters in L.SMELTER_COLUMNS.items()
+    }
+    out = []
+    for finding in findings:
+        if finding.sheet == SHEET_SMELTERS and finding.cell:
+            column = finding.cell.rstrip("0123456789")
+            finding = dataclasses.replace(finding, cell=moved.get(column, column) + finding.cell[len(column) :])
+        out.append(finding)
+    return out
+
+
+def _check_mines(d: Declaration, layout: L.Layout) -> list[Finding]:
+    """Mine List (AMRT): each row names a mineral in scope, the mine, and where it is."""
+    out: list[Finding] = []
+    columns = layout.mine_columns
+    allowed = " / ".join(d.metals)
+    for mine in d.mines:
+        if mine.metal is None:
+            out.append(
+                make_finding(
+                    "mine_metal_invalid",
+                    sheet=SHEET_MINES,
+                    cell=f"{columns['metal']}{mine.row}",
+                    row=mine.row,
+                    value=mine.metal_raw or "",
+                    allowed=allowed,
+                )
+            )
+        if not mine.name:
+            out.append(
+                make_finding(
+                    "mine_name_missing", sheet=SHEET_MINES, cell=f"{columns['name']}{mine.row}", row=mine.row, metal=mine.metal
+                )
+            )
+        if not mine.country:
+            out.append(
+                make_finding(
+                    "mine_country_missing",
+                    sheet=SHEET_MINES,
+                    cell=f"{columns['country']}{mine.row}",
+                    row=mine.row,
+                    metal=mine.metal,
+                )
+            )
+    return out
 
 
 def _check_version(d: Declaration, options: CheckOptions) -> list[Finding]:
@@ -237,6 +299,8 @@ def _check_company(d: Declaration, layout: L.Layout, today: dt.date, options: Ch
             )
     if layout.mineral_slots and not d.metals:
         out.append(make_finding("minerals_not_selected", sheet=SHEET_DECLARATION, cell=layout.mineral_slots[0]))
+    for cell in d.unnamed_other_cells:
+        out.append(make_finding("mineral_other_unnamed", sheet=SHEET_DECLARATION, cell=cell))
     return out
 
 
@@ -244,11 +308,11 @@ def _check_company(d: Declaration, layout: L.Layout, today: dt.date, options: Ch
 
 
 def _in_scope(d: Declaration, layout: L.Layout) -> dict[str, bool]:
-    """A metal is in scope unless Q1 or Q2 takes it out (the Checker's F24:F27)."""
+    """A metal is in scope unless Q1 or Q2 takes it out (the Checker's F24:F27; AMRT and CRT: Q1 alone)."""
     scope = {}
     for metal in d.metals:
         answers = d.answers.get(metal, {})
-        scope[metal] = answers.get("q1") not in layout.excluded_answers and (answers.get("q2") not in layout.excluded_answers)
+        scope[metal] = all(answers.get(key) not in layout.excluded_answers for key in layout.scope_questions)
     return scope
 
 
@@ -289,7 +353,7 @@ def _check_questions(d: Declaration, layout: L.Layout, in_scope: dict[str, bool]
         answers = d.answers[metal]
         q1 = answers.get("q1")
         for question in layout.questions:
-            if question.key == "q1":
+            if question.key in layout.required_questions:
                 required = True
             elif question.key == "q2":
                 required = q1 not in layout.excluded_answers
@@ -332,7 +396,7 @@ def _check_questions(d: Declaration, layout: L.Layout, in_scope: dict[str, bool]
                     question=cq.key,
                     metal=metal,
                 )
-    if d.company_answers.get("B") == "Yes" and len(d.policy_url or "") <= 1:
+    if layout.url_question and d.company_answers.get(layout.url_question) == "Yes" and len(d.policy_url or "") <= 1:
         out.append(make_finding("policy_url_missing", sheet=SHEET_DECLARATION, cell=layout.url_cell))
     return out
 

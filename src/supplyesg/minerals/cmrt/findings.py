@@ -1,4 +1,4 @@
-"""Findings: what is wrong with a CMRT/EMRT file, in English and Simplified Chinese.
+"""Findings: what is wrong with a CMRT/EMRT/AMRT/CRT file, in English and Simplified Chinese.
 
 Every finding code has one catalogue entry (severity + message templates). Templates use
 ``str.format`` fields filled from ``params``; unknown fields are left visible rather than raising.
@@ -64,13 +64,13 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     ),
     "not_a_template": (
         ERROR,
-        "This workbook is not an RMI CMRT or EMRT (no Declaration/Smelter List sheets or revision).",
-        "该工作簿不是 RMI 的 CMRT 或 EMRT 模板（缺少申报/冶炼厂清单工作表或版本信息）。",
+        "This workbook is not an RMI CMRT, EMRT, AMRT or CRT (no Declaration/Smelter List sheets or revision).",
+        "该工作簿不是 RMI 的 CMRT、EMRT、AMRT 或 CRT 模板（缺少申报/冶炼厂清单工作表或版本信息）。",
     ),
     "unsupported_template": (
         ERROR,
-        'Unsupported template "{detail}": only CMRT 6.x and EMRT 1.x/2.x are read.',
-        "不支持的模板“{detail}”：仅支持 CMRT 6.x 和 EMRT 1.x/2.x。",
+        'Unsupported template "{detail}": only CMRT 6.x, EMRT 1.x/2.x, AMRT 1.x and CRT 2.x are read.',
+        "不支持的模板“{detail}”：仅支持 CMRT 6.x、EMRT 1.x/2.x、AMRT 1.x 和 CRT 2.x。",
     ),
     "unsupported_version": (
         ERROR,
@@ -139,6 +139,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "请至少选择一种申报范围内的矿产/金属（申报工作表 D12-G13）。",
     ),
     # --- questions ---
+    "mineral_other_unnamed": (
+        ERROR,
+        '"Other [specify below]" is chosen as a mineral but not named in the cell below it.',
+        "矿产范围选择了“其他”，但未在其下方的单元格中填写矿产名称。",
+    ),
     "answer_missing": (
         ERROR,
         "Question {question}{metal_suffix} must be answered.",
@@ -231,6 +236,22 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "Smelter {name} is located in a conflict-affected or high-risk area ({value}).",
         "冶炼厂 {name} 位于受冲突影响和高风险地区（{value}）。",
     ),
+    # --- Mine List (AMRT) ---
+    "mine_metal_invalid": (
+        ERROR,
+        'Mine List row {row}: the metal "{value}" is not one of the minerals in scope ({allowed}).',
+        "矿厂清单第 {row} 行：金属“{value}”不在申报的矿产范围内（{allowed}）。",
+    ),
+    "mine_name_missing": (
+        ERROR,
+        "Mine List row {row}: the mine name is required{metal_suffix}.",
+        "矿厂清单第 {row} 行：必须填写矿厂名称{metal_suffix_zh}。",
+    ),
+    "mine_country_missing": (
+        WARNING,
+        "Mine List row {row}: the mine's country is not given{metal_suffix}.",
+        "矿厂清单第 {row} 行：未填写矿厂所在国家或地区{metal_suffix_zh}。",
+    ),
 }
 
 METAL_ZH = {
@@ -244,6 +265,20 @@ METAL_ZH = {
     "Graphite": "石墨",
     "Lithium": "锂",
     "Nickel": "镍",
+    # AMRT 1.2/1.3 minerals and common additions
+    "Aluminum": "铝",
+    "Chromium": "铬",
+    "Iridium": "铱",
+    "Lime": "石灰",
+    "Manganese": "锰",
+    "Palladium": "钯",
+    "Platinum": "铂",
+    "Rare Earth Elements": "稀土元素",
+    "Rhodium": "铑",
+    "Ruthenium": "钌",
+    "Silver": "银",
+    "Soda Ash": "纯碱",
+    "Zinc": "锌",
 }
 
 

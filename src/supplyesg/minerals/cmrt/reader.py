@@ -1,4 +1,4 @@
-"""Read a CMRT 6.x / EMRT 1.x-2.x workbook into plain data, by cell address.
+"""Read a CMRT 6.x / EMRT 1.x-2.x / AMRT 1.x / CRT 2.x workbook into plain data, by cell address.
 
 Never raises for a bad file: problems with the file itself come back as findings on the result.
 """
@@ -19,7 +19,7 @@ from python_calamine import CalamineWorkbook, PasswordError, WorksheetNotFound
 from supplyesg.core.workbooks import isolation
 
 from . import layouts as L
-from .findings import Finding, make_finding
+from .findings import METAL_ZH, Finding, make_finding
 from .reference import ReferenceList, normalise_cid
 from .safety import inspect_bytes, oversized_sheet, read_capped
 from .slim import slim_workbook
@@ -33,8 +33,10 @@ SHEET_SMELTERS = "Smelter List"
 SHEET_PRODUCTS = "Product List"
 SHEET_LOOKUP = "Smelter Look-up"
 SHEET_REVISION = "Revision"
+SHEET_MINES = "Mine List"
+SHEET_MINERALS_SCOPE = "Minerals Scope"
 # Sheets copied into the slim workbook (see slim.py); any other sheet is read from the original file.
-_SLIM_SHEETS = (SHEET_DECLARATION, SHEET_SMELTERS, SHEET_PRODUCTS, SHEET_REVISION, SHEET_LOOKUP)
+_SLIM_SHEETS = (SHEET_DECLARATION, SHEET_SMELTERS, SHEET_PRODUCTS, SHEET_REVISION, SHEET_LOOKUP, SHEET_MINES)
 
 _ERROR_VALUES = frozenset({"#N/A", "#REF!", "#VALUE!", "#NAME?", "#DIV/0!", "#NULL!", "#NUM!", "#GETTING_DATA"})
 _LOOKUP_CACHE: dict[tuple[str, str, int], ReferenceList] = {}
@@ -95,6 +97,24 @@ class SmelterRow:
 
 
 @dataclass
+class MineRow:
+    """One Mine List row (AMRT): the mine a smelter sources from."""
+
+    row: int
+    metal: str | None
+    metal_raw: str | None
+    smelter_name: str | None
+    name: str | None
+    mine_id: str | None
+    country: str | None
+    source: str | None = None
+    street: str | None = None
+    city: str | None = None
+    state: str | None = None
+    comments: str | None = None
+
+
+@dataclass
 class Declaration:
     """Everything read from one file. ``template`` is None when the file could not be identified."""
 
@@ -113,6 +133,8 @@ class Declaration:
     policy_url: str | None = None
     products: list[dict[str, str | None]] = field(default_factory=list)
     smelters: list[SmelterRow] = field(default_factory=list)
+    mines: list[MineRow] = field(default_factory=list)
+    unnamed_other_cells: list[str] = field(default_factory=list)  # AMRT "Other [specify below]" left unnamed
     lookup: ReferenceList = field(default_factory=ReferenceList)
     findings: list[Finding] = field(default_factory=list)  # problems with the file itself
 
@@ -384,14 +406,16 @@ def detect(workbook: CalamineWorkbook | _Sheets) -> tuple[str | None, str | None
     elif "extended mineral" in folded or "(emrt)" in folded:
         template = "EMRT"
     elif "cobalt reporting" in folded or "(crt)" in folded:
-        title = "Cobalt Reporting Template (CRT)"
+        template = "CRT"
     elif "additional minerals" in folded or "(amrt)" in folded:
-        title = "Additional Minerals Reporting Template (AMRT)"
+        template = "AMRT"
+    elif "reporting template" in folded:  # an RMI template this reader does not know (yet)
+        title = " ".join(header.split())
     version = L.parse_revision(declaration["J3"]) if declaration else None
     if version is None and template and SHEET_SMELTERS in names:
         version = L.parse_revision(sheets.get(SHEET_SMELTERS)["Q3"])  # type: ignore[index]
     if template is None and title is None and version and {SHEET_SMELTERS, "Checker"} <= names:
-        template = "EMRT" if "Mine List" in names else "CMRT"
+        template = "AMRT" if SHEET_MINERALS_SCOPE in names else "EMRT" if SHEET_MINES in names else "CMRT"
     return template, version, title
 
 
@@ -409,7 +433,7 @@ def _read(sheets: _Sheets, result: Declaration, kind: str | None) -> None:
     if kind == "xls" or layout is None:
         result.findings.append(make_finding("unsupported_version", template=template, version=version, latest=L.LATEST[template]))
         return
-    if version not in L.VERIFIED_VERSIONS[template]:
+    if version not in L.VERIFIED_VERSIONS.get(template, ()):
         result.findings.append(make_finding("untested_version", template=template, version=version, layout=layout.name))
     names = sheets.names
     if SHEET_SMELTERS not in names:
@@ -425,6 +449,8 @@ def _read(sheets: _Sheets, result: Declaration, kind: str | None) -> None:
     smelters = sheets.get(SHEET_SMELTERS)
     assert smelters is not None
     _read_smelters(smelters, layout, result)
+    if layout.mine_columns and SHEET_MINES in names:
+        _read_mines(sheets.get(SHEET_MINES), layout, result)  # type: ignore[arg-type]
     if SHEET_LOOKUP in names:
         result.lookup = _lookup(sheets, template, version)
 
@@ -476,8 +502,42 @@ def _selected_minerals(grid: Grid, layout: L.Layout) -> list[str]:
     return sorted(chosen)
 
 
+def mineral_name(value: str, offered: tuple[str, ...] = ()) -> str:
+    """A mineral as typed -> its English spelling: offered names and Chinese names are recognised
+    (the AMRT asks for English, but the blank 1.2 carries Chinese examples)."""
+    folded = " ".join(value.split()).casefold()
+    for name in (*offered, *METAL_ZH):
+        if name.casefold() == folded:
+            return name
+    by_zh = {zh: en for en, zh in METAL_ZH.items()}
+    return by_zh.get(" ".join(value.split()), " ".join(value.split()))
+
+
+def _named_minerals(grid: Grid, layout: L.Layout, result: Declaration) -> list[str]:
+    """AMRT: the minerals named in the slots, "Other" replaced by the name below it, in the template's
+    question-row order (sorted alphabetically, duplicates once; see Declaration!P12:AA21)."""
+    chosen: dict[str, str] = {}
+    for addr in layout.mineral_slots:
+        value = text(grid[addr])
+        if not value:
+            continue
+        if layout.other_rows_below and value.casefold() == L.OTHER_MINERAL.casefold():
+            row, col = L.split_cell(addr)
+            other_addr = f"{addr.rstrip('0123456789')}{row + 1 + layout.other_rows_below}"
+            value = text(grid.at(row + layout.other_rows_below, col))
+            if not value:
+                result.unnamed_other_cells.append(other_addr)
+                continue
+        name = mineral_name(value, layout.metals)
+        chosen.setdefault(name.casefold(), name)
+    return sorted(chosen.values(), key=str.casefold)[: layout.max_metal_rows]
+
+
 def _read_questions(grid: Grid, layout: L.Layout, result: Declaration) -> None:
-    metals = _selected_minerals(grid, layout) if layout.mineral_slots else list(layout.metals)
+    if layout.open_minerals:
+        metals = _named_minerals(grid, layout, result)
+    else:
+        metals = _selected_minerals(grid, layout) if layout.mineral_slots else list(layout.metals)
     result.metals = metals
     numeric = L.uses_numeric_percent(layout.template, result.version or "")
     for index, metal in enumerate(metals):
@@ -504,12 +564,15 @@ def _read_questions(grid: Grid, layout: L.Layout, result: Declaration) -> None:
                 cells[metal] = cell
             result.company_answers[cq.key] = per_metal
             result.company_answer_cells[cq.key] = cells
-    result.policy_url = text(grid[layout.url_cell])
+    result.policy_url = text(grid[layout.url_cell]) if layout.url_cell else None
 
 
 def _read_products(grid: Grid, result: Declaration) -> None:
     first = (result.layout.product_first_row if result.layout else 6) - 1
-    requester = result.layout is not None and result.layout.name == "EMRT 2.x" and result.version != "2.0"
+    layout = result.layout
+    requester = bool(layout and layout.product_requester)
+    if layout is not None and layout.product_requester is None:
+        requester = layout.name == "EMRT 2.x" and result.version != "2.0"
     for row in grid.rows[first:]:
         if not any(row[1:6]):
             continue
@@ -524,38 +587,91 @@ def _read_products(grid: Grid, result: Declaration) -> None:
         result.products.append(product)
 
 
+def _columns(mapping: dict[str, str]) -> tuple[dict[str, int], int]:
+    index = {key: L.col_index(letters) for key, letters in mapping.items()}
+    return index, max(index.values()) + 1
+
+
+def _metal_names(layout: L.Layout, result: Declaration) -> dict[str, str]:
+    names = {m.casefold(): m for m in layout.metals}
+    if layout.open_minerals:  # AMRT: the minerals this declaration names, however the requester spelled them
+        names = {m.casefold(): m for m in result.metals}
+    return names
+
+
 def _read_smelters(grid: Grid, layout: L.Layout, result: Declaration) -> None:
-    metals = {m.casefold(): m for m in layout.metals}
+    metals = _metal_names(layout, result)
+    columns, width = _columns(layout.smelter_columns)
+    key_columns = [columns[k] for k in ("cid_input", "metal", "lookup_name", "name", "country") if k in columns]
     first = layout.smelter_first_row - 1
     for offset, raw in enumerate(grid.rows[first : layout.smelter_last_row]):
-        head = raw[:5]
-        if not any(v for v in head if not (isinstance(v, str) and not v.strip())):
+        if not any(v for i in key_columns if i < len(raw) and not (isinstance(v := raw[i], str) and not v.strip())):
             continue
-        row = list(raw[:17]) + [None] * (17 - min(len(raw), 17))
-        cells = [text(v, zero_is_blank=i > 0) for i, v in enumerate(row)]
-        if not any(cells[:5]):
+        row = list(raw[:width]) + [None] * (width - min(len(raw), width))
+
+        def cell(key: str, row: list[Any] = row) -> str | None:
+            index = columns.get(key)
+            return None if index is None else text(row[index], zero_is_blank=key != "cid_input")
+
+        if not any(cell(k) for k in ("cid_input", "metal", "lookup_name", "name", "country")):
             continue
-        metal_raw = cells[1]
-        a_raw = cells[0]
+        metal_raw = cell("metal")
+        a_raw = cell("cid_input")
+        cid_value = row[columns["cid"]] if "cid" in columns else None
+        metal = metals.get((metal_raw or "").casefold())
+        if metal is None and metal_raw and layout.open_minerals:
+            metal = metals.get(mineral_name(metal_raw, layout.metals).casefold())
         result.smelters.append(
             SmelterRow(
                 row=layout.smelter_first_row + offset,
-                metal=metals.get((metal_raw or "").casefold()),
+                metal=metal,
                 metal_raw=metal_raw,
-                lookup_name=cells[2],
-                name=cells[3],
-                country=cells[4],
+                # AMRT 1.2 has no look-up column: the typed name is the supplier's choice
+                lookup_name=cell("lookup_name") if "lookup_name" in columns else cell("name"),
+                name=cell("name"),
+                country=cell("country"),
                 cid_input=normalise_cid(a_raw),
                 cid_input_raw=a_raw,
-                cid=normalise_cid(row[5]) if clean(row[5]) not in (None, 0) else None,
-                source=cells[6],
-                street=cells[7],
-                city=cells[8],
-                state=cells[9],
-                mine_names=cells[13],
-                mine_countries=cells[14],
-                recycled=cells[15],
-                comments=cells[16],
+                cid=normalise_cid(cid_value) if clean(cid_value) not in (None, 0) else None,
+                source=cell("source"),
+                street=cell("street"),
+                city=cell("city"),
+                state=cell("state"),
+                mine_names=cell("mine_names"),
+                mine_countries=cell("mine_countries"),
+                recycled=cell("recycled"),
+                comments=cell("comments"),
+            )
+        )
+
+
+def _read_mines(grid: Grid, layout: L.Layout, result: Declaration) -> None:
+    metals = _metal_names(layout, result)
+    columns, width = _columns(layout.mine_columns)
+    first = layout.smelter_first_row - 1
+    for offset, raw in enumerate(grid.rows[first : layout.mine_last_row]):
+        row = [text(v, zero_is_blank=True) for v in list(raw[:width]) + [None] * (width - min(len(raw), width))]
+        values = {key: row[index] for key, index in columns.items()}
+        if not any(values[k] for k in ("metal", "smelter_name", "name", "mine_id", "country")):
+            continue
+        metal_raw = values["metal"]
+        metal = metals.get((metal_raw or "").casefold()) or (
+            metals.get(mineral_name(metal_raw, layout.metals).casefold()) if metal_raw else None
+        )
+        result.mines.append(
+            MineRow(
+                row=layout.smelter_first_row + offset,
+                metal=metal,
+                metal_raw=metal_raw,
+                smelter_name=values["smelter_name"],
+                name=values["name"],
+                mine_id=values["mine_id"],
+                country=values["country"],
+                source=values.get("source"),
+                street=values.get("street"),
+                city=values.get("city"),
+                state=values.get("state"),
+                comments=values.get("comments"),
             )
         )
 

@@ -1,4 +1,4 @@
-"""Write the company's own CMRT/EMRT into a blank RMI template (plain Python, no Django import).
+"""Write the company's own CMRT/EMRT/AMRT into a blank RMI template (plain Python, no Django import).
 
     xlsx = write_declaration("RMI_CMRT_6.5.xlsx", CompanyData(company_name="Acme", ...))
 
@@ -43,6 +43,7 @@ from .reader import (
     SHEET_SMELTERS,
     Declaration,
     canonical,
+    mineral_name,
     read_workbook,
 )
 from .reference import normalise_cid
@@ -77,7 +78,7 @@ class CompanyData:
     authorizer_email: str = ""
     authorizer_phone: str = ""
     effective_date: dt.date | None = None
-    minerals: list[str] = field(default_factory=list)  # EMRT: minerals in scope; CMRT: ignored
+    minerals: list[str] = field(default_factory=list)  # EMRT/AMRT: minerals in scope; CMRT: ignored
     answers: dict[str, dict[str, str]] = field(default_factory=dict)  # {"Tin": {"q1": "Yes", ...}}
     company_answers: dict[str, str] = field(default_factory=dict)  # {"A": "Yes", ...}
     policy_url: str = ""
@@ -126,8 +127,9 @@ def _identify(source: bytes) -> Declaration:
     if declaration.layout is None or template is None or version is None:
         problems = "; ".join(f.message for f in declaration.findings) or "not a CMRT/EMRT"
         raise ValueError(f"The template is not a blank RMI CMRT/EMRT: {problems}")
-    if version not in L.VERIFIED_VERSIONS[template]:
-        supported = ", ".join(L.VERIFIED_VERSIONS[template])
+    writable = [v for v in L.VERIFIED_VERSIONS[template] if L.layout_for(template, v).smelter_columns == L.SMELTER_COLUMNS]
+    if version not in writable:
+        supported = ", ".join(writable)
         raise ValueError(
             f"{template} {version} is not supported for writing (supported: {supported}); download {L.LATEST[template]} from RMI."
         )
@@ -206,9 +208,17 @@ class _Plan:
         sheet.set_input(cells["effective_date"], _excel_serial(date) if date else None)
 
     def _declared(self, data: CompanyData) -> list[str]:
-        """The metals the company declares: CMRT always all four; EMRT the minerals named."""
+        """The metals the company declares: CMRT always all four; EMRT and AMRT the minerals named."""
         if self.template == "CMRT":
             return list(self.layout.metals)
+        if self.layout.open_minerals:
+            named = data.minerals or list(data.answers)
+            chosen = {self._metal(m, "minerals").casefold(): self._metal(m, "minerals") for m in named}
+            if not chosen:
+                raise ValueError(f"Name the minerals in scope of the {self.label} (CompanyData.minerals).")
+            if len(chosen) > len(self.layout.mineral_slots):
+                raise ValueError(f"The {self.label} takes at most {len(self.layout.mineral_slots)} minerals, not {len(chosen)}.")
+            return sorted(chosen.values(), key=str.casefold)
         chosen = {self._metal(m, "minerals") for m in data.minerals} or {self._metal(m, "answers") for m in data.answers}
         if not chosen:
             raise ValueError(f"Name the minerals in scope of the {self.label} (CompanyData.minerals).")
@@ -216,9 +226,14 @@ class _Plan:
 
     def _row_metals(self, declared: list[str]) -> list[str]:
         """Metals in question-row order: fixed rows, or (EMRT 2.x) the selected minerals sorted."""
-        return sorted(declared) if self.layout.mineral_slots else list(self.layout.metals)
+        return sorted(declared, key=str.casefold) if self.layout.mineral_slots else list(self.layout.metals)
 
     def _metal(self, name: Any, where: str) -> str:
+        if self.layout.open_minerals:  # AMRT: any mineral, offered ones in the template's spelling
+            text = _text_value(name, where) or ""
+            if not text or len(text) > 60:
+                raise ValueError(f'{where}: "{name}" is not a mineral name.')
+            return mineral_name(text, self.layout.metals)
         by_fold = {m.casefold(): m for m in self.layout.metals}
         metal = by_fold.get(str(name or "").strip().casefold())
         if metal is None:
@@ -236,12 +251,14 @@ class _Plan:
         answers = {
             self._in_scope(self._metal(metal, "answers"), declared, "answers"): values for metal, values in data.answers.items()
         }
-        if layout.mineral_slots:
+        if layout.open_minerals:
+            self._mineral_slots(sheet, declared)
+        elif layout.mineral_slots:
             for slot, metal in zip(layout.mineral_slots, layout.metals, strict=True):
                 sheet.set_input(slot, metal if metal in declared else f"(Delete {metal})")
         keys = {q.key for q in layout.questions}
         rows = self._row_metals(declared)
-        for index in range(len(layout.metals)):
+        for index in range(layout.max_metal_rows if layout.open_minerals else len(layout.metals)):
             metal = rows[index] if index < len(rows) else None
             given = dict(answers.get(metal, {})) if metal else {}
             unknown = set(given) - keys
@@ -257,6 +274,18 @@ class _Plan:
                 sheet.set_input(f"D{row}", 1 if value == "100%" and numeric else value)
                 sheet.set_input(f"{_QUESTION_COMMENT_COLUMN}{row}", None)
         self._company_questions(sheet, data, declared)
+
+    def _mineral_slots(self, sheet: SheetEditor, declared: list[str]) -> None:
+        """AMRT: offered minerals picked from the list, others as "Other [specify below]" named below."""
+        layout = self.layout
+        for index, slot in enumerate(layout.mineral_slots):
+            metal = declared[index] if index < len(declared) else None
+            offered = metal is None or metal in layout.metals or not layout.other_rows_below
+            sheet.set_input(slot, metal if offered else L.OTHER_MINERAL)
+            if layout.other_rows_below:
+                row, _col = L.split_cell(slot)
+                below = f"{slot.rstrip('0123456789')}{row + 1 + layout.other_rows_below}"
+                sheet.set_input(below, None if offered else metal)
 
     def _company_questions(self, sheet: SheetEditor, data: CompanyData, declared: list[str]) -> None:
         layout = self.layout
@@ -289,7 +318,8 @@ class _Plan:
                     answer = per_metal.get(metal) if per_metal is not None else value
                 allowed = cq.allowed_by_metal.get(metal or "", cq.allowed)
                 sheet.set_input(f"D{row}", self._answer(answer, allowed, f"company question {cq.key} {metal}"))
-        sheet.set_input(layout.url_cell, _text_value(data.policy_url, "policy URL"))
+        if layout.url_cell:
+            sheet.set_input(layout.url_cell, _text_value(data.policy_url, "policy URL"))
 
     def _answer(self, value: Any, allowed: tuple[str, ...], what: str) -> str | None:
         if value is None or (isinstance(value, str) and not value.strip()):

@@ -14,6 +14,7 @@ from supplyesg.minerals.declaration import (
     QUESTION_TEXT,
     SCOPES,
     Effective,
+    offered_minerals,
 )
 from supplyesg.minerals.models import Metal, TemplateType
 
@@ -103,10 +104,10 @@ class DeclarationForm(forms.Form):
         self.fields["products"].label = _("Products")
         layout = effective.layout
         derived = effective.derived
-        if effective.template == "EMRT":
+        if layout.mineral_slots:  # EMRT 2.x and AMRT: the minerals in scope are chosen
             self.fields["minerals"] = forms.MultipleChoiceField(
                 label=_("Minerals in scope"),
-                choices=[(m, Metal(m).label) for m in layout.metals],
+                choices=[(m, metal_label(m)) for m in offered_minerals(effective.template)],
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
                 initial=effective.minerals,

@@ -3,6 +3,7 @@
 from supplyesg.minerals.cases.models import RiskCase, RiskCaseStep
 from supplyesg.minerals.models.reference import (
     Metal,
+    MineralTerm,
     RiskCountry,
     RmapStatus,
     RmapStatusUpload,
@@ -26,6 +27,7 @@ __all__ = [
     "CompanyDeclaration",
     "DeclarationNameFinding",
     "Metal",
+    "MineralTerm",
     "RiskCase",
     "RiskCaseStep",
     "RiskCountry",

@@ -19,6 +19,22 @@ class Metal(models.TextChoices):
     GRAPHITE = "Graphite", _("Natural graphite")
     LITHIUM = "Lithium", _("Lithium")
     NICKEL = "Nickel", _("Nickel")
+    # AMRT 1.3 offers these (and "Other"); lead, molybdenum and barite are requested as "Other".
+    ALUMINUM = "Aluminum", _("Aluminium")
+    IRIDIUM = "Iridium", _("Iridium")
+    LIME = "Lime", _("Lime")
+    MANGANESE = "Manganese", _("Manganese")
+    PALLADIUM = "Palladium", _("Palladium")
+    PLATINUM = "Platinum", _("Platinum")
+    RARE_EARTHS = "Rare Earth Elements", _("Rare earth elements")
+    RHODIUM = "Rhodium", _("Rhodium")
+    RUTHENIUM = "Ruthenium", _("Ruthenium")
+    SILVER = "Silver", _("Silver")
+    SODA_ASH = "Soda Ash", _("Soda ash")
+    ZINC = "Zinc", _("Zinc")
+    LEAD = "Lead", _("Lead")
+    MOLYBDENUM = "Molybdenum", _("Molybdenum")
+    BARITE = "Barite", _("Barite")
 
 
 class SmelterListLoad(models.Model):
@@ -118,6 +134,21 @@ class RmapStatus(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["upload", "cid"], name="unique_status_per_upload")]
+
+
+class MineralTerm(models.Model):
+    """A word a supplier category's "minerals involved" may use for a template mineral (reference data:
+    loaded from data/mineral_terms.json by ``load_mineral_terms``, editable in the admin)."""
+
+    term = models.CharField(_("word"), max_length=60, unique=True, help_text=_("Compared case-insensitively."))
+    mineral = models.CharField(_("mineral"), max_length=20, choices=Metal.choices)
+    source = models.CharField(_("source"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["mineral", "term"]
+
+    def __str__(self):
+        return f"{self.term} → {self.mineral}"
 
 
 class RiskCountry(models.Model):

@@ -94,7 +94,7 @@ def company_smelters_export(request):
 
 
 def _check_template(year: int, template: str) -> None:
-    if template not in TemplateType.values or not declaration.MIN_YEAR <= year <= declaration.MAX_YEAR:
+    if template not in declaration.DECLARED_TEMPLATES or not declaration.MIN_YEAR <= year <= declaration.MAX_YEAR:
         raise Http404
 
 

@@ -15,7 +15,7 @@ from supplyesg.minerals.campaigns.access import (
 )
 from supplyesg.minerals.campaigns.services.campaigns import (
     KIND,
-    MINERAL_WORDS,
+    MAX_MINERALS,
     MINERALS_BY_TEMPLATE,
     NOT_ASKABLE,
     REMINDED,
@@ -55,7 +55,7 @@ from supplyesg.minerals.campaigns.services.submissions import (
 __all__ = [
     "KIND",
     "MINERALS_BY_TEMPLATE",
-    "MINERAL_WORDS",
+    "MAX_MINERALS",
     "NOT_ASKABLE",
     "PENDING_SUBMISSIONS",
     "REMINDED",

@@ -20,6 +20,7 @@ from supplyesg.core.campaigns.registry import campaign_kind
 from supplyesg.core.campaigns.scope import Scope, select_suppliers
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.mail import supplier_recipients
+from supplyesg.minerals.mineral_terms import words_for
 from supplyesg.minerals.models import Campaign, SubmissionRequest, TemplateType
 from supplyesg.suppliers.models import Category, Supplier
 
@@ -27,9 +28,27 @@ KIND = "minerals"
 MINERALS_BY_TEMPLATE = {
     TemplateType.CMRT: ("Tin", "Tantalum", "Tungsten", "Gold"),
     TemplateType.EMRT: ("Cobalt", "Mica", "Copper", "Graphite", "Lithium", "Nickel"),
+    # AMRT: the requester's choice (the template has ten slots); the last three go in as "Other".
+    TemplateType.AMRT: (
+        "Aluminum",
+        "Barite",
+        "Iridium",
+        "Lead",
+        "Lime",
+        "Manganese",
+        "Molybdenum",
+        "Palladium",
+        "Platinum",
+        "Rare Earth Elements",
+        "Rhodium",
+        "Ruthenium",
+        "Silver",
+        "Soda Ash",
+        "Zinc",
+    ),
+    TemplateType.CRT: ("Cobalt",),
 }
-# Words a category's `minerals` text may use for a campaign mineral (compared case-insensitively).
-MINERAL_WORDS = {"Graphite": ("graphite", "natural graphite")}
+MAX_MINERALS = {TemplateType.AMRT: 10}
 R = SubmissionRequest.Status
 RESPONDED = (R.RECEIVED_ERRORS, R.RECEIVED_VALID, R.ACCEPTED, R.RETURNED)
 REMINDED = tuple(s for s in SubmissionRequest.OPEN_STATUSES if s != R.NOT_REQUESTED)
@@ -60,7 +79,7 @@ def create_campaign(
     problems = []
     name = engine.clean_name(name, problems)
     if template not in MINERALS_BY_TEMPLATE:
-        problems.append(_("template: choose CMRT or EMRT."))
+        problems.append(_("template: choose CMRT, EMRT, AMRT or CRT."))
     allowed = MINERALS_BY_TEMPLATE.get(template, ())
     given = set(minerals or ())
     wrong = sorted(given - set(allowed))
@@ -69,6 +88,10 @@ def create_campaign(
         problems.append(_("minerals: %(list)s are not in this template.") % {"list": ", ".join(wrong)})
     elif not minerals:
         problems.append(_("minerals: choose at least one mineral of the template."))
+    elif len(minerals) > MAX_MINERALS.get(template, len(allowed)):
+        problems.append(
+            _("minerals: the %(template)s takes at most %(n)s minerals.") % {"template": template, "n": MAX_MINERALS[template]}
+        )
     tiers = sorted({int(t) for t in tiers or ()})
     if any(t not in Supplier.Tier.values for t in tiers):
         problems.append(_("tiers: unknown tier."))
@@ -116,10 +139,9 @@ def create_campaign(
 
 
 def mineral_categories(minerals) -> list[int]:
-    """Ids of categories whose comma-separated `minerals` text names one of these minerals (any case)."""
-    wanted = set()
-    for mineral in minerals:
-        wanted.update(MINERAL_WORDS.get(mineral, (mineral.casefold(),)))
+    """Ids of categories whose comma-separated `minerals` text names one of these minerals (any case),
+    by the mineral's own name or a word mapped to it (MineralTerm reference data: aluminium, rare earths...)."""
+    wanted = words_for(minerals)
     out = []
     for pk, text in Category.objects.exclude(minerals="").values_list("pk", "minerals"):
         words = {w.strip().casefold() for w in text.split(",")}

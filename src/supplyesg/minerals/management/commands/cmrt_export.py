@@ -1,6 +1,6 @@
-"""`supplyesg cmrt_export --year Y --template CMRT|EMRT [--blank PATH] --out PATH`: the company declaration.
+"""`supplyesg cmrt_export --year Y --template CMRT|EMRT|AMRT [--blank PATH] --out PATH`: the company declaration.
 
-Writes the year's company CMRT/EMRT (answers derived from the accepted supplier declarations plus the
+Writes the year's company CMRT/EMRT/AMRT (answers derived from the accepted supplier declarations plus the
 company's saved answers; the Smelter List from the company smelter list) into a blank RMI template.
 --blank defaults to the setting SUPPLYESG_CMRT_TEMPLATE / SUPPLYESG_EMRT_TEMPLATE. The output is written
 to a temporary file first and renamed, so a failed export leaves no half-written file.
@@ -17,7 +17,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from supplyesg.core.errors import RuleViolation
 from supplyesg.minerals import declaration
-from supplyesg.minerals.models import TemplateType
 
 
 class Command(BaseCommand):
@@ -36,8 +35,8 @@ class Command(BaseCommand):
             problems.append("--year is required (e.g. --year 2025)")
         elif not declaration.MIN_YEAR <= year <= declaration.MAX_YEAR:
             problems.append(f"--year {year} is not a reporting year")
-        if template not in TemplateType.values:
-            problems.append("--template must be CMRT or EMRT")
+        if template not in declaration.DECLARED_TEMPLATES:
+            problems.append("--template must be CMRT, EMRT or AMRT")
         if not out:
             problems.append("--out PATH is required")
         if problems:
