@@ -12,8 +12,8 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from supplyesg.assessments.risk import services as risk
 from supplyesg.assessments.models import Question, QuestionnaireCampaign, QuestionnaireTemplate, Response, RiskLevel
+from supplyesg.assessments.risk import services as risk
 from supplyesg.core import audit
 from supplyesg.core.campaigns import services as engine
 from supplyesg.core.campaigns.registry import campaign_kind

@@ -8,10 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from supplyesg.assessments.risk import services as risk
 from supplyesg.assessments.models import Answer, Response, RiskAssessment
 from supplyesg.assessments.questionnaires.campaigns import response_mail
 from supplyesg.assessments.questionnaires.questions import compute_scores, lock_response, template_questions
+from supplyesg.assessments.risk import services as risk
 from supplyesg.core import audit
 from supplyesg.core.access import Cap, can
 from supplyesg.core.campaigns.services import with_recipients

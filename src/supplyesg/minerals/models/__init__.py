@@ -1,5 +1,15 @@
 """Minerals models, all in app label "minerals": reference data, campaigns and risk cases."""
 
+from supplyesg.minerals.campaigns.models import (
+    Campaign,
+    CompanyDeclaration,
+    DeclarationNameFinding,
+    SmelterReview,
+    Submission,
+    SubmissionRequest,
+    SubmissionSmelter,
+    TemplateType,
+)
 from supplyesg.minerals.cases.models import RiskCase, RiskCaseStep
 from supplyesg.minerals.models.reference import (
     Metal,
@@ -10,16 +20,6 @@ from supplyesg.minerals.models.reference import (
     Smelter,
     SmelterAlias,
     SmelterListLoad,
-)
-from supplyesg.minerals.campaigns.models import (
-    Campaign,
-    CompanyDeclaration,
-    DeclarationNameFinding,
-    SmelterReview,
-    Submission,
-    SubmissionRequest,
-    SubmissionSmelter,
-    TemplateType,
 )
 
 __all__ = [
