@@ -216,6 +216,9 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "supplyesg@localhost")
+# The address users reach the site at, for the links in e-mails (e.g. https://esg.example.com). A system check
+# warns when it is unset in production; in development the links point at the development server.
+SITE_URL = env_str("SITE_URL", "" if PRODUCTION else "http://localhost:8000").rstrip("/")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SESSION_COOKIE_SECURE = PRODUCTION or not DEBUG

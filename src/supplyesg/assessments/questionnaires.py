@@ -14,11 +14,10 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -44,7 +43,7 @@ from supplyesg.core import audit
 from supplyesg.core.access import Cap, can
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.files import validate_upload
-from supplyesg.core.mail import send_on_commit, supplier_recipients
+from supplyesg.core.mail import Letter, send_on_commit, supplier_recipients
 from supplyesg.core.models import PolicySettings
 from supplyesg.core.reminders import reminder_due
 from supplyesg.suppliers.models import Category, Supplier
@@ -195,57 +194,61 @@ def scope_summary(campaign: QuestionnaireCampaign) -> str:
     return "; ".join(parts) or "—"
 
 
-def _response_mail(response: Response, kind: str) -> EmailMessage | None:
+def _response_mail(response: Response, kind: str) -> Letter | None:
     recipients = supplier_recipients(response.supplier)
     if not recipients:
         return None
-    campaign = response.campaign
-    values = {
-        "supplier": response.supplier.legal_name,
-        "campaign": campaign.name,
-        "due": campaign.due_date.isoformat(),
-    }
-    if kind == "requested":
-        subject = _("Self-assessment questionnaire: %(campaign)s") % values
-        body = (
-            _(
-                "%(supplier)s: please fill in the self-assessment questionnaire %(campaign)s by %(due)s. "
-                "Open it in the supplier portal under Questionnaires; you can save a draft and come back, "
-                "or download it as a spreadsheet and upload it when filled."
+
+    def compose():
+        campaign = response.campaign
+        values = {
+            "supplier": response.supplier.legal_name,
+            "campaign": campaign.name,
+            "due": campaign.due_date.isoformat(),
+        }
+        if kind == "requested":
+            subject = _("Self-assessment questionnaire: %(campaign)s") % values
+            body = (
+                _(
+                    "%(supplier)s: please fill in the self-assessment questionnaire %(campaign)s by %(due)s. "
+                    "Open it in the supplier portal under Questionnaires; you can save a draft and come back, "
+                    "or download it as a spreadsheet and upload it when filled."
+                )
+                % values
             )
-            % values
-        )
-    elif kind == "returned":
-        subject = _("Questionnaire returned for correction: %(campaign)s") % values
-        body = (
-            _(
-                "%(supplier)s: your answers to %(campaign)s were returned for correction. The reviewer's "
-                "comments are beside the answers that need work in the supplier portal under Questionnaires."
+        elif kind == "returned":
+            subject = _("Questionnaire returned for correction: %(campaign)s") % values
+            body = (
+                _(
+                    "%(supplier)s: your answers to %(campaign)s were returned for correction. The reviewer's "
+                    "comments are beside the answers that need work in the supplier portal under Questionnaires."
+                )
+                % values
             )
-            % values
-        )
-    elif kind == "accepted":
-        subject = _("Questionnaire accepted: %(campaign)s") % values
-        body = _("%(supplier)s: your answers to %(campaign)s were accepted. Thank you.") % values
-    elif kind == "overdue":
-        subject = _("Questionnaire overdue: %(campaign)s") % values
-        body = (
-            _(
-                "%(supplier)s: the self-assessment questionnaire %(campaign)s was due on %(due)s. "
-                "Please fill it in and submit it in the supplier portal under Questionnaires."
+        elif kind == "accepted":
+            subject = _("Questionnaire accepted: %(campaign)s") % values
+            body = _("%(supplier)s: your answers to %(campaign)s were accepted. Thank you.") % values
+        elif kind == "overdue":
+            subject = _("Questionnaire overdue: %(campaign)s") % values
+            body = (
+                _(
+                    "%(supplier)s: the self-assessment questionnaire %(campaign)s was due on %(due)s. "
+                    "Please fill it in and submit it in the supplier portal under Questionnaires."
+                )
+                % values
             )
-            % values
-        )
-    else:
-        subject = _("Reminder: questionnaire due %(due)s") % values
-        body = (
-            _(
-                "%(supplier)s: the self-assessment questionnaire %(campaign)s is due on %(due)s. "
-                "Please submit it in the supplier portal under Questionnaires."
+        else:
+            subject = _("Reminder: questionnaire due %(due)s") % values
+            body = (
+                _(
+                    "%(supplier)s: the self-assessment questionnaire %(campaign)s is due on %(due)s. "
+                    "Please submit it in the supplier portal under Questionnaires."
+                )
+                % values
             )
-            % values
-        )
-    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        return subject, body
+
+    return Letter(recipients, compose, path=reverse("assessments_portal:fill", args=[response.pk]), supplier=response.supplier)
 
 
 def _with_recipients(queryset):

@@ -8,14 +8,13 @@ import hashlib
 import json
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Case, Count, F, Max, Q, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -23,7 +22,7 @@ from django.utils.translation import gettext as _
 from supplyesg.core import audit
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.errors import RuleViolation
-from supplyesg.core.mail import send_on_commit, supplier_recipients
+from supplyesg.core.mail import Letter, send_on_commit, supplier_recipients
 from supplyesg.core.reminders import reminder_due
 from supplyesg.minerals import company_names, services
 from supplyesg.minerals.cmrt import CheckResult, check_file, normalise_cid
@@ -167,55 +166,60 @@ def in_scope_suppliers(campaign: Campaign):
     return suppliers.distinct()
 
 
-def _request_mail(request_obj: SubmissionRequest, kind: str) -> EmailMessage | None:
+def _request_mail(request_obj: SubmissionRequest, kind: str) -> Letter | None:
     recipients = supplier_recipients(request_obj.supplier)
     if not recipients:
         return None
-    campaign = request_obj.campaign
-    values = {
-        "supplier": request_obj.supplier.legal_name,
-        "campaign": campaign.name,
-        "template": campaign.template,
-        "minerals": ", ".join(campaign.minerals),
-        "due": campaign.due_date.isoformat(),
-    }
-    if kind == "requested":
-        subject = _("%(template)s requested: %(campaign)s") % values
-        body = (
-            _(
-                "%(supplier)s: please send your %(template)s (%(minerals)s) for %(campaign)s by %(due)s. "
-                "Upload it in the supplier portal under Minerals declarations."
+
+    def compose():
+        campaign = request_obj.campaign
+        values = {
+            "supplier": request_obj.supplier.legal_name,
+            "campaign": campaign.name,
+            "template": campaign.template,
+            "minerals": ", ".join(campaign.minerals),
+            "due": campaign.due_date.isoformat(),
+        }
+        if kind == "requested":
+            subject = _("%(template)s requested: %(campaign)s") % values
+            body = (
+                _(
+                    "%(supplier)s: please send your %(template)s (%(minerals)s) for %(campaign)s by %(due)s. "
+                    "Upload it in the supplier portal under Minerals declarations."
+                )
+                % values
             )
-            % values
-        )
-    elif kind == "returned":
-        subject = _("%(template)s returned for correction: %(campaign)s") % values
-        body = (
-            _(
-                "%(supplier)s: your %(template)s for %(campaign)s was returned for correction. The findings "
-                "and the reviewer's comment are in the supplier portal under Minerals declarations."
+        elif kind == "returned":
+            subject = _("%(template)s returned for correction: %(campaign)s") % values
+            body = (
+                _(
+                    "%(supplier)s: your %(template)s for %(campaign)s was returned for correction. The findings "
+                    "and the reviewer's comment are in the supplier portal under Minerals declarations."
+                )
+                % values
             )
-            % values
-        )
-    elif kind == "overdue":
-        subject = _("%(template)s overdue: %(campaign)s") % values
-        body = (
-            _(
-                "%(supplier)s: your %(template)s for %(campaign)s was due on %(due)s. Please upload it in "
-                "the supplier portal under Minerals declarations."
+        elif kind == "overdue":
+            subject = _("%(template)s overdue: %(campaign)s") % values
+            body = (
+                _(
+                    "%(supplier)s: your %(template)s for %(campaign)s was due on %(due)s. Please upload it in "
+                    "the supplier portal under Minerals declarations."
+                )
+                % values
             )
-            % values
-        )
-    else:
-        subject = _("Reminder: %(template)s due %(due)s") % values
-        body = (
-            _(
-                "%(supplier)s: your %(template)s (%(minerals)s) for %(campaign)s is due on %(due)s. "
-                "Please upload it in the supplier portal under Minerals declarations."
+        else:
+            subject = _("Reminder: %(template)s due %(due)s") % values
+            body = (
+                _(
+                    "%(supplier)s: your %(template)s (%(minerals)s) for %(campaign)s is due on %(due)s. "
+                    "Please upload it in the supplier portal under Minerals declarations."
+                )
+                % values
             )
-            % values
-        )
-    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        return subject, body
+
+    path = reverse("minerals_portal:request", args=[request_obj.pk])
+    return Letter(recipients, compose, path=path, supplier=request_obj.supplier)
 
 
 @transaction.atomic
