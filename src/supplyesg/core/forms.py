@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from supplyesg.core import throttle
+from supplyesg.core.models import MailDigest
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -39,8 +40,10 @@ class SecondFactorCodeForm(forms.Form):
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(
-        label=_("Language"), choices=[("", _("Follow the browser"))] + list(settings.LANGUAGES), required=False
+        label=_("Language"), choices=[("", _("Follow the browser"))] + list(settings.LANGUAGES), required=False,
+        help_text=_("Also the language of the e-mails you receive."),
     )
+    mail_digest = forms.ChoiceField(label=_("E-mail"), choices=MailDigest.choices, required=False)
 
 
 class ApiTokenForm(forms.Form):
