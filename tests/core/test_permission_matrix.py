@@ -107,6 +107,10 @@ RULES: dict[str, Rule] = {
     "suppliers:review_change": page(Cap.REVIEW, "POST"),
     "suppliers:bulk_review_changes": page(Cap.REVIEW, "POST"),
     "suppliers:bulk_export_changes": page(Cap.VIEW, "POST"),
+    "suppliers:invite_portal_user": page(Cap.EDIT_SUPPLIERS),
+    "suppliers:reinvite_portal_user": page(Cap.EDIT_SUPPLIERS, "POST"),
+    "suppliers:disable_portal_user": page(Cap.EDIT_SUPPLIERS, "POST"),
+    "invitations:accept": Rule("GET", "public"),  # the link is the credential; a bad one says so
     "suppliers:import": page(Cap.EDIT_SUPPLIERS),
     "suppliers:import_template": page(),
     "suppliers:import_job": Rule("GET", "import_job", Cap.EDIT_SUPPLIERS),

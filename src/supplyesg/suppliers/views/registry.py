@@ -46,6 +46,7 @@ from supplyesg.suppliers.models import (
 from supplyesg.suppliers.services import compliance, orders
 from supplyesg.suppliers.services import registry as registry_services
 from supplyesg.suppliers.views.lifecycle import lifecycle_context
+from supplyesg.suppliers.views.portal_users import portal_users_context
 
 TABS = (
     ("profile", gettext_lazy("Profile")),
@@ -54,6 +55,7 @@ TABS = (
     ("documents", gettext_lazy("Documents")),
     ("agreements", gettext_lazy("Agreements")),
     ("admission", gettext_lazy("Admission")),
+    ("portal_users", gettext_lazy("Portal users")),
     ("audits", gettext_lazy("Audits")),
     ("minerals_risk", gettext_lazy("Minerals risk cases")),
     ("history", gettext_lazy("History")),
@@ -323,6 +325,7 @@ TAB_CONTEXTS = {
     "sites": _sites_context,
     "chain": _chain_context,
     "history": _history_context,
+    "portal_users": portal_users_context,
 }
 
 
