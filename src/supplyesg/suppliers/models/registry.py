@@ -164,6 +164,9 @@ class Supplier(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROSPECT, db_index=True)
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+    # Admission: the supplier filled in what admission needs in the portal and asked for the review. Cleared
+    # when the review starts or the supplier is sent back.
+    admission_submitted_at = models.DateTimeField(_("admission submitted by the supplier"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -38,6 +38,7 @@ from supplyesg.suppliers.models import (
     Certification,
     Document,
     DuplicateDecision,
+    QualificationEvidenceFile,
     QualificationItem,
     SignedAgreement,
     Supplier,
@@ -68,6 +69,7 @@ HISTORY_PAGE_SIZE = 25
 FILE_KINDS = {
     "document": (Document, "file"),
     "evidence": (QualificationItem, "evidence"),
+    "evidence_file": (QualificationEvidenceFile, "file"),
     "certification": (Certification, "evidence"),
     "scan": (SignedAgreement, "scan"),
     "blacklist": (BlacklistEntry, "evidence"),
