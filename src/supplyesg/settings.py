@@ -207,7 +207,8 @@ UPLOAD_LIMITS = {
     "suppliers:qualification_checklist": "MAX_MULTI_UPLOAD_BYTES",
     "suppliers:upload_documents": "MAX_MULTI_UPLOAD_BYTES",
     "suppliers:record_scans": "MAX_MULTI_UPLOAD_BYTES",
-    "portal:admission": "MAX_MULTI_UPLOAD_BYTES",
+    "portal:documents": "MAX_MULTI_UPLOAD_BYTES",
+    "portal:qualification_evidence": "MAX_MULTI_UPLOAD_BYTES",
 }
 # A queued or running background job without progress for this long lost its worker: it is marked failed
 # (on the job's page, or by `supplyesg fail_stale_jobs`) and can be retried.

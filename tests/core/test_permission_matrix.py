@@ -125,6 +125,7 @@ RULES: dict[str, Rule] = {
     "portal:agreements": Rule("GET", "portal"),
     "portal:sign_agreement": Rule("GET", "portal"),
     "portal:qualification_evidence": Rule("POST", "portal"),
+    "portal:submit_admission": Rule("POST", "portal"),
     # minerals reference
     "minerals:smelters": page(),
     "minerals:load_template": page(Cap.ADMINISTER),

@@ -49,7 +49,8 @@ def test_the_whole_checklist_is_saved_in_one_form_with_several_files_per_item(cl
     response = client.post(f"/suppliers/{in_review.pk}/qualification/", _everything_passing(items))
     assert response.status_code == 302
     assert lifecycle.qualification_problems(in_review) == []
-    assert QualificationEvidenceFile.objects.filter(supplier=in_review).count() == 2 * len(items)
+    assert QualificationEvidenceFile.objects.filter(supplier=in_review).count() == len(items)  # beside the main file
+    assert all(i.evidence for i in in_review.qualification_items.all())
     assert AuditEvent.objects.filter(action="qualification.reviewed", supplier=in_review).count() == len(items)
     assert AuditEvent.objects.filter(action="qualification.evidence", supplier=in_review).count() == len(items)
     page = client.get(f"/suppliers/{in_review.pk}/?tab=admission").content.decode()

@@ -51,7 +51,7 @@ class MultipleFileField(forms.FileField):
             try:
                 checked_upload(upload, "file", allowed=self.allowed)
             except forms.ValidationError as exc:
-                errors += [f"{upload.name}: {m}" for m in exc.messages]
+                errors += [m if upload.name in m else f"{upload.name}: {m}" for m in exc.messages]
         if errors:
             raise forms.ValidationError(errors)
         return files

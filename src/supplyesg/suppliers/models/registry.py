@@ -99,6 +99,10 @@ class SupplierQuerySet(models.QuerySet):
     def in_admission(self):
         return self.filter(status__in=[Supplier.Status.PROSPECT, Supplier.Status.QUALIFICATION, Supplier.Status.CERTIFICATION])
 
+    def admission_submitted(self):
+        """Suppliers whose admission file the supplier submitted in the portal, waiting for the review."""
+        return self.in_admission().filter(admission_submitted_at__isnull=False)
+
     def visible_to(self, user):
         """Every supplier for internal roles, one's own for a supplier user, nothing otherwise."""
         if not (user and user.is_authenticated and user.is_active):

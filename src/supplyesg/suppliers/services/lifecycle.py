@@ -117,7 +117,11 @@ def start_qualification_review(supplier: Supplier, *, actor, reason: str = "") -
 def attach_qualification_evidence(
     item: QualificationItem, *, actor, evidence=None, note: str = "", files=()
 ) -> QualificationItem:
-    """`evidence` replaces the item's main file; `files` (several in one upload) are added beside it."""
+    """`evidence` replaces the item's main file; `files` (several in one upload) are added beside it, the first
+    becoming the main file when no `evidence` is given."""
+    files = list(files)
+    if evidence is None and files:
+        evidence = files.pop(0)
     if actor is not None and getattr(actor, "is_supplier_user", False):
         # Suppliers add evidence only during the review, to their own items, and not to items already settled.
         if actor.supplier_id != item.supplier_id:

@@ -83,7 +83,9 @@ def review_qualification_checklist(supplier: Supplier, *, actor, entries: list[C
         item = entry.item
         if entry.files or entry.note.strip():
             item = lifecycle.attach_qualification_evidence(item, actor=actor, note=entry.note, files=entry.files)
-            stored += [f.file for f in item.evidence_files.order_by("-pk")[: len(entry.files)]]
+            if entry.files:
+                stored.append(item.evidence)
+                stored += [f.file for f in item.evidence_files.order_by("-pk")[: len(entry.files) - 1]]
         if entry.verdict:
             lifecycle.review_qualification_item(item, actor=actor, verdict=entry.verdict, comment=entry.comment)
         return item
@@ -172,8 +174,10 @@ def admission_problems(supplier: Supplier) -> list[str]:
 
 
 @transaction.atomic
-def submit_admission(supplier: Supplier, *, actor) -> Supplier:
-    """The supplier says its admission file is complete: staff see it ready for review (supplier page, inbox)."""
+def submit_admission(supplier: Supplier, *, actor, outstanding=()) -> Supplier:
+    """The supplier says its admission file is complete: staff see it ready for review (supplier page, inbox).
+    `outstanding`: what other capabilities still ask of the supplier (an admission questionnaire not yet
+    submitted), as sentences from the portal's sections; they block the submission like a missing document."""
     supplier = Supplier.objects.select_for_update().get(pk=supplier.pk)
     if not (actor and actor.is_supplier_user and actor.supplier_id == supplier.pk):
         raise RuleViolation(_("Only a user of this supplier can submit its admission file."))
@@ -181,7 +185,7 @@ def submit_admission(supplier: Supplier, *, actor) -> Supplier:
         raise RuleViolation(_("The admission file can be submitted only before the review is done."))
     if supplier.admission_submitted_at is not None:
         raise RuleViolation(_("The admission file was already submitted; it is waiting for review."))
-    problems = admission_problems(supplier)
+    problems = admission_problems(supplier) + [str(line) for line in outstanding]
     if problems:
         raise RuleViolation(problems, code="admission_incomplete")
     supplier.admission_submitted_at = timezone.now()
