@@ -90,7 +90,8 @@ def _render(letter: Letter, language: str) -> tuple[str, str, str]:
         path = letter.path() if callable(letter.path) else letter.path
         url = site_url(path) if path else ""
         if url:
-            body = f"{body}\n\n{_('Open it in SupplyESG: %(url)s') % {'url': url}}"
+            link = _("Open it in SupplyESG: %(url)s") % {"url": url}
+            body = f"{body}\n\n{link}"
         return str(subject), str(body), url
 
 
