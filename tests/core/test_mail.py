@@ -130,3 +130,13 @@ def test_a_user_chooses_the_daily_digest_on_the_account_page(client, compliance)
     compliance.refresh_from_db()
     assert compliance.mail_digest == MailDigest.DAILY
     assert "One digest e-mail a day" in client.get("/account/").content.decode()
+
+
+def test_a_password_reset_mail_is_in_the_account_holders_language_with_the_site_link(db, client, settings):
+    settings.SITE_URL = "https://esg.example.test"
+    reader = make_user(Role.COMPLIANCE, language="zh-hans", email="lin@example.com")
+    response = client.post("/accounts/password-reset/", {"email": reader.email})
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert "重置" in message.body
+    assert "https://esg.example.test/accounts/reset/" in message.body

@@ -25,7 +25,7 @@ from django_otp_webauthn.views import CompleteCredentialRegistrationView
 
 from supplyesg.core import policy_sources, second_factor, services, throttle
 from supplyesg.core.access import Cap, require_internal
-from supplyesg.core.forms import ApiTokenForm, LanguageForm, SecondFactorCodeForm
+from supplyesg.core.forms import ApiTokenForm, LanguageForm, MailedPasswordResetForm, SecondFactorCodeForm
 from supplyesg.core.models import Job, MailDigest, PolicySettings
 
 
@@ -132,6 +132,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 class PasswordResetView(auth_views.PasswordResetView):
     """Reset e-mails are limited per address and per client address; the same answer whether or not an
     account has the address, so the limit tells nothing about who is registered."""
+
+    form_class = MailedPasswordResetForm
 
     def form_valid(self, form):
         email, ip = form.cleaned_data["email"], throttle.client_ip(self.request)
