@@ -102,6 +102,8 @@ def _clean_email(email: str, *, exclude_pk=None) -> str:
         validate_email(email)
     except ValidationError:
         raise RuleViolation(_("email: enter a valid e-mail address."))
+    if len(email) > 150:  # the address is also the user name
+        raise RuleViolation(_("email: an address longer than 150 characters cannot be a user name."))
     taken = User.objects.filter(email__iexact=email) | User.objects.filter(username__iexact=email)
     if taken.exclude(pk=exclude_pk).exists():
         raise RuleViolation(_("email: %(email)s already has a SupplyESG account.") % {"email": email})
