@@ -146,7 +146,7 @@ def invite_portal_user(
 @transaction.atomic
 def reinvite_portal_user(user: User, *, actor) -> User:
     """Send a new link to an invited user; a disabled user is enabled again and must choose a new password."""
-    user = User.objects.select_for_update().select_related("supplier").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("supplier").get(pk=user.pk)
     status = portal_user_status(user)
     if status == PortalUserStatus.ACTIVE:
         raise RuleViolation(
@@ -165,7 +165,7 @@ def reinvite_portal_user(user: User, *, actor) -> User:
 @transaction.atomic
 def disable_portal_user(user: User, *, actor, reason: str = "") -> User:
     """The user can no longer log in; their history stays. Re-inviting enables them again."""
-    user = User.objects.select_for_update().select_related("supplier").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("supplier").get(pk=user.pk)
     if not user.is_active:
         raise RuleViolation(_("%(email)s is already disabled.") % {"email": user.email})
     user.is_active = False
