@@ -61,6 +61,7 @@ def build_world() -> dict:
         "agreement_pk": signed.pk,
         "entry_pk": entry.pk,
         "request_pk": change.pk,
+        "user_pk": users["supplier_a"].pk,
         "type_pk": agreement_type.pk,
         "name": "approve_supplier",
         "uidb64": "MQ",

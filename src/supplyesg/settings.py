@@ -205,8 +205,18 @@ MAX_BULK_UPLOAD_MB = env_int("MAX_BULK_UPLOAD_MB", 500, minimum=1)
 MAX_BULK_UPLOAD_BYTES = MAX_BULK_UPLOAD_MB * 1024 * 1024
 # A bulk zip may expand to at most this much in all (each workbook also stays under 25 MB).
 MAX_BULK_UNCOMPRESSED_MB = env_int("MAX_BULK_UNCOMPRESSED_MB", 4096, minimum=1)
+# Forms taking several files at once (each file still at most MAX_UPLOAD_MB): the whole request up to this.
+MAX_MULTI_UPLOAD_MB = env_int("MAX_MULTI_UPLOAD_MB", 200, minimum=1)
+MAX_MULTI_UPLOAD_BYTES = MAX_MULTI_UPLOAD_MB * 1024 * 1024
 # URL name -> the setting holding its larger body limit in bytes.
-UPLOAD_LIMITS = {"minerals:bulk_upload": "MAX_BULK_UPLOAD_BYTES"}
+UPLOAD_LIMITS = {
+    "minerals:bulk_upload": "MAX_BULK_UPLOAD_BYTES",
+    "suppliers:qualification_checklist": "MAX_MULTI_UPLOAD_BYTES",
+    "suppliers:upload_documents": "MAX_MULTI_UPLOAD_BYTES",
+    "suppliers:record_scans": "MAX_MULTI_UPLOAD_BYTES",
+    "portal:documents": "MAX_MULTI_UPLOAD_BYTES",
+    "portal:qualification_evidence": "MAX_MULTI_UPLOAD_BYTES",
+}
 # A queued or running background job without progress for this long lost its worker: it is marked failed
 # (on the job's page, or by `supplyesg fail_stale_jobs`) and can be retried.
 JOB_STALE_MINUTES = env_int("JOB_STALE_MINUTES", 15, minimum=1)
@@ -223,6 +233,9 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "supplyesg@localhost")
+# The address users reach the site at, for the links in e-mails (e.g. https://esg.example.com). A system check
+# warns when it is unset in production; in development the links point at the development server.
+SITE_URL = env_str("SITE_URL", "" if PRODUCTION else "http://localhost:8000").rstrip("/")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # A signed-in session ends after this many minutes without a request (core.middleware.IdleSessionMiddleware,

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("supplyesg.core.urls")),
     path("suppliers/", include("supplyesg.suppliers.urls")),
     path("portal/", include("supplyesg.suppliers.portal_urls")),
+    path("accounts/invitation/", include("supplyesg.suppliers.invitation_urls")),
     path("minerals/", include("supplyesg.minerals.urls")),
     path("portal/minerals/", include("supplyesg.minerals.urls.portal")),
     path("assessments/", include("supplyesg.assessments.urls")),

@@ -289,7 +289,7 @@ def test_a_reviewer_returns_answers_with_a_comment_on_each_and_the_supplier_is_t
     ms4 = response.answers.get(question__code="MS-4")
     assert ms4.needs_work and ms4.reviewer_comment == "Give the figure for 2025, not 2024."
     assert not response.answers.get(question__code="MS-1").needs_work
-    assert "returned for correction" in mail.outbox[-1].subject
+    assert "问卷已退回修改" in mail.outbox[-1].subject  # a supplier in China reads Chinese
     event = AuditEvent.objects.get(action="questionnaire_response.returned")
     assert event.supplier_id == response.supplier_id
 
@@ -375,7 +375,7 @@ def test_reminders_go_once_before_the_due_date_and_then_every_n_days_while_overd
     assert questionnaires.send_questionnaire_reminders(due - dt.timedelta(days=6)) == 0
     with django_capture_on_commit_callbacks(execute=True):
         assert questionnaires.send_questionnaire_reminders(due + dt.timedelta(days=1)) == 1
-    assert "overdue" in mail.outbox[-1].subject and mail.outbox[-1].to == ["esg@alpha.example"]
+    assert "问卷已逾期" in mail.outbox[-1].subject and mail.outbox[-1].to == ["esg@alpha.example"]
     assert questionnaires.send_questionnaire_reminders(due + dt.timedelta(days=3)) == 0
     assert questionnaires.send_questionnaire_reminders(due + dt.timedelta(days=4)) == 1
     assert (

@@ -180,7 +180,7 @@ def test_approving_a_plan_tells_the_supplier(action, supplier_a_user, auditor, d
         result = corrective.approve_plan(plan_in, actor=auditor, comment="Good plan.")
     assert result.status == S.APPROVED and result.review_comment == "Good plan." and result.reviewed_by == auditor
     assert AuditEvent.objects.for_object(action).filter(action="corrective_action.plan_approved").exists()
-    assert "approved" in mail.outbox[-1].subject
+    assert "纠正措施计划已批准" in mail.outbox[-1].subject  # a supplier in China reads Chinese
     assert sorted(mail.outbox[-1].to) == sorted(["esg@alpha.example", supplier_a_user.email])
 
 

@@ -108,6 +108,13 @@ RULES: dict[str, Rule] = {
     "suppliers:review_change": page(Cap.REVIEW, "POST"),
     "suppliers:bulk_review_changes": page(Cap.REVIEW, "POST"),
     "suppliers:bulk_export_changes": page(Cap.VIEW, "POST"),
+    "suppliers:qualification_checklist": page(Cap.REVIEW),
+    "suppliers:upload_documents": page(Cap.EDIT_SUPPLIERS),
+    "suppliers:record_scans": page(Cap.LIFECYCLE),
+    "suppliers:invite_portal_user": page(Cap.EDIT_SUPPLIERS),
+    "suppliers:reinvite_portal_user": page(Cap.EDIT_SUPPLIERS, "POST"),
+    "suppliers:disable_portal_user": page(Cap.EDIT_SUPPLIERS, "POST"),
+    "invitations:accept": Rule("GET", "public"),  # the link is the credential; a bad one says so
     "suppliers:import": page(Cap.EDIT_SUPPLIERS),
     "suppliers:import_template": page(),
     "suppliers:import_job": Rule("GET", "import_job", Cap.EDIT_SUPPLIERS),
@@ -119,6 +126,7 @@ RULES: dict[str, Rule] = {
     "portal:agreements": Rule("GET", "portal"),
     "portal:sign_agreement": Rule("GET", "portal"),
     "portal:qualification_evidence": Rule("POST", "portal"),
+    "portal:submit_admission": Rule("POST", "portal"),
     # minerals reference
     "minerals:smelters": page(),
     "minerals:load_template": page(Cap.ADMINISTER),

@@ -15,6 +15,7 @@ DOCUMENTED = {
     "ALLOWED_HOSTS": "esg.example.com",
     "CSRF_TRUSTED_ORIGINS": "https://esg.example.com",
     "TRUSTED_PROXY_COUNT": "1",
+    "SITE_URL": "https://esg.example.com",
 }
 SECURITY = [
     "DEBUG",

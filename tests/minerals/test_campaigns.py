@@ -186,7 +186,7 @@ def test_a_reminder_goes_out_once_when_the_window_before_the_due_date_starts(
     mail.outbox.clear()
     assert _run(due - dt.timedelta(days=8), django_capture_on_commit_callbacks) == 0
     assert _run(due - dt.timedelta(days=7), django_capture_on_commit_callbacks) == 1
-    assert "Reminder" in mail.outbox[-1].subject and mail.outbox[-1].to == ["alpha@example.com"]
+    assert "提醒" in mail.outbox[-1].subject and mail.outbox[-1].to == ["alpha@example.com"]  # China: Chinese
     assert _run(due - dt.timedelta(days=7), django_capture_on_commit_callbacks) == 0  # same day again
     assert _run(due - dt.timedelta(days=2), django_capture_on_commit_callbacks) == 0  # already reminded
     assert len(mail.outbox) == 1
@@ -202,7 +202,7 @@ def test_overdue_requests_are_reminded_every_n_days(reminder_campaign, django_ca
     due = reminder_campaign.due_date
     request_obj = reminder_campaign.requests.get()
     assert _run(due + dt.timedelta(days=1), django_capture_on_commit_callbacks) == 1
-    assert "overdue" in mail.outbox[-1].subject
+    assert "已逾期" in mail.outbox[-1].subject
     assert _run(due + dt.timedelta(days=3), django_capture_on_commit_callbacks) == 0
     assert _run(due + dt.timedelta(days=6), django_capture_on_commit_callbacks) == 1
     request_obj.refresh_from_db()

@@ -172,7 +172,7 @@ def test_returning_needs_a_comment_and_the_supplier_is_told(
     assert submission.status == Submission.Status.RETURNED
     assert submission.review_comment == "Gold is in scope: list your gold smelters."
     assert request_a.status == SubmissionRequest.Status.RETURNED
-    assert mail.outbox[-1].to == ["cmrt@alpha.example.com"] and "returned" in mail.outbox[-1].subject
+    assert mail.outbox[-1].to == ["cmrt@alpha.example.com"] and "已退回修改" in mail.outbox[-1].subject
     assert AuditEvent.objects.filter(action="submission.returned", supplier=supplier_a).exists()
 
 

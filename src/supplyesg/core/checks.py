@@ -16,3 +16,20 @@ def pdf_font_installed(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register()
+def site_url_set(app_configs, **kwargs):
+    from django.conf import settings
+
+    if settings.PRODUCTION and not settings.SITE_URL:
+        return [
+            Warning(
+                "SITE_URL is not set, so the links in e-mails (invitations, reminders, digests) have no address.",
+                hint="Set SITE_URL to the address users open SupplyESG at, e.g. https://esg.example.com.",
+                id="supplyesg.W020",
+            )
+        ]
+    if settings.SITE_URL and not settings.SITE_URL.startswith(("http://", "https://")):
+        return [Warning("SITE_URL must start with http:// or https://.", id="supplyesg.W021")]
+    return []

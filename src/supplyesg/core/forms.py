@@ -1,9 +1,11 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from supplyesg.core import throttle
+from supplyesg.core.models import MailDigest
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -39,8 +41,10 @@ class SecondFactorCodeForm(forms.Form):
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(
-        label=_("Language"), choices=[("", _("Follow the browser"))] + list(settings.LANGUAGES), required=False
+        label=_("Language"), choices=[("", _("Follow the browser"))] + list(settings.LANGUAGES), required=False,
+        help_text=_("Also the language of the e-mails you receive."),
     )
+    mail_digest = forms.ChoiceField(label=_("E-mail"), choices=MailDigest.choices, required=False)
 
 
 class ApiTokenForm(forms.Form):
@@ -67,3 +71,24 @@ class CampaignScheduleForm(forms.Form):
         initial=7,
         help_text=_("0: no reminder after the due date."),
     )
+
+
+class MailedPasswordResetForm(PasswordResetForm):
+    """The reset e-mail goes through core.mail like every other: in the account holder's language, never held
+    for a digest, its link on SITE_URL when set (else the address the request came to)."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        from urllib.parse import urlsplit
+
+        from supplyesg.core.mail import Letter, send_now
+
+        site = urlsplit(settings.SITE_URL) if settings.SITE_URL else None
+        if site and site.netloc:
+            context = {**context, "protocol": site.scheme, "domain": site.netloc + site.path.rstrip("/")}
+
+        def compose():
+            subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+            return subject, loader.render_to_string(email_template_name, context)
+
+        send_now([Letter([to_email], compose, digest=False)])

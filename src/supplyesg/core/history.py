@@ -77,6 +77,7 @@ COMMON_FIELDS = {
     "file": gettext_lazy("file"),
     "report_file": gettext_lazy("report file"),
     "evidence": gettext_lazy("evidence"),
+    "files": gettext_lazy("files"),
     "campaign": gettext_lazy("campaign"),
     "score": gettext_lazy("score"),
     "overall": gettext_lazy("overall score"),
@@ -155,6 +156,7 @@ CORE_ACTIONS = {
     "job.retried": gettext_lazy("Background job retried"),
     "job.stale_failed": gettext_lazy("Background job marked failed after it stopped answering"),
     "user.language": gettext_lazy("Language changed"),
+    "user.mail_digest": gettext_lazy("E-mail digest setting changed"),
 }
 _ACTIONS.update(CORE_ACTIONS)
 

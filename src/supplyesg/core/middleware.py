@@ -16,12 +16,13 @@ from django.utils.translation import ngettext
 
 from supplyesg.core import second_factor
 
-# Paths an anonymous visitor may reach: log-in, password reset, the public grievance form, static files,
+# Paths an anonymous visitor may reach: log-in, password reset, portal invitations, the public grievance form, static files,
 # the language switch, and the API (which answers 401 itself).
 PUBLIC_PREFIXES = (
     "/accounts/login/",
     "/accounts/password-reset/",
     "/accounts/reset/",
+    "/accounts/invitation/",
     "/static/",
     "/i18n/",
     "/grievance/",

@@ -25,6 +25,11 @@ class Role(models.TextChoices):
 INTERNAL_ROLES = frozenset({Role.ADMIN, Role.COMPLIANCE, Role.PROCUREMENT, Role.AUDITOR, Role.VIEWER})
 
 
+class MailDigest(models.TextChoices):
+    OFF = "off", _("One e-mail per event")
+    DAILY = "daily", _("One digest e-mail a day")
+
+
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
     supplier = models.ForeignKey(
@@ -42,6 +47,13 @@ class User(AbstractUser):
         choices=settings.LANGUAGES,
         blank=True,
         help_text=_("Empty: follow the browser."),
+    )
+    mail_digest = models.CharField(
+        _("e-mail"),
+        max_length=10,
+        choices=MailDigest.choices,
+        default=MailDigest.OFF,
+        help_text=_("Daily: one e-mail a day lists what happened, instead of one e-mail per event."),
     )
 
     objects = UserManager()
@@ -137,6 +149,12 @@ class PolicySettings(models.Model):
         validators=[MinValueValidator(50), MaxValueValidator(100)],
     )
     profile_changes_need_approval = models.BooleanField(_("supplier profile changes need internal approval"), default=True)
+    portal_invitation_hours = models.PositiveSmallIntegerField(
+        _("a portal invitation link stays valid this many hours"),
+        default=72,
+        validators=[MinValueValidator(1), MaxValueValidator(720)],
+        help_text=_("Product default. The link also stops working once the invitee has set a password."),
+    )
     # Risk assessment (ASUS: yearly identification for every tier; ESG manual: low / medium / high).
     # Factor weights (they need not add up to 100: each factor's 0-100 input is weighted and averaged).
     risk_weight_country = models.PositiveSmallIntegerField(_("risk weight: country"), default=15)
@@ -473,3 +491,24 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at"])]
         constraints = [models.UniqueConstraint(fields=["recipient", "event"], name="unique_notification_per_event")]
+
+
+class QueuedMailQuerySet(models.QuerySet):
+    def unsent(self):
+        return self.filter(sent_at__isnull=True)
+
+
+class QueuedMail(models.Model):
+    """An e-mail held for a user's daily digest, already written in their language."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="queued_mails")
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    url = models.CharField(max_length=500, blank=True)  # absolute link to the page concerned
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    objects = QueuedMailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]

@@ -70,6 +70,7 @@ SETTING_SOURCES: dict[str, Source] = {
     "duplicate_name_threshold": product_default(),
     "smelter_prefill_score": product_default(),
     "profile_changes_need_approval": product_default(),
+    "portal_invitation_hours": product_default(),
     "risk_weight_country": product_default(),
     "risk_weight_category": product_default(),
     "risk_weight_questionnaire": product_default(),

@@ -64,6 +64,19 @@ def set_user_language(user, *, language: str, actor) -> None:
         audit.record(actor=actor, action="user.language", target=user, changes={"language": [old, language]})
 
 
+def set_mail_digest(user, *, digest: str, actor) -> None:
+    """Off: one e-mail per event; daily: queued and sent as one digest a day (core/mail.py)."""
+    from supplyesg.core.models import MailDigest
+
+    if digest not in MailDigest.values:
+        raise RuleViolation(_("mail_digest: choose one e-mail per event or a daily digest."))
+    old = user.mail_digest
+    if old != digest:
+        user.mail_digest = digest
+        user.save(update_fields=["mail_digest"])
+        audit.record(actor=actor, action="user.mail_digest", target=user, changes={"mail_digest": [old, digest]})
+
+
 def start_job(*, kind: str, total: int = 0, actor=None) -> Job:
     return Job.objects.create(kind=kind, total=total, created_by=actor if actor and actor.pk else None)
 

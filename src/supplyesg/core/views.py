@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
@@ -25,16 +26,21 @@ from django_otp_webauthn.views import CompleteCredentialRegistrationView
 
 from supplyesg.core import policy_sources, second_factor, services, throttle
 from supplyesg.core.access import Cap, require_internal
-from supplyesg.core.forms import ApiTokenForm, LanguageForm, SecondFactorCodeForm
+from supplyesg.core.forms import ApiTokenForm, LanguageForm, MailedPasswordResetForm, SecondFactorCodeForm
 from supplyesg.core.middleware import IDLE_SEEN, idle_seconds_left
-from supplyesg.core.models import Job, PolicySettings
+from supplyesg.core.models import Job, MailDigest, PolicySettings
 
 
 @require_http_methods(["GET", "POST"])
 def account(request):
-    language_form = LanguageForm(request.POST or None, initial={"language": request.user.language}, prefix="lang")
+    initial = {"language": request.user.language, "mail_digest": request.user.mail_digest}
+    language_form = LanguageForm(request.POST or None, initial=initial, prefix="lang")
     if request.method == "POST" and language_form.is_valid():
-        services.set_user_language(request.user, language=language_form.cleaned_data["language"], actor=request.user)
+        with transaction.atomic():
+            services.set_user_language(request.user, language=language_form.cleaned_data["language"], actor=request.user)
+            services.set_mail_digest(
+                request.user, digest=language_form.cleaned_data["mail_digest"] or MailDigest.OFF, actor=request.user
+            )
         if language_form.cleaned_data["language"]:
             request.session["user_language"] = language_form.cleaned_data["language"]
         else:
@@ -61,7 +67,9 @@ def create_token(request):
         request,
         "core/account_settings.html",
         {
-            "language_form": LanguageForm(initial={"language": request.user.language}, prefix="lang"),
+            "language_form": LanguageForm(
+                initial={"language": request.user.language, "mail_digest": request.user.mail_digest}, prefix="lang"
+            ),
             "token_form": ApiTokenForm(),
             "tokens": tokens,
             "new_token": raw,
@@ -126,6 +134,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 class PasswordResetView(auth_views.PasswordResetView):
     """Reset e-mails are limited per address and per client address; the same answer whether or not an
     account has the address, so the limit tells nothing about who is registered."""
+
+    form_class = MailedPasswordResetForm
 
     def form_valid(self, form):
         email, ip = form.cleaned_data["email"], throttle.client_ip(self.request)

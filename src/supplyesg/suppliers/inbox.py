@@ -32,6 +32,16 @@ def _qualification(user, today, limit):
     ]
 
 
+def _admissions_submitted(user, today, limit):
+    submitted = Supplier.objects.admission_submitted()
+    rows = submitted.order_by("-admission_submitted_at", "-pk")[:limit] if limit else []
+    return submitted.count(), [
+        InboxItem(s.legal_name, reverse("suppliers:detail", args=[s.pk]) + "?tab=admission", s.admission_submitted_at,
+                  str(_("Submitted by the supplier, ready for review")))
+        for s in rows
+    ]
+
+
 def _profile_changes(user, today, limit):
     pending = ProfileChangeRequest.objects.filter(status=ProfileChangeRequest.Status.PENDING)
     rows = pending.select_related("supplier")[:limit] if limit else []
@@ -88,6 +98,16 @@ def register():
     )
     inbox.register(
         InboxKind(
+            "admissions_submitted",
+            _("Admission files submitted by suppliers"),
+            Section.REVIEW,
+            _admissions_submitted,
+            Cap.LIFECYCLE,
+            list_link("suppliers:list", "?status=prospect"),
+        )
+    )
+    inbox.register(
+        InboxKind(
             "profile_changes",
             _("Profile changes to review"),
             Section.REVIEW,
@@ -129,6 +149,7 @@ def register():
         )
     for action, message in [
         ("qualification.evidence", _("The supplier sent qualification evidence")),
+        ("supplier.admission_submitted", _("The supplier submitted its admission file for review")),
         ("profile_change.requested", _("The supplier asked to change its profile")),
         ("document.uploaded", _("A document was uploaded")),
         ("termination.recommended", _("A termination was recommended")),

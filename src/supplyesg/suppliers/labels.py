@@ -39,4 +39,9 @@ ACTION_LABELS = {
     "sanctions_list.loaded": gettext_lazy("Sanctions list loaded"),
     "sanctions_hit.found": gettext_lazy("Possible sanctions match found"),
     "sanctions_hit.delisted": gettext_lazy("Sanctions entry delisted"),
+    "supplier.admission_submitted": gettext_lazy("Admission file submitted by the supplier"),
+    "portal_user.invited": gettext_lazy("Invited to the portal"),
+    "portal_user.reinvited": gettext_lazy("Portal invitation sent again"),
+    "portal_user.disabled": gettext_lazy("Portal user disabled"),
+    "portal_user.activated": gettext_lazy("Portal password set: user active"),
 }

@@ -25,7 +25,7 @@ from supplyesg.suppliers.forms.portal import (
 from supplyesg.suppliers.models import ProfileChangeRequest, SignedAgreement, Supplier
 from supplyesg.suppliers.models.lifecycle import Verdict
 from supplyesg.suppliers.models.registry import PROFILE_FIELDS
-from supplyesg.suppliers.services import compliance, lifecycle, portal
+from supplyesg.suppliers.services import compliance, lifecycle, onboarding, portal
 
 S = Supplier.Status
 
@@ -88,7 +88,7 @@ def _home_context(supplier, bound_item=None, bound_form=None, request=None):
                 continue
             form = bound_form if bound_item is not None and item.pk == bound_item.pk else (
                 QualificationEvidenceForm(prefix=f"item-{item.pk}"))
-            provided = bool(item.evidence or item.evidence_note.strip())
+            provided = bool(item.evidence or item.evidence_note.strip() or item.evidence_files.exists())
             qualification.append({"item": item, "form": form, "badge": VERDICT_BADGE[item.verdict],
                                   "provided": provided, "todo": not provided or item.verdict == Verdict.FAIL})
     change_requests = supplier.change_requests.all()
@@ -104,7 +104,12 @@ def _home_context(supplier, bound_item=None, bound_form=None, request=None):
                   + sum(1 for row in qualification if row["todo"]))
     sections = portal_sections(request, supplier) if request is not None else []
     todo_count += sum(len(section.todo) for section in sections)
+    admission = None
+    if supplier.status in onboarding.ADMISSION_STATUSES:
+        admission = {"submitted_at": supplier.admission_submitted_at,
+                     "ready": todo_count == 0 and not onboarding.admission_problems(supplier)}
     return {
+        "admission": admission,
         "agreements_to_sign": agreements_to_sign,
         "missing_documents": missing_documents,
         "documents_to_renew": documents_to_renew,
@@ -135,7 +140,7 @@ def qualification_evidence(request, item_pk):
     elif form.is_valid():
         try:
             lifecycle.attach_qualification_evidence(
-                item, actor=request.user, evidence=form.cleaned_data["file"], note=form.cleaned_data["note"])
+                item, actor=request.user, files=form.cleaned_data["file"], note=form.cleaned_data["note"])
         except ValidationError as error:
             attach_errors(form, error)
             messages.error(request, _("%(item)s: the evidence was not saved.") % names)
@@ -146,6 +151,23 @@ def qualification_evidence(request, item_pk):
         messages.error(request, _("%(item)s: the evidence was not saved.") % names)
     context = _home_context(supplier, bound_item=item, bound_form=form, request=request)
     return _page(request, "suppliers/portal_home.html", supplier, "home", context, status=400)
+
+
+@require_http_methods(["POST"])
+def submit_admission(request):
+    """The supplier submits its admission file for review once nothing is outstanding."""
+    supplier = get_own_supplier(request.user)
+    outstanding = [line for section in portal_sections(request, supplier) if section.key == "assessments"
+                   for line in section.todo]
+    try:
+        onboarding.submit_admission(supplier, actor=request.user, outstanding=outstanding)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        context = _home_context(supplier, request=request)
+        return _page(request, "suppliers/portal_home.html", supplier, "home", context, status=400)
+    messages.success(request, _("Thank you: your admission file was submitted. We will review it and tell you."))
+    return redirect("portal:home")
 
 
 # ---------------------------------------------------------------- profile
@@ -208,15 +230,18 @@ def documents(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                document = compliance.upload_document(
+                uploaded = onboarding.upload_documents(
                     supplier, actor=request.user, doc_type=data["doc_type"], title=data["title"],
-                    file=data["file"], issue_date=data["issue_date"], expiry_date=data["expiry_date"],
+                    files=data["file"], issue_date=data["issue_date"], expiry_date=data["expiry_date"],
                 )
             except ValidationError as error:
                 attach_errors(form, error)
             else:
-                messages.success(request, _("%(title)s was uploaded.") % {"title": document.title})
-                return redirect("portal:documents")
+                if len(uploaded) == 1:
+                    messages.success(request, _("%(title)s was uploaded.") % {"title": uploaded[0].title})
+                else:
+                    messages.success(request, _("%(count)d documents were uploaded.") % {"count": len(uploaded)})
+                return redirect(request.POST.get("next") == "admission" and "portal:admission" or "portal:documents")
         status = 400
     states = _document_states(supplier)
     rows = [{"doc": doc, "state": states.get(doc.pk)} for doc in supplier.documents.all()]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supplyesg.suppliers.views import io, lifecycle, registry, reviews
+from supplyesg.suppliers.views import io, lifecycle, onboarding, portal_users, registry, reviews
 
 app_name = "suppliers"
 
@@ -36,6 +36,14 @@ urlpatterns = [
     path("reviews/bulk/", reviews.bulk_review_changes, name="bulk_review_changes"),
     path("reviews/bulk/export/", reviews.bulk_export_changes, name="bulk_export_changes"),
     path("reviews/<int:request_pk>/", lifecycle.review_change_request, name="review_change"),
+    # fast onboarding (views/onboarding.py)
+    path("<int:pk>/qualification/", onboarding.qualification_checklist, name="qualification_checklist"),
+    path("<int:pk>/documents/upload-many/", onboarding.upload_documents, name="upload_documents"),
+    path("<int:pk>/agreements/scans/", onboarding.record_signed_scans, name="record_scans"),
+    # portal users (views/portal_users.py)
+    path("<int:pk>/portal-users/invite/", portal_users.invite, name="invite_portal_user"),
+    path("<int:pk>/portal-users/<int:user_pk>/reinvite/", portal_users.reinvite, name="reinvite_portal_user"),
+    path("<int:pk>/portal-users/<int:user_pk>/disable/", portal_users.disable, name="disable_portal_user"),
     # import and export (views/io.py)
     path("import/", io.import_suppliers, name="import"),
     path("import/template.xlsx", io.import_template, name="import_template"),

@@ -7,9 +7,9 @@ module declares the questionnaire kind's rules and hooks and wraps the engine's 
 
 from datetime import date
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from supplyesg.assessments.models import Question, QuestionnaireCampaign, QuestionnaireTemplate, Response, RiskLevel
@@ -19,7 +19,7 @@ from supplyesg.core.campaigns import services as engine
 from supplyesg.core.campaigns.registry import campaign_kind
 from supplyesg.core.campaigns.scope import Scope, select_suppliers
 from supplyesg.core.errors import RuleViolation
-from supplyesg.core.mail import supplier_recipients
+from supplyesg.core.mail import Letter, supplier_recipients
 from supplyesg.suppliers.models import Category, Supplier
 
 KIND = "questionnaires"
@@ -151,57 +151,61 @@ def scope_summary(campaign: QuestionnaireCampaign) -> str:
     return "; ".join(parts) or "—"
 
 
-def response_mail(response: Response, kind: str) -> EmailMessage | None:
+def response_mail(response: Response, kind: str) -> Letter | None:
     recipients = supplier_recipients(response.supplier)
     if not recipients:
         return None
-    campaign = response.campaign
-    values = {
-        "supplier": response.supplier.legal_name,
-        "campaign": campaign.name,
-        "due": campaign.due_date.isoformat(),
-    }
-    if kind == "requested":
-        subject = _("Self-assessment questionnaire: %(campaign)s") % values
-        body = (
-            _(
-                "%(supplier)s: please fill in the self-assessment questionnaire %(campaign)s by %(due)s. "
-                "Open it in the supplier portal under Questionnaires; you can save a draft and come back, "
-                "or download it as a spreadsheet and upload it when filled."
+
+    def compose():
+        campaign = response.campaign
+        values = {
+            "supplier": response.supplier.legal_name,
+            "campaign": campaign.name,
+            "due": date_format(campaign.due_date, "SHORT_DATE_FORMAT"),
+        }
+        if kind == "requested":
+            subject = _("Self-assessment questionnaire: %(campaign)s") % values
+            body = (
+                _(
+                    "%(supplier)s: please fill in the self-assessment questionnaire %(campaign)s by %(due)s. "
+                    "Open it in the supplier portal under Questionnaires; you can save a draft and come back, "
+                    "or download it as a spreadsheet and upload it when filled."
+                )
+                % values
             )
-            % values
-        )
-    elif kind == "returned":
-        subject = _("Questionnaire returned for correction: %(campaign)s") % values
-        body = (
-            _(
-                "%(supplier)s: your answers to %(campaign)s were returned for correction. The reviewer's "
-                "comments are beside the answers that need work in the supplier portal under Questionnaires."
+        elif kind == "returned":
+            subject = _("Questionnaire returned for correction: %(campaign)s") % values
+            body = (
+                _(
+                    "%(supplier)s: your answers to %(campaign)s were returned for correction. The reviewer's "
+                    "comments are beside the answers that need work in the supplier portal under Questionnaires."
+                )
+                % values
             )
-            % values
-        )
-    elif kind == "accepted":
-        subject = _("Questionnaire accepted: %(campaign)s") % values
-        body = _("%(supplier)s: your answers to %(campaign)s were accepted. Thank you.") % values
-    elif kind == "overdue":
-        subject = _("Questionnaire overdue: %(campaign)s") % values
-        body = (
-            _(
-                "%(supplier)s: the self-assessment questionnaire %(campaign)s was due on %(due)s. "
-                "Please fill it in and submit it in the supplier portal under Questionnaires."
+        elif kind == "accepted":
+            subject = _("Questionnaire accepted: %(campaign)s") % values
+            body = _("%(supplier)s: your answers to %(campaign)s were accepted. Thank you.") % values
+        elif kind == "overdue":
+            subject = _("Questionnaire overdue: %(campaign)s") % values
+            body = (
+                _(
+                    "%(supplier)s: the self-assessment questionnaire %(campaign)s was due on %(due)s. "
+                    "Please fill it in and submit it in the supplier portal under Questionnaires."
+                )
+                % values
             )
-            % values
-        )
-    else:
-        subject = _("Reminder: questionnaire due %(due)s") % values
-        body = (
-            _(
-                "%(supplier)s: the self-assessment questionnaire %(campaign)s is due on %(due)s. "
-                "Please submit it in the supplier portal under Questionnaires."
+        else:
+            subject = _("Reminder: questionnaire due %(due)s") % values
+            body = (
+                _(
+                    "%(supplier)s: the self-assessment questionnaire %(campaign)s is due on %(due)s. "
+                    "Please submit it in the supplier portal under Questionnaires."
+                )
+                % values
             )
-            % values
-        )
-    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        return subject, body
+
+    return Letter(recipients, compose, path=reverse("assessments_portal:fill", args=[response.pk]), supplier=response.supplier)
 
 
 

@@ -15,10 +15,9 @@ from collections import defaultdict
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -28,7 +27,7 @@ from supplyesg.audits import rules
 from supplyesg.audits.models import Audit, CorrectiveAction
 from supplyesg.core import audit as trail
 from supplyesg.core import history
-from supplyesg.core.mail import internal_recipients, send_on_commit, supplier_recipients
+from supplyesg.core.mail import Letter, internal_recipients, send_on_commit, supplier_recipients
 from supplyesg.core.models import PolicySettings, Role
 
 S = CorrectiveAction.Status
@@ -112,40 +111,41 @@ def _line(action: CorrectiveAction, step: str, *, stored: bool = False) -> str:
     return history.system_text(template, **values) if stored else _(template) % values
 
 
-def _reminder_mail(supplier, lines: list[str]) -> EmailMessage | None:
+def _reminder_mail(supplier, actions: list) -> Letter | None:
+    """`actions`: (corrective action, step) pairs; their lines are written in each recipient's language."""
     recipients = supplier_recipients(supplier)
     if not recipients:
         return None
-    return EmailMessage(
-        _("Reminder: corrective actions due soon"),
-        _(
+
+    def compose():
+        lines = [_line(a, s) for a, s in actions]
+        return _("Reminder: corrective actions due soon"), _(
             "%(supplier)s: these corrective actions from your audit are due soon:\n%(lines)s\n"
             "Please act in the supplier portal under Audits and corrective actions."
-        )
-        % {"supplier": supplier.legal_name, "lines": "\n".join(f"- {line}" for line in lines)},
-        settings.DEFAULT_FROM_EMAIL,
-        recipients,
-    )
+        ) % {"supplier": supplier.legal_name, "lines": "\n".join(f"- {line}" for line in lines)}
+
+    return Letter(recipients, compose, path=reverse("audits_portal:list"), supplier=supplier)
 
 
-def _escalation_mail(audit: Audit, lines: list[str], procurement: list[str]) -> EmailMessage | None:
+def _escalation_mail(audit: Audit, actions: list, procurement: list[str]) -> Letter | None:
     recipients = set(procurement)
     lead = audit.lead_auditor
     if lead is not None and lead.is_active and lead.email:
         recipients.add(lead.email)
     if not recipients:
         return None
-    return EmailMessage(
-        _("Overdue corrective actions: %(supplier)s") % {"supplier": audit.supplier.legal_name},
-        _("%(supplier)s is late on corrective actions from the audit of %(date)s:\n%(lines)s")
-        % {
+
+    def compose():
+        lines = [_line(a, s) for a, s in actions]
+        return _("Overdue corrective actions: %(supplier)s") % {"supplier": audit.supplier.legal_name}, _(
+            "%(supplier)s is late on corrective actions from the audit of %(date)s:\n%(lines)s"
+        ) % {
             "supplier": audit.supplier.legal_name,
             "date": audit.report_date.isoformat() if audit.report_date else "—",
             "lines": "\n".join(f"- {line}" for line in lines),
-        },
-        settings.DEFAULT_FROM_EMAIL,
-        sorted(recipients),
-    )
+        }
+
+    return Letter(sorted(recipients), compose, path=reverse("audits:detail", args=[audit.pk]), supplier=audit.supplier)
 
 
 def _run_actions(on: date, policy: rules.AuditPolicy, report: ClockReport, procurement: list[str]) -> list:
@@ -191,12 +191,12 @@ def _run_actions(on: date, policy: rules.AuditPolicy, report: ClockReport, procu
                     changes={stamp: [None, on]},
                     reason=_line(action, step, stored=True),
                 )
-    mails = [_reminder_mail(items[0][0].audit.supplier, [_line(a, s) for a, s in items]) for items in by_supplier.values()]
-    mails += [_escalation_mail(items[0][0].audit, [_line(a, s) for a, s in items], procurement) for items in by_audit.values()]
+    mails = [_reminder_mail(items[0][0].audit.supplier, items) for items in by_supplier.values()]
+    mails += [_escalation_mail(items[0][0].audit, items, procurement) for items in by_audit.values()]
     return mails
 
 
-def _consequence_mail(audit: Audit, consequence: str, procurement: list[str]) -> EmailMessage | None:
+def _consequence_mail(audit: Audit, consequence: str, procurement: list[str]) -> Letter | None:
     recipients = set(procurement)
     lead = audit.lead_auditor
     if lead is not None and lead.is_active and lead.email:
@@ -207,19 +207,21 @@ def _consequence_mail(audit: Audit, consequence: str, procurement: list[str]) ->
         "supplier": audit.supplier.legal_name,
         "due": date_format(audit.improvement_plan_due, "SHORT_DATE_FORMAT"),
     }
-    if consequence == rules.RECOMMEND_TERMINATION:
-        body = _(
-            "%(supplier)s had a high-risk audit result and did not provide accepted improvement plans by %(due)s. "
-            "Purchase orders are stopped (ESG manual); please confirm the termination or lift the suspension in SupplyESG."
-        )
-    else:
-        body = _(
-            "%(supplier)s had a medium-risk audit result and did not provide accepted improvement plans by %(due)s. "
-            "Its ESG score becomes -1 in the quarterly rating."
-        )
-    return EmailMessage(
-        _("Improvement plan overdue: %(supplier)s") % values, body % values, settings.DEFAULT_FROM_EMAIL, sorted(recipients)
-    )
+
+    def compose():
+        if consequence == rules.RECOMMEND_TERMINATION:
+            body = _(
+                "%(supplier)s had a high-risk audit result and did not provide accepted improvement plans by %(due)s. "
+                "Purchase orders are stopped (ESG manual); please confirm the termination or lift the suspension in SupplyESG."
+            )
+        else:
+            body = _(
+                "%(supplier)s had a medium-risk audit result and did not provide accepted improvement plans by %(due)s. "
+                "Its ESG score becomes -1 in the quarterly rating."
+            )
+        return _("Improvement plan overdue: %(supplier)s") % values, body % values
+
+    return Letter(sorted(recipients), compose, path=reverse("audits:detail", args=[audit.pk]), supplier=audit.supplier)
 
 
 def _run_audits(on: date, report: ClockReport, procurement: list[str]) -> list:

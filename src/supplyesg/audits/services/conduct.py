@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -33,7 +32,7 @@ from supplyesg.audits.models import (
 from supplyesg.core import audit as trail
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.files import validate_upload
-from supplyesg.core.mail import send_on_commit, supplier_recipients
+from supplyesg.core.mail import Letter, send_on_commit, supplier_recipients
 from supplyesg.core.models import PolicySettings
 
 S, V = Audit.Status, ChecklistItem.Verdict
@@ -380,30 +379,34 @@ def _report_problems(audit: Audit, report_date, summary: str, today: date) -> li
     return problems
 
 
-def _report_mail(audit: Audit, actions: list[CorrectiveAction]) -> EmailMessage | None:
+def _report_mail(audit: Audit, actions: list[CorrectiveAction]) -> Letter | None:
     recipients = supplier_recipients(audit.supplier)
     if not recipients:
         return None
-    values = {
-        "supplier": audit.supplier.legal_name,
-        "kind": audit.get_kind_display(),
-        "date": date_format(audit.report_date, "SHORT_DATE_FORMAT"),
-        "level": RiskLevel(audit.result_level).label,
-        "count": len(actions),
-        "due": date_format(min(a.plan_due for a in actions), "SHORT_DATE_FORMAT") if actions else "",
-    }
-    subject = _("Audit report: %(kind)s of %(supplier)s") % values
-    body = _("%(supplier)s: the report of your %(kind)s was issued on %(date)s. Result: %(level)s risk.") % values
-    if actions:
-        body += (
-            " "
-            + _(
-                "%(count)s non-conformities need a corrective-action plan; the first plan is due on %(due)s. "
-                "Submit the plans in the supplier portal under Audits."
+
+    def compose():
+        values = {
+            "supplier": audit.supplier.legal_name,
+            "kind": audit.get_kind_display(),
+            "date": date_format(audit.report_date, "SHORT_DATE_FORMAT"),
+            "level": RiskLevel(audit.result_level).label,
+            "count": len(actions),
+            "due": date_format(min(a.plan_due for a in actions), "SHORT_DATE_FORMAT") if actions else "",
+        }
+        subject = _("Audit report: %(kind)s of %(supplier)s") % values
+        body = _("%(supplier)s: the report of your %(kind)s was issued on %(date)s. Result: %(level)s risk.") % values
+        if actions:
+            body += (
+                " "
+                + _(
+                    "%(count)s non-conformities need a corrective-action plan; the first plan is due on %(due)s. "
+                    "Submit the plans in the supplier portal under Audits."
+                )
+                % values
             )
-            % values
-        )
-    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        return subject, body
+
+    return Letter(recipients, compose, path=reverse("audits_portal:list"), supplier=audit.supplier)
 
 
 @transaction.atomic

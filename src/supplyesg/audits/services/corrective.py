@@ -13,11 +13,10 @@ the portal and the API so no view repeats a filter condition.
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -27,7 +26,7 @@ from supplyesg.core import audit as trail
 from supplyesg.core.access import Cap, can
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.files import validate_upload
-from supplyesg.core.mail import internal_recipients, send_on_commit, supplier_recipients
+from supplyesg.core.mail import Letter, internal_recipients, send, supplier_recipients
 from supplyesg.core.models import Role
 
 S = CorrectiveAction.Status
@@ -87,10 +86,12 @@ def _reviewer_recipients(audit: Audit) -> list[str]:
     return internal_recipients(Role.AUDITOR)
 
 
-def _mail(subject: str, body: str, recipients: list[str]) -> EmailMessage | None:
-    if not recipients:
-        return None
-    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+def _portal_path(action: CorrectiveAction) -> str:
+    return reverse("audits_portal:action", args=[action.pk])
+
+
+def _internal_path(action: CorrectiveAction) -> str:
+    return reverse("audits:detail", args=[action.audit_id])
 
 
 def _values(action: CorrectiveAction) -> dict:
@@ -103,12 +104,14 @@ def _values(action: CorrectiveAction) -> dict:
     }
 
 
-def _to_supplier(action: CorrectiveAction, subject: str, body: str) -> None:
-    send_on_commit([_mail(subject, body, supplier_recipients(action.audit.supplier))])
+def _to_supplier(action: CorrectiveAction, compose) -> None:
+    """`compose() -> (subject, body)` is called in each recipient's language."""
+    supplier = action.audit.supplier
+    send(Letter(supplier_recipients(supplier), compose, path=_portal_path(action), supplier=supplier))
 
 
-def _to_reviewers(action: CorrectiveAction, subject: str, body: str) -> None:
-    send_on_commit([_mail(subject, body, _reviewer_recipients(action.audit))])
+def _to_reviewers(action: CorrectiveAction, compose) -> None:
+    send(Letter(_reviewer_recipients(action.audit), compose, path=_internal_path(action), supplier=action.audit.supplier))
 
 
 # ---------------------------------------------------------------- the plan
@@ -171,8 +174,11 @@ def submit_plan(
     values = _values(action)
     _to_reviewers(
         action,
-        _("Corrective-action plan to review: %(supplier)s, CAP #%(number)s") % values,
-        _("%(supplier)s submitted a plan for CAP #%(number)s (%(finding)s). Please approve or reject it in SupplyESG.") % values,
+        lambda: (
+            _("Corrective-action plan to review: %(supplier)s, CAP #%(number)s") % values,
+            _("%(supplier)s submitted a plan for CAP #%(number)s (%(finding)s). Please approve or reject it in SupplyESG.")
+            % values,
+        ),
     )
     return action
 
@@ -208,12 +214,14 @@ def approve_plan(action: CorrectiveAction, *, actor, comment: str = "", completi
     values = _values(action)
     _to_supplier(
         action,
-        _("Corrective-action plan approved: CAP #%(number)s") % values,
-        _(
-            "%(supplier)s: your plan for CAP #%(number)s (%(finding)s) was approved. Carry it out and send the "
-            "completion evidence in the supplier portal by %(remediation_due)s."
-        )
-        % values,
+        lambda: (
+            _("Corrective-action plan approved: CAP #%(number)s") % values,
+            _(
+                "%(supplier)s: your plan for CAP #%(number)s (%(finding)s) was approved. Carry it out and send the "
+                "completion evidence in the supplier portal by %(remediation_due)s."
+            )
+            % values,
+        ),
     )
     return action
 
@@ -248,12 +256,14 @@ def reject_plan(action: CorrectiveAction, *, actor, reason: str) -> CorrectiveAc
     values = {**_values(action), "reason": reason}
     _to_supplier(
         action,
-        _("Corrective-action plan rejected: CAP #%(number)s") % values,
-        _(
-            "%(supplier)s: your plan for CAP #%(number)s (%(finding)s) was rejected:\n%(reason)s\n"
-            "Please revise it and submit it again in the supplier portal."
-        )
-        % values,
+        lambda: (
+            _("Corrective-action plan rejected: CAP #%(number)s") % values,
+            _(
+                "%(supplier)s: your plan for CAP #%(number)s (%(finding)s) was rejected:\n%(reason)s\n"
+                "Please revise it and submit it again in the supplier portal."
+            )
+            % values,
+        ),
     )
     return action
 
@@ -321,8 +331,10 @@ def submit_completion(action: CorrectiveAction, *, actor, note: str, files=()) -
     values = _values(action)
     _to_reviewers(
         action,
-        _("Corrective action done, evidence to review: %(supplier)s, CAP #%(number)s") % values,
-        _("%(supplier)s reports CAP #%(number)s (%(finding)s) done. Please review the evidence and close it.") % values,
+        lambda: (
+            _("Corrective action done, evidence to review: %(supplier)s, CAP #%(number)s") % values,
+            _("%(supplier)s reports CAP #%(number)s (%(finding)s) done. Please review the evidence and close it.") % values,
+        ),
     )
     return action
 
@@ -340,12 +352,14 @@ def reject_completion(action: CorrectiveAction, *, actor, reason: str) -> Correc
     values = {**_values(action), "reason": reason}
     _to_supplier(
         action,
-        _("Completion evidence not accepted: CAP #%(number)s") % values,
-        _(
-            "%(supplier)s: the evidence for CAP #%(number)s (%(finding)s) was not accepted:\n%(reason)s\n"
-            "Please send it again in the supplier portal by %(remediation_due)s."
-        )
-        % values,
+        lambda: (
+            _("Completion evidence not accepted: CAP #%(number)s") % values,
+            _(
+                "%(supplier)s: the evidence for CAP #%(number)s (%(finding)s) was not accepted:\n%(reason)s\n"
+                "Please send it again in the supplier portal by %(remediation_due)s."
+            )
+            % values,
+        ),
     )
     return action
 
@@ -415,8 +429,10 @@ def close_action(
     values = _values(action)
     _to_supplier(
         action,
-        _("Corrective action closed: CAP #%(number)s") % values,
-        _("%(supplier)s: CAP #%(number)s (%(finding)s) is closed. Thank you.") % values,
+        lambda: (
+            _("Corrective action closed: CAP #%(number)s") % values,
+            _("%(supplier)s: CAP #%(number)s (%(finding)s) is closed. Thank you.") % values,
+        ),
     )
     if not CorrectiveAction.objects.filter(audit_id=action.audit_id).exclude(status=S.CLOSED).exists():
         from supplyesg.audits.services.conduct import close_audit_if_done

@@ -2,11 +2,10 @@
 
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -16,7 +15,7 @@ from supplyesg.audits.models import Audit, TrainingAssignment
 from supplyesg.core import audit as trail
 from supplyesg.core.access import Cap, can
 from supplyesg.core.errors import RuleViolation
-from supplyesg.core.mail import send_on_commit, supplier_recipients
+from supplyesg.core.mail import Letter, send, supplier_recipients
 
 T = TrainingAssignment.Status
 
@@ -92,22 +91,22 @@ def record_training(
         supplier=supplier,
         changes={"topic": [None, topic], "area": [None, area or ""], "due_date": [None, due_date], "audit": [None, audit]},
     )
-    recipients = supplier_recipients(supplier)
-    if recipients:
-        send_on_commit(
-            [
-                EmailMessage(
-                    _("Training assigned: %(topic)s") % {"topic": topic},
-                    _(
-                        "%(supplier)s: please attend the training “%(topic)s” by %(due)s and confirm it in the "
-                        "supplier portal under Audits and corrective actions."
-                    )
-                    % {"supplier": supplier.legal_name, "topic": topic, "due": date_format(due_date, "SHORT_DATE_FORMAT")},
-                    settings.DEFAULT_FROM_EMAIL,
-                    recipients,
+    values = {"supplier": supplier.legal_name, "topic": topic, "due": date_format(due_date, "SHORT_DATE_FORMAT")}
+    send(
+        Letter(
+            supplier_recipients(supplier),
+            lambda: (
+                _("Training assigned: %(topic)s") % values,
+                _(
+                    "%(supplier)s: please attend the training “%(topic)s” by %(due)s and confirm it in the "
+                    "supplier portal under Audits and corrective actions."
                 )
-            ]
+                % values,
+            ),
+            path=reverse("audits_portal:trainings"),
+            supplier=supplier,
         )
+    )
     return training
 
 

@@ -8,11 +8,10 @@ come back through `on_suspension_ended`."""
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -20,7 +19,7 @@ from django.utils.translation import gettext_noop
 from supplyesg.core import audit, history
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.errors import RuleViolation
-from supplyesg.core.mail import internal_recipients
+from supplyesg.core.mail import Letter, internal_recipients, send_now
 from supplyesg.core.models import PolicySettings, Role
 from supplyesg.minerals.cases import rules
 from supplyesg.minerals.cases.models import RiskCase, RiskCaseStep
@@ -440,37 +439,36 @@ def send_case_reminders(on: date | None = None) -> ReminderResult:
     suspensions = list(RiskCase.objects.suspension_over(on).select_related("supplier").order_by("suspended_until", "pk"))
     recipients = internal_recipients(Role.COMPLIANCE)
     if (reviews or suspensions) and recipients:
-        lines = []
-        if reviews:
-            lines.append(_("Risk-management plans to review:"))
-            lines += [
-                _("- %(supplier)s (%(code)s), case %(pk)s, %(risk)s: review due %(date)s")
-                % {
-                    "supplier": c.supplier.legal_name,
-                    "code": c.supplier.code,
-                    "pk": c.pk,
-                    "risk": c.get_risk_type_display(),
-                    "date": c.review_due.isoformat(),
-                }
-                for c in reviews
-            ]
-        if suspensions:
-            lines.append(_("Suspensions whose minimum has passed (trade may resume with a revised plan and targets):"))
-            lines += [
-                _("- %(supplier)s (%(code)s), case %(pk)s, %(risk)s: suspended until %(date)s")
-                % {
-                    "supplier": c.supplier.legal_name,
-                    "code": c.supplier.code,
-                    "pk": c.pk,
-                    "risk": c.get_risk_type_display(),
-                    "date": c.suspended_until.isoformat(),
-                }
-                for c in suspensions
-            ]
-        EmailMessage(
-            _("Minerals risk cases to act on (%(date)s)") % {"date": on.isoformat()},
-            "\n".join(lines),
-            settings.DEFAULT_FROM_EMAIL,
-            recipients,
-        ).send(fail_silently=True)
+
+        def compose():
+            lines = []
+            if reviews:
+                lines.append(_("Risk-management plans to review:"))
+                lines += [
+                    _("- %(supplier)s (%(code)s), case %(pk)s, %(risk)s: review due %(date)s")
+                    % {
+                        "supplier": c.supplier.legal_name,
+                        "code": c.supplier.code,
+                        "pk": c.pk,
+                        "risk": c.get_risk_type_display(),
+                        "date": c.review_due.isoformat(),
+                    }
+                    for c in reviews
+                ]
+            if suspensions:
+                lines.append(_("Suspensions whose minimum has passed (trade may resume with a revised plan and targets):"))
+                lines += [
+                    _("- %(supplier)s (%(code)s), case %(pk)s, %(risk)s: suspended until %(date)s")
+                    % {
+                        "supplier": c.supplier.legal_name,
+                        "code": c.supplier.code,
+                        "pk": c.pk,
+                        "risk": c.get_risk_type_display(),
+                        "date": c.suspended_until.isoformat(),
+                    }
+                    for c in suspensions
+                ]
+            return _("Minerals risk cases to act on (%(date)s)") % {"date": on.isoformat()}, "\n".join(lines)
+
+        send_now([Letter(recipients, compose, path=reverse("risk_cases:list"))])
     return ReminderResult(len(reviews), len(suspensions), len(recipients) if (reviews or suspensions) else 0)

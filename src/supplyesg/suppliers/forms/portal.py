@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from supplyesg.core.forms_errors import checked_upload
+from supplyesg.suppliers.forms.onboarding import MultipleFileField
 from supplyesg.suppliers.models import Supplier
 from supplyesg.suppliers.models.compliance import DocumentType
 from supplyesg.suppliers.models.registry import PROFILE_FIELDS
@@ -56,10 +56,7 @@ class DocumentUploadForm(forms.Form):
     issue_date = forms.DateField(label=_("Issue date"), required=False, widget=DateInput)
     expiry_date = forms.DateField(label=_("Expiry date"), required=False, widget=DateInput,
                                   help_text=_("Leave empty if the document does not expire."))
-    file = forms.FileField(label=_("File"))
-
-    def clean_file(self):
-        return checked_upload(self.cleaned_data["file"], "file")
+    file = MultipleFileField(label=_("File"), help_text=_("Choose several files at once if you like."))
 
 
 class SignAgreementForm(forms.Form):
@@ -76,12 +73,9 @@ class SignAgreementForm(forms.Form):
 
 
 class QualificationEvidenceForm(forms.Form):
-    file = forms.FileField(label=_("Evidence file"), required=False)
+    file = MultipleFileField(label=_("Evidence file"), required=False,
+                             help_text=_("Choose several files at once if you like."))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        return checked_upload(upload, "file") if upload else None
 
     def clean(self):
         cleaned = super().clean()

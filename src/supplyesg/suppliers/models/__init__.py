@@ -3,6 +3,7 @@ from supplyesg.suppliers.models.lifecycle import (
     AgreementType,
     Certification,
     ExitRecord,
+    QualificationEvidenceFile,
     QualificationItem,
     SignedAgreement,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "DuplicateDecision",
     "ExitRecord",
     "ProfileChangeRequest",
+    "QualificationEvidenceFile",
     "QualificationItem",
     "SanctionsEntry",
     "SanctionsHit",

@@ -51,6 +51,23 @@ class QualificationItem(models.Model):
         return self.get_kind_display()
 
 
+class QualificationEvidenceFile(models.Model):
+    """One of several evidence files for a checklist item (an upload may carry many; `evidence` holds one)."""
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(QualificationItem, on_delete=models.CASCADE, related_name="evidence_files")
+    file = models.FileField(_("file"), upload_to=private_upload_to, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name or self.file.name
+
+
 class Certification(models.Model):
     class Kind(models.TextChoices):
         SYSTEM = "system", _("System certification (quality, environment, occupational health and safety)")

@@ -99,6 +99,10 @@ class SupplierQuerySet(models.QuerySet):
     def in_admission(self):
         return self.filter(status__in=[Supplier.Status.PROSPECT, Supplier.Status.QUALIFICATION, Supplier.Status.CERTIFICATION])
 
+    def admission_submitted(self):
+        """Suppliers whose admission file the supplier submitted in the portal, waiting for the review."""
+        return self.in_admission().filter(admission_submitted_at__isnull=False)
+
     def visible_to(self, user):
         """Every supplier for internal roles, one's own for a supplier user, nothing otherwise."""
         if not (user and user.is_authenticated and user.is_active):
@@ -164,6 +168,9 @@ class Supplier(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROSPECT, db_index=True)
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+    # Admission: the supplier filled in what admission needs in the portal and asked for the review. Cleared
+    # when the review starts or the supplier is sent back.
+    admission_submitted_at = models.DateTimeField(_("admission submitted by the supplier"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -3,16 +3,15 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supplyesg.core import audit
 from supplyesg.core.access import Cap, can
 from supplyesg.core.errors import RuleViolation
-from supplyesg.core.mail import supplier_recipients
+from supplyesg.core.mail import Letter, send_now, supplier_recipients
 from supplyesg.core.matching import NameIndex, normalize_registration_id
 from supplyesg.core.models import PolicySettings
 from supplyesg.suppliers.models import BlacklistEntry, Document, DocumentRule, DocumentWaiver, Supplier
@@ -162,14 +161,19 @@ def send_document_expiry_reminders(on: date | None = None) -> int:
     for document in Document.objects.expiring(days, on).filter(reminder_sent_on__isnull=True).select_related("supplier"):
         recipients = supplier_recipients(document.supplier)
         if recipients:
-            send_mail(
-                _("Document expiring: %(title)s") % {"title": document.title},
-                _("%(supplier)s: %(title)s expires on %(date)s. Please upload a renewed document in the supplier portal.")
-                % {"supplier": document.supplier.legal_name, "title": document.title, "date": document.expiry_date},
-                settings.DEFAULT_FROM_EMAIL,
-                sorted(set(recipients)),
-                fail_silently=True,
-            )
+            values = {"supplier": document.supplier.legal_name, "title": document.title, "date": document.expiry_date}
+            send_now([
+                Letter(
+                    recipients,
+                    lambda values=values: (
+                        _("Document expiring: %(title)s") % values,
+                        _("%(supplier)s: %(title)s expires on %(date)s. Please upload a renewed document in the supplier portal.")
+                        % values,
+                    ),
+                    path=reverse("portal:documents"),
+                    supplier=document.supplier,
+                )
+            ])
             sent += 1
         Document.objects.filter(pk=document.pk).update(reminder_sent_on=on)
     return sent

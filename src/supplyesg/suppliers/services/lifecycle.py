@@ -19,6 +19,7 @@ from supplyesg.suppliers.models import (
     BlacklistEntry,
     Certification,
     ExitRecord,
+    QualificationEvidenceFile,
     QualificationItem,
     SignedAgreement,
     Supplier,
@@ -54,7 +55,7 @@ def _move(supplier: Supplier, to: str, *, actor, reason: str, allowed_from, acti
     old = supplier.status
     supplier.status = to
     supplier.status_changed_at = timezone.now()
-    supplier.save(update_fields=["status", "status_changed_at", "updated_at"])
+    supplier.save(update_fields=["status", "status_changed_at", "admission_submitted_at", "updated_at"])
     audit.record(actor=actor, action=action, target=supplier, supplier=supplier, reason=reason, changes={"status": [old, to]})
     return supplier
 
@@ -113,7 +114,14 @@ def start_qualification_review(supplier: Supplier, *, actor, reason: str = "") -
 
 
 @transaction.atomic
-def attach_qualification_evidence(item: QualificationItem, *, actor, evidence=None, note: str = "") -> QualificationItem:
+def attach_qualification_evidence(
+    item: QualificationItem, *, actor, evidence=None, note: str = "", files=()
+) -> QualificationItem:
+    """`evidence` replaces the item's main file; `files` (several in one upload) are added beside it, the first
+    becoming the main file when no `evidence` is given."""
+    files = list(files)
+    if evidence is None and files:
+        evidence = files.pop(0)
     if actor is not None and getattr(actor, "is_supplier_user", False):
         # Suppliers add evidence only during the review, to their own items, and not to items already settled.
         if actor.supplier_id != item.supplier_id:
@@ -122,19 +130,30 @@ def attach_qualification_evidence(item: QualificationItem, *, actor, evidence=No
             raise RuleViolation(_("Evidence can be added only while the qualification review is open."))
         if item.verdict in (Verdict.PASS, Verdict.NOT_APPLICABLE):
             raise RuleViolation(_("%(item)s has already been reviewed.") % {"item": item.get_kind_display()})
-    if evidence is None and not note.strip():
+    if evidence is None and not files and not note.strip():
         raise RuleViolation(_("evidence: attach a file or write a note."))
     if evidence is not None:
         item.evidence = evidence
     if note.strip():
         item.evidence_note = note
     item.save()
+    uploader = actor if actor is not None and actor.pk else None
+    added = [
+        QualificationEvidenceFile.objects.create(
+            supplier_id=item.supplier_id, item=item, file=f, original_name=f.name[:255], uploaded_by=uploader
+        )
+        for f in files
+    ]
     audit.record(
         actor=actor,
         action="qualification.evidence",
         target=item,
         supplier=item.supplier,
-        changes={"item": [None, item.kind], "evidence": [None, item.evidence.name if item.evidence else note]},
+        changes={
+            "item": [None, item.kind],
+            "evidence": [None, item.evidence.name if item.evidence else note],
+            **({"files": [None, [a.original_name for a in added]]} if added else {}),
+        },
     )
     return item
 
@@ -147,7 +166,8 @@ def review_qualification_item(item: QualificationItem, *, actor, verdict: str, c
         raise RuleViolation(_("verdict: choose pass, fail or not applicable."))
     if verdict == Verdict.NOT_APPLICABLE and item.kind not in QualificationItem.OPTIONAL_KINDS:
         raise RuleViolation(_("verdict: %(item)s cannot be marked not applicable.") % {"item": item.get_kind_display()})
-    if verdict == Verdict.PASS and not item.evidence and not item.evidence_note.strip():
+    has_evidence = item.evidence or item.evidence_note.strip() or item.evidence_files.exists()
+    if verdict == Verdict.PASS and not has_evidence:
         raise RuleViolation(_("verdict: %(item)s cannot pass without evidence.") % {"item": item.get_kind_display()})
     if verdict == Verdict.FAIL and not comment.strip():
         raise RuleViolation(_("comment: say why the item fails."))
@@ -188,6 +208,7 @@ def complete_qualification_review(supplier: Supplier, *, actor, reason: str = ""
         problems = qualification_problems(supplier)
         if problems:
             raise RuleViolation(problems, code="qualification_incomplete")
+    supplier.admission_submitted_at = None
     return _move(
         supplier,
         S.CERTIFICATION,
@@ -203,6 +224,7 @@ def complete_qualification_review(supplier: Supplier, *, actor, reason: str = ""
 def reject_qualification(supplier: Supplier, *, actor, reason: str) -> Supplier:
     """qualification review or certification -> back to prospect, with the reason recorded."""
     supplier = _locked(supplier)
+    supplier.admission_submitted_at = None
     return _move(
         supplier,
         S.PROSPECT,

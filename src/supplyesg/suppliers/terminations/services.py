@@ -8,16 +8,15 @@ when the last one ends the supplier returns to the status it had.
 from collections.abc import Callable
 from datetime import date
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from supplyesg.core import audit
 from supplyesg.core.errors import RuleViolation
-from supplyesg.core.mail import internal_recipients, send_on_commit
+from supplyesg.core.mail import Letter, internal_recipients, send
 from supplyesg.core.models import Role
 from supplyesg.suppliers.models import Supplier, Suspension, TerminationCase
 from supplyesg.suppliers.services.orders import binding_stops
@@ -114,19 +113,18 @@ def recommend_termination(supplier: Supplier, *, actor, source: str, reason: str
         changes={"status": [None, case.status], "source": [None, source], "ref": [None, ref]},
         reason=case.reason,
     )
-    recipients = internal_recipients(Role.PROCUREMENT)
-    if recipients:
-        send_on_commit(
-            [
-                EmailMessage(
-                    _("Termination recommended: %(supplier)s") % {"supplier": supplier.legal_name},
-                    _("%(supplier)s: %(reason)s\nPlease confirm or override the recommendation in SupplyESG.")
-                    % {"supplier": supplier.legal_name, "reason": case.reason},
-                    settings.DEFAULT_FROM_EMAIL,
-                    recipients,
-                )
-            ]
+    send(
+        Letter(
+            internal_recipients(Role.PROCUREMENT),
+            lambda: (
+                _("Termination recommended: %(supplier)s") % {"supplier": supplier.legal_name},
+                _("%(supplier)s: %(reason)s\nPlease confirm or override the recommendation in SupplyESG.")
+                % {"supplier": supplier.legal_name, "reason": case.reason},
+            ),
+            path=reverse("terminations:detail", args=[case.pk]),
+            supplier=supplier,
         )
+    )
     return case
 
 
@@ -240,21 +238,21 @@ def suspend_trade(
         reason=suspension.reason,
         changes={"source": [None, source], "ref": [None, ref], "ends_on": [None, ends_on]},
     )
-    recipients = internal_recipients(Role.PROCUREMENT)
-    if recipients and source != TerminationCase.Source.MANUAL:
-        send_on_commit(
-            [
-                EmailMessage(
+    if source != TerminationCase.Source.MANUAL:
+        send(
+            Letter(
+                internal_recipients(Role.PROCUREMENT),
+                lambda: (
                     _("Trade suspended: %(supplier)s") % {"supplier": supplier.legal_name},
                     _(
                         "%(supplier)s: %(reason)s\nPurchase orders are blocked. "
                         "Confirm a termination or lift the suspension in SupplyESG."
                     )
                     % {"supplier": supplier.legal_name, "reason": suspension.reason},
-                    settings.DEFAULT_FROM_EMAIL,
-                    recipients,
-                )
-            ]
+                ),
+                path=reverse("terminations:suspension", args=[suspension.pk]),
+                supplier=supplier,
+            )
         )
     return suspension
 

@@ -121,7 +121,7 @@ def _admission_context(user, supplier) -> dict:
     may_review = can(user, Cap.REVIEW)
     in_qualification = supplier.status == S.QUALIFICATION
     in_certification = supplier.status == S.CERTIFICATION
-    items = supplier.qualification_items.select_related("reviewer")
+    items = supplier.qualification_items.select_related("reviewer").prefetch_related("evidence_files")
     with_forms = may_review and in_qualification
     return {
         "qualification_rows": [

@@ -38,6 +38,7 @@ from supplyesg.suppliers.models import (
     Certification,
     Document,
     DuplicateDecision,
+    QualificationEvidenceFile,
     QualificationItem,
     SignedAgreement,
     Supplier,
@@ -46,6 +47,7 @@ from supplyesg.suppliers.models import (
 from supplyesg.suppliers.services import compliance, orders
 from supplyesg.suppliers.services import registry as registry_services
 from supplyesg.suppliers.views.lifecycle import lifecycle_context
+from supplyesg.suppliers.views.portal_users import portal_users_context
 
 TABS = (
     ("profile", gettext_lazy("Profile")),
@@ -54,6 +56,7 @@ TABS = (
     ("documents", gettext_lazy("Documents")),
     ("agreements", gettext_lazy("Agreements")),
     ("admission", gettext_lazy("Admission")),
+    ("portal_users", gettext_lazy("Portal users")),
 )
 # Tabs the apps above add (core/supplier_page.py) come between these and the history, which is always last.
 HISTORY_TAB = ("history", gettext_lazy("History"))
@@ -64,6 +67,7 @@ HISTORY_PAGE_SIZE = 25
 FILE_KINDS = {
     "document": (Document, "file"),
     "evidence": (QualificationItem, "evidence"),
+    "evidence_file": (QualificationEvidenceFile, "file"),
     "certification": (Certification, "evidence"),
     "scan": (SignedAgreement, "scan"),
     "blacklist": (BlacklistEntry, "evidence"),
@@ -321,6 +325,7 @@ TAB_CONTEXTS = {
     "sites": _sites_context,
     "chain": _chain_context,
     "history": _history_context,
+    "portal_users": portal_users_context,
 }
 
 

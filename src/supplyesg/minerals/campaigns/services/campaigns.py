@@ -6,10 +6,9 @@ What every campaign kind shares (asking idempotently, reminders, progress, porta
 
 from datetime import date
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -19,7 +18,7 @@ from supplyesg.core.campaigns import services as engine
 from supplyesg.core.campaigns.registry import campaign_kind
 from supplyesg.core.campaigns.scope import Scope, select_suppliers
 from supplyesg.core.errors import RuleViolation
-from supplyesg.core.mail import supplier_recipients
+from supplyesg.core.mail import Letter, supplier_recipients
 from supplyesg.minerals.mineral_terms import words_for
 from supplyesg.minerals.models import Campaign, SubmissionRequest, TemplateType
 from supplyesg.suppliers.models import Category, Supplier
@@ -168,55 +167,60 @@ def in_scope_suppliers(campaign: Campaign):
     return select_suppliers(Supplier.objects.approved(), campaign_scope(campaign))
 
 
-def request_mail(request_obj: SubmissionRequest, kind: str) -> EmailMessage | None:
+def request_mail(request_obj: SubmissionRequest, kind: str) -> Letter | None:
     recipients = supplier_recipients(request_obj.supplier)
     if not recipients:
         return None
-    campaign = request_obj.campaign
-    values = {
-        "supplier": request_obj.supplier.legal_name,
-        "campaign": campaign.name,
-        "template": campaign.template,
-        "minerals": ", ".join(campaign.minerals),
-        "due": date_format(campaign.due_date, "SHORT_DATE_FORMAT"),
-    }
-    if kind == "requested":
-        subject = _("%(template)s requested: %(campaign)s") % values
-        body = (
-            _(
-                "%(supplier)s: please send your %(template)s (%(minerals)s) for %(campaign)s by %(due)s. "
-                "Upload it in the supplier portal under Minerals declarations."
+
+    def compose():
+        campaign = request_obj.campaign
+        values = {
+            "supplier": request_obj.supplier.legal_name,
+            "campaign": campaign.name,
+            "template": campaign.template,
+            "minerals": ", ".join(campaign.minerals),
+            "due": date_format(campaign.due_date, "SHORT_DATE_FORMAT"),
+        }
+        if kind == "requested":
+            subject = _("%(template)s requested: %(campaign)s") % values
+            body = (
+                _(
+                    "%(supplier)s: please send your %(template)s (%(minerals)s) for %(campaign)s by %(due)s. "
+                    "Upload it in the supplier portal under Minerals declarations."
+                )
+                % values
             )
-            % values
-        )
-    elif kind == "returned":
-        subject = _("%(template)s returned for correction: %(campaign)s") % values
-        body = (
-            _(
-                "%(supplier)s: your %(template)s for %(campaign)s was returned for correction. The findings "
-                "and the reviewer's comment are in the supplier portal under Minerals declarations."
+        elif kind == "returned":
+            subject = _("%(template)s returned for correction: %(campaign)s") % values
+            body = (
+                _(
+                    "%(supplier)s: your %(template)s for %(campaign)s was returned for correction. The findings "
+                    "and the reviewer's comment are in the supplier portal under Minerals declarations."
+                )
+                % values
             )
-            % values
-        )
-    elif kind == "overdue":
-        subject = _("%(template)s overdue: %(campaign)s") % values
-        body = (
-            _(
-                "%(supplier)s: your %(template)s for %(campaign)s was due on %(due)s. Please upload it in "
-                "the supplier portal under Minerals declarations."
+        elif kind == "overdue":
+            subject = _("%(template)s overdue: %(campaign)s") % values
+            body = (
+                _(
+                    "%(supplier)s: your %(template)s for %(campaign)s was due on %(due)s. Please upload it in "
+                    "the supplier portal under Minerals declarations."
+                )
+                % values
             )
-            % values
-        )
-    else:
-        subject = _("Reminder: %(template)s due %(due)s") % values
-        body = (
-            _(
-                "%(supplier)s: your %(template)s (%(minerals)s) for %(campaign)s is due on %(due)s. "
-                "Please upload it in the supplier portal under Minerals declarations."
+        else:
+            subject = _("Reminder: %(template)s due %(due)s") % values
+            body = (
+                _(
+                    "%(supplier)s: your %(template)s (%(minerals)s) for %(campaign)s is due on %(due)s. "
+                    "Please upload it in the supplier portal under Minerals declarations."
+                )
+                % values
             )
-            % values
-        )
-    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        return subject, body
+
+    path = reverse("minerals_portal:request", args=[request_obj.pk])
+    return Letter(recipients, compose, path=path, supplier=request_obj.supplier)
 
 
 
