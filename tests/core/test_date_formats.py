@@ -9,7 +9,7 @@ from django.core import mail
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
-from supplyesg.audits.forms_corrective import ApproveForm, PlanForm
+from supplyesg.audits.forms.corrective import ApproveForm, PlanForm
 
 from supplyesg.audits.forms import DATE
 from tests.audits.factories_audits import make_reported_audit
