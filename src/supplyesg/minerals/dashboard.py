@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from supplyesg.core import dashboard
 from supplyesg.minerals import aggregation, campaigns
-from supplyesg.minerals.models_campaigns import Campaign
+from supplyesg.minerals.models import Campaign
 
 
 def minerals_panel(request, today):

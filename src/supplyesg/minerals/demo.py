@@ -26,8 +26,7 @@ from supplyesg.core.models import AuditEvent, User
 from supplyesg.minerals import campaigns, declaration
 from supplyesg.minerals.cmrt.reader import read_workbook
 from supplyesg.minerals.cmrt.writer import CompanyData, write_declaration
-from supplyesg.minerals.models import Smelter
-from supplyesg.minerals.models_campaigns import Campaign, Submission
+from supplyesg.minerals.models import Campaign, Smelter, Submission
 from supplyesg.suppliers.demo import SEED, DemoRefused, demo_is_loaded
 from supplyesg.suppliers.models import Category
 
