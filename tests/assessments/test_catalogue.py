@@ -22,6 +22,7 @@ from supplyesg.assessments.models import (
     Requirement,
     RequirementCatalogue,
 )
+from supplyesg.assessments.risk import reference as risk_reference
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import AuditEvent
 from tests.factories import make_category
@@ -365,7 +366,7 @@ def test_the_template_needs_its_catalogue_loaded_first(db):
 
 
 def test_country_risk_ships_with_its_source_for_the_sourcing_countries(db):
-    result = catalogue.load_country_risk(catalogue.read_data_file(catalogue.COUNTRY_RISK_FILE))
+    result = risk_reference.load_country_risk(catalogue.read_data_file(risk_reference.COUNTRY_RISK_FILE))
     assert result.created >= 60
     codes = set(CountryRisk.objects.values_list("country", flat=True))
     assert {
@@ -409,16 +410,16 @@ def test_country_risk_ships_with_its_source_for_the_sourcing_countries(db):
 
 
 def test_reloading_country_risk_keeps_an_edit_and_a_newer_file_updates(db):
-    data = catalogue.read_data_file(catalogue.COUNTRY_RISK_FILE)
-    catalogue.load_country_risk(data)
+    data = catalogue.read_data_file(risk_reference.COUNTRY_RISK_FILE)
+    risk_reference.load_country_risk(data)
     CountryRisk.objects.filter(country="VN").update(score=Decimal("70.00"))
-    again = catalogue.load_country_risk(data)
+    again = risk_reference.load_country_risk(data)
     assert again.kept == 1 and again.created == 0 and again.updated == 0
     assert CountryRisk.objects.get(country="VN").score == Decimal("70.00")
     newer = copy.deepcopy(data)
     newer["date"] = "2025-10-01"
     newer["countries"] = [{"country": "VN", "score": 61}]
-    result = catalogue.load_country_risk(newer)
+    result = risk_reference.load_country_risk(newer)
     assert result.updated == 1
     vietnam = CountryRisk.objects.get(country="VN")
     assert (vietnam.score, vietnam.as_of) == (Decimal(61), date(2025, 10, 1))
@@ -435,19 +436,19 @@ def test_reloading_country_risk_keeps_an_edit_and_a_newer_file_updates(db):
 )
 def test_bad_country_risk_data_is_refused(db, countries, message):
     with pytest.raises(RuleViolation) as caught:
-        catalogue.load_country_risk({"source": "test", "date": "2026-01-01", "countries": countries})
+        risk_reference.load_country_risk({"source": "test", "date": "2026-01-01", "countries": countries})
     assert any(message in m for m in caught.value.messages)
     assert CountryRisk.objects.count() == 0
 
 
 def test_category_risk_covers_every_reference_category(db):
     call_command("load_reference", stdout=StringIO())
-    data = catalogue.read_data_file(catalogue.CATEGORY_RISK_FILE)
+    data = catalogue.read_data_file(risk_reference.CATEGORY_RISK_FILE)
     reference = json.loads(
         (catalogue.DATA_DIR.parents[1] / "suppliers" / "data" / "reference.json").read_text()
     )
     assert {c["category"] for c in data["categories"]} == {c["code"] for c in reference["categories"]}
-    result = catalogue.load_category_risk(data)
+    result = risk_reference.load_category_risk(data)
     assert result.created == len(reference["categories"]) and result.skipped == 0
     ores = CategoryRisk.objects.get(category__code="metal-ores")
     logistics = CategoryRisk.objects.get(category__code="logistics-services")
@@ -459,7 +460,7 @@ def test_category_risk_covers_every_reference_category(db):
 def test_category_risk_keeps_scores_already_set_and_skips_unknown_categories(db):
     category = make_category(code="metal-ores", name="Ores")
     CategoryRisk.objects.create(category=category, score=Decimal("55"), rationale="Our own view")
-    result = catalogue.load_category_risk(catalogue.read_data_file(catalogue.CATEGORY_RISK_FILE))
+    result = risk_reference.load_category_risk(catalogue.read_data_file(risk_reference.CATEGORY_RISK_FILE))
     assert (result.created, result.kept, result.skipped) == (0, 1, 16)
     assert CategoryRisk.objects.get(category=category).score == Decimal("55")
 

@@ -25,7 +25,7 @@ from supplyesg.assessments.models import (
     RiskAssessment,
     WorklistItem,
 )
-from supplyesg.assessments.risk import rules
+from supplyesg.assessments.risk import facts, jobs, rules
 from supplyesg.assessments.risk import services as risk
 from supplyesg.assessments.tasks import recompute_risk
 from supplyesg.core.errors import RuleViolation
@@ -244,7 +244,7 @@ def test_missing_documents_many_agrees_with_missing_documents_of_one_supplier():
         "rohs": "expired",
         "reach": "not_renewed",
     }
-    assert result[bare.pk].missing == (rules.MissingDocument("licence", "Cables", "missing"),)
+    assert result[bare.pk].missing == (facts.MissingDocument("licence", "Cables", "missing"),)
 
 
 def test_a_supplier_never_asked_for_minerals_has_the_factor_left_out_and_a_clean_one_scores_zero(compliance):
@@ -564,7 +564,7 @@ def test_recompute_runs_as_a_job_with_progress_and_a_finished_job_is_left_alone(
     high_risk_supplier()
     low_risk_supplier()
     with django_capture_on_commit_callbacks(execute=True):
-        job = risk.start_recompute(YEAR, actor=compliance)
+        job = jobs.start_recompute(YEAR, actor=compliance)
     job.refresh_from_db()
     assert (job.status, job.done, job.total) == (Job.Status.DONE, 2, 2)
     assert job.result["levels"] == {"low": 1, "medium": 0, "high": 1}
@@ -577,24 +577,24 @@ def test_recompute_runs_as_a_job_with_progress_and_a_finished_job_is_left_alone(
 
 
 def test_a_second_recompute_of_the_same_year_is_refused_while_one_is_running(compliance):
-    job = risk.start_recompute(YEAR, actor=compliance)  # on_commit never fires inside the test transaction
+    job = jobs.start_recompute(YEAR, actor=compliance)  # on_commit never fires inside the test transaction
     assert job.status == Job.Status.QUEUED
     with pytest.raises(RuleViolation):
-        risk.start_recompute(YEAR, actor=compliance)
-    risk.start_recompute(YEAR - 1, actor=compliance)
+        jobs.start_recompute(YEAR, actor=compliance)
+    jobs.start_recompute(YEAR - 1, actor=compliance)
 
 
 def test_a_job_a_dead_worker_left_running_no_longer_blocks_a_recompute(compliance):
-    stale = risk.new_recompute_job(YEAR, actor=compliance)
+    stale = jobs.new_recompute_job(YEAR, actor=compliance)
     Job.objects.filter(pk=stale.pk).update(
-        status=Job.Status.RUNNING, created_at=timezone.now() - risk.JOB_STALE_AFTER - dt.timedelta(minutes=1)
+        status=Job.Status.RUNNING, created_at=timezone.now() - jobs.JOB_STALE_AFTER - dt.timedelta(minutes=1)
     )
-    assert risk.start_recompute(YEAR, actor=compliance).pk != stale.pk
+    assert jobs.start_recompute(YEAR, actor=compliance).pk != stale.pk
 
 
 def test_a_failed_job_runs_again_from_the_start(compliance):
     low_risk_supplier()
-    job = risk.new_recompute_job(YEAR, actor=compliance)
+    job = jobs.new_recompute_job(YEAR, actor=compliance)
     Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED)
     recompute_risk.call(job.pk, YEAR)
     job.refresh_from_db()
@@ -609,7 +609,7 @@ def test_the_command_recomputes_with_a_progress_bar_on_stderr():
     call_command("recompute_risk", "--year", str(YEAR), "--batch-size", "1", stdout=out, stderr=err)
     assert "2 suppliers assessed" in out.getvalue() and "1 high" in out.getvalue()
     assert "[" + "#" * 30 + "] 2/2" in err.getvalue()
-    assert Job.objects.get(kind=risk.JOB_KIND).status == Job.Status.DONE
+    assert Job.objects.get(kind=jobs.JOB_KIND).status == Job.Status.DONE
 
 
 def test_the_command_refuses_a_year_out_of_range():

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 
 from supplyesg.assessments.models import RiskCategory, RiskLevel
+from supplyesg.assessments.risk import facts
 from supplyesg.assessments.risk import rules as r
 from supplyesg.core.models import PolicySettings
 
@@ -26,7 +27,7 @@ def test_the_rules_speak_the_models_codes_and_defaults():
         PolicySettings._meta.get_field("onsite_audit_cycle_years").default
         == r.DEFAULT_POLICY.onsite_audit_cycle_years
     )
-    assert set(r.FACTOR_CATEGORIES) == set(r.FACTORS)
+    assert set(facts.FACTOR_CATEGORIES) == set(facts.FACTORS)
 
 
 # ---------------------------------------------------------------- factors
@@ -192,13 +193,13 @@ def test_a_supplier_never_asked_for_minerals_has_no_minerals_data():
         (None, None),
         (r.DocumentsInput(required=0), None),
         (r.DocumentsInput(required=2), D("0")),
-        (r.DocumentsInput(required=2, missing=(r.MissingDocument("rohs", "Cables", "missing"),)), D("50")),
+        (r.DocumentsInput(required=2, missing=(facts.MissingDocument("rohs", "Cables", "missing"),)), D("50")),
         (
             r.DocumentsInput(
                 required=2,
                 missing=(
-                    r.MissingDocument("rohs", "Cables", "expired"),
-                    r.MissingDocument("reach", "Cables", "not_renewed"),
+                    facts.MissingDocument("rohs", "Cables", "expired"),
+                    facts.MissingDocument("reach", "Cables", "not_renewed"),
                 ),
             ),
             D("100"),
@@ -206,7 +207,7 @@ def test_a_supplier_never_asked_for_minerals_has_no_minerals_data():
         (
             r.DocumentsInput(
                 required=3,
-                missing=tuple(r.MissingDocument(t, "C", "missing") for t in ("rohs", "reach", "licence")),
+                missing=tuple(facts.MissingDocument(t, "C", "missing") for t in ("rohs", "reach", "licence")),
             ),
             D("100"),
         ),
@@ -218,7 +219,7 @@ def test_documents_risk_is_fifty_per_missing_mandatory_document(documents, risk)
 
 def test_documents_explanation_names_each_missing_document_and_why():
     result = r.documents_risk(
-        r.DocumentsInput(required=2, missing=(r.MissingDocument("rohs", "Cables", "expired"),))
+        r.DocumentsInput(required=2, missing=(facts.MissingDocument("rohs", "Cables", "expired"),))
     )
     assert "1 of 2 mandatory documents" in result.note
     assert "rohs (expired)" in result.note
@@ -264,7 +265,7 @@ def test_the_contributions_add_up_to_the_overall_score_and_left_out_factors_are_
         categories=(r.CategoryInput("Cells", 80),),
         questionnaire=r.QuestionnaireInput({"overall": 70}),
         minerals_flags=("cahra_smelters",),
-        documents=r.DocumentsInput(required=1, missing=(r.MissingDocument("rohs", "Cells", "missing"),)),
+        documents=r.DocumentsInput(required=1, missing=(facts.MissingDocument("rohs", "Cells", "missing"),)),
     )
     result = r.assess(inputs)
     lines = result.explanation(r.DEFAULT_POLICY)
@@ -303,7 +304,7 @@ def test_category_scores_use_only_the_factors_that_feed_each_category():
     inputs = _inputs(
         country=r.CountryInput("CN", 60),  # labour, health_safety, environment, ethics
         minerals_flags=("cahra_smelters",),  # minerals 70
-        documents=r.DocumentsInput(required=1, missing=(r.MissingDocument("rohs", "C", "missing"),)),  # 50
+        documents=r.DocumentsInput(required=1, missing=(facts.MissingDocument("rohs", "C", "missing"),)),  # 50
         questionnaire=r.QuestionnaireInput({"overall": 50, "risk_categories": {"labour": 20}}),  # labour 80
     )
     scores = r.assess(inputs).category_scores

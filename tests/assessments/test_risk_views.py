@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from supplyesg.assessments.models import RiskAssessment, WorklistItem
+from supplyesg.assessments.risk import jobs
 from supplyesg.assessments.risk import services as risk
 from supplyesg.core.models import AuditEvent, Job
 from tests.assessments.test_risk import YEAR, country_risk, high_risk_supplier, low_risk_supplier, response
@@ -152,7 +153,7 @@ def test_compliance_recomputes_every_supplier_and_sees_the_progress(
     high_risk_supplier()
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(compliance).post(reverse("risk:recompute"), {"year": YEAR})
-    job = Job.objects.get(kind=risk.JOB_KIND)
+    job = Job.objects.get(kind=jobs.JOB_KIND)
     assert response.status_code == 302 and response["Location"].endswith(f"?year={YEAR}&job={job.pk}")
     assert job.status == Job.Status.DONE and job.done == 3
     assert RiskAssessment.objects.filter(year=YEAR, is_current=True, kind="yearly").count() == 3
@@ -165,7 +166,7 @@ def test_compliance_recomputes_every_supplier_and_sees_the_progress(
 
 def test_a_running_recompute_shows_a_polling_progress_bar(client_for, auditor):
     response = client_for(auditor).post(reverse("risk:recompute"), {"year": YEAR})  # queued until commit
-    job = Job.objects.get(kind=risk.JOB_KIND)
+    job = Job.objects.get(kind=jobs.JOB_KIND)
     page = client_for(auditor).get(response["Location"]).content.decode()
     assert reverse("core:job_status", args=[job.pk]) in page
 

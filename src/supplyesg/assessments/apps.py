@@ -17,7 +17,7 @@ class AssessmentsConfig(AppConfig):
 
         # Services queue background work by job kind; the tasks that run it are wired in here.
         from supplyesg.assessments import tasks
-        from supplyesg.assessments.risk.services import JOB_KIND
+        from supplyesg.assessments.risk.jobs import JOB_KIND
         from supplyesg.core import jobs
 
         jobs.register(JOB_KIND, tasks.recompute_risk)

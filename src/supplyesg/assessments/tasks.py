@@ -2,11 +2,11 @@
 
 from django_tasks import task
 
-from supplyesg.assessments.risk import services as risk
+from supplyesg.assessments.risk import jobs
 
 
 @task()
 def recompute_risk(job_id: int, year: int) -> None:
     """Idempotent: a finished job is left alone, and running again recomputes the year's assessments, which
     replaces the current ones without duplicating worklist items."""
-    risk.run_recompute_job(job_id, year)
+    jobs.run_recompute_job(job_id, year)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from supplyesg.core import dashboard
 from supplyesg.minerals import aggregation
 from supplyesg.minerals.campaigns import services as campaigns
-from supplyesg.minerals.campaigns.models import Campaign
+from supplyesg.minerals.models import Campaign
 
 
 def minerals_panel(request, today):

@@ -25,10 +25,9 @@ from supplyesg.core import audit as trail
 from supplyesg.core.models import AuditEvent, User
 from supplyesg.minerals import declaration
 from supplyesg.minerals.campaigns import services as campaigns
-from supplyesg.minerals.campaigns.models import Campaign, Submission
 from supplyesg.minerals.cmrt.reader import read_workbook
 from supplyesg.minerals.cmrt.writer import CompanyData, write_declaration
-from supplyesg.minerals.models import Smelter
+from supplyesg.minerals.models import Campaign, Smelter, Submission
 from supplyesg.suppliers.demo import SEED, DemoRefused, demo_is_loaded
 from supplyesg.suppliers.models import Category
 

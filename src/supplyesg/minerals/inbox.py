@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from supplyesg.core import inbox, notifications
 from supplyesg.core.access import Cap
 from supplyesg.core.inbox import InboxItem, InboxKind, Section, list_link
-from supplyesg.minerals.campaigns.models import SmelterReview, Submission, SubmissionRequest
+from supplyesg.minerals.models import SmelterReview, Submission, SubmissionRequest
 
 
 def _submissions(user, today, limit):

@@ -6,8 +6,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from supplyesg.core import search
-from supplyesg.minerals.campaigns.models import Campaign
-from supplyesg.minerals.models import Smelter, SmelterAlias
+from supplyesg.minerals.models import Campaign, Smelter, SmelterAlias
 
 
 def search_smelters(user, query, limit):

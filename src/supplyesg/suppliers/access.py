@@ -3,8 +3,8 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from supplyesg.core.access import Cap, can, require_internal
-from supplyesg.suppliers.models import Supplier, Suspension, TerminationCase
+from supplyesg.core.access import Cap, can
+from supplyesg.suppliers.models import Supplier
 
 
 def get_supplier_for_user(user, pk, write: bool = False, capability: str = Cap.EDIT_SUPPLIERS, queryset=None) -> Supplier:
@@ -28,31 +28,3 @@ def get_own_supplier(user) -> Supplier:
     if not (user and user.is_authenticated and user.is_supplier_user and user.supplier_id):
         raise Http404
     return Supplier.objects.get(pk=user.supplier_id)
-
-
-def terminations_with_related():
-    return TerminationCase.objects.select_related("supplier", "recommended_by", "decided_by", "lifted_by")
-
-
-def get_termination_for_user(user, pk, *, write: bool = False) -> TerminationCase:
-    """Internal only: 404 to supplier users and strangers; decisions need Cap.DECIDE_ORDERS (403 otherwise)."""
-    require_internal(user)
-    try:
-        case = terminations_with_related().get(pk=pk)
-    except (TerminationCase.DoesNotExist, ValueError, TypeError):
-        raise Http404
-    if write and not can(user, Cap.DECIDE_ORDERS):
-        raise PermissionDenied
-    return case
-
-
-def get_suspension_for_user(user, pk, *, write: bool = False) -> Suspension:
-    """Internal only: 404 to supplier users and strangers; lifting or terminating needs Cap.DECIDE_ORDERS."""
-    require_internal(user)
-    try:
-        suspension = Suspension.objects.select_related("supplier", "started_by", "ended_by").get(pk=pk)
-    except (Suspension.DoesNotExist, ValueError, TypeError):
-        raise Http404
-    if write and not can(user, Cap.DECIDE_ORDERS):
-        raise PermissionDenied
-    return suspension

@@ -367,85 +367,74 @@ def triggered_knockouts(questions, answers: Mapping) -> list[Knockout]:
     return out
 
 
-def score(
-    questions,
-    answers: Mapping,
-    requirements_by_code: Mapping | None = None,
-    *,
-    today: date | None = None,
-    knockout_caps: Mapping | None = None,
-) -> ScoreResult:
-    """Score a questionnaire.
+@dataclass
+class _Tally:
+    """The groups scores add up in while `score` runs, and which groups each shown question belongs to."""
 
-    `answers` are raw or normalised values by question code (invalid answers count as not answered);
-    `requirements_by_code` maps requirement codes to objects or mappings with `pillar` and `risk_category`;
-    `knockout_caps` maps a knock-out level to the highest score it allows (default DEFAULT_KNOCKOUT_CAPS).
-    """
-    specs = as_specs(questions)
-    requirements_by_code = requirements_by_code or {}
-    caps = {level: Decimal(str(cap)) for level, cap in (knockout_caps or DEFAULT_KNOCKOUT_CAPS).items()}
-    today = today or date.today()
+    requirements_by_code: Mapping
+    overall: GroupScore = field(default_factory=lambda: GroupScore("overall", "overall"))
+    sections: dict[str, GroupScore] = field(default_factory=dict)
+    pillars: dict[str, GroupScore] = field(default_factory=dict)
+    categories: dict[str, GroupScore] = field(default_factory=dict)
+    memberships: dict[str, list[GroupScore]] = field(default_factory=dict)
+
+    def join(self, question: QuestionSpec) -> None:
+        """Record the question's section, and the pillars and risk categories of its requirements."""
+        groups = [self.sections.setdefault(question.section, GroupScore(question.section, "section"))]
+        requirements = [self.requirements_by_code[c] for c in question.requirements if c in self.requirements_by_code]
+        for pillar in dict.fromkeys(_requirement_attr(r, "pillar") for r in requirements):
+            if pillar:
+                groups.append(self.pillars.setdefault(pillar, GroupScore(pillar, "pillar")))
+        for category in dict.fromkeys(_requirement_attr(r, "risk_category") for r in requirements):
+            if category:
+                groups.append(self.categories.setdefault(category, GroupScore(category, "risk_category")))
+        self.memberships[question.code] = groups
+
+    def add(self, question_score: QuestionScore) -> None:
+        for group in self.memberships[question_score.code]:
+            group.add(question_score)
+        self.overall.add(question_score)
+
+    def groups(self):
+        for items in (self.sections, self.pillars, self.categories):
+            yield from items.values()
+
+
+def _valid_values(specs: list[QuestionSpec], answers: Mapping, today: date) -> dict[str, Any]:
+    """Each question's normalised answer; an invalid answer counts as not answered (None)."""
     values = {}
     for question in specs:
         value, problem = validate_answer(question, answers.get(question.code), today=today)
         values[question.code] = value if problem is None else None
-    shown = visible_questions(specs, values)
+    return values
 
-    lines: list[Line] = []
-    overall = GroupScore("overall", "overall")
-    sections: dict[str, GroupScore] = {}
-    pillars: dict[str, GroupScore] = {}
-    categories: dict[str, GroupScore] = {}
-    memberships: dict[str, list[GroupScore]] = {}
-    question_scores: dict[str, QuestionScore] = {}
 
-    def groups_of(question: QuestionSpec) -> list[GroupScore]:
-        groups = [sections.setdefault(question.section, GroupScore(question.section, "section"))]
-        requirements = [requirements_by_code[c] for c in question.requirements if c in requirements_by_code]
-        for pillar in dict.fromkeys(_requirement_attr(r, "pillar") for r in requirements):
-            if pillar:
-                groups.append(pillars.setdefault(pillar, GroupScore(pillar, "pillar")))
-        for category in dict.fromkeys(_requirement_attr(r, "risk_category") for r in requirements):
-            if category:
-                groups.append(categories.setdefault(category, GroupScore(category, "risk_category")))
-        return groups
+def _score_question(question: QuestionSpec, raw, value, *, today: date, lines: list[Line]) -> QuestionScore:
+    """The question's points (counted=False when it adds nothing: optional and unanswered, or an answer
+    worth no points), with the explanation lines saying why."""
+    params = _question_params(question)
+    params["weight"] = fmt(question.weight)
+    if value is None and not is_blank(question, raw):
+        lines.append(Line(MSG_INVALID, params, question.code, "question"))
+    if value is None:
+        if not question.required:
+            lines.append(Line(MSG_OPTIONAL, params, question.code, "question"))
+            return QuestionScore(question.code, None, question.weight, False)
+        lines.append(Line(MSG_REQUIRED, params, question.code, "question"))
+        return QuestionScore(question.code, Decimal(0), question.weight, True)
+    points = question_points(question, value, today=today)
+    answer, answer_zh = describe_answer(question, value)
+    params.update(answer=answer, answer_zh=answer_zh)
+    if points is None:
+        lines.append(Line(MSG_NO_POINTS, params, question.code, "question"))
+        return QuestionScore(question.code, None, question.weight, False)
+    params.update(points=fmt(points), weighted=fmt(points * question.weight))
+    lines.append(Line(MSG_POINTS, params, question.code, "question"))
+    return QuestionScore(question.code, points, question.weight, True)
 
-    for question in specs:
-        if question.code not in shown:
-            continue
-        memberships[question.code] = groups_of(question)
-        if not is_scored(question):
-            continue
-        params = _question_params(question)
-        params["weight"] = fmt(question.weight)
-        raw = answers.get(question.code)
-        value = values[question.code]
-        if value is None and not is_blank(question, raw):
-            lines.append(Line(MSG_INVALID, params, question.code, "question"))
-        if value is None:
-            if not question.required:
-                lines.append(Line(MSG_OPTIONAL, params, question.code, "question"))
-                question_scores[question.code] = QuestionScore(question.code, None, question.weight, False)
-                continue
-            points = Decimal(0)
-            lines.append(Line(MSG_REQUIRED, params, question.code, "question"))
-        else:
-            points = question_points(question, value, today=today)
-            answer, answer_zh = describe_answer(question, value)
-            params.update(answer=answer, answer_zh=answer_zh)
-            if points is None:
-                lines.append(Line(MSG_NO_POINTS, params, question.code, "question"))
-                question_scores[question.code] = QuestionScore(question.code, None, question.weight, False)
-                continue
-            params.update(points=fmt(points), weighted=fmt(points * question.weight))
-            lines.append(Line(MSG_POINTS, params, question.code, "question"))
-        scored = QuestionScore(question.code, points, question.weight, True)
-        question_scores[question.code] = scored
-        for group in memberships[question.code]:
-            group.add(scored)
-        overall.add(scored)
 
-    knockouts = triggered_knockouts(specs, values)
+def _knockout_level(specs: list[QuestionSpec], knockouts, lines: list[Line]) -> str:
+    """Explain each triggered knock-out; the highest knock-out level ("" when none)."""
     level = ""
     by_code = {q.code: q for q in specs}
     for knockout in knockouts:
@@ -461,23 +450,28 @@ def score(
         lines.append(Line(MSG_KNOCKOUT, params, question.code, "knockout"))
         if LEVEL_RANK.get(knockout.level, 0) > LEVEL_RANK[level]:
             level = knockout.level
+    return level
 
-    for items in (sections, pillars, categories):
-        for group in items.values():
-            if group.weight > 0:
-                params = {
-                    "group": group.key,
-                    "points": fmt(group.points),
-                    "weight": fmt(group.weight),
-                    "score": fmt(group.uncapped),
-                }
-                lines.append(Line(GROUP_LINES[group.kind][0], params, "", "group"))
 
+def _group_lines(tally: _Tally, lines: list[Line]) -> None:
+    for group in tally.groups():
+        if group.weight > 0:
+            params = {
+                "group": group.key,
+                "points": fmt(group.points),
+                "weight": fmt(group.weight),
+                "score": fmt(group.uncapped),
+            }
+            lines.append(Line(GROUP_LINES[group.kind][0], params, "", "group"))
+
+
+def _cap_groups(tally: _Tally, knockouts, caps: Mapping, lines: list[Line]) -> None:
+    """A knock-out caps every scored group its question belongs to (the lowest cap wins)."""
     for knockout in knockouts:
         cap = caps.get(knockout.level)
         if cap is None:
             continue
-        for group in memberships.get(knockout.question, []):
+        for group in tally.memberships.get(knockout.question, []):
             if group.weight > 0 and (group.cap is None or cap < group.cap):
                 before = group.score
                 group.cap = cap
@@ -490,33 +484,79 @@ def score(
                         "after": fmt(group.score),
                     }
                     lines.append(Line(GROUP_LINES[group.kind][1], params, knockout.question, "cap"))
-    if overall.weight > 0:
-        params = {
-            "points": fmt(overall.points),
-            "weight": fmt(overall.weight),
-            "score": fmt(overall.uncapped),
-        }
-        lines.append(Line(MSG_OVERALL, params, "", "overall"))
-        if level and caps.get(level) is not None:
-            overall.cap = caps[level]
-            if overall.score != overall.uncapped:
-                params = {
-                    "cap": fmt(overall.cap),
-                    "level": level,
-                    "level_zh": LEVEL_ZH.get(level, level),
-                    "before": fmt(overall.uncapped),
-                    "after": fmt(overall.score),
-                }
-                lines.append(Line(MSG_OVERALL_CAP, params, "", "cap"))
+
+
+def _overall_lines(overall: GroupScore, level: str, caps: Mapping, lines: list[Line]) -> None:
+    """Explain the overall score, capped by the highest knock-out level."""
+    if overall.weight <= 0:
+        return
+    params = {
+        "points": fmt(overall.points),
+        "weight": fmt(overall.weight),
+        "score": fmt(overall.uncapped),
+    }
+    lines.append(Line(MSG_OVERALL, params, "", "overall"))
+    if level and caps.get(level) is not None:
+        overall.cap = caps[level]
+        if overall.score != overall.uncapped:
+            params = {
+                "cap": fmt(overall.cap),
+                "level": level,
+                "level_zh": LEVEL_ZH.get(level, level),
+                "before": fmt(overall.uncapped),
+                "after": fmt(overall.score),
+            }
+            lines.append(Line(MSG_OVERALL_CAP, params, "", "cap"))
+
+
+def score(
+    questions,
+    answers: Mapping,
+    requirements_by_code: Mapping | None = None,
+    *,
+    today: date | None = None,
+    knockout_caps: Mapping | None = None,
+) -> ScoreResult:
+    """Score a questionnaire.
+
+    `answers` are raw or normalised values by question code (invalid answers count as not answered);
+    `requirements_by_code` maps requirement codes to objects or mappings with `pillar` and `risk_category`;
+    `knockout_caps` maps a knock-out level to the highest score it allows (default DEFAULT_KNOCKOUT_CAPS).
+    """
+    specs = as_specs(questions)
+    caps = {level: Decimal(str(cap)) for level, cap in (knockout_caps or DEFAULT_KNOCKOUT_CAPS).items()}
+    today = today or date.today()
+    values = _valid_values(specs, answers, today)
+    shown = visible_questions(specs, values)
+
+    lines: list[Line] = []
+    tally = _Tally(requirements_by_code or {})
+    question_scores: dict[str, QuestionScore] = {}
+    for question in specs:
+        if question.code not in shown:
+            continue
+        tally.join(question)
+        if not is_scored(question):
+            continue
+        scored = _score_question(question, answers.get(question.code), values[question.code], today=today, lines=lines)
+        question_scores[question.code] = scored
+        if scored.counted:
+            tally.add(scored)
+
+    knockouts = triggered_knockouts(specs, values)
+    level = _knockout_level(specs, knockouts, lines)
+    _group_lines(tally, lines)
+    _cap_groups(tally, knockouts, caps, lines)
+    _overall_lines(tally.overall, level, caps, lines)
 
     def used(groups: dict) -> dict:
         return {key: group for key, group in groups.items() if group.questions}
 
     return ScoreResult(
-        overall=overall,
-        sections=used(sections),
-        pillars=used(pillars),
-        risk_categories=used(categories),
+        overall=tally.overall,
+        sections=used(tally.sections),
+        pillars=used(tally.pillars),
+        risk_categories=used(tally.categories),
         questions=question_scores,
         knockouts=knockouts,
         knockout_level=level,

@@ -17,7 +17,7 @@ from supplyesg.assessments.models import (
     CountryRisk,
     Response,
 )
-from supplyesg.assessments.risk import rules
+from supplyesg.assessments.risk import facts, rules
 from supplyesg.core.models import PolicySettings
 from supplyesg.suppliers.models import Category, Document, DocumentRule, Supplier
 
@@ -64,7 +64,7 @@ def input_provider(factor: str) -> InputProvider:
 
 def policy_from_settings(settings: PolicySettings) -> rules.Policy:
     return rules.Policy(
-        weights={factor: getattr(settings, f"risk_weight_{factor}") for factor in rules.FACTORS},
+        weights={factor: getattr(settings, f"risk_weight_{factor}") for factor in facts.FACTORS},
         medium_from=Decimal(settings.risk_medium_from),
         high_from=Decimal(settings.risk_high_from),
         onsite_audit_cycle_years=settings.onsite_audit_cycle_years,
@@ -221,7 +221,7 @@ def missing_documents_many(categories_by_supplier: dict[int, list[int]], ctx: Co
             if not yearly and in_force:
                 continue
             status = "not_renewed" if in_force else "expired" if docs else "missing"
-            missing.append(rules.MissingDocument(doc_type, category, status))
+            missing.append(facts.MissingDocument(doc_type, category, status))
         out[supplier_id] = rules.DocumentsInput(required=len(needs), missing=tuple(missing))
     return out
 

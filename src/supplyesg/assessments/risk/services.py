@@ -1,5 +1,5 @@
 """The risk assessment as services: gather the inputs of many suppliers at once, assess them with
-`risk_rules`, store the assessments per year, put what a level triggers on the worklist, override a level,
+`rules`, store the assessments per year, put what a level triggers on the worklist, override a level,
 and answer "what is this supplier's level" for other modules.
 
 Set-based: one batch of suppliers costs a bounded number of queries whatever its size (about 18, see
@@ -7,7 +7,7 @@ Set-based: one batch of suppliers costs a bounded number of queries whatever its
 year labels the yearly identification (ASUS: annual risk identification for suppliers of all tiers).
 
 Audit results and grievances come from input providers, because those capabilities are not built yet:
-`register_input_provider("audit", fn)` lets the audits app hand in `risk_rules.AuditInput` per supplier
+`register_input_provider("audit", fn)` lets the audits app hand in `facts.AuditInput` per supplier
 (`fn(supplier_ids, year) -> {id: AuditInput}`), and the same for "grievances" with `GrievanceInput`.
 Until then the default providers return nothing, and the explanation says "No audit yet" and leaves the
 factor out.
@@ -17,12 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import transaction
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,19 +33,17 @@ from supplyesg.assessments.models import (
     WorklistItem,
 )
 from supplyesg.assessments.risk import rules
-from supplyesg.core import audit, history, jobs
+from supplyesg.core import audit, history
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import AuditEvent, Job, PolicySettings
-from supplyesg.core.services import job_progress, start_job
+from supplyesg.core.services import job_progress
 from supplyesg.suppliers.models import Supplier
 
-JOB_KIND = "risk_recompute"
 COUNTED_RESPONSE_STATUSES = (Response.Status.ACCEPTED, Response.Status.SUBMITTED)
 # Exited and blacklisted suppliers are not assessed by the yearly run (an ad-hoc assessment still works).
 NOT_ASSESSED_STATUSES = (Supplier.Status.EXITED, Supplier.Status.BLACKLISTED)
 MIN_YEAR, MAX_YEAR_AHEAD = 2000, 1
 IN_CHUNK = 900  # ids per IN (...) list where callers may pass many
-JOB_STALE_AFTER = timedelta(hours=6)
 
 ACTION_LABELS = {
     "risk.assessed": gettext_lazy("Risk assessed"),
@@ -386,77 +383,6 @@ def assess_all(
         if on_progress:
             on_progress(done, total)
     return {"year": year, "suppliers": done, "levels": levels, "worklist_opened": opened}
-
-
-def overview_url(year: int) -> str:
-    return f"{reverse('risk:overview')}?year={year}"
-
-
-def new_recompute_job(year: int, *, actor=None) -> Job:
-    """A job record for recomputing the year; refused while one for the same year is queued or running
-    (a job left unfinished for JOB_STALE_AFTER, e.g. by a worker that died, no longer blocks)."""
-    year = check_year(year)
-    running = Job.objects.filter(
-        kind=JOB_KIND,
-        status__in=(Job.Status.QUEUED, Job.Status.RUNNING),
-        result__year=year,
-        created_at__gte=timezone.now() - JOB_STALE_AFTER,
-    )
-    if running.exists():
-        raise RuleViolation(
-            _("year: the risk of %(year)s is already being recomputed; wait for it to finish.")
-            % {"year": year}
-        )
-    job = start_job(kind=JOB_KIND, total=scope().count(), actor=actor)
-    job.result = {"year": year, "next_url": overview_url(year)}
-    job.save(update_fields=["result"])
-    return job
-
-
-@transaction.atomic
-def start_recompute(year: int, *, actor) -> Job:
-    """Queue the recomputation of every supplier's risk for the year; the overview page polls the job."""
-    job = new_recompute_job(year, actor=actor)
-    year = job.result["year"]
-    audit.record(actor=actor, action="risk.recompute_started", target=job, changes={"year": [None, year]})
-    jobs.enqueue_on_commit(job, year)
-    return job
-
-
-def run_recompute_job(job_id: int, year: int, *, on_progress=None, batch_size: int = 1000) -> dict | None:
-    """What the background task (and the command) runs. A finished job is left alone; a failed or interrupted
-    one runs again from the start, which is safe."""
-    job = Job.objects.filter(pk=job_id).select_related("created_by").first()
-    if job is None or job.status == Job.Status.DONE:
-        return None
-    try:
-        summary = assess_all(
-            year, actor=job.created_by, job_id=job_id, on_progress=on_progress, batch_size=batch_size
-        )
-    except Exception as exc:
-        job_progress(job_id, status=Job.Status.FAILED, message=f"{exc.__class__.__name__}: {exc}"[:500])
-        raise
-    levels = summary["levels"]
-    job_progress(
-        job_id,
-        status=Job.Status.DONE,
-        message=_("%(count)s suppliers assessed for %(year)s: %(high)s high, %(medium)s medium, %(low)s low.")
-        % {
-            "count": summary["suppliers"],
-            "year": year,
-            "high": levels[RiskLevel.HIGH],
-            "medium": levels[RiskLevel.MEDIUM],
-            "low": levels[RiskLevel.LOW],
-        },
-        result={**(job.result or {}), **summary, "next_url": overview_url(year)},
-    )
-    audit.record(
-        actor=job.created_by,
-        action="risk.recomputed",
-        target=job,
-        changes={"year": [None, year], "suppliers": [None, summary["suppliers"]]},
-    )
-    return summary
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from supplyesg.assessments.models import Response as QuestionnaireResponse
 from supplyesg.assessments.models import RiskAssessment, RiskCategory, RiskLevel, WorklistItem
-from supplyesg.assessments.risk import rules
+from supplyesg.assessments.risk import jobs, rules
 from supplyesg.assessments.risk import services as risk
 from supplyesg.core import bulk
 from supplyesg.core.access import Cap, can, require_internal
@@ -234,13 +234,13 @@ def _default_year() -> int:
 
 def _risk_job(request, year: int):
     """The job named in ?job= (a risk recomputation), else the one running for the year, if any."""
-    jobs = Job.objects.filter(kind=risk.JOB_KIND)
+    recomputes = Job.objects.filter(kind=jobs.JOB_KIND)
     job_id = request.GET.get("job", "")
     if job_id.isdigit():
-        job = jobs.filter(pk=int(job_id)).first()
+        job = recomputes.filter(pk=int(job_id)).first()
         if job is not None:
             return job
-    return jobs.filter(status__in=(Job.Status.QUEUED, Job.Status.RUNNING), result__year=year).first()
+    return recomputes.filter(status__in=(Job.Status.QUEUED, Job.Status.RUNNING), result__year=year).first()
 
 
 # ---------------------------------------------------------------- overview and recompute
@@ -293,7 +293,7 @@ def recompute(request):
         _flash_form_errors(request, form)
         return _overview(request, status=400, year_form=form)
     try:
-        job = risk.start_recompute(form.cleaned_data["year"], actor=request.user)
+        job = jobs.start_recompute(form.cleaned_data["year"], actor=request.user)
     except ValidationError as exc:
         _flash(request, exc)
         return _overview(request, status=400, year_form=form)

@@ -501,111 +501,71 @@ def _resolve_smelters(
     return resolved, out
 
 
-def _check_smelters(
-    d: Declaration,
-    layout: L.Layout,
-    in_scope: dict[str, bool],
-    resolved: list[ResolvedSmelter],
-    reference: Reference,
+def _metal_finding(s: ResolvedSmelter, allowed_metals: str) -> Finding | None:
+    """A row without a usable metal: a metal that is not one of the template's, or none at all."""
+    row, r = s.source, s.source.row
+    if row.metal_raw:
+        return make_finding(
+            "smelter_metal_invalid", sheet=SHEET_SMELTERS, cell=f"B{r}", row=r, value=row.metal_raw, allowed=allowed_metals
+        )
+    if not (row.cid_input or row.cid):  # an unknown CID is already reported
+        return make_finding("smelter_metal_missing", sheet=SHEET_SMELTERS, cell=f"B{r}", row=r)
+    return None
+
+
+def _duplicate_finding(s: ResolvedSmelter, seen: dict[tuple[str, str], int]) -> Finding | None:
+    """The same smelter (by CID, else by name and country) listed again for the same metal."""
+    r = s.source.row
+    key = s.cid or (loose_key(s.name or "") + "|" + country_key(s.country))
+    if not key or key == "|":
+        return None
+    first = seen.setdefault((s.metal, key), r)
+    if first == r:
+        return None
+    return make_finding("smelter_duplicate", sheet=SHEET_SMELTERS, cell=f"A{r}", row=r, metal=s.metal, other=first)
+
+
+def _rmap_finding(s: ResolvedSmelter, reference: Reference) -> Finding | None:
+    """A listed smelter whose RMAP status is not conformant (or unknown), when the statuses are loaded."""
+    if not s.cid or reference.rmap_status is None:
+        return None
+    status = reference.rmap_status.get(s.cid)
+    if status and status.strip().casefold() in GOOD_RMAP_STATUSES:
+        return None
+    r = s.source.row
+    return make_finding(
+        "smelter_not_conformant",
+        sheet=SHEET_SMELTERS,
+        cell=f"A{r}",
+        row=r,
+        metal=s.metal,
+        value=s.cid,
+        name=s.name or "",
+        status=status or "unknown",
+    )
+
+
+def _country_finding(s: ResolvedSmelter, reference: Reference) -> Finding | None:
+    """A smelter in a covered country or, failing that, in a conflict-affected or high-risk area."""
+    country = country_key(s.country)
+    if not country:
+        return None
+    written = " ".join(str(s.country or "").split()).upper()
+    if {country, written} & reference.covered_countries:
+        code = "smelter_in_covered_country"
+    elif {country, written} & reference.cahra_countries:
+        code = "smelter_in_cahra"
+    else:
+        return None
+    r = s.source.row
+    return make_finding(code, sheet=SHEET_SMELTERS, cell=f"E{r}", row=r, metal=s.metal, name=s.name or s.cid or "", value=written)
+
+
+def _metal_totals_findings(
+    d: Declaration, layout: L.Layout, in_scope: dict[str, bool], counted: dict[str, int], not_identified: dict[str, int]
 ) -> list[Finding]:
+    """Per metal: an in-scope metal with no smelter, and "all smelters identified" answered Yes while some are not."""
     out: list[Finding] = []
-    allowed_metals = " / ".join(layout.metals)
-    counted: dict[str, int] = {}
-    not_identified: dict[str, int] = {}
-    seen: dict[tuple[str, str], int] = {}
-    for s in resolved:
-        row = s.source
-        r = row.row
-        if s.metal is None:
-            if row.metal_raw:
-                out.append(
-                    make_finding(
-                        "smelter_metal_invalid",
-                        sheet=SHEET_SMELTERS,
-                        cell=f"B{r}",
-                        row=r,
-                        value=row.metal_raw,
-                        allowed=allowed_metals,
-                    )
-                )
-            elif not (row.cid_input or row.cid):  # an unknown CID is already reported
-                out.append(make_finding("smelter_metal_missing", sheet=SHEET_SMELTERS, cell=f"B{r}", row=r))
-            continue
-        if row.lookup_name or s.cid:
-            counted[s.metal] = counted.get(s.metal, 0) + 1
-        if s.metal in in_scope and not in_scope[s.metal]:
-            out.append(make_finding("smelter_metal_out_of_scope", sheet=SHEET_SMELTERS, cell=f"B{r}", row=r, metal=s.metal))
-        if row.is_not_listed and (not row.name or not row.country):
-            out.append(
-                make_finding(
-                    "smelter_not_listed_incomplete",
-                    sheet=SHEET_SMELTERS,
-                    cell=f"{'D' if not row.name else 'E'}{r}",
-                    row=r,
-                    metal=s.metal,
-                )
-            )
-        if row.is_not_identified and not s.cid:
-            not_identified[s.metal] = not_identified.get(s.metal, 0) + 1
-            out.append(make_finding("smelter_not_identified", sheet=SHEET_SMELTERS, cell=f"C{r}", row=r, metal=s.metal))
-            continue
-        key = s.cid or (loose_key(s.name or "") + "|" + country_key(s.country))
-        if key and key != "|":
-            first = seen.setdefault((s.metal, key), r)
-            if first != r:
-                out.append(
-                    make_finding(
-                        "smelter_duplicate",
-                        sheet=SHEET_SMELTERS,
-                        cell=f"A{r}",
-                        row=r,
-                        metal=s.metal,
-                        other=first,
-                    )
-                )
-        if s.cid and reference.rmap_status is not None:
-            status = reference.rmap_status.get(s.cid)
-            if not status or status.strip().casefold() not in GOOD_RMAP_STATUSES:
-                out.append(
-                    make_finding(
-                        "smelter_not_conformant",
-                        sheet=SHEET_SMELTERS,
-                        cell=f"A{r}",
-                        row=r,
-                        metal=s.metal,
-                        value=s.cid,
-                        name=s.name or "",
-                        status=status or "unknown",
-                    )
-                )
-        country = country_key(s.country)
-        written = " ".join(str(s.country or "").split()).upper()
-        if country:
-            label = s.name or s.cid or ""
-            if {country, written} & reference.covered_countries:
-                out.append(
-                    make_finding(
-                        "smelter_in_covered_country",
-                        sheet=SHEET_SMELTERS,
-                        cell=f"E{r}",
-                        row=r,
-                        metal=s.metal,
-                        name=label,
-                        value=written,
-                    )
-                )
-            elif {country, written} & reference.cahra_countries:
-                out.append(
-                    make_finding(
-                        "smelter_in_cahra",
-                        sheet=SHEET_SMELTERS,
-                        cell=f"E{r}",
-                        row=r,
-                        metal=s.metal,
-                        name=label,
-                        value=written,
-                    )
-                )
     identified = layout.question("all_identified")
     for metal in d.metals:
         if in_scope.get(metal) and not counted.get(metal):
@@ -622,3 +582,36 @@ def _check_smelters(
                 )
             )
     return out
+
+
+def _check_smelters(
+    d: Declaration,
+    layout: L.Layout,
+    in_scope: dict[str, bool],
+    resolved: list[ResolvedSmelter],
+    reference: Reference,
+) -> list[Finding]:
+    out: list[Finding] = []
+    allowed_metals = " / ".join(layout.metals)
+    counted: dict[str, int] = {}
+    not_identified: dict[str, int] = {}
+    seen: dict[tuple[str, str], int] = {}
+    for s in resolved:
+        row = s.source
+        r = row.row
+        if s.metal is None:
+            out += filter(None, [_metal_finding(s, allowed_metals)])
+            continue
+        if row.lookup_name or s.cid:
+            counted[s.metal] = counted.get(s.metal, 0) + 1
+        if s.metal in in_scope and not in_scope[s.metal]:
+            out.append(make_finding("smelter_metal_out_of_scope", sheet=SHEET_SMELTERS, cell=f"B{r}", row=r, metal=s.metal))
+        if row.is_not_listed and (not row.name or not row.country):
+            cell = f"{'D' if not row.name else 'E'}{r}"
+            out.append(make_finding("smelter_not_listed_incomplete", sheet=SHEET_SMELTERS, cell=cell, row=r, metal=s.metal))
+        if row.is_not_identified and not s.cid:
+            not_identified[s.metal] = not_identified.get(s.metal, 0) + 1
+            out.append(make_finding("smelter_not_identified", sheet=SHEET_SMELTERS, cell=f"C{r}", row=r, metal=s.metal))
+            continue
+        out += filter(None, [_duplicate_finding(s, seen), _rmap_finding(s, reference), _country_finding(s, reference)])
+    return out + _metal_totals_findings(d, layout, in_scope, counted, not_identified)

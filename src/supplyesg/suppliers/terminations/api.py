@@ -13,14 +13,10 @@ from supplyesg.core.api_auth import needs
 from supplyesg.core.api_schemas import DbId, Offset, field_choices
 from supplyesg.core.api_schemas import error_responses as _errors
 from supplyesg.core.errors import RuleViolation
-from supplyesg.suppliers.access import (
-    get_supplier_for_user,
-    get_suspension_for_user,
-    get_termination_for_user,
-    terminations_with_related,
-)
+from supplyesg.suppliers.access import get_supplier_for_user
 from supplyesg.suppliers.models import Suspension, TerminationCase
 from supplyesg.suppliers.terminations import services as terminations
+from supplyesg.suppliers.terminations.access import get_suspension_for_user, get_termination_for_user, terminations_with_related
 
 router = Router(tags=["suppliers"])
 

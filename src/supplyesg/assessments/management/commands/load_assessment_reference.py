@@ -9,15 +9,12 @@ from django.utils.translation import gettext as _
 
 from supplyesg.assessments.catalogue import (
     CATALOGUE_FILE,
-    CATEGORY_RISK_FILE,
-    COUNTRY_RISK_FILE,
     TEMPLATE_FILE,
     load_catalogue,
-    load_category_risk,
-    load_country_risk,
     load_template,
     read_data_file,
 )
+from supplyesg.assessments.risk.reference import CATEGORY_RISK_FILE, COUNTRY_RISK_FILE, load_category_risk, load_country_risk
 from supplyesg.core.errors import RuleViolation
 
 

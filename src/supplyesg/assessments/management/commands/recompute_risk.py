@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from supplyesg.assessments.risk import services as risk
+from supplyesg.assessments.risk import jobs
 from supplyesg.core.errors import RuleViolation
 
 BAR_WIDTH = 30
@@ -33,7 +33,7 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be at least 1", returncode=2)
         try:
             with transaction.atomic():
-                job = risk.new_recompute_job(year)
+                job = jobs.new_recompute_job(year)
         except RuleViolation as exc:
             raise CommandError("; ".join(exc.messages), returncode=2)
         year = job.result["year"]
@@ -42,7 +42,7 @@ class Command(BaseCommand):
             self.stderr.write("\r" + progress_bar(done, total), ending="")
             self.stderr.flush()
 
-        summary = risk.run_recompute_job(job.pk, year, on_progress=on_progress, batch_size=batch_size)
+        summary = jobs.run_recompute_job(job.pk, year, on_progress=on_progress, batch_size=batch_size)
         self.stderr.write("")
         levels = summary["levels"]
         self.stdout.write(

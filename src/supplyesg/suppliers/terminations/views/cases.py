@@ -19,9 +19,10 @@ from supplyesg.core import bulk
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.bulk import SelectionForm
 from supplyesg.core.forms_errors import attach_errors
-from supplyesg.suppliers.access import get_supplier_for_user, get_termination_for_user, terminations_with_related
+from supplyesg.suppliers.access import get_supplier_for_user
 from supplyesg.suppliers.models import Suspension, TerminationCase
 from supplyesg.suppliers.terminations import services as terminations
+from supplyesg.suppliers.terminations.access import get_termination_for_user, terminations_with_related
 
 PAGE_SIZE = 50
 Status = TerminationCase.Status

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods
 from supplyesg.core import bulk
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.forms_errors import attach_errors
-from supplyesg.suppliers.access import get_suspension_for_user
 from supplyesg.suppliers.models import Suspension
 from supplyesg.suppliers.terminations import services as terminations
+from supplyesg.suppliers.terminations.access import get_suspension_for_user
 from supplyesg.suppliers.terminations.views.cases import source_link
 
 
