@@ -268,9 +268,9 @@ SUPPLYESG_EMRT_TEMPLATE = env_path("EMRT_TEMPLATE_PATH", None)
 # each entry is "module.function" taking (request, supplier) and returning a PortalSection or None.
 SUPPLYESG_PORTAL_SECTIONS = [
     "supplyesg.minerals.views.portal.portal_section",
-    "supplyesg.assessments.portal_views.portal_section",
+    "supplyesg.assessments.views.portal.portal_section",
     "supplyesg.audits.views.portal.portal_section",
-    "supplyesg.ratings.portal_views.portal_section",
+    "supplyesg.ratings.views.portal.portal_section",
 ]
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -239,7 +239,7 @@ def urlpatterns_with_assessments():
     patterns = list(urls.urlpatterns)
     wanted = (
         ("assessments:campaigns", "assessments/", "supplyesg.assessments.urls"),
-        ("assessments_portal:responses", "portal/assessments/", "supplyesg.assessments.portal_urls"),
+        ("assessments_portal:responses", "portal/assessments/", "supplyesg.assessments.urls.portal"),
         ("risk:overview", "risk/", "supplyesg.assessments.risk.urls"),
     )
     for name, prefix, module in wanted:

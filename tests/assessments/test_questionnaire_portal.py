@@ -391,7 +391,7 @@ def test_without_javascript_a_conditional_answer_given_with_its_condition_is_sav
 
 
 def test_the_portal_home_lists_questionnaires_to_fill_in(rf, supplier_a_user, response_a, compliance):
-    from supplyesg.assessments.portal_views import portal_section
+    from supplyesg.assessments.views.portal import portal_section
 
     request = rf.get("/portal/")
     request.user = supplier_a_user

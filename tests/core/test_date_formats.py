@@ -9,9 +9,9 @@ from django.core import mail
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
-from supplyesg.audits.forms.corrective import ApproveForm, PlanForm
 
-from supplyesg.audits.forms import DATE
+from supplyesg.audits.forms.audits import DATE
+from supplyesg.audits.forms.corrective import ApproveForm, PlanForm
 from tests.audits.factories_audits import make_reported_audit
 from tests.factories import make_contact
 

@@ -22,7 +22,7 @@ from supplyesg.audits.views.corrective import STATUS_BADGE, TRAINING_BADGE, remi
 from supplyesg.core.forms_errors import attach_errors
 from supplyesg.core.portal import PortalSection
 from supplyesg.suppliers.access import get_own_supplier
-from supplyesg.suppliers.portal_views import STATUS_BADGE as SUPPLIER_BADGE
+from supplyesg.suppliers.views.portal import STATUS_BADGE as SUPPLIER_BADGE
 
 S = CorrectiveAction.Status
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from supplyesg.assessments import views
+from supplyesg.assessments.views import campaigns as views
 
 app_name = "assessments"
 

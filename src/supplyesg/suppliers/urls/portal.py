@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supplyesg.suppliers import portal_views
+from supplyesg.suppliers.views import portal as portal_views
 
 app_name = "portal"
 

@@ -16,7 +16,7 @@ from supplyesg.assessments import access as assessment_access
 from supplyesg.assessments import offline, questionnaires
 from supplyesg.assessments.forms import WorkbookUploadForm, answers_from_post
 from supplyesg.assessments.models import QuestionnaireCampaign, Response
-from supplyesg.assessments.views import (
+from supplyesg.assessments.views.campaigns import (
     RESPONSE_BADGE,
     answer_sheet,
     flash_upload_result,

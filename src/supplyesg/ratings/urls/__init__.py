@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from supplyesg.ratings import views
+from supplyesg.ratings.views import ratings as views
 
 app_name = "ratings"
 

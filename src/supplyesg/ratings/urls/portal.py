@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from supplyesg.ratings import portal_views
+from supplyesg.ratings.views import portal as portal_views
 
 app_name = "ratings_portal"
 

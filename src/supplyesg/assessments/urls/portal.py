@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from supplyesg.assessments import portal_views
+from supplyesg.assessments.views import portal as portal_views
 
 app_name = "assessments_portal"
 

@@ -1,0 +1,1 @@
+"""Questionnaire campaign and response pages (campaigns) and the supplier portal's questionnaires (portal)."""

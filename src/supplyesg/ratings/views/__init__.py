@@ -1,0 +1,1 @@
+"""Rating pages (ratings) and the supplier portal's own ratings (portal)."""
