@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from supplyesg.minerals.cmrt import read_workbook
-from supplyesg.minerals.cmrt.reader import canonical, clean, parse_date
+from supplyesg.minerals.cmrt.records import canonical, clean, parse_date
 
 from .conftest import fixture_file
 

@@ -14,10 +14,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .checks import CheckOptions, CheckResult, Reference, ResolvedSmelter, check_declaration
+from .checks import CheckResult, check_declaration
 from .findings import CATALOGUE, Finding, make_finding
-from .reader import Declaration, MineRow, SmelterRow, read_workbook
+from .reader import read_workbook
+from .records import Declaration, MineRow, SmelterRow
 from .reference import Match, ReferenceList, ReferenceSmelter, loose_key, normalise_cid
+from .smelters import CheckOptions, Reference, ResolvedSmelter
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 

@@ -41,11 +41,10 @@ from .reader import (
     SHEET_LOOKUP,
     SHEET_PRODUCTS,
     SHEET_SMELTERS,
-    Declaration,
-    canonical,
     mineral_name,
     read_workbook,
 )
+from .records import Declaration, canonical
 from .reference import normalise_cid
 from .safety import inspect_bytes, read_capped
 from .sheetxml import SheetEditor, sheet_paths
