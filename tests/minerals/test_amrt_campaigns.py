@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from supplyesg.core.errors import RuleViolation
-from supplyesg.minerals import aggregation, campaigns, declaration
+from supplyesg.minerals import aggregation, declaration
+from supplyesg.minerals.campaigns import services as campaigns
 from supplyesg.minerals.cmrt import check_file
 from supplyesg.minerals.mineral_terms import load_mineral_terms, minerals_in
 from supplyesg.minerals.models import MineralTerm, Submission, SubmissionRequest
