@@ -91,7 +91,7 @@ def _register_routers():
     from supplyesg.assessments.api import router as assessments_router
     from supplyesg.audits.api.audits import router as audits_router
     from supplyesg.audits.api.corrective import router as corrective_router
-    from supplyesg.minerals.api import router as minerals_router
+    from supplyesg.minerals.campaigns.api import router as minerals_router
     from supplyesg.minerals.cases.api import router as minerals_cases_router
     from supplyesg.ratings.api import router as ratings_router
     from supplyesg.suppliers.api import router as suppliers_router

@@ -14,7 +14,7 @@ from tests.minerals.test_submissions import cmrt_file, open_campaign_with, submi
 def _mount_router():
     """Until supplyesg/api.py registers the minerals router, mount it here (before any URL is resolved)."""
     from supplyesg.api import api
-    from supplyesg.minerals.api import router
+    from supplyesg.minerals.campaigns.api import router
 
     if not any(r is router for _prefix, r in api._routers) and api._bound_routers_cache is None:
         api.add_router("/", router)
