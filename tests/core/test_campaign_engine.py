@@ -240,3 +240,26 @@ def test_a_campaign_with_impossible_reminder_days_is_refused_naming_the_field(co
         "remind_every_days_after: give a number of days from 0 to 365.",
     ]
     assert not Campaign.objects.exists()
+
+
+def test_the_questionnaire_campaign_page_asks_suppliers_new_in_the_scope_once(compliance, viewer, client_for):
+    from supplyesg.assessments import questionnaires
+
+    tier_one("Answered First Co.")
+    campaign = make_questionnaire_campaign(status=QuestionnaireCampaign.Status.DRAFT)
+    questionnaires.open_campaign(campaign, actor=compliance)
+    assert campaign.responses.count() == 1
+    newcomer = tier_one("Approved Later Co.")
+    url = reverse("assessments:campaign_send_newcomers", args=[campaign.pk])
+    detail = client_for(compliance).get(reverse("assessments:campaign_detail", args=[campaign.pk])).content.decode()
+    assert url in detail  # the button is on the open campaign's page
+
+    assert client_for(viewer).post(url).status_code == 403
+    assert campaign.responses.count() == 1
+    page = client_for(compliance).post(url, follow=True).content.decode()
+    assert "1 supplier(s) new in the scope were asked." in page
+    assert campaign.responses.filter(supplier=newcomer).exists()
+    again = client_for(compliance).post(url, follow=True).content.decode()
+    assert "nobody was asked twice" in again
+    assert campaign.responses.count() == 2
+    assert AuditEvent.objects.filter(action="questionnaire_campaign.sent_to_newcomers").count() == 1  # asking nobody is no event

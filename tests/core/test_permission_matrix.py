@@ -166,6 +166,7 @@ RULES: dict[str, Rule] = {
     "assessments:campaign_detail": page(),
     "assessments:campaign_open": page(Cap.REVIEW, "POST"),
     "assessments:campaign_close": page(Cap.REVIEW, "POST"),
+    "assessments:campaign_send_newcomers": page(Cap.REVIEW, "POST"),
     "assessments:campaign_add_supplier": page(Cap.REVIEW, "POST"),
     "assessments:response_detail": page(),
     "assessments:response_workbook": page(),

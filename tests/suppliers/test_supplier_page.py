@@ -27,7 +27,8 @@ def tab_labels(html: str) -> list[str]:
 def test_the_tabs_of_the_other_apps_come_after_the_registry_tabs_and_before_the_history(client_for, viewer, supplier_a):
     html = client_for(viewer).get(detail(supplier_a)).content.decode()
     assert tab_labels(html) == [
-        "Profile", "Sites", "Supply chain", "Documents", "Agreements", "Admission", "Portal users", "Audits", "Minerals risk cases", "History",
+        "Profile", "Sites", "Supply chain", "Documents", "Agreements", "Admission", "Portal users", "Audits",
+        "Minerals risk cases", "History",
     ]
 
 

@@ -13,6 +13,11 @@ urlpatterns = [
     path("campaigns/<int:questionnaire_campaign_pk>/open/", views.campaign_open, name="campaign_open"),
     path("campaigns/<int:questionnaire_campaign_pk>/close/", views.campaign_close, name="campaign_close"),
     path(
+        "campaigns/<int:questionnaire_campaign_pk>/send-newcomers/",
+        views.campaign_send_newcomers,
+        name="campaign_send_newcomers",
+    ),
+    path(
         "campaigns/<int:questionnaire_campaign_pk>/add-supplier/",
         views.campaign_add_supplier,
         name="campaign_add_supplier",

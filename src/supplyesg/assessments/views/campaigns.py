@@ -384,6 +384,21 @@ def campaign_open(request, questionnaire_campaign_pk):
 
 
 @require_http_methods(["POST"])
+def campaign_send_newcomers(request, questionnaire_campaign_pk):
+    campaign = assessment_access.get_campaign_for_user(request.user, questionnaire_campaign_pk, write=True)
+    back = redirect("assessments:campaign_detail", questionnaire_campaign_pk=campaign.pk)
+    try:
+        count = questionnaires.send_to_newcomers(campaign, actor=request.user)
+    except ValidationError as exc:
+        return _error_page(request, exc, back)
+    if count:
+        messages.success(request, _("%(count)d supplier(s) new in the scope were asked.") % {"count": count})
+    else:
+        messages.info(request, _("Every supplier in the scope has already been asked; nobody was asked twice."))
+    return back
+
+
+@require_http_methods(["POST"])
 def campaign_close(request, questionnaire_campaign_pk):
     campaign = assessment_access.get_campaign_for_user(request.user, questionnaire_campaign_pk, write=True)
     back = redirect("assessments:campaign_detail", questionnaire_campaign_pk=campaign.pk)
