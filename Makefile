@@ -42,6 +42,7 @@ demo: install  ## migrate, load reference data and the deterministic demo data s
 	SUPPLYESG_DEMO=true $(BIN)/supplyesg migrate --no-input
 	SUPPLYESG_DEMO=true $(BIN)/supplyesg load_reference
 	SUPPLYESG_DEMO=true $(BIN)/supplyesg load_risk_countries
+	SUPPLYESG_DEMO=true $(BIN)/supplyesg load_mineral_terms
 	@if [ -d "$(SHARED_FIXTURES)" ] ; then \
 	  SUPPLYESG_DEMO=true $(BIN)/supplyesg smelters_load $(SHARED_FIXTURES)/RMI_CMRT_6.5.xlsx $(SHARED_FIXTURES)/RMI_EMRT_2.1.xlsx; fi
 	SUPPLYESG_DEMO=true $(BIN)/supplyesg load_demo
