@@ -5,6 +5,8 @@
 - supplier_a_user / supplier_b_user: portal users of two different suppliers; B never sees A's data (404)
 """
 
+import os
+
 import pytest
 from django.utils import translation
 
@@ -85,3 +87,24 @@ def office(tmp_path_factory):
     from tests.office import Office, soffice_binary
 
     return Office(soffice_binary(), tmp_path_factory.mktemp("libreoffice-profile"))
+
+
+# Fixtures through which a test reaches the database (directly or through a live server).
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """On the second database run (scripts/test-postgres sets SUPPLYESG_TESTS_THAT_USE_THE_DATABASE=1) only the
+    tests that touch the database run again: plain-Python tests (workbook reading and checks, formulas, the
+    questionnaire engine, matching) behave the same whatever the database, and already ran on SQLite."""
+    if os.environ.get("SUPPLYESG_TESTS_THAT_USE_THE_DATABASE") != "1":
+        return
+    keep, drop = [], []
+    for item in items:
+        uses_db = item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        (keep if uses_db else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
