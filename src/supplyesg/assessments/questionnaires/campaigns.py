@@ -208,7 +208,6 @@ def response_mail(response: Response, kind: str) -> Letter | None:
     return Letter(recipients, compose, path=reverse("assessments_portal:fill", args=[response.pk]), supplier=response.supplier)
 
 
-
 def open_campaign(campaign: QuestionnaireCampaign, *, actor) -> int:
     """One response per in-scope supplier (and those added by hand), each e-mailed on commit."""
     return engine.open_campaign(campaign_kind(KIND), campaign, actor=actor)

@@ -16,6 +16,7 @@ from supplyesg.core.matching import NameIndex, normalize_registration_id
 from supplyesg.core.models import PolicySettings
 from supplyesg.suppliers.models import BlacklistEntry, Document, DocumentRule, DocumentWaiver, Supplier
 from supplyesg.suppliers.models.compliance import DocumentType
+from supplyesg.suppliers.services.status import write_status
 
 # ---------------------------------------------------------------- documents
 
@@ -339,21 +340,13 @@ def blacklist_supplier(
         status_before=supplier.status,
         decided_by=actor if actor and actor.pk else None,
     )
-    old_status = supplier.status
-    supplier.status = Supplier.Status.BLACKLISTED
-    supplier.status_changed_at = timezone.now()
-    supplier.save(update_fields=["status", "status_changed_at", "updated_at"])
-    audit.record(
+    write_status(
+        supplier,
+        Supplier.Status.BLACKLISTED,
         actor=actor,
         action="supplier.blacklisted",
-        target=supplier,
-        supplier=supplier,
         reason=details,
-        changes={
-            "status": [old_status, supplier.status],
-            "blacklist_reason": [None, reason],
-            "until": [None, "permanent" if permanent else until],
-        },
+        changes={"blacklist_reason": [None, reason], "until": [None, "permanent" if permanent else until]},
     )
     return entry
 

@@ -29,6 +29,7 @@ from supplyesg.suppliers.models import (
 from supplyesg.suppliers.models.lifecycle import Verdict
 from supplyesg.suppliers.services.compliance import unwaived_missing_documents
 from supplyesg.suppliers.services.orders import binding_stops
+from supplyesg.suppliers.services.status import write_status
 
 S = Supplier.Status
 
@@ -52,11 +53,7 @@ def _move(supplier: Supplier, to: str, *, actor, reason: str, allowed_from, acti
         raise RuleViolation(_("reason: a reason is required for this change."))
     if to in Supplier.APPROVED_STATUSES:
         _refuse_while_stopped(supplier, to)
-    old = supplier.status
-    supplier.status = to
-    supplier.status_changed_at = timezone.now()
-    supplier.save(update_fields=["status", "status_changed_at", "admission_submitted_at", "updated_at"])
-    audit.record(actor=actor, action=action, target=supplier, supplier=supplier, reason=reason, changes={"status": [old, to]})
+    write_status(supplier, to, actor=actor, action=action, reason=reason, fields=["admission_submitted_at"])
     return supplier
 
 

@@ -20,6 +20,7 @@ from supplyesg.core.mail import Letter, internal_recipients, send
 from supplyesg.core.models import Role
 from supplyesg.suppliers.models import Supplier, Suspension, TerminationCase
 from supplyesg.suppliers.services.orders import binding_stops
+from supplyesg.suppliers.services.status import write_status
 
 ACTION_LABELS = {
     "termination.recommended": gettext_lazy("Termination recommended"),
@@ -49,17 +50,7 @@ def _hold_supplier(supplier: Supplier, *, actor, reason: str) -> str:
     supplier = Supplier.objects.select_for_update().get(pk=supplier.pk)
     old = supplier.status
     if old in Supplier.APPROVED_STATUSES:
-        supplier.status = Supplier.Status.SUSPENDED
-        supplier.status_changed_at = timezone.now()
-        supplier.save(update_fields=["status", "status_changed_at", "updated_at"])
-        audit.record(
-            actor=actor,
-            action="supplier.suspended",
-            target=supplier,
-            supplier=supplier,
-            reason=reason,
-            changes={"status": [old, supplier.status]},
-        )
+        write_status(supplier, Supplier.Status.SUSPENDED, actor=actor, action="supplier.suspended", reason=reason)
     return old
 
 
@@ -69,17 +60,7 @@ def _release_supplier(supplier: Supplier, *, actor, reason: str, back_to: str = 
     if supplier.status != Supplier.Status.SUSPENDED or binding_stops(supplier):
         return
     to = back_to if back_to in Supplier.APPROVED_STATUSES else Supplier.Status.ACTIVE
-    supplier.status = to
-    supplier.status_changed_at = timezone.now()
-    supplier.save(update_fields=["status", "status_changed_at", "updated_at"])
-    audit.record(
-        actor=actor,
-        action="supplier.restored",
-        target=supplier,
-        supplier=supplier,
-        reason=reason,
-        changes={"status": [Supplier.Status.SUSPENDED, to]},
-    )
+    write_status(supplier, to, actor=actor, action="supplier.restored", reason=reason)
 
 
 @transaction.atomic

@@ -223,7 +223,6 @@ def request_mail(request_obj: SubmissionRequest, kind: str) -> Letter | None:
     return Letter(recipients, compose, path=path, supplier=request_obj.supplier)
 
 
-
 def open_campaign(campaign: Campaign, *, actor) -> int:
     """Ask every in-scope supplier (and those added by hand): one request each, e-mailed on commit."""
     return engine.open_campaign(campaign_kind(KIND), campaign, actor=actor)
