@@ -7,6 +7,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SHARED_FIXTURES ?= ../shared/fixtures/cmrt-public
 export SUPPLYESG_DATA_DIR ?= $(CURDIR)/var
+# make test runs the suite in this many processes (pytest-xdist; one test file stays in one process, so a file's
+# module-wide fixtures are built once). 2 matches the 2-core CI machines; TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
+XDIST := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 # The company's own CMRT/EMRT is written into these blanks when they are there (README: download them from RMI).
 ifneq ($(wildcard $(SHARED_FIXTURES)/RMI_CMRT_6.5.xlsx),)
 export CMRT_TEMPLATE_PATH ?= $(abspath $(SHARED_FIXTURES)/RMI_CMRT_6.5.xlsx)
@@ -61,14 +65,14 @@ test: install browser  ## lint, import layers, migrations check, the suite on SQ
 	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports
 	$(BIN)/supplyesg makemigrations --check --dry-run
-	$(BIN)/python -m pytest
-	./scripts/test-postgres
+	$(BIN)/python -m pytest $(XDIST)
+	./scripts/test-postgres $(XDIST)
 
 test-sqlite: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(XDIST)
 
 test-postgres: install
-	./scripts/test-postgres
+	./scripts/test-postgres $(XDIST)
 
 lint: install  ## ruff and the import layers (README "Layers")
 	$(BIN)/ruff check src tests bench
