@@ -94,8 +94,8 @@ def _detail(request, report, *, status=200, **forms):
 
 @privacy.private_page
 @require_http_methods(["GET"])
-def case_detail(request, pk):
-    return _detail(request, access.get_report_for_user(request.user, pk))
+def case_detail(request, report_pk):
+    return _detail(request, access.get_report_for_user(request.user, report_pk))
 
 
 def _act(request, pk, form_class, form_name, action):
@@ -110,16 +110,16 @@ def _act(request, pk, form_class, form_name, action):
             attach_errors(form, exc)
             return _detail(request, Report.objects.get(pk=report.pk), status=400, **{form_name: form})
         else:
-            return redirect("grievances:detail", pk=report.pk)
-        return redirect("grievances:detail", pk=report.pk)
+            return redirect("grievances:detail", report_pk=report.pk)
+        return redirect("grievances:detail", report_pk=report.pk)
     return _detail(request, Report.objects.get(pk=report.pk), status=400, **{form_name: form})
 
 
 @require_POST
-def acknowledge(request, pk):
+def acknowledge(request, report_pk):
     return _act(
         request,
-        pk,
+        report_pk,
         AcknowledgeForm,
         "ack_form",
         lambda report, data: cases.acknowledge_report(actor=request.user, report=report, text=data["text"]),
@@ -127,10 +127,10 @@ def acknowledge(request, pk):
 
 
 @require_POST
-def move(request, pk):
+def move(request, report_pk):
     return _act(
         request,
-        pk,
+        report_pk,
         MoveForm,
         "move_form",
         lambda report, data: cases.move_report(
@@ -140,10 +140,10 @@ def move(request, pk):
 
 
 @require_POST
-def close(request, pk):
+def close(request, report_pk):
     return _act(
         request,
-        pk,
+        report_pk,
         CloseForm,
         "close_form",
         lambda report, data: cases.close_report(
@@ -153,10 +153,10 @@ def close(request, pk):
 
 
 @require_POST
-def reply(request, pk):
+def reply(request, report_pk):
     return _act(
         request,
-        pk,
+        report_pk,
         ReplyForm,
         "reply_form",
         lambda report, data: cases.reply_to_report(
@@ -166,33 +166,33 @@ def reply(request, pk):
 
 
 @require_POST
-def link(request, pk):
+def link(request, report_pk):
     return _act(
-        request, pk, LinkForm, "link_form", lambda report, data: cases.link_report(actor=request.user, report=report, **data)
+        request, report_pk, LinkForm, "link_form", lambda report, data: cases.link_report(actor=request.user, report=report, **data)
     )
 
 
 @require_POST
-def request_identity(request, pk):
+def request_identity(request, report_pk):
     def action(report, data):
         cases.request_disclosure(actor=request.user, report=report, motivation=data["motivation"])
         messages.success(request, _("Your request was sent to the identity custodians."))
 
-    return _act(request, pk, DisclosureRequestForm, "disclosure_form", action)
+    return _act(request, report_pk, DisclosureRequestForm, "disclosure_form", action)
 
 
 @privacy.private_page
 @require_http_methods(["GET"])
-def identity(request, pk):
-    report = access.get_report_for_user(request.user, pk)
+def identity(request, report_pk):
+    report = access.get_report_for_user(request.user, report_pk)
     shown = cases.reveal_identity(actor=request.user, report=report)
     return render(request, "grievances/case_identity.html", {"report": report, "identity": shown})
 
 
 @privacy.private_page
 @require_http_methods(["GET"])
-def attachment(request, pk, file_pk):
-    report = access.get_report_for_user(request.user, pk)
+def attachment(request, report_pk, file_pk):
+    report = access.get_report_for_user(request.user, report_pk)
     found = report.attachments.select_related("report", "message").filter(pk=file_pk).first()
     if found is None or (
         found.visibility == Visibility.PERSONAL and (found.message is None or found.message.author_id != request.user.pk)
@@ -219,8 +219,8 @@ def disclosures(request):
 
 
 @require_POST
-def decide_disclosure(request, pk):
-    disclosure = access.get_disclosure_for_custodian(request.user, pk, write=True)
+def decide_disclosure(request, disclosure_pk):
+    disclosure = access.get_disclosure_for_custodian(request.user, disclosure_pk, write=True)
     form = DisclosureDecisionForm(request.POST)
     if form.is_valid():
         try:
