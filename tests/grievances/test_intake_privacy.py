@@ -119,6 +119,7 @@ def test_intake_and_follow_up_pages_forbid_caching_referrers_and_third_party_con
         html = response.content.decode()
         assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html
         assert "<script" not in html
+        assert response.cookies == {} or all(not c.value for c in response.cookies.values())
 
 
 def test_the_form_rate_limit_counts_in_memory_and_answers_429(settings):

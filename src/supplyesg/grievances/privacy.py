@@ -43,6 +43,20 @@ def private_page(view):
     return wrapper
 
 
+def case_page(view):
+    """Handlers' pages with report content: not cached, no referrer leaves the site. (Not `no-referrer`: browsers
+    then send `Origin: null` with the page's forms, which the CSRF check of a signed-in session rightly refuses.)"""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Cache-Control"] = "no-store"
+        response["Referrer-Policy"] = "same-origin"
+        return response
+
+    return wrapper
+
+
 class MemoryRateLimit:
     """At most `limit` events per client per hour, counted in this process only."""
 

@@ -27,6 +27,7 @@ from supplyesg.grievances.services import cases
 from supplyesg.grievances.services.sealing import data_key, read_attachment, read_content, read_message
 
 
+@privacy.case_page
 @require_http_methods(["GET"])
 def case_list(request):
     access.require_handler(request.user)
@@ -92,7 +93,7 @@ def _detail(request, report, *, status=200, **forms):
     return render(request, "grievances/case_detail.html", context, status=status)
 
 
-@privacy.private_page
+@privacy.case_page
 @require_http_methods(["GET"])
 def case_detail(request, report_pk):
     return _detail(request, access.get_report_for_user(request.user, report_pk))
@@ -181,7 +182,7 @@ def request_identity(request, report_pk):
     return _act(request, report_pk, DisclosureRequestForm, "disclosure_form", action)
 
 
-@privacy.private_page
+@privacy.case_page
 @require_http_methods(["GET"])
 def identity(request, report_pk):
     report = access.get_report_for_user(request.user, report_pk)
@@ -189,7 +190,7 @@ def identity(request, report_pk):
     return render(request, "grievances/case_identity.html", {"report": report, "identity": shown})
 
 
-@privacy.private_page
+@privacy.case_page
 @require_http_methods(["GET"])
 def attachment(request, report_pk, file_pk):
     report = access.get_report_for_user(request.user, report_pk)

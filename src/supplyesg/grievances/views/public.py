@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from supplyesg.core.forms_errors import attach_errors
@@ -49,6 +50,10 @@ def _render(request, template, context, ui_language, status=200):
         return render(request, template, context, status=status)
 
 
+# No CSRF token: the pages set no cookie at all (nothing to ride on: there is no session), and with
+# `Referrer-Policy: no-referrer` browsers send `Origin: null`, which Django's origin check refuses. Forged submissions
+# are an anonymous report like any other, bounded by the rate limit.
+@csrf_exempt
 @privacy.private_page
 @require_http_methods(["GET", "POST"])
 def report_form(request):
@@ -107,6 +112,7 @@ def report_form(request):
     )
 
 
+@csrf_exempt
 @privacy.private_page
 @require_http_methods(["GET", "POST"])
 def follow(request):
