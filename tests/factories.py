@@ -110,8 +110,11 @@ def pdf_upload(name="evidence.pdf"):
 
 def make_grievance(channel_key="supplier-workers", **kwargs):
     """A report submitted through the intake service; returns (report, receipt)."""
+    from supplyesg.grievances.defaults import load_default_channels
     from supplyesg.grievances.models import Channel
     from supplyesg.grievances.services.intake import submit_report
+
+    load_default_channels()  # a transactional test starts from an emptied database
 
     kwargs.setdefault("topic", "wages_hours")
     kwargs.setdefault("subject", "Unpaid overtime")
@@ -121,7 +124,9 @@ def make_grievance(channel_key="supplier-workers", **kwargs):
 
 
 def make_designation(user, kind="handler", channel_key="supplier-workers"):
+    from supplyesg.grievances.defaults import load_default_channels
     from supplyesg.grievances.models import Channel, Designation
 
+    load_default_channels()
     channel = Channel.objects.get(key=channel_key) if kind == "handler" else None
     return Designation.objects.create(user=user, kind=kind, channel=channel)

@@ -281,9 +281,11 @@ def _grievances_world(supplier, users) -> dict:
     compliance manager's request to see the identity was approved, a second request waits for the custodian."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from supplyesg.grievances.defaults import load_default_channels
     from supplyesg.grievances.models import Channel, Designation, DisclosureRequest
     from supplyesg.grievances.services.intake import submit_report
 
+    load_default_channels()  # browser tests run on a flushed database
     channel = Channel.objects.get(key="supplier-workers")
     for role in ("compliance", "viewer"):
         Designation.objects.create(user=users[role], kind="handler", channel=channel)

@@ -61,7 +61,9 @@ def test_a_custodian_approval_shows_the_identity_to_that_handler_only_and_every_
     assert logged_in(custodian).get(f"/grievances/{report.pk}/").status_code == 404
 
 
-def test_a_role_alone_shows_no_report_and_supplier_users_never_see_one(handler, compliance, viewer, auditor, supplier_a_user, admin_user):
+def test_a_role_alone_shows_no_report_and_supplier_users_never_see_one(
+    handler, compliance, viewer, auditor, supplier_a_user, admin_user
+):
     report, _receipt = make_grievance()
     for user in (compliance, viewer, auditor, admin_user, supplier_a_user):
         assert logged_in(user).get(f"/grievances/{report.pk}/").status_code == 404
@@ -135,14 +137,24 @@ def test_the_auto_acknowledgement_is_written_in_the_reporters_language():
 def test_the_workflow_moves_forward_and_closing_tells_the_reporter_and_sets_retention(handler):
     report, receipt = make_grievance()
     client = logged_in(handler)
-    assert client.post(f"/grievances/{report.pk}/move/", {"status": "investigation", "sub_status": "awaiting_supplier"}).status_code == 302
-    response = client.post(f"/grievances/{report.pk}/close/", {"reason": "substantiated", "measure": "corrective_action", "text": ""})
-    assert response.status_code == 400 and "Outcome, as the reporter will read it: This field is required." in response.content.decode()
+    assert (
+        client.post(f"/grievances/{report.pk}/move/", {"status": "investigation", "sub_status": "awaiting_supplier"}).status_code
+        == 302
+    )
+    response = client.post(
+        f"/grievances/{report.pk}/close/", {"reason": "substantiated", "measure": "corrective_action", "text": ""}
+    )
+    assert (
+        response.status_code == 400
+        and "Outcome, as the reporter will read it: This field is required." in response.content.decode()
+    )
     report.refresh_from_db()
     assert report.status == "investigation"
     with time_machine.travel(date(2026, 5, 4)):
-        client.post(f"/grievances/{report.pk}/close/", {"reason": "substantiated", "measure": "corrective_action",
-                                                         "text": "Overtime is now paid; back pay by June."})
+        client.post(
+            f"/grievances/{report.pk}/close/",
+            {"reason": "substantiated", "measure": "corrective_action", "text": "Overtime is now paid; back pay by June."},
+        )
     report.refresh_from_db()
     assert (report.status, report.closure_reason, report.delete_after) == ("closed", "substantiated", date(2033, 5, 4))
     assert "back pay by June" in Client().post("/grievance/follow/", {"receipt": receipt}).content.decode()
@@ -151,13 +163,28 @@ def test_the_workflow_moves_forward_and_closing_tells_the_reporter_and_sets_rete
 def test_handler_api_replies_need_a_token_and_a_designation(handler, compliance):
     report, receipt = make_grievance()
     body = json.dumps({"text": "Thank you, we are checking the payroll.", "visibility": "public"})
-    assert Client().post(f"/api/grievances/reports/{report.pk}/messages", body, content_type="application/json").status_code == 401
+    assert (
+        Client().post(f"/api/grievances/reports/{report.pk}/messages", body, content_type="application/json").status_code == 401
+    )
     outsider = create_api_token(user=compliance, name="t", actor=compliance)[1]
-    assert Client().post(f"/api/grievances/reports/{report.pk}/messages", body, content_type="application/json",
-                         HTTP_AUTHORIZATION=f"Bearer {outsider}").status_code == 404
+    assert (
+        Client()
+        .post(
+            f"/api/grievances/reports/{report.pk}/messages",
+            body,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {outsider}",
+        )
+        .status_code
+        == 404
+    )
     token = create_api_token(user=handler, name="t", actor=handler)[1]
-    answer = Client().post(f"/api/grievances/reports/{report.pk}/messages", body, content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Bearer {token}")
+    answer = Client().post(
+        f"/api/grievances/reports/{report.pk}/messages",
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
     assert answer.status_code == 201
     thread = Client().post("/api/grievances/follow", json.dumps({"receipt": receipt}), content_type="application/json").json()
     assert thread["messages"][-1]["text"] == "Thank you, we are checking the payroll."

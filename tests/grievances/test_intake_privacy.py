@@ -29,7 +29,14 @@ def every_row_as_text() -> str:
         for model in apps.get_models(include_auto_created=True):
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(model._meta.db_table)}")
             for row in cursor.fetchall():
-                chunks.append(repr([bytes(v).hex() + "|" + bytes(v).decode("latin-1") if isinstance(v, (bytes, memoryview)) else v for v in row]))
+                chunks.append(
+                    repr(
+                        [
+                            bytes(v).hex() + "|" + bytes(v).decode("latin-1") if isinstance(v, (bytes, memoryview)) else v
+                            for v in row
+                        ]
+                    )
+                )
     return "\n".join(chunks)
 
 
@@ -48,10 +55,18 @@ def test_no_request_on_the_intake_path_writes_the_address_or_user_agent_to_the_d
     client = reporter()
     assert client.get("/grievance/").status_code == 200
     photo = SimpleUploadedFile("photo.png", _png(), content_type="image/png")
-    response = client.post("/grievance/", {
-        "channel": "supplier-workers", "topic": "forced_labour", "description": "Passports are kept by the dormitory manager.",
-        "country": "MY", "name": "Ana", "contact": "signal: +60 12 345", "files": [photo],
-    })
+    response = client.post(
+        "/grievance/",
+        {
+            "channel": "supplier-workers",
+            "topic": "forced_labour",
+            "description": "Passports are kept by the dormitory manager.",
+            "country": "MY",
+            "name": "Ana",
+            "contact": "signal: +60 12 345",
+            "files": [photo],
+        },
+    )
     assert response.status_code == 200
     receipt = receipt_from(response)
     assert client.get("/grievance/follow/").status_code == 200
@@ -59,14 +74,25 @@ def test_no_request_on_the_intake_path_writes_the_address_or_user_agent_to_the_d
     assert client.post("/grievance/follow/", {"receipt": receipt, "text": "They also keep our phones."}).status_code == 200
     assert client.post("/grievance/follow/", {"receipt": "0000 0000 0000 0000"}).status_code == 200
     assert client.get("/grievance/rules/supplier-workers/").status_code == 200
-    answer = client.post("/api/grievances/intake", json.dumps({
-        "channel": "communities", "topic": "environment", "description": "The river turns red at night."}),
-        content_type="application/json")
+    answer = client.post(
+        "/api/grievances/intake",
+        json.dumps({"channel": "communities", "topic": "environment", "description": "The river turns red at night."}),
+        content_type="application/json",
+    )
     assert answer.status_code == 201
     api_receipt = answer.json()["receipt"]
-    assert client.post("/api/grievances/follow", json.dumps({"receipt": api_receipt}), content_type="application/json").status_code == 200
-    assert client.post("/api/grievances/follow/messages", json.dumps({"receipt": api_receipt, "text": "Photos follow."}),
-                       content_type="application/json").status_code == 201
+    assert (
+        client.post("/api/grievances/follow", json.dumps({"receipt": api_receipt}), content_type="application/json").status_code
+        == 200
+    )
+    assert (
+        client.post(
+            "/api/grievances/follow/messages",
+            json.dumps({"receipt": api_receipt, "text": "Photos follow."}),
+            content_type="application/json",
+        ).status_code
+        == 201
+    )
     assert client.post("/api/grievances/intake", "{not json", content_type="application/json").status_code in (400, 422)
 
     stored = every_row_as_text()
@@ -93,7 +119,11 @@ def test_the_receipt_is_in_no_column_and_what_is_stored_is_an_argon2id_digest_wi
     assert crypto.format_receipt(receipt) not in stored
     report = Report.objects.get()
     # Not the receipt, not a fast hash of it: only the memory-hard digest under the salt finds the report.
-    assert report.receipt_digest not in (receipt, hashlib.sha256(receipt.encode()).hexdigest(), hashlib.md5(receipt.encode()).hexdigest())
+    assert report.receipt_digest not in (
+        receipt,
+        hashlib.sha256(receipt.encode()).hexdigest(),
+        hashlib.md5(receipt.encode()).hexdigest(),
+    )
     assert report.receipt_digest == crypto.receipt_digest(receipt, keyring.receipt_salt(), **keyring.argon2_cost())
     assert report.receipt_digest != crypto.receipt_digest(receipt, b"another-salt-123", **keyring.argon2_cost())
     assert find_by_receipt(crypto.format_receipt(receipt)) == report
@@ -102,8 +132,16 @@ def test_the_receipt_is_in_no_column_and_what_is_stored_is_an_argon2id_digest_wi
 
 def test_the_report_text_and_identity_are_ciphertext_in_the_database():
     client = reporter()
-    client.post("/grievance/", {"channel": "own-staff", "topic": "discrimination", "description": "Pregnant workers are dismissed.",
-                                "name": "Wang Fang", "contact": "wangfang@example.org"})
+    client.post(
+        "/grievance/",
+        {
+            "channel": "own-staff",
+            "topic": "discrimination",
+            "description": "Pregnant workers are dismissed.",
+            "name": "Wang Fang",
+            "contact": "wangfang@example.org",
+        },
+    )
     stored = every_row_as_text()
     for plain in ("Pregnant workers", "Wang Fang", "wangfang@example.org"):
         assert plain not in stored
@@ -171,8 +209,11 @@ def test_bad_input_names_the_field_and_writes_nothing():
     assert "What is it about?" in html and "What happened?" in html
     fake = SimpleUploadedFile("scan.pdf", b"MZ\x90 not a pdf", content_type="application/pdf")
     client.post("/grievance/", {"channel": "own-staff", "topic": "other", "description": "x", "files": [fake]})
-    answer = client.post("/api/grievances/intake", json.dumps({"channel": "nope", "topic": "other", "description": "x"}),
-                         content_type="application/json")
+    answer = client.post(
+        "/api/grievances/intake",
+        json.dumps({"channel": "nope", "topic": "other", "description": "x"}),
+        content_type="application/json",
+    )
     assert answer.status_code == 400 and answer.json()["errors"][0]["field"] == "channel"
     assert Report.objects.count() == 0
 

@@ -169,7 +169,11 @@ def reply(request, report_pk):
 @require_POST
 def link(request, report_pk):
     return _act(
-        request, report_pk, LinkForm, "link_form", lambda report, data: cases.link_report(actor=request.user, report=report, **data)
+        request,
+        report_pk,
+        LinkForm,
+        "link_form",
+        lambda report, data: cases.link_report(actor=request.user, report=report, **data),
     )
 
 
