@@ -367,7 +367,7 @@ def api_operations() -> dict[str, ApiOperation]:
                         capability=declared.capability if declared else None,
                         suppliers_too=bool(declared and declared.suppliers_too),
                         suppliers_only=bool(declared and declared.suppliers_only),
-                        public=not operation.auth_callbacks,
+                        public=operation.auth_param is None,
                     )
     return found
 

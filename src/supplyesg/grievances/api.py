@@ -46,7 +46,7 @@ def _too_many() -> Status:
     return Status(429, {"detail": "Too many requests from this connection in the last hour.", "errors": []})
 
 
-class IntakeIn(Schema):
+class GrievanceIntakeIn(Schema):
     channel: Annotated[str, Field(max_length=40, description="A channel key, e.g. supplier-workers")]
     topic: field_choices(Report, "topic")
     description: Annotated[str, Field(min_length=1, max_length=20000)]
@@ -57,34 +57,36 @@ class IntakeIn(Schema):
     contact: Annotated[str, Field(max_length=300, description="Optional; kept apart, encrypted")] = ""
 
 
-class ReceiptOut(Schema):
+class GrievanceReceiptOut(Schema):
     receipt: str = Field(description="Shown once: the only way back to the report. It is not stored anywhere.")
     acknowledge_due: date
     feedback_due: date
 
 
-class ReceiptIn(Schema):
+class GrievanceReceiptIn(Schema):
     receipt: Annotated[str, Field(max_length=40)]
 
 
-class ReporterMessageIn(ReceiptIn):
+class GrievanceReporterMessageIn(GrievanceReceiptIn):
     text: Text
 
 
-class ThreadMessage(Schema):
+class GrievanceThreadMessage(Schema):
     author: str
     sent_on: date
     text: str
 
 
-class ThreadOut(Schema):
+class GrievanceThreadOut(Schema):
     status: str
     received_on: date
-    messages: list[ThreadMessage]
+    messages: list[GrievanceThreadMessage]
 
 
-@router.post("/grievances/intake", auth=None, response={201: ReceiptOut, **_errors(400, 422, 429)}, url_name="grievance_intake")
-def grievance_intake(request, payload: IntakeIn, response: HttpResponse):
+@router.post(
+    "/grievances/intake", auth=None, response={201: GrievanceReceiptOut, **_errors(400, 422, 429)}, url_name="grievance_intake"
+)
+def grievance_intake(request, payload: GrievanceIntakeIn, response: HttpResponse):
     """Submit a report. No token: anyone may report. No address, user agent or time of day is stored."""
     _private(response)
     if not privacy.intake_limit.hit(request):
@@ -119,8 +121,10 @@ def _thread(report: Report) -> dict:
     }
 
 
-@router.post("/grievances/follow", auth=None, response={200: ThreadOut, **_errors(404, 422, 429)}, url_name="grievance_follow")
-def grievance_follow(request, payload: ReceiptIn, response: HttpResponse):
+@router.post(
+    "/grievances/follow", auth=None, response={200: GrievanceThreadOut, **_errors(404, 422, 429)}, url_name="grievance_follow"
+)
+def grievance_follow(request, payload: GrievanceReceiptIn, response: HttpResponse):
     """The reporter's view of the case: status and the messages shared with them."""
     _private(response)
     if not privacy.receipt_limit.hit(request):
@@ -134,10 +138,10 @@ def grievance_follow(request, payload: ReceiptIn, response: HttpResponse):
 @router.post(
     "/grievances/follow/messages",
     auth=None,
-    response={201: ThreadOut, **_errors(400, 404, 422, 429)},
+    response={201: GrievanceThreadOut, **_errors(400, 404, 422, 429)},
     url_name="grievance_follow_message",
 )
-def grievance_follow_message(request, payload: ReporterMessageIn, response: HttpResponse):
+def grievance_follow_message(request, payload: GrievanceReporterMessageIn, response: HttpResponse):
     """The reporter adds a message."""
     _private(response)
     if not privacy.receipt_limit.hit(request):
@@ -152,7 +156,7 @@ def grievance_follow_message(request, payload: ReporterMessageIn, response: Http
     return Status(201, _thread(report))
 
 
-class CaseOut(Schema):
+class GrievanceCaseOut(Schema):
     id: int
     reference: str
     channel: str
@@ -170,7 +174,7 @@ class CaseOut(Schema):
     has_identity: bool
 
 
-class CaseDetailOut(CaseOut):
+class GrievanceCaseDetailOut(GrievanceCaseOut):
     subject: str
     description: str
 
@@ -195,20 +199,22 @@ def _case(report: Report) -> dict:
     }
 
 
-@router.get("/grievances/reports", auth=needs(Cap.VIEW), response={200: list[CaseOut], **_errors(401, 403, 404)})
+@router.get("/grievances/reports", auth=needs(Cap.VIEW), response={200: list[GrievanceCaseOut], **_errors(401, 403, 404)})
 def list_grievances(request):
     """The reports of the channels the caller handles (none for anyone else). No content, no identity."""
     return [_case(r) for r in access.reports_for_user(request.user).select_related("channel")[:500]]
 
 
-@router.get("/grievances/reports/{report_id}", auth=needs(Cap.VIEW), response={200: CaseDetailOut, **_errors(401, 403, 404)})
+@router.get(
+    "/grievances/reports/{report_id}", auth=needs(Cap.VIEW), response={200: GrievanceCaseDetailOut, **_errors(401, 403, 404)}
+)
 def get_grievance(request, report_id: DbId):
     """One report with its text. The reporter's identity is never part of the API."""
     report = access.get_report_for_user(request.user, report_id)
     return {**_case(report), **read_content(report)}
 
 
-class ReplyIn(Schema):
+class GrievanceReplyIn(Schema):
     text: Annotated[str, Field(min_length=1, max_length=20000)]
     visibility: field_choices(Message, "visibility") = Visibility.PUBLIC
 
@@ -216,9 +222,9 @@ class ReplyIn(Schema):
 @router.post(
     "/grievances/reports/{report_id}/messages",
     auth=needs(Cap.VIEW),
-    response={201: CaseOut, **_errors(400, 401, 403, 404, 409, 422)},
+    response={201: GrievanceCaseOut, **_errors(400, 401, 403, 404, 409, 422)},
 )
-def reply_to_grievance(request, report_id: DbId, payload: ReplyIn):
+def reply_to_grievance(request, report_id: DbId, payload: GrievanceReplyIn):
     """A handler's message: public (the reporter reads it), internal, or a personal note."""
     report = access.get_report_for_user(request.user, report_id, write=True)
     try:

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from supplyesg.core import inbox
+from supplyesg.core.access import Cap
 from supplyesg.grievances.access import reports_for_user
 
 
@@ -26,9 +27,15 @@ def _overdue(user, today, limit):
 
 
 def register():
+    # Acknowledging is a write: read-only roles (even designated) see only what is overdue, like every inbox kind.
     inbox.register(
         inbox.InboxKind(
-            "grievances_new", _("Grievance reports to acknowledge"), inbox.Section.REVIEW, _new, list_url="/grievances/"
+            "grievances_new",
+            _("Grievance reports to acknowledge"),
+            inbox.Section.REVIEW,
+            _new,
+            capability=Cap.REVIEW,
+            list_url="/grievances/",
         )
     )
     inbox.register(
