@@ -315,7 +315,7 @@ RULES: dict[str, Rule] = {
     "grievance:report": Rule("GET", "public"),
     "grievance:follow": Rule("GET", "public"),
     "grievance:rules": Rule("GET", "public"),
-    "grievances:list": Rule("GET", "grievance"),
+    "grievances:list": page(),  # every internal user; only handlers find cases in it
     "grievances:detail": Rule("GET", "grievance"),
     "grievances:file": Rule("GET", "grievance"),
     "grievances:acknowledge": Rule("POST", "grievance"),

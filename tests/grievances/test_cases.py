@@ -65,9 +65,13 @@ def test_a_role_alone_shows_no_report_and_supplier_users_never_see_one(
     handler, compliance, viewer, auditor, supplier_a_user, admin_user
 ):
     report, _receipt = make_grievance()
-    for user in (compliance, viewer, auditor, admin_user, supplier_a_user):
+    for user in (compliance, viewer, auditor, admin_user):
         assert logged_in(user).get(f"/grievances/{report.pk}/").status_code == 404
-        assert logged_in(user).get("/grievances/").status_code == 404
+        listing = logged_in(user).get("/grievances/")
+        assert listing.status_code == 200 and str(report) not in listing.content.decode()
+        assert "only the handlers an administrator designates" in listing.content.decode()
+    assert logged_in(supplier_a_user).get(f"/grievances/{report.pk}/").status_code == 404
+    assert logged_in(supplier_a_user).get("/grievances/").status_code == 404
     assert Client().get(f"/grievances/{report.pk}/").status_code == 302
     token = create_api_token(user=viewer, name="t", actor=viewer)[1]
     assert Client().get("/api/grievances/reports", HTTP_AUTHORIZATION=f"Bearer {token}").json() == []
@@ -188,3 +192,11 @@ def test_handler_api_replies_need_a_token_and_a_designation(handler, compliance)
     assert answer.status_code == 201
     thread = Client().post("/api/grievances/follow", json.dumps({"receipt": receipt}), content_type="application/json").json()
     assert thread["messages"][-1]["text"] == "Thank you, we are checking the payroll."
+
+
+def test_a_handler_sees_only_the_channels_they_handle(handler):
+    theirs, _r = make_grievance()
+    other, _r = make_grievance(channel_key="own-staff")
+    listing = logged_in(handler).get("/grievances/?show=all").content.decode()
+    assert str(theirs) in listing and str(other) not in listing
+    assert logged_in(handler).get(f"/grievances/{other.pk}/").status_code == 404

@@ -240,3 +240,40 @@ def _jpeg_with_exif() -> bytes:
     out = io.BytesIO()
     image.save(out, format="JPEG", exif=exif)
     return out.getvalue()
+
+
+def test_an_administrator_enabled_language_shows_the_channel_texts_in_it():
+    from supplyesg.grievances.models import Channel, ChannelText
+
+    channel = Channel.objects.get(key="supplier-workers")
+    ChannelText.objects.create(
+        channel=channel,
+        language="vi",
+        language_name="Tiếng Việt",
+        title="Công nhân của nhà cung cấp",
+        intro="Bạn có thể báo cáo ẩn danh.",
+        description_label="Chuyện gì đã xảy ra?",
+        submit_label="Gửi báo cáo",
+    )
+    html = reporter().get("/grievance/?lang=vi&channel=supplier-workers").content.decode()
+    assert 'lang="vi"' in html and "Công nhân của nhà cung cấp" in html and "Chuyện gì đã xảy ra?" in html
+    assert "Gửi báo cáo" in html and "Tiếng Việt" in reporter().get("/grievance/").content.decode()
+    response = reporter().post(
+        "/grievance/?lang=vi",
+        {"lang": "vi", "channel": "supplier-workers", "topic": "other", "description": "Quản đốc giữ hộ chiếu."},
+    )
+    assert response.status_code == 200 and Report.objects.get().language == "vi"
+
+
+def test_the_rules_of_procedure_are_public_and_versioned():
+    from supplyesg.grievances.models import Channel, RulesOfProcedure
+
+    channel = Channel.objects.get(key="own-staff")
+    RulesOfProcedure.objects.create(channel=channel, version=2, language="en", text="Version two of the rules.")
+    client = reporter()
+    assert "Version two of the rules." in client.get("/grievance/rules/own-staff/").content.decode()
+    first = client.get("/grievance/rules/own-staff/?version=1").content.decode()
+    assert "You may report in your own name or anonymously." in first
+    assert client.get("/grievance/rules/own-staff/?version=9").status_code == 404
+    chinese = client.get("/grievance/rules/own-staff/?version=1&lang=zh-hans").content.decode()
+    assert "您可以实名举报，也可以匿名举报" in chinese

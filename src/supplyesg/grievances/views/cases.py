@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from supplyesg.core.access import require_internal
 from supplyesg.core.bulk import xlsx_response
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.forms_errors import attach_errors
@@ -30,7 +31,8 @@ from supplyesg.grievances.services.sealing import data_key, read_attachment, rea
 @privacy.case_page
 @require_http_methods(["GET"])
 def case_list(request):
-    access.require_handler(request.user)
+    """Every internal user reaches the list (it is in the navigation); only designated handlers find cases in it."""
+    require_internal(request.user)
     today = timezone.localdate()
     reports = access.reports_for_user(request.user).select_related("channel", "supplier")
     show = request.GET.get("show", "open")
