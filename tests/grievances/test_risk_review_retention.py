@@ -65,3 +65,17 @@ def test_purge_deletes_past_retention_destroys_the_key_and_keeps_a_content_free_
     entry = DeletionLog.objects.get()
     assert (entry.reference, entry.closure_reason, entry.why) == (str(old), "not_substantiated", "retention")
     assert "bribes" not in repr(DeletionLog.objects.values().get())
+
+
+def test_a_substantiated_grievance_raises_the_suppliers_risk_assessment(handler, supplier_a):
+    from supplyesg.assessments.risk.services import assess_supplier
+
+    with time_machine.travel(date(2026, 3, 2)):
+        before = assess_supplier(supplier_a, year=2026, actor=handler)
+        report, _r = make_grievance()
+        cases.link_report(actor=handler, report=report, topic="forced_labour", country="CN", severe=True, supplier=supplier_a)
+        cases.close_report(actor=handler, report=report, reason="substantiated", measure="suspension", text="Confirmed.")
+        after = assess_supplier(supplier_a, year=2026, actor=handler)
+    assert after.overall_score > before.overall_score
+    factor = next(item for item in after.explanation if item["factor"] == "grievances")
+    assert factor["input"] is not None
