@@ -122,7 +122,7 @@ def _thread(report: Report) -> dict:
 
 
 @router.post(
-    "/grievances/follow", auth=None, response={200: GrievanceThreadOut, **_errors(404, 422, 429)}, url_name="grievance_follow"
+    "/grievances/follow", auth=None, response={200: GrievanceThreadOut, **_errors(400, 404, 422, 429)}, url_name="grievance_follow"
 )
 def grievance_follow(request, payload: GrievanceReceiptIn, response: HttpResponse):
     """The reporter's view of the case: status and the messages shared with them."""
