@@ -200,3 +200,31 @@ def test_a_handler_sees_only_the_channels_they_handle(handler):
     listing = logged_in(handler).get("/grievances/?show=all").content.decode()
     assert str(theirs) in listing and str(other) not in listing
     assert logged_in(handler).get(f"/grievances/{other.pk}/").status_code == 404
+
+
+def test_a_case_tool_acknowledges_and_closes_through_the_api(handler):
+    from supplyesg.grievances.models import Channel
+
+    Channel.objects.filter(key="supplier-workers").update(auto_acknowledge=False)
+    report, receipt = make_grievance()
+    token = create_api_token(user=handler, name="case tool", actor=handler)[1]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    url = f"/api/grievances/reports/{report.pk}"
+    assert Client().post(f"{url}/acknowledge", "{}", content_type="application/json", **auth).json()["status"] == "acknowledged"
+    assert Client().post(f"{url}/acknowledge", "{}", content_type="application/json", **auth).status_code == 409
+    bad = Client().post(
+        f"{url}/close",
+        json.dumps({"reason": "substantiated", "measure": "party", "text": "x"}),
+        content_type="application/json",
+        **auth,
+    )
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "measure"
+    closed = Client().post(
+        f"{url}/close",
+        json.dumps({"reason": "withdrawn", "text": "Closed at your request."}),
+        content_type="application/json",
+        **auth,
+    )
+    assert closed.status_code == 200 and closed.json()["closure_reason"] == "withdrawn"
+    thread = Client().post("/api/grievances/follow", json.dumps({"receipt": receipt}), content_type="application/json").json()
+    assert thread["status"] == "closed" and thread["messages"][-1]["text"] == "Closed at your request."

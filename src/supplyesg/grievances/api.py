@@ -122,7 +122,10 @@ def _thread(report: Report) -> dict:
 
 
 @router.post(
-    "/grievances/follow", auth=None, response={200: GrievanceThreadOut, **_errors(400, 404, 422, 429)}, url_name="grievance_follow"
+    "/grievances/follow",
+    auth=None,
+    response={200: GrievanceThreadOut, **_errors(400, 404, 422, 429)},
+    url_name="grievance_follow",
 )
 def grievance_follow(request, payload: GrievanceReceiptIn, response: HttpResponse):
     """The reporter's view of the case: status and the messages shared with them."""
@@ -235,3 +238,42 @@ def reply_to_grievance(request, report_id: DbId, payload: GrievanceReplyIn):
         return _refused(exc)
     report.refresh_from_db()
     return Status(201, _case(report))
+
+
+class GrievanceAcknowledgeIn(Schema):
+    text: Annotated[str, Field(max_length=20000, description="Blank: the standard text in the reporter's language")] = ""
+
+
+@router.post(
+    "/grievances/reports/{report_id}/acknowledge",
+    auth=needs(Cap.VIEW),
+    response={200: GrievanceCaseOut, **_errors(400, 401, 403, 404, 409, 422)},
+)
+def acknowledge_grievance(request, report_id: DbId, payload: GrievanceAcknowledgeIn):
+    """Acknowledge receipt (EU 2019/1937 art. 9(1)(b)); the message is shared with the reporter."""
+    report = access.get_report_for_user(request.user, report_id, write=True)
+    report = cases.acknowledge_report(actor=request.user, report=report, text=payload.text)
+    return _case(report)
+
+
+class GrievanceCloseIn(Schema):
+    reason: field_choices(Report, "closure_reason")
+    text: Annotated[str, Field(min_length=1, max_length=20000, description="The outcome, as the reporter will read it")]
+    measure: Annotated[str, Field(max_length=30, description="A measure key, or empty")] = ""
+
+
+@router.post(
+    "/grievances/reports/{report_id}/close",
+    auth=needs(Cap.VIEW),
+    response={200: GrievanceCaseOut, **_errors(400, 401, 403, 404, 409, 422)},
+)
+def close_grievance(request, report_id: DbId, payload: GrievanceCloseIn):
+    """Close with a reason and the measure taken; the outcome is posted to the reporter."""
+    report = access.get_report_for_user(request.user, report_id, write=True)
+    try:
+        report = cases.close_report(
+            actor=request.user, report=report, reason=payload.reason, measure=payload.measure, text=payload.text
+        )
+    except ValidationError as exc:
+        return _refused(exc)
+    return _case(report)
