@@ -106,3 +106,27 @@ def pdf_upload(name="evidence.pdf"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+def make_grievance(channel_key="supplier-workers", **kwargs):
+    """A report submitted through the intake service; returns (report, receipt)."""
+    from supplyesg.grievances.defaults import load_default_channels
+    from supplyesg.grievances.models import Channel
+    from supplyesg.grievances.services.intake import submit_report
+
+    load_default_channels()  # a transactional test starts from an emptied database
+
+    kwargs.setdefault("topic", "wages_hours")
+    kwargs.setdefault("subject", "Unpaid overtime")
+    kwargs.setdefault("description", "Line 3 works 80 hours a week and overtime is not paid.")
+    submitted = submit_report(channel=Channel.objects.get(key=channel_key), **kwargs)
+    return submitted.report, submitted.receipt
+
+
+def make_designation(user, kind="handler", channel_key="supplier-workers"):
+    from supplyesg.grievances.defaults import load_default_channels
+    from supplyesg.grievances.models import Channel, Designation
+
+    load_default_channels()
+    channel = Channel.objects.get(key=channel_key) if kind == "handler" else None
+    return Designation.objects.create(user=user, kind=kind, channel=channel)

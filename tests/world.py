@@ -79,6 +79,7 @@ def build_world() -> dict:
         **_cases_world(a),
         **_ratings_world(a),
         **_sanctions_world(a),
+        **_grievances_world(a, users),
     }
     # Supplier B's own objects, for the same URLs pointed at B: ownership decides what a supplier user may do.
     values_b = {
@@ -272,3 +273,38 @@ def _sanctions_world(supplier) -> dict:
     )
     hit = screen_subjects("supplier", [supplier.pk]).new_hits[0]
     return {"hit_pk": hit.pk, "hit_id": hit.pk}
+
+
+def _grievances_world(supplier, users) -> dict:
+    """A report linked to supplier A with a sealed identity and a file; the compliance manager and the viewer are
+    designated handlers of its channel (the viewer reads only), the administrator is identity custodian; the
+    compliance manager's request to see the identity was approved, a second request waits for the custodian."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from supplyesg.grievances.defaults import load_default_channels
+    from supplyesg.grievances.models import Channel, Designation, DisclosureRequest
+    from supplyesg.grievances.services.intake import submit_report
+
+    load_default_channels()  # browser tests run on a flushed database
+    channel = Channel.objects.get(key="supplier-workers")
+    for role in ("compliance", "viewer"):
+        Designation.objects.create(user=users[role], kind="handler", channel=channel)
+    Designation.objects.create(user=users["admin"], kind="custodian")
+    submitted = submit_report(
+        channel=channel, topic="wages_hours", subject="Overtime", description="Overtime is not paid.", name="Lan",
+        contact="lan@example.org", files=[SimpleUploadedFile("note.txt", b"Payslips of March", content_type="text/plain")],
+    )
+    report = submitted.report
+    report.supplier = supplier
+    report.save(update_fields=["supplier"])
+    DisclosureRequest.objects.create(report=report, requested_by=users["compliance"], motivation="Interview needed.",
+                                     status="approved", decided_by=users["admin"])
+    pending = DisclosureRequest.objects.create(report=report, requested_by=users["viewer"], motivation="Interview needed.")
+    return {
+        "report_pk": report.pk,
+        "report_id": report.pk,
+        "file_pk": report.attachments.get().pk,
+        "disclosure_pk": pending.pk,
+        "receipt": submitted.receipt,
+        "key": channel.key,
+    }

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "supplyesg.assessments",
     "supplyesg.audits",
     "supplyesg.ratings",
+    "supplyesg.grievances",
 ]
 
 MIDDLEWARE = [
@@ -272,6 +273,14 @@ SUPPLYESG_PORTAL_SECTIONS = [
     "supplyesg.audits.views.portal.portal_section",
     "supplyesg.ratings.views.portal.portal_section",
 ]
+
+# Grievance channel (grievances/THREAT_MODEL.md): the key that wraps every report's data key and the salt of receipt
+# digests, base64. Unset (development): derived from SECRET_KEY, which a system check refuses in production.
+SUPPLYESG_GRIEVANCE_KEY = env_str("SUPPLYESG_GRIEVANCE_KEY", "")
+SUPPLYESG_GRIEVANCE_RECEIPT_SALT = env_str("SUPPLYESG_GRIEVANCE_RECEIPT_SALT", "")
+# In-memory limits per client and hour on the public intake (reports) and follow-up (receipt tries).
+GRIEVANCE_REPORTS_PER_HOUR = env_int("GRIEVANCE_REPORTS_PER_HOUR", 10, minimum=1)
+GRIEVANCE_RECEIPT_TRIES_PER_HOUR = env_int("GRIEVANCE_RECEIPT_TRIES_PER_HOUR", 30, minimum=1)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -16,3 +16,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
 STATIC_ROOT = tempfile.mkdtemp(prefix="supplyesg-test-static-")
+# Grievance receipts: a cheaper Argon2id (the real cost is measured in bench/grievance_receipts.py); generous in-memory
+# limits so that the permission matrix is not throttled (tests/grievances lower them to test the limiter).
+GRIEVANCE_ARGON2_MEMORY_KIB = 8 * 1024
+GRIEVANCE_ARGON2_ITERATIONS = 1
+GRIEVANCE_REPORTS_PER_HOUR = 1000
+GRIEVANCE_RECEIPT_TRIES_PER_HOUR = 1000

@@ -30,6 +30,8 @@ urlpatterns = [
     path("minerals/risk-cases/", include("supplyesg.minerals.cases.urls")),
     path("terminations/", include("supplyesg.suppliers.terminations.urls")),
     path("sanctions/", include("supplyesg.suppliers.sanctions.urls")),
+    path("grievances/", include("supplyesg.grievances.urls")),
+    path("grievance/", include("supplyesg.grievances.urls.public")),
     path("api/", api.urls),
     # One log-in page for everyone, with its throttle and second factor.
     path("admin/login/", RedirectView.as_view(pattern_name="core:login", query_string=True), name="admin_login"),

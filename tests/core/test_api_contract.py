@@ -33,7 +33,9 @@ def test_every_write_operation_declares_its_security(viewer_token):
     writes = [(m, p) for p, ops in spec["paths"].items() for m, op in ops.items() if m in ("post", "put", "patch", "delete")]
     unsecured = [(m, p) for m, p in writes if not spec["paths"][p][m].get("security")]
 
-    assert len(writes) > 20 and unsecured == []
+    # The grievance intake is public by design (issue 14): anyone may report and follow a report by its receipt.
+    public = [("post", "/api/grievances/intake"), ("post", "/api/grievances/follow"), ("post", "/api/grievances/follow/messages")]
+    assert len(writes) > 20 and sorted(unsecured) == sorted(public)
     assert set(spec["components"]["securitySchemes"]) == {"BearerToken", "HeaderToken", "SessionCookie"}
 
 

@@ -309,7 +309,30 @@ RULES: dict[str, Rule] = {
     "sanctions:lists": page(),
     "sanctions:load_list": page(Cap.ADMINISTER),
     "ratings:close_improvement": page(Cap.DECIDE_ORDERS, "POST"),
+    # grievances: public intake, follow-up by receipt and rules of procedure for anyone; cases only for the handlers an
+    # administrator designated (tests/world.py: compliance and viewer), whatever their role; custodians decide
+    # identity requests; the effectiveness review (aggregates) for reviewers and handlers
+    "grievance:report": Rule("GET", "public"),
+    "grievance:follow": Rule("GET", "public"),
+    "grievance:rules": Rule("GET", "public"),
+    "grievances:list": page(),  # every internal user; only handlers find cases in it
+    "grievances:detail": Rule("GET", "grievance"),
+    "grievances:file": Rule("GET", "grievance"),
+    "grievances:acknowledge": Rule("POST", "grievance"),
+    "grievances:move": Rule("POST", "grievance"),
+    "grievances:close": Rule("POST", "grievance"),
+    "grievances:reply": Rule("POST", "grievance"),
+    "grievances:link": Rule("POST", "grievance"),
+    "grievances:request_identity": Rule("POST", "grievance"),
+    "grievances:identity": Rule("GET", "grievance_identity"),
+    "grievances:disclosures": Rule("GET", "grievance_custodian"),
+    "grievances:decide_disclosure": Rule("POST", "grievance_custodian"),
+    "grievances:review": Rule("GET", "grievance_review"),
+    "grievances:review_xlsx": Rule("GET", "grievance_review"),
 }
+# Designated in tests/world.py: handlers of the world's grievance channel (the viewer only reads) and the custodian.
+GRIEVANCE_HANDLERS = {Role.COMPLIANCE, Role.VIEWER}
+GRIEVANCE_CUSTODIANS = {Role.ADMIN}
 # Patterns owned by Django's admin site are covered by the admin tests below.
 COVERED_NAMESPACES = {"admin"}
 
@@ -325,6 +348,7 @@ class ApiOperation:
     capability: str | None
     suppliers_too: bool
     suppliers_only: bool
+    public: bool = False  # auth=None: anyone, no token (the grievance intake)
 
 
 def api_operations() -> dict[str, ApiOperation]:
@@ -343,6 +367,7 @@ def api_operations() -> dict[str, ApiOperation]:
                         capability=declared.capability if declared else None,
                         suppliers_too=bool(declared and declared.suppliers_too),
                         suppliers_only=bool(declared and declared.suppliers_only),
+                        public=operation.auth_param is None,
                     )
     return found
 
@@ -354,6 +379,13 @@ SPEC = api.get_openapi_schema()
 def expected_api(op: ApiOperation, role: str, owner: str | None) -> str:
     """owner: "a"/"b" when the request points at that supplier's objects, "other" for a third supplier's, None
     for collections (a supplier's user gets its own part of them)."""
+    if op.public:
+        return "ok"
+    if op.route.startswith("/api/grievances/reports/{") and role in INTERNAL:
+        # Scoped by designation, not by role: other internal users do not learn the report exists.
+        if role not in GRIEVANCE_HANDLERS:
+            return "404"
+        return "403" if op.method != "GET" and role == Role.VIEWER else "ok"
     if role == "anonymous":
         return "401"
     if role in INTERNAL:
@@ -395,7 +427,7 @@ def example(schema: dict, name: str, ids: dict, codes: dict):
         return "2026-11-02"
     if schema.get("format") == "binary":
         return SimpleUploadedFile("file.pdf", b"%PDF-1.4 matrix", content_type="application/pdf")
-    special = {"country": "CN", "period": "2026Q3", "supplier_code": codes.get("supplier")}
+    special = {"country": "CN", "period": "2026Q3", "supplier_code": codes.get("supplier"), "receipt": ids.get("receipt")}
     return special.get(name) or "Matrix check"
 
 
@@ -595,6 +627,17 @@ def expected_page(rule: Rule, role: str, method: str = "GET") -> str:
         return "ok"
     if rule.kind == "staff":
         return "ok" if role == Role.ADMIN else "login"
+    if rule.kind in ("grievance", "grievance_identity"):
+        if role not in GRIEVANCE_HANDLERS:
+            return "404"
+        # The viewer reads cases but changes nothing, and has no approved identity request.
+        return "403" if role == Role.VIEWER and (method == "POST" or rule.kind == "grievance_identity") else "ok"
+    if rule.kind == "grievance_custodian":
+        return "ok" if role in GRIEVANCE_CUSTODIANS else "404"
+    if rule.kind == "grievance_review":
+        if not internal:
+            return "404"
+        return "ok" if Cap.REVIEW in ROLE_CAPABILITIES[role] or role in GRIEVANCE_HANDLERS else "403"
     if rule.kind == "portal_own":
         return "ok" if role == "supplier_a" else "404"
     if rule.kind in ("portal", "portal_write"):

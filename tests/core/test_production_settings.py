@@ -16,6 +16,8 @@ DOCUMENTED = {
     "CSRF_TRUSTED_ORIGINS": "https://esg.example.com",
     "TRUSTED_PROXY_COUNT": "1",
     "SITE_URL": "https://esg.example.com",
+    "SUPPLYESG_GRIEVANCE_KEY": "q0V3nJ6r8Yp2xk4sT1wLz9Hc5bGm7aEdRfUiOy3PlNQ=",
+    "SUPPLYESG_GRIEVANCE_RECEIPT_SALT": "c2FsdC1mb3ItcmVjZWlwdHMtMTY=",
 }
 SECURITY = [
     "DEBUG",

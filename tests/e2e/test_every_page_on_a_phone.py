@@ -32,9 +32,10 @@ PHONE = {"width": 390, "height": 844}
 LANGUAGES = {"en": "en-US", "zh-hans": "zh-CN"}
 PERSONAS = {
     "anonymous": {"public"},
-    Role.COMPLIANCE: {"home", "authenticated", "internal", "internal_write", "import_job", "own_job", "api_document"},
+    Role.COMPLIANCE: {"home", "authenticated", "internal", "internal_write", "import_job", "own_job", "api_document",
+                      "grievance", "grievance_identity", "grievance_review"},
     "supplier_a": {"home", "authenticated", "portal", "portal_own"},
-    Role.ADMIN: {"internal", "internal_write"},  # only the pages a compliance manager may not open
+    Role.ADMIN: {"internal", "internal_write", "grievance_custodian"},  # only the pages a compliance manager may not open
 }
 BLOCKING = {"serious", "critical"}
 

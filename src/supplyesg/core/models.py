@@ -326,6 +326,34 @@ class PolicySettings(models.Model):
         default=Decimal("85"),
         validators=[MinValueValidator(50), MaxValueValidator(100)],
     )
+    # Grievance channel (EU Directive 2019/1937 art. 9(1)(b) and (f); LkSG §8, §10).
+    grievance_acknowledge_days = models.PositiveSmallIntegerField(
+        _("acknowledge a grievance report within this many days"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(7)],
+    )
+    grievance_feedback_months = models.PositiveSmallIntegerField(
+        _("give the reporter feedback within this many months of the acknowledgement"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(6)],
+    )
+    grievance_retention_years = models.PositiveSmallIntegerField(
+        _("keep substantiated grievance cases this many years after closing"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
+    grievance_retention_years_unfounded = models.PositiveSmallIntegerField(
+        _("keep other closed grievance cases this many years"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("Product default: not substantiated, withdrawn, out of scope, duplicates."),
+    )
+    grievance_review_min_cell = models.PositiveSmallIntegerField(
+        _("the effectiveness review hides counts below this number"),
+        default=5,
+        validators=[MinValueValidator(2), MaxValueValidator(50)],
+        help_text=_("Product default: small counts crossed with a country or topic can point at a person."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -21,6 +21,9 @@ YILIAN = _("Yilian responsible-minerals due-diligence policy")
 AIKO = _("AIKO supply-chain and labour policy")
 ASUS = _("ASUS supplier engagement and evaluation")
 ANKER = _("Anker sustainable supply-chain management")
+# Law rather than a seed policy: the grievance channel's clocks and record keeping.
+EU_WHISTLEBLOWING = _("EU Directive 2019/1937 on the protection of persons who report breaches")
+LKSG = _("German Supply Chain Due Diligence Act (LkSG)")
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,29 @@ def product_default(why: str = "") -> Source:
 ESG_MANUAL_3 = 'ESG manual §3: "with a total weight of not less than 1%"'
 
 SETTING_SOURCES: dict[str, Source] = {
+    "grievance_acknowledge_days": Source(
+        EU_WHISTLEBLOWING,
+        _("art. 9(1)(b): acknowledgement of receipt within seven days"),
+        "acknowledgment of receipt of the report to the reporting person within seven days of that receipt",
+        7,
+        "max",
+    ),
+    "grievance_feedback_months": Source(
+        EU_WHISTLEBLOWING,
+        _("art. 9(1)(f): feedback within three months of the acknowledgement"),
+        "a reasonable timeframe to provide feedback, not exceeding three months from the acknowledgment of receipt",
+        3,
+        "max",
+    ),
+    "grievance_retention_years": Source(
+        LKSG,
+        _("§10(1): documentation kept for at least seven years"),
+        "Die Dokumentation ist ab ihrer Erstellung mindestens sieben Jahre lang aufzubewahren.",
+        7,
+        "min",
+    ),
+    "grievance_retention_years_unfounded": product_default(),
+    "grievance_review_min_cell": product_default(),
     "document_expiry_warning_days": product_default(),
     "duplicate_name_threshold": product_default(),
     "smelter_prefill_score": product_default(),

@@ -1,0 +1,1 @@
+"""Grievance writes: intake (the reporter), cases (handlers, custodians), retention."""
