@@ -147,7 +147,8 @@ def _audits_world(supplier) -> dict:
     from django.core.files.base import ContentFile
 
     from supplyesg.assessments.models import Requirement, RequirementCatalogue
-    from supplyesg.audits.models import AuditFile, ChecklistItem, TrainingAssignment
+    from supplyesg.audits.models import AuditFile, ChecklistItem
+    from supplyesg.engagement.models import RequiredTraining
     from tests.audits.factories_audits import make_reported_audit
 
     audit = make_reported_audit(supplier)
@@ -169,7 +170,7 @@ def _audits_world(supplier) -> dict:
     evidence = AuditFile(audit=audit, corrective_action=action, original_name="evidence.pdf")
     evidence.file.save("evidence.pdf", ContentFile(b"%PDF-1.4 x"), save=False)
     evidence.save()
-    training = TrainingAssignment.objects.create(
+    training = RequiredTraining.objects.create(
         supplier=supplier, audit=audit, topic="Working hours", due_date=date(2026, 12, 31)
     )
     return {

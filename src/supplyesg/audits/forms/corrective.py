@@ -5,8 +5,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from supplyesg.assessments.models import RiskCategory
-from supplyesg.audits.models import CorrectiveAction, Severity, TrainingAssignment
+from supplyesg.audits.models import CorrectiveAction, Severity
 from supplyesg.core.forms_errors import checked_upload
+from supplyesg.engagement.models import RequiredTraining
 
 
 class DateInput(forms.DateInput):
@@ -168,7 +169,7 @@ class TrainingFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("All statuses")), *TrainingAssignment.Status.choices]
+        self.fields["status"].choices = [("", _("All statuses")), *RequiredTraining.Status.choices]
 
 
 class AttendForm(forms.Form):

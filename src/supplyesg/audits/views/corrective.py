@@ -23,12 +23,14 @@ from supplyesg.audits.forms.corrective import (
     TrainingFilterForm,
     TrainingForm,
 )
-from supplyesg.audits.models import CorrectiveAction, TrainingAssignment
-from supplyesg.audits.services import corrective, training
+from supplyesg.audits.models import CorrectiveAction
+from supplyesg.audits.services import corrective
 from supplyesg.core import history
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.forms_errors import attach_errors
 from supplyesg.core.models import AuditEvent, PolicySettings
+from supplyesg.engagement.models import RequiredTraining
+from supplyesg.engagement.services import required as training
 from supplyesg.suppliers.access import get_supplier_for_user
 
 S = CorrectiveAction.Status
@@ -41,9 +43,9 @@ STATUS_BADGE = {
     S.CLOSED: "good",
 }
 TRAINING_BADGE = {
-    TrainingAssignment.Status.ASSIGNED: "warn",
-    TrainingAssignment.Status.COMPLETED: "good",
-    TrainingAssignment.Status.CANCELLED: "",
+    RequiredTraining.Status.ASSIGNED: "warn",
+    RequiredTraining.Status.COMPLETED: "good",
+    RequiredTraining.Status.CANCELLED: "",
 }
 
 
@@ -269,7 +271,7 @@ def training_list(request):
     form = TrainingFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     qs = training.filter_trainings(
-        TrainingAssignment.objects.select_related("supplier", "audit"),
+        RequiredTraining.objects.select_related("supplier", "audit"),
         status=filters.get("status", ""),
         supplier=filters.get("supplier", ""),
     )
@@ -277,7 +279,7 @@ def training_list(request):
     today = timezone.localdate()
     for row in page.object_list:
         row.badge = TRAINING_BADGE.get(row.status, "")
-        row.late = row.status == TrainingAssignment.Status.ASSIGNED and row.due_date < today
+        row.late = row.status == RequiredTraining.Status.ASSIGNED and row.due_date < today
     query = request.GET.copy()
     query.pop("page", None)
     return render(
