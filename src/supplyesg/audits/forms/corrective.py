@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from supplyesg.assessments.models import RiskCategory
 from supplyesg.audits.models import CorrectiveAction, Severity
 from supplyesg.core.forms_errors import checked_upload
-from supplyesg.engagement.models import RequiredTraining
+from supplyesg.engagement.models import Course, RequiredTraining
 
 
 class DateInput(forms.DateInput):
@@ -144,7 +144,11 @@ class ActionFilterForm(forms.Form):
 
 class TrainingForm(forms.Form):
     supplier_code = forms.CharField(label=_("Supplier code"), max_length=30)
-    topic = forms.CharField(label=_("Topic"), max_length=200)
+    course = forms.ModelChoiceField(
+        label=_("Course"), required=False, queryset=Course.objects.filter(is_active=True),
+        help_text=_("Optional: a completed attendance of this course completes the training."),
+    )
+    topic = forms.CharField(label=_("Topic"), max_length=200, required=False, help_text=_("Empty: the course's title."))
     area = forms.ChoiceField(label=_("Area"), required=False)
     due_date = forms.DateField(label=_("Due date"), widget=DateInput())
     audit = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -130,6 +130,7 @@ def _detail_page(request, action, *, status=200, **forms):
         "plan_form": forms.get("plan_form") or PlanForm.for_action(action),
         "plan_open": action.status in corrective.PLAN_OPEN,
         "has_candidates": candidates.exists(),
+        "trainings": action.required_trainings.select_related("course"),
     }
     return render(request, "audits/ca_detail.html", context, status=status)
 
@@ -295,21 +296,26 @@ def training_list(request):
 
 
 def _training_source(request):
-    """The supplier and audit a training is assigned from (?supplier=<pk> or ?audit=<pk>), each access-checked."""
+    """The supplier, audit and corrective action a training is assigned from (?supplier=<pk>, ?audit=<pk> or
+    ?action=<pk>), each access-checked."""
+    action_pk = request.GET.get("action")
     audit_pk = request.POST.get("audit") or request.GET.get("audit")
     supplier_pk = request.GET.get("supplier")
+    if action_pk:
+        action = access.get_action_for_user(request.user, action_pk)
+        return action.audit.supplier, action.audit, action
     if audit_pk:
         audit = access.get_audit_for_user(request.user, audit_pk)
-        return audit.supplier, audit
+        return audit.supplier, audit, None
     if supplier_pk:
-        return get_supplier_for_user(request.user, supplier_pk), None
-    return None, None
+        return get_supplier_for_user(request.user, supplier_pk), None, None
+    return None, None, None
 
 
 @require_http_methods(["GET", "POST"])
 def assign_training(request):
     require_internal(request.user, Cap.AUDIT)
-    supplier, audit = _training_source(request)
+    supplier, audit, action = _training_source(request)
     initial = {"supplier_code": supplier.code if supplier else "", "audit": audit.pk if audit else None}
     if audit is not None and audit.scope:
         initial["area"] = audit.scope[0]
@@ -326,6 +332,8 @@ def assign_training(request):
                     area=form.cleaned_data["area"],
                     due_date=form.cleaned_data["due_date"],
                     audit=audit,
+                    corrective_action=action,
+                    course=form.cleaned_data["course"],
                 )
             except ValidationError as exc:
                 attach_errors(form, exc)
@@ -333,9 +341,10 @@ def assign_training(request):
                 messages.success(
                     request, _("Training assigned to %(name)s; they were told.") % {"name": form.supplier.legal_name}
                 )
-                return redirect("corrective:trainings")
+                return redirect("corrective:detail", action_pk=action.pk) if action else redirect("corrective:trainings")
     status = 400 if request.method == "POST" else 200
-    return render(request, "audits/training_form.html", {"form": form, "supplier": supplier, "audit": audit}, status=status)
+    context = {"form": form, "supplier": supplier, "audit": audit, "action": action}
+    return render(request, "audits/training_form.html", context, status=status)
 
 
 def _training_write(request, training_pk, call, done_message):
