@@ -243,8 +243,8 @@ def create_campaign(request, session_pk):
 
 
 @require_http_methods(["GET"])
-def campaign_detail(request, campaign_pk):
-    campaign = access.get_campaign_for_user(request.user, campaign_pk)
+def campaign_detail(request, training_campaign_pk):
+    campaign = access.get_campaign_for_user(request.user, training_campaign_pk)
     return render(
         request,
         "engagement/campaign.html",
@@ -257,8 +257,8 @@ def campaign_detail(request, campaign_pk):
     )
 
 
-def _campaign_write(request, campaign_pk, call, done):
-    campaign = access.get_campaign_for_user(request.user, campaign_pk, write=True)
+def _campaign_write(request, training_campaign_pk, call, done):
+    campaign = access.get_campaign_for_user(request.user, training_campaign_pk, write=True)
     try:
         result = call(campaign)
     except ValidationError as exc:
@@ -269,19 +269,22 @@ def _campaign_write(request, campaign_pk, call, done):
 
 
 @require_http_methods(["POST"])
-def open_campaign(request, campaign_pk):
+def open_campaign(request, training_campaign_pk):
     return _campaign_write(
         request,
-        campaign_pk,
+        training_campaign_pk,
         lambda c: invitations.open_campaign(c, actor=request.user),
         lambda n: _("Invitations sent to %(n)s suppliers.") % {"n": n},
     )
 
 
 @require_http_methods(["POST"])
-def close_campaign(request, campaign_pk):
+def close_campaign(request, training_campaign_pk):
     return _campaign_write(
-        request, campaign_pk, lambda c: invitations.close_campaign(c, actor=request.user), lambda _c: _("Registration closed.")
+        request,
+        training_campaign_pk,
+        lambda c: invitations.close_campaign(c, actor=request.user),
+        lambda _c: _("Registration closed."),
     )
 
 
