@@ -10,7 +10,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 VERBS = {"completed": "completed", "passed": "passed", "failed": "failed"}
 MOODLE_COLUMNS = ("Course", "First name", "Last name", "Email address", "Date completed", "Grade", "Hours")
@@ -42,7 +42,7 @@ def iso_duration_hours(text: str) -> Decimal:
         raise ValueError(text)
     parts = {k: Decimal(v) if v else Decimal(0) for k, v in match.groupdict().items()}
     hours = parts["days"] * 24 + parts["hours"] + parts["minutes"] / 60 + parts["seconds"] / 3600
-    return hours.quantize(Decimal("0.01"))
+    return hours.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def _date(text: str) -> date:
