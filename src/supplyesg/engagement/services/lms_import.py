@@ -8,6 +8,7 @@ id, or same course and learner for Moodle) update their attendance instead of ad
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from supplyesg.core import audit as trail
@@ -15,7 +16,7 @@ from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import User
 from supplyesg.core.sheets.text import TextFileError, decode_text
 from supplyesg.engagement import figures, lms
-from supplyesg.engagement.models import Attendance, Course
+from supplyesg.engagement.models import Attendance, Course, RequiredTraining
 from supplyesg.engagement.services.programme import require_organiser
 from supplyesg.engagement.services.required import fulfil_by_attendance
 
@@ -51,17 +52,31 @@ def _read(kind: str, data: bytes) -> list[lms.CompletionRow]:
         raise RuleViolation(_("file: %(problem)s") % {"problem": exc}) from None
 
 
-def _supplier_for(email: str, known: dict) -> int | None:
-    if email in known:
-        return known[email]
-    user = User.objects.filter(email__iexact=email, supplier__isnull=False, is_active=True).first()
-    supplier_id = (
-        user.supplier_id
-        if user
-        else (Attendance.objects.filter(email__iexact=email).order_by("-pk").values_list("supplier_id", flat=True).first())
-    )
-    known[email] = supplier_id
-    return supplier_id
+CHUNK = 500
+
+
+def _chunks(values: list):
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+def _suppliers_by_email(emails: set[str]) -> dict[str, int]:
+    """Each learner's supplier: an active portal user with the e-mail, else the latest participant registered with
+    it. A few queries for the whole file, not one per row."""
+    found: dict[str, int] = {}
+    wanted = sorted(emails)
+    for chunk in _chunks(wanted):
+        for email, supplier_id in (
+            Attendance.objects.annotate(e=Lower("email")).filter(e__in=chunk).order_by("pk").values_list("e", "supplier_id")
+        ):
+            found[email] = supplier_id  # the latest registration wins
+        for email, supplier_id in (
+            User.objects.annotate(e=Lower("email"))
+            .filter(e__in=chunk, supplier__isnull=False, is_active=True)
+            .values_list("e", "supplier_id")
+        ):
+            found[email] = supplier_id  # a portal user wins over a registration
+    return found
 
 
 @transaction.atomic
@@ -70,7 +85,7 @@ def import_completions(*, actor, kind: str, data: bytes) -> ImportResult:
     rows = _read(kind, data)
     result = ImportResult()
     courses = {c.code.lower(): c for c in Course.objects.all()}
-    known: dict = {}
+    suppliers = _suppliers_by_email({r.email for r in rows if r.email})
     planned = []
     label = _("statement") if kind == "xapi" else _("line")
     for row in rows:
@@ -79,7 +94,7 @@ def import_completions(*, actor, kind: str, data: bytes) -> ImportResult:
         if row.course_code and course is None:
             values = {"field": _course_field(kind), "code": row.course_code}
             errors.append(_("%(field)s: no course with code “%(code)s”") % values)
-        supplier_id = _supplier_for(row.email, known) if row.email else None
+        supplier_id = suppliers.get(row.email) if row.email else None
         if row.email and supplier_id is None:
             errors.append(
                 _("%(field)s: no supplier user or registered participant has the e-mail %(email)s")
@@ -93,10 +108,16 @@ def import_completions(*, actor, kind: str, data: bytes) -> ImportResult:
     if result.failed:
         return result  # a rejected file changes nothing
     source = Attendance.Source.XAPI if kind == "xapi" else Attendance.Source.MOODLE
+    keys = [row.external_id[:200] for row, _c, _s in planned]
+    existing = {}
+    for chunk in _chunks(keys):
+        existing.update({a.external_id: a for a in Attendance.objects.select_for_update().filter(external_id__in=chunk)})
+    created, touched = [], []
     for row, course, supplier_id in planned:
+        key = row.external_id[:200]
         passed = row.passed if row.passed is not None else figures.passed(row.score, course.pass_mark)
         values = {
-            "course": course,
+            "course_id": course.pk,
             "supplier_id": supplier_id,
             "person_name": row.name[:200],
             "email": row.email[:254],
@@ -108,22 +129,33 @@ def import_completions(*, actor, kind: str, data: bytes) -> ImportResult:
             "hours": row.hours if row.hours is not None else course.hours,
             "source": source,
         }
-        existing = Attendance.objects.select_for_update().filter(external_id=row.external_id[:200]).first()
-        if existing is None:
-            attendance = Attendance.objects.create(external_id=row.external_id[:200], **values)
+        attendance = existing.get(key)
+        if attendance is None:
+            attendance = Attendance(external_id=key, **values)
+            existing[key] = attendance  # the same statement twice in one file counts once
+            created.append(attendance)
             result.created += 1
-        elif all(getattr(existing, k) == v for k, v in values.items() if k not in ("course", "supplier_id")) and (
-            existing.course_id == course.pk and existing.supplier_id == supplier_id
-        ):
+        elif all(getattr(attendance, k) == v for k, v in values.items()):
             result.skipped += 1
             continue
         else:
-            for key, value in values.items():
-                setattr(existing, key, value)
-            existing.save()
-            attendance = existing
+            for name, value in values.items():
+                setattr(attendance, name, value)
+            attendance.save()
             result.updated += 1
-        fulfil_by_attendance(attendance, actor=actor)
+        touched.append(attendance)
+    Attendance.objects.bulk_create(created, batch_size=CHUNK)
+    # Only attendances of a supplier with open required training of that course can complete one.
+    pairs = set(
+        RequiredTraining.objects.open()
+        .filter(course_id__in={a.course_id for a in touched}, supplier_id__in={a.supplier_id for a in touched})
+        .values_list("supplier_id", "course_id")
+    )
+    for attendance in touched:
+        if (attendance.supplier_id, attendance.course_id) in pairs:
+            if attendance.pk is None:
+                attendance = Attendance.objects.get(external_id=attendance.external_id)
+            fulfil_by_attendance(attendance, actor=actor)
     trail.record(
         actor=actor,
         action="attendance.imported",
