@@ -113,3 +113,15 @@ def test_the_supplier_page_tab_and_the_rating_page_show_required_completed_and_o
     assert "Fire safety" in panel and "Ethics" in panel
     assert "Required 2, completed 1, open 1, overdue 1." in rating
     assert RequiredTraining.objects.count() == 2
+
+
+def test_a_certificate_or_material_of_a_type_not_accepted_is_refused_on_the_form(client_for, compliance, supplier_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    session = make_session(make_course(), on=date(2026, 3, 1))
+    person = make_attendance(session, supplier_a, status="registered")
+    script = SimpleUploadedFile("certificate.exe", b"MZ")
+    response = client_for(compliance).post(f"/training/attendance/{person.pk}/", {"attended": "yes", "certificate": script})
+    assert response.status_code == 400 and "files of type .exe are not accepted" in response.content.decode()
+    person.refresh_from_db()
+    assert person.status == "registered" and not person.certificate_file

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from supplyesg.assessments.models import Requirement, RiskCategory
+from supplyesg.core.forms_errors import checked_upload
 from supplyesg.engagement.models import Course, Programme, Session
 from supplyesg.suppliers.models import Category, Supplier
 
@@ -41,6 +42,9 @@ class MaterialForm(forms.Form):
     version = forms.CharField(label=_("Version"), max_length=30)
     issued_on = forms.DateField(label=_("Date"), widget=DateInput)
     file = forms.FileField(label=_("File"))
+
+    def clean_file(self):
+        return checked_upload(self.cleaned_data.get("file"), "file")
 
 
 class ProgrammeForm(forms.Form):
@@ -102,6 +106,9 @@ class AttendanceForm(forms.Form):
     score = forms.DecimalField(label=_("Score (%)"), required=False, min_value=0, max_value=100, decimal_places=2)
     certificate_number = forms.CharField(label=_("Certificate number"), required=False, max_length=60)
     certificate = forms.FileField(label=_("Certificate"), required=False)
+
+    def clean_certificate(self):
+        return checked_upload(self.cleaned_data.get("certificate"), "certificate")
 
 
 class ImportForm(forms.Form):
