@@ -80,6 +80,7 @@ def build_world() -> dict:
         **_ratings_world(a),
         **_sanctions_world(a),
         **_grievances_world(a, users),
+        **_engagement_world(a, users["compliance"]),
     }
     # Supplier B's own objects, for the same URLs pointed at B: ownership decides what a supplier user may do.
     values_b = {
@@ -148,7 +149,8 @@ def _audits_world(supplier) -> dict:
     from django.core.files.base import ContentFile
 
     from supplyesg.assessments.models import Requirement, RequirementCatalogue
-    from supplyesg.audits.models import AuditFile, ChecklistItem, TrainingAssignment
+    from supplyesg.audits.models import AuditFile, ChecklistItem
+    from supplyesg.engagement.models import RequiredTraining
     from tests.audits.factories_audits import make_reported_audit
 
     audit = make_reported_audit(supplier)
@@ -170,9 +172,7 @@ def _audits_world(supplier) -> dict:
     evidence = AuditFile(audit=audit, corrective_action=action, original_name="evidence.pdf")
     evidence.file.save("evidence.pdf", ContentFile(b"%PDF-1.4 x"), save=False)
     evidence.save()
-    training = TrainingAssignment.objects.create(
-        supplier=supplier, audit=audit, topic="Working hours", due_date=date(2026, 12, 31)
-    )
+    training = RequiredTraining.objects.create(supplier=supplier, audit=audit, topic="Working hours", due_date=date(2026, 12, 31))
     return {
         "audit_pk": audit.pk,
         "audit_id": audit.pk,
@@ -307,4 +307,57 @@ def _grievances_world(supplier, users) -> dict:
         "disclosure_pk": pending.pk,
         "receipt": submitted.receipt,
         "key": channel.key,
+    }
+
+
+def _engagement_world(supplier, actor) -> dict:
+    """A course with a material version, a session with an open invitation campaign that asked supplier A, A's
+    attended participant, a survey answer, a cascade report and an announcement."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.core.files.base import ContentFile
+
+    from supplyesg.engagement.models import (
+        Announcement,
+        Attendance,
+        Course,
+        CourseMaterial,
+        Invitation,
+        Session,
+        TrainingCampaign,
+    )
+
+    course = Course.objects.create(code="RBA-101", title="RBA Code of Conduct", hours=Decimal("2"), pass_mark=80)
+    material = CourseMaterial(course=course, version="1.0", issued_on=dt.date(2026, 1, 5), original_name="slides.pdf")
+    material.file.save("slides.pdf", ContentFile(b"%PDF-1.4 x"), save=False)
+    material.save()
+    starts = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)
+    session = Session.objects.create(course=course, starts_at=starts, ends_at=starts + dt.timedelta(hours=2))
+    campaign = TrainingCampaign.objects.create(
+        session=session, name="RBA 101", due_date=dt.date(2026, 12, 31), status="open", created_by=actor
+    )
+    invitation = Invitation.objects.create(campaign=campaign, supplier=supplier, status="invited")
+    attendance = Attendance.objects.create(
+        course=course,
+        session=session,
+        supplier=supplier,
+        invitation=invitation,
+        person_name="Li Wei",
+        held_on=starts.date(),
+        status="attended",
+        hours=Decimal("2"),
+        completed=True,
+    )
+    announcement = Announcement.objects.create(title="eNews 2026/1", body="Forum records.")
+    return {
+        "course_pk": course.pk,
+        "course_id": course.pk,
+        "material_pk": material.pk,
+        "session_pk": session.pk,
+        "session_id": session.pk,
+        "training_campaign_pk": campaign.pk,
+        "invitation_pk": invitation.pk,
+        "attendance_pk": attendance.pk,
+        "announcement_pk": announcement.pk,
     }

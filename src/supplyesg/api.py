@@ -91,6 +91,7 @@ def _register_routers():
     from supplyesg.assessments.api import router as assessments_router
     from supplyesg.audits.api.audits import router as audits_router
     from supplyesg.audits.api.corrective import router as corrective_router
+    from supplyesg.engagement.api import router as engagement_router
     from supplyesg.grievances.api import router as grievances_router
     from supplyesg.minerals.campaigns.api import router as minerals_router
     from supplyesg.minerals.cases.api import router as minerals_cases_router
@@ -109,6 +110,7 @@ def _register_routers():
     api.add_router("/", corrective_router)
     api.add_router("/", ratings_router)
     api.add_router("/", grievances_router)
+    api.add_router("/", engagement_router)
 
 
 _register_routers()

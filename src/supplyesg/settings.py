@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "supplyesg.audits",
     "supplyesg.ratings",
     "supplyesg.grievances",
+    "supplyesg.engagement",
 ]
 
 MIDDLEWARE = [
@@ -272,6 +273,7 @@ SUPPLYESG_PORTAL_SECTIONS = [
     "supplyesg.assessments.views.portal.portal_section",
     "supplyesg.audits.views.portal.portal_section",
     "supplyesg.ratings.views.portal.portal_section",
+    "supplyesg.engagement.views.portal.portal_section",
 ]
 
 # Grievance channel (grievances/THREAT_MODEL.md): the key that wraps every report's data key and the salt of receipt

@@ -9,9 +9,11 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from supplyesg.audits.models import AuditFile, CorrectiveAction, TrainingAssignment
-from supplyesg.audits.services import corrective, training
+from supplyesg.audits.models import AuditFile, CorrectiveAction
+from supplyesg.audits.services import corrective
 from supplyesg.audits.views.portal import portal_section
+from supplyesg.engagement.models import RequiredTraining
+from supplyesg.engagement.services import required as training
 from tests.audits.factories_audits import make_audit, make_finding, make_reported_audit
 from tests.factories import PDF_BYTES
 
@@ -89,7 +91,7 @@ def test_supplier_b_never_sees_or_changes_supplier_a_corrective_actions(
     assert "Overtime above 60 hours" not in listing and "No audit report has been issued to you." in listing
     assert "Working hours" not in b.get(reverse("audits_portal:trainings")).content.decode()
     assigned.refresh_from_db()
-    assert assigned.status == TrainingAssignment.Status.ASSIGNED
+    assert assigned.status == RequiredTraining.Status.ASSIGNED
 
 
 def test_an_audit_not_yet_reported_stays_out_of_the_portal(client_for, supplier_a, supplier_a_user):
@@ -197,10 +199,10 @@ def test_the_supplier_marks_a_training_attended(client_for, supplier_a_user, ass
     url = reverse("audits_portal:attend_training", kwargs={"training_pk": assigned.pk})
     client.post(url, {"attendee": ""})
     assigned.refresh_from_db()
-    assert assigned.status == TrainingAssignment.Status.ASSIGNED
+    assert assigned.status == RequiredTraining.Status.ASSIGNED
     assert client.post(url, {"attendee": "Li Wei, HR"}).status_code == 302
     assigned.refresh_from_db()
-    assert (assigned.status, assigned.attendee) == (TrainingAssignment.Status.COMPLETED, "Li Wei, HR")
+    assert (assigned.status, assigned.attendee) == (RequiredTraining.Status.COMPLETED, "Li Wei, HR")
 
 
 def test_the_portal_section_lists_what_to_do(rf, supplier_a, supplier_a_user, auditor, audit, action, assigned):

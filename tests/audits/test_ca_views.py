@@ -9,8 +9,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from supplyesg.audits.models import AuditFile, CorrectiveAction, TrainingAssignment
-from supplyesg.audits.services import corrective, training
+from supplyesg.audits.models import AuditFile, CorrectiveAction
+from supplyesg.audits.services import corrective
+from supplyesg.engagement.models import RequiredTraining
+from supplyesg.engagement.services import required as training
 from tests.audits.factories_audits import make_reported_audit
 from tests.factories import make_supplier, pdf_upload
 
@@ -115,7 +117,7 @@ def test_a_viewer_reads_everything_and_changes_nothing(client_for, viewer, actio
     action.refresh_from_db()
     assert action.status == S.COMPLETED
     assigned.refresh_from_db()
-    assert assigned.status == TrainingAssignment.Status.ASSIGNED
+    assert assigned.status == RequiredTraining.Status.ASSIGNED
 
 
 def test_a_viewer_sees_no_review_forms(client_for, viewer, submitted):
@@ -276,7 +278,7 @@ def test_training_is_assigned_from_an_audit(client_for, auditor, audit):
         },
     )
     assert ok.status_code == 302
-    record = TrainingAssignment.objects.get()
+    record = RequiredTraining.objects.get()
     assert (record.supplier, record.audit, record.area) == (audit.supplier, audit, "labour")
 
 
@@ -294,7 +296,7 @@ def test_the_training_list_and_its_actions(client_for, compliance, assigned, sup
     url = reverse("corrective:complete_training", kwargs={"training_pk": assigned.pk})
     assert client.post(url, {"attendee": ""}).status_code == 302  # refused with a message
     assigned.refresh_from_db()
-    assert assigned.status == TrainingAssignment.Status.ASSIGNED
+    assert assigned.status == RequiredTraining.Status.ASSIGNED
     client.post(url, {"attendee": "Li Wei"})
     assigned.refresh_from_db()
-    assert assigned.status == TrainingAssignment.Status.COMPLETED
+    assert assigned.status == RequiredTraining.Status.COMPLETED

@@ -7,8 +7,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from supplyesg.audits.models import Audit, CorrectiveAction, Finding, TrainingAssignment
+from supplyesg.audits.models import Audit, CorrectiveAction, Finding
 from supplyesg.core.models import AuditEvent, User
+from supplyesg.engagement.models import RequiredTraining
 from supplyesg.minerals.cases.models import RiskCase
 from supplyesg.ratings.models import BusinessScore, Rating
 from supplyesg.ratings.quarters import Quarter
@@ -31,7 +32,7 @@ def snapshot() -> tuple[int, ...]:
             Audit,
             Finding,
             CorrectiveAction,
-            TrainingAssignment,
+            RequiredTraining,
             BusinessScore,
             Rating,
             RiskCase,
@@ -82,7 +83,7 @@ def test_the_demo_fills_audits_corrective_actions_ratings_and_risk_cases_once(db
     assert actions.overdue(today).exists() and actions.filter(plan_escalated_on=today).exists()
     assert actions.filter(status=CA.AWAITING_PLAN, plan_due__gte=today).exists()
     assert AuditEvent.objects.filter(action="audit.improvement_plan_overdue").count() == 2
-    assert set(TrainingAssignment.objects.values_list("status", flat=True)) == {"assigned", "completed"}
+    assert set(RequiredTraining.objects.values_list("status", flat=True)) == {"assigned", "completed"}
 
     # supplier A has actions to answer in the portal: one awaiting its plan, one rejected with a reason
     portal_user = User.objects.get(username="supplier-a")

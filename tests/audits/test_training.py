@@ -8,14 +8,14 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 
-from supplyesg.audits.models import TrainingAssignment
-from supplyesg.audits.services import training
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import AuditEvent
+from supplyesg.engagement.models import RequiredTraining
+from supplyesg.engagement.services import required as training
 from tests.audits.factories_audits import make_reported_audit
 
 pytestmark = pytest.mark.django_db
-T = TrainingAssignment.Status
+T = RequiredTraining.Status
 
 
 @pytest.fixture(autouse=True)
@@ -55,7 +55,7 @@ def test_assigning_training_checks_every_field(supplier_a, supplier_b, complianc
     assert fields == ["topic", "area", "due_date", "audit"]
     with pytest.raises(RuleViolation, match="due_date: give"):
         training.assign_training(supplier_a, actor=compliance, topic="Ethics", due_date=None)
-    assert not TrainingAssignment.objects.exists()
+    assert not RequiredTraining.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["viewer", "procurement", "supplier_a_user"])
@@ -95,6 +95,6 @@ def test_staff_cancel_an_assigned_training(assigned, compliance, supplier_a_user
 
 def test_trainings_due_are_those_assigned_and_due_within_the_window(supplier_a, compliance, assigned):
     soon = training.assign_training(supplier_a, actor=compliance, topic="Ethics", due_date=date(2026, 3, 15))
-    qs = TrainingAssignment.objects.all()
+    qs = RequiredTraining.objects.all()
     assert list(training.trainings_due(qs, date(2026, 3, 12), 7)) == [soon]
     assert set(training.trainings_due(qs, date(2026, 4, 30), 0)) == {soon, assigned}

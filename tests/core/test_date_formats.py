@@ -92,7 +92,7 @@ def test_the_supplier_sees_the_corrective_action_dates_in_iso_in_its_language(la
 
 
 def test_a_chinese_e_mail_gives_its_due_date_in_iso(supplier_a, compliance, django_capture_on_commit_callbacks):
-    from supplyesg.audits.services.training import assign_training
+    from supplyesg.engagement.services.required import assign_training
 
     make_contact(supplier_a, email="li@alpha.example")
     with translation.override("zh-hans"), django_capture_on_commit_callbacks(execute=True):

@@ -8,10 +8,10 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import translation
 
-from supplyesg.audits.services import training
 from supplyesg.core import checks
 from supplyesg.core.mail import CHINESE, ENGLISH, Letter, language_for, send, send_digests
 from supplyesg.core.models import MailDigest, QueuedMail, Role
+from supplyesg.engagement.services import required as training
 from tests.factories import make_contact, make_user
 
 DUE = dt.date(2026, 12, 31)

@@ -28,7 +28,7 @@ def test_the_tabs_of_the_other_apps_come_after_the_registry_tabs_and_before_the_
     html = client_for(viewer).get(detail(supplier_a)).content.decode()
     assert tab_labels(html) == [
         "Profile", "Sites", "Supply chain", "Documents", "Agreements", "Admission", "Portal users", "Audits",
-        "Minerals risk cases", "History",
+        "Minerals risk cases", "Training", "History",
     ]
 
 

@@ -5,8 +5,9 @@ without the capability on writes."""
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from supplyesg.audits.models import Audit, CorrectiveAction, TrainingAssignment
+from supplyesg.audits.models import Audit, CorrectiveAction
 from supplyesg.core.access import Cap, can, require_internal
+from supplyesg.engagement.models import RequiredTraining
 
 
 def audits_visible_to(user):
@@ -63,15 +64,15 @@ def get_action_for_user(user, pk, *, write: bool = False) -> CorrectiveAction:
     return action
 
 
-def get_training_for_user(user, pk, *, write: bool = False) -> TrainingAssignment:
+def get_training_for_user(user, pk, *, write: bool = False) -> RequiredTraining:
     if user and user.is_authenticated and user.is_active and user.is_supplier_user and user.supplier_id:
-        qs = TrainingAssignment.objects.filter(supplier_id=user.supplier_id)
+        qs = RequiredTraining.objects.filter(supplier_id=user.supplier_id)
     else:
         require_internal(user)
-        qs = TrainingAssignment.objects.all()
+        qs = RequiredTraining.objects.all()
     try:
         training = qs.select_related("supplier", "audit").get(pk=pk)
-    except (TrainingAssignment.DoesNotExist, ValueError, TypeError):
+    except (RequiredTraining.DoesNotExist, ValueError, TypeError):
         raise Http404
     if write and user.is_internal and not can(user, Cap.AUDIT):
         raise PermissionDenied

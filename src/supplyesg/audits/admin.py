@@ -3,7 +3,7 @@
 
 from django.contrib import admin
 
-from supplyesg.audits.models import Audit, AuditFile, ChecklistItem, CorrectiveAction, Finding, TrainingAssignment
+from supplyesg.audits.models import Audit, AuditFile, ChecklistItem, CorrectiveAction, Finding
 
 
 class ReadOnlyMixin:
@@ -60,11 +60,3 @@ class CorrectiveActionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("audit__supplier__legal_name", "finding__description")
     list_select_related = ("audit", "audit__supplier")
-
-
-@admin.register(TrainingAssignment)
-class TrainingAssignmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("supplier", "topic", "area", "due_date", "status")
-    list_filter = ("status", "area")
-    search_fields = ("supplier__legal_name", "topic")
-    list_select_related = ("supplier",)

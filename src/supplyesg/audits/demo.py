@@ -28,10 +28,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supplyesg.assessments.models import RiskCategory
-from supplyesg.audits.models import Audit, ChecklistItem, CorrectiveAction, Finding, Severity, TrainingAssignment
-from supplyesg.audits.services import clocks, conduct, corrective, programme, training
+from supplyesg.audits.models import Audit, ChecklistItem, CorrectiveAction, Finding, Severity
+from supplyesg.audits.services import clocks, conduct, corrective, programme
 from supplyesg.core import audit as trail
 from supplyesg.core.models import AuditEvent, User
+from supplyesg.engagement.models import RequiredTraining
+from supplyesg.engagement.services import required as training
 from supplyesg.minerals.cases.demo import load_demo_cases
 from supplyesg.suppliers.demo import SEED, DemoRefused, demo_is_loaded, pdf_bytes
 from supplyesg.suppliers.models import Contact
@@ -475,7 +477,7 @@ def _counts(year: int, result, report, rated: dict, cases: dict) -> dict[str, di
             _("planned by the %(year)s programme") % {"year": year}: result.created,
             **{str(status.label).lower(): statuses.get(status, 0) for status in Audit.Status},
             _("findings"): Finding.objects.count(),
-            _("trainings"): TrainingAssignment.objects.count(),
+            _("trainings"): RequiredTraining.objects.count(),
         },
         _("corrective actions"): {
             **{str(status.label).lower(): actions.get(status, 0) for status in CorrectiveAction.Status},

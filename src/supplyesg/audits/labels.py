@@ -25,7 +25,4 @@ ACTION_LABELS = {
     "corrective_action.closed": gettext_lazy("Corrective action closed"),
     "corrective_action.reminded": gettext_lazy("Corrective-action reminder sent"),
     "corrective_action.escalated": gettext_lazy("Overdue corrective action escalated"),
-    "training.assigned": gettext_lazy("Training assigned"),
-    "training.completed": gettext_lazy("Training completed"),
-    "training.cancelled": gettext_lazy("Training cancelled"),
 }

@@ -279,26 +279,3 @@ class CorrectiveAction(models.Model):
 
     def __str__(self):
         return f"CAP #{self.pk} · {self.finding}"
-
-
-class TrainingAssignment(models.Model):
-    """Training for a supplier whose audit result was not qualified (ESG manual)."""
-
-    class Status(models.TextChoices):
-        ASSIGNED = "assigned", _("Assigned")
-        COMPLETED = "completed", _("Completed")
-        CANCELLED = "cancelled", _("Cancelled")
-
-    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="training_assignments")
-    audit = models.ForeignKey(Audit, null=True, blank=True, on_delete=models.SET_NULL, related_name="training_assignments")
-    topic = models.CharField(_("topic"), max_length=200)
-    area = models.CharField(_("area"), max_length=20, choices=RiskCategory.choices, blank=True)
-    due_date = models.DateField(_("due date"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ASSIGNED)
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    assigned_at = models.DateTimeField(default=timezone.now)
-    completed_at = models.DateTimeField(null=True, blank=True)
-    attendee = models.CharField(_("attended by"), max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["status", "due_date"]

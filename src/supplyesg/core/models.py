@@ -149,6 +149,12 @@ class PolicySettings(models.Model):
         validators=[MinValueValidator(50), MaxValueValidator(100)],
     )
     profile_changes_need_approval = models.BooleanField(_("supplier profile changes need internal approval"), default=True)
+    training_positive_from = models.PositiveSmallIntegerField(
+        _("a training feedback rating (1–5) counts as positive from"),
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("Product default. Satisfaction is the share of answers at or above this rating."),
+    )
     portal_invitation_hours = models.PositiveSmallIntegerField(
         _("a portal invitation link stays valid this many hours"),
         default=72,

@@ -97,6 +97,9 @@ SETTING_SOURCES: dict[str, Source] = {
     "smelter_prefill_score": product_default(),
     "profile_changes_need_approval": product_default(),
     "portal_invitation_hours": product_default(),
+    "training_positive_from": product_default(
+        _("ASUS reports the share of participants who were positive (over 90 %); that 4 or 5 of 5 counts is ours")
+    ),
     "risk_weight_country": product_default(),
     "risk_weight_category": product_default(),
     "risk_weight_questionnaire": product_default(),

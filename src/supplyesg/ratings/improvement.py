@@ -31,7 +31,7 @@ def improvement_problems(owner, due_date, description: str, training_topic: str)
 
 
 def open_improvement_action(rating: Rating, *, actor, owner, due_date, description: str, training_topic: str):
-    from supplyesg.audits.services.training import record_training
+    from supplyesg.engagement.services.required import record_training
 
     training = None
     if training_topic:

@@ -151,7 +151,7 @@ class ImprovementAction(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner"))
     due_date = models.DateField(_("due date"))
     training = models.ForeignKey(
-        "audits.TrainingAssignment",
+        "engagement.RequiredTraining",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

@@ -5,8 +5,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from supplyesg.assessments.models import RiskCategory
-from supplyesg.audits.models import CorrectiveAction, Severity, TrainingAssignment
+from supplyesg.audits.models import CorrectiveAction, Severity
 from supplyesg.core.forms_errors import checked_upload
+from supplyesg.engagement.models import Course, RequiredTraining
 
 
 class DateInput(forms.DateInput):
@@ -143,7 +144,11 @@ class ActionFilterForm(forms.Form):
 
 class TrainingForm(forms.Form):
     supplier_code = forms.CharField(label=_("Supplier code"), max_length=30)
-    topic = forms.CharField(label=_("Topic"), max_length=200)
+    course = forms.ModelChoiceField(
+        label=_("Course"), required=False, queryset=Course.objects.filter(is_active=True),
+        help_text=_("Optional: a completed attendance of this course completes the training."),
+    )
+    topic = forms.CharField(label=_("Topic"), max_length=200, required=False, help_text=_("Empty: the course's title."))
     area = forms.ChoiceField(label=_("Area"), required=False)
     due_date = forms.DateField(label=_("Due date"), widget=DateInput())
     audit = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -168,7 +173,7 @@ class TrainingFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("All statuses")), *TrainingAssignment.Status.choices]
+        self.fields["status"].choices = [("", _("All statuses")), *RequiredTraining.Status.choices]
 
 
 class AttendForm(forms.Form):

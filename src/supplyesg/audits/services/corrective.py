@@ -28,6 +28,7 @@ from supplyesg.core.errors import RuleViolation
 from supplyesg.core.files import validate_upload
 from supplyesg.core.mail import Letter, internal_recipients, send, supplier_recipients
 from supplyesg.core.models import Role
+from supplyesg.engagement.services.required import training_evidence
 
 S = CorrectiveAction.Status
 PLAN_OPEN = (S.AWAITING_PLAN, S.REJECTED)  # the supplier may (re)submit a plan
@@ -399,9 +400,13 @@ def close_action(
     _require_reviewer(actor)
     if action.status == S.CLOSED:
         raise RuleViolation(_("This corrective action is already closed."))
+    open_trainings, trainings_done = training_evidence(action)
+    if open_trainings:
+        topics = {"topics": ", ".join(open_trainings)}
+        raise RuleViolation(_("closure: the training this action requires is not completed yet: %(topics)s.") % topics)
     if closure == CorrectiveAction.Closure.EVIDENCE:
         _status_is(action, (S.COMPLETED,), _("closure: evidence can close only a completed action; this one is “%(status)s”."))
-        if not action.files.exists():
+        if not action.files.exists() and not trainings_done:  # a completed required training is evidence too
             raise RuleViolation(_("closure: no evidence file was sent; close it by a follow-up audit instead."))
         follow_up_audit = None
     elif closure == CorrectiveAction.Closure.FOLLOW_UP:

@@ -23,12 +23,14 @@ from supplyesg.audits.forms.corrective import (
     TrainingFilterForm,
     TrainingForm,
 )
-from supplyesg.audits.models import CorrectiveAction, TrainingAssignment
-from supplyesg.audits.services import corrective, training
+from supplyesg.audits.models import CorrectiveAction
+from supplyesg.audits.services import corrective
 from supplyesg.core import history
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.forms_errors import attach_errors
 from supplyesg.core.models import AuditEvent, PolicySettings
+from supplyesg.engagement.models import RequiredTraining
+from supplyesg.engagement.services import required as training
 from supplyesg.suppliers.access import get_supplier_for_user
 
 S = CorrectiveAction.Status
@@ -41,9 +43,9 @@ STATUS_BADGE = {
     S.CLOSED: "good",
 }
 TRAINING_BADGE = {
-    TrainingAssignment.Status.ASSIGNED: "warn",
-    TrainingAssignment.Status.COMPLETED: "good",
-    TrainingAssignment.Status.CANCELLED: "",
+    RequiredTraining.Status.ASSIGNED: "warn",
+    RequiredTraining.Status.COMPLETED: "good",
+    RequiredTraining.Status.CANCELLED: "",
 }
 
 
@@ -128,6 +130,7 @@ def _detail_page(request, action, *, status=200, **forms):
         "plan_form": forms.get("plan_form") or PlanForm.for_action(action),
         "plan_open": action.status in corrective.PLAN_OPEN,
         "has_candidates": candidates.exists(),
+        "trainings": action.required_trainings.select_related("course"),
     }
     return render(request, "audits/ca_detail.html", context, status=status)
 
@@ -269,7 +272,7 @@ def training_list(request):
     form = TrainingFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     qs = training.filter_trainings(
-        TrainingAssignment.objects.select_related("supplier", "audit"),
+        RequiredTraining.objects.select_related("supplier", "audit"),
         status=filters.get("status", ""),
         supplier=filters.get("supplier", ""),
     )
@@ -277,7 +280,7 @@ def training_list(request):
     today = timezone.localdate()
     for row in page.object_list:
         row.badge = TRAINING_BADGE.get(row.status, "")
-        row.late = row.status == TrainingAssignment.Status.ASSIGNED and row.due_date < today
+        row.late = row.status == RequiredTraining.Status.ASSIGNED and row.due_date < today
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -293,21 +296,26 @@ def training_list(request):
 
 
 def _training_source(request):
-    """The supplier and audit a training is assigned from (?supplier=<pk> or ?audit=<pk>), each access-checked."""
+    """The supplier, audit and corrective action a training is assigned from (?supplier=<pk>, ?audit=<pk> or
+    ?action=<pk>), each access-checked."""
+    action_pk = request.GET.get("action")
     audit_pk = request.POST.get("audit") or request.GET.get("audit")
     supplier_pk = request.GET.get("supplier")
+    if action_pk:
+        action = access.get_action_for_user(request.user, action_pk)
+        return action.audit.supplier, action.audit, action
     if audit_pk:
         audit = access.get_audit_for_user(request.user, audit_pk)
-        return audit.supplier, audit
+        return audit.supplier, audit, None
     if supplier_pk:
-        return get_supplier_for_user(request.user, supplier_pk), None
-    return None, None
+        return get_supplier_for_user(request.user, supplier_pk), None, None
+    return None, None, None
 
 
 @require_http_methods(["GET", "POST"])
 def assign_training(request):
     require_internal(request.user, Cap.AUDIT)
-    supplier, audit = _training_source(request)
+    supplier, audit, action = _training_source(request)
     initial = {"supplier_code": supplier.code if supplier else "", "audit": audit.pk if audit else None}
     if audit is not None and audit.scope:
         initial["area"] = audit.scope[0]
@@ -324,6 +332,8 @@ def assign_training(request):
                     area=form.cleaned_data["area"],
                     due_date=form.cleaned_data["due_date"],
                     audit=audit,
+                    corrective_action=action,
+                    course=form.cleaned_data["course"],
                 )
             except ValidationError as exc:
                 attach_errors(form, exc)
@@ -331,9 +341,10 @@ def assign_training(request):
                 messages.success(
                     request, _("Training assigned to %(name)s; they were told.") % {"name": form.supplier.legal_name}
                 )
-                return redirect("corrective:trainings")
+                return redirect("corrective:detail", action_pk=action.pk) if action else redirect("corrective:trainings")
     status = 400 if request.method == "POST" else 200
-    return render(request, "audits/training_form.html", {"form": form, "supplier": supplier, "audit": audit}, status=status)
+    context = {"form": form, "supplier": supplier, "audit": audit, "action": action}
+    return render(request, "audits/training_form.html", context, status=status)
 
 
 def _training_write(request, training_pk, call, done_message):

@@ -16,11 +16,13 @@ from django.views.decorators.http import require_http_methods
 
 from supplyesg.audits import access
 from supplyesg.audits.forms.corrective import AttendForm, CompletionForm, PlanForm
-from supplyesg.audits.models import CorrectiveAction, Finding, TrainingAssignment
-from supplyesg.audits.services import corrective, training
+from supplyesg.audits.models import CorrectiveAction, Finding
+from supplyesg.audits.services import corrective
 from supplyesg.audits.views.corrective import STATUS_BADGE, TRAINING_BADGE, reminder_days, serve_file
 from supplyesg.core.forms_errors import attach_errors
 from supplyesg.core.portal import PortalSection
+from supplyesg.engagement.models import RequiredTraining
+from supplyesg.engagement.services import required as training
 from supplyesg.suppliers.access import get_own_supplier
 from supplyesg.suppliers.views.portal import STATUS_BADGE as SUPPLIER_BADGE
 
@@ -64,7 +66,7 @@ def audit_list(request):
     for audit in audits:
         audit.finding_rows = by_audit.get(audit.pk, [])
     todo.sort(key=lambda a: (a.clock.due or today, a.pk))
-    trainings_open = TrainingAssignment.objects.filter(supplier_id=supplier.pk, status=TrainingAssignment.Status.ASSIGNED).count()
+    trainings_open = RequiredTraining.objects.filter(supplier_id=supplier.pk, status=RequiredTraining.Status.ASSIGNED).count()
     return render(
         request,
         "audits/portal_list.html",
@@ -136,10 +138,10 @@ def action_file(request, action_pk, file_pk):
 def training_list(request):
     supplier = get_own_supplier(request.user)
     today = timezone.localdate()
-    rows = list(TrainingAssignment.objects.filter(supplier_id=supplier.pk).select_related("audit").order_by("status", "due_date"))
+    rows = list(RequiredTraining.objects.filter(supplier_id=supplier.pk).select_related("audit").order_by("status", "due_date"))
     for row in rows:
         row.badge = TRAINING_BADGE.get(row.status, "")
-        row.late = row.status == TrainingAssignment.Status.ASSIGNED and row.due_date < today
+        row.late = row.status == RequiredTraining.Status.ASSIGNED and row.due_date < today
     return render(request, "audits/portal_trainings.html", {**_base(supplier), "rows": rows, "form": AttendForm()})
 
 
@@ -189,7 +191,7 @@ def portal_section(request, supplier):
             todo.append(_("CAP #%(number)s (%(finding)s): your evidence was not accepted; please send it again.") % values)
         elif action.status == S.APPROVED and (state.overdue or state.due_soon):
             todo.append(_("CAP #%(number)s (%(finding)s): please send the completion evidence by %(date)s.") % values)
-    for row in training.trainings_due(TrainingAssignment.objects.filter(supplier_id=supplier.pk), today, days).order_by(
+    for row in training.trainings_due(RequiredTraining.objects.filter(supplier_id=supplier.pk), today, days).order_by(
         "due_date"
     ):
         values = {"topic": row.topic, "date": date_format(row.due_date, "DATE_FORMAT")}

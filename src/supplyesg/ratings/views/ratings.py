@@ -18,6 +18,7 @@ from supplyesg.core import bulk
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.forms_errors import attach_errors
 from supplyesg.core.models import Job, PolicySettings
+from supplyesg.engagement.services.required import training_status
 from supplyesg.ratings import exporting, importing, queries, services
 from supplyesg.ratings.access import get_rating_for_user
 from supplyesg.ratings.forms import BulkDecisionForm, BusinessScoreForm, ComputeForm, DecisionForm, ImportForm, OverviewFilterForm
@@ -158,6 +159,8 @@ def _supplier_page(request, supplier, *, status: int = 200, decision_form=None, 
         "decision_form": decision_form or DecisionForm(initial={"decision": DecisionForm.CONFIRM}),
         "terminate": Action.TERMINATE,
         "improvement": _improvement_of(rating),
+        # Training the supplier must attend (engagement): shown beside the grade, as the issue asks.
+        "training": training_status(supplier, timezone.localdate()),
     }
     return render(request, "ratings/supplier.html", context, status=status)
 
