@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "supplyesg.assessments",
     "supplyesg.audits",
     "supplyesg.ratings",
+    "supplyesg.traceability",
 ]
 
 MIDDLEWARE = [
@@ -271,6 +272,7 @@ SUPPLYESG_PORTAL_SECTIONS = [
     "supplyesg.assessments.views.portal.portal_section",
     "supplyesg.audits.views.portal.portal_section",
     "supplyesg.ratings.views.portal.portal_section",
+    "supplyesg.traceability.views.portal.portal_section",
 ]
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -27,6 +27,8 @@ urlpatterns = [
     path("portal/audits/", include("supplyesg.audits.urls.portal")),
     path("ratings/", include("supplyesg.ratings.urls")),
     path("portal/ratings/", include("supplyesg.ratings.urls.portal")),
+    path("traceability/", include("supplyesg.traceability.urls")),
+    path("portal/traceability/", include("supplyesg.traceability.urls.portal")),
     path("minerals/risk-cases/", include("supplyesg.minerals.cases.urls")),
     path("terminations/", include("supplyesg.suppliers.terminations.urls")),
     path("sanctions/", include("supplyesg.suppliers.sanctions.urls")),
