@@ -234,7 +234,7 @@ def record_transformation(
     findings = []
     locked = {lot.pk: lot for lot in Lot.objects.select_for_update().filter(pk__in=[lot.pk for lot, _q in inputs])}
     for n, (lot, used) in enumerate(inputs):
-        if lot.supplier_id != supplier.pk:
+        if lot.pk not in locked or locked[lot.pk].supplier_id != supplier.pk:
             problems.append(_("inputs: lot %(lot)s is not held by you.") % {"lot": lot.identifier})
             continue
         findings += rules.check_take(
