@@ -35,7 +35,11 @@ def world():
     services.load_material_definitions()
     m = {d.code: d for d in MaterialDefinition.objects.all()}
     actor = make_user()
-    s1, s2, s3 = make_supplier(legal_name="S1 Solder"), make_supplier(legal_name="S2 Solder"), make_supplier(legal_name="S3 Trading")
+    s1, s2, s3 = (
+        make_supplier(legal_name="S1 Solder"),
+        make_supplier(legal_name="S2 Solder"),
+        make_supplier(legal_name="S3 Trading"),
+    )
     a = Smelter.objects.create(cid="CID000001", metal="Tin", standard_name="Smelter A")
     b = Smelter.objects.create(cid="CID000002", metal="Tin", standard_name="Smelter B")
     upload = RmapStatusUpload.objects.create(file_name="rmap.xlsx")
@@ -43,17 +47,52 @@ def world():
     RmapStatus.objects.create(upload=upload, cid=b.cid, status=RmapStatus.Status.NON_CONFORMANT)
     mine = Party.objects.create(kind=Party.Kind.MINE, name="Mine", country="CD")
 
-    ore = services.record_receipt(actor=actor, supplier=s1, identifier="O1", material=m["tin-ore"], quantity=D("1000"), party=mine,
-                                  assurance="document_backed", when=at(4, 2)).lot
-    sl1 = services.record_transformation(actor=actor, supplier=s1, inputs=[(ore, D("1000"))], material=m["tin-smelter-lot"],
-                                         identifier="SL1", quantity=D("700"), smelter=a, assurance="third_party_verified", when=at(4, 3)).lot
-    services.record_transformation(actor=actor, supplier=s1, inputs=[(sl1, D("700"))], material=m["refined-tin"], identifier="R1",
-                                   quantity=D("693"), assurance="document_backed", when=at(4, 4))
-    sl2 = services.record_receipt(actor=actor, supplier=s2, identifier="SL2", material=m["tin-smelter-lot"], quantity=D("500"),
-                                  smelter=b, when=at(4, 10)).lot
-    services.record_transformation(actor=actor, supplier=s2, inputs=[(sl2, D("500"))], material=m["refined-tin"], identifier="R2",
-                                   quantity=D("495"), when=at(4, 11))
-    services.record_receipt(actor=actor, supplier=s3, identifier="R3", material=m["refined-tin"], quantity=D("300"), when=at(1, 15))
+    ore = services.record_receipt(
+        actor=actor,
+        supplier=s1,
+        identifier="O1",
+        material=m["tin-ore"],
+        quantity=D("1000"),
+        party=mine,
+        assurance="document_backed",
+        when=at(4, 2),
+    ).lot
+    sl1 = services.record_transformation(
+        actor=actor,
+        supplier=s1,
+        inputs=[(ore, D("1000"))],
+        material=m["tin-smelter-lot"],
+        identifier="SL1",
+        quantity=D("700"),
+        smelter=a,
+        assurance="third_party_verified",
+        when=at(4, 3),
+    ).lot
+    services.record_transformation(
+        actor=actor,
+        supplier=s1,
+        inputs=[(sl1, D("700"))],
+        material=m["refined-tin"],
+        identifier="R1",
+        quantity=D("693"),
+        assurance="document_backed",
+        when=at(4, 4),
+    )
+    sl2 = services.record_receipt(
+        actor=actor, supplier=s2, identifier="SL2", material=m["tin-smelter-lot"], quantity=D("500"), smelter=b, when=at(4, 10)
+    ).lot
+    services.record_transformation(
+        actor=actor,
+        supplier=s2,
+        inputs=[(sl2, D("500"))],
+        material=m["refined-tin"],
+        identifier="R2",
+        quantity=D("495"),
+        when=at(4, 11),
+    )
+    services.record_receipt(
+        actor=actor, supplier=s3, identifier="R3", material=m["refined-tin"], quantity=D("300"), when=at(1, 15)
+    )
     return m["refined-tin"]
 
 

@@ -131,7 +131,7 @@ def _write(actor, supplier, events: list[epcis.Event], result: ImportResult) -> 
         for ref in event.lots:
             lot = Lot.objects.filter(identifier=ref.identifier).first()
             if lot is None:
-                if ref.role in ("output", "parent") or event.biz_step == "commissioning":
+                if ref.role in ("output", "parent") or (ref.role == "object" and event.biz_step == "commissioning"):
                     lot = _new_lot(event, ref, supplier, actor, result.errors)
                 else:
                     result.errors.append(

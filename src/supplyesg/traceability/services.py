@@ -50,8 +50,16 @@ ACTION_LABELS = {
 }
 
 
+def _number(value):
+    """400.000 and 400 read the same, whichever database summed them."""
+    if isinstance(value, Decimal) and value.is_finite():
+        text = format(value.normalize(), "f")
+        return text
+    return value
+
+
 def finding_text(finding: rules.Finding) -> str:
-    v = finding.values
+    v = {key: _number(value) for key, value in finding.values.items()}
     if finding.code == "over_shipped":
         return _("%(field)s: lot %(lot)s has %(held)s left with you; %(wanted)s cannot leave.") % {"field": finding.field, **v}
     if finding.code == "not_positive":
