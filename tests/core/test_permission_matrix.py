@@ -309,6 +309,25 @@ RULES: dict[str, Rule] = {
     "sanctions:lists": page(),
     "sanctions:load_list": page(Cap.ADMINISTER),
     "ratings:close_improvement": page(Cap.DECIDE_ORDERS, "POST"),
+    # raw-material traceability: internal roles read; REVIEW reviews origin documents and declares events wrong
+    "traceability:lots": page(),
+    "traceability:lot": page(),
+    "traceability:epcis_export": page(),
+    "traceability:trace": page(),
+    "traceability:forward": page(),
+    "traceability:coverage": page(),
+    "traceability:materials": page(),
+    "traceability:origin_documents": page(),
+    "traceability:origin_document_file": page(),
+    "traceability:review_origin_document": page(Cap.REVIEW, "POST"),
+    "traceability:declare_error": page(Cap.REVIEW, "POST"),
+    "traceability:epcis_import": page(Cap.EDIT_SUPPLIERS),
+    "traceability_portal:home": Rule("GET", "portal"),
+    "traceability_portal:lot": Rule("GET", "portal_own"),
+    "traceability_portal:receive": Rule("GET", "portal"),
+    "traceability_portal:transform": Rule("GET", "portal"),
+    "traceability_portal:ship": Rule("GET", "portal"),
+    "traceability_portal:upload_origin": Rule("GET", "portal"),
 }
 # Patterns owned by Django's admin site are covered by the admin tests below.
 COVERED_NAMESPACES = {"admin"}
