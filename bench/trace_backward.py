@@ -43,8 +43,8 @@ def build_world(events: int) -> dict:
     chains = max(1, events // DEPTH)
     when = datetime(2026, 5, 1, tzinfo=UTC)
     qn = connection.ops.quote_name
-    lot_sql = (f"INSERT INTO {qn(Lot._meta.db_table)} (id, material_id, identifier, country, quantity, unit, key_data, assurance, made_at) "
-               "VALUES (%s, %s, %s, %s, %s, 'kg', '{}', 'document_backed', %s)")
+    lot_sql = (f"INSERT INTO {qn(Lot._meta.db_table)} (id, material_id, identifier, country, quantity, unit, key_data, "
+               "assurance, made_at) VALUES (%s, %s, %s, %s, %s, 'kg', '{}', 'document_backed', %s)")
     event_sql = (f"INSERT INTO {qn(TraceEvent._meta.db_table)} (id, event_id, type, action, biz_step, disposition, event_time, "
                  "event_time_zone_offset, assurance, error_reason, corrective_event_ids, extra, recorded_at) "
                  "VALUES (%s, %s, %s, '', 'commissioning', '', %s, '+00:00', 'document_backed', '', '[]', '{}', %s)")
@@ -85,10 +85,7 @@ def build_world(events: int) -> dict:
             pallets.append(lot_id)
         flush(force=True)
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("ANALYZE")
-        else:
-            cursor.execute("ANALYZE")
+        cursor.execute("ANALYZE")  # both SQLite and PostgreSQL: plan the walk with the new tables' statistics
     return {"events": event_id, "lots": lot_id, "module": modules[len(modules) // 2], "pallet": pallets[0],
             "origin": origins[len(origins) // 3]}
 
