@@ -68,6 +68,7 @@ def test_shipping_more_than_is_held_is_refused_and_nothing_is_written(m, people)
     assert "quantity: lot QZ-1 has 400 left with you; 401 cannot leave." in refused.value.messages
     assert TraceEvent.objects.count() == events
     assert queries.held(lot, people["alpha"].pk) == D("400")
+    assert queries.held_many([lot.pk], people["alpha"].pk) == {lot.pk: D("400")}
 
 
 def test_an_output_outside_the_tolerance_is_refused_naming_the_quantity(m, people):

@@ -22,7 +22,7 @@ from supplyesg.traceability.models import OriginDocument, TraceEvent
 def home(request):
     supplier = get_own_supplier(request.user)
     lots = list(lots_visible_to(request.user).with_places()[:200])
-    held = {lot.pk: queries.held(lot, supplier.pk) for lot in lots}
+    held = queries.held_many([lot.pk for lot in lots], supplier.pk)
     return render(
         request,
         "traceability/portal_home.html",
