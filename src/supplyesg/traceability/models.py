@@ -69,7 +69,7 @@ class MaterialDefinition(models.Model):
         help_text=_("Blank: the tolerance in the policy settings."),
     )
     key_fields = models.JSONField(_("key data"), default=list, blank=True)
-    source = models.CharField(_("source"), max_length=255, blank=True)
+    source = models.TextField(_("source"), blank=True)
     as_of = models.DateField(_("as of"), null=True, blank=True)
 
     class Meta:
