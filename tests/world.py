@@ -81,6 +81,7 @@ def build_world() -> dict:
         **_sanctions_world(a),
         **_grievances_world(a, users),
         **_engagement_world(a, users["compliance"]),
+        **_traceability_world(a, users["compliance"]),
     }
     # Supplier B's own objects, for the same URLs pointed at B: ownership decides what a supplier user may do.
     values_b = {
@@ -361,3 +362,28 @@ def _engagement_world(supplier, actor) -> dict:
         "attendance_pk": attendance.pk,
         "announcement_pk": announcement.pk,
     }
+
+
+def _traceability_world(supplier, actor) -> dict:
+    """Supplier A holding a quartzite lot it received, with its event and an origin document pending review."""
+    from decimal import Decimal
+
+    from supplyesg.traceability import services
+    from supplyesg.traceability.models import MaterialDefinition, Party
+    from tests.factories import pdf_upload
+
+    services.load_material_definitions()
+    quarry = Party.objects.create(kind=Party.Kind.QUARRY, name="Matrix quarry", country="NO")
+    recorded = services.record_receipt(
+        actor=actor,
+        supplier=supplier,
+        identifier="MATRIX-QZ-1",
+        material=MaterialDefinition.objects.get(code="quartzite"),
+        quantity=Decimal("1000"),
+        party=quarry,
+        documents={"po": "MATRIX-PO-1"},
+    )
+    document = services.attach_origin_document(
+        actor=actor, supplier=supplier, kind="country_of_origin_certificate", upload=pdf_upload(), lot=recorded.lot, country="NO"
+    )
+    return {"lot_pk": recorded.lot.pk, "lot_id": recorded.lot.pk, "event_pk": recorded.event.pk, "origin_pk": document.pk}

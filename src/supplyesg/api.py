@@ -99,6 +99,7 @@ def _register_routers():
     from supplyesg.suppliers.api import router as suppliers_router
     from supplyesg.suppliers.sanctions.api import router as sanctions_router
     from supplyesg.suppliers.terminations.api import router as terminations_router
+    from supplyesg.traceability.api import router as traceability_router
 
     api.add_router("/", suppliers_router)
     api.add_router("/", terminations_router)
@@ -111,6 +112,7 @@ def _register_routers():
     api.add_router("/", ratings_router)
     api.add_router("/", grievances_router)
     api.add_router("/", engagement_router)
+    api.add_router("/", traceability_router)
 
 
 _register_routers()

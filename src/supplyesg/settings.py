@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "supplyesg.ratings",
     "supplyesg.grievances",
     "supplyesg.engagement",
+    "supplyesg.traceability",
 ]
 
 MIDDLEWARE = [
@@ -274,6 +275,7 @@ SUPPLYESG_PORTAL_SECTIONS = [
     "supplyesg.audits.views.portal.portal_section",
     "supplyesg.ratings.views.portal.portal_section",
     "supplyesg.engagement.views.portal.portal_section",
+    "supplyesg.traceability.views.portal.portal_section",
 ]
 
 # Grievance channel (grievances/THREAT_MODEL.md): the key that wraps every report's data key and the salt of receipt

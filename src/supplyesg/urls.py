@@ -29,6 +29,8 @@ urlpatterns = [
     path("portal/ratings/", include("supplyesg.ratings.urls.portal")),
     path("training/", include("supplyesg.engagement.urls")),
     path("portal/training/", include("supplyesg.engagement.urls.portal")),
+    path("traceability/", include("supplyesg.traceability.urls")),
+    path("portal/traceability/", include("supplyesg.traceability.urls.portal")),
     path("minerals/risk-cases/", include("supplyesg.minerals.cases.urls")),
     path("terminations/", include("supplyesg.suppliers.terminations.urls")),
     path("sanctions/", include("supplyesg.suppliers.sanctions.urls")),

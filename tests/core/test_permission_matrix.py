@@ -357,6 +357,25 @@ RULES: dict[str, Rule] = {
     "engagement_portal:survey": Rule("GET", "portal_own"),
     "engagement_portal:cascade": Rule("GET", "portal"),
     "engagement_portal:announcement": Rule("GET", "portal"),
+    # raw-material traceability: internal roles read; REVIEW reviews origin documents and declares events wrong
+    "traceability:lots": page(),
+    "traceability:lot": page(),
+    "traceability:epcis_export": page(),
+    "traceability:trace": page(),
+    "traceability:forward": page(),
+    "traceability:coverage": page(),
+    "traceability:materials": page(),
+    "traceability:origin_documents": page(),
+    "traceability:origin_document_file": page(),
+    "traceability:review_origin_document": page(Cap.REVIEW, "POST"),
+    "traceability:declare_error": page(Cap.REVIEW, "POST"),
+    "traceability:epcis_import": page(Cap.EDIT_SUPPLIERS),
+    "traceability_portal:home": Rule("GET", "portal"),
+    "traceability_portal:lot": Rule("GET", "portal_own"),
+    "traceability_portal:receive": Rule("GET", "portal"),
+    "traceability_portal:transform": Rule("GET", "portal"),
+    "traceability_portal:ship": Rule("GET", "portal"),
+    "traceability_portal:upload_origin": Rule("GET", "portal"),
 }
 # Designated in tests/world.py: handlers of the world's grievance channel (the viewer only reads) and the custodian.
 GRIEVANCE_HANDLERS = {Role.COMPLIANCE, Role.VIEWER}

@@ -360,6 +360,15 @@ class PolicySettings(models.Model):
         validators=[MinValueValidator(2), MaxValueValidator(50)],
         help_text=_("Product default: small counts crossed with a country or topic can point at a person."),
     )
+    # Raw-material traceability (product default: no seed policy gives a yield tolerance).
+    trace_tolerance_percent = models.DecimalField(
+        _("a transformation's outputs may differ from inputs × conversion factor by this much (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("2"),
+        validators=[MinValueValidator(0), MaxValueValidator(50)],
+        help_text=_("Product default. A material definition may set its own tolerance."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -191,6 +191,7 @@ SETTING_SOURCES: dict[str, Source] = {
     "audit_capacity_per_week": product_default(),
     "declaration_name_min_score": product_default(),
     "sanctions_min_score": product_default(),
+    "trace_tolerance_percent": product_default(),
     "risk_minerals_grave_case": product_default(),
     "risk_minerals_plan_case": product_default(),
     "minerals_plan_review_months": Source(
