@@ -7,7 +7,9 @@ import time_machine
 from django.utils import timezone
 
 from supplyesg.assessments.models import RiskAssessment
+from supplyesg.assessments.risk.services import refresh_supplier_levels
 from supplyesg.ratings.models import BusinessScore, Rating
+from supplyesg.ratings.services import refresh_latest_grades
 
 # Frozen "today" for most tests: early in 2026Q4, so 2026Q3 is over and rated as of 30 September.
 TODAY = dt.date(2026, 10, 5)
@@ -31,7 +33,8 @@ def make_business_score(supplier, year=2026, quarter=3, quality=80, delivery=80,
 
 
 def make_risk(supplier, level="low", year=2026, override="", **kwargs) -> RiskAssessment:
-    return RiskAssessment.objects.create(
+    """Built directly; the supplier's list columns are refreshed as the risk services do."""
+    assessment = RiskAssessment.objects.create(
         supplier=supplier,
         year=year,
         overall_score=Decimal("50"),
@@ -40,6 +43,8 @@ def make_risk(supplier, level="low", year=2026, override="", **kwargs) -> RiskAs
         is_current=kwargs.pop("is_current", True),
         **kwargs,
     )
+    refresh_supplier_levels([supplier.pk])
+    return assessment
 
 
 def make_rating(supplier, year=2026, quarter=3, grade="B", total="80", **kwargs) -> Rating:
@@ -56,4 +61,6 @@ def make_rating(supplier, year=2026, quarter=3, grade="B", total="80", **kwargs)
         "computed_at": timezone.now(),
     }
     defaults.update(kwargs)
-    return Rating.objects.create(supplier=supplier, year=year, quarter=quarter, **defaults)
+    rating = Rating.objects.create(supplier=supplier, year=year, quarter=quarter, **defaults)
+    refresh_latest_grades([supplier.pk])  # as compute_quarter does
+    return rating

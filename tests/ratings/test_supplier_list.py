@@ -73,3 +73,24 @@ def test_the_grade_column_adds_no_query_per_row(client_for, compliance, django_a
     with django_assert_max_num_queries(len(few)):
         response = client.get(LIST)
     assert len(response.context["page"].object_list) == 43
+
+
+def test_computing_a_quarter_puts_the_grade_on_the_list_and_an_earlier_quarter_does_not_replace_it(
+    client_for, compliance, supplier_a
+):
+    from supplyesg.ratings import services
+    from supplyesg.suppliers.models import Supplier
+    from tests.ratings.factories_ratings import frozen, make_business_score
+
+    updated = Supplier.objects.get(pk=supplier_a.pk).updated_at
+    make_business_score(supplier_a, quarter=3, quality=98, delivery=98, cost=98, service=98)
+    make_business_score(supplier_a, quarter=2, quality=40, delivery=40, cost=40, service=40)
+    with frozen():
+        services.compute_quarter(2026, 3, actor=None)
+        services.compute_quarter(2026, 2, actor=None)
+    supplier = Supplier.objects.get(pk=supplier_a.pk)
+    latest = supplier.ratings.order_by("-year", "-quarter").first()
+    assert latest.quarter == 3 and supplier.latest_grade == latest.grade
+    assert supplier.ratings.get(quarter=2).grade != latest.grade
+    assert supplier.updated_at == updated
+    assert shown(client_for(compliance).get(LIST, {"grade": latest.grade})) == [supplier_a.legal_name]

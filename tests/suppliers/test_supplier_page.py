@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from supplyesg.assessments.models import RiskAssessment
+from supplyesg.assessments.risk.services import refresh_supplier_levels
 from supplyesg.core import supplier_page
 from supplyesg.core.access import Cap
 
@@ -97,6 +98,7 @@ def test_an_annotation_no_app_registers_is_a_configuration_error_naming_it():
 def test_the_list_filters_and_sorts_on_the_risk_level_assessments_computes(client_for, viewer, supplier_a, supplier_b):
     RiskAssessment.objects.create(supplier=supplier_a, year=2026, overall_score=30, computed_level="low")
     RiskAssessment.objects.create(supplier=supplier_b, year=2026, overall_score=80, computed_level="low", override_level="high")
+    refresh_supplier_levels([supplier_a.pk, supplier_b.pk])  # what every risk service does after writing
     client = client_for(viewer)
     high = client.get(reverse("suppliers:list"), {"risk": "high"}).content.decode()
     assert supplier_b.legal_name in high and supplier_a.legal_name not in high

@@ -9,10 +9,10 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self):
         # Wiring, not rules: what this app adds to global search, the inbox, notifications and the dashboard.
-        from supplyesg.assessments import dashboard, inbox, search, supplier_page
+        from supplyesg.assessments import dashboard, inbox, scale, search, supplier_page
         from supplyesg.assessments.questionnaires import kind
 
-        for module in (search, inbox, dashboard, supplier_page, kind):
+        for module in (search, inbox, dashboard, supplier_page, kind, scale):
             module.register()
 
         # Services queue background work by job kind; the tasks that run it are wired in here.

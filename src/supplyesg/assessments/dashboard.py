@@ -5,7 +5,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from supplyesg.assessments.models import QuestionnaireCampaign, Response, RiskLevel
-from supplyesg.assessments.supplier_page import with_risk_level
 from supplyesg.core import dashboard
 from supplyesg.suppliers.models import Supplier
 
@@ -16,7 +15,7 @@ ANSWERED = (Response.Status.SUBMITTED, Response.Status.ACCEPTED)
 def assessments_panel(request, today):
     list_url = reverse("suppliers:list")
     levels = dict(
-        with_risk_level(Supplier.objects.approved()).order_by().values_list("risk_level").annotate(n=Count("pk"))
+        Supplier.objects.approved().order_by().values_list("risk_level").annotate(n=Count("pk"))
     )
     risk_rows = [
         {"label": label, "value": levels.get(value, 0), "url": f"{list_url}?risk={value}", "css": _CSS[value]}

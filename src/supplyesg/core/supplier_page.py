@@ -8,7 +8,9 @@ htmx from `url_name` (reversed with the supplier's pk); a tab is always such a f
 checks access, as every view does; `capability` only decides whether the page offers it.
 
 An annotation is the way an app computes named fields on a Supplier QuerySet in one query whatever its size, e.g.
-"risk_level" (assessments) adds `risk_level` and `risk_order`; suppliers filters and sorts on those names.
+"conditional_acceptance" (audits) adds `conditionally_accepted` and `conditional_plan_due`; suppliers filters on
+those names. A figure the list must sort or filter on fast at 100,000 suppliers is an indexed Supplier column
+instead, kept by the owning app's services (risk_level by assessments, latest_grade by ratings).
 """
 
 from collections.abc import Callable

@@ -9,9 +9,9 @@ class RatingsConfig(AppConfig):
 
     def ready(self):
         # Wiring, not rules: what this app adds to global search, the inbox, notifications and the dashboard.
-        from supplyesg.ratings import dashboard, inbox, supplier_page
+        from supplyesg.ratings import dashboard, inbox, scale, supplier_page
 
-        for module in (inbox, dashboard, supplier_page):
+        for module in (inbox, dashboard, supplier_page, scale):
             module.register()
 
         # Services queue background work by job kind; the tasks that run it are wired in here.

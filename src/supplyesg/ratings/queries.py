@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -141,12 +141,6 @@ def open_action_counts(supplier_ids=None) -> dict[int, int]:
     if supplier_ids is not None:
         qs = qs.filter(audit__supplier_id__in=supplier_ids)
     return dict(qs.order_by().values("audit__supplier_id").annotate(n=Count("pk")).values_list("audit__supplier_id", "n"))
-
-
-def latest_grade_subquery():
-    """The grade of each supplier's latest rating, for annotating a Supplier queryset."""
-    newest = Rating.objects.filter(supplier_id=OuterRef("pk")).order_by("-year", "-quarter")
-    return Subquery(newest.values("grade")[:1])
 
 
 def pending_filter() -> Q:

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +29,7 @@ from supplyesg.ratings.improvement import close_improvement_action as close_impr
 from supplyesg.ratings.improvement import improvement_problems, open_improvement_action
 from supplyesg.ratings.models import Action, BusinessScore, Grade, Rating
 from supplyesg.ratings.quarters import MIN_YEAR, Quarter, QuarterError, parse_quarter, quarter_of
+from supplyesg.suppliers.models import Supplier
 
 JOB_KIND = "ratings_compute"
 BATCH_SIZE = 1000
@@ -329,9 +331,20 @@ def _compute_batch(
         Rating.objects.bulk_create(
             objects, update_conflicts=True, unique_fields=["supplier", "year", "quarter"], update_fields=UPDATED_FIELDS
         )
+        refresh_latest_grades([obj.supplier_id for obj in objects])
     if events:
         AuditEvent.objects.bulk_create(events)
     return counts
+
+
+def refresh_latest_grades(supplier_ids) -> None:
+    """Copy the grade of each supplier's latest rating onto Supplier.latest_grade, which the supplier list shows,
+    filters and sorts on. Called inside the transaction that writes ratings: one UPDATE per 900 ids (the newest
+    rating found through the supplier/year/quarter unique index). `updated_at` does not move."""
+    ids = list(dict.fromkeys(supplier_ids))
+    newest = Rating.objects.filter(supplier_id=OuterRef("pk")).order_by("-year", "-quarter").values("grade")[:1]
+    for start in range(0, len(ids), 900):
+        Supplier.objects.filter(pk__in=ids[start : start + 900]).update(latest_grade=Subquery(newest))
 
 
 def compute_quarter(

@@ -9,9 +9,9 @@ class SuppliersConfig(AppConfig):
 
     def ready(self):
         # Wiring, not rules: what this app adds to global search, the inbox, notifications and the dashboard.
-        from supplyesg.suppliers import dashboard, inbox, search
+        from supplyesg.suppliers import dashboard, inbox, scale, search
 
-        for module in (search, inbox, dashboard):
+        for module in (search, inbox, dashboard, scale):
             module.register()
 
         # Wiring, not a rule: how registry events read in every history list.

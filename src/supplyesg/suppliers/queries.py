@@ -62,7 +62,8 @@ class Column:
 
 
 # The supplier table, in order. A new column (risk level, rating grade) is one entry here, one cell branch in
-# suppliers/_supplier_rows.html, and, when it needs data, one annotation in supplier_list_queryset.
+# suppliers/_supplier_rows.html, and, when it needs data, one annotation in supplier_list_queryset (or, when it
+# must filter and sort fast, an indexed Supplier column its owning app's services keep, like risk_level).
 LIST_COLUMNS = (
     Column("code", _("Code"), "code"),
     Column("name", _("Legal name"), "name"),
@@ -76,12 +77,6 @@ LIST_COLUMNS = (
 )
 
 
-def with_risk_level(qs):
-    """Annotate `risk_level` (the current assessment's level, an override winning; None: never assessed) and
-    `risk_order` (3 high .. 0 none, for sorting). Assessments computes them (core/supplier_page.py)."""
-    return supplier_page.annotate(qs, "risk_level")
-
-
 GRADES = ("A", "B", "C", "D")
 GRADE_FILTER_CHOICES = [("", _("Any")), *((g, g) for g in GRADES), ("none", _("Not rated"))]
 
@@ -90,12 +85,6 @@ def grade_filter(value) -> str:
     """The list's ?grade= value when it is one of GRADE_FILTER_CHOICES, else "" (a bad value is ignored)."""
     value = (value or "").strip()
     return value if value in GRADES or value == "none" else ""
-
-
-def with_latest_grade(qs):
-    """Annotate `latest_grade`: the grade of the supplier's most recent quarterly rating (None: never rated).
-    Ratings computes it (core/supplier_page.py)."""
-    return supplier_page.annotate(qs, "latest_grade")
 
 
 def with_conditional_acceptance(qs):
@@ -150,12 +139,11 @@ def supplier_list_queryset(filters: dict, sort: str | None = None):
         qs = qs.filter(categories=filters["category"])
     if filters.get("key") in ("yes", "no"):
         qs = qs.filter(is_key=filters["key"] == "yes")
-    qs = with_risk_level(qs)
+    # risk_level / risk_order / latest_grade are Supplier columns the assessments and ratings services keep.
     if filters.get("risk") == "none":
         qs = qs.filter(risk_level__isnull=True)
     elif filters.get("risk"):
         qs = qs.filter(risk_level=filters["risk"])
-    qs = with_latest_grade(qs)
     grade = grade_filter(filters.get("grade"))
     if grade == "none":
         qs = qs.filter(latest_grade__isnull=True)

@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from supplyesg.assessments.models import (
@@ -23,6 +22,7 @@ from supplyesg.suppliers.models import Category, Document, DocumentRule, Supplie
 
 COUNTED_RESPONSE_STATUSES = (Response.Status.ACCEPTED, Response.Status.SUBMITTED)
 IN_CHUNK = 900  # ids per IN (...) list where callers may pass many
+_NEVER = datetime.min.replace(tzinfo=UTC)
 
 
 # ---------------------------------------------------------------- input providers (audits, grievances)
@@ -122,13 +122,19 @@ def _categories_of(ids: Sequence[int]) -> dict[int, list[int]]:
 
 
 def latest_responses(ids: Sequence[int]) -> dict[int, rules.QuestionnaireInput]:
-    """The latest accepted or submitted response per supplier (one query), reading only the score keys."""
-    latest = (
-        Response.objects.filter(supplier_id=OuterRef("supplier_id"), status__in=COUNTED_RESPONSE_STATUSES)
-        .order_by(F("submitted_at").desc(nulls_last=True), "-pk")
-        .values("pk")[:1]
-    )
-    rows = Response.objects.filter(supplier_id__in=ids, status__in=COUNTED_RESPONSE_STATUSES, pk=Subquery(latest)).values(
+    """The latest accepted or submitted response per supplier (latest submitted, then highest pk), reading only
+    the score keys. Two queries whose cost follows the batch, not the table: the batch's counted responses
+    (through the supplier index) to pick each supplier's latest, then the score keys of those alone."""
+    latest: dict[int, tuple[bool, datetime, int]] = {}
+    candidates = Response.objects.filter(supplier_id__in=ids, status__in=COUNTED_RESPONSE_STATUSES).order_by()
+    for supplier_id, pk, submitted in candidates.values_list("supplier_id", "pk", "submitted_at"):
+        # Submitted-at descending with nulls last, then the higher pk: a bigger rank wins.
+        rank = (submitted is not None, submitted or _NEVER, pk)
+        if supplier_id not in latest or rank > latest[supplier_id]:
+            latest[supplier_id] = rank
+    if not latest:
+        return {}
+    rows = Response.objects.filter(pk__in=[rank[2] for rank in latest.values()]).values(
         "supplier_id",
         "status",
         "submitted_at",

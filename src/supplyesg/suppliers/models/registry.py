@@ -174,12 +174,27 @@ class Supplier(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # What the supplier list shows, filters and sorts on, kept here by the services that change it so the list
+    # never recomputes it per row (100,000 suppliers): the current risk level, an override winning (None: never
+    # assessed) and its order for sorting (3 high, 2 medium, 1 low, 0 none), written by the assessments app's risk
+    # services; the grade of the latest quarterly rating (None: never rated), written by the ratings app.
+    # Plain updates, so `updated_at` (the profile's last change) does not move.
+    risk_level = models.CharField(_("current risk level"), max_length=10, null=True, blank=True, editable=False)
+    risk_order = models.PositiveSmallIntegerField(_("risk order"), default=0, editable=False)
+    latest_grade = models.CharField(_("latest rating grade"), max_length=1, null=True, blank=True, editable=False)
 
     objects = SupplierQuerySet.as_manager()
 
     class Meta:
         ordering = ["legal_name"]
-        indexes = [models.Index(fields=["status", "tier"]), models.Index(fields=["country", "legal_name"])]
+        indexes = [
+            models.Index(fields=["status", "tier"]),
+            models.Index(fields=["country", "legal_name"]),
+            # The list's sorts (ties broken by pk) and filters.
+            models.Index(fields=["risk_order", "id"], name="supplier_risk_order_idx"),
+            models.Index(fields=["latest_grade", "id"], name="supplier_latest_grade_idx"),
+            models.Index(fields=["updated_at", "id"], name="supplier_updated_idx"),
+        ]
         constraints = [
             # One company per registration id and country: the duplicate check and the insert are one atomic step.
             models.UniqueConstraint(

@@ -1,0 +1,90 @@
+"""`supplyesg generate_scale_data` at a tiny size: what each app's generator writes, and that a second run
+writes nothing twice."""
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+
+from supplyesg.assessments.models import Answer, QuestionnaireCampaign, Response, RiskAssessment
+from supplyesg.assessments.risk.services import NOT_ASSESSED_STATUSES, current_levels
+from supplyesg.core.models import AuditEvent
+from supplyesg.core.scale import scale_generators
+from supplyesg.ratings.models import BusinessScore, Rating
+from supplyesg.suppliers.models import Contact, Document, Site, Supplier
+
+SUPPLIERS = 30
+
+
+@pytest.fixture
+def generated(db, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    with time_machine.travel(dt.datetime(2026, 10, 5, 9, tzinfo=dt.UTC), tick=False):
+        out = StringIO()
+        call_command("generate_scale_data", suppliers=SUPPLIERS, submissions=0, year=2026, stdout=out)
+        yield out.getvalue()
+
+
+def scale_suppliers():
+    return Supplier.objects.filter(code__startswith="SC2026-")
+
+
+def test_the_apps_register_their_generators_in_the_agreed_order():
+    keys = [key for key, _fn in scale_generators()]
+    assert keys[:3] == ["suppliers", "assessments", "ratings"]
+
+
+def test_it_writes_the_suppliers_with_sites_contacts_categories_and_history(generated):
+    suppliers = scale_suppliers()
+    assert suppliers.count() == SUPPLIERS
+    assert Site.objects.filter(supplier__in=suppliers).values("supplier").distinct().count() == SUPPLIERS
+    assert Contact.objects.filter(supplier__in=suppliers, is_primary=True).count() == SUPPLIERS
+    assert not suppliers.filter(categories__isnull=True).exists()
+    assert AuditEvent.objects.filter(action="supplier.created", supplier__in=suppliers).count() == SUPPLIERS
+    assert Document.objects.filter(supplier__in=suppliers).exists()
+    assert "suppliers: 30/30 suppliers" in generated
+
+
+def test_it_asks_the_approved_suppliers_and_stores_scored_answers(generated):
+    campaign = QuestionnaireCampaign.objects.get(name="Scale self-assessment 2026")
+    approved = scale_suppliers().approved()
+    assert campaign.responses.count() == approved.count() > 0
+    answered = campaign.responses.filter(status__in=[Response.Status.ACCEPTED, Response.Status.SUBMITTED])
+    assert answered.exists()
+    for response in answered:
+        assert response.scores["overall"] is not None
+        assert Answer.objects.filter(response=response).exists()
+
+
+def test_every_assessed_supplier_has_its_years_risk_level_on_the_list(generated):
+    assessed = scale_suppliers().exclude(status__in=NOT_ASSESSED_STATUSES)
+    assert RiskAssessment.objects.current().for_year(2026).count() == assessed.count()
+    levels = current_levels(assessed.values_list("pk", flat=True))
+    assert {s.pk: s.risk_level for s in assessed} == levels
+    assert not scale_suppliers().filter(status__in=NOT_ASSESSED_STATUSES, risk_level__isnull=False).exists()
+
+
+def test_it_imports_business_scores_and_rates_the_two_latest_quarters(generated):
+    approved = scale_suppliers().approved().count()
+    for quarter in (3, 4):
+        assert BusinessScore.objects.for_quarter(2026, quarter).count() == approved
+        assert Rating.objects.for_quarter(2026, quarter).count() == approved
+    latest = dict(Rating.objects.for_quarter(2026, 4).values_list("supplier_id", "grade"))
+    assert {s.pk: s.latest_grade for s in scale_suppliers().approved()} == latest
+
+
+def test_running_it_again_writes_nothing_twice(generated):
+    counts = (Supplier.objects.count(), Response.objects.count(), RiskAssessment.objects.count(), Rating.objects.count())
+    with time_machine.travel(dt.datetime(2026, 10, 5, 10, tzinfo=dt.UTC), tick=False):
+        out = StringIO()
+        call_command("generate_scale_data", suppliers=SUPPLIERS, submissions=0, year=2026, stdout=out)
+    assert (Supplier.objects.count(), Response.objects.count(), RiskAssessment.objects.count(), Rating.objects.count()) == counts
+    assert "already exist; skipped" in out.getvalue()
+
+
+@pytest.mark.parametrize("arguments", [{"suppliers": 0}, {"year": 1999}])
+def test_it_refuses_impossible_sizes_and_years(db, arguments):
+    with pytest.raises(CommandError):
+        call_command("generate_scale_data", **{"suppliers": 5, "submissions": 0, **arguments}, stdout=StringIO())
