@@ -18,6 +18,7 @@ from pathlib import Path
 
 import openpyxl
 
+from bench.common import size
 from supplyesg.minerals.cmrt import check_declaration, check_file, read_workbook
 
 FILLED = Path(__file__).resolve().parents[1] / ".." / "shared" / "fixtures" / "cmrt-public" / "filled"
@@ -53,7 +54,7 @@ def timed(func, path: Path) -> float:
 def main() -> int:
     warnings.filterwarnings("ignore", module="openpyxl")
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=size(5, 1))
     args = parser.parse_args()
     files = sorted(FILLED.glob("*.xlsx"))
     if not files:

@@ -12,9 +12,9 @@ queries.
 
 import sys
 
-from bench.common import make_categories, make_suppliers, make_user, measure, print_table, setup_database
+from bench.common import make_categories, make_suppliers, make_user, measure, print_table, setup_database, size
 
-SUPPLIERS = 10_000
+SUPPLIERS = size(10_000, 300)
 REPEAT = 10
 TARGET_RATIO = 25.0
 MAX_QUERIES = 20  # six kinds, each a bounded number of queries whatever the data

@@ -15,6 +15,7 @@ the same keyset batches, rating nothing. Times are reported as ratios to it, so 
 """
 
 import argparse
+import os
 import random
 import sys
 import time
@@ -22,7 +23,7 @@ import tracemalloc
 
 from bench.common import make_categories, make_suppliers, setup_database
 
-SUPPLIERS = 100_000
+SUPPLIERS = int(os.environ.get("BENCH_SMOKE") and 500 or 100_000)
 BATCH = 1000
 
 

@@ -14,6 +14,7 @@ same batches, with no assessment at all. Times are reported as ratios to it, so 
 """
 
 import argparse
+import os
 import random
 import sys
 import time
@@ -21,7 +22,7 @@ import tracemalloc
 
 from bench.common import COUNTRIES, make_categories, make_suppliers, setup_database
 
-SUPPLIERS = 100_000
+SUPPLIERS = int(os.environ.get("BENCH_SMOKE") and 500 or 100_000)
 BATCH = 1000
 
 

@@ -6,6 +6,7 @@ Run from the repository root:
 
 import itertools
 import json
+import os
 import sys
 
 from bench.common import (
@@ -18,7 +19,7 @@ from bench.common import (
     setup_database,
 )
 
-SUPPLIERS = 10_000
+SUPPLIERS = int(os.environ.get("BENCH_SMOKE") and 300 or 10_000)
 REPEAT = 20
 
 

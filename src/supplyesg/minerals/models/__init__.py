@@ -11,6 +11,7 @@ from supplyesg.minerals.campaigns.models import (
     TemplateType,
 )
 from supplyesg.minerals.cases.models import RiskCase, RiskCaseStep
+from supplyesg.minerals.models.figures import DashboardSnapshot, SupplierRedFlags
 from supplyesg.minerals.models.reference import (
     Metal,
     MineralTerm,
@@ -25,6 +26,7 @@ from supplyesg.minerals.models.reference import (
 __all__ = [
     "Campaign",
     "CompanyDeclaration",
+    "DashboardSnapshot",
     "DeclarationNameFinding",
     "Metal",
     "MineralTerm",
@@ -40,5 +42,6 @@ __all__ = [
     "Submission",
     "SubmissionRequest",
     "SubmissionSmelter",
+    "SupplierRedFlags",
     "TemplateType",
 ]

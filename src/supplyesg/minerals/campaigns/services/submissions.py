@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from supplyesg.core import audit
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.mail import send_on_commit
-from supplyesg.minerals import company_names, services
+from supplyesg.minerals import aggregation, company_names, services
 from supplyesg.minerals.campaigns.services.campaigns import request_mail
 from supplyesg.minerals.campaigns.services.reviews import queue_reviews, reported_name
 from supplyesg.minerals.cmrt import CheckResult, check_file
@@ -206,13 +206,14 @@ def submit_declaration(
     except BaseException:
         submission.file.storage.delete(submission.file.name)
         raise
+    aggregation.figures_changed(request_obj.campaign.reporting_year)
     return submission
 
 
 @transaction.atomic
 def accept_submission(submission: Submission, *, actor, comment: str = "") -> Submission:
     submission = (
-        Submission.objects.select_for_update().select_related("request__supplier").get(pk=submission.pk)
+        Submission.objects.select_for_update().select_related("request__supplier", "request__campaign").get(pk=submission.pk)
     )
     request_obj = SubmissionRequest.objects.select_for_update().get(pk=submission.request_id)
     if not submission.valid:
@@ -254,6 +255,7 @@ def accept_submission(submission: Submission, *, actor, comment: str = "") -> Su
         },
         reason=submission.review_comment,
     )
+    aggregation.figures_changed(submission.request.campaign.reporting_year)
     return submission
 
 
@@ -296,6 +298,7 @@ def return_submission(submission: Submission, *, actor, comment: str) -> Submiss
         reason=comment,
     )
     send_on_commit([request_mail(request_obj, "returned")])
+    aggregation.figures_changed(request_obj.campaign.reporting_year)
     return submission
 
 
