@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from supplyesg.core import jobs
 from supplyesg.minerals.aggregation.base import RiskContext, requests_for
 from supplyesg.minerals.aggregation.dashboard import DashboardFigures, build_figures, dashboard_figures
 from supplyesg.minerals.aggregation.flags import Flag, SupplierFlags, _request_flags
@@ -24,6 +25,7 @@ from supplyesg.minerals.aggregation.smelters import SmelterSummary, UnresolvedNa
 from supplyesg.minerals.models import DashboardSnapshot, SupplierRedFlags
 
 RED_FLAGS_PER_PAGE = 50
+REFRESH_KIND = "minerals.dashboard"  # the task (core.jobs registry) takes (year, template), no Job record
 ALL = (0, "")  # the snapshot over every year and template (the home dashboard's panel)
 _deferred = threading.local()
 
@@ -162,10 +164,9 @@ def figures_changed(year: int | None = None) -> None:
     if not keys:
         return
     DashboardSnapshot.objects.filter(stale=False, pk__in=snapshots.values("pk")).update(stale=True)
-    from supplyesg.minerals.tasks import refresh_minerals_dashboard
-
+    task = jobs.task_for(REFRESH_KIND)
     for year_key, template_key in keys:
-        transaction.on_commit(lambda y=year_key, t=template_key: refresh_minerals_dashboard.enqueue(y, t))
+        transaction.on_commit(lambda y=year_key, t=template_key: task.enqueue(y, t))
 
 
 @contextlib.contextmanager
