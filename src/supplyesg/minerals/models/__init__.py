@@ -22,6 +22,7 @@ from supplyesg.minerals.models.reference import (
     SmelterAlias,
     SmelterListLoad,
 )
+from supplyesg.minerals.models.storage import StoredWorkbook, WorkbookPiece
 
 __all__ = [
     "Campaign",
@@ -41,7 +42,9 @@ __all__ = [
     "SmelterReview",
     "Submission",
     "SubmissionRequest",
+    "StoredWorkbook",
     "SubmissionSmelter",
     "SupplierRedFlags",
     "TemplateType",
+    "WorkbookPiece",
 ]
