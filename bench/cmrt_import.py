@@ -161,6 +161,44 @@ def make_campaign(n: int):
     return actor, campaign, list(campaign.requests.order_by("pk"))
 
 
+def media_report(blobs: list[tuple[str, bytes]], requests: list) -> None:
+    """What the stored workbooks take: deduplicated by hash, shared members once, lzma; and a projection to
+    20,000 distinct files a year from the bytes each distinct file adds (generated files, then real ones)."""
+    from supplyesg.minerals import workbooks
+    from supplyesg.minerals.models import StoredWorkbook, WorkbookPiece
+
+    def stored() -> int:
+        return sum(StoredWorkbook.objects.values_list("stored_size", flat=True)) + sum(
+            WorkbookPiece.objects.values_list("stored_size", flat=True)
+        )
+
+    kept_whole = sum(len(blobs[i % len(blobs)][1]) for i in range(len(requests)))
+    media = stored()
+    print(
+        f"media: {len(requests)} submissions kept whole would take {kept_whole / 1048576:.1f} MB; "
+        f"stored {media / 1048576:.2f} MB ({len(blobs)} distinct files, {WorkbookPiece.objects.count()} shared pieces)"
+    )
+    own = [w.stored_size for w in StoredWorkbook.objects.all()]
+    shared = sum(WorkbookPiece.objects.values_list("stored_size", flat=True))
+    per_file = statistics.mean(own)
+    projected = (shared + 20_000 * per_file) / 1024**3
+    print(
+        f"  generated files: {per_file / 1024:.0f} KB stored per distinct file (raw {statistics.mean(len(b) for _n, b in blobs) / 1024:.0f} KB)"
+        f" -> 20,000 distinct files a year: {projected:.2f} GB (target < 8 GB)"
+    )
+    real = sorted((FIXTURES / "filled").glob("*.xlsx"))
+    if real:
+        before = stored()
+        raw = sum(p.stat().st_size for p in real)
+        for path in real:
+            workbooks.store_workbook(path.read_bytes())
+        added = stored() - before
+        print(
+            f"  real supplier files (Excel-saved, {len(real)}): {raw / len(real) / 1024:.0f} KB raw, "
+            f"{added / len(real) / 1024:.0f} KB stored each -> 20,000 such files: {20_000 * added / len(real) / 1024**3:.1f} GB"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=size(1000, 10))
@@ -227,6 +265,8 @@ def main() -> int:
             f"{SubmissionSmelter.objects.count()} smelter rows; "
             f"max RSS {rss_mb:.0f} MB"
         )
+
+        media_report(blobs, requests)
 
         sample = requests[:100]
         tracemalloc.start()
