@@ -181,9 +181,10 @@ def media_report(blobs: list[tuple[str, bytes]], requests: list) -> None:
     own = [w.stored_size for w in StoredWorkbook.objects.all()]
     shared = sum(WorkbookPiece.objects.values_list("stored_size", flat=True))
     per_file = statistics.mean(own)
+    raw_kb = statistics.mean(len(b) for _n, b in blobs) / 1024
     projected = (shared + 20_000 * per_file) / 1024**3
     print(
-        f"  generated files: {per_file / 1024:.0f} KB stored per distinct file (raw {statistics.mean(len(b) for _n, b in blobs) / 1024:.0f} KB)"
+        f"  generated files: {per_file / 1024:.0f} KB stored per distinct file (raw {raw_kb:.0f} KB)"
         f" -> 20,000 distinct files a year: {projected:.2f} GB (target < 8 GB)"
     )
     real = sorted((FIXTURES / "filled").glob("*.xlsx"))
