@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('minerals', '0010_fill_dashboard_snapshots'),
+        ('minerals', '0009_dashboard_snapshot'),
     ]
 
     operations = [

@@ -22,6 +22,6 @@ def empty(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("minerals", "0009_dashboard_snapshot")]
+    dependencies = [("minerals", "0010_stored_workbooks")]
 
     operations = [migrations.RunPython(fill, empty)]
