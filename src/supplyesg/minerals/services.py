@@ -350,7 +350,6 @@ def _rows_from_file(data: bytes, file_name: str) -> tuple[str, list[list]]:
         raise RuleViolation(_("file: the CSV cannot be read: %(error)s.") % {"error": exc})
 
 
-@transaction.atomic
 def _reference_changed() -> None:
     """Smelter locations, RMAP statuses or risk countries changed: every year's dashboard figures follow."""
     from supplyesg.minerals.aggregation import figures_changed  # the aggregation builds on this module
@@ -358,6 +357,7 @@ def _reference_changed() -> None:
     figures_changed(None)
 
 
+@transaction.atomic
 def load_rmap_statuses(data: bytes, *, file_name: str, actor=None, is_demo: bool = False) -> RmapImportResult:
     """Store an RMAP status list keyed by CID. Any bad row rejects the whole file; earlier uploads stay as history."""
     result = RmapImportResult()
