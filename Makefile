@@ -17,7 +17,7 @@ export CMRT_TEMPLATE_PATH ?= $(abspath $(SHARED_FIXTURES)/RMI_CMRT_6.5.xlsx)
 export EMRT_TEMPLATE_PATH ?= $(abspath $(SHARED_FIXTURES)/RMI_EMRT_2.1.xlsx)
 endif
 
-.PHONY: install run serve worker demo test test-sqlite test-postgres test-e2e lint bench messages browser clean
+.PHONY: install run serve worker demo test test-sqlite test-postgres test-e2e lint bench bench-smoke messages browser clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
@@ -67,6 +67,7 @@ test: install browser  ## lint, import layers, migrations check, the suite on SQ
 	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports
 	$(BIN)/supplyesg makemigrations --check --dry-run
+	$(MAKE) --no-print-directory bench-smoke
 	$(BIN)/python -m pytest $(XDIST)
 	./scripts/test-postgres $(XDIST)
 
@@ -81,9 +82,16 @@ lint: install  ## ruff and the import layers (README "Layers")
 	$(BIN)/lint-imports
 	$(BIN)/ruff format --check src tests bench || true
 
+BENCHES = $(filter-out common __init__ name_evalset,$(basename $(notdir $(wildcard bench/[a-z]*.py))))
+
 bench: install  ## speed figures, as ratios against a baseline in the same process
-	@for b in bench/[a-z]*.py; do case $$b in */common.py|*/__init__.py|*/name_evalset.py) continue;; esac; \
-	  echo "== $$b"; DJANGO_SETTINGS_MODULE=supplyesg.settings_test $(BIN)/python -m bench.$$(basename $$b .py) || exit 1; done
+	@for b in $(BENCHES); do echo "== bench/$$b.py"; \
+	  DJANGO_SETTINGS_MODULE=supplyesg.settings_test $(BIN)/python -m bench.$$b || exit 1; done
+
+bench-smoke: install  ## every bench at a tiny size (BENCH_SMOKE=1), so a broken bench fails CI
+	@for b in $(BENCHES); do echo "== bench/$$b.py (smoke)"; \
+	  BENCH_SMOKE=1 DJANGO_SETTINGS_MODULE=supplyesg.settings_test $(BIN)/python -m bench.$$b >/dev/null || \
+	  { echo "bench/$$b.py failed at the smoke size"; exit 1; }; done
 
 clean:
 	rm -rf $(VENV) var

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import openpyxl
 
+from bench.common import size
 from supplyesg.minerals.cmrt import check_declaration, check_file, read_workbook
 
 FILLED = Path(__file__).resolve().parents[1] / ".." / "shared" / "fixtures" / "cmrt-public" / "filled"
@@ -50,10 +51,46 @@ def timed(func, path: Path) -> float:
     return time.perf_counter() - start
 
 
+def command_memory(files: list[Path], copies: int) -> tuple[float, int]:
+    """Peak Python heap (MB) of `cmrt_check --json` over `copies` links to the files: flat when it streams."""
+    import io
+    import os
+    import tempfile
+    import tracemalloc
+    from contextlib import redirect_stdout
+
+    from django.core.management import call_command
+
+    with tempfile.TemporaryDirectory(prefix="bench-cmrt-check-") as tmp:
+        for i in range(copies):
+            source = files[i % len(files)]
+            os.symlink(source.resolve(), Path(tmp) / f"{i:05d}-{source.name}")
+        sink = io.StringIO()
+        tracemalloc.start()
+        try:
+            with redirect_stdout(sink):
+                call_command("cmrt_check", tmp, "--json", stdout=_Discard())
+        except SystemExit:
+            pass  # exit 1: some real files have errors
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return peak / 1048576, copies
+
+
+class _Discard:
+    """A stdout that keeps nothing (what a pipe to another program costs the command)."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
 def main() -> int:
     warnings.filterwarnings("ignore", module="openpyxl")
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=size(5, 1))
     args = parser.parse_args()
     files = sorted(FILLED.glob("*.xlsx"))
     if not files:
@@ -82,6 +119,17 @@ def main() -> int:
     print(f"openpyxl read-only   : median {base_ms:7.1f} ms/file  ({1000 / base_ms:6.1f} files/s)")
     target = f"target >= {TARGET_RATIO:.0f}x, median <= {TARGET_MEDIAN_MS:.0f} ms"
     print(f"speed-up             : {ratio:.1f}x ({target}) -> {'met' if met else 'NOT met'}")
+    import django
+
+    os_environ = __import__("os").environ
+    os_environ.setdefault("DJANGO_SETTINGS_MODULE", "supplyesg.settings_test")
+    django.setup()
+    small, large = size((24, 96), (4, 12))
+    peaks = [command_memory(files, n) for n in (small, large)]
+    for peak, n in peaks:
+        print(f"cmrt_check --json over {n:4d} files: peak Python heap {peak:6.1f} MB (tracemalloc)")
+    growth = peaks[1][0] / peaks[0][0] if peaks[0][0] else float("nan")
+    print(f"memory x{growth:.2f} for x{large / small:.0f} the files (streamed: flat, target <= x1.5)")
     return 0
 
 

@@ -4,6 +4,7 @@ Benchmarks run in one process against the test settings' in-memory SQLite databa
 against a baseline measured in the same process, so the figures compare across machines.
 """
 
+import os
 import statistics
 import time
 from dataclasses import dataclass
@@ -11,6 +12,17 @@ from dataclasses import dataclass
 import django
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+
+def smoke() -> bool:
+    """`BENCH_SMOKE=1`: run a tiny size (seconds), so CI (`make bench-smoke`) proves every bench still runs."""
+    return os.environ.get("BENCH_SMOKE", "") not in ("", "0")
+
+
+def size(full, smoke_size):
+    """The full size, or the tiny one under BENCH_SMOKE=1."""
+    return smoke_size if smoke() else full
+
 
 COUNTRIES = ("CN", "TW", "MY", "VN", "KR", "JP", "DE", "US", "MX", "CD", "ID", "TH")
 

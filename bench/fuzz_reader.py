@@ -26,6 +26,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.common import size
 from supplyesg.core.workbooks import isolation
 from supplyesg.minerals.cmrt import check_declaration, check_file, read_workbook
 
@@ -144,7 +145,7 @@ def run(files: list[Path], *, iterations: int, seed: int, progress=None) -> Repo
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--iterations", type=int, default=300)
+    parser.add_argument("--iterations", type=int, default=size(300, 10))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--files", default=DEFAULT_GLOB, help="glob under the fixtures folder")
     args = parser.parse_args()

@@ -12,9 +12,9 @@ queries.
 
 import sys
 
-from bench.common import make_categories, make_suppliers, make_user, measure, print_table, setup_database
+from bench.common import make_categories, make_suppliers, make_user, measure, print_table, setup_database, size, smoke
 
-SUPPLIERS = 10_000
+SUPPLIERS = size(10_000, 300)
 REPEAT = 10
 TARGET_RATIO = 25.0
 MAX_QUERIES = 20  # six kinds, each a bounded number of queries whatever the data
@@ -47,10 +47,11 @@ def main() -> int:
     grows = max(max(r.queries) for r in rows) > MAX_QUERIES
     failed = [r for r in rows if r.status != 200]
     for row in slow:
-        print(f"Slow: {row.name} is {row.median / base.median:.0f}x the baseline (target <= {TARGET_RATIO:.0f}x)")
+        print(f"Slow: {row.name} is {row.median_s / base.median_s:.0f}x the baseline (target <= {TARGET_RATIO:.0f}x)")
     for row in failed:
         print(f"Failed: {row.name} answered {row.status}")
-    return 1 if slow or failed or grows else 0
+    # At the smoke size the timing is noise; only a broken page or a growing query count fails it.
+    return 1 if (slow and not smoke()) or failed or grows else 0
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from collections import defaultdict
 
 from rapidfuzz import fuzz, process
 
+from bench.common import size
 from bench.name_evalset import DERIVED, blacklist_cases, build, load_listed
 from supplyesg.core.matching import NameIndex, clear_caches
 from supplyesg.minerals.cmrt.reference import ReferenceList
@@ -45,7 +46,7 @@ def reference(listed) -> ReferenceList:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--queries", type=int, default=10_000)
+    parser.add_argument("--queries", type=int, default=size(10_000, 300))
     parser.add_argument("--show", type=int, default=0, help="print this many failures per kind")
     args = parser.parse_args()
     listed = load_listed()

@@ -22,7 +22,7 @@ import tracemalloc
 
 from bench.common import COUNTRIES, make_categories, make_suppliers, setup_database
 
-SUPPLIERS = int(os.environ.get("BENCH_SMOKE") and 2_000 or 100_000)  # BENCH_SMOKE=1: a pass of seconds
+SUPPLIERS = int(os.environ.get("BENCH_SMOKE") and 500 or 100_000)  # BENCH_SMOKE=1: a pass of seconds
 # BENCH_CLOCK=cpu: this process's CPU seconds instead of wall seconds (a shared, busy machine; in-memory SQLite
 # runs in this process, so its CPU time is the whole cost; on PostgreSQL the server's share is not counted).
 clock = time.process_time if os.environ.get("BENCH_CLOCK") == "cpu" else time.perf_counter

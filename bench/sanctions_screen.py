@@ -14,7 +14,7 @@ import argparse
 import random
 import time
 
-from bench.common import setup_database
+from bench.common import setup_database, size
 
 WORDS = (
     "golden star metals trading mining development refining smelting industrial resources general export "
@@ -35,8 +35,8 @@ def name(rng: random.Random) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--suppliers", type=int, default=1000)
-    parser.add_argument("--entries", type=int, default=1000)
+    parser.add_argument("--suppliers", type=int, default=size(1000, 50))
+    parser.add_argument("--entries", type=int, default=size(1000, 50))
     args = parser.parse_args()
     setup_database()
     from rapidfuzz import fuzz, process

@@ -29,7 +29,7 @@ from bench.common import (
     setup_database,
 )
 
-SUPPLIERS = int(os.environ.get("BENCH_SMOKE") and 2_000 or 100_000)
+SUPPLIERS = int(os.environ.get("BENCH_SMOKE") and 300 or 100_000)
 REPEAT = int(os.environ.get("BENCH_SMOKE") and 5 or 15)
 LIST_TARGET_MS, PAGE_TARGET_MS = 100, 300
 

@@ -194,6 +194,28 @@ STORAGES = {
 }
 # Uploaded files are private: they are served only through views that check access.
 MEDIA_ROOT = env_path("MEDIA_ROOT", DATA_DIR / "media")
+# Several web hosts: uploaded files on S3-compatible object storage (django-storages, the `s3` extra) when
+# MEDIA_S3_BUCKET is set; otherwise the filesystem under MEDIA_ROOT (the default).
+MEDIA_S3_BUCKET = env_str("MEDIA_S3_BUCKET", "")
+if MEDIA_S3_BUCKET:
+    try:
+        import storages  # noqa: F401
+    except ImportError:
+        raise ImproperlyConfigured("MEDIA_S3_BUCKET is set but django-storages is missing: pip install '.[s3]'") from None
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": env_str("MEDIA_S3_ENDPOINT_URL", None),  # e.g. https://minio.internal:9000
+            "region_name": env_str("MEDIA_S3_REGION", None),
+            "access_key": env_str("MEDIA_S3_ACCESS_KEY_ID", None),  # unset: the host's role / AWS variables
+            "secret_key": env_str("MEDIA_S3_SECRET_ACCESS_KEY", None),
+            "location": env_str("MEDIA_S3_PREFIX", "media"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 20, minimum=1)
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES

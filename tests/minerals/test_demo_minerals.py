@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from supplyesg.core.models import AuditEvent
-from supplyesg.minerals import demo, services
+from supplyesg.minerals import demo, services, workbooks
 from supplyesg.minerals.campaigns.models import Campaign, Submission
 from supplyesg.minerals.cmrt import check_file
 from tests.minerals.conftest import fixture_file
@@ -66,7 +66,7 @@ def test_last_years_campaigns_hold_accepted_files_our_checker_finds_valid(
     assert accepted.filter(request__campaign=cmrt).exists() and accepted.filter(request__campaign=emrt).exists()
     one = accepted.filter(request__campaign=cmrt).select_related("request__supplier").first()
     assert one.company_name == one.request.supplier.legal_name
-    result = check_file(one.file.open("rb").read(), reference=services.check_reference(), filename="x.xlsx")
+    result = check_file(workbooks.submission_bytes(one), reference=services.check_reference(), filename="x.xlsx")
     assert result.valid and result.declaration.template == "CMRT"
     assert one.smelter_rows.exclude(cid="").exists()
 

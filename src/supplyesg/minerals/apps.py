@@ -29,9 +29,11 @@ class MineralsConfig(AppConfig):
         # Services queue background work by job kind; the tasks that run it are wired in here.
         from supplyesg.core import jobs
         from supplyesg.minerals import tasks
+        from supplyesg.minerals.aggregation import stored as aggregation_stored
         from supplyesg.minerals.bulk import JOB_KIND
 
         jobs.register(JOB_KIND, tasks.import_bulk)
+        jobs.register(aggregation_stored.REFRESH_KIND, tasks.refresh_minerals_dashboard)
 
         from supplyesg.core import history
         from supplyesg.minerals.cases.services import SYSTEM_REASONS

@@ -28,7 +28,7 @@ from supplyesg.core.errors import RuleViolation
 from supplyesg.core.matching import NameIndex, company_key, decide, normalize_registration_id
 from supplyesg.core.models import Job
 from supplyesg.core.services import job_progress, reopen_job, start_job
-from supplyesg.minerals import services
+from supplyesg.minerals import aggregation, services
 from supplyesg.minerals.campaigns import services as campaigns
 from supplyesg.minerals.cmrt import check_declaration, read_workbook
 from supplyesg.minerals.cmrt.findings import refusal
@@ -42,7 +42,14 @@ MAX_CANDIDATES = 5
 MAX_ARCHIVE_MEMBERS = 5000
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 HOLD_DIR = "minerals/bulk"
-SAVE_EVERY = 25  # write the growing result into the job every this many files
+SAVE_EVERY = 25  # write the growing result into the job after this many files at first ...
+SAVE_SHARE = 8  # ... then after an eighth more of the files done (a write is O(files done): total stays ~linear)
+SAVE_MAX_GAP = 500  # ... and at least every this many files, so a killed worker re-imports at most these
+
+
+def next_save(done: int) -> int:
+    """After how many files the result is written into the job next (the progress count is written every file)."""
+    return done + min(max(SAVE_EVERY, done // SAVE_SHARE), SAVE_MAX_GAP)
 
 
 def bulk_upload_limit() -> int:
@@ -92,7 +99,8 @@ class SupplierIndex:
     def for_campaign(cls, campaign: Campaign) -> "SupplierIndex":
         from supplyesg.suppliers.models import Supplier
 
-        return cls(Supplier.objects.filter(mineral_requests__campaign=campaign).distinct())
+        suppliers = Supplier.objects.filter(mineral_requests__campaign=campaign).distinct()
+        return cls(suppliers.only("pk", "legal_name", "local_name", "aliases", "registration_id", "country").iterator())
 
     def candidate(self, supplier_id: int, score: float, reasons=()) -> dict:
         return {"supplier_id": supplier_id, "name": self.names[supplier_id], "score": round(score, 1), "reasons": list(reasons)}
@@ -247,20 +255,23 @@ def import_files(
     requests = {r.supplier_id: r for r in campaign.requests.all()}
     reference = services.check_reference()
     done = len(done_names)
+    save_at = next_save(done)
     try:
-        for source in sources:
-            if source.name in done_names:
-                continue
-            seq += 1
-            entry = {"id": seq, "file": source.name}
-            _import_one(campaign, source, entry, result, index, requests, reference, job, actor)
-            done += 1
-            if done % SAVE_EVERY == 0:
-                job_progress(job.pk, done=done, result=result)
-            else:
-                job_progress(job.pk, done=done)
-            if on_progress:
-                on_progress(done, total)
+        with aggregation.figures_deferred():  # the dashboard is refreshed once after the import, not per file
+            for source in sources:
+                if source.name in done_names:
+                    continue
+                seq += 1
+                entry = {"id": seq, "file": source.name}
+                _import_one(campaign, source, entry, result, index, requests, reference, job, actor)
+                done += 1
+                if done >= save_at:
+                    job_progress(job.pk, done=done, result=result)
+                    save_at = next_save(done)
+                else:
+                    job_progress(job.pk, done=done)
+                if on_progress:
+                    on_progress(done, total)
     except BaseException:
         # What was stored stays recorded, so a retry of the same job does not store it twice.
         job_progress(job.pk, done=done, result=result)

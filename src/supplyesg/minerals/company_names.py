@@ -185,4 +185,7 @@ def reassign_submission(submission: Submission, *, supplier: Supplier, actor, re
         audit.record(
             actor=actor, action="submission.reassigned", target=submission, supplier=party, changes=changes, reason=reason
         )
+    from supplyesg.minerals.aggregation import figures_changed  # the aggregation reads this module's callers' data
+
+    figures_changed(campaign.reporting_year)
     return submission

@@ -19,7 +19,7 @@ def minerals_panel(request, today):
         }
         for c in open_campaigns
     ]
-    figures = aggregation.dashboard_figures(None, None)
+    figures = aggregation.stored_figures(aggregation.stored_snapshot(None, None))
     return {
         "response_chart": dashboard.bar_chart(
             "cmrt-response",

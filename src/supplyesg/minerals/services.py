@@ -127,6 +127,7 @@ def load_smelter_list(source, *, actor=None, file_name: str = "") -> SmelterList
             "aliases_added": [None, load.aliases_added],
         },
     )
+    _reference_changed()
     return load
 
 
@@ -349,6 +350,13 @@ def _rows_from_file(data: bytes, file_name: str) -> tuple[str, list[list]]:
         raise RuleViolation(_("file: the CSV cannot be read: %(error)s.") % {"error": exc})
 
 
+def _reference_changed() -> None:
+    """Smelter locations, RMAP statuses or risk countries changed: every year's dashboard figures follow."""
+    from supplyesg.minerals.aggregation import figures_changed  # the aggregation builds on this module
+
+    figures_changed(None)
+
+
 @transaction.atomic
 def load_rmap_statuses(data: bytes, *, file_name: str, actor=None, is_demo: bool = False) -> RmapImportResult:
     """Store an RMAP status list keyed by CID. Any bad row rejects the whole file; earlier uploads stay as history."""
@@ -416,4 +424,5 @@ def load_rmap_statuses(data: bytes, *, file_name: str, actor=None, is_demo: bool
     RmapStatus.objects.bulk_create(parsed, batch_size=1000)
     audit.record(actor=actor, action="rmap.loaded", target=upload, changes={"rows": [None, len(parsed)], "demo": [None, is_demo]})
     result.upload = upload
+    _reference_changed()
     return result

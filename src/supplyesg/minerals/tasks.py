@@ -8,7 +8,7 @@ from django_tasks import task
 
 from supplyesg.core.models import Job
 from supplyesg.core.services import job_progress
-from supplyesg.minerals import bulk
+from supplyesg.minerals import aggregation, bulk
 from supplyesg.minerals.models import Campaign
 
 
@@ -39,3 +39,10 @@ def import_bulk(job_id: int, campaign_id: int, path: str) -> None:
         raise
     if source.is_file() and _is_our_upload(source):
         source.unlink(missing_ok=True)
+
+
+@task()
+def refresh_minerals_dashboard(year: int, template: str) -> None:
+    """Recompute the stored dashboard figures of one year and template (0 and "": all of them). Idempotent; a
+    snapshot already refreshed by an earlier run of the queue is simply computed again."""
+    aggregation.refresh_dashboard(year or None, template or None)

@@ -99,6 +99,7 @@ class NameIndex:
                 places.update(w for w in place_words(text) if len(w) > 3 and w.isalpha())
         self.places = frozenset(places)
         self._names: list[tuple[str, CompanyName]] = []
+        self._originals: dict[str, set[str]] = defaultdict(set)  # texts indexed per key: adding stays linear
         self._blocks: dict[str, list[int]] = defaultdict(list)
         self._cache: dict[tuple[str, str | None, str | None], CompanyName] = {}
         for rec in recs:
@@ -120,7 +121,7 @@ class NameIndex:
                 tuple(dict.fromkeys(old.aliases + (rec.name,) + rec.aliases)),
             )
         self.records[rec.key] = rec
-        seen = {n.original for k, n in self._names if k == rec.key}
+        seen = self._originals[rec.key]
         for text in (rec.name, *rec.aliases):
             if not text or text in seen:
                 continue

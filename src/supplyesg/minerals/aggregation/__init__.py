@@ -28,6 +28,7 @@ from supplyesg.minerals.aggregation.dashboard import (
     BarChart,
     DashboardFigures,
     Segment,
+    build_figures,
     dashboard_figures,
 )
 from supplyesg.minerals.aggregation.export import smelters_workbook
@@ -38,6 +39,15 @@ from supplyesg.minerals.aggregation.smelters import (
     UnresolvedName,
     company_smelters,
     unresolved_names,
+)
+from supplyesg.minerals.aggregation.stored import (
+    RED_FLAGS_PER_PAGE,
+    figures_changed,
+    figures_deferred,
+    red_flag_page,
+    refresh_dashboard,
+    stored_figures,
+    stored_snapshot,
 )
 
 __all__ = [
@@ -51,6 +61,7 @@ __all__ = [
     "LAYOUTS",
     "OK_STATUSES",
     "POSITIVE_ANSWERS",
+    "RED_FLAGS_PER_PAGE",
     "RiskContext",
     "STATUS_TONES",
     "Segment",
@@ -59,14 +70,21 @@ __all__ = [
     "TONE_COLOURS",
     "UnresolvedName",
     "_code",
+    "build_figures",
     "company_smelters",
     "counted_submissions",
     "dashboard_figures",
+    "figures_changed",
+    "figures_deferred",
     "metal_label",
     "percent",
     "question_key",
+    "red_flag_page",
+    "refresh_dashboard",
     "requests_for",
     "smelters_workbook",
+    "stored_figures",
+    "stored_snapshot",
     "supplier_minerals_flags",
     "unresolved_names",
 ]

@@ -204,18 +204,18 @@ def _metal_chart(smelters: list[SmelterSummary], rmap_loaded: bool) -> BarChart:
     )
 
 
-def dashboard_figures(year: int | None, template: str | None) -> DashboardFigures:
-    """Everything the minerals dashboard shows, in a fixed number of queries."""
-    risk = RiskContext.load()
-    requests = requests_for(year, template)
-    counts = _request_counts(requests)
-    by_status = [(value, str(label), counts[f"status_{value}"]) for value, label in SubmissionRequest.Status.choices]
-    smelters = company_smelters(year, template, risk=risk)
-    red_flags: dict[int, SupplierFlags] = {}
-    for row, flags in _request_flags(requests, risk):
-        if flags:
-            entry = red_flags.setdefault(row["supplier_id"], SupplierFlags(row["supplier_id"], row["supplier__legal_name"]))
-            entry.flags = _merge(entry.flags + flags)
+def build_figures(
+    *,
+    year: int | None,
+    template: str | None,
+    counts: dict,
+    smelters: list[SmelterSummary],
+    unresolved: list[UnresolvedName],
+    red_flags: list[SupplierFlags],
+    rmap_loaded: bool,
+) -> DashboardFigures:
+    """The figures with their charts, from counts and smelters computed now or read from a stored snapshot."""
+    by_status = [(value, str(label), counts.get(f"status_{value}", 0)) for value, label in SubmissionRequest.Status.choices]
     status_chart = BarChart(
         _("Responses by status"),
         [Bar(label, n, [Segment(label, n, TONE_COLOURS[STATUS_TONES[value]])]) for value, label, n in by_status],
@@ -225,15 +225,39 @@ def dashboard_figures(year: int | None, template: str | None) -> DashboardFigure
         year=year,
         template=template,
         by_status=by_status,
-        total=counts["total"],
-        requested=counts["requested"],
-        received=counts["received"],
-        valid=counts["valid"],
-        accepted=counts["accepted"],
+        total=counts.get("total", 0),
+        requested=counts.get("requested", 0),
+        received=counts.get("received", 0),
+        valid=counts.get("valid", 0),
+        accepted=counts.get("accepted", 0),
+        smelters=smelters,
+        unresolved=unresolved,
+        red_flags=red_flags,
+        rmap_loaded=rmap_loaded,
+        status_chart=status_chart,
+        metal_chart=_metal_chart(smelters, rmap_loaded),
+    )
+
+
+def dashboard_figures(year: int | None, template: str | None, *, red_flags: bool = True) -> DashboardFigures:
+    """Everything the minerals dashboard shows, computed now in a fixed number of queries (the worker runs this;
+    pages read the stored snapshot, `aggregation.stored`)."""
+    risk = RiskContext.load()
+    requests = requests_for(year, template)
+    counts = _request_counts(requests)
+    smelters = company_smelters(year, template, risk=risk)
+    flagged: dict[int, SupplierFlags] = {}
+    if red_flags:
+        for row, flags in _request_flags(requests, risk):
+            if flags:
+                entry = flagged.setdefault(row["supplier_id"], SupplierFlags(row["supplier_id"], row["supplier__legal_name"]))
+                entry.flags = _merge(entry.flags + flags)
+    return build_figures(
+        year=year,
+        template=template,
+        counts=counts,
         smelters=smelters,
         unresolved=unresolved_names(year, template),
-        red_flags=sorted(red_flags.values(), key=lambda s: s.supplier_name.casefold()),
+        red_flags=sorted(flagged.values(), key=lambda s: s.supplier_name.casefold()),
         rmap_loaded=risk.rmap_loaded,
-        status_chart=status_chart,
-        metal_chart=_metal_chart(smelters, risk.rmap_loaded),
     )

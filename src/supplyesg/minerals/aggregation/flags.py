@@ -50,6 +50,7 @@ class Flag:
     template: str = ""
     count: int | None = None
     question: str = ""  # "Q3" when the flag comes from a declaration answer
+    metals: tuple[str, ...] = field(default=(), compare=False)  # the metals it concerns (stored dashboard filter)
 
     @property
     def label(self) -> str:
@@ -85,8 +86,11 @@ def _risk_filter(codes: frozenset[str], texts: set[str]) -> Q:
     return Q(cid__in=located) | (~Q(cid__in=in_reference) & Q(country__in=texts))
 
 
-def _request_flags(requests: QuerySet[SubmissionRequest], risk: RiskContext) -> list[tuple[dict, list[Flag]]]:
-    """For each request, the flags of its accepted-or-latest submission (three queries)."""
+def _request_flags(
+    requests: QuerySet[SubmissionRequest], risk: RiskContext, *, with_metals: bool = False
+) -> list[tuple[dict, list[Flag]]]:
+    """For each request, the flags of its accepted-or-latest submission (three queries; four ``with_metals``,
+    which also says which metals each flag concerns)."""
     submissions = Submission.objects.filter(request=OuterRef("pk")).order_by("-version")
     chosen_qs = requests.annotate(
         chosen_id=Coalesce(
@@ -106,7 +110,9 @@ def _request_flags(requests: QuerySet[SubmissionRequest], risk: RiskContext) -> 
             "status",
             "supplier_id",
             "supplier__legal_name",
+            "supplier__country",
             "campaign__template",
+            "campaign__minerals",
             "campaign__reporting_year",
             "chosen_id",
             "chosen_valid",
@@ -129,37 +135,47 @@ def _request_flags(requests: QuerySet[SubmissionRequest], risk: RiskContext) -> 
                 texts["cahra"].add(text)
     key = _smelter_key()
     aggregates = {}
+    metals_of: dict[tuple[int, str], tuple[str, ...]] = {}
     if any_chosen:
         ok = RmapStatus.objects.current().filter(status__in=OK_STATUSES).values("cid")
-        aggregates = {
-            a["submission_id"]: a
-            for a in smelter_rows.values("submission_id").annotate(
-                unidentified=Count(key, distinct=True, filter=Q(cid="")),
-                not_ok=Count("cid", distinct=True, filter=~Q(cid="") & ~Q(cid__in=ok)),
-                covered=Count(key, distinct=True, filter=_risk_filter(risk.covered, texts["covered"])),
-                cahra=Count(key, distinct=True, filter=_risk_filter(risk.cahra, texts["cahra"])),
-            )
+        counts = {
+            "unidentified": Count(key, distinct=True, filter=Q(cid="")),
+            "not_ok": Count("cid", distinct=True, filter=~Q(cid="") & ~Q(cid__in=ok)),
+            "covered": Count(key, distinct=True, filter=_risk_filter(risk.covered, texts["covered"])),
+            "cahra": Count(key, distinct=True, filter=_risk_filter(risk.cahra, texts["cahra"])),
         }
+        aggregates = {a["submission_id"]: a for a in smelter_rows.values("submission_id").annotate(**counts)}
+        if with_metals:
+            found: dict[tuple[int, str], list[str]] = {}
+            for a in smelter_rows.values("submission_id", "metal").annotate(**counts).order_by("metal"):
+                for name in counts:
+                    if a[name]:
+                        found.setdefault((a["submission_id"], name), []).append(a["metal"])
+            metals_of = {k: tuple(v) for k, v in found.items()}
     out = []
     for row in rows:
         template = row["campaign__template"]
+        asked = tuple(m for m in row["campaign__minerals"] or () if isinstance(m, str)) if with_metals else ()
         flags: list[Flag] = []
         if not row["chosen_id"]:
             if row["status"] != SubmissionRequest.Status.NOT_REQUESTED:
-                flags.append(Flag("no_declaration", template))
+                flags.append(Flag("no_declaration", template, metals=asked))
             out.append((row, flags))
             continue
         if not row["chosen_valid"]:
-            flags.append(Flag("errors", template))
+            flags.append(Flag("errors", template, metals=asked))
         agg = aggregates.get(row["chosen_id"], {})
+        chosen = row["chosen_id"]
         if agg.get("covered"):
-            flags.append(Flag("covered_smelters", template, agg["covered"]))
+            flags.append(Flag("covered_smelters", template, agg["covered"], metals=metals_of.get((chosen, "covered"), ())))
         if agg.get("cahra"):
-            flags.append(Flag("cahra_smelters", template, agg["cahra"]))
+            flags.append(Flag("cahra_smelters", template, agg["cahra"], metals=metals_of.get((chosen, "cahra"), ())))
         if risk.rmap_loaded and agg.get("not_ok"):
-            flags.append(Flag("not_conformant", template, agg["not_ok"]))
+            flags.append(Flag("not_conformant", template, agg["not_ok"], metals=metals_of.get((chosen, "not_ok"), ())))
         if agg.get("unidentified"):
-            flags.append(Flag("unidentified", template, agg["unidentified"]))
+            flags.append(
+                Flag("unidentified", template, agg["unidentified"], metals=metals_of.get((chosen, "unidentified"), ()))
+            )
         flags += _answer_flags(row["chosen_minerals"] or {}, row["chosen_template"] or template)
         out.append((row, flags))
     return out
@@ -177,8 +193,9 @@ def _answer_flags(minerals: dict, template: str) -> list[Flag]:
     flags = []
     for role, code, values in checks:
         key = question_key(template, role)
-        if key and any(isinstance(a, dict) and a.get(key) in values for a in minerals.values()):
-            flags.append(Flag(code, template, question=key.upper()))
+        metals = tuple(sorted(m for m, a in minerals.items() if key and isinstance(a, dict) and a.get(key) in values))
+        if metals:
+            flags.append(Flag(code, template, question=key.upper(), metals=metals))
     return flags
 
 

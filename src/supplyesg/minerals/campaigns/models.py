@@ -81,7 +81,10 @@ class Submission(models.Model):
 
     request = models.ForeignKey(SubmissionRequest, on_delete=models.CASCADE, related_name="submissions")
     version = models.PositiveIntegerField(_("version"))
-    file = models.FileField(upload_to=submission_upload_to, max_length=255)
+    file = models.FileField(upload_to=submission_upload_to, max_length=255, blank=True)  # before stored workbooks
+    workbook = models.ForeignKey(
+        "minerals.StoredWorkbook", null=True, blank=True, on_delete=models.PROTECT, related_name="submissions"
+    )
     original_name = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField(max_length=64)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)

@@ -1,6 +1,8 @@
 """Internal pages for CMRT/EMRT campaigns: campaigns, submissions (review, staff and bulk uploads) and the
 smelter review queue. Reading needs any internal role; every change needs Cap.REVIEW."""
 
+import io
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -16,7 +18,7 @@ from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.forms_errors import attach_errors
 from supplyesg.core.models import Job, PolicySettings
 from supplyesg.core.services import fail_stale_jobs
-from supplyesg.minerals import bulk, company_names, services
+from supplyesg.minerals import bulk, company_names, services, workbooks
 from supplyesg.minerals.campaigns import services as campaigns
 from supplyesg.minerals.campaigns.forms import (
     AcceptForm,
@@ -291,13 +293,11 @@ def submission_detail(request, submission_pk):
 
 
 def serve_submission_file(submission):
-    if not submission.file or not submission.file.name:
+    """The file exactly as the supplier sent it (rebuilt from the workbook store)."""
+    data = workbooks.submission_bytes(submission)
+    if data is None:
         raise Http404
-    try:
-        handle = submission.file.storage.open(submission.file.name, "rb")
-    except OSError:
-        raise Http404
-    response = FileResponse(handle, as_attachment=True, filename=submission.original_name or "declaration.xlsx")
+    response = FileResponse(io.BytesIO(data), as_attachment=True, filename=submission.original_name or "declaration.xlsx")
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

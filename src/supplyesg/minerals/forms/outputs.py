@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from supplyesg.core.files import validate_upload
-from supplyesg.minerals.aggregation import metal_label
+from supplyesg.core.matching.countries import country_name
+from supplyesg.minerals.aggregation import FLAG_LABELS, metal_label
 from supplyesg.minerals.declaration import (
     COMPANY_FIELD_LABELS,
     COMPANY_QUESTION_TEXT,
@@ -31,6 +32,23 @@ class CompanySmelterFilterForm(OutputFilterForm):
         label=_("Metal"), required=False, choices=[("", _("All metals"))] + list(Metal.choices)
     )
     concern = forms.BooleanField(label=_("Smelters of concern only"), required=False)
+
+
+class RedFlagFilterForm(OutputFilterForm):
+    """The dashboard's year/template plus the red-flag filters: kind, metal, supplier name, country."""
+
+    kind = forms.ChoiceField(
+        label=_("Red flag"), required=False, choices=[("", _("All red flags"))] + list(FLAG_LABELS.items())
+    )
+    metal = forms.ChoiceField(
+        label=_("Metal"), required=False, choices=[("", _("All metals"))] + list(Metal.choices)
+    )
+    supplier = forms.CharField(label=_("Supplier"), required=False, max_length=100)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+
+    def __init__(self, *args, countries=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("All countries"))] + [(c, country_name(c) or c) for c in countries]
 
 
 class BlankTemplateForm(forms.Form):

@@ -11,6 +11,7 @@ from supplyesg.minerals.campaigns.models import (
     TemplateType,
 )
 from supplyesg.minerals.cases.models import RiskCase, RiskCaseStep
+from supplyesg.minerals.models.figures import DashboardSnapshot, SupplierRedFlags
 from supplyesg.minerals.models.reference import (
     Metal,
     MineralTerm,
@@ -21,10 +22,12 @@ from supplyesg.minerals.models.reference import (
     SmelterAlias,
     SmelterListLoad,
 )
+from supplyesg.minerals.models.storage import StoredWorkbook, WorkbookPiece
 
 __all__ = [
     "Campaign",
     "CompanyDeclaration",
+    "DashboardSnapshot",
     "DeclarationNameFinding",
     "Metal",
     "MineralTerm",
@@ -39,6 +42,9 @@ __all__ = [
     "SmelterReview",
     "Submission",
     "SubmissionRequest",
+    "StoredWorkbook",
     "SubmissionSmelter",
+    "SupplierRedFlags",
     "TemplateType",
+    "WorkbookPiece",
 ]

@@ -19,6 +19,7 @@ from supplyesg.minerals.forms.outputs import (
     CompanySmelterFilterForm,
     DeclarationForm,
     OutputFilterForm,
+    RedFlagFilterForm,
 )
 from supplyesg.minerals.models import Campaign, TemplateType
 
@@ -43,13 +44,30 @@ def _xlsx(data: bytes, file_name: str) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def dashboard(request):
+    """The stored figures of the year and template (kept up to date by the worker) and one page of red flags."""
     require_internal(request.user)
-    year, template, form, _filters, years = _selection(request)
-    figures = aggregation.dashboard_figures(year, template)
+    year, template, _form, _filters, years = _selection(request)
+    snapshot = aggregation.stored_snapshot(year, template)
+    countries = sorted(set(snapshot.red_flags.exclude(country="").values_list("country", flat=True).distinct()))
+    form = RedFlagFilterForm(request.GET or None, countries=countries)
+    filters = form.cleaned_data if form.is_valid() else {}
+    red_flags = aggregation.red_flag_page(snapshot, filters, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "minerals/dashboard.html",
-        {"form": form, "year": year, "template": template, "years": years, "figures": figures},
+        {
+            "form": form,
+            "year": year,
+            "template": template,
+            "years": years,
+            "figures": aggregation.stored_figures(snapshot),
+            "snapshot": snapshot,
+            "red_flags": red_flags,
+            "filtered": any(filters.get(k) for k in ("kind", "metal", "supplier", "country")),
+            "page_query": query.urlencode(),
+        },
     )
 
 

@@ -223,14 +223,24 @@ def request_mail(request_obj: SubmissionRequest, kind: str) -> Letter | None:
     return Letter(recipients, compose, path=path, supplier=request_obj.supplier)
 
 
+def _figures_changed(campaign: Campaign) -> None:
+    from supplyesg.minerals.aggregation import figures_changed  # the aggregation reads campaigns' models
+
+    figures_changed(campaign.reporting_year)
+
+
 def open_campaign(campaign: Campaign, *, actor) -> int:
     """Ask every in-scope supplier (and those added by hand): one request each, e-mailed on commit."""
-    return engine.open_campaign(campaign_kind(KIND), campaign, actor=actor)
+    asked = engine.open_campaign(campaign_kind(KIND), campaign, actor=actor)
+    _figures_changed(campaign)
+    return asked
 
 
 def send_to_newcomers(campaign: Campaign, *, actor) -> int:
     """Ask the suppliers that came into scope since the campaign opened; nobody is asked twice."""
-    return engine.send_to_newcomers(campaign_kind(KIND), campaign, actor=actor)
+    asked = engine.send_to_newcomers(campaign_kind(KIND), campaign, actor=actor)
+    _figures_changed(campaign)
+    return asked
 
 
 def close_campaign(campaign: Campaign, *, actor) -> Campaign:
@@ -239,7 +249,9 @@ def close_campaign(campaign: Campaign, *, actor) -> Campaign:
 
 def add_supplier(campaign: Campaign, supplier: Supplier, *, actor) -> SubmissionRequest:
     """Add one supplier by hand; in an open campaign it is asked (and e-mailed) at once."""
-    return engine.add_supplier(campaign_kind(KIND), campaign, supplier, actor=actor)
+    request_obj = engine.add_supplier(campaign_kind(KIND), campaign, supplier, actor=actor)
+    _figures_changed(campaign)
+    return request_obj
 
 
 @transaction.atomic
@@ -265,6 +277,7 @@ def remove_supplier(request_obj: SubmissionRequest, *, actor) -> None:
         changes={"campaign": [request_obj.campaign.name, None], "status": [request_obj.status, None]},
     )
     request_obj.delete()
+    _figures_changed(request_obj.campaign)
 
 
 

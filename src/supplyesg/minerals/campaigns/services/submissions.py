@@ -7,7 +7,6 @@ import hashlib
 import json
 
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from supplyesg.core import audit
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.mail import send_on_commit
-from supplyesg.minerals import company_names, services
+from supplyesg.minerals import aggregation, company_names, services, workbooks
 from supplyesg.minerals.campaigns.services.campaigns import request_mail
 from supplyesg.minerals.campaigns.services.reviews import queue_reviews, reported_name
 from supplyesg.minerals.cmrt import CheckResult, check_file
@@ -122,7 +121,7 @@ def _new_submission(request_obj, *, data: bytes, file_name: str, checked: CheckR
         result=_plain_json(checked.to_dict()),
         status=Submission.Status.VALID if checked.valid else Submission.Status.INVALID,
     )
-    submission.file.save(file_name, ContentFile(data), save=False)
+    submission.workbook = workbooks.store_workbook(data)
     return submission
 
 
@@ -197,22 +196,20 @@ def submit_declaration(
     submission = _new_submission(
         request_obj, data=data, file_name=file_name, checked=checked, actor=actor, channel=channel
     )
-    try:
-        submission.save()
-        _store_rows(submission, checked, reference)
-        _mark_received(request_obj, submission, actor=actor)
-        company = checked.declaration.company
-        company_names.check_company_name(submission, request_obj.supplier, company.unique_id or "")
-    except BaseException:
-        submission.file.storage.delete(submission.file.name)
-        raise
+    # Stored by content (shared with other submissions): a rolled-back upload leaves at most its pieces.
+    submission.save()
+    _store_rows(submission, checked, reference)
+    _mark_received(request_obj, submission, actor=actor)
+    company = checked.declaration.company
+    company_names.check_company_name(submission, request_obj.supplier, company.unique_id or "")
+    aggregation.figures_changed(request_obj.campaign.reporting_year)
     return submission
 
 
 @transaction.atomic
 def accept_submission(submission: Submission, *, actor, comment: str = "") -> Submission:
     submission = (
-        Submission.objects.select_for_update().select_related("request__supplier").get(pk=submission.pk)
+        Submission.objects.select_for_update().select_related("request__supplier", "request__campaign").get(pk=submission.pk)
     )
     request_obj = SubmissionRequest.objects.select_for_update().get(pk=submission.request_id)
     if not submission.valid:
@@ -254,6 +251,7 @@ def accept_submission(submission: Submission, *, actor, comment: str = "") -> Su
         },
         reason=submission.review_comment,
     )
+    aggregation.figures_changed(submission.request.campaign.reporting_year)
     return submission
 
 
@@ -296,6 +294,7 @@ def return_submission(submission: Submission, *, actor, comment: str) -> Submiss
         reason=comment,
     )
     send_on_commit([request_mail(request_obj, "returned")])
+    aggregation.figures_changed(request_obj.campaign.reporting_year)
     return submission
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from supplyesg.minerals.aggregation import figures_changed
 from supplyesg.minerals.models import RiskCountry
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "covered_countries.json"
@@ -24,6 +25,7 @@ class Command(BaseCommand):
                 defaults={"source": data["source"][:255], "as_of": date.fromisoformat(data["as_of"])},
             )
             created += was_created
+        figures_changed(None)
         self.stdout.write(
             f"covered countries: {created} created, {len(data['countries']) - created} already there"
         )

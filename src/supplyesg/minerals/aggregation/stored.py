@@ -1,0 +1,188 @@
+"""The dashboard figures kept in the database: the worker recomputes a year's figures once after declarations or
+reference data change (on commit, one pending refresh per year and template), the pages only read them.
+
+A page never aggregates the year's smelter rows (471,000 at 20,000 declarations) nor works out every request's
+red flags; it reads one snapshot row and one page of stored red flags, a fixed number of queries whatever
+the number of submissions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from dataclasses import asdict
+
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from supplyesg.core import jobs
+from supplyesg.minerals.aggregation.base import RiskContext, requests_for
+from supplyesg.minerals.aggregation.dashboard import DashboardFigures, build_figures, dashboard_figures
+from supplyesg.minerals.aggregation.flags import Flag, SupplierFlags, _request_flags
+from supplyesg.minerals.aggregation.smelters import SmelterSummary, UnresolvedName
+from supplyesg.minerals.models import DashboardSnapshot, SupplierRedFlags
+
+RED_FLAGS_PER_PAGE = 50
+REFRESH_KIND = "minerals.dashboard"  # the task (core.jobs registry) takes (year, template), no Job record
+ALL = (0, "")  # the snapshot over every year and template (the home dashboard's panel)
+_deferred = threading.local()
+
+
+def _key(year: int | None, template: str | None) -> tuple[int, str]:
+    return (year or 0, template or "")
+
+
+def _red_flag_rows(snapshot: DashboardSnapshot, year: int | None, template: str | None) -> list[SupplierRedFlags]:
+    """Every supplier's flags over its requests of the year and template, merged per kind (metals united)."""
+    merged: dict[int, tuple[dict, dict[str, Flag]]] = {}
+    for row, flags in _request_flags(requests_for(year, template), RiskContext.load(), with_metals=True):
+        if not flags:
+            continue
+        _row, by_code = merged.setdefault(row["supplier_id"], (row, {}))
+        for flag in flags:
+            known = by_code.get(flag.code)
+            if known is None:
+                by_code[flag.code] = flag
+            else:
+                metals = tuple(sorted(set(known.metals) | set(flag.metals)))
+                by_code[flag.code] = Flag(known.code, known.template, known.count, known.question, metals)
+    out = []
+    for supplier_id, (row, by_code) in merged.items():
+        name = row["supplier__legal_name"] or ""
+        metals = sorted({m for f in by_code.values() for m in f.metals})
+        out.append(
+            SupplierRedFlags(
+                snapshot=snapshot,
+                supplier_id=supplier_id,
+                supplier_name=name[:255],
+                sort_name=name.casefold()[:255],
+                country=row["supplier__country"] or "",
+                codes="," + ",".join(by_code) + ",",
+                metals=("," + ",".join(metals) + ",") if metals else "",
+                flags=[
+                    {"code": f.code, "template": f.template, "count": f.count, "question": f.question, "metals": f.metals}
+                    for f in by_code.values()
+                ],
+            )
+        )
+    return out
+
+
+@transaction.atomic
+def refresh_dashboard(year: int | None, template: str | None) -> DashboardSnapshot:
+    """Recompute and store the figures of one year and template (what the worker runs)."""
+    year_key, template_key = _key(year, template)
+    snapshot, _created = DashboardSnapshot.objects.select_for_update().get_or_create(
+        year=year_key, template=template_key, defaults={"computed_at": timezone.now()}
+    )
+    # Cleared first: a change committed while this runs marks it stale again and queues another refresh.
+    DashboardSnapshot.objects.filter(pk=snapshot.pk).update(stale=False)
+    figures = dashboard_figures(year, template, red_flags=False)
+    snapshot.figures = {
+        "counts": {
+            "total": figures.total,
+            "requested": figures.requested,
+            "received": figures.received,
+            "valid": figures.valid,
+            "accepted": figures.accepted,
+            "by_status": [[value, n] for value, _label, n in figures.by_status],
+        },
+        "rmap_loaded": figures.rmap_loaded,
+        "smelters": [asdict(s) for s in figures.smelters],
+        "unresolved": [asdict(u) for u in figures.unresolved],
+    }
+    snapshot.computed_at = timezone.now()
+    snapshot.stale = False
+    snapshot.save(update_fields=["figures", "computed_at", "stale"])
+    snapshot.red_flags.all().delete()
+    SupplierRedFlags.objects.bulk_create(_red_flag_rows(snapshot, year, template), batch_size=1000)
+    return snapshot
+
+
+def stored_snapshot(year: int | None, template: str | None) -> DashboardSnapshot:
+    """The stored snapshot; computed here only the first time (no worker has run for it yet)."""
+    year_key, template_key = _key(year, template)
+    snapshot = DashboardSnapshot.objects.filter(year=year_key, template=template_key).first()
+    return snapshot if snapshot is not None else refresh_dashboard(year, template)
+
+
+def stored_figures(snapshot: DashboardSnapshot) -> DashboardFigures:
+    """The dashboard figures of a snapshot (red flags are read page by page with `red_flag_page`)."""
+    data = snapshot.figures or {}
+    counts = data.get("counts") or {}
+    return build_figures(
+        year=snapshot.year or None,
+        template=snapshot.template or None,
+        counts={**counts, **{f"status_{value}": n for value, n in counts.get("by_status") or ()}},
+        smelters=[SmelterSummary(**s) for s in data.get("smelters") or ()],
+        unresolved=[UnresolvedName(**u) for u in data.get("unresolved") or ()],
+        red_flags=[],
+        rmap_loaded=bool(data.get("rmap_loaded")),
+    )
+
+
+def red_flag_page(snapshot: DashboardSnapshot, filters: dict, page_number) -> Page:
+    """One page of the snapshot's suppliers with red flags, filtered by kind, metal, supplier name and country."""
+    rows = snapshot.red_flags.all()
+    if filters.get("kind"):
+        rows = rows.filter(codes__contains=f",{filters['kind']},")
+    if filters.get("metal"):
+        rows = rows.filter(metals__contains=f",{filters['metal']},")
+    if filters.get("country"):
+        rows = rows.filter(country=filters["country"])
+    if filters.get("supplier"):
+        text = filters["supplier"].strip()
+        rows = rows.filter(Q(supplier_name__icontains=text) | Q(sort_name__contains=text.casefold()))
+    page = Paginator(rows.order_by("sort_name", "supplier_id"), RED_FLAGS_PER_PAGE).get_page(page_number)
+    page.object_list = [
+        SupplierFlags(
+            r.supplier_id,
+            r.supplier_name,
+            [Flag(f["code"], f["template"], f["count"], f["question"], tuple(f.get("metals") or ())) for f in r.flags],
+        )
+        for r in page.object_list
+    ]
+    return page
+
+
+# ---------------------------------------------------------------- keeping them up to date
+
+
+def figures_changed(year: int | None = None) -> None:
+    """Declarations or requests of `year` (None: reference data, so every year) changed: their snapshots and
+    the all-years one are marked stale and one refresh each is queued on commit (none when already queued)."""
+    pending = getattr(_deferred, "years", None)
+    if pending is not None:
+        pending.add(year)
+        return
+    snapshots = DashboardSnapshot.objects.filter(stale=False)
+    if year is not None:
+        snapshots = snapshots.filter(Q(year=year) | Q(year=0))
+    keys = list(snapshots.values_list("year", "template"))
+    if not keys:
+        return
+    DashboardSnapshot.objects.filter(stale=False, pk__in=snapshots.values("pk")).update(stale=True)
+    task = jobs.task_for(REFRESH_KIND)
+    for year_key, template_key in keys:
+        transaction.on_commit(lambda y=year_key, t=template_key: task.enqueue(y, t))
+
+
+@contextlib.contextmanager
+def figures_deferred():
+    """Within it (a bulk import of thousands of files), changes are collected and announced once at the end."""
+    outer = getattr(_deferred, "years", None)
+    if outer is not None:
+        yield
+        return
+    _deferred.years = set()
+    try:
+        yield
+    finally:
+        years, _deferred.years = _deferred.years, None
+        if None in years:
+            figures_changed(None)
+        else:
+            for year in sorted(years):
+                figures_changed(year)
