@@ -86,7 +86,7 @@ class CompletionsIn(Schema):
     content: str = Field(..., min_length=1, max_length=lms_import.MAX_BYTES)
 
 
-class ImportOut(Schema):
+class TrainingImportOut(Schema):
     created: int
     updated: int
     skipped: int
@@ -201,7 +201,7 @@ def get_figures(request, filters: Query[YearQuery]):
 
 @router.post(
     "/training/completions",
-    response={200: ImportOut, **_errors(400, 401, 403, 404, 409, 422)},
+    response={200: TrainingImportOut, **_errors(400, 401, 403, 404, 409, 422)},
     summary="Import LMS completion records (xAPI statements as JSON text, or a Moodle completion CSV)",
     url_name="training_import",
     auth=needs(Cap.REVIEW),

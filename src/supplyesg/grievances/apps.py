@@ -14,4 +14,8 @@ class GrievancesConfig(AppConfig):
         from supplyesg.grievances.risk_provider import grievance_inputs
 
         register_input_provider("grievances", grievance_inputs)
+        from supplyesg.core import history
+        from supplyesg.grievances.labels import ACTION_LABELS
+
+        history.register_actions(ACTION_LABELS)
         inbox.register()

@@ -88,7 +88,7 @@ class EpcisIn(Schema):
     document: dict
 
 
-class ImportOut(Schema):
+class EpcisImportOut(Schema):
     created: int
     skipped: int
     declared: int
@@ -97,7 +97,7 @@ class ImportOut(Schema):
 @router.post(
     "/traceability/epcis",
     auth=needs(Cap.EDIT_SUPPLIERS),
-    response={200: ImportOut, **_errors(400, 401, 403, 404, 422)},
+    response={200: EpcisImportOut, **_errors(400, 401, 403, 404, 422)},
     summary="Import an EPCIS 2.0 JSON document as a supplier's events (nothing is written when any event is wrong)",
 )
 def import_epcis(request, payload: EpcisIn):
@@ -113,4 +113,4 @@ def import_epcis(request, payload: EpcisIn):
     result = interchange.import_epcis(actor=request.user, supplier=supplier, document=payload.document)
     if not result.ok:
         return Status(400, {"detail": result.errors[0], "errors": [{"field": "document", "message": e} for e in result.errors]})
-    return ImportOut(created=result.created, skipped=result.skipped, declared=result.declared)
+    return EpcisImportOut(created=result.created, skipped=result.skipped, declared=result.declared)

@@ -184,7 +184,7 @@ def decide_disclosure(*, actor, request: DisclosureRequest, approve: bool, note:
     request.save()
     audit.record(
         actor=actor,
-        action="grievance.identity_" + ("approved" if approve else "denied"),
+        action="grievance.identity_approved" if approve else "grievance.identity_denied",
         target=request.report,
         reason=request.decision_note,
     )
