@@ -140,7 +140,11 @@ def lengthen(world: dict) -> None:
                                          name=name, country="CHINA", cid=cid, matched_by="cid" if cid else "")
 
 
-@pytest.mark.parametrize("language", sorted(LANGUAGES))
+# Under `make test` (pytest-xdist, --dist loadgroup) the two languages run in different processes: the sweep is the
+# suite's longest file.
+@pytest.mark.parametrize(
+    "language", [pytest.param(lang, marks=pytest.mark.xdist_group(f"phone-sweep-{lang}")) for lang in sorted(LANGUAGES)]
+)
 @pytest.mark.parametrize("persona", sorted(PERSONAS))
 def test_every_page_fits_a_phone_screen_and_has_no_serious_accessibility_violation(
     persona, language, browser, live_server
