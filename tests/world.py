@@ -304,7 +304,7 @@ def _grievances_world(supplier, users) -> dict:
     return {
         "report_pk": report.pk,
         "report_id": report.pk,
-        "file_pk": report.attachments.get().pk,
+        "attachment_pk": report.attachments.get().pk,
         "disclosure_pk": pending.pk,
         "receipt": submitted.receipt,
         "key": channel.key,

@@ -198,9 +198,9 @@ def identity(request, report_pk):
 
 @privacy.case_page
 @require_http_methods(["GET"])
-def attachment(request, report_pk, file_pk):
+def attachment(request, report_pk, attachment_pk):
     report = access.get_report_for_user(request.user, report_pk)
-    found = report.attachments.select_related("report", "message").filter(pk=file_pk).first()
+    found = report.attachments.select_related("report", "message").filter(pk=attachment_pk).first()
     if found is None or (
         found.visibility == Visibility.PERSONAL and (found.message is None or found.message.author_id != request.user.pk)
     ):
