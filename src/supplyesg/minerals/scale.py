@@ -148,6 +148,9 @@ def with_company_name(data: bytes, name: str) -> bytes:
 
 
 def _declare(options: ScaleOptions, template: str, count: int, progress: Callable[[str], None]) -> None:
+    if count < 1:
+        progress(f"no {template} declarations asked for; skipped")
+        return
     blank = _blank(template)
     if blank is None:
         progress(f"no blank {template} template is configured ({template}_TEMPLATE_PATH); skipped")
