@@ -44,7 +44,7 @@ def test_minerals_comes_after_ratings_in_the_scale_generators():
     assert keys.index("minerals") == keys.index("ratings") + 1
 
 
-def test_the_years_declarations_are_imported_one_per_approved_supplier_as_the_checker_and_review_decided(generated):
+def test_the_years_declarations_are_imported_one_per_approved_supplier_shown_on_the_dashboard_and_not_twice(generated):
     assert declarations("CMRT").count() == SUBMISSIONS
     assert declarations("EMRT").count() == round(SUBMISSIONS * 0.2)
     cmrt = list(declarations("CMRT").select_related("request__supplier", "workbook"))
@@ -71,8 +71,7 @@ def test_the_years_declarations_are_imported_one_per_approved_supplier_as_the_ch
     assert all(s.workbook is not None for s in cmrt)
     assert PLACEHOLDER.encode() not in workbooks.workbook_bytes(cmrt[0].workbook)
 
-
-def test_the_stored_dashboard_shows_them_and_a_second_run_adds_nothing(generated):
+    # The stored dashboard shows them, and a second run adds nothing (one test: generating is the slow part).
     figures = stored_figures(stored_snapshot(2026, "CMRT"))
     assert figures.received == SUBMISSIONS
     assert figures.accepted == declarations("CMRT").filter(request__status="accepted").count() > 0
