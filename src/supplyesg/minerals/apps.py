@@ -26,6 +26,11 @@ class MineralsConfig(AppConfig):
         for module in (search, inbox, dashboard, supplier_page, kind):
             module.register()
 
+        # Its part of `supplyesg generate_scale_data` (core/scale.py): the year's declarations.
+        from supplyesg.minerals import scale
+
+        scale.register()
+
         # Services queue background work by job kind; the tasks that run it are wired in here.
         from supplyesg.core import jobs
         from supplyesg.minerals import tasks
