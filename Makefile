@@ -89,10 +89,11 @@ bench: install  ## speed figures, as ratios against a baseline in the same proce
 	@for b in $(BENCHES); do echo "== bench/$$b.py"; \
 	  DJANGO_SETTINGS_MODULE=supplyesg.settings_test $(BIN)/python -m bench.$$b || exit 1; done
 
+# Two benches at a time (TEST_WORKERS processes): each is one single-threaded process.
 bench-smoke: install  ## every bench at a tiny size (BENCH_SMOKE=1), so a broken bench fails CI
-	@for b in $(BENCHES); do echo "== bench/$$b.py (smoke)"; \
-	  BENCH_SMOKE=1 DJANGO_SETTINGS_MODULE=supplyesg.settings_test $(BIN)/python -m bench.$$b >/dev/null || \
-	  { echo "bench/$$b.py failed at the smoke size"; exit 1; }; done
+	@printf '%s\n' $(BENCHES) | xargs -P $(if $(filter 0,$(TEST_WORKERS)),1,$(TEST_WORKERS)) -I{} sh -c \
+	  'echo "== bench/{}.py (smoke)"; BENCH_SMOKE=1 DJANGO_SETTINGS_MODULE=supplyesg.settings_test $(BIN)/python -m bench.{} >/dev/null || \
+	  { echo "bench/{}.py failed at the smoke size"; exit 255; }'
 
 clean:
 	rm -rf $(VENV) var
