@@ -158,8 +158,10 @@ def _reference(minerals: list[str]) -> dict[str, list[Smelter]]:
     return by_metal
 
 
-def _supplier_data(rng, supplier, layout, minerals, reference, year: int, *, incomplete: bool) -> CompanyData:
-    """A plausible supplier declaration: a few minerals in scope, their smelters from the RMI list, all answered."""
+def declaration_answers(rng, layout, minerals, reference, *, incomplete: bool, most_smelters: int = 6):
+    """A plausible declaration: the minerals in scope, the answers and the smelter list (two to `most_smelters` RMI
+    smelters per mineral; every question answered but one mineral's when `incomplete`). The demo and the scale data
+    share it."""
     in_scope = [m for m in minerals if reference.get(m)]
     chosen = sorted(rng.sample(in_scope, k=rng.randint(1, len(in_scope))), key=in_scope.index)
     answers = {}
@@ -181,8 +183,14 @@ def _supplier_data(rng, supplier, layout, minerals, reference, year: int, *, inc
         answers[metal] = per_metal
     smelters = []
     for metal in chosen:
-        for smelter in rng.sample(reference[metal], k=min(len(reference[metal]), rng.randint(2, 6))):
+        for smelter in rng.sample(reference[metal], k=min(len(reference[metal]), rng.randint(2, most_smelters))):
             smelters.append({"metal": metal, "cid": smelter.cid, "name": smelter.standard_name, "country": smelter.country})
+    return chosen, answers, smelters
+
+
+def _supplier_data(rng, supplier, layout, minerals, reference, year: int, *, incomplete: bool) -> CompanyData:
+    """A plausible supplier declaration: a few minerals in scope, their smelters from the RMI list, all answered."""
+    chosen, answers, smelters = declaration_answers(rng, layout, minerals, reference, incomplete=incomplete)
     contact = supplier.contacts.order_by("-is_primary", "pk").first()
     return CompanyData(
         company_name=supplier.legal_name,

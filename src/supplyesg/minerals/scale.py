@@ -34,6 +34,7 @@ from supplyesg.minerals.campaigns import services as campaigns
 from supplyesg.minerals.campaigns.services.campaigns import KIND
 from supplyesg.minerals.cmrt.reader import read_workbook
 from supplyesg.minerals.cmrt.writer import CompanyData, write_declaration
+from supplyesg.minerals.demo import declaration_answers
 from supplyesg.minerals.models import Campaign, Smelter, Submission, SubmissionRequest
 
 MINERALS = {"CMRT": ["Tin", "Tantalum", "Tungsten", "Gold"], "EMRT": ["Cobalt", "Mica"]}
@@ -81,29 +82,7 @@ def _campaign(template: str, year: int) -> Campaign:
 def _company(rng: random.Random, layout, minerals: list[str], reference, year: int, *, incomplete: bool) -> CompanyData:
     """One plausible declaration: some minerals in scope, two to twelve RMI smelters each, every question answered
     (but one mineral's when `incomplete`)."""
-    in_scope = [m for m in minerals if reference.get(m)]
-    chosen = sorted(rng.sample(in_scope, k=rng.randint(1, len(in_scope))), key=in_scope.index)
-    answers = {}
-    for metal in layout.metals:
-        if metal not in chosen:
-            if layout.template == "CMRT":  # EMRT asks only about the minerals declared in scope
-                answers[metal] = {"q1": "No", "q2": "No"}
-            continue
-        per_metal = {}
-        for question in layout.questions:
-            if question.role == "responded":
-                per_metal[question.key] = rng.choice(("100%", "100%", "Greater than 90%", "Greater than 75%"))
-            elif question.role in ("covered_countries", "cahra", "recycled"):
-                per_metal[question.key] = rng.choice(("No", "No", "Unknown", "Yes"))
-            else:
-                per_metal[question.key] = "Yes"
-        if incomplete and metal == chosen[0]:
-            per_metal = {k: v for k, v in per_metal.items() if k in ("q1", "q2")}
-        answers[metal] = per_metal
-    smelters = []
-    for metal in chosen:
-        for smelter in rng.sample(reference[metal], k=min(len(reference[metal]), rng.randint(2, 12))):
-            smelters.append({"metal": metal, "cid": smelter.cid, "name": smelter.standard_name, "country": smelter.country})
+    chosen, answers, smelters = declaration_answers(rng, layout, minerals, reference, incomplete=incomplete, most_smelters=12)
     return CompanyData(
         company_name=PLACEHOLDER,
         scope="A",

@@ -1,6 +1,7 @@
 """What every `load_demo_*` command does around its app's loader: demo mode or --force, refusals as clear
 command errors, nothing loaded twice, and the figures of what was loaded."""
 
+import abc
 import time
 
 from django.conf import settings
@@ -11,14 +12,15 @@ from supplyesg.core.errors import RuleViolation
 from supplyesg.suppliers.demo import DemoRefused
 
 
-class DemoLoadCommand(BaseCommand):
+class DemoLoadCommand(BaseCommand, metaclass=abc.ABCMeta):
     """Subclasses name the loader (returning an outcome with `loaded`, `counts` and, optionally, `skipped`) and
     the sentences: `already_text`, `loaded_text` (with %(seconds)), `skipped_text` (with %(why)s)."""
 
     already_text = loaded_text = skipped_text = ""
 
+    @abc.abstractmethod
     def load(self):
-        raise NotImplementedError
+        """Load the app's demo data; return the outcome (a command without it cannot be instantiated)."""
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Load even when demo mode is off.")
