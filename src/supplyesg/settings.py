@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "supplyesg.grievances",
     "supplyesg.engagement",
     "supplyesg.traceability",
+    "supplyesg.reporting",
 ]
 
 MIDDLEWARE = [

@@ -36,6 +36,7 @@ urlpatterns = [
     path("sanctions/", include("supplyesg.suppliers.sanctions.urls")),
     path("grievances/", include("supplyesg.grievances.urls")),
     path("grievance/", include("supplyesg.grievances.urls.public")),
+    path("reporting/", include("supplyesg.reporting.urls")),
     path("api/", api.urls),
     # One log-in page for everyone, with its throttle and second factor.
     path("admin/login/", RedirectView.as_view(pattern_name="core:login", query_string=True), name="admin_login"),

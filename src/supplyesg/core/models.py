@@ -360,6 +360,13 @@ class PolicySettings(models.Model):
         validators=[MinValueValidator(2), MaxValueValidator(50)],
         help_text=_("Product default: small counts crossed with a country or topic can point at a person."),
     )
+    # Reporting (product default: no seed policy gives one).
+    report_public_min_cell = models.PositiveSmallIntegerField(
+        _("public reports hide counts below this number"),
+        default=5,
+        validators=[MinValueValidator(2), MaxValueValidator(50)],
+        help_text=_("Product default: in public outputs a count below it, crossed with a country or category, is shown as '<n'."),
+    )
     # Raw-material traceability (product default: no seed policy gives a yield tolerance).
     trace_tolerance_percent = models.DecimalField(
         _("a transformation's outputs may differ from inputs × conversion factor by this much (%)"),

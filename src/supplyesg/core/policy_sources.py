@@ -92,6 +92,7 @@ SETTING_SOURCES: dict[str, Source] = {
     ),
     "grievance_retention_years_unfounded": product_default(),
     "grievance_review_min_cell": product_default(),
+    "report_public_min_cell": product_default(),
     "document_expiry_warning_days": product_default(),
     "duplicate_name_threshold": product_default(),
     "smelter_prefill_score": product_default(),

@@ -1,0 +1,200 @@
+"""Reporting periods, their definitions, and snapshots: the period's figures computed from the product's data and
+frozen, so a published report reads the same (byte for byte) after the data changes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from supplyesg.core import audit
+from supplyesg.reporting.computations import REGISTRY, Result, Scope
+from supplyesg.reporting.models import LineItem, ReportingPeriod, Snapshot, SnapshotFigure
+from supplyesg.reporting.services.catalogue import current_catalogue
+
+# What an explicit definition starts as in the first period (product defaults; the user changes them per period).
+DEFAULT_DEFINITIONS = {
+    "screening_sources": ["admission", "questionnaire", "audit"],
+    "impact_sources": ["finding", "risk_high"],
+    "impact_min_severity": "major",
+    "termination_reasons": [],
+}
+FILTER_KEYS = ("tiers", "countries", "categories")
+
+
+@transaction.atomic
+def create_period(*, actor, year: int, entity: str = "") -> ReportingPeriod:
+    """A new reporting year; its definitions start from the latest earlier period's, or the product defaults."""
+    if ReportingPeriod.objects.filter(year=year).exists():
+        raise ValidationError({"year": _("A reporting period for %(year)s exists already.") % {"year": year}})
+    previous = ReportingPeriod.objects.filter(year__lt=year).order_by("-year").first()
+    period = ReportingPeriod(year=year, start=date(year, 1, 1), end=date(year, 12, 31), entity=entity)
+    if previous is not None:
+        for name in (
+            "new_supplier_basis",
+            "screening_sources",
+            "impact_sources",
+            "impact_min_severity",
+            "termination_reasons",
+            "standard_payment_days",
+        ):
+            setattr(period, name, getattr(previous, name))
+        period.entity = entity or previous.entity
+    else:
+        for name, value in DEFAULT_DEFINITIONS.items():
+            setattr(period, name, list(value) if isinstance(value, list) else value)
+    period.full_clean()
+    period.save()
+    audit.record(actor=actor, action="reporting.period_created", target=period, changes=period.definitions())
+    return period
+
+
+@transaction.atomic
+def change_definitions(*, actor, period: ReportingPeriod, **values) -> ReportingPeriod:
+    before = period.definitions()
+    for name, value in values.items():
+        if name not in before and name not in ("entity", "start", "end"):
+            raise ValidationError({name: _("Not a definition of the period.")})
+        setattr(period, name, value)
+    period.full_clean()
+    period.save()
+    after = period.definitions()
+    audit.record(
+        actor=actor,
+        action="reporting.definitions_changed",
+        target=period,
+        changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+    )
+    return period
+
+
+def scope_for(period: ReportingPeriod, filters: dict | None = None, definitions: dict | None = None) -> Scope:
+    filters = clean_filters(filters)
+    return Scope(
+        year=period.year,
+        start=period.start,
+        end=period.end,
+        definitions=definitions if definitions is not None else period.definitions(),
+        tiers=tuple(filters.get("tiers", ())),
+        countries=tuple(filters.get("countries", ())),
+        categories=tuple(filters.get("categories", ())),
+    )
+
+
+def clean_filters(filters: dict | None) -> dict:
+    """Only the known filter keys, sorted, without empties: equal filters give equal snapshots."""
+    out = {}
+    for key in FILTER_KEYS:
+        values = (filters or {}).get(key) or []
+        values = sorted({int(v) if key == "tiers" else str(v) for v in values})
+        if values:
+            out[key] = values
+    return out
+
+
+def compute(item: LineItem, scope: Scope) -> Result:
+    return REGISTRY[item.computation](scope.with_item(item.params, item.scope))
+
+
+def figures_hash(figures: list[dict]) -> str:
+    """SHA-256 of the figures' canonical JSON (sorted keys, no spaces): equal figures, equal hash."""
+    text = json.dumps(figures, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _figure_json(item: LineItem, result: Result) -> dict:
+    rows = [row.as_json() for row in result.rows]
+    return {
+        "code": item.code,
+        "framework": item.framework,
+        "title": item.title,
+        "title_zh": item.title_zh,
+        "unit": item.unit,
+        "public": item.public,
+        "order": item.order,
+        "value": result.value_json(),
+        "columns": list(result.columns),
+        "rows": rows,
+        "row_count": len(rows),
+        "flags": list(result.flags),
+        "note": result.note,
+    }
+
+
+def stored_figures(snapshot: Snapshot) -> list[dict]:
+    """A snapshot's figures in the same canonical shape they were hashed in."""
+    fields = (
+        "code",
+        "framework",
+        "title",
+        "title_zh",
+        "unit",
+        "public",
+        "order",
+        "value",
+        "columns",
+        "rows",
+        "row_count",
+        "flags",
+        "note",
+    )
+    return [dict(zip(fields, values, strict=True)) for values in snapshot.figures.order_by("order", "code").values_list(*fields)]
+
+
+def verify_snapshot(snapshot: Snapshot) -> bool:
+    """True when the stored figures still hash to what was frozen (nothing altered them since)."""
+    return figures_hash(stored_figures(snapshot)) == snapshot.figures_hash
+
+
+@transaction.atomic
+def take_snapshot(*, actor, period: ReportingPeriod, filters: dict | None = None, note: str = "") -> Snapshot:
+    """Compute every line item of the current catalogue over the period and freeze the results."""
+    catalogue = current_catalogue()
+    if catalogue is None:
+        raise ValidationError(_("No disclosure catalogue is loaded: run supplyesg load_disclosure_catalogue."))
+    filters = clean_filters(filters)
+    definitions = period.definitions()
+    scope = scope_for(period, filters, definitions)
+    items = list(catalogue.items.order_by("order", "code"))
+    figures = [_figure_json(item, compute(item, scope)) for item in items]
+    figures.sort(key=lambda f: (f["order"], f["code"]))
+    number = (Snapshot.objects.select_for_update().filter(period=period).aggregate(n=Max("number"))["n"] or 0) + 1
+    snapshot = Snapshot.objects.create(
+        period=period,
+        number=number,
+        catalogue=catalogue,
+        definitions=definitions,
+        filters=filters,
+        figures_hash=figures_hash(figures),
+        note=note,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    SnapshotFigure.objects.bulk_create(SnapshotFigure(snapshot=snapshot, **figure) for figure in figures)
+    audit.record(
+        actor=actor,
+        action="reporting.snapshot_taken",
+        target=snapshot,
+        changes={"figures": len(figures), "hash": snapshot.figures_hash, "filters": filters},
+    )
+    return snapshot
+
+
+@transaction.atomic
+def publish_snapshot(*, actor, snapshot: Snapshot) -> Snapshot:
+    snapshot = Snapshot.objects.select_for_update().get(pk=snapshot.pk)
+    if snapshot.status == Snapshot.Status.PUBLISHED:
+        raise ValidationError(_("This snapshot is published already."))
+    if not verify_snapshot(snapshot):
+        raise ValidationError(_("The snapshot's figures no longer match their hash; take a new snapshot."))
+    snapshot.status = Snapshot.Status.PUBLISHED
+    snapshot.published_at = timezone.now()
+    snapshot.published_by = actor
+    snapshot.save(update_fields=["status", "published_at", "published_by"])
+    audit.record(actor=actor, action="reporting.snapshot_published", target=snapshot, changes={"hash": snapshot.figures_hash})
+    return snapshot
