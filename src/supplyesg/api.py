@@ -96,6 +96,7 @@ def _register_routers():
     from supplyesg.minerals.campaigns.api import router as minerals_router
     from supplyesg.minerals.cases.api import router as minerals_cases_router
     from supplyesg.ratings.api import router as ratings_router
+    from supplyesg.reporting.api import router as reporting_router
     from supplyesg.suppliers.api import router as suppliers_router
     from supplyesg.suppliers.sanctions.api import router as sanctions_router
     from supplyesg.suppliers.terminations.api import router as terminations_router
@@ -113,6 +114,7 @@ def _register_routers():
     api.add_router("/", grievances_router)
     api.add_router("/", engagement_router)
     api.add_router("/", traceability_router)
+    api.add_router("/", reporting_router)
 
 
 _register_routers()

@@ -1,0 +1,5 @@
+"""Reporting JSON API: the inputs part."""
+
+from ninja import Router
+
+router = Router(tags=["reporting"])

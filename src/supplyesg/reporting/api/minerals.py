@@ -1,0 +1,5 @@
+"""Reporting JSON API: the minerals part."""
+
+from ninja import Router
+
+router = Router(tags=["reporting"])

@@ -1,0 +1,5 @@
+"""Reporting JSON API: the snapshots part."""
+
+from ninja import Router
+
+router = Router(tags=["reporting"])

@@ -1,0 +1,3 @@
+"""Reporting pages: the dashboard part (included by reporting/urls/__init__.py)."""
+
+urlpatterns = []

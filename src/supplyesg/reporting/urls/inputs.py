@@ -1,0 +1,3 @@
+"""Reporting pages: the inputs part (included by reporting/urls/__init__.py)."""
+
+urlpatterns = []

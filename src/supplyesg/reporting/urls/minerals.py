@@ -1,0 +1,3 @@
+"""Reporting pages: the minerals part (included by reporting/urls/__init__.py)."""
+
+urlpatterns = []
