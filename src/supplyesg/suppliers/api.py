@@ -376,7 +376,7 @@ def can_order_many(request, ids: str | None = None, codes: str | None = None):
     require_internal(request.user, Cap.VIEW)
     if bool(ids) == bool(codes):
         raise ValidationError({"ids": [_("Give either ids or codes.")]})
-    suppliers = Supplier.objects.visible_to(request.user).only("pk", "code", "status")
+    suppliers = Supplier.objects.visible_to(request.user).only("pk", "code", "status", "status_changed_at")
     if ids:
         wanted = _split(ids, "ids")
         if not all(_ID.fullmatch(v) for v in wanted):
