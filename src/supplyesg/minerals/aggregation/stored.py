@@ -123,6 +123,12 @@ def stored_figures(snapshot: DashboardSnapshot) -> DashboardFigures:
     )
 
 
+def red_flag_countries(snapshot: DashboardSnapshot) -> list[str]:
+    """The countries the snapshot's red-flag suppliers are in, for the filter. Without `order_by()` the model's
+    ordering joins the DISTINCT and every row comes back (16,700 at 20,000 submissions); this reads the index."""
+    return sorted(snapshot.red_flags.exclude(country="").order_by().values_list("country", flat=True).distinct())
+
+
 def red_flag_page(snapshot: DashboardSnapshot, filters: dict, page_number) -> Page:
     """One page of the snapshot's suppliers with red flags, filtered by kind, metal, supplier name and country."""
     rows = snapshot.red_flags.all()

@@ -35,7 +35,10 @@ class SupplierRedFlags(models.Model):
 
     class Meta:
         ordering = ["sort_name", "supplier_id"]
-        indexes = [models.Index(fields=["snapshot", "sort_name", "supplier"], name="red_flags_by_name")]
+        indexes = [
+            models.Index(fields=["snapshot", "sort_name", "supplier"], name="red_flags_by_name"),
+            models.Index(fields=["snapshot", "country"], name="red_flags_by_country"),
+        ]
 
     def __str__(self):
         return self.supplier_name

@@ -48,8 +48,7 @@ def dashboard(request):
     require_internal(request.user)
     year, template, _form, _filters, years = _selection(request)
     snapshot = aggregation.stored_snapshot(year, template)
-    countries = sorted(set(snapshot.red_flags.exclude(country="").values_list("country", flat=True).distinct()))
-    form = RedFlagFilterForm(request.GET or None, countries=countries)
+    form = RedFlagFilterForm(request.GET or None, countries=aggregation.red_flag_countries(snapshot))
     filters = form.cleaned_data if form.is_valid() else {}
     red_flags = aggregation.red_flag_page(snapshot, filters, request.GET.get("page"))
     query = request.GET.copy()
