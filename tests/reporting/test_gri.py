@@ -81,7 +81,14 @@ def world(db, compliance):
     s["B"] = supplier("B", date(2026, 3, 1), date(2026, 4, 1))
     passed(s["B"], "labour", date(2026, 3, 20), verdict="fail")
     b_finding = make_finding(reported_audit(s["B"], date(2026, 5, 10), ["labour"]), severity="minor", area="labour")
-    cap(b_finding, status="closed", plan_due=date(2026, 5, 24), remediation_due=date(2026, 11, 7), reviewed=date(2026, 5, 20), closed=date(2026, 12, 20))
+    cap(
+        b_finding,
+        status="closed",
+        plan_due=date(2026, 5, 24),
+        remediation_due=date(2026, 11, 7),
+        reviewed=date(2026, 5, 20),
+        closed=date(2026, 12, 20),
+    )
     make_rating(s["B"], quarter=2, grade="D", total="50")
     s["C"] = supplier("C", date(2026, 5, 1), date(2026, 6, 1))
     Response.objects.create(
@@ -93,7 +100,9 @@ def world(db, compliance):
     )
     s["D"] = supplier("D", date(2025, 6, 1), date(2025, 7, 1))
     d_audit = reported_audit(s["D"], date(2026, 3, 10))
-    lab = make_finding(d_audit, severity="major", area="labour", requirement=make_requirement(code="LAB-1", title="Working hours"))
+    lab = make_finding(
+        d_audit, severity="major", area="labour", requirement=make_requirement(code="LAB-1", title="Working hours")
+    )
     cap(lab, status="approved", plan_due=date(2026, 3, 24), remediation_due=date(2026, 6, 8), reviewed=date(2026, 4, 1))
     make_finding(d_audit, severity="minor", area="environment")
     hs = make_finding(d_audit, severity="priority", area="health_safety")
@@ -102,10 +111,19 @@ def world(db, compliance):
     s["F"] = supplier("F", date(2024, 1, 1))
     s["G"] = supplier("G", date(2026, 7, 1), date(2026, 8, 1), country="MY")
     make_risk(s["G"], level="high", year=2026, category_scores={"environment": 75.0, "labour": 20.0, "health_safety": 10.0})
-    ExitRecord.objects.create(supplier=s["G"], reason="Environmental violation at the plating line", exit_date=date(2026, 12, 1), open_items="close")
+    ExitRecord.objects.create(
+        supplier=s["G"], reason="Environmental violation at the plating line", exit_date=date(2026, 12, 1), open_items="close"
+    )
     s["H"] = supplier("H", date(2024, 1, 1), date(2024, 2, 1))
     h_finding = make_finding(reported_audit(s["H"], date(2026, 9, 1), ["environment"]), severity="major", area="environment")
-    cap(h_finding, status="closed", plan_due=date(2026, 9, 15), remediation_due=date(2026, 11, 30), reviewed=date(2026, 9, 10), closed=date(2026, 11, 15))
+    cap(
+        h_finding,
+        status="closed",
+        plan_due=date(2026, 9, 15),
+        remediation_due=date(2026, 11, 30),
+        reviewed=date(2026, 9, 10),
+        closed=date(2026, 11, 15),
+    )
     TerminationCase.objects.create(
         supplier=s["H"], source="audit", reason="Overdue plan", status="confirmed", decided_at=at(date(2026, 10, 1))
     )
@@ -136,7 +154,9 @@ def test_new_suppliers_screened_follow_the_periods_definitions(world, compliance
     # Social (labour, health and safety): A (admission), B (labour audit) = 2 of 4.
     assert figure("GRI 414-1", period).value == Decimal("50.0")
 
-    snapshots.change_definitions(actor=compliance, period=period, screening_sources=["admission", "questionnaire", "audit", "risk"])
+    snapshots.change_definitions(
+        actor=compliance, period=period, screening_sources=["admission", "questionnaire", "audit", "risk"]
+    )
     # G's 2026 risk identification scores both areas: 3 of 4.
     assert figure("GRI 308-1", period).value == Decimal("75.0")
     assert figure("GRI 414-1", period).value == Decimal("75.0")
@@ -268,6 +288,9 @@ def test_the_gri_items_load_and_freeze_in_a_snapshot(world, compliance):
     assert {"GRI 308-1", "GRI 308-2 e", "GRI 414-1", "GRI 414-2 c", "GRI 2-25 b.1", "GRI 2-25 e.1"} <= codes
     item = LineItem.objects.get(catalogue__is_current=True, code="GRI 414-1")
     assert item.framework_version == "GRI 414: Supplier Social Assessment 2016"
-    assert LineItem.objects.get(catalogue__is_current=True, code="GRI 2-25 b.1").framework_version == "GRI 2: General Disclosures 2021"
+    assert (
+        LineItem.objects.get(catalogue__is_current=True, code="GRI 2-25 b.1").framework_version
+        == "GRI 2: General Disclosures 2021"
+    )
     assert snap.figures.get(code="GRI 308-2 c").value == {"Environment": 1, "High risk: Environment": 1}
     assert snapshots.verify_snapshot(snap)

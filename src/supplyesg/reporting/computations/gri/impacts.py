@@ -97,7 +97,9 @@ def find_impacts(scope: Scope, supplier_ids) -> list[Impact]:
         )
         for f in findings:
             topic = f"{f.requirement.code} {f.requirement.title}" if f.requirement else str(RiskCategory(f.area).label)
-            out.append(Impact(f.audit.supplier_id, ImpactSource.FINDING, topic, f.audit.report_date, f.severity, "audits.finding", f.pk))
+            out.append(
+                Impact(f.audit.supplier_id, ImpactSource.FINDING, topic, f.audit.report_date, f.severity, "audits.finding", f.pk)
+            )
     if ImpactSource.RISK_HIGH in sources and categories:
         high_from = PolicySettings.current().risk_high_from
         risks = RiskAssessment.objects.current().filter(supplier_id__in=ids, year=scope.year).order_by("pk")
@@ -107,7 +109,15 @@ def find_impacts(scope: Scope, supplier_ids) -> list[Impact]:
                 if score is not None and score >= high_from:
                     topic = _("High risk: %(category)s") % {"category": RiskCategory(c).label}
                     out.append(
-                        Impact(r.supplier_id, ImpactSource.RISK_HIGH, topic, local_day(r.computed_at), str(score), "assessments.riskassessment", r.pk)
+                        Impact(
+                            r.supplier_id,
+                            ImpactSource.RISK_HIGH,
+                            topic,
+                            local_day(r.computed_at),
+                            str(score),
+                            "assessments.riskassessment",
+                            r.pk,
+                        )
                     )
     if ImpactSource.GRADE_D in sources:
         for r in Rating.objects.filter(supplier_id__in=ids, year=scope.year, grade=Grade.D).order_by("pk"):
@@ -121,7 +131,17 @@ def find_impacts(scope: Scope, supplier_ids) -> list[Impact]:
             .order_by("pk")
         )
         for g in reports:
-            out.append(Impact(g.supplier_id, ImpactSource.GRIEVANCE, str(Topic(g.topic).label), g.closed_on, str(g), "grievances.report", g.pk))
+            out.append(
+                Impact(
+                    g.supplier_id,
+                    ImpactSource.GRIEVANCE,
+                    str(Topic(g.topic).label),
+                    g.closed_on,
+                    str(g),
+                    "grievances.report",
+                    g.pk,
+                )
+            )
     return out
 
 
@@ -155,7 +175,9 @@ def suppliers_with_impacts(scope: Scope) -> Result:
 def impacts_identified(scope: Scope) -> Result:
     """GRI 308-2 c / 414-2 c: the significant impacts identified, counted by requirement or topic."""
     suppliers, by_supplier, flags = _impacts_by_supplier(scope)
-    impacts = sorted((i for found in by_supplier.values() for i in found), key=lambda i: (suppliers[i.supplier_id].code, i.kind, i.pk))
+    impacts = sorted(
+        (i for found in by_supplier.values() for i in found), key=lambda i: (suppliers[i.supplier_id].code, i.kind, i.pk)
+    )
     counts = Counter(i.topic for i in impacts)
     rows = [
         Row(i.kind, i.pk, (*supplier_row(suppliers[i.supplier_id]).cells, i.source, i.topic, i.day, i.detail)) for i in impacts

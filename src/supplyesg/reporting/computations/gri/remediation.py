@@ -37,8 +37,15 @@ def open_channels(scope: Scope):
 def grievances(scope: Scope):
     """Reports of the line item's audiences, narrowed to the filter's suppliers when the report is filtered."""
     qs = Report.objects.select_related("channel", "supplier").only(
-        "pk", "received_on", "closed_on", "closure_reason", "measure", "acknowledged_on",
-        "channel__key", "channel__audience", "supplier__code",
+        "pk",
+        "received_on",
+        "closed_on",
+        "closure_reason",
+        "measure",
+        "acknowledged_on",
+        "channel__key",
+        "channel__audience",
+        "supplier__code",
     )
     if scope.params.get("audiences"):
         qs = qs.filter(channel__audience__in=scope.params["audiences"])
@@ -132,7 +139,15 @@ def cap_row(action: CorrectiveAction, on_time) -> Row:
     return Row(
         "audits.correctiveaction",
         action.pk,
-        (f"CAP #{action.pk}", action.audit.supplier.code, action.finding.area, action.finding.severity, action.remediation_due, closed, on_time),
+        (
+            f"CAP #{action.pk}",
+            action.audit.supplier.code,
+            action.finding.area,
+            action.finding.severity,
+            action.remediation_due,
+            closed,
+            on_time,
+        ),
     )
 
 

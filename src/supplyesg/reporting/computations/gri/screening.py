@@ -188,7 +188,9 @@ def risk_coverage_flags(scope: Scope, suppliers: dict) -> list[str]:
     approved = [pk for pk, s in suppliers.items() if s.status in Supplier.APPROVED_STATUSES]
     if not approved:
         return []
-    identified = set(RiskAssessment.objects.filter(supplier_id__in=approved, year=scope.year).values_list("supplier_id", flat=True))
+    identified = set(
+        RiskAssessment.objects.filter(supplier_id__in=approved, year=scope.year).values_list("supplier_id", flat=True)
+    )
     missing = len(approved) - len(identified)
     if not missing:
         return []
