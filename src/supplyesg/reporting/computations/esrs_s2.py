@@ -41,15 +41,11 @@ def code_of_conduct_coverage(scope: Scope) -> Result:
         flags.append(
             _("No agreement type with the code %(codes)s exists; nobody can have signed it.") % {"codes": ", ".join(missing)}
         )
-    approved = list(
-        suppliers_in_scope(scope)
-        .filter(status__in=Supplier.APPROVED_STATUSES)
-        .only("pk", "code", "legal_name", "tier", "country")
-        .order_by("code")
-    )
+    approved_qs = suppliers_in_scope(scope).filter(status__in=Supplier.APPROVED_STATUSES)
+    approved = list(approved_qs.only("pk", "code", "legal_name", "tier", "country").order_by("code"))
     signed: dict[int, list[str]] = defaultdict(list)
     agreements = SignedAgreement.objects.in_force().filter(
-        supplier_id__in=[s.pk for s in approved], agreement_type__code__in=codes, signed_at__date__lte=scope.end
+        supplier_id__in=approved_qs.values("pk"), agreement_type__code__in=codes, signed_at__date__lte=scope.end
     )
     for supplier_id, code, signed_at in agreements.values_list("supplier_id", "agreement_type__code", "signed_at").order_by("pk"):
         signed[supplier_id].append(f"{code} {local_day(signed_at).isoformat()}")

@@ -40,7 +40,7 @@ from supplyesg.reporting.computations.base import Result, Row, Scope, computatio
 from supplyesg.reporting.computations.common import SUPPLIER_COLUMNS, supplier_row, suppliers_in_scope
 from supplyesg.reporting.computations.gri.screening import area_categories, in_period, local_day
 from supplyesg.reporting.models import ImpactSource
-from supplyesg.suppliers.models import ExitRecord, TerminationCase
+from supplyesg.suppliers.models import ExitRecord, Supplier, TerminationCase
 
 SEVERITY_RANK = {Severity.PRIORITY: 0, Severity.MAJOR: 1, Severity.MINOR: 2, Severity.OBSERVATION: 3}
 TOPIC_AREA = {
@@ -80,10 +80,8 @@ def severities_at_or_above(minimum: str) -> list[str]:
 def find_impacts(scope: Scope, supplier_ids) -> list[Impact]:
     categories = area_categories(scope)
     sources = set(scope.definitions.get("impact_sources") or ())
-    ids = list(supplier_ids)
+    ids = supplier_ids  # a list or a values("pk") query
     out: list[Impact] = []
-    if not ids:
-        return out
     if ImpactSource.FINDING in sources and categories:
         findings = (
             Finding.objects.filter(
@@ -145,15 +143,14 @@ def find_impacts(scope: Scope, supplier_ids) -> list[Impact]:
     return out
 
 
-def _suppliers(scope: Scope) -> dict:
-    return {s.pk: s for s in suppliers_in_scope(scope).only("pk", "code", "legal_name", "tier", "country")}
-
-
 def _impacts_by_supplier(scope: Scope):
-    suppliers = _suppliers(scope)
+    in_scope = suppliers_in_scope(scope)
     by_supplier: dict[int, list[Impact]] = defaultdict(list)
-    for impact in find_impacts(scope, list(suppliers)):
+    for impact in find_impacts(scope, in_scope.values("pk")):
         by_supplier[impact.supplier_id].append(impact)
+    suppliers = {
+        s.pk: s for s in Supplier.objects.filter(pk__in=list(by_supplier)).only("pk", "code", "legal_name", "tier", "country")
+    }
     flags = []
     if not scope.definitions.get("impact_sources"):
         flags.append(_("The period names no source of significant impacts, so no supplier counts."))

@@ -55,7 +55,8 @@ def in_period(scope: Scope, day: date | None) -> bool:
 
 
 def admission_dates(supplier_ids) -> dict[int, date]:
-    """The day each supplier was first approved (its first `supplier.approved` audit row)."""
+    """The day each supplier was first approved (its first `supplier.approved` audit row). `supplier_ids` is a list
+    or a `values("pk")` query (a subquery: no parameter limit however many suppliers)."""
     rows = (
         AuditEvent.objects.filter(action=APPROVED_ACTION, supplier_id__in=supplier_ids)
         .values("supplier_id")
@@ -74,7 +75,7 @@ def new_suppliers(scope: Scope) -> tuple[list[tuple[Supplier, date]], list[str]]
             out.append((s, local_day(s.created_at)))
         return out, flags
     suppliers = {s.pk: s for s in qs}
-    admitted = admission_dates(list(suppliers))
+    admitted = admission_dates(qs.values("pk"))
     out = [(suppliers[pk], day) for pk, day in admitted.items() if in_period(scope, day)]
     out.sort(key=lambda pair: pair[0].code)
     undated = [s for pk, s in suppliers.items() if pk not in admitted and s.status in Supplier.APPROVED_STATUSES]
@@ -98,12 +99,12 @@ def _covers(categories, values) -> bool:
 
 def screenings(scope: Scope, supplier_ids, *, admission_until_end: bool) -> dict[int, list[str]]:
     """{supplier id: [how it was screened, e.g. "audit 2026-03-10"]} for the area's categories and the period's
-    screening sources; suppliers not screened are absent."""
+    screening sources; suppliers not screened are absent. `supplier_ids`: a list or a `values("pk")` query."""
     categories = area_categories(scope)
     sources = set(scope.definitions.get("screening_sources") or ())
     found: dict[int, list[str]] = defaultdict(list)
-    ids = list(supplier_ids)
-    if not ids or not categories:
+    ids = supplier_ids
+    if not categories:
         return found
     if ScreeningSource.ADMISSION in sources:
         kinds = [k for c in categories for k in ADMISSION_KINDS.get(c, ())]
@@ -126,15 +127,14 @@ def screenings(scope: Scope, supplier_ids, *, admission_until_end: bool) -> dict
             if any(by_category.get(c) is not None for c in categories):
                 found[supplier_id].append(f"questionnaire {local_day(submitted_at).isoformat()}")
     if ScreeningSource.AUDIT in sources:
-        audits = list(
-            Audit.objects.reported()
-            .filter(supplier_id__in=ids, report_date__gte=scope.start, report_date__lte=scope.end)
-            .values_list("pk", "supplier_id", "scope", "report_date")
-        )
-        audit_ids = [a[0] for a in audits]
+        reported = Audit.objects.reported().filter(supplier_id__in=ids, report_date__gte=scope.start, report_date__lte=scope.end)
+        audits = list(reported.values_list("pk", "supplier_id", "scope", "report_date"))
+        period_audits = reported.values("pk")
         touched = set(
-            ChecklistItem.objects.filter(audit_id__in=audit_ids, risk_category__in=categories).values_list("audit_id", flat=True)
-        ) | set(Finding.objects.filter(audit_id__in=audit_ids, area__in=categories).values_list("audit_id", flat=True))
+            ChecklistItem.objects.filter(audit_id__in=period_audits, risk_category__in=categories).values_list(
+                "audit_id", flat=True
+            )
+        ) | set(Finding.objects.filter(audit_id__in=period_audits, area__in=categories).values_list("audit_id", flat=True))
         for pk, supplier_id, audit_scope, report_date in audits:
             if not audit_scope or _covers(categories, audit_scope) or pk in touched:
                 found[supplier_id].append(f"audit {report_date.isoformat()}")
@@ -174,27 +174,25 @@ def new_suppliers_screened(scope: Scope) -> Result:
 @computation("gri_suppliers_assessed")
 def suppliers_assessed(scope: Scope) -> Result:
     """GRI 308-2 a / 414-2 a: suppliers assessed for impacts of the area within the period."""
-    suppliers = {s.pk: s for s in suppliers_in_scope(scope).only("pk", "code", "legal_name", "tier", "country", "status")}
-    screened = screenings(scope, list(suppliers), admission_until_end=False)
+    in_scope = suppliers_in_scope(scope)
+    suppliers = {s.pk: s for s in in_scope.only("pk", "code", "legal_name", "tier", "country", "status")}
+    screened = screenings(scope, in_scope.values("pk"), admission_until_end=False)
     rows = [supplier_row(suppliers[pk], "; ".join(sorted(how))) for pk, how in screened.items()]
     rows.sort(key=lambda row: row.cells[0])
-    return Result(value=len(rows), columns=(*SUPPLIER_COLUMNS, "How"), rows=rows, flags=risk_coverage_flags(scope, suppliers))
+    return Result(value=len(rows), columns=(*SUPPLIER_COLUMNS, "How"), rows=rows, flags=risk_coverage_flags(scope))
 
 
-def risk_coverage_flags(scope: Scope, suppliers: dict) -> list[str]:
+def risk_coverage_flags(scope: Scope) -> list[str]:
     """When the year's risk identification is a screening source: how many approved suppliers it missed."""
     if ScreeningSource.RISK not in (scope.definitions.get("screening_sources") or ()):
         return []
-    approved = [pk for pk, s in suppliers.items() if s.status in Supplier.APPROVED_STATUSES]
-    if not approved:
-        return []
-    identified = set(
-        RiskAssessment.objects.filter(supplier_id__in=approved, year=scope.year).values_list("supplier_id", flat=True)
-    )
-    missing = len(approved) - len(identified)
+    approved = suppliers_in_scope(scope).filter(status__in=Supplier.APPROVED_STATUSES)
+    total = approved.count()
+    identified = RiskAssessment.objects.filter(year=scope.year).values("supplier_id")
+    missing = approved.exclude(pk__in=identified).count()
     if not missing:
         return []
     return [
         _("Risk not identified for %(percent)s %% of approved suppliers in %(year)s (%(count)s suppliers).")
-        % {"percent": percent(missing, len(approved)), "year": scope.year, "count": missing}
+        % {"percent": percent(missing, total), "year": scope.year, "count": missing}
     ]
