@@ -64,7 +64,7 @@ def cap(finding, *, status, plan_due, remediation_due, reviewed=None, closed=Non
 def world(db, compliance):
     """A: created 2025-11, approved 2026-02-01, admission environment + labour passed 2026-01-20.
     B: approved 2026-04-01, labour admission failed; audit 2026-05-10 scoped to labour, one minor labour finding (CAP
-       closed late); grade D in 2026Q2.
+       closed late); grade D in 2026Q2 and 2026Q3.
     C: approved 2026-06-01; questionnaire 2026-06-15 scoring environment only; substantiated environment grievance.
     D: approved 2025-07-01 (not new); full-scope audit 2026-03-10: major labour (requirement LAB-1, plan approved),
        minor environment, priority health and safety (no plan yet).
@@ -90,6 +90,7 @@ def world(db, compliance):
         closed=date(2026, 12, 20),
     )
     make_rating(s["B"], quarter=2, grade="D", total="50")
+    make_rating(s["B"], quarter=3, grade="D", total="50")
     s["C"] = supplier("C", date(2026, 5, 1), date(2026, 6, 1))
     Response.objects.create(
         campaign=make_campaign(make_empty_template()),
@@ -223,8 +224,11 @@ def test_social_impacts_a_to_e(world, compliance):
     # B's minor labour finding now counts: B, D.
     assert figure("GRI 414-2 b", period).value == 2
     snapshots.change_definitions(actor=compliance, period=period, impact_min_severity="major", impact_sources=["grade_d"])
-    # Only grade D counts: B (2026Q2).
+    # Only grade D counts: B, once for its two quarters.
     assert [r.cells[0] for r in figure("GRI 414-2 b", period).rows] == ["B"]
+    grades = figure("GRI 414-2 c", period)
+    assert grades.value == {"Grade D": 1}
+    assert grades.rows[0].cells[-1] == "2026Q2, 2026Q3"
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ the period's `impact_sources`:
   audit whose report was issued within the period;
 - risk_high: the year's current risk identification scoring one of the area's categories at or above the policy's
   high-risk threshold (`PolicySettings.risk_high_from`);
-- grade_d: a quarterly rating of the year graded D. A grade is not specific to an area: it counts for both GRI 308-2
-  and GRI 414-2;
+- grade_d: a quarterly rating of the year graded D (one impact per supplier, whatever the number of such quarters).
+  A grade is not specific to an area: it counts for both GRI 308-2 and GRI 414-2;
 - grievance: a grievance linked to the supplier, closed within the period as substantiated or partly substantiated,
   whose topic belongs to the area (only the topic and dates are read; the content stays encrypted).
 
@@ -118,8 +118,13 @@ def find_impacts(scope: Scope, supplier_ids) -> list[Impact]:
                         )
                     )
     if ImpactSource.GRADE_D in sources:
-        for r in Rating.objects.filter(supplier_id__in=ids, year=scope.year, grade=Grade.D).order_by("pk"):
-            out.append(Impact(r.supplier_id, ImpactSource.GRADE_D, _("Grade D"), None, r.period, "ratings.rating", r.pk))
+        # One impact per supplier however many quarters it was graded D (the detail lists them; the row links the last).
+        quarters: dict[int, list[Rating]] = defaultdict(list)
+        for r in Rating.objects.filter(supplier_id__in=ids, year=scope.year, grade=Grade.D).order_by("quarter", "pk"):
+            quarters[r.supplier_id].append(r)
+        for supplier_id, ratings in quarters.items():
+            detail = ", ".join(r.period for r in ratings)
+            out.append(Impact(supplier_id, ImpactSource.GRADE_D, _("Grade D"), None, detail, "ratings.rating", ratings[-1].pk))
     if ImpactSource.GRIEVANCE in sources:
         topics = [t for t, area in TOPIC_AREA.items() if area in categories]
         reports = (
