@@ -22,7 +22,7 @@ from supplyesg.engagement.queries import ASKED
 from supplyesg.grievances import stats
 from supplyesg.grievances.models import Report
 from supplyesg.minerals.aggregation import stored_figures
-from supplyesg.minerals.campaigns.models import Campaign, Submission, SubmissionRequest
+from supplyesg.minerals.campaigns.models import Campaign, SubmissionRequest
 from supplyesg.minerals.models import DashboardSnapshot
 from supplyesg.ratings.models import Grade, Rating
 from supplyesg.reporting import charts
@@ -463,20 +463,22 @@ def coverage_counts(filters: Filters, year: int) -> dict[str, int]:
         (filters.suppliers() if filters.narrowed else Supplier.objects.all())
         .approved()
         .annotate(
-            signed=Exists(SignedAgreement.objects.in_force().filter(supplier=supplier)),
-            assessed=Exists(RiskAssessment.objects.for_year(year).filter(supplier=supplier)),
-            declared=Exists(Submission.objects.filter(request__supplier=supplier, request__campaign__reporting_year=year)),
-            holds_lots=Exists(Lot.objects.filter(supplier=supplier)),
-            traced=Exists(TraceEvent.objects.effective().filter(supplier=supplier, event_time__year=year)),
+            has_signed=Exists(SignedAgreement.objects.in_force().filter(supplier=supplier)),
+            has_assessed=Exists(RiskAssessment.objects.for_year(year).filter(supplier=supplier)),
+            has_declared=Exists(
+                SubmissionRequest.objects.filter(supplier=supplier, campaign__reporting_year=year, status__in=RESPONDED)
+            ),
+            has_holds_lots=Exists(Lot.objects.filter(supplier=supplier)),
+            has_traced=Exists(TraceEvent.objects.effective().filter(supplier=supplier, event_time__year=year)),
         )
     )
     return qs.aggregate(
         approved=Count("pk", distinct=True),
-        signed=Count("pk", filter=Q(signed=True), distinct=True),
-        assessed=Count("pk", filter=Q(assessed=True), distinct=True),
-        declared=Count("pk", filter=Q(declared=True), distinct=True),
-        holds_lots=Count("pk", filter=Q(holds_lots=True), distinct=True),
-        traced=Count("pk", filter=Q(holds_lots=True, traced=True), distinct=True),
+        signed=Count("pk", filter=Q(has_signed=True), distinct=True),
+        assessed=Count("pk", filter=Q(has_assessed=True), distinct=True),
+        declared=Count("pk", filter=Q(has_declared=True), distinct=True),
+        holds_lots=Count("pk", filter=Q(has_holds_lots=True), distinct=True),
+        traced=Count("pk", filter=Q(has_holds_lots=True, has_traced=True), distinct=True),
     )
 
 
