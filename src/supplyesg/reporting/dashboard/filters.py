@@ -35,7 +35,9 @@ class Filters:
         if self.country:
             qs = qs.filter(country=self.country)
         if self.category:
-            qs = qs.filter(categories__code=self.category)
+            # A subquery on the link table, not a join: one row per supplier, so counts need no DISTINCT.
+            links = Supplier.categories.through.objects.filter(category__code=self.category)
+            qs = qs.filter(pk__in=links.values("supplier_id"))
         return qs
 
     def scoped(self, qs, field: str = "supplier"):

@@ -473,12 +473,12 @@ def coverage_counts(filters: Filters, year: int) -> dict[str, int]:
         )
     )
     return qs.aggregate(
-        approved=Count("pk", distinct=True),
-        signed=Count("pk", filter=Q(has_signed=True), distinct=True),
-        assessed=Count("pk", filter=Q(has_assessed=True), distinct=True),
-        declared=Count("pk", filter=Q(has_declared=True), distinct=True),
-        holds_lots=Count("pk", filter=Q(has_holds_lots=True), distinct=True),
-        traced=Count("pk", filter=Q(has_holds_lots=True, has_traced=True), distinct=True),
+        approved=Count("pk"),
+        signed=Count("pk", filter=Q(has_signed=True)),
+        assessed=Count("pk", filter=Q(has_assessed=True)),
+        declared=Count("pk", filter=Q(has_declared=True)),
+        holds_lots=Count("pk", filter=Q(has_holds_lots=True)),
+        traced=Count("pk", filter=Q(has_holds_lots=True, has_traced=True)),
     )
 
 

@@ -34,19 +34,16 @@ def quality_flags(filters: Filters, today: date) -> list[Flag]:
     last_rated = Rating.objects.aggregate(year=Max("year"))["year"]
     last_quarter = Rating.objects.filter(year=last_rated).aggregate(q=Max("quarter"))["q"] if last_rated is not None else None
     flags = [
-        Flag("no_country", _("Suppliers with no country"), base.filter(country="").values("pk").distinct().count()),
+        Flag("no_country", _("Suppliers with no country"), base.filter(country="").count()),
         Flag(
             "no_category",
             _("Approved suppliers with no category"),
-            approved.filter(categories__isnull=True).values("pk").distinct().count(),
+            approved.exclude(Exists(Supplier.categories.through.objects.filter(supplier_id=OuterRef("pk")))).count(),
         ),
         Flag(
             "risk_not_identified",
             _("Approved suppliers whose risk is not identified for %(year)s") % {"year": filters.year},
-            approved.exclude(Exists(RiskAssessment.objects.for_year(filters.year).filter(supplier=OuterRef("pk"))))
-            .values("pk")
-            .distinct()
-            .count(),
+            approved.exclude(Exists(RiskAssessment.objects.for_year(filters.year).filter(supplier=OuterRef("pk")))).count(),
             f"{supplier_list}?risk=none",
         ),
     ]
@@ -56,7 +53,7 @@ def quality_flags(filters: Filters, today: date) -> list[Flag]:
             Flag(
                 "not_rated",
                 _("Approved suppliers without a rating in %(quarter)s") % {"quarter": f"{last_rated}Q{last_quarter}"},
-                approved.exclude(Exists(rated)).values("pk").distinct().count(),
+                approved.exclude(Exists(rated)).count(),
                 f"{supplier_list}?grade=none",
             )
         )
