@@ -67,7 +67,7 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, data, *, today):
         super().__init__(data)
         self.today = today
-        self.fields["year"].widget.attrs.update(min=FIRST_YEAR, max=today.year + 1)
+        self.fields["year"].widget.attrs.update(min=FIRST_YEAR, max=today.year + 1, placeholder=today.year)
         self.fields["tier"].choices = [("", _("Any"))] + list(Supplier.Tier.choices)
         self.fields["tier"].error_messages["invalid_choice"] = _("Tier: choose 1, 2 or 3.")
         self.fields["category"].error_messages["invalid_choice"] = _("Category: no category has this code.")
