@@ -378,6 +378,7 @@ RULES: dict[str, Rule] = {
     "traceability_portal:upload_origin": Rule("GET", "portal"),
     # reporting: every internal role reads reports; REVIEW changes periods, snapshots, reviews and entered figures
     "reporting:home": page(post=Cap.REVIEW),
+    "reporting:dashboard": page(),
 }
 # Designated in tests/world.py: handlers of the world's grievance channel (the viewer only reads) and the custodian.
 GRIEVANCE_HANDLERS = {Role.COMPLIANCE, Role.VIEWER}

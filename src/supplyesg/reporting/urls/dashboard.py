@@ -1,3 +1,9 @@
 """Reporting pages: the dashboard part (included by reporting/urls/__init__.py)."""
 
-urlpatterns = []
+from django.urls import path
+
+from supplyesg.reporting.views import dashboard
+
+urlpatterns = [
+    path("dashboard/", dashboard.dashboard_page, name="dashboard"),
+]

@@ -1,0 +1,169 @@
+"""How fast the reporting dashboard answers at 100,000 suppliers, and whether its queries grow with the table.
+
+Run from the repository root (in-memory SQLite of the test settings unless DATABASE_URL says otherwise):
+    DJANGO_SETTINGS_MODULE=supplyesg.settings_test .venv/bin/python -m bench.reporting_dashboard [--suppliers N]
+BENCH_SMOKE=1 runs a small size in seconds.
+
+The data: N suppliers in every status, tier and country (make_suppliers); this year and last year nine in ten have
+a risk assessment and eight in ten a rating in each of two quarters; one in ten is audited this year with a major
+and a minor finding and their corrective actions in every status; one in five is asked in a questionnaire campaign
+and a CMRT campaign. The page is measured unfiltered and with each filter (year, tier, country, category), then
+once more after adding a tenth as many suppliers: the query count must not change. Baseline: counting the
+suppliers by status (the least an aggregate over the table can do). Target: under 1 s at 100,000 suppliers.
+"""
+
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+from decimal import Decimal
+
+from bench.common import make_categories, make_suppliers, make_user, measure, print_table, setup_database
+
+SUPPLIERS = int(os.environ.get("BENCH_SMOKE") and 300 or 100_000)
+REPEAT = int(os.environ.get("BENCH_SMOKE") and 3 or 7)
+TARGET_MS = 1000
+
+
+def add_year_data(ids: list[int], year: int, prefix: str) -> None:
+    from django.utils import timezone
+
+    from supplyesg.assessments.models import QuestionnaireCampaign, QuestionnaireTemplate, Response, RiskAssessment
+    from supplyesg.audits.models import Audit, CorrectiveAction, Finding
+    from supplyesg.minerals.campaigns.models import Campaign, SubmissionRequest
+    from supplyesg.ratings.models import Rating
+
+    now = timezone.now()
+    levels = ("low",) * 5 + ("medium",) * 3 + ("high",) * 2
+    RiskAssessment.objects.bulk_create(
+        [
+            RiskAssessment(supplier_id=pk, year=year, overall_score=Decimal(i % 100), computed_level=levels[i % 10],
+                           override_level="high" if i % 100 == 7 else "", computed_at=now, is_current=True)
+            for i, pk in enumerate(ids)
+            if i % 10 != 9
+        ],
+        batch_size=2000,
+    )  # fmt: skip
+    grades = "ABBBCCD"
+    for quarter in (1, 2):
+        Rating.objects.bulk_create(
+            [
+                Rating(supplier_id=pk, year=year, quarter=quarter, business_score=Decimal(80), esg_weight=Decimal(10),
+                       total=Decimal(80), grade=grades[(i + quarter) % len(grades)], recommended_action="maintain",
+                       computed_at=now)
+                for i, pk in enumerate(ids)
+                if i % 5 != 4
+            ],
+            batch_size=2000,
+        )  # fmt: skip
+    report = dt.date(year, 3, 10)
+    audits = Audit.objects.bulk_create(
+        [Audit(supplier_id=pk, year=year, kind=Audit.Kind.ONSITE, status=Audit.Status.REPORTED, report_date=report,
+               result_level="medium") for pk in ids[::10]],
+        batch_size=2000,
+    )  # fmt: skip
+    findings = Finding.objects.bulk_create(
+        [Finding(audit_id=a.pk, severity=s, area="labour", description="Bench") for a in audits for s in ("major", "minor")],
+        batch_size=2000,
+    )
+    statuses = CorrectiveAction.Status.values
+    CorrectiveAction.objects.bulk_create(
+        [
+            CorrectiveAction(finding_id=f.pk, audit_id=f.audit_id, status=statuses[i % len(statuses)],
+                             plan_due=report + dt.timedelta(days=14), remediation_due=report + dt.timedelta(days=90),
+                             closed_at=now if statuses[i % len(statuses)] == "closed" else None)
+            for i, f in enumerate(findings)
+        ],
+        batch_size=2000,
+    )  # fmt: skip
+    template, _ = QuestionnaireTemplate.objects.get_or_create(code="bench", version="1", defaults={"title": "Bench"})
+    saq = QuestionnaireCampaign.objects.create(template=template, name=f"{prefix} SAQ {year}", due_date=dt.date(year, 4, 30),
+                                               status="closed")  # fmt: skip
+    answered = Response.Status.values
+    Response.objects.bulk_create(
+        [Response(campaign=saq, supplier_id=pk, status=answered[i % len(answered)]) for i, pk in enumerate(ids[::5])],
+        batch_size=2000,
+    )
+    cmrt = Campaign.objects.create(name=f"{prefix} CMRT {year}", reporting_year=year, template="CMRT",
+                                   due_date=dt.date(year, 5, 31), status="open")  # fmt: skip
+    request_statuses = SubmissionRequest.Status.values
+    SubmissionRequest.objects.bulk_create(
+        [SubmissionRequest(campaign=cmrt, supplier_id=pk, status=request_statuses[i % len(request_statuses)])
+         for i, pk in enumerate(ids[::5])],
+        batch_size=2000,
+    )  # fmt: skip
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--suppliers", type=int, default=SUPPLIERS, help=f"how many suppliers (default {SUPPLIERS})")
+    parser.add_argument("--repeat", type=int, default=REPEAT, help=f"requests per measure (default {REPEAT})")
+    args = parser.parse_args()
+    setup_database()
+    from django.db.models import Count
+    from django.test import Client
+    from django.utils import timezone
+
+    from supplyesg.core.models import Role
+    from supplyesg.suppliers.models import Supplier
+
+    year = timezone.localdate().year
+    start = time.perf_counter()
+    categories = make_categories()
+    ids = make_suppliers(args.suppliers, categories=categories)
+    for y in (year, year - 1):
+        add_year_data(ids, y, "first")
+    print(f"== reporting dashboard at {args.suppliers:,} suppliers (data built in {time.perf_counter() - start:.1f} s)")
+    client = Client()
+    client.force_login(make_user(Role.COMPLIANCE, "bench-compliance"))
+    base = measure(
+        "baseline: suppliers counted by status",
+        lambda: list(Supplier.objects.order_by().values_list("status").annotate(n=Count("pk"))),
+        repeat=args.repeat,
+    )
+    probes = {
+        "dashboard (this year)": "",
+        "dashboard year=last year": f"year={year - 1}",
+        "dashboard tier=2": "tier=2",
+        "dashboard country=CN": "country=CN",
+        f"dashboard category={categories[3].code}": f"category={categories[3].code}",
+        "dashboard country=CN tier=1 category": f"country=CN&tier=1&category={categories[0].code}",
+    }
+    rows = [
+        measure(name, lambda q=query: client.get(f"/reporting/dashboard/?{q}"), repeat=args.repeat)
+        for name, query in probes.items()
+    ]
+    print_table(rows, base)
+
+    # More suppliers (a tenth as many again, with their data): the same number of queries.
+    more = make_suppliers_after(max(args.suppliers // 10, 30))
+    add_year_data(more, year, "second")
+    after = measure("dashboard (this year), +10 % suppliers", lambda: client.get("/reporting/dashboard/"), repeat=args.repeat)
+    print_table([after], rows[0])
+    failures = [r.name for r in rows + [after] if r.status != 200]
+    if after.queries != rows[0].queries:
+        failures.append(f"query count changed with the table size: {rows[0].query_range} -> {after.query_range}")
+    slow = [r.name for r in rows if r.median_s * 1000 > TARGET_MS]
+    if slow and not os.environ.get("BENCH_SMOKE"):
+        print(f"over {TARGET_MS} ms: {', '.join(slow)}")
+    if failures:
+        print("FAILED: " + "; ".join(failures))
+        return 1
+    return 0
+
+
+def make_suppliers_after(n: int) -> list[int]:
+    """n more suppliers with codes after the first ones (make_suppliers numbers from 0)."""
+    from supplyesg.suppliers.models import Supplier
+
+    Supplier.objects.bulk_create(
+        [Supplier(code=f"M{i:06d}", legal_name=f"More Supplier {i}", country="CN", tier=1 + i % 3,
+                  status=Supplier.Status.ACTIVE) for i in range(n)],
+        batch_size=2000,
+    )  # fmt: skip
+    return list(Supplier.objects.filter(code__startswith="M").order_by("code").values_list("pk", flat=True))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
