@@ -221,18 +221,9 @@ def publish_snapshot(*, actor, snapshot: Snapshot) -> Snapshot:
 
 def previous_snapshot(snapshot: Snapshot) -> Snapshot | None:
     """The snapshot a year-over-year column compares with: the previous period's latest published snapshot, else its
-    latest snapshot (None when there is no earlier period with a snapshot)."""
-    earlier = Snapshot.objects.filter(period__year__lt=snapshot.period.year).select_related("period")
-    year = earlier.order_by("-period__year").values_list("period__year", flat=True).first()
-    if year is None:
-        return None
-    same_year = earlier.filter(period__year=year)
-    return same_year.filter(status=Snapshot.Status.PUBLISHED).order_by("-number").first() or same_year.order_by("-number").first()
-
-
-def previous_values(snapshot: Snapshot) -> dict:
-    """{code: frozen value} of `previous_snapshot`, empty when there is none."""
-    previous = previous_snapshot(snapshot)
+    latest snapshot (None when there is no previous period or it has no snapshot)."""
+    previous = ReportingPeriod.objects.filter(year__lt=snapshot.period.year).order_by("-year").first()
     if previous is None:
-        return {}
-    return dict(previous.figures.values_list("code", "value"))
+        return None
+    same_year = Snapshot.objects.filter(period=previous).select_related("period")
+    return same_year.filter(status=Snapshot.Status.PUBLISHED).order_by("-number").first() or same_year.order_by("-number").first()
