@@ -82,6 +82,7 @@ def build_world() -> dict:
         **_grievances_world(a, users),
         **_engagement_world(a, users["compliance"]),
         **_traceability_world(a, users["compliance"]),
+        **_reporting_world(users["compliance"]),
     }
     # Supplier B's own objects, for the same URLs pointed at B: ownership decides what a supplier user may do.
     values_b = {
@@ -387,3 +388,14 @@ def _traceability_world(supplier, actor) -> dict:
         actor=actor, supplier=supplier, kind="country_of_origin_certificate", upload=pdf_upload(), lot=recorded.lot, country="NO"
     )
     return {"lot_pk": recorded.lot.pk, "lot_id": recorded.lot.pk, "event_pk": recorded.event.pk, "origin_pk": document.pk}
+
+
+def _reporting_world(actor) -> dict:
+    """The 2026 reporting period (kwarg `year`) with one snapshot of the shipped catalogue and its figure."""
+    from supplyesg.reporting.services import snapshots
+    from supplyesg.reporting.services.catalogue import load_catalogue
+
+    load_catalogue(actor=None)
+    period = snapshots.create_period(actor=actor, year=2026)
+    snapshot = snapshots.take_snapshot(actor=actor, period=period)
+    return {"snapshot_pk": snapshot.pk, "snapshot_id": snapshot.pk, "figure_code": snapshot.figures.first().code}

@@ -379,6 +379,16 @@ RULES: dict[str, Rule] = {
     # reporting: every internal role reads reports; REVIEW changes periods, snapshots, reviews and entered figures
     "reporting:home": page(post=Cap.REVIEW),
     "reporting:dashboard": page(),
+    "reporting:catalogue": page(),
+    "reporting:period": page(post=Cap.REVIEW),
+    "reporting:take_snapshot": page(Cap.REVIEW, "POST"),
+    "reporting:snapshot": page(),
+    "reporting:publish_snapshot": page(Cap.REVIEW, "POST"),
+    "reporting:figure": page(),
+    "reporting:content_index": page(),
+    "reporting:content_index_xlsx": page(),
+    "reporting:snapshot_xlsx": page(),
+    "reporting:snapshot_pdf": page(),
 }
 # Designated in tests/world.py: handlers of the world's grievance channel (the viewer only reads) and the custodian.
 GRIEVANCE_HANDLERS = {Role.COMPLIANCE, Role.VIEWER}
@@ -401,9 +411,18 @@ class ApiOperation:
     public: bool = False  # auth=None: anyone, no token (the grievance intake)
 
 
+def _all_routers(routers):
+    """Every router mounted on the API, with the routers mounted inside them (the reporting router is made of one
+    router per part). All are mounted at "/", so a path operation's key is its route."""
+    for entry in routers:
+        router = entry[1]
+        yield router
+        yield from _all_routers(router._routers)
+
+
 def api_operations() -> dict[str, ApiOperation]:
     found = {}
-    for _prefix, router in api._routers:
+    for router in _all_routers(api._routers):
         for path, path_view in router.path_operations.items():
             for operation in path_view.operations:
                 url_name = getattr(operation, "url_name", "") or api.get_operation_url_name(operation, router=router)

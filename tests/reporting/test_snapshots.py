@@ -57,3 +57,13 @@ def test_a_filtered_snapshot_counts_only_the_filtered_suppliers(compliance, cata
     snap = snapshots.take_snapshot(actor=compliance, period=period, filters={"countries": ["MY"], "tiers": []})
     assert snap.filters == {"countries": ["MY"]}
     assert snap.figures.get(code="KPI-SUP-1").value == 1
+
+
+def test_year_over_year_compares_with_the_previous_period_only(compliance, catalogue):
+    older = snapshots.take_snapshot(actor=compliance, period=snapshots.create_period(actor=compliance, year=2024))
+    snapshots.create_period(actor=compliance, year=2025)  # the previous period, without a snapshot
+    current = snapshots.take_snapshot(actor=compliance, period=snapshots.create_period(actor=compliance, year=2026))
+    assert snapshots.previous_snapshot(current) is None  # 2024 is not the previous period of 2026
+    assert snapshots.previous_snapshot(older) is None
+    draft_2025 = snapshots.take_snapshot(actor=compliance, period=snapshots.ReportingPeriod.objects.get(year=2025))
+    assert snapshots.previous_snapshot(current) == draft_2025

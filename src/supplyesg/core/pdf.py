@@ -147,10 +147,13 @@ def key_values(pairs: list[tuple[str, object]], width: float, sheet: dict, colum
     return result
 
 
-def build(story, *, title: str, header: str, footer: str, page_label: str, landscape_pages: bool = True) -> bytes:
+def build(
+    story, *, title: str, header: str, footer: str, page_label: str, landscape_pages: bool = True, invariant: bool = False
+) -> bytes:
     """Lay `story` out on A4 with a running header, a footer and "Page n of m" on every page.
 
-    `page_label` is a translated format string with `{page}` and `{pages}`.
+    `page_label` is a translated format string with `{page}` and `{pages}`. `invariant` writes ReportLab's fixed
+    creation date and file id, so the same content gives the same bytes (a frozen report downloaded twice).
     """
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.units import mm
@@ -205,6 +208,7 @@ def build(story, *, title: str, header: str, footer: str, page_label: str, lands
         title=title,
         author="SupplyESG",
         creator="SupplyESG",
+        invariant=1 if invariant else None,
     )
     doc.build(story(doc.width) if callable(story) else story, canvasmaker=NumberedCanvas)
     return out.getvalue()

@@ -15,3 +15,10 @@ class ReportingConfig(AppConfig):
 
         computations.load_all()
         history.register_actions(ACTION_LABELS)
+
+        # Services queue background work by job kind; the task that runs it is wired in here.
+        from supplyesg.core import jobs
+        from supplyesg.reporting import tasks
+        from supplyesg.reporting.services.snapshot_jobs import JOB_KIND
+
+        jobs.register(JOB_KIND, tasks.take_report_snapshot)

@@ -152,18 +152,37 @@ def verify_snapshot(snapshot: Snapshot) -> bool:
     return figures_hash(stored_figures(snapshot)) == snapshot.figures_hash
 
 
-@transaction.atomic
-def take_snapshot(*, actor, period: ReportingPeriod, filters: dict | None = None, note: str = "") -> Snapshot:
-    """Compute every line item of the current catalogue over the period and freeze the results."""
+def require_catalogue():
     catalogue = current_catalogue()
     if catalogue is None:
         raise ValidationError(_("No disclosure catalogue is loaded: run supplyesg load_disclosure_catalogue."))
+    return catalogue
+
+
+def take_snapshot(*, actor, period: ReportingPeriod, filters: dict | None = None, note: str = "", on_progress=None) -> Snapshot:
+    """Compute every line item of the current catalogue over the period and freeze the results.
+
+    The computations only read, so they run before the writing transaction: `on_progress(done, total)` is called
+    after each line item and a background job's progress is visible to pollers while the snapshot is computed.
+    """
+    catalogue = require_catalogue()
     filters = clean_filters(filters)
     definitions = period.definitions()
     scope = scope_for(period, filters, definitions)
     items = list(catalogue.items.order_by("order", "code"))
-    figures = [_figure_json(item, compute(item, scope)) for item in items]
+    figures = []
+    for item in items:
+        figures.append(_figure_json(item, compute(item, scope)))
+        if on_progress is not None:
+            on_progress(len(figures), len(items))
     figures.sort(key=lambda f: (f["order"], f["code"]))
+    return _freeze(
+        actor=actor, period=period, catalogue=catalogue, definitions=definitions, filters=filters, figures=figures, note=note
+    )
+
+
+@transaction.atomic
+def _freeze(*, actor, period, catalogue, definitions, filters, figures, note) -> Snapshot:
     number = (Snapshot.objects.select_for_update().filter(period=period).aggregate(n=Max("number"))["n"] or 0) + 1
     snapshot = Snapshot.objects.create(
         period=period,
@@ -198,3 +217,13 @@ def publish_snapshot(*, actor, snapshot: Snapshot) -> Snapshot:
     snapshot.save(update_fields=["status", "published_at", "published_by"])
     audit.record(actor=actor, action="reporting.snapshot_published", target=snapshot, changes={"hash": snapshot.figures_hash})
     return snapshot
+
+
+def previous_snapshot(snapshot: Snapshot) -> Snapshot | None:
+    """The snapshot a year-over-year column compares with: the previous period's latest published snapshot, else its
+    latest snapshot (None when there is no previous period or it has no snapshot)."""
+    previous = ReportingPeriod.objects.filter(year__lt=snapshot.period.year).order_by("-year").first()
+    if previous is None:
+        return None
+    same_year = Snapshot.objects.filter(period=previous).select_related("period")
+    return same_year.filter(status=Snapshot.Status.PUBLISHED).order_by("-number").first() or same_year.order_by("-number").first()
