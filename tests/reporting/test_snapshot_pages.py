@@ -104,8 +104,9 @@ def test_taking_a_snapshot_runs_as_a_job_whose_progress_the_page_shows(
     assert response.status_code == 302
     job = Job.objects.get(kind=snapshot_jobs.JOB_KIND)
     snap = Snapshot.objects.get(period=period)
-    # The catalogue has one line item: one step; the MY filter leaves Beta only.
-    assert (job.status, job.done, job.total, job.result["snapshot_id"]) == (Job.Status.DONE, 1, 1, snap.pk)
+    # One step per line item of the catalogue; the MY filter leaves Beta only.
+    items = snap.figures.count()
+    assert (job.status, job.done, job.total, job.result["snapshot_id"]) == (Job.Status.DONE, items, items, snap.pk)
     assert snap.filters == {"countries": ["MY"]} and snap.note == "Malaysia only"
     assert snap.figures.get(code="KPI-SUP-1").value == 1
     page = client_for(compliance).get(reverse("reporting:period", kwargs={"year": 2026})).content.decode()
@@ -167,7 +168,7 @@ def test_a_figures_rows_keep_their_frozen_cells_and_link_to_objects_that_still_e
     assert "Alpha Cable Co., Ltd." in page and "Alpha Cable Renamed" not in page
     assert reverse("suppliers:detail", kwargs={"pk": alpha.pk}) in page
 
-    figure = snap.figures.get()
+    figure = snap.figures.get(code="KPI-SUP-1")
     figure.rows = [*figure.rows, {"kind": "suppliers.supplier", "pk": 987654, "cells": ["T999", "Gone Ltd.", 1, "CN"]}]
     figure.save()
     page = client_for(compliance).get(url).content.decode()
@@ -187,7 +188,7 @@ def test_a_figures_rows_are_paginated(client_for, compliance, period):
 def test_the_command_takes_and_publishes_a_snapshot(compliance, alpha, period, capsys):
     call_command("take_report_snapshot", "--year", "2026", "--publish")
     snap = Snapshot.objects.get(period=period)
-    assert snap.status == Snapshot.Status.PUBLISHED and snap.figures.get().value == 1
+    assert snap.status == Snapshot.Status.PUBLISHED and snap.figures.get(code="KPI-SUP-1").value == 1
     assert snap.figures_hash in capsys.readouterr().out
     with pytest.raises(Exception, match="no reporting period for 2031"):
         call_command("take_report_snapshot", "--year", "2031")
@@ -201,7 +202,9 @@ def test_the_api_lists_snapshots_and_reads_figures_and_their_rows(client_for, co
     assert [s["id"] for s in listing["items"]] == [snap.pk]
     detail = client.get(f"/api/reporting/snapshots/{snap.pk}").json()
     assert detail["verified"] is True
-    assert [(f["code"], f["value"], f["row_count"]) for f in detail["figures"]] == [("KPI-SUP-1", 2, 2)]
+    by_code = {f["code"]: (f["value"], f["row_count"]) for f in detail["figures"]}
+    assert by_code["KPI-SUP-1"] == (2, 2)
+    assert len(by_code) == snap.figures.count()  # every line item of the catalogue
     rows = client.get(f"/api/reporting/snapshots/{snap.pk}/figures/KPI-SUP-1/rows?limit=1&offset=1").json()
     assert (rows["count"], len(rows["items"]), rows["items"][0]["cells"][1]) == (2, 1, "Beta Solder Sdn. Bhd.")
     assert client_for(supplier_a_user).get(f"/api/reporting/snapshots/{snap.pk}").status_code == 404
