@@ -20,7 +20,17 @@ from supplyesg.suppliers.models import SignedAgreement, Supplier
 from tests.factories import make_agreement_type, make_supplier
 
 pytestmark = pytest.mark.django_db
-HEADER = ["supplier_code", "invoice_number", "invoice_date", "due_date", "paid_date", "amount", "currency", "is_sme", "non_registry"]
+HEADER = [
+    "supplier_code",
+    "invoice_number",
+    "invoice_date",
+    "due_date",
+    "paid_date",
+    "amount",
+    "currency",
+    "is_sme",
+    "non_registry",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -233,11 +243,15 @@ def test_an_import_creates_then_updates_by_supplier_code_and_invoice_number(comp
 
 
 def test_a_csv_error_names_the_row_and_column(compliance):
-    result = inputs.import_payments(csv("supplier_code,invoice_number,invoice_date,amount,currency\nSA,1,2026-01-01,x,CNY\n"), actor=compliance)
+    result = inputs.import_payments(
+        csv("supplier_code,invoice_number,invoice_date,amount,currency\nSA,1,2026-01-01,x,CNY\n"), actor=compliance
+    )
     assert 'row 2, column amount: amount "x" is not a number' in result.errors
-    assert "row 2, column supplier_code: " + (
-        'supplier code "SA" is not a known supplier (write yes in non_registry for a vendor outside the registry)'
-    ) in result.errors
+    assert (
+        "row 2, column supplier_code: "
+        + ('supplier code "SA" is not a known supplier (write yes in non_registry for a vendor outside the registry)')
+        in result.errors
+    )
 
 
 def test_a_file_without_a_required_column_is_refused(compliance):
@@ -252,7 +266,9 @@ def test_a_file_without_a_required_column_is_refused(compliance):
 def test_the_template_opens_in_libreoffice_and_its_columns_are_recognised(compliance, office, tmp_path):
     path = tmp_path / "payments-template.xlsx"
     path.write_bytes(inputs.payments_template().getvalue())
-    converted = office.convert([path], "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", tmp_path / "out")
+    converted = office.convert(
+        [path], "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", tmp_path / "out"
+    )
     text = next(p for p in converted if "Payments" in p.name).read_text(encoding="utf-8")
     assert text.splitlines()[0] == ",".join(HEADER)
     assert "INV-2026-0001" in text
@@ -275,7 +291,9 @@ def test_the_payments_page_lists_with_totals_and_imports_for_compliance(client_f
     response = client_for(compliance).post(reverse("reporting:payments"), {"file": upload})
     assert response.status_code == 200
     assert PaymentRecord.objects.filter(invoice_number="INV-9").exists()
-    bad = client_for(compliance).post(reverse("reporting:payments"), {"file": xlsx([HEADER, ["SA", "INV-10", "x", None, None, 1, "CNY"]])})
+    bad = client_for(compliance).post(
+        reverse("reporting:payments"), {"file": xlsx([HEADER, ["SA", "INV-10", "x", None, None, 1, "CNY"]])}
+    )
     assert bad.status_code == 400
     assert "Payments!C2: invoice_date &quot;x&quot; is not a date (write 2026-03-31)" in bad.content.decode()
 

@@ -10,8 +10,9 @@ class ReportingConfig(AppConfig):
     def ready(self):
         # Wiring, not rules: history labels and the computations every catalogue line item may name.
         from supplyesg.core import history
-        from supplyesg.reporting import computations
+        from supplyesg.reporting import computations, inbox
         from supplyesg.reporting.labels import ACTION_LABELS
 
         computations.load_all()
         history.register_actions(ACTION_LABELS)
+        inbox.register()
