@@ -378,6 +378,14 @@ RULES: dict[str, Rule] = {
     "traceability_portal:upload_origin": Rule("GET", "portal"),
     # reporting: every internal role reads reports; REVIEW changes periods, snapshots, reviews and entered figures
     "reporting:home": page(post=Cap.REVIEW),
+    "reporting:payments": page(post=Cap.REVIEW),
+    "reporting:payments_template": page(),
+    "reporting:workforce": page(post=Cap.REVIEW),
+    "reporting:workforce_import": page(Cap.REVIEW, "POST"),
+    "reporting:workforce_template": page(),
+    "reporting:reviews": page(post=Cap.REVIEW),
+    "reporting:review": page(post=Cap.REVIEW),
+    "reporting:review_action": page(Cap.REVIEW, "POST"),
 }
 # Designated in tests/world.py: handlers of the world's grievance channel (the viewer only reads) and the custodian.
 GRIEVANCE_HANDLERS = {Role.COMPLIANCE, Role.VIEWER}
@@ -400,9 +408,17 @@ class ApiOperation:
     public: bool = False  # auth=None: anyone, no token (the grievance intake)
 
 
+def all_routers(mounted):
+    """Every router the API serves: api._routers lists the top-level ones only, not their children (reporting's
+    router is made of one router per part)."""
+    for entry in mounted:
+        yield entry[1]
+        yield from all_routers(entry[1]._routers)
+
+
 def api_operations() -> dict[str, ApiOperation]:
     found = {}
-    for _prefix, router in api._routers:
+    for router in all_routers(api._routers):
         for path, path_view in router.path_operations.items():
             for operation in path_view.operations:
                 url_name = getattr(operation, "url_name", "") or api.get_operation_url_name(operation, router=router)

@@ -275,7 +275,8 @@ def test_the_template_opens_in_libreoffice_and_its_columns_are_recognised(compli
     # Imported as it is, only the example supplier code is unknown: every column was recognised
     result = inputs.import_payments(SimpleUploadedFile("t.xlsx", path.read_bytes()), actor=compliance)
     assert result.errors == [
-        'Payments!A2: supplier code "S000123" is not a known supplier (write yes in non_registry for a vendor outside the registry)'
+        'Payments!A2: supplier code "S000123" is not a known supplier '
+        "(write yes in non_registry for a vendor outside the registry)"
     ]
 
 

@@ -73,10 +73,11 @@ def parse_decimal(value, label, *, low=Decimal(0), high=Decimal("99999999999999"
             raise InvalidOperation
     except (InvalidOperation, ValueError):
         raise CellProblem(_('%(column)s "%(value)s" is not a number') % {"column": label, "value": cell_text(value)[:30]})
+    shown = cell_text(value)[:30]
     if number < low:
-        raise CellProblem(_("%(column)s %(value)s is below %(low)s") % {"column": label, "value": cell_text(value)[:30], "low": low})
+        raise CellProblem(_("%(column)s %(value)s is below %(low)s") % {"column": label, "value": shown, "low": low})
     if number > high:
-        raise CellProblem(_("%(column)s %(value)s is above %(high)s") % {"column": label, "value": cell_text(value)[:30], "high": high})
+        raise CellProblem(_("%(column)s %(value)s is above %(high)s") % {"column": label, "value": shown, "high": high})
     return number
 
 
