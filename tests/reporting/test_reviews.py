@@ -187,3 +187,15 @@ def test_reviews_for_export_is_plain_data(client_for, compliance, procurement, v
     ]  # fmt: skip
     api = client_for(viewer).get("/api/reporting/periods/2026/reviews")
     assert api.status_code == 200 and api.json()[0]["actions"][0]["overdue"] is True
+
+
+def test_the_review_page_reads_in_chinese_with_the_chinese_line_item_titles(client_for, compliance, procurement, review):
+    from django.conf import settings
+
+    reviews.add_review_action(actor=compliance, review=review, text="Late one", owner=procurement, due_on=date(2026, 11, 25))
+    client = client_for(compliance)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    html = client.get(reverse("reporting:review", kwargs={"review_pk": review.pk})).content.decode()
+    assert "2026-11-20 的管理评审" in html
+    assert "自合同或法定付款期限起算的平均发票付款天数" in html  # ESRS G1-6 a's title_zh
+    assert "<strong>已逾期</strong>" in html  # the overdue action flagged
