@@ -156,12 +156,13 @@ def test_the_viewer_gets_403_on_changes_and_supplier_users_404_everywhere(
     assert ManagementReview.objects.count() == 1
 
 
-def test_an_owners_open_actions_are_in_their_inbox(compliance, procurement, review):
+def test_an_owners_overdue_actions_are_in_their_inbox(compliance, procurement, review):
     reviews.add_review_action(actor=compliance, review=review, text="Late one", owner=procurement, due_on=date(2026, 11, 25))
     done = reviews.add_review_action(
         actor=compliance, review=review, text="Done one", owner=procurement, due_on=date(2026, 11, 26)
     )
     reviews.change_review_action(actor=compliance, action=done, status=ReviewAction.Status.DONE, outcome="ok")
+    reviews.add_review_action(actor=compliance, review=review, text="Not due yet", owner=procurement, due_on=date(2027, 2, 1))
     groups = {g.kind.key: g for g in inbox.collect(procurement, TODAY, only="review_actions")}
     assert groups["review_actions"].count == 1
     assert [(i.title, i.detail) for i in groups["review_actions"].items] == [("Late one", "overdue")]

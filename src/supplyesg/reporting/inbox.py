@@ -1,4 +1,5 @@
-"""Work reporting puts in the inbox: the open management-review actions the user owns, soonest due first."""
+"""Work reporting puts in the inbox: the management-review actions the user owns that are past their due date and
+still open, oldest deadline first. Under "Overdue", so every internal role that owns one sees it (viewers too)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -6,18 +7,18 @@ from django.utils.translation import gettext_lazy as _
 from supplyesg.core import inbox
 from supplyesg.core.access import Cap
 from supplyesg.core.inbox import InboxItem, InboxKind, Section, list_link
-from supplyesg.reporting.services.reviews import is_overdue, open_actions_of
+from supplyesg.reporting.services.reviews import open_actions_of
 
 
 def _review_actions(user, today, limit):
-    mine = open_actions_of(user)
+    mine = open_actions_of(user).filter(due_on__lt=today)
     rows = mine.select_related("review").order_by("due_on", "pk")[:limit] if limit else []
     return mine.count(), [
         InboxItem(
             a.text[:100],
             reverse("reporting:review", kwargs={"review_pk": a.review_id}),
             a.due_on,
-            str(_("overdue")) if is_overdue(a, today) else str(_("open")),
+            str(_("overdue")),
         )
         for a in rows
     ]
@@ -27,8 +28,8 @@ def register():
     inbox.register(
         InboxKind(
             "review_actions",
-            _("Management review actions you own"),
-            Section.DECISION,
+            _("Overdue management review actions you own"),
+            Section.OVERDUE,
             _review_actions,
             Cap.VIEW,
             list_link("reporting:home"),
