@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Literal
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -148,7 +149,7 @@ def list_workforce(request):
 def put_workforce(request, year: Year, payload: WorkforceIn):
     require_reporting(request.user, write=True)
     if not 2000 <= year <= 2100:
-        raise ValidationError({"year": "year: a year from 2000 to 2100."})
+        raise ValidationError({"year": _("A year from 2000 to 2100.")})
     return inputs.save_annual_figures(actor=request.user, year=year, **payload.dict())
 
 
