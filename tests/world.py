@@ -83,6 +83,7 @@ def build_world() -> dict:
         **_engagement_world(a, users["compliance"]),
         **_traceability_world(a, users["compliance"]),
         **_reporting_world(users["compliance"]),
+        **_reporting_inputs_world(users["compliance"]),
     }
     # Supplier B's own objects, for the same URLs pointed at B: ownership decides what a supplier user may do.
     values_b = {
@@ -399,3 +400,19 @@ def _reporting_world(actor) -> dict:
     period = snapshots.create_period(actor=actor, year=2026)
     snapshot = snapshots.take_snapshot(actor=actor, period=period)
     return {"snapshot_pk": snapshot.pk, "snapshot_id": snapshot.pk, "figure_code": snapshot.figures.first().code}
+
+
+def _reporting_inputs_world(actor) -> dict:
+    """The 2026 reporting period (shared with the other reporting parts), a management review and one action."""
+    from datetime import date
+
+    from supplyesg.reporting.models import ManagementReview, ReportingPeriod, ReviewAction
+
+    period, _created = ReportingPeriod.objects.get_or_create(
+        year=2026, defaults={"start": date(2026, 1, 1), "end": date(2026, 12, 31)}
+    )
+    review = ManagementReview.objects.create(
+        period=period, held_on=date(2026, 6, 30), chair="CEO", participants="Board", decisions="Pay SMEs within 30 days."
+    )
+    action = ReviewAction.objects.create(review=review, text="Shorten SME terms", owner=actor, due_on=date(2026, 9, 30))
+    return {"review_pk": review.pk, "review_action_pk": action.pk}

@@ -33,6 +33,7 @@ from supplyesg.api import api
 from supplyesg.core.access import ROLE_CAPABILITIES, Cap
 from supplyesg.core.models import AuditEvent, Job, Role
 from supplyesg.core.services import create_api_token
+from tests.core.test_api_contract import all_routers
 from tests.world import build_world
 
 ROLES = ["anonymous", Role.ADMIN, Role.COMPLIANCE, Role.PROCUREMENT, Role.AUDITOR, Role.VIEWER, "supplier_a", "supplier_b"]
@@ -389,6 +390,14 @@ RULES: dict[str, Rule] = {
     "reporting:content_index_xlsx": page(),
     "reporting:snapshot_xlsx": page(),
     "reporting:snapshot_pdf": page(),
+    "reporting:payments": page(post=Cap.REVIEW),
+    "reporting:payments_template": page(),
+    "reporting:workforce": page(post=Cap.REVIEW),
+    "reporting:workforce_import": page(Cap.REVIEW, "POST"),
+    "reporting:workforce_template": page(),
+    "reporting:reviews": page(post=Cap.REVIEW),
+    "reporting:review": page(post=Cap.REVIEW),
+    "reporting:review_action": page(Cap.REVIEW, "POST"),
 }
 # Designated in tests/world.py: handlers of the world's grievance channel (the viewer only reads) and the custodian.
 GRIEVANCE_HANDLERS = {Role.COMPLIANCE, Role.VIEWER}
@@ -411,18 +420,9 @@ class ApiOperation:
     public: bool = False  # auth=None: anyone, no token (the grievance intake)
 
 
-def _all_routers(routers):
-    """Every router mounted on the API, with the routers mounted inside them (the reporting router is made of one
-    router per part). All are mounted at "/", so a path operation's key is its route."""
-    for entry in routers:
-        router = entry[1]
-        yield router
-        yield from _all_routers(router._routers)
-
-
 def api_operations() -> dict[str, ApiOperation]:
     found = {}
-    for router in _all_routers(api._routers):
+    for router in all_routers(api._routers):
         for path, path_view in router.path_operations.items():
             for operation in path_view.operations:
                 url_name = getattr(operation, "url_name", "") or api.get_operation_url_name(operation, router=router)

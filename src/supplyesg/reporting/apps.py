@@ -10,7 +10,7 @@ class ReportingConfig(AppConfig):
     def ready(self):
         # Wiring, not rules: history labels and the computations every catalogue line item may name.
         from supplyesg.core import history
-        from supplyesg.reporting import computations
+        from supplyesg.reporting import computations, inbox
         from supplyesg.reporting.labels import ACTION_LABELS
 
         computations.load_all()
@@ -22,3 +22,4 @@ class ReportingConfig(AppConfig):
         from supplyesg.reporting.services.snapshot_jobs import JOB_KIND
 
         jobs.register(JOB_KIND, tasks.take_report_snapshot)
+        inbox.register()
