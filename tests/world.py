@@ -82,6 +82,7 @@ def build_world() -> dict:
         **_grievances_world(a, users),
         **_engagement_world(a, users["compliance"]),
         **_traceability_world(a, users["compliance"]),
+        **_reporting_world(),
     }
     # Supplier B's own objects, for the same URLs pointed at B: ownership decides what a supplier user may do.
     values_b = {
@@ -230,6 +231,18 @@ def _minerals_world(supplier, actor) -> dict:
         "request_id": request.pk,
         "submission_id": submission.pk,
     }
+
+
+def _reporting_world() -> dict:
+    """A reporting period with one (empty) snapshot."""
+    from datetime import date
+
+    from supplyesg.reporting.models import DisclosureCatalogue, ReportingPeriod, Snapshot
+
+    catalogue = DisclosureCatalogue.objects.create(version="test", title="Test catalogue", is_current=False)
+    period = ReportingPeriod.objects.create(year=2026, start=date(2026, 1, 1), end=date(2026, 12, 31))
+    snapshot = Snapshot.objects.create(period=period, number=1, catalogue=catalogue, definitions=period.definitions())
+    return {"snapshot_pk": snapshot.pk}
 
 
 def _worklist_item(supplier) -> int:

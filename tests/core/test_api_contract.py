@@ -39,12 +39,20 @@ def test_every_write_operation_declares_its_security(viewer_token):
     assert set(spec["components"]["securitySchemes"]) == {"BearerToken", "HeaderToken", "SessionCookie"}
 
 
+def _routers(routers):
+    """Every router the API holds, the nested ones too (a part's router added to an app's with add_router)."""
+    for entry in routers:
+        router = entry[1]
+        yield router
+        yield from _routers(router._routers)
+
+
 def test_no_two_schemas_share_a_name():
     """Each operation's models are rendered one by one; a name rendered twice must mean the same schema, or the
     second would overwrite the first in the document (supplier statuses typed as corrective-action statuses, a
     questionnaire campaign described as a CMRT campaign)."""
     seen = {}
-    for _prefix, router in api._routers:
+    for router in _routers(api._routers):
         for path_view in router.path_operations.values():
             for operation in path_view.operations:
                 models = [*operation.models, *[m for m in operation.response_models.values() if hasattr(m, "model_json_schema")]]

@@ -378,6 +378,9 @@ RULES: dict[str, Rule] = {
     "traceability_portal:upload_origin": Rule("GET", "portal"),
     # reporting: every internal role reads reports; REVIEW changes periods, snapshots, reviews and entered figures
     "reporting:home": page(post=Cap.REVIEW),
+    "reporting:formsd": page(),
+    "reporting:formsd_text": page(),
+    "reporting:formsd_xlsx": page(),
 }
 # Designated in tests/world.py: handlers of the world's grievance channel (the viewer only reads) and the custodian.
 GRIEVANCE_HANDLERS = {Role.COMPLIANCE, Role.VIEWER}
@@ -400,9 +403,17 @@ class ApiOperation:
     public: bool = False  # auth=None: anyone, no token (the grievance intake)
 
 
+def _routers(routers):
+    """Every router the API holds, the nested ones too (a part's router added to an app's with add_router)."""
+    for entry in routers:
+        router = entry[1]
+        yield router
+        yield from _routers(router._routers)
+
+
 def api_operations() -> dict[str, ApiOperation]:
     found = {}
-    for _prefix, router in api._routers:
+    for router in _routers(api._routers):
         for path, path_view in router.path_operations.items():
             for operation in path_view.operations:
                 url_name = getattr(operation, "url_name", "") or api.get_operation_url_name(operation, router=router)
