@@ -71,8 +71,12 @@ def build_minerals(rmap=True) -> dict:
     SubmissionRequest.objects.create(campaign=cmrt, supplier=delta, status=S.NOT_REQUESTED)
     SubmissionRequest.objects.create(campaign=emrt, supplier=alpha, status=S.REQUESTED)
     SubmissionRequest.objects.create(campaign=old, supplier=gamma, status=S.ACCEPTED)
-    tin = Smelter.objects.create(cid="CID000001", metal="Tin", standard_name="Alpha Tin Smelter", country="INDONESIA", country_code="ID")
-    gold = Smelter.objects.create(cid="CID000002", metal="Gold", standard_name="=Kivu Gold Refinery", country="CONGO", country_code="CD")
+    tin = Smelter.objects.create(
+        cid="CID000001", metal="Tin", standard_name="Alpha Tin Smelter", country="INDONESIA", country_code="ID"
+    )
+    gold = Smelter.objects.create(
+        cid="CID000002", metal="Gold", standard_name="=Kivu Gold Refinery", country="CONGO", country_code="CD"
+    )
     Smelter.objects.create(cid="CID000003", metal="Tin", standard_name="Unaccepted Tin", country="CHINA", country_code="CN")
     accepted = _submission(
         alpha_request,

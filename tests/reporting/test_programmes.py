@@ -103,7 +103,9 @@ def _training_world():
     lms = Course.objects.create(code="LMS-1", title="Conflict minerals online", hours=Decimal("1"))
     session = Session.objects.create(course=course, starts_at=aware(2026, 4, 1), ends_at=aware(2026, 4, 2))
 
-    def attend(supplier, name, status="attended", completed=True, held_on=date(2026, 4, 1), course=course, session=session, hours="2"):
+    def attend(
+        supplier, name, status="attended", completed=True, held_on=date(2026, 4, 1), course=course, session=session, hours="2"
+    ):
         Attendance.objects.create(
             course=course,
             session=session,

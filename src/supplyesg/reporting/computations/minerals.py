@@ -123,7 +123,8 @@ def identified_smelters(scope: Scope) -> list[dict]:
     grouped = list(grouped)
     cids = {g["cid"] for g in grouped}
     reference = {
-        (s.cid, s.metal): s for s in Smelter.objects.filter(cid__in=cids).only("cid", "metal", "standard_name", "country", "country_code")
+        (s.cid, s.metal): s
+        for s in Smelter.objects.filter(cid__in=cids).only("cid", "metal", "standard_name", "country", "country_code")
     }
     statuses = dict(RmapStatus.objects.current().filter(cid__in=cids).values_list("cid", "status"))
     risk = RiskContext.load()
@@ -150,7 +151,9 @@ def identified_smelters(scope: Scope) -> list[dict]:
 
 
 def smelter_row(s: dict, *extra) -> Row:
-    return Row("minerals.smelter", s["pk"], (s["name"], s["metal"], s["country"], s["cid"], s["status"] or "", s["suppliers"], *extra))
+    return Row(
+        "minerals.smelter", s["pk"], (s["name"], s["metal"], s["country"], s["cid"], s["status"] or "", s["suppliers"], *extra)
+    )
 
 
 def _rmap_loaded_flags() -> list[str]:

@@ -198,7 +198,9 @@ def supplier_training(scope: Scope) -> Result:
     if measure == "suppliers_trained":
         chosen = [e for e in chosen if e[3]]
     rows = [supplier_row(s, n, hours, done) for s, n, hours, done in chosen]
-    value = {"person_times": figures.person_times, "hours": figures.hours, "suppliers_trained": figures.suppliers_trained}[measure]
+    value = {"person_times": figures.person_times, "hours": figures.hours, "suppliers_trained": figures.suppliers_trained}[
+        measure
+    ]
     return Result(value, (*SUPPLIER_COLUMNS, "Person-times", "Hours", "Completed"), rows)
 
 
@@ -289,7 +291,10 @@ def grievances(scope: Scope) -> Result:
         audiences = Report.objects.filter(received_on__gte=scope.start, received_on__lte=scope.end).values_list(
             "channel__audience", flat=True
         )
-        value = {key: cell.shown(threshold) if cell.suppressed else cell.count for key, cell in stats.cells(audiences, threshold).items()}
+        value = {
+            key: cell.shown(threshold) if cell.suppressed else cell.count
+            for key, cell in stats.cells(audiences, threshold).items()
+        }
         return Result(dict(sorted(value.items())), flags=flags)
     if measure == "closed":
         count = Report.objects.filter(closed_on__gte=scope.start, closed_on__lte=scope.end).count()
