@@ -21,7 +21,8 @@ from supplyesg.engagement import figures as training
 from supplyesg.engagement.models import Attendance
 from supplyesg.grievances import stats
 from supplyesg.grievances.models import Report
-from supplyesg.minerals.models import MineralTerm, SubmissionRequest
+from supplyesg.minerals.mineral_terms import words_for
+from supplyesg.minerals.models import SubmissionRequest
 from supplyesg.reporting.computations.base import Result, Row, Scope, computation, percent
 from supplyesg.reporting.computations.common import SUPPLIER_COLUMNS, supplier_row, suppliers_in_scope
 from supplyesg.suppliers.models import AgreementType, SignedAgreement, Supplier
@@ -92,18 +93,12 @@ def agreement_coverage(scope: Scope) -> Result:
 # ---------------------------------------------------------------- due diligence and traceability
 
 
-def _mineral_words(mineral: str) -> set[str]:
-    words = {mineral.casefold()}
-    words |= {t.casefold() for t in MineralTerm.objects.filter(mineral__iexact=mineral).values_list("term", flat=True)}
-    return words
-
-
 @computation("kpi_due_diligence_coverage")
 def due_diligence_coverage(scope: Scope) -> Result:
     """Of the approved suppliers whose categories involve the mineral (params.mineral), the share whose declaration
     in a campaign of the year asking about it was accepted."""
     mineral = str(scope.params.get("mineral") or "")
-    words = _mineral_words(mineral)
+    words = words_for([mineral])  # the words campaigns "scoped by minerals" match categories with
     involved = [
         s
         for s in _approved(scope).order_by("code")
