@@ -415,4 +415,4 @@ def _reporting_inputs_world(actor) -> dict:
         period=period, held_on=date(2026, 6, 30), chair="CEO", participants="Board", decisions="Pay SMEs within 30 days."
     )
     action = ReviewAction.objects.create(review=review, text="Shorten SME terms", owner=actor, due_on=date(2026, 9, 30))
-    return {"review_pk": review.pk, "review_action_pk": action.pk}
+    return {"management_review_pk": review.pk, "review_action_pk": action.pk}

@@ -398,6 +398,9 @@ RULES: dict[str, Rule] = {
     "reporting:reviews": page(post=Cap.REVIEW),
     "reporting:review": page(post=Cap.REVIEW),
     "reporting:review_action": page(Cap.REVIEW, "POST"),
+    "reporting:formsd": page(),
+    "reporting:formsd_text": page(),
+    "reporting:formsd_xlsx": page(),
 }
 # Designated in tests/world.py: handlers of the world's grievance channel (the viewer only reads) and the custodian.
 GRIEVANCE_HANDLERS = {Role.COMPLIANCE, Role.VIEWER}

@@ -89,7 +89,7 @@ def test_a_review_cannot_name_another_periods_snapshot_or_a_future_date(complian
 def test_the_review_page_shows_the_figures_and_flags_overdue_actions(client_for, compliance, procurement, review):
     reviews.add_review_action(actor=compliance, review=review, text="Late one", owner=procurement, due_on=date(2026, 11, 25))
     reviews.add_review_action(actor=compliance, review=review, text="Next year", owner=procurement, due_on=date(2027, 3, 1))
-    page = client_for(compliance).get(reverse("reporting:review", kwargs={"review_pk": review.pk}))
+    page = client_for(compliance).get(reverse("reporting:review", kwargs={"management_review_pk": review.pk}))
     assert page.status_code == 200
     assert [(row["action"].text, row["overdue"]) for row in page.context["rows"]] == [("Late one", True), ("Next year", False)]
     codes = [f.code for f in page.context["figures"]]
@@ -105,9 +105,9 @@ def test_the_pages_record_a_review_add_and_close_an_action_with_field_errors(cli
     assert missing.status_code == 400 and "decisions" in missing.context["form"].errors
     created = client.post(url, {"held_on": "2026-11-20", "chair": "CEO", "participants": "Board", "decisions": "Go"})
     review = ManagementReview.objects.get()
-    assert created.status_code == 302 and created["Location"] == reverse("reporting:review", kwargs={"review_pk": review.pk})
+    assert created.status_code == 302 and created["Location"] == reverse("reporting:review", kwargs={"management_review_pk": review.pk})
     added = client.post(
-        reverse("reporting:review", kwargs={"review_pk": review.pk}),
+        reverse("reporting:review", kwargs={"management_review_pk": review.pk}),
         {"text": "Publish terms", "owner": procurement.pk, "due_on": "2027-01-15"},
     )
     assert added.status_code == 302
@@ -136,7 +136,7 @@ def test_the_viewer_gets_403_on_changes_and_supplier_users_404_everywhere(
     client_for, compliance, viewer, supplier_a_user, review
 ):
     action = reviews.add_review_action(actor=compliance, review=review, text="x", owner=compliance, due_on=date(2027, 1, 1))
-    review_url = reverse("reporting:review", kwargs={"review_pk": review.pk})
+    review_url = reverse("reporting:review", kwargs={"management_review_pk": review.pk})
     list_url = reverse("reporting:reviews", kwargs={"year": 2026})
     action_url = reverse("reporting:review_action", kwargs={"review_action_pk": action.pk})
     assert client_for(viewer).get(review_url).status_code == 200
@@ -196,7 +196,7 @@ def test_the_review_page_reads_in_chinese_with_the_chinese_line_item_titles(clie
     reviews.add_review_action(actor=compliance, review=review, text="Late one", owner=procurement, due_on=date(2026, 11, 25))
     client = client_for(compliance)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
-    html = client.get(reverse("reporting:review", kwargs={"review_pk": review.pk})).content.decode()
+    html = client.get(reverse("reporting:review", kwargs={"management_review_pk": review.pk})).content.decode()
     assert "2026-11-20 的管理评审" in html
     assert "自合同或法定付款期限起算的平均发票付款天数" in html  # ESRS G1-6 a's title_zh
     assert "<strong>已逾期</strong>" in html  # the overdue action flagged

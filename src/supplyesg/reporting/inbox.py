@@ -16,7 +16,7 @@ def _review_actions(user, today, limit):
     return mine.count(), [
         InboxItem(
             a.text[:100],
-            reverse("reporting:review", kwargs={"review_pk": a.review_id}),
+            reverse("reporting:review", kwargs={"management_review_pk": a.review_id}),
             a.due_on,
             str(_("overdue")),
         )

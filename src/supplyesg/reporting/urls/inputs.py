@@ -12,6 +12,6 @@ urlpatterns = [
     path("workforce/import/", inputs.workforce_import, name="workforce_import"),
     path("workforce/template.xlsx", inputs.workforce_template, name="workforce_template"),
     path("periods/<int:year>/reviews/", reviews.reviews, name="reviews"),
-    path("reviews/<int:review_pk>/", reviews.review, name="review"),
+    path("reviews/<int:management_review_pk>/", reviews.review, name="review"),
     path("review-actions/<int:review_action_pk>/", reviews.change_action, name="review_action"),
 ]

@@ -28,7 +28,7 @@ def reviews(request, year):
             attach_errors(form, exc)
         else:
             messages.success(request, _("The management review was recorded."))
-            return redirect("reporting:review", review_pk=review.pk)
+            return redirect("reporting:review", management_review_pk=review.pk)
     today = timezone.localdate()
     open_ = Q(actions__status=ReviewAction.Status.OPEN)
     listed = period.reviews.select_related("snapshot").annotate(
@@ -65,8 +65,8 @@ def _review_page(request, review, action_form, change_forms=None, status=200):
 
 
 @require_http_methods(["GET", "POST"])
-def review(request, review_pk):
-    review = get_review_for_user(request.user, review_pk, write=request.method == "POST")
+def review(request, management_review_pk):
+    review = get_review_for_user(request.user, management_review_pk, write=request.method == "POST")
     form = ReviewActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -75,7 +75,7 @@ def review(request, review_pk):
             attach_errors(form, exc)
         else:
             messages.success(request, _("The action was added."))
-            return redirect("reporting:review", review_pk=review.pk)
+            return redirect("reporting:review", management_review_pk=review.pk)
     return _review_page(request, review, form, status=400 if form.errors else 200)
 
 
@@ -90,5 +90,5 @@ def change_action(request, review_action_pk):
             attach_errors(form, exc)
         else:
             messages.success(request, _("The action was updated."))
-            return redirect("reporting:review", review_pk=action.review_id)
+            return redirect("reporting:review", management_review_pk=action.review_id)
     return _review_page(request, action.review, ReviewActionForm(), {action.pk: form}, status=400)
