@@ -5,8 +5,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from supplyesg.assessments.models import RiskAssessment, WorklistItem
+from supplyesg.core import rowwriter
 from supplyesg.core.models import AuditEvent
 from supplyesg.core.rowwriter import insert_rows
 from supplyesg.ratings.models import Rating
@@ -58,12 +61,14 @@ def test_it_stores_what_bulk_create_stores_for_json_datetime_and_text(compliance
     assert AuditEvent.objects.get(pk=written_id[0]).changes["note"] == "供应商 · ok"
 
 
-def test_it_writes_more_rows_than_fit_in_one_statement():
+def test_it_writes_more_rows_than_fit_in_one_statement(monkeypatch):
+    monkeypatch.setattr(rowwriter, "MAX_ROWS_PER_STATEMENT", 100)
     supplier = make_supplier()
-    # 10 columns: SQLite's 999 parameters hold 99 rows per statement, so 250 rows take three statements.
     rows = [(AT, None, "system", "worklist.opened", "x", str(i), f"item {i}", supplier.pk, {"i": i}, "") for i in range(250)]
-    returned = insert_rows(AuditEvent, EVENT_FIELDS, rows, returning=["target_id", "id"])
+    with CaptureQueriesContext(connection) as captured:
+        returned = insert_rows(AuditEvent, EVENT_FIELDS, rows, returning=["target_id", "id"])
 
+    assert len(captured) == 3  # 100 + 100 + 50 rows
     assert len(returned) == 250 and {target for target, _pk in returned} == {str(i) for i in range(250)}
     assert sorted(AuditEvent.objects.values_list("changes__i", flat=True)) == list(range(250))
 
