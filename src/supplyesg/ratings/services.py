@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from supplyesg.core import audit, jobs
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import AuditEvent, Job, PolicySettings
+from supplyesg.core.rowwriter import insert_rows
 from supplyesg.core.services import job_progress, start_job
 from supplyesg.core.sheets.numbers import FRACTION, NOT_NUMBER, NumberProblem, percentage, shown
 from supplyesg.ratings import inputs, rules
@@ -227,6 +228,12 @@ def actor_fields(actor) -> dict:
     return {"actor": actor if real else None, "actor_label": actor.get_username() if real else "system"}
 
 
+def _actor_values(actor) -> tuple[int | None, str]:
+    """(actor id, actor label) of a history row written by `insert_rows`, as `actor_fields` gives them."""
+    real = actor is not None and getattr(actor, "pk", None)
+    return (actor.pk, actor.get_username()) if real else (None, "system")
+
+
 def _reasons(result: rules.RatingResult, policy: rules.RatingPolicy) -> list[dict]:
     return [{"msgid": msgid, "params": dict(params)} for msgid, params in result.reasons(policy)]
 
@@ -248,6 +255,11 @@ UPDATED_FIELDS = [
     "decision_reason",
     "decided_by",
     "decided_at",
+]
+# The columns `_compute_batch` writes, in the order of its tuples: the key, UPDATED_FIELDS' values, the decision.
+RATING_FIELDS = ["supplier", "year", "quarter", *UPDATED_FIELDS]
+EVENT_FIELDS = [
+    "at", "actor", "actor_label", "action", "target_type", "target_id", "target_label", "supplier", "changes", "reason"
 ]
 
 
@@ -272,8 +284,12 @@ def _compute_batch(
         .values("pk", "supplier_id", "supplier__legal_name", "grade", *DECISION_FIELDS)
     }
     used_policy = policy_used(policy)
-    objects: list[Rating] = []
-    events: list[AuditEvent] = []
+    esg_weight = Decimal(policy.esg_weight_percent)
+    pending = (Rating.Decision.PENDING, "", "", None, None)  # DECISION_FIELDS of a rating not decided yet
+    written: list[tuple] = []
+    rated: list[int] = []
+    events: list[tuple] = []
+    actor_id, actor_label = _actor_values(actor)
     counts = {"grades": dict.fromkeys(Grade.values, 0), "created": 0, "updated": 0, "reset": 0, "skipped": 0}
     for row in rows:
         data = gathered[row.supplier_id]
@@ -281,21 +297,7 @@ def _compute_batch(
         if result is None:
             counts["skipped"] += 1
             continue
-        obj = Rating(
-            supplier_id=row.supplier_id,
-            year=period.year,
-            quarter=period.quarter,
-            business_score=result.business,
-            esg_score=result.esg.score,
-            esg_source=result.esg.source,
-            esg_weight=Decimal(policy.esg_weight_percent),
-            total=result.total,
-            grade=result.grade,
-            recommended_action=result.action,
-            reasons=_reasons(result, policy),
-            inputs={**data.used, "esg_level": result.esg.level, "policy": used_policy},
-            computed_at=now,
-        )
+        decision = pending
         counts["grades"][result.grade] += 1
         before = existing.get(row.supplier_id)
         if before is None:
@@ -303,8 +305,7 @@ def _compute_batch(
         else:
             counts["updated"] += 1
             if before["grade"] == result.grade:
-                for name in DECISION_FIELDS:
-                    setattr(obj, name, before[name])
+                decision = tuple(before[name] for name in DECISION_FIELDS)
             else:
                 changes = {"grade": [before["grade"], result.grade], "total": [None, str(result.total)]}
                 reason = ""
@@ -314,26 +315,49 @@ def _compute_batch(
                     changes["decided_action"] = [before["decided_action"], ""]
                     reason = GRADE_CHANGED  # stored in English, shown translated (core.history.reason_text)
                 events.append(
-                    AuditEvent(
-                        at=now,
-                        action="rating.regraded",
-                        target_type=Rating._meta.label_lower,
-                        target_id=str(before["pk"]),
-                        target_label=f"{before['supplier__legal_name']} · {period} · {result.grade}"[:300],
-                        supplier_id=row.supplier_id,
-                        changes=changes,
-                        reason=reason,
-                        **actor_fields(actor),
+                    (
+                        now,
+                        actor_id,
+                        actor_label,
+                        "rating.regraded",
+                        Rating._meta.label_lower,
+                        str(before["pk"]),
+                        f"{before['supplier__legal_name']} · {period} · {result.grade}"[:300],
+                        row.supplier_id,
+                        changes,
+                        reason,
                     )
                 )
-        objects.append(obj)
-    if objects:
-        Rating.objects.bulk_create(
-            objects, update_conflicts=True, unique_fields=["supplier", "year", "quarter"], update_fields=UPDATED_FIELDS
+        written.append(
+            (
+                row.supplier_id,
+                period.year,
+                period.quarter,
+                result.business,
+                result.esg.score,
+                result.esg.source,
+                esg_weight,
+                result.total,
+                result.grade,
+                result.action,
+                _reasons(result, policy),
+                {**data.used, "esg_level": result.esg.level, "policy": used_policy},
+                now,
+                *decision,
+            )
         )
-        refresh_latest_grades([obj.supplier_id for obj in objects])
+        rated.append(row.supplier_id)
+    if written:
+        insert_rows(
+            Rating,
+            RATING_FIELDS,
+            written,
+            conflict_fields=["supplier", "year", "quarter"],
+            update_fields=UPDATED_FIELDS,
+        )
+        refresh_latest_grades(rated)
     if events:
-        AuditEvent.objects.bulk_create(events)
+        insert_rows(AuditEvent, EVENT_FIELDS, events)
     return counts
 
 

@@ -212,8 +212,9 @@ class Result:
 
     def explanation(self, policy: Policy) -> list[dict]:
         """JSON for RiskAssessment.explanation: one line per factor, then the knock-out and the level."""
-        lines = [self._factor_line(f, policy.weight(f.factor)) for f in self.factors]
-        left_out = [f.factor for f in self.factors if not (f.has_data and policy.weight(f.factor) > 0)]
+        weights = {f.factor: policy.weight(f.factor) for f in self.factors}
+        lines = [self._factor_line(f, weights[f.factor]) for f in self.factors]
+        left_out = [f.factor for f in self.factors if not (f.has_data and weights[f.factor] > 0)]
         if self.knockout.level:
             params = {"level": self.knockout.level, "questions": ", ".join(self.knockout.questions) or "-"}
             msgid = gettext_noop(
@@ -287,7 +288,12 @@ def _num(value: Decimal | None) -> float | None:
     return None if value is None else float(_q(value))
 
 
+_AS_IS = frozenset({str, int, float, bool, type(None)})
+
+
 def _plain(value):
+    if type(value) in _AS_IS:  # most values; the checks below give them back unchanged too
+        return value
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, date):

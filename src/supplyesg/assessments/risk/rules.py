@@ -394,12 +394,13 @@ def factor_results(inputs: SupplierInputs) -> list[FactorResult]:
 
 def weigh(factors: list[FactorResult], policy: Policy) -> tuple[Decimal, dict[str, Decimal], int]:
     """(overall, {category: score}, total weight counted) over the factors with data and weight."""
-    counted = [f for f in factors if f.has_data and policy.weight(f.factor) > 0]
-    total = sum(policy.weight(f.factor) for f in counted)
-    overall = _q(sum(Decimal(policy.weight(f.factor)) * f.risk for f in counted) / total) if total else ZERO
+    weights = {f.factor: policy.weight(f.factor) for f in factors}
+    counted = [f for f in factors if f.risk is not None and weights[f.factor] > 0]
+    total = sum(weights[f.factor] for f in counted)
+    overall = _q(sum(Decimal(weights[f.factor]) * f.risk for f in counted) / total) if total else ZERO
     per_category = {}
     for category in RISK_CATEGORIES:
-        pairs = [(policy.weight(f.factor), r) for f in counted if (r := f.risk_for(category)) is not None]
+        pairs = [(weights[f.factor], r) for f in counted if (r := f.risk_for(category)) is not None]
         weight = sum(w for w, _r in pairs)
         if weight:
             per_category[category] = _q(sum(Decimal(w) * r for w, r in pairs) / weight)

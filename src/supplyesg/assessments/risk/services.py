@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
@@ -36,6 +37,7 @@ from supplyesg.assessments.risk import rules
 from supplyesg.core import audit, history
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import AuditEvent, Job, PolicySettings
+from supplyesg.core.rowwriter import insert_rows
 from supplyesg.core.services import job_progress
 from supplyesg.suppliers.models import Supplier
 
@@ -81,9 +83,15 @@ class _Target:
         return self._label
 
 
-def _actor_fields(actor) -> dict:
+def _actor_values(actor) -> tuple[int | None, str]:
     real = actor is not None and getattr(actor, "pk", None)
-    return {"actor": actor if real else None, "actor_label": actor.get_username() if real else "system"}
+    return (actor.pk, actor.get_username()) if real else (None, "system")
+
+
+# A history row as `_event` builds it and `insert_rows` writes it, in this order.
+EVENT_FIELDS = [
+    "at", "actor", "actor_label", "action", "target_type", "target_id", "target_label", "supplier", "changes", "reason"
+]
 
 
 def _event(
@@ -96,18 +104,24 @@ def _event(
     changes: dict,
     reason: str = "",
     at=None,
-) -> AuditEvent:
-    return AuditEvent(
-        at=at or timezone.now(),
-        action=action,
-        target_type=target_type,
-        target_id=str(target_id),
-        target_label=label[:300],
-        supplier_id=supplier_id,
-        changes=changes,
-        reason=reason,
-        **_actor_fields(actor),
+) -> tuple:
+    """An AuditEvent row (EVENT_FIELDS) for `write_events`."""
+    return (
+        at or timezone.now(),
+        *_actor_values(actor),
+        action,
+        target_type,
+        str(target_id),
+        label[:300],
+        supplier_id,
+        changes,
+        reason,
     )
+
+
+def write_events(events: Sequence[tuple]) -> None:
+    if events:
+        insert_rows(AuditEvent, EVENT_FIELDS, events)
 
 
 def _assessment_label(year: int) -> str:
@@ -148,7 +162,7 @@ def _previous_assessments(ids: Sequence[int], year: int) -> tuple[dict[int, dict
 
 
 def sync_worklist(
-    assessments: dict[int, RiskAssessment],
+    assessments: dict[int, RiskAssessment | Written],
     last_onsite_audit: dict[int, date | None],
     *,
     year: int,
@@ -156,11 +170,11 @@ def sync_worklist(
     today: date,
     actor,
     now=None,
-) -> tuple[list[AuditEvent], int]:
+) -> tuple[list[tuple], int]:
     """Make the year's worklist match what each supplier's level triggers, idempotently: create the
     missing items (unique per supplier, year and kind), reopen ones the system had cancelled, point open
     ones at the new assessment, cancel open ones no longer triggered. Items a person closed stay closed.
-    Returns the audit events to write and how many items were opened."""
+    Returns the history rows to write (`write_events`) and how many items were opened."""
     now = now or timezone.now()
     ids = list(assessments)
     desired: dict[tuple[int, str], tuple[rules.Trigger, RiskAssessment]] = {}
@@ -178,7 +192,7 @@ def sync_worklist(
             "supplier_id", "kind", "pk", "status"
         )
     }
-    events: list[AuditEvent] = []
+    events: list[tuple] = []
     S = WorklistItem.Status
 
     def item_event(action, pk, supplier_id, kind, change, reason):
@@ -188,17 +202,13 @@ def sync_worklist(
         )
 
     new = [
-        WorklistItem(
-            supplier_id=s, year=year, kind=k, reason=_trigger_reason(t), assessment_id=a.pk, created_at=now
-        )
+        (s, year, k, _trigger_reason(t), S.OPEN, a.pk, now)
         for (s, k), (t, a) in desired.items()
         if (s, k) not in existing
     ]
     if new:
-        WorklistItem.objects.bulk_create(new, ignore_conflicts=True)
-        created = WorklistItem.objects.filter(
-            supplier_id__in=[i.supplier_id for i in new], year=year, created_at=now
-        )
+        insert_rows(WorklistItem, WORKLIST_FIELDS, new, ignore_conflicts=True)
+        created = WorklistItem.objects.filter(supplier_id__in=[i[0] for i in new], year=year, created_at=now)
         for pk, s, k, reason in created.values_list("pk", "supplier_id", "kind", "reason"):
             events.append(item_event("worklist.opened", pk, s, k, [None, S.OPEN], reason))
     reopen = []
@@ -226,9 +236,39 @@ def sync_worklist(
     return events, len(new)
 
 
+WORKLIST_FIELDS = ["supplier", "year", "kind", "reason", "status", "assessment", "created_at"]
+# The columns of a new assessment, in the order of `assess_batch`'s tuples.
+ASSESSMENT_FIELDS = [
+    "supplier",
+    "year",
+    "kind",
+    "computed_at",
+    "overall_score",
+    "category_scores",
+    "computed_level",
+    "explanation",
+    "is_current",
+    "override_level",
+    "override_reason",
+    "overridden_by",
+    "overridden_at",
+]
+NO_OVERRIDE = ("", "", None, None)
+
+
+@dataclass(frozen=True)
+class Written:
+    """What the worklist and the history need of an assessment `assess_batch` wrote (not a model instance)."""
+
+    pk: int
+    supplier_id: int
+    level: str
+    overall_score: Decimal
+
+
 @dataclass
 class BatchResult:
-    assessments: list[RiskAssessment]
+    assessments: list[Written]
     levels: dict[str, int]
     worklist_opened: int
 
@@ -245,38 +285,48 @@ def assess_batch(
     same_year, previous = _previous_assessments(ids, year)
     now = timezone.now()
     RiskAssessment.objects.filter(supplier_id__in=ids, year=year, is_current=True).update(is_current=False)
-    objects = []
+    rows, written_level, scores = [], {}, {}
+    policy = ctx.policy
     for pk in ids:
-        result = rules.assess(gathered.inputs[pk], ctx.policy)
-        obj = RiskAssessment(
-            supplier_id=pk,
-            year=year,
-            kind=kind,
-            computed_at=now,
-            overall_score=result.overall,
-            category_scores={
-                c: (float(result.category_scores[c]) if c in result.category_scores else None)
-                for c in rules.RISK_CATEGORIES
-            },
-            computed_level=result.level,
-            explanation=result.explanation(ctx.policy),
-            is_current=True,
-        )
+        result = rules.assess(gathered.inputs[pk], policy)
+        override = NO_OVERRIDE
         carried = same_year.get(pk)
         if carried and carried["override_level"]:
-            obj.override_level = carried["override_level"]
-            obj.override_reason = carried["override_reason"]
-            obj.overridden_by_id = carried["overridden_by_id"]
-            obj.overridden_at = carried["overridden_at"]
-        objects.append(obj)
-    RiskAssessment.objects.bulk_create(objects)
+            override = (
+                carried["override_level"],
+                carried["override_reason"],
+                carried["overridden_by_id"],
+                carried["overridden_at"],
+            )
+        rows.append(
+            (
+                pk,
+                year,
+                kind,
+                now,
+                result.overall,
+                {
+                    c: (float(result.category_scores[c]) if c in result.category_scores else None)
+                    for c in rules.RISK_CATEGORIES
+                },
+                result.level,
+                result.explanation(policy),
+                True,
+                *override,
+            )
+        )
+        written_level[pk] = override[0] or result.level
+        scores[pk] = result.overall
+    new_pks = dict(insert_rows(RiskAssessment, ASSESSMENT_FIELDS, rows, returning=["supplier", "id"]))
+    del rows
+    objects = [Written(new_pks[pk], pk, written_level[pk], scores[pk]) for pk in ids]
     refresh_supplier_levels(ids)
     by_supplier = {obj.supplier_id: obj for obj in objects}
     events, opened = sync_worklist(
         by_supplier,
         gathered.last_onsite_audit,
         year=year,
-        policy=ctx.policy,
+        policy=policy,
         today=ctx.today,
         actor=actor,
         now=now,
@@ -301,8 +351,7 @@ def assess_batch(
                     at=now,
                 )
             )
-    if events:
-        AuditEvent.objects.bulk_create(events)
+    write_events(events)
     return BatchResult(objects, levels, opened)
 
 
@@ -332,7 +381,7 @@ def assess_supplier(
         raise RuleViolation(_("kind: unknown assessment kind %(kind)s.") % {"kind": kind})
     row = SupplierRow(supplier.pk, supplier.country, supplier.legal_name)
     result = assess_batch([row], year=year, kind=kind, actor=actor, ctx=load_context(), record_every=True)
-    return result.assessments[0]
+    return RiskAssessment.objects.get(pk=result.assessments[0].pk)
 
 
 def scope() -> QuerySet[Supplier]:
@@ -431,8 +480,7 @@ def override_level(assessment: RiskAssessment, *, level: str, justification: str
         today=timezone.localdate(),
         actor=actor,
     )
-    if events:
-        AuditEvent.objects.bulk_create(events)
+    write_events(events)
     return assessment
 
 
