@@ -105,7 +105,9 @@ def test_the_pages_record_a_review_add_and_close_an_action_with_field_errors(cli
     assert missing.status_code == 400 and "decisions" in missing.context["form"].errors
     created = client.post(url, {"held_on": "2026-11-20", "chair": "CEO", "participants": "Board", "decisions": "Go"})
     review = ManagementReview.objects.get()
-    assert created.status_code == 302 and created["Location"] == reverse("reporting:review", kwargs={"management_review_pk": review.pk})
+    assert created.status_code == 302 and created["Location"] == reverse(
+        "reporting:review", kwargs={"management_review_pk": review.pk}
+    )
     added = client.post(
         reverse("reporting:review", kwargs={"management_review_pk": review.pk}),
         {"text": "Publish terms", "owner": procurement.pk, "due_on": "2027-01-15"},
