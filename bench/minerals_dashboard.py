@@ -20,7 +20,7 @@ import random
 import sys
 import time
 
-from bench.common import COUNTRIES, make_suppliers, make_user, measure, print_table, setup_database, size
+from bench.common import COUNTRIES, make_suppliers, make_user, measure, print_table, refresh_statistics, setup_database, size
 
 TARGET_MS = 300.0
 METALS = ("Tin", "Tantalum", "Tungsten", "Gold")
@@ -132,6 +132,7 @@ def main() -> int:
 
     start = time.perf_counter()
     make_data(args.submissions)
+    refresh_statistics()
     print(
         f"{connection.vendor}: {args.submissions} submissions, {SubmissionSmelter.objects.count()} smelter rows, "
         f"written in {time.perf_counter() - start:.0f} s"

@@ -126,7 +126,8 @@ def _request_flags(
     # Reported countries of rows the reference list does not know, mapped to codes in Python.
     texts: dict[str, set[str]] = {"covered": set(), "cahra": set()}
     if any_chosen and (risk.covered or risk.cahra):
-        unknown = smelter_rows.exclude(cid__in=Smelter.objects.values("cid")).values_list("country", flat=True)
+        # order_by(): the model ordering would join the DISTINCT and return every row instead of every country.
+        unknown = smelter_rows.exclude(cid__in=Smelter.objects.values("cid")).order_by().values_list("country", flat=True)
         for text in set(unknown.distinct()):
             code = _code(text or "")
             if code in risk.covered:

@@ -106,6 +106,10 @@ class Submission(models.Model):
     class Meta:
         ordering = ["-uploaded_at", "-version"]
         constraints = [models.UniqueConstraint(fields=["request", "version"], name="unique_submission_version")]
+        # "The request's latest accepted submission" (the dashboard, the red flags, reporting) is one index probe
+        # per request. Without it PostgreSQL, its statistics stale after a bulk load, intersected the status index
+        # (17,000 accepted rows) for each of 21,000 requests: 22 s for one dashboard refresh query.
+        indexes = [models.Index(fields=["request", "status", "version"], name="submission_latest_by_status")]
 
 
 class DeclarationNameFinding(models.Model):
