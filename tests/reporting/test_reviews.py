@@ -184,7 +184,7 @@ def test_reviews_for_export_is_plain_data(client_for, compliance, procurement, v
             "snapshot": 1,
             "actions": [
                 {"text": "Late one", "owner": procurement.get_full_name() or procurement.username, "due_on": "2026-11-25",
-                 "status": "open", "outcome": "", "overdue": True}
+                 "status": "open", "status_label": "open", "outcome": "", "overdue": True}
             ],
         }
     ]  # fmt: skip

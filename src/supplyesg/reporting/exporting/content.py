@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from supplyesg.core.models import PolicySettings
-from supplyesg.reporting.models import Framework, ManagementReview, ReportingPeriod, Snapshot, Unit
+from supplyesg.reporting.models import Framework, Snapshot, Unit
+from supplyesg.reporting.services.reviews import reviews_for_export
 from supplyesg.reporting.services.snapshots import stored_figures
 
 # The columns of a frozen row that name a supplier (suppliers.supplier rows name one in every text cell).
@@ -170,33 +171,3 @@ def suppress(figures: list[dict], *, min_cell: int) -> list[dict]:
         figure["note"] = _redact(figure.get("note") or "", names)
         out.append(figure)
     return out
-
-
-def reviews_for_export(period: ReportingPeriod) -> list[dict]:
-    """The period's management reviews with their actions, oldest first.
-
-    Interim: the reviews part provides `reporting.services.reviews.reviews_for_export(period)`; the integrator
-    switches this call to it. Until then the models are read here, in this one function."""
-    reviews = []
-    qs = ManagementReview.objects.filter(period=period).prefetch_related("actions__owner").order_by("held_on", "pk")
-    for review in qs:
-        reviews.append(
-            {
-                "held_on": review.held_on,
-                "chair": review.chair,
-                "participants": review.participants,
-                "summary": review.summary,
-                "decisions": review.decisions,
-                "actions": [
-                    {
-                        "text": action.text,
-                        "owner": action.owner.get_full_name() or action.owner.get_username(),
-                        "due_on": action.due_on,
-                        "status": action.get_status_display(),
-                        "outcome": action.outcome,
-                    }
-                    for action in review.actions.all()
-                ],
-            }
-        )
-    return reviews

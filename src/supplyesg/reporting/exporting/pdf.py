@@ -71,7 +71,7 @@ def annual_report_pdf(report: Report) -> bytes:
             parts.append(
                 pdf.key_values(
                     [
-                        (_("Held on"), review["held_on"].isoformat()),
+                        (_("Held on"), review["held_on"]),
                         (_("Chaired by"), review["chair"]),
                         (_("Participants"), review["participants"]),
                         (_("Results reviewed"), review["summary"]),
@@ -83,7 +83,7 @@ def annual_report_pdf(report: Report) -> bytes:
                 )
             )
             if review["actions"]:
-                rows = [[a["text"], a["owner"], a["due_on"].isoformat(), a["status"], a["outcome"]] for a in review["actions"]]
+                rows = [[a["text"], a["owner"], a["due_on"], a["status_label"], a["outcome"]] for a in review["actions"]]
                 parts.append(
                     pdf.table(
                         [_("Action"), _("Owner"), _("Due on"), _("Status"), _("Outcome")],

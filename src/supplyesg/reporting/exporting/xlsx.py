@@ -75,7 +75,7 @@ def _reviews_sheet(book, report: Report) -> None:
         if not review["actions"]:
             rows.append([*head, None, None, None, None, None])
         for action in review["actions"]:
-            rows.append([*head, action["text"], action["owner"], action["due_on"], action["status"], action["outcome"]])
+            rows.append([*head, action["text"], action["owner"], action["due_on"], action["status_label"], action["outcome"]])
     _sheet(book, _("Management review"), header, rows, text_columns=())
 
 

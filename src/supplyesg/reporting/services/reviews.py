@@ -132,6 +132,7 @@ def reviews_for_export(period: ReportingPeriod, today: date | None = None) -> li
                     "owner": action.owner.get_full_name() or action.owner.get_username(),
                     "due_on": action.due_on.isoformat(),
                     "status": action.status,
+                    "status_label": str(action.get_status_display()),
                     "outcome": action.outcome,
                     "overdue": is_overdue(action, today),
                 }
