@@ -7,9 +7,10 @@ import sys
 import pytest
 
 
-@pytest.fixture
-def data_dir(tmp_path):
-    env = {**os.environ, "SUPPLYESG_DATA_DIR": str(tmp_path), "SUPPLYESG_ENV": "development"}
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    """One migrated data directory for the module (migrating takes most of the time; the tests use other users)."""
+    env = {**os.environ, "SUPPLYESG_DATA_DIR": str(tmp_path_factory.mktemp("cli")), "SUPPLYESG_ENV": "development"}
     env.pop("DATABASE_URL", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
     subprocess.run([sys.executable, "-m", "supplyesg", "migrate", "-v0"], env=env, check=True, timeout=300)
