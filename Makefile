@@ -92,8 +92,11 @@ bench: install  ## speed figures, as ratios against a baseline in the same proce
 	  DJANGO_SETTINGS_MODULE=supplyesg.settings_test $(BIN)/python -m bench.$$b || exit 1; done
 
 # Two benches at a time (TEST_WORKERS processes): each is one single-threaded process.
+# The schema is migrated once into a SQLite file that every bench copies (bench/common.py TEMPLATE_ENV).
 bench-smoke: install  ## every bench at a tiny size (BENCH_SMOKE=1), so a broken bench fails CI
-	@printf '%s\n' $(BENCHES) | xargs -P $(if $(filter 0,$(TEST_WORKERS)),1,$(TEST_WORKERS)) -I{} sh -c \
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	DJANGO_SETTINGS_MODULE=supplyesg.settings_test $(BIN)/python -m bench.common save-template "$$tmp/schema.sqlite3" && \
+	printf '%s\n' $(BENCHES) | BENCH_SQLITE_TEMPLATE="$$tmp/schema.sqlite3" xargs -P $(if $(filter 0,$(TEST_WORKERS)),1,$(TEST_WORKERS)) -I{} sh -c \
 	  'echo "== bench/{}.py (smoke)"; BENCH_SMOKE=1 DJANGO_SETTINGS_MODULE=supplyesg.settings_test $(BIN)/python -m bench.{} >/dev/null || \
 	  { echo "bench/{}.py failed at the smoke size"; exit 255; }'
 
