@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from supplyesg.core.models import AuditEvent
+from supplyesg.core.sheets.results import ImportResult
 from supplyesg.ratings import rules
 from supplyesg.ratings.models import BusinessScore
 from supplyesg.ratings.quarters import Quarter, QuarterError, parse_quarter, quarter_of
@@ -90,23 +91,6 @@ def header_aliases() -> dict[str, str]:
 
 
 @dataclass
-class ScoreImportResult:
-    filename: str
-    errors: list[str] = field(default_factory=list)
-    rows: int = 0
-    failed: int = 0  # rows with at least one error
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    ignored_columns: list[str] = field(default_factory=list)
-    applied: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-@dataclass
 class _Row:
     number: int
     refs: dict[str, str]
@@ -127,7 +111,7 @@ def _row_ref(table: Table, row: int) -> str:
     return f"{table.sheet}!{row}:{row}" if table.kind == "xlsx" else _("row %(row)d") % {"row": row}
 
 
-def _map_header(table: Table, result: ScoreImportResult) -> dict[int, str]:
+def _map_header(table: Table, result: ImportResult) -> dict[int, str]:
     aliases = header_aliases()
     columns: dict[int, str] = {}
     for index, text in enumerate(table.header):
@@ -276,7 +260,7 @@ FIELDS = (*rules.PARTS, "note")
 
 
 @transaction.atomic
-def _apply(plans: list[tuple[_Row, int]], names: dict[int, str], *, actor, result: ScoreImportResult) -> None:
+def _apply(plans: list[tuple[_Row, int]], names: dict[int, str], *, actor, result: ImportResult) -> None:
     """Create and update every row in one transaction, each change with its history row."""
     existing = _existing(plans)
     now = timezone.now()
@@ -345,10 +329,10 @@ def _apply(plans: list[tuple[_Row, int]], names: dict[int, str], *, actor, resul
     AuditEvent.objects.bulk_create(events, batch_size=500)
 
 
-def import_business_scores(file, *, actor) -> ScoreImportResult:
+def import_business_scores(file, *, actor) -> ImportResult:
     """Check every cell of the file, then write all rows or, when any is wrong, nothing."""
     name = (getattr(file, "name", "") or "scores.csv").rsplit("/", 1)[-1]
-    result = ScoreImportResult(filename=name)
+    result = ImportResult(filename=name)
     if hasattr(file, "seek"):
         file.seek(0)
     data = file.read()

@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font
 
 from supplyesg.core.models import AuditEvent
 from supplyesg.core.sheets.cells import xlsx_cell, xlsx_row
+from supplyesg.core.sheets.results import ImportResult
 from supplyesg.suppliers.importing.columns import blank, cell_text, column_letter, header_key
 from supplyesg.suppliers.importing.reading import ImportFileError, Table, read_table
 
@@ -142,23 +143,6 @@ class Column:
     required: bool = False
     rule: Any = ""
     aliases: tuple[str, ...] = ()
-
-
-@dataclass
-class ImportResult:
-    filename: str
-    errors: list[str] = field(default_factory=list)
-    rows: int = 0
-    failed: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    ignored_columns: list[str] = field(default_factory=list)
-    applied: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 @dataclass
