@@ -7,11 +7,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SHARED_FIXTURES ?= ../shared/fixtures/cmrt-public
 export SUPPLYESG_DATA_DIR ?= $(CURDIR)/var
-# make test runs the suite in this many processes (pytest-xdist; a test file stays in one process, so a file's
-# module-wide fixtures are built once, unless its tests name an xdist_group). 2 matches the 2-core CI machines;
+# make test runs the suite in this many processes (pytest-xdist, --dist loadfile: a test file stays in one process,
+# so a file's module-wide fixtures are built once; pytest 9 ignores xdist_group marks). 2 matches the 2-core CI machines;
 # TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= 2
-XDIST := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup)
+XDIST := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 # The company's own CMRT/EMRT is written into these blanks when they are there (README: download them from RMI).
 ifneq ($(wildcard $(SHARED_FIXTURES)/RMI_CMRT_6.5.xlsx),)
 export CMRT_TEMPLATE_PATH ?= $(abspath $(SHARED_FIXTURES)/RMI_CMRT_6.5.xlsx)

@@ -6,10 +6,6 @@ import sys
 
 import pytest
 
-# One worker runs both, so the module's migrated data directory is built once (xdist spreads tests otherwise).
-pytestmark = pytest.mark.xdist_group("create_token_cli")
-
-
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory):
     """One migrated data directory for the module (migrating takes most of the time; the tests use other users)."""

@@ -1,6 +1,6 @@
 """Every page, on a 390x844 phone, in English and in Simplified Chinese: nothing is wider than the screen, and
 axe-core (bundled in axe-playwright-python, injected from the package, never fetched) finds no serious or critical
-accessibility violation.
+accessibility violation. English here, Simplified Chinese in test_every_page_on_a_phone_zh.py.
 
 The page list comes from the URL resolver through the permission matrix's rules: each GET page is opened by the
 persona that may open it (a compliance manager for internal pages, an administrator for the few only administrators
@@ -140,15 +140,9 @@ def lengthen(world: dict) -> None:
                                          name=name, country="CHINA", cid=cid, matched_by="cid" if cid else "")
 
 
-# Under `make test` (pytest-xdist, --dist loadgroup) the two languages run in different processes: the sweep is the
-# suite's longest file.
-@pytest.mark.parametrize(
-    "language", [pytest.param(lang, marks=pytest.mark.xdist_group(f"phone-sweep-{lang}")) for lang in sorted(LANGUAGES)]
-)
-@pytest.mark.parametrize("persona", sorted(PERSONAS))
-def test_every_page_fits_a_phone_screen_and_has_no_serious_accessibility_violation(
-    persona, language, browser, live_server
-):
+def sweep(persona: str, language: str, browser, live_server) -> None:
+    """Open every page the persona may open, in the language, and fail with every page that overflows or has a
+    serious accessibility violation."""
     world = build_world()
     lengthen(world)
     visits = pages_for(persona, world)
@@ -167,6 +161,13 @@ def test_every_page_fits_a_phone_screen_and_has_no_serious_accessibility_violati
     finally:
         context.close()
     assert problems == [], "\n".join(problems)
+
+
+# The sweep is the suite's longest work: the Chinese one is its own file (test_every_page_on_a_phone_zh.py), so
+# under `make test` (pytest-xdist, --dist loadfile: a file runs in one process) the two languages run side by side.
+@pytest.mark.parametrize("persona", sorted(PERSONAS))
+def test_every_page_fits_a_phone_screen_and_has_no_serious_accessibility_violation(persona, browser, live_server):
+    sweep(persona, "en", browser, live_server)
 
 
 def test_on_a_phone_the_navigation_folds_behind_a_menu_button_that_says_whether_it_is_open(new_page, live_server):

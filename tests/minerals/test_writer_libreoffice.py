@@ -59,10 +59,6 @@ def resave(files: list[Path], out: Path, *, recalculate: bool) -> list[Path]:
     return converted
 
 
-# One worker runs the whole file, so the module's LibreOffice conversions are made once (xdist spreads tests otherwise).
-pytestmark = pytest.mark.xdist_group("writer_libreoffice")
-
-
 @pytest.fixture(scope="module")
 def opened(tmp_path_factory):
     """{blank: (ours, as LibreOffice shows it without recalculating, after a full recalculation)}."""
