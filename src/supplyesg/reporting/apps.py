@@ -19,7 +19,14 @@ class ReportingConfig(AppConfig):
         # Services queue background work by job kind; the task that runs it is wired in here.
         from supplyesg.core import jobs
         from supplyesg.reporting import tasks
+        from supplyesg.reporting.services import dashboard
         from supplyesg.reporting.services.snapshot_jobs import JOB_KIND
 
         jobs.register(JOB_KIND, tasks.take_report_snapshot)
+        jobs.register(dashboard.JOB_KIND, tasks.refresh_reporting_dashboard)
         inbox.register()
+
+        # The dashboard's stored figures are marked stale after a commit that changed data they count.
+        from supplyesg.core import derived
+
+        derived.register("reporting.dashboard", dashboard.DEPENDS_ON, dashboard.figures_changed)
