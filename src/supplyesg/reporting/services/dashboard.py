@@ -103,16 +103,20 @@ def is_refreshing(result: DashboardResult) -> bool:
     return result.job is not None and result.job.status in (Job.Status.QUEUED, Job.Status.RUNNING)
 
 
-@transaction.atomic
 def open_dashboard(filters: Filters, *, today: date, policy: PolicySettings) -> DashboardResult:
     """The stored result the page shows for these filters (created the first time anyone asks). When its figures are
-    not current and no refresh is queued or running, one is queued. Two queries when the figures are current."""
-    result, _created = DashboardResult.objects.select_related("job").get_or_create(**selection(filters))
+    not current and no refresh is queued or running, one is queued. One query when the figures are current."""
+    result = DashboardResult.objects.select_related("job").filter(**selection(filters)).first()
     now = timezone.now()
-    if now - result.viewed_at > OPENED_GRANULARITY:
-        DashboardResult.objects.filter(pk=result.pk).update(viewed_at=now)
-    if not is_current(result, today=today, policy=policy) and not is_refreshing(result):
-        result.job = queue_refresh([result.pk], actor=None, next_url=page_url(filters))
+    if result is not None and now - result.viewed_at <= OPENED_GRANULARITY and is_current(result, today=today, policy=policy):
+        return result
+    with transaction.atomic():
+        if result is None:
+            result, _created = DashboardResult.objects.select_related("job").get_or_create(**selection(filters))
+        if now - result.viewed_at > OPENED_GRANULARITY:
+            DashboardResult.objects.filter(pk=result.pk).update(viewed_at=now)
+        if not is_current(result, today=today, policy=policy) and not is_refreshing(result):
+            result.job = queue_refresh([result.pk], actor=None, next_url=page_url(filters))
     return result
 
 
