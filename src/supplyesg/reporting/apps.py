@@ -30,3 +30,8 @@ class ReportingConfig(AppConfig):
         from supplyesg.core import derived
 
         derived.register("reporting.dashboard", dashboard.DEPENDS_ON, dashboard.figures_changed)
+
+        # Its part of `supplyesg generate_scale_data` (core/scale.py): the dashboard's figures of the data set.
+        from supplyesg.reporting import scale
+
+        scale.register()
