@@ -190,7 +190,7 @@ def test_the_dashboard_depends_on_the_actions_of_the_data_it_counts_and_not_on_o
     )  # fmt: skip
     for action in counted:
         assert derived.dependents_of(action) == ["reporting.dashboard"], action
-    for action in ("user.language", "second_factor.added", "reporting.snapshot_taken", "api_token.created"):
+    for action in ("user.language", "second_factor.added", "reporting.snapshot_taken", "corrective_action.reminded"):
         assert derived.dependents_of(action) == [], action
 
 

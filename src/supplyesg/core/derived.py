@@ -26,18 +26,19 @@ class Dependent:
     name: str  # e.g. "reporting.dashboard"
     prefixes: tuple[str, ...]  # actions that change its figures: "risk." matches "risk.recomputed"
     on_change: Callable[[], None]  # runs once after the commit; cheap (mark stale in one query, queue the refresh)
+    ignored: tuple[str, ...] = ()  # action endings that change nothing it counts, e.g. ".reminded"
 
 
 _dependents: dict[str, Dependent] = {}
 _pending = threading.local()
 
 
-def register(name: str, prefixes, on_change: Callable[[], None]) -> None:
-    _dependents[name] = Dependent(name, tuple(prefixes), on_change)
+def register(name: str, prefixes, on_change: Callable[[], None], *, ignored=()) -> None:
+    _dependents[name] = Dependent(name, tuple(prefixes), on_change, tuple(ignored))
 
 
 def dependents_of(action: str) -> list[str]:
-    return [d.name for d in _dependents.values() if action.startswith(d.prefixes)]
+    return [d.name for d in _dependents.values() if action.startswith(d.prefixes) and not action.endswith(d.ignored)]
 
 
 def changed(action: str) -> None:

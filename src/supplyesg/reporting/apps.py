@@ -29,7 +29,7 @@ class ReportingConfig(AppConfig):
         # The dashboard's stored figures are marked stale after a commit that changed data they count.
         from supplyesg.core import derived
 
-        derived.register("reporting.dashboard", dashboard.DEPENDS_ON, dashboard.figures_changed)
+        derived.register("reporting.dashboard", dashboard.DEPENDS_ON, dashboard.figures_changed, ignored=dashboard.IGNORED)
 
         # Its part of `supplyesg generate_scale_data` (core/scale.py): the dashboard's figures of the data set.
         from supplyesg.reporting import scale
