@@ -13,6 +13,7 @@ from supplyesg.assessments.risk.services import NOT_ASSESSED_STATUSES, current_l
 from supplyesg.core.models import AuditEvent
 from supplyesg.core.scale import scale_generators
 from supplyesg.ratings.models import BusinessScore, Rating
+from supplyesg.reporting.models import DashboardResult
 from supplyesg.suppliers.models import Contact, Document, Site, Supplier
 
 SUPPLIERS = 30
@@ -88,3 +89,12 @@ def test_running_it_again_writes_nothing_twice(generated):
 def test_it_refuses_impossible_sizes_and_years(db, arguments):
     with pytest.raises(CommandError):
         call_command("generate_scale_data", **{"suppliers": 5, "submissions": 0, **arguments}, stdout=StringIO())
+
+
+def test_it_ends_with_the_reporting_dashboards_figures_of_the_year(generated):
+    result = DashboardResult.objects.unfiltered().get(year=2026)
+    assert not result.stale and result.figures["risk"]["now"] == {
+        level: RiskAssessment.objects.current().for_year(2026).filter(computed_level=level, override_level="").count()
+        for level in ("high", "medium", "low")
+    }
+    assert "reporting dashboard figures stored" in generated

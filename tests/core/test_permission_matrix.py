@@ -380,6 +380,7 @@ RULES: dict[str, Rule] = {
     # reporting: every internal role reads reports; REVIEW changes periods, snapshots, reviews and entered figures
     "reporting:home": page(post=Cap.REVIEW),
     "reporting:dashboard": page(),
+    "reporting:refresh_dashboard": page(Cap.REVIEW, "POST"),
     "reporting:catalogue": page(),
     "reporting:period": page(post=Cap.REVIEW),
     "reporting:take_snapshot": page(Cap.REVIEW, "POST"),
@@ -608,8 +609,10 @@ def test_each_api_operation_lets_through_exactly_the_roles_its_declaration_names
             response, changed = send(world, role, op.method, url, **kwargs)
             got, expected = outcome(response, api=True), expected_api(op, role, owner)
             if got != expected or changed:
-                failures.append(f"{role} {op.method} {url} (objects of {owner}): got {response.status_code}, "
-                                f"expected {expected}{', and it changed the database' if changed else ''}")
+                failures.append(
+                    f"{role} {op.method} {url} (objects of {owner}): got {response.status_code}, "
+                    f"expected {expected}{', and it changed the database' if changed else ''}"
+                )
     assert failures == []
 
 
@@ -758,8 +761,10 @@ def test_each_page_answers_each_role_as_its_capability_says_for_every_method_it_
             if name == "api:openapi-json" and response.status_code == 401:
                 got = "401"
             if got != expected or changed:
-                failures.append(f"{role} {method} {url}: got {response.status_code}, expected {expected}"
-                                f"{', and it changed the database' if changed else ''}")
+                failures.append(
+                    f"{role} {method} {url}: got {response.status_code}, expected {expected}"
+                    f"{', and it changed the database' if changed else ''}"
+                )
     assert failures == []
 
 
@@ -802,6 +807,8 @@ def test_the_audit_trail_and_tokens_cannot_be_forged_or_edited_in_the_admin_site
             got = outcome(response, api=False)
             expected = "login" if role != Role.ADMIN else "ok" if allowed else "403"
             if got != expected or (method == "POST" and changed):
-                failures.append(f"{role} {method} {url}: got {response.status_code}, expected {expected}"
-                                f"{', and it changed the database' if changed else ''}")
+                failures.append(
+                    f"{role} {method} {url}: got {response.status_code}, expected {expected}"
+                    f"{', and it changed the database' if changed else ''}"
+                )
     assert failures == []

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.db import models
 
-from supplyesg.core import notifications
+from supplyesg.core import derived, notifications
 from supplyesg.core.models import AuditEvent
 
 
@@ -51,4 +51,5 @@ def record(*, actor, action: str, target, supplier=None, changes=None, reason: s
         reason=reason,
     )
     notifications.queue(event)
+    derived.changed(action)
     return event

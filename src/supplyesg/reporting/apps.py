@@ -19,7 +19,19 @@ class ReportingConfig(AppConfig):
         # Services queue background work by job kind; the task that runs it is wired in here.
         from supplyesg.core import jobs
         from supplyesg.reporting import tasks
+        from supplyesg.reporting.services import dashboard
         from supplyesg.reporting.services.snapshot_jobs import JOB_KIND
 
         jobs.register(JOB_KIND, tasks.take_report_snapshot)
+        jobs.register(dashboard.JOB_KIND, tasks.refresh_reporting_dashboard)
         inbox.register()
+
+        # The dashboard's stored figures are marked stale after a commit that changed data they count.
+        from supplyesg.core import derived
+
+        derived.register("reporting.dashboard", dashboard.DEPENDS_ON, dashboard.figures_changed, ignored=dashboard.IGNORED)
+
+        # Its part of `supplyesg generate_scale_data` (core/scale.py): the dashboard's figures of the data set.
+        from supplyesg.reporting import scale
+
+        scale.register()

@@ -12,4 +12,5 @@ ACTION_LABELS = {
     "reporting.review_action_changed": _("Management review action changed"),
     "reporting.annual_figures_changed": _("Own-workforce figures changed"),
     "reporting.payments_imported": _("Accounts-payable data imported"),
+    "reporting.dashboard_refresh_requested": _("Reporting dashboard refresh requested"),
 }

@@ -278,3 +278,41 @@ class PaymentRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["supplier_code", "invoice_number"], name="one_payment_per_supplier_invoice")
         ]
+
+
+class DashboardResultQuerySet(models.QuerySet):
+    def unfiltered(self):
+        return self.filter(tier=0, country="", category="")
+
+    def worth_refreshing(self, *, viewed_since):
+        """What the worker refreshes after a change without being asked: the unfiltered dashboards and the filtered
+        ones someone opened lately (the others are refreshed when next opened)."""
+        return self.filter(models.Q(tier=0, country="", category="") | models.Q(viewed_at__gte=viewed_since))
+
+
+class DashboardResult(models.Model):
+    """The reporting dashboard's figures for one year and filter selection (tier 0 and "" mean any), computed by the
+    worker and read by the page, which never aggregates every supplier's rows itself (`services/dashboard.py`).
+
+    `figures` is what `dashboard.figures.compute` returns, with the day and policy settings it was computed for;
+    `stale` is set (in one UPDATE) when data it counts changed, `job` is the refresh queued or running for it."""
+
+    year = models.PositiveIntegerField(_("year"))
+    tier = models.PositiveSmallIntegerField(_("tier"), default=0)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    category = models.CharField(_("category"), max_length=50, blank=True)
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    stale = models.BooleanField(_("being updated"), default=True)
+    job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    viewed_at = models.DateTimeField(_("last opened"), default=timezone.now)
+
+    objects = DashboardResultQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["year", "tier", "country", "category"], name="one_dashboard_result_per_selection")
+        ]
+
+    def __str__(self):
+        return " ".join(str(part) for part in (self.year, self.tier or "", self.country, self.category) if part)

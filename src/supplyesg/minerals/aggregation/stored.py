@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from supplyesg.core import jobs
+from supplyesg.core import derived, jobs
 from supplyesg.minerals.aggregation.base import RiskContext, requests_for
 from supplyesg.minerals.aggregation.dashboard import DashboardFigures, build_figures, dashboard_figures
 from supplyesg.minerals.aggregation.flags import Flag, SupplierFlags, _request_flags
@@ -25,6 +25,7 @@ from supplyesg.minerals.aggregation.smelters import SmelterSummary, UnresolvedNa
 from supplyesg.minerals.models import DashboardSnapshot, SupplierRedFlags
 
 RED_FLAGS_PER_PAGE = 50
+FIGURES_STORED = "minerals.dashboard_refreshed"  # announced to core.derived
 REFRESH_KIND = "minerals.dashboard"  # the task (core.jobs registry) takes (year, template), no Job record
 ALL = (0, "")  # the snapshot over every year and template (the home dashboard's panel)
 _deferred = threading.local()
@@ -98,6 +99,7 @@ def refresh_dashboard(year: int | None, template: str | None) -> DashboardSnapsh
     snapshot.save(update_fields=["figures", "computed_at", "stale"])
     snapshot.red_flags.all().delete()
     SupplierRedFlags.objects.bulk_create(_red_flag_rows(snapshot, year, template), batch_size=1000)
+    derived.changed(FIGURES_STORED)  # figures other apps read (the reporting dashboard's smelter counts)
     return snapshot
 
 

@@ -1,20 +1,14 @@
-"""Data-quality flags: what makes the dashboard's figures incomplete, counted over the filtered suppliers, each with a
-link to the list that shows the records where one exists."""
+"""Data-quality flags: what makes the dashboard's figures incomplete, counted over the filtered suppliers (the counts
+are `figures.quality_counts`), each with a link to the list that shows the records where one exists."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
-from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from supplyesg.assessments.models import Response, RiskAssessment
-from supplyesg.minerals.campaigns.models import SubmissionRequest
-from supplyesg.ratings.models import Rating
 from supplyesg.reporting.dashboard.filters import Filters
-from supplyesg.suppliers.models import Supplier
 
 
 @dataclass(frozen=True)
@@ -25,35 +19,26 @@ class Flag:
     url: str = ""
 
 
-def quality_flags(filters: Filters, today: date) -> list[Flag]:
+def quality_flags(filters: Filters, counts: dict) -> list[Flag]:
     """Every flag with its count (zero counts included, so a reader sees what was checked)."""
-    suppliers = filters.suppliers() if filters.narrowed else None
-    base = (suppliers if suppliers is not None else Supplier.objects.all()).order_by()
-    approved = base.approved()
     supplier_list = reverse("suppliers:list")
-    last_rated = Rating.objects.aggregate(year=Max("year"))["year"]
-    last_quarter = Rating.objects.filter(year=last_rated).aggregate(q=Max("quarter"))["q"] if last_rated is not None else None
     flags = [
-        Flag("no_country", _("Suppliers with no country"), base.filter(country="").count()),
-        Flag(
-            "no_category",
-            _("Approved suppliers with no category"),
-            approved.exclude(Exists(Supplier.categories.through.objects.filter(supplier_id=OuterRef("pk")))).count(),
-        ),
+        Flag("no_country", _("Suppliers with no country"), counts["no_country"]),
+        Flag("no_category", _("Approved suppliers with no category"), counts["no_category"]),
         Flag(
             "risk_not_identified",
             _("Approved suppliers whose risk is not identified for %(year)s") % {"year": filters.year},
-            approved.exclude(Exists(RiskAssessment.objects.for_year(filters.year).filter(supplier=OuterRef("pk")))).count(),
+            counts["risk_not_identified"],
             f"{supplier_list}?risk=none",
         ),
     ]
-    if last_quarter is not None:
-        rated = Rating.objects.for_quarter(last_rated, last_quarter).filter(supplier=OuterRef("pk"))
+    if counts["rated"] is not None:
+        year, quarter = counts["rated"]
         flags.append(
             Flag(
                 "not_rated",
-                _("Approved suppliers without a rating in %(quarter)s") % {"quarter": f"{last_rated}Q{last_quarter}"},
-                approved.exclude(Exists(rated)).count(),
+                _("Approved suppliers without a rating in %(quarter)s") % {"quarter": f"{year}Q{quarter}"},
+                counts["not_rated"],
                 f"{supplier_list}?grade=none",
             )
         )
@@ -61,7 +46,7 @@ def quality_flags(filters: Filters, today: date) -> list[Flag]:
         Flag(
             "declarations_overdue",
             _("Minerals declarations overdue"),
-            filters.scoped(SubmissionRequest.objects.overdue(today)).count(),
+            counts["declarations_overdue"],
             reverse("minerals:campaigns"),
         )
     )
@@ -69,7 +54,7 @@ def quality_flags(filters: Filters, today: date) -> list[Flag]:
         Flag(
             "questionnaires_overdue",
             _("Questionnaires overdue"),
-            filters.scoped(Response.objects.overdue(today).in_open_campaigns()).count(),
+            counts["questionnaires_overdue"],
             reverse("assessments:campaigns"),
         )
     )

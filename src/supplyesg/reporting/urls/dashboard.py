@@ -6,4 +6,5 @@ from supplyesg.reporting.views import dashboard
 
 urlpatterns = [
     path("dashboard/", dashboard.dashboard_page, name="dashboard"),
+    path("dashboard/refresh/", dashboard.refresh_dashboard, name="refresh_dashboard"),
 ]
