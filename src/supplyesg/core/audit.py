@@ -53,3 +53,41 @@ def record(*, actor, action: str, target, supplier=None, changes=None, reason: s
     notifications.queue(event)
     derived.changed(action)
     return event
+
+
+def record_many(events: list[AuditEvent]) -> None:
+    """Events built by a service that writes many at once (an audit programme, an import): stored in batches, and
+    what depends on their actions (core.derived) told once, as `record` does for one event. No notifications: a
+    bulk write's own summary says what happened."""
+    if not events:
+        return
+    AuditEvent.objects.bulk_create(events, batch_size=500)
+    for action in sorted({event.action for event in events}):
+        derived.changed(action)
+
+
+# The columns of an event row as the set-based services build it (plain tuples, core.rowwriter).
+EVENT_FIELDS = [
+    "at",
+    "actor",
+    "actor_label",
+    "action",
+    "target_type",
+    "target_id",
+    "target_label",
+    "supplier",
+    "changes",
+    "reason",
+]
+
+
+def record_rows(rows) -> None:
+    """Event rows as plain tuples in the order of EVENT_FIELDS, for the set-based services that write one per
+    supplier (the yearly risk assessment, the quarterly ratings); dependents told once per action."""
+    from supplyesg.core.rowwriter import insert_rows
+
+    if not rows:
+        return
+    insert_rows(AuditEvent, EVENT_FIELDS, rows)
+    for action in sorted({row[3] for row in rows}):
+        derived.changed(action)

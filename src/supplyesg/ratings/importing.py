@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from supplyesg.core import audit
 from supplyesg.core.models import AuditEvent
 from supplyesg.core.sheets.results import ImportResult
 from supplyesg.ratings import rules
@@ -326,7 +327,7 @@ def _apply(plans: list[tuple[_Row, int]], names: dict[int, str], *, actor, resul
         )
         for score, changes in writes
     ]
-    AuditEvent.objects.bulk_create(events, batch_size=500)
+    audit.record_many(events)
 
 
 def import_business_scores(file, *, actor) -> ImportResult:

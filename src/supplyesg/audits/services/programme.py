@@ -223,8 +223,7 @@ def generate_programme(year, *, actor, on: date | None = None) -> ProgrammeResul
             )
         )
     result.created = len(created)
-    if events:
-        AuditEvent.objects.bulk_create(events, batch_size=500)
+    trail.record_many(events)
     return result
 
 
