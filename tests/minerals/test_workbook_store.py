@@ -71,7 +71,10 @@ def test_a_damaged_store_answers_with_a_message_rather_than_a_wrong_file(client_
     campaign = make_campaign(reporting_year=2025, template="CMRT", minerals=["Tin", "Tantalum", "Tungsten", "Gold"])
     submission = campaigns.submit_declaration(
         make_request(campaign, supplier_a, status="requested"),
-        data=two_files[0], file_name="alpha.xlsx", actor=compliance, channel=Submission.Channel.STAFF,
+        data=two_files[0],
+        file_name="alpha.xlsx",
+        actor=compliance,
+        channel=Submission.Channel.STAFF,
     )
     piece = WorkbookPiece.objects.first()
     default_storage.delete(piece.file.name)
