@@ -32,6 +32,9 @@ SETTINGS: tuple[tuple[int, int], ...] = (
     (6, 9),
     *((level, mem) for mem in (8, 9) for level in (9, 5, 4, 3, 2, 7, 8)),
 )
+# A file whose first GIVE_UP deflated members no setting reproduces was written by another deflate: its other
+# members are not tried (each try costs a compression; a zip may hold 2,000 members).
+GIVE_UP = 16
 _LOCAL_HEADER = b"PK\x03\x04"
 
 
@@ -108,12 +111,13 @@ def _inflate(packed: bytes) -> bytes | None:
     return content
 
 
-def reflate(packed: bytes) -> tuple[bytes, tuple[int, int]] | None:
-    """(data, settings) that deflate back to exactly `packed`, or None."""
+def reflate(packed: bytes, prefer: tuple[int, int] | None = None) -> tuple[bytes, tuple[int, int]] | None:
+    """(data, settings) that deflate back to exactly `packed`, or None. `prefer`: tried first (the setting
+    that fitted the file's previous member)."""
     content = _inflate(packed)
     if content is None:
         return None
-    for settings in SETTINGS:
+    for settings in ([prefer] if prefer else []) + [s for s in SETTINGS if s != prefer]:
         if _deflates_to(content, packed, settings):
             return content, settings
     return None
@@ -148,17 +152,22 @@ def split(data: bytes) -> Layout:
     own = bytearray()
     parts: list[int | Member] = []
     position = 0
+    last: tuple[int, int] | None = None
+    misses = 0
     for info, start, end in member_spans(data):
         if start > position:
             parts.append(start - position)
             own += data[position:start]
         packed = data[start:end]
         found = None
-        if info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 0x1:  # not encrypted
-            found = reflate(packed)
+        tried = last is not None or misses < GIVE_UP
+        if tried and info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 0x1:  # not encrypted
+            found = reflate(packed, prefer=last)
+            misses += found is None
         if found is None:
             parts.append(Member(info.filename, packed, None, packed))
         else:
+            last = found[1]
             parts.append(Member(info.filename, found[0], found[1], packed))
         position = end
     if position < len(data):
