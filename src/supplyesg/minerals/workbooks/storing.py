@@ -17,6 +17,7 @@ import hashlib
 import logging
 import lzma
 import threading
+import zlib
 from collections import OrderedDict
 
 import zstandard
@@ -173,7 +174,7 @@ def _family_base(family: str) -> tuple[StoredWorkbook | None, dict[str, bytes] |
         return None, None
     try:
         return base, _base_members(base)
-    except (OSError, ValueError, lzma.LZMAError, zstandard.ZstdError) as exc:
+    except (OSError, ValueError, lzma.LZMAError, zstandard.ZstdError, zlib.error) as exc:
         logger.error("workbook store: base %s of family %s is unreadable (%s); storing without it", base.sha256, family, exc)
         return None, None
 
@@ -208,7 +209,7 @@ def pack_reflated(data: bytes, sha: str, template: str = "") -> tuple[dict, list
             base=members,
             deflated=packed.deflated,
         )
-    except (OSError, ValueError, lzma.LZMAError, zstandard.ZstdError) as exc:
+    except (OSError, ValueError, lzma.LZMAError, zstandard.ZstdError, zlib.error) as exc:
         remove_unreferenced(written)
         raise WorkbookDamaged(f"workbook {sha}: {exc}") from exc
     if _sha(rebuilt) != sha:
@@ -286,7 +287,7 @@ def workbook_bytes(workbook: StoredWorkbook) -> bytes:
             out = packing.rebuild(
                 workbook.manifest, _get(workbook.file.name), piece=_piece_reader(workbook.manifest), base=members
             )
-    except (OSError, KeyError, IndexError, TypeError, ValueError, lzma.LZMAError, zstandard.ZstdError) as exc:
+    except (OSError, KeyError, IndexError, TypeError, ValueError, lzma.LZMAError, zstandard.ZstdError, zlib.error) as exc:
         raise WorkbookDamaged(f"workbook {workbook.sha256}: {exc}") from exc
     if _sha(out) != workbook.sha256:
         raise WorkbookDamaged(f"workbook {workbook.sha256} does not rebuild to its SHA-256")
