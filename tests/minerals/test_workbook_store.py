@@ -67,17 +67,23 @@ def test_a_supplier_downloads_exactly_the_file_it_sent(client_for, supplier_a, s
     assert 'filename="alpha.xlsx"' in response["Content-Disposition"]
 
 
-def test_a_damaged_store_answers_not_found_rather_than_a_wrong_file(client_for, compliance, supplier_a, two_files):
+def test_a_damaged_store_answers_with_a_message_rather_than_a_wrong_file(client_for, compliance, supplier_a, two_files):
     campaign = make_campaign(reporting_year=2025, template="CMRT", minerals=["Tin", "Tantalum", "Tungsten", "Gold"])
     submission = campaigns.submit_declaration(
         make_request(campaign, supplier_a, status="requested"),
-        data=two_files[0], file_name="alpha.xlsx", actor=compliance, channel=Submission.Channel.STAFF,
+        data=two_files[0],
+        file_name="alpha.xlsx",
+        actor=compliance,
+        channel=Submission.Channel.STAFF,
     )
     piece = WorkbookPiece.objects.first()
     default_storage.delete(piece.file.name)
     default_storage.save(piece.file.name, ContentFile(b"\xfd7zXZ\x00 broken"))
+    workbooks.forget_bases()
     url = reverse("minerals:submission_file", args=[submission.pk])
-    assert client_for(compliance).get(url).status_code == 404
+    response = client_for(compliance).get(url)
+    assert response.status_code == 503
+    assert "failed its integrity check" in response.content.decode()
 
 
 def test_files_kept_whole_before_the_store_move_into_it_and_still_download(

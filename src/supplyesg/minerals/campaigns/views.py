@@ -292,9 +292,13 @@ def submission_detail(request, submission_pk):
     )
 
 
-def serve_submission_file(submission):
-    """The file exactly as the supplier sent it (rebuilt from the workbook store)."""
-    data = workbooks.submission_bytes(submission)
+def serve_submission_file(request, submission):
+    """The file exactly as the supplier sent it (rebuilt from the workbook store), or a page saying its stored
+    copy no longer rebuilds (never a different file)."""
+    try:
+        data = workbooks.submission_bytes(submission)
+    except workbooks.WorkbookDamaged:
+        return render(request, "minerals/submission_file_damaged.html", {"submission": submission}, status=503)
     if data is None:
         raise Http404
     response = FileResponse(io.BytesIO(data), as_attachment=True, filename=submission.original_name or "declaration.xlsx")
@@ -306,7 +310,7 @@ def serve_submission_file(submission):
 @require_http_methods(["GET"])
 def submission_file(request, submission_pk):
     require_internal(request.user)
-    return serve_submission_file(campaigns.get_submission_for_user(request.user, submission_pk))
+    return serve_submission_file(request, campaigns.get_submission_for_user(request.user, submission_pk))
 
 
 @require_http_methods(["POST"])
@@ -360,8 +364,11 @@ def submission_confirm_company(request, submission_pk):
         company_names.confirm_company_name(finding, actor=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
         return _error_page(request, exc, back)
-    messages.success(request, _("Confirmed: %(declared)s is filed under %(supplier)s.") % {
-        "declared": finding.declared_name, "supplier": submission.request.supplier.legal_name})
+    messages.success(
+        request,
+        _("Confirmed: %(declared)s is filed under %(supplier)s.")
+        % {"declared": finding.declared_name, "supplier": submission.request.supplier.legal_name},
+    )
     return back
 
 

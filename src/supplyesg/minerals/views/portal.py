@@ -114,7 +114,7 @@ def submission_detail(request, submission_pk):
 @require_http_methods(["GET"])
 def submission_file(request, submission_pk):
     get_own_supplier(request.user)
-    return serve_submission_file(campaigns.get_submission_for_user(request.user, submission_pk))
+    return serve_submission_file(request, campaigns.get_submission_for_user(request.user, submission_pk))
 
 
 def portal_section(request, supplier):

@@ -66,18 +66,10 @@ def kind_mismatch(declaration, campaign: Campaign) -> str | None:
 def _lock_for_upload(request_obj: SubmissionRequest, actor) -> SubmissionRequest:
     """The request, locked, once it may take a file from this actor (its campaign not closed; a supplier
     user only for their own supplier)."""
-    request_obj = (
-        SubmissionRequest.objects.select_for_update()
-        .select_related("campaign", "supplier")
-        .get(pk=request_obj.pk)
-    )
+    request_obj = SubmissionRequest.objects.select_for_update().select_related("campaign", "supplier").get(pk=request_obj.pk)
     if request_obj.campaign.status == Campaign.Status.CLOSED:
         raise RuleViolation(_("The campaign %(name)s is closed.") % {"name": request_obj.campaign.name})
-    if (
-        actor is not None
-        and getattr(actor, "is_supplier_user", False)
-        and actor.supplier_id != request_obj.supplier_id
-    ):
+    if actor is not None and getattr(actor, "is_supplier_user", False) and actor.supplier_id != request_obj.supplier_id:
         raise PermissionDenied
     return request_obj
 
@@ -121,7 +113,7 @@ def _new_submission(request_obj, *, data: bytes, file_name: str, checked: CheckR
         result=_plain_json(checked.to_dict()),
         status=Submission.Status.VALID if checked.valid else Submission.Status.INVALID,
     )
-    submission.workbook = workbooks.store_workbook(data)
+    submission.workbook = workbooks.store_workbook(data, template=f"{submission.template} {submission.template_version}".strip())
     return submission
 
 
@@ -193,9 +185,7 @@ def submit_declaration(
     request_obj = _lock_for_upload(request_obj, actor)
     file_name = (file_name or "declaration.xlsx").replace("\\", "/").rsplit("/", 1)[-1][:255]
     checked, reference = _accepted_check(data, file_name, request_obj.campaign, checked, reference)
-    submission = _new_submission(
-        request_obj, data=data, file_name=file_name, checked=checked, actor=actor, channel=channel
-    )
+    submission = _new_submission(request_obj, data=data, file_name=file_name, checked=checked, actor=actor, channel=channel)
     # Stored by content (shared with other submissions): a rolled-back upload leaves at most its pieces.
     submission.save()
     _store_rows(submission, checked, reference)
@@ -262,14 +252,10 @@ def return_submission(submission: Submission, *, actor, comment: str) -> Submiss
     if not comment:
         raise RuleViolation(_("comment: say what the supplier must correct."))
     submission = (
-        Submission.objects.select_for_update()
-        .select_related("request__supplier", "request__campaign")
-        .get(pk=submission.pk)
+        Submission.objects.select_for_update().select_related("request__supplier", "request__campaign").get(pk=submission.pk)
     )
     request_obj = (
-        SubmissionRequest.objects.select_for_update()
-        .select_related("campaign", "supplier")
-        .get(pk=submission.request_id)
+        SubmissionRequest.objects.select_for_update().select_related("campaign", "supplier").get(pk=submission.request_id)
     )
     if submission.status not in (Submission.Status.VALID, Submission.Status.INVALID):
         raise RuleViolation(
@@ -298,7 +284,6 @@ def return_submission(submission: Submission, *, actor, comment: str) -> Submiss
     return submission
 
 
-
 def findings_for(result: dict, language: str | None) -> list[dict]:
     """A check result's findings, errors first, each with `text` in the user's language and `where`."""
     zh = (language or "").lower().startswith("zh")
@@ -315,5 +300,3 @@ def findings_for(result: dict, language: str | None) -> list[dict]:
         out.append({**f, "text": text or "", "where": where})
     out.sort(key=lambda f: 0 if f.get("severity") == "error" else 1)
     return out
-
-
