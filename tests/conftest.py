@@ -100,14 +100,17 @@ def pytest_collection_modifyitems(config, items):
     tests that touch the database run again: plain-Python tests (workbook reading and checks, formulas, the
     questionnaire engine, matching) behave the same whatever the database, and already ran on SQLite. So do the
     tests that open our files in LibreOffice (the `office` fixture): what LibreOffice shows depends on the bytes we
-    wrote, which the database-backed tests of the same writers check on both databases."""
+    wrote, which the database-backed tests of the same writers check on both databases. A test marked
+    `same_on_every_database` (bytes in, the same bytes out, the database only holding bookkeeping rows that other
+    tests check on both databases) runs once too."""
     if os.environ.get("SUPPLYESG_TESTS_THAT_USE_THE_DATABASE") != "1":
         return
     keep, drop = [], []
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         uses_db = item.get_closest_marker("django_db") or DATABASE_FIXTURES & fixtures
-        (keep if uses_db and "office" not in fixtures else drop).append(item)
+        same_everywhere = "office" in fixtures or item.get_closest_marker("same_on_every_database")
+        (keep if uses_db and not same_everywhere else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep

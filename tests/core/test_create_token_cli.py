@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory):
     """One migrated data directory for the module (migrating takes most of the time; the tests use other users)."""
