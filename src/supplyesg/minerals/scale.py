@@ -102,14 +102,16 @@ def _company(rng: random.Random, layout, minerals: list[str], reference, year: i
     )
 
 
-def _workbooks(rng: random.Random, template: str, blank: bytes, year: int) -> list[bytes]:
+def _workbooks(rng: random.Random, template: str, blank: bytes, year: int, files: int) -> list[bytes]:
+    """DISTINCT workbooks (fewer for a small run: as many as files, at least one complete one besides the
+    INCOMPLETE ones); writing one takes seconds."""
     layout = read_workbook(blank, filename="blank.xlsx").layout
     reference: dict[str, list[Smelter]] = {m: [] for m in MINERALS[template]}
     for smelter in Smelter.objects.filter(metal__in=MINERALS[template]).order_by("cid"):
         reference[smelter.metal].append(smelter)
     return [
         write_declaration(blank, _company(rng, layout, MINERALS[template], reference, year, incomplete=n < INCOMPLETE))
-        for n in range(DISTINCT)
+        for n in range(min(DISTINCT, max(files, INCOMPLETE + 1)))
     ]
 
 
@@ -151,14 +153,14 @@ def _declare(options: ScaleOptions, template: str, count: int, progress: Callabl
         return
     if len(requests) < count:
         progress(f"only {len(requests)} approved suppliers to ask: {len(requests)} {template} declarations, not {count}")
-    workbooks = _workbooks(rng, template, blank, options.year)
+    workbooks = _workbooks(rng, template, blank, options.year, len(todo))
     reference = services.check_reference()
     counts = {"accepted": 0, "received": 0}
     for n, request_obj in enumerate(todo, start=1):
         supplier = request_obj.supplier
         submission = campaigns.submit_declaration(
             request_obj,
-            data=with_company_name(workbooks[rng.randrange(DISTINCT)], supplier.legal_name),
+            data=with_company_name(workbooks[rng.randrange(len(workbooks))], supplier.legal_name),
             file_name=f"{supplier.code}-{template}-{options.year}.xlsx",
             actor=None,
             channel=Submission.Channel.STAFF,
