@@ -57,7 +57,7 @@ def build_world(n: int) -> dict:
         QuestionnaireTemplate,
         Response,
     )
-    from supplyesg.assessments.risk import services as risk
+    from supplyesg.assessments.risk import queries as risk_queries
     from supplyesg.core.models import PolicySettings
     from supplyesg.minerals.models import Campaign, SubmissionRequest
     from supplyesg.suppliers.models import Document, DocumentRule, Supplier
@@ -80,7 +80,7 @@ def build_world(n: int) -> dict:
     ids = make_suppliers(n, categories=categories, per_supplier=3)
     # make_suppliers spreads suppliers over every status; the yearly run skips exited and blacklisted ones,
     # so those become active here and all n suppliers are assessed.
-    Supplier.objects.filter(status__in=risk.NOT_ASSESSED_STATUSES).update(status=Supplier.Status.ACTIVE)
+    Supplier.objects.filter(status__in=risk_queries.NOT_ASSESSED_STATUSES).update(status=Supplier.Status.ACTIVE)
 
     documents = []
     for i, pk in enumerate(ids):
@@ -156,13 +156,13 @@ def build_world(n: int) -> dict:
 
 def baseline(batch: int) -> float:
     """Read every supplier and its categories in the same keyset batches, assess nothing."""
-    from supplyesg.assessments.risk import services as risk
+    from supplyesg.assessments.risk import queries as risk_queries
     from supplyesg.suppliers.models import Supplier
 
     through = Supplier.categories.through
     start, last = clock(), 0
     while True:
-        rows = list(risk.scope().filter(pk__gt=last).order_by("pk").values_list("pk", "country", "legal_name")[:batch])
+        rows = list(risk_queries.scope().filter(pk__gt=last).order_by("pk").values_list("pk", "country", "legal_name")[:batch])
         if not rows:
             break
         list(through.objects.filter(supplier_id__in=[r[0] for r in rows]).values_list("supplier_id", "category_id"))

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from supplyesg.assessments.risk import queries as risk_queries
 from supplyesg.assessments.risk import services as risk
 from supplyesg.suppliers.models import Supplier
 from tests.assessments.test_risk import high_risk_supplier, low_risk_supplier
@@ -54,7 +55,7 @@ def test_assessing_an_earlier_year_leaves_the_current_level_alone(compliance):
     supplier = high_risk_supplier()
     risk.assess_all(YEAR, actor=compliance)
     risk.override_level(
-        risk.current_assessment(supplier, YEAR), level="medium", justification="Mitigated by our audit.", actor=compliance
+        risk_queries.current_assessment(supplier, YEAR), level="medium", justification="Mitigated by our audit.", actor=compliance
     )
     risk.assess_all(YEAR - 1, actor=compliance)
     supplier.refresh_from_db()
