@@ -6,11 +6,13 @@ Why not `bulk_create`: it builds a model instance per row and prepares every val
 tuples in the order of `fields`; each column's adapter (JSON, datetime, date) is chosen once per call, and the
 rows go out as multi-row INSERT statements as large as the database's parameter limit allows. Values are stored
 exactly as `bulk_create` would store them (the same `connection.ops` adapters). No signals are sent and no
-`pre_save` runs (no `auto_now`): pass every value the row needs.
+`pre_save` runs (no `auto_now`): pass every value the row needs. A JSON value the caller already wrote as text
+(built from pieces it reuses across rows) is passed as `RawJSON(text)` and stored as it is.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from functools import partial
 
@@ -19,11 +21,33 @@ from django.db import connection, models
 MAX_ROWS_PER_STATEMENT = 1000
 
 
+class RawJSON(str):
+    """A JSON value already serialised by the caller (valid JSON text, as `json.dumps` writes it)."""
+
+
+class _RawEncoder(json.JSONEncoder):
+    """Gives a RawJSON value back as it is. Every backend's JSON adapter serialises through the encoder class it is
+    given (SQLite: json.dumps; PostgreSQL: Jsonb with json.dumps), so this works on both."""
+
+    def encode(self, o):
+        return str(o) if isinstance(o, RawJSON) else super().encode(o)
+
+
+def _json_adapter(field: models.Field):
+    plain = partial(connection.ops.adapt_json_value, encoder=field.encoder)
+    raw = partial(connection.ops.adapt_json_value, encoder=_RawEncoder)
+
+    def adapt(value):
+        return raw(value) if type(value) is RawJSON else plain(value)
+
+    return adapt
+
+
 def _adapter(field: models.Field):
     ops = connection.ops
     kind = field.get_internal_type()
     if kind == "JSONField":
-        return partial(ops.adapt_json_value, encoder=field.encoder)
+        return _json_adapter(field)
     if kind == "DateTimeField":
         return ops.adapt_datetimefield_value
     if kind == "DateField":

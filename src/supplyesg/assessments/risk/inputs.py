@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import cached_property
 
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from supplyesg.assessments.models import (
     Response,
 )
 from supplyesg.assessments.risk import facts, rules
+from supplyesg.assessments.risk.assessor import Assessor
 from supplyesg.core.models import PolicySettings
 from supplyesg.suppliers.models import Category, Document, DocumentRule, Supplier
 
@@ -81,6 +83,11 @@ class Context:
     category_names: dict[int, str]
     category_scores: dict[int, Decimal]
     rules_by_category: dict[int, list[tuple[str, bool]]] = field(default_factory=dict)
+
+    @cached_property
+    def assessor(self) -> Assessor:
+        """The run's assessor: factor results and explanation lines computed once per distinct input."""
+        return Assessor(self.policy)
 
     @property
     def required_doc_types(self) -> set[str]:

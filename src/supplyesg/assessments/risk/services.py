@@ -36,7 +36,7 @@ from supplyesg.assessments.risk import queries, rules
 from supplyesg.core import audit, history
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import AuditEvent, Job, PolicySettings
-from supplyesg.core.rowwriter import insert_rows
+from supplyesg.core.rowwriter import RawJSON, insert_rows
 from supplyesg.core.services import job_progress
 from supplyesg.suppliers.models import Supplier
 
@@ -259,8 +259,9 @@ def assess_batch(
     RiskAssessment.objects.filter(supplier_id__in=ids, year=year, is_current=True).update(is_current=False)
     rows, written_level, scores = [], {}, {}
     policy = ctx.policy
+    assess = ctx.assessor.assess
     for pk in ids:
-        result = rules.assess(gathered.inputs[pk], policy)
+        result, explanation = assess(gathered.inputs[pk])
         override = NO_OVERRIDE
         carried = same_year.get(pk)
         if carried and carried["override_level"]:
@@ -279,7 +280,7 @@ def assess_batch(
                 result.overall,
                 {c: (float(result.category_scores[c]) if c in result.category_scores else None) for c in rules.RISK_CATEGORIES},
                 result.level,
-                result.explanation(policy),
+                RawJSON(explanation),
                 True,
                 *override,
             )
