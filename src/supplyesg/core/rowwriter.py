@@ -113,14 +113,27 @@ def insert_rows(
     head = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "
     out: list[tuple] = []
 
+    # The last value adapted per column and what it became: the set-based services write the same timestamp object
+    # in every row of a batch, adapted once instead of once per row. Only for dates and times (immutable).
+    last: dict[int, tuple[object, object]] = {i: (None, None) for i, _fn in adapters}
+    immutable = {i for i, field in enumerate(chosen) if field.get_internal_type() in ("DateTimeField", "DateField")}
+
     def flush(chunk: list[Sequence]) -> None:
         params: list = []
         for row in chunk:
             if adapters:
                 row = list(row)
                 for i, fn in adapters:
-                    if row[i] is not None:
-                        row[i] = fn(row[i])
+                    value = row[i]
+                    if value is None:
+                        continue
+                    before, after = last[i]
+                    if value is before:
+                        row[i] = after
+                        continue
+                    row[i] = fn(value)
+                    if i in immutable:
+                        last[i] = (value, row[i])
             params.extend(row)
         with connection.cursor() as cursor:
             cursor.execute(head + ", ".join([placeholder] * len(chunk)) + suffix, params)

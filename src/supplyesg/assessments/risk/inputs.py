@@ -19,6 +19,7 @@ from supplyesg.assessments.models import (
 )
 from supplyesg.assessments.risk import facts, rules
 from supplyesg.assessments.risk.assessor import Assessor
+from supplyesg.core.ids import IdList
 from supplyesg.core.models import PolicySettings
 from supplyesg.suppliers.models import Category, Document, DocumentRule, Supplier
 
@@ -218,7 +219,7 @@ def missing_documents_many(categories_by_supplier: dict[int, list[int]], ctx: Co
             required[supplier_id] = needs
     held: dict[tuple[int, str], list[tuple[date | None, date, date | None]]] = defaultdict(list)
     if required:
-        docs = Document.objects.filter(supplier_id__in=list(required), doc_type__in=sorted(ctx.required_doc_types)).values_list(
+        docs = Document.objects.filter(supplier_id__in=IdList(required), doc_type__in=sorted(ctx.required_doc_types)).values_list(
             "supplier_id", "doc_type", "issue_date", "uploaded_at", "expiry_date"
         )
         for supplier_id, doc_type, issued, uploaded, expiry in docs:
@@ -247,7 +248,7 @@ class BatchInputs:
 
 def gather_inputs(suppliers: Sequence[SupplierRow], *, year: int, ctx: Context) -> BatchInputs:
     """Every factor's input for a batch of suppliers, in a fixed number of queries (no query per supplier)."""
-    ids = [s.pk for s in suppliers]
+    ids = IdList(s.pk for s in suppliers)  # written into each query's IN list as they are (core.ids)
     categories = _categories_of(ids)
     for pk in ids:
         categories.setdefault(pk, [])

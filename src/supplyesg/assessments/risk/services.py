@@ -15,6 +15,7 @@ factor out.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -35,6 +36,7 @@ from supplyesg.assessments.models import (
 from supplyesg.assessments.risk import queries, rules
 from supplyesg.core import audit, history
 from supplyesg.core.errors import RuleViolation
+from supplyesg.core.ids import IdList
 from supplyesg.core.models import AuditEvent, Job, PolicySettings
 from supplyesg.core.rowwriter import RawJSON, insert_rows
 from supplyesg.core.services import job_progress
@@ -138,7 +140,13 @@ def _item_label(kind: str, year: int) -> str:
 
 def _trigger_reason(trigger: rules.Trigger) -> str:
     """Stored in English; worklist and history show it translated (core.history.reason_text)."""
-    return history.system_text(trigger.msgid, **dict(trigger.params or {}))
+    return _reason_text(trigger.msgid, tuple(sorted((trigger.params or {}).items())))
+
+
+@functools.lru_cache(maxsize=1024)
+def _reason_text(msgid: str, params: tuple) -> str:
+    # A handful of distinct reasons (the cycle years, the last audit's date) for a whole run.
+    return history.system_text(msgid, **dict(params))
 
 
 def sync_worklist(
@@ -156,7 +164,7 @@ def sync_worklist(
     ones at the new assessment, cancel open ones no longer triggered. Items a person closed stay closed.
     Returns the history rows to write (`write_events`) and how many items were opened."""
     now = now or timezone.now()
-    ids = list(assessments)
+    ids = IdList(assessments)
     desired: dict[tuple[int, str], tuple[rules.Trigger, RiskAssessment]] = {}
     for supplier_id, assessment in assessments.items():
         for trigger in rules.triggers(
@@ -175,15 +183,19 @@ def sync_worklist(
     events: list[tuple] = []
     S = WorklistItem.Status
 
+    labels: dict[str, str] = {}
+
     def item_event(action, pk, supplier_id, kind, change, reason):
-        label = _item_label(kind, year)
+        label = labels.get(kind) or labels.setdefault(kind, _item_label(kind, year))
         return _event(actor, action, "assessments.worklistitem", pk, label, supplier_id, {"status": change}, reason, now)
 
     new = [(s, year, k, _trigger_reason(t), S.OPEN, a.pk, now) for (s, k), (t, a) in desired.items() if (s, k) not in existing]
     if new:
-        insert_rows(WorklistItem, WORKLIST_FIELDS, new, ignore_conflicts=True)
-        created = WorklistItem.objects.filter(supplier_id__in=[i[0] for i in new], year=year, created_at=now)
-        for pk, s, k, reason in created.values_list("pk", "supplier_id", "kind", "reason"):
+        # RETURNING gives the rows this statement created (not those a concurrent run made first).
+        created = insert_rows(
+            WorklistItem, WORKLIST_FIELDS, new, ignore_conflicts=True, returning=["id", "supplier", "kind", "reason"]
+        )
+        for pk, s, k, reason in sorted(created, key=lambda row: row[0]):
             events.append(item_event("worklist.opened", pk, s, k, [None, S.OPEN], reason))
     reopen = []
     for (s, k), (pk, status) in existing.items():
@@ -251,7 +263,7 @@ def assess_batch(
     """Assess a batch and write it: the new current assessments (older ones of the year stop being current; a
     manual override of the year carries over), the worklist, and history rows for level changes (for every
     supplier with `record_every`). Call inside a transaction."""
-    ids = [s.pk for s in suppliers]
+    ids = IdList(s.pk for s in suppliers)
     names = {s.pk: s.name for s in suppliers}
     gathered = gather_inputs(suppliers, year=year, ctx=ctx)
     same_year, previous = queries.previous_assessments(ids, year)
@@ -484,7 +496,7 @@ def refresh_supplier_levels(supplier_ids: Iterable[int]) -> None:
         )
     )
     for start in range(0, len(ids), queries.IN_CHUNK):
-        Supplier.objects.filter(pk__in=ids[start : start + queries.IN_CHUNK]).update(
+        Supplier.objects.filter(pk__in=IdList(ids[start : start + queries.IN_CHUNK])).update(
             risk_level=Subquery(current.values("risk_level")[:1]),
             risk_order=Coalesce(Subquery(current.values("risk_order")[:1]), 0),
         )
