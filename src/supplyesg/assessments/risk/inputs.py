@@ -259,14 +259,18 @@ def gather_inputs(suppliers: Sequence[SupplierRow], *, year: int, ctx: Context) 
     audits = input_provider("audit")(ids, year) or {}
     grievances = input_provider("grievances")(ids, year) or {}
     inputs = {}
+    category_inputs: dict[tuple[int, ...], tuple[rules.CategoryInput, ...]] = {}  # one tuple per set of categories
     for s in suppliers:
         country = ctx.countries.get(s.country) if s.country else None
+        category_ids = tuple(sorted(categories[s.pk]))
+        category_input = category_inputs.get(category_ids)
+        if category_input is None:
+            category_input = category_inputs[category_ids] = tuple(
+                rules.CategoryInput(ctx.category_names.get(c, str(c)), ctx.category_scores.get(c)) for c in category_ids
+            )
         inputs[s.pk] = rules.SupplierInputs(
             country=country or (rules.CountryInput(s.country, None) if s.country else None),
-            categories=tuple(
-                rules.CategoryInput(ctx.category_names.get(c, str(c)), ctx.category_scores.get(c))
-                for c in sorted(categories[s.pk])
-            ),
+            categories=category_input,
             questionnaire=responses.get(s.pk),
             audit=audits.get(s.pk),
             grievances=grievances.get(s.pk),
