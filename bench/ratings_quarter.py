@@ -33,7 +33,7 @@ import sys
 import time
 import tracemalloc
 
-from bench.common import make_categories, make_suppliers, setup_database
+from bench.common import StatementCounter, make_categories, make_suppliers, setup_database
 
 SUPPLIERS = int(os.environ.get("BENCH_SMOKE") and 500 or 100_000)  # BENCH_SMOKE=1: a pass of seconds
 # BENCH_CLOCK=cpu: this process's CPU seconds instead of wall seconds (a shared, busy machine; in-memory SQLite
@@ -160,21 +160,16 @@ def baseline(period, batch: int) -> float:
 
 
 def run_counting_queries(period, batch: int) -> tuple[float, list[int], dict]:
-    """compute_quarter with the queries of every batch counted (the log is emptied after each batch)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+    """compute_quarter with the queries of every batch counted (bench.common.StatementCounter, not Django's debug query log)."""
     from supplyesg.ratings import services
 
     per_batch: list[int] = []
 
     def mark(done, total):
-        per_batch.append(len(connection.queries_log))
-        connection.queries_log.clear()
+        per_batch.append(counter.take())
         print(f"\r  {done}/{total}", end="", file=sys.stderr, flush=True)
 
-    with CaptureQueriesContext(connection):
-        connection.queries_log.clear()
+    with StatementCounter() as counter:
         start = clock()
         summary = services.compute_quarter(period.year, period.quarter, actor=None, progress=mark, batch_size=batch)
         elapsed = clock() - start
