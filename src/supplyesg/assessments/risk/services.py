@@ -1,6 +1,12 @@
 """The risk assessment as services: gather the inputs of many suppliers at once, assess them with
-`rules`, store the assessments per year, put what a level triggers on the worklist, override a level,
-and answer "what is this supplier's level" for other modules.
+`rules` (through a run's `assessor.Assessor`), store the assessments per year, put what a level triggers on the
+worklist, override a level, and keep the supplier list's level. The reads are in `queries`.
+
+A recompute writes a new assessment for every supplier, also one whose inputs and result did not change (issue
+19 left skipping those open). Kept on purpose: each run's rows are the supplier's assessment history (the page
+shows when and how each level was computed, yearly or ad hoc, and the earlier rows stay as not current), and a
+skip would need the stored explanation compared or a digest column; with the per-run Assessor a recompute costs
+about what a first run costs (bench/risk_recompute.py).
 
 Set-based: one batch of suppliers costs a bounded number of queries whatever its size (about 18, see
 `assess_all`), never a query per supplier. Every input is the latest known when the assessment runs; the
