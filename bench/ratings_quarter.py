@@ -39,6 +39,9 @@ statements counted by bench.common.StatementCounter instead of Django's debug qu
     fallback and late actions lowering the score switched on.
     At 20,000 (debug query log still counting the first pass): first 1.80 s, recompute 1.61 s (before 2.15 s,
     1.86 s). The target (100,000 in under 15 s) is met; the first session's 4.1 s at 20,000 was a busier machine.
+    PostgreSQL 15, 20,000 suppliers, wall seconds while the machine's load fell from 4 to 1: before first 5.78 s,
+    recompute 6.07 s, peak 10.5 MiB; after 6.06 s, 8.36 s, 10.4 MiB (run first, on the busier moment): no gain
+    shown on PostgreSQL, where the server's share dominates; not measured at 100,000.
 """
 
 import argparse
