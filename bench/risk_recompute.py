@@ -25,6 +25,36 @@ machine shared by six busy processes, load average about 7, so CPU seconds, not 
 The issue's target (100,000 in under 30 s, i.e. about 6 s at 20,000) is not reached yet: what is left is the
 rules and the explanation built per supplier in Python (about half of a pass) and the batch's input queries.
 PostgreSQL and 100,000 suppliers were not measured in that session (the machine was too busy).
+
+Measured (issue 19, second session, 2026-12-06; BENCH_CLOCK=cpu, in-memory SQLite, 100,000 suppliers, batch 1000,
+the same 2-core machine with load average 5-8; before and after run with this same bench file, one after the other):
+    before (the first session's code):
+        first identification 37.15 s, recompute 36.35 s, peak 15.2 MiB, 25 statements per batch
+        (whole bench: 5 min 52 s wall, 281 s user CPU)
+    after (risk.assessor: each distinct input's factor result and explanation line computed once per run and the
+    explanation stored as that JSON text; ids in IN lists as core.ids.IdList; the supplier list's level set from
+    the levels written; worklist items read back with RETURNING):
+        first identification 21.72 s, recompute 23.40 s, peak 11.3 MiB, 26 statements per batch
+        (whole bench: 5 min 0 s wall, 175 s user CPU)
+    Same levels (low 39,952, medium 45,439, high 14,609), 120,096 worklist items and 320,096 history rows before and
+    after (at 20,000: 24,072 and 64,072); every stored assessment, worklist item, history row and explanation as
+    shown (English and Chinese) compared equal at 3,000 suppliers with audit and grievance inputs.
+    At 20,000, counting statements through the debug query log as before: first identification 5.08 s, recompute
+    4.08 s, peak 10.8 MiB (before: 7.85 s, 6.59 s, 14.8 MiB); without counting, a first identification took 3.69 s.
+    The first identification's figures before this session included Django's debug query log, which the pass
+    used to count statements: it quotes every parameter of every statement (on SQLite with extra SELECT QUOTE(?)
+    statements), a quarter of the pass at 20,000. Statements are now counted by bench.common.StatementCounter
+    (COMMIT not counted), in both the before and after figures above.
+    PostgreSQL 15 (DATABASE_URL, wall seconds, 20,000 suppliers, the machine quiet, before and after back to back):
+        before first 16.93 s, recompute 14.14 s, peak 20.1 MiB; after first 13.41 s, recompute 11.08 s, peak 16.0
+        MiB; the same levels, 24,072 worklist items and 64,072 history rows. (A first pair on a busy moment gave
+        before 15.92 s / 13.48 s, after 20.91 s / 20.90 s: wall seconds on this machine move by a third with its
+        load.) PostgreSQL is far from the target: the time is the server's, not this process's, and was not
+        analysed yet (the bench runs no ANALYZE after its bulk load; the jsonb INSERT of the explanations and the
+        correlated worklist UPDATE are the first suspects).
+    The target is met at 100,000 on SQLite on the busy machine. A recompute still rewrites every supplier (see
+    risk/services.py for why); what is left per batch is SQL: the INSERT of the assessments with their
+    explanations (about 3 KB of JSON each) is the largest statement.
 """
 
 import argparse
@@ -34,7 +64,7 @@ import sys
 import time
 import tracemalloc
 
-from bench.common import COUNTRIES, make_categories, make_suppliers, setup_database
+from bench.common import COUNTRIES, StatementCounter, make_categories, make_suppliers, setup_database
 
 SUPPLIERS = int(os.environ.get("BENCH_SMOKE") and 500 or 100_000)  # BENCH_SMOKE=1: a pass of seconds
 # BENCH_CLOCK=cpu: this process's CPU seconds instead of wall seconds (a shared, busy machine; in-memory SQLite
@@ -57,7 +87,7 @@ def build_world(n: int) -> dict:
         QuestionnaireTemplate,
         Response,
     )
-    from supplyesg.assessments.risk import services as risk
+    from supplyesg.assessments.risk import queries as risk_queries
     from supplyesg.core.models import PolicySettings
     from supplyesg.minerals.models import Campaign, SubmissionRequest
     from supplyesg.suppliers.models import Document, DocumentRule, Supplier
@@ -80,7 +110,7 @@ def build_world(n: int) -> dict:
     ids = make_suppliers(n, categories=categories, per_supplier=3)
     # make_suppliers spreads suppliers over every status; the yearly run skips exited and blacklisted ones,
     # so those become active here and all n suppliers are assessed.
-    Supplier.objects.filter(status__in=risk.NOT_ASSESSED_STATUSES).update(status=Supplier.Status.ACTIVE)
+    Supplier.objects.filter(status__in=risk_queries.NOT_ASSESSED_STATUSES).update(status=Supplier.Status.ACTIVE)
 
     documents = []
     for i, pk in enumerate(ids):
@@ -156,13 +186,13 @@ def build_world(n: int) -> dict:
 
 def baseline(batch: int) -> float:
     """Read every supplier and its categories in the same keyset batches, assess nothing."""
-    from supplyesg.assessments.risk import services as risk
+    from supplyesg.assessments.risk import queries as risk_queries
     from supplyesg.suppliers.models import Supplier
 
     through = Supplier.categories.through
     start, last = clock(), 0
     while True:
-        rows = list(risk.scope().filter(pk__gt=last).order_by("pk").values_list("pk", "country", "legal_name")[:batch])
+        rows = list(risk_queries.scope().filter(pk__gt=last).order_by("pk").values_list("pk", "country", "legal_name")[:batch])
         if not rows:
             break
         list(through.objects.filter(supplier_id__in=[r[0] for r in rows]).values_list("supplier_id", "category_id"))
@@ -171,21 +201,16 @@ def baseline(batch: int) -> float:
 
 
 def run_counting_queries(year: int, batch: int) -> tuple[float, list[int], dict]:
-    """assess_all with the queries of every batch counted (the log is emptied after each batch)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+    """assess_all with the queries of every batch counted (bench.common.StatementCounter, not Django's debug query log)."""
     from supplyesg.assessments.risk import services as risk
 
     per_batch: list[int] = []
 
     def mark(done, total):
-        per_batch.append(len(connection.queries_log))
-        connection.queries_log.clear()
+        per_batch.append(counter.take())
         print(f"\r  {done}/{total}", end="", file=sys.stderr, flush=True)
 
-    with CaptureQueriesContext(connection):
-        connection.queries_log.clear()
+    with StatementCounter() as counter:
         start = clock()
         summary = risk.assess_all(year, actor=None, batch_size=batch, on_progress=mark)
         elapsed = clock() - start

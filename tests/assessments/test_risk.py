@@ -26,6 +26,7 @@ from supplyesg.assessments.models import (
     WorklistItem,
 )
 from supplyesg.assessments.risk import facts, jobs, rules
+from supplyesg.assessments.risk import queries as risk_queries
 from supplyesg.assessments.risk import services as risk
 from supplyesg.assessments.tasks import recompute_risk
 from supplyesg.core.errors import RuleViolation
@@ -67,9 +68,7 @@ def campaign(name="SAQ"):
         template, _created = QuestionnaireTemplate.objects.get_or_create(
             code="risk-test", version="1", defaults={"title": "SAQ", "title_zh": "自评问卷"}
         )
-        _campaigns[name] = QuestionnaireCampaign.objects.create(
-            template=template, name=name, due_date=TODAY
-        ).pk
+        _campaigns[name] = QuestionnaireCampaign.objects.create(template=template, name=name, due_date=TODAY).pk
     return QuestionnaireCampaign.objects.get(pk=_campaigns[name])
 
 
@@ -158,9 +157,7 @@ def test_assess_supplier_uses_every_input_and_explains_each(compliance):
     assert lines["category"]["risk"] == 80.0 and "Battery cells" in lines["category"]["note"]
     assert lines["questionnaire"]["risk"] == 40.0
     assert lines["minerals"]["input"]["flags"] == ["no_declaration"]
-    assert lines["documents"]["input"]["documents"] == [
-        {"doc_type": "rohs", "category": "Battery cells", "status": "missing"}
-    ]
+    assert lines["documents"]["input"]["documents"] == [{"doc_type": "rohs", "category": "Battery cells", "status": "missing"}]
     assert lines["audit"]["has_data"] is False and lines["audit"]["note"] == "No audit yet."
     assert lines["grievances"]["has_data"] is False
     # (15x90 + 15x80 + 30x40 + 10x60 + 5x50) / 75 = 61.33
@@ -351,12 +348,12 @@ def test_assess_all_uses_the_policy_weights_and_thresholds(compliance):
     country_risk("CN", 40)
     supplier = make_supplier(country="CN")
     risk.assess_all(YEAR, actor=compliance)
-    assert risk.current_levels([supplier.pk]) == {supplier.pk: "medium"}
+    assert risk_queries.current_levels([supplier.pk]) == {supplier.pk: "medium"}
     policy = PolicySettings.current()
     policy.risk_medium_from = Decimal("45")
     policy.save()
     risk.assess_all(YEAR, actor=compliance)
-    assert risk.current_levels([supplier.pk]) == {supplier.pk: "low"}
+    assert risk_queries.current_levels([supplier.pk]) == {supplier.pk: "low"}
 
 
 def _many_suppliers(n: int):
@@ -368,9 +365,7 @@ def _many_suppliers(n: int):
     make_document_rule(cells, doc_type="rohs")
     suppliers = []
     for i in range(n):
-        supplier = make_supplier(
-            country="CD" if i % 10 < 3 else "CN", categories=[cells] if i % 2 else [paper]
-        )
+        supplier = make_supplier(country="CD" if i % 10 < 3 else "CN", categories=[cells] if i % 2 else [paper])
         if i % 10 < 6:
             response(supplier, overall=20 + 7 * (i % 10))
         if i % 10 == 1:
@@ -384,9 +379,7 @@ def _many_suppliers(n: int):
 def _queries_per_batch(n: int, actor) -> tuple[list[int], int]:
     marks = []
     with CaptureQueriesContext(connection) as captured:
-        risk.assess_all(
-            YEAR, actor=actor, batch_size=20, on_progress=lambda done, total: marks.append(len(captured))
-        )
+        risk.assess_all(YEAR, actor=actor, batch_size=20, on_progress=lambda done, total: marks.append(len(captured)))
     starts = [0, *marks[:-1]]
     return [end - start for start, end in zip(starts, marks, strict=True)], len(captured)
 
@@ -413,20 +406,14 @@ def test_assess_all_uses_the_same_number_of_queries_per_batch_for_20_and_200_sup
 # ---------------------------------------------------------------- input providers
 
 
-def test_an_audit_input_provider_plugs_in_and_a_recent_onsite_audit_means_a_desk_review(
-    compliance, restore_providers
-):
+def test_an_audit_input_provider_plugs_in_and_a_recent_onsite_audit_means_a_desk_review(compliance, restore_providers):
     supplier = high_risk_supplier()
     recent = TODAY - dt.timedelta(days=400)
     seen = []
 
     def audits(ids, year):
         seen.append((list(ids), year))
-        return {
-            supplier.pk: rules.AuditInput(
-                score=30, audited_on=recent, open_corrective_actions=2, last_onsite_audit=recent
-            )
-        }
+        return {supplier.pk: rules.AuditInput(score=30, audited_on=recent, open_corrective_actions=2, last_onsite_audit=recent)}
 
     risk.register_input_provider("audit", audits)
     assessment = risk.assess_supplier(supplier, year=YEAR, actor=compliance)
@@ -440,9 +427,7 @@ def test_an_audit_input_provider_plugs_in_and_a_recent_onsite_audit_means_a_desk
 
 def test_a_grievance_input_provider_plugs_in(compliance, restore_providers):
     supplier = low_risk_supplier()
-    risk.register_input_provider(
-        "grievances", lambda ids, year: {supplier.pk: rules.GrievanceInput(2, severe_count=1)}
-    )
+    risk.register_input_provider("grievances", lambda ids, year: {supplier.pk: rules.GrievanceInput(2, severe_count=1)})
     assessment = risk.assess_supplier(supplier, year=YEAR, actor=compliance)
     assert factors(assessment)["grievances"]["risk"] == 70.0
 
@@ -467,15 +452,11 @@ def test_an_override_needs_a_justification_and_a_real_level(compliance):
     assert assessment.override_level == ""
 
 
-def test_an_override_is_recorded_in_the_suppliers_history_and_opens_what_the_level_triggers(
-    auditor, compliance
-):
+def test_an_override_is_recorded_in_the_suppliers_history_and_opens_what_the_level_triggers(auditor, compliance):
     supplier = low_risk_supplier()
     assessment = risk.assess_supplier(supplier, year=YEAR, actor=compliance)
 
-    risk.override_level(
-        assessment, level="high", justification="Child labour reported by an NGO.", actor=auditor
-    )
+    risk.override_level(assessment, level="high", justification="Child labour reported by an NGO.", actor=auditor)
 
     assessment.refresh_from_db()
     assert (assessment.level, assessment.computed_level, assessment.overridden_by) == ("high", "low", auditor)
@@ -484,7 +465,7 @@ def test_an_override_is_recorded_in_the_suppliers_history_and_opens_what_the_lev
     assert event.changes == {"level": ["low", "high"]} and event.reason == "Child labour reported by an NGO."
     assert event.target_label == f"Risk assessment {YEAR}"
     assert WorklistItem.objects.get(supplier=supplier).kind == WorklistItem.Kind.ONSITE_AUDIT
-    assert risk.current_levels([supplier.pk]) == {supplier.pk: "high"}
+    assert risk_queries.current_levels([supplier.pk]) == {supplier.pk: "high"}
 
 
 def test_an_override_carries_over_when_the_year_is_recomputed_and_choosing_the_computed_level_removes_it(
@@ -528,7 +509,7 @@ def test_closing_a_worklist_item_needs_a_note_and_records_it(compliance):
     assert AuditEvent.objects.get(action="worklist.closed").reason == "Audited on site on 3 May."
     with pytest.raises(RuleViolation):
         risk.close_worklist_item(item, note="again", actor=compliance)
-    assert list(risk.open_audit_requirements()) == []
+    assert list(risk_queries.open_audit_requirements()) == []
 
 
 # ---------------------------------------------------------------- levels for other modules
@@ -546,21 +527,19 @@ def test_current_levels_give_the_latest_years_level_or_the_years_asked_for(compl
     )
     risk.assess_supplier(supplier, year=YEAR, actor=compliance)
 
-    assert risk.current_levels([supplier.pk, other.pk]) == {supplier.pk: "low", other.pk: "low"}
-    assert risk.current_levels([supplier.pk], year=YEAR - 1) == {supplier.pk: "high"}
-    assert risk.current_levels([make_supplier().pk]) == {}
-    high_last_year = Supplier.objects.filter(pk__in=risk.supplier_ids_at_level("high", YEAR - 1))
+    assert risk_queries.current_levels([supplier.pk, other.pk]) == {supplier.pk: "low", other.pk: "low"}
+    assert risk_queries.current_levels([supplier.pk], year=YEAR - 1) == {supplier.pk: "high"}
+    assert risk_queries.current_levels([make_supplier().pk]) == {}
+    high_last_year = Supplier.objects.filter(pk__in=risk_queries.supplier_ids_at_level("high", YEAR - 1))
     assert list(high_last_year) == [supplier]
-    assert list(Supplier.objects.filter(pk__in=risk.supplier_ids_at_level("high"))) == []
-    assert risk.level_counts(YEAR - 1) == {"low": 1, "medium": 0, "high": 1}
+    assert list(Supplier.objects.filter(pk__in=risk_queries.supplier_ids_at_level("high"))) == []
+    assert risk_queries.level_counts(YEAR - 1) == {"low": 1, "medium": 0, "high": 1}
 
 
 # ---------------------------------------------------------------- the background job and the command
 
 
-def test_recompute_runs_as_a_job_with_progress_and_a_finished_job_is_left_alone(
-    compliance, django_capture_on_commit_callbacks
-):
+def test_recompute_runs_as_a_job_with_progress_and_a_finished_job_is_left_alone(compliance, django_capture_on_commit_callbacks):
     high_risk_supplier()
     low_risk_supplier()
     with django_capture_on_commit_callbacks(execute=True):

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from supplyesg.assessments.risk import queries as risk_queries
 from supplyesg.assessments.risk import services as risk
 from supplyesg.suppliers.models import Supplier
 from tests.assessments.test_risk import high_risk_supplier, low_risk_supplier
@@ -54,8 +55,23 @@ def test_assessing_an_earlier_year_leaves_the_current_level_alone(compliance):
     supplier = high_risk_supplier()
     risk.assess_all(YEAR, actor=compliance)
     risk.override_level(
-        risk.current_assessment(supplier, YEAR), level="medium", justification="Mitigated by our audit.", actor=compliance
+        risk_queries.current_assessment(supplier, YEAR), level="medium", justification="Mitigated by our audit.", actor=compliance
     )
     risk.assess_all(YEAR - 1, actor=compliance)
     supplier.refresh_from_db()
     assert supplier.risk_level == "medium"
+
+
+def test_recomputing_the_year_keeps_a_carried_override_on_the_list_and_sets_the_others_from_the_new_levels(compliance):
+    overridden = high_risk_supplier(legal_name="Congo Tin Trading")
+    other = high_risk_supplier(legal_name="Kivu Metals")
+    risk.assess_all(YEAR, actor=compliance)
+    risk.override_level(
+        risk_queries.current_assessment(overridden, YEAR), level="low", justification="Audit closed.", actor=compliance
+    )
+    Supplier.objects.filter(pk=other.pk).update(risk_level="low", risk_order=1)  # out of date, as after a restore
+
+    risk.assess_all(YEAR, actor=compliance)
+
+    rows = {s.pk: (s.risk_level, s.risk_order) for s in Supplier.objects.all()}
+    assert rows == {overridden.pk: ("low", 1), other.pk: ("high", 3)}

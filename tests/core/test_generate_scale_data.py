@@ -9,7 +9,7 @@ import time_machine
 from django.core.management import CommandError, call_command
 
 from supplyesg.assessments.models import Answer, QuestionnaireCampaign, Response, RiskAssessment
-from supplyesg.assessments.risk.services import NOT_ASSESSED_STATUSES, current_levels
+from supplyesg.assessments.risk.queries import NOT_ASSESSED_STATUSES, current_levels
 from supplyesg.core.models import AuditEvent
 from supplyesg.core.scale import scale_generators
 from supplyesg.ratings.models import BusinessScore, Rating

@@ -2,6 +2,7 @@
 bulk_create would, upserts and skips conflicts like it, and returns the keys of the rows it wrote."""
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
@@ -139,3 +140,20 @@ def test_ignore_conflicts_keeps_the_first_row_of_a_key():
     insert_rows(WorklistItem, fields, [(*first[:3], "second", *first[4:])], ignore_conflicts=True)
 
     assert list(WorklistItem.objects.values_list("reason", "created_at")) == [("first", AT)]
+
+
+def test_json_the_caller_already_wrote_as_text_is_stored_as_that_value(compliance):
+    supplier = make_supplier(legal_name="Acme 一号")
+    explanation = [{"factor": "country", "risk": 12.5, "note": "供应商 · ok", "params": {}}, {"factor": "level"}]
+    fields = ["supplier", "year", "kind", "computed_at", "overall_score", "category_scores", "computed_level"]
+    fields += ["explanation", "is_current", "override_level", "override_reason"]
+    as_text = rowwriter.RawJSON(json.dumps(explanation))
+    rows = [
+        (supplier.pk, 2025, "yearly", AT, Decimal("12.50"), {}, "low", explanation, False, "", ""),
+        (supplier.pk, 2026, "yearly", AT, Decimal("12.50"), {}, "low", as_text, False, "", ""),
+    ]
+
+    insert_rows(RiskAssessment, fields, rows)
+
+    stored = dict(RiskAssessment.objects.filter(supplier=supplier).values_list("year", "explanation"))
+    assert stored == {2025: explanation, 2026: explanation}

@@ -23,6 +23,7 @@ from supplyesg.assessments.engine import knockout_caps, score, validate_answer, 
 from supplyesg.assessments.models import Answer, QuestionnaireCampaign, QuestionnaireTemplate, Response, RiskAssessment
 from supplyesg.assessments.questionnaires import campaigns
 from supplyesg.assessments.questionnaires.questions import template_questions, to_spec
+from supplyesg.assessments.risk import queries as risk_queries
 from supplyesg.assessments.risk import services as risk
 from supplyesg.core.campaigns.registry import campaign_kind
 from supplyesg.core.campaigns.services import ask_newcomers
@@ -110,10 +111,15 @@ def _questionnaire(options: ScaleOptions, progress: Callable[[str], None]) -> No
             values, scores = profiles[rng.randrange(PROFILES)]
             accepted = rng.random() < ACCEPTED_SHARE
             submitted = base + timedelta(minutes=rng.randrange(60 * 24 * 25))
-            updates.append(Response(
-                pk=pk, status=Response.Status.ACCEPTED if accepted else Response.Status.SUBMITTED, scores=scores,
-                submitted_at=submitted, reviewed_at=submitted + timedelta(days=2) if accepted else None,
-            ))
+            updates.append(
+                Response(
+                    pk=pk,
+                    status=Response.Status.ACCEPTED if accepted else Response.Status.SUBMITTED,
+                    scores=scores,
+                    submitted_at=submitted,
+                    reviewed_at=submitted + timedelta(days=2) if accepted else None,
+                )
+            )
             answers += [Answer(response_id=pk, question_id=question_ids[code], value=value) for code, value in values.items()]
         with transaction.atomic():
             Response.objects.bulk_update(updates, ["status", "scores", "submitted_at", "reviewed_at"])
@@ -125,7 +131,7 @@ def _risk(options: ScaleOptions, progress: Callable[[str], None]) -> None:
     if RiskAssessment.objects.for_year(options.year).exists():
         progress(f"risk assessments of {options.year} already exist; skipped")
         return
-    total = risk.scope().count()
+    total = risk_queries.scope().count()
     every = max(1, total // 10)
 
     def report(done: int, total: int) -> None:

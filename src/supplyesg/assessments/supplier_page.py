@@ -1,7 +1,7 @@
 """What assessments adds to the supplier page (core/supplier_page.py): the ESG risk panel. The current risk level
 the list shows, filters and sorts on is Supplier.risk_level, kept by the risk services (refresh_supplier_levels)."""
 
-from supplyesg.assessments.risk.services import current_assessment
+from supplyesg.assessments.risk.queries import current_assessment
 from supplyesg.core import supplier_page
 
 

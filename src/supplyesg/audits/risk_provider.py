@@ -17,6 +17,7 @@ from django.utils import timezone
 from supplyesg.assessments.risk.rules import AuditInput
 from supplyesg.audits import rules
 from supplyesg.audits.models import Audit, ChecklistItem, CorrectiveAction
+from supplyesg.core.ids import IdList
 
 V = ChecklistItem.Verdict
 
@@ -64,13 +65,13 @@ def _count_by_supplier(queryset) -> dict[int, int]:
 def audit_inputs(supplier_ids: Sequence[int], year: int) -> dict[int, AuditInput]:
     """{supplier id: AuditInput} for the suppliers with a reported audit; the others are left out (the
     assessment then says "No audit yet")."""
-    ids = list(dict.fromkeys(supplier_ids))
+    ids = IdList(dict.fromkeys(supplier_ids))
     if not ids:
         return {}
     latest = _latest_reported(ids)
     if not latest:
         return {}
-    ids = list(latest)
+    ids = IdList(latest)
     today = timezone.localdate()
     by_category = _category_conformity([row["pk"] for row in latest.values()])
     actions = CorrectiveAction.objects.filter(audit__supplier_id__in=ids)

@@ -6,11 +6,13 @@ Why not `bulk_create`: it builds a model instance per row and prepares every val
 tuples in the order of `fields`; each column's adapter (JSON, datetime, date) is chosen once per call, and the
 rows go out as multi-row INSERT statements as large as the database's parameter limit allows. Values are stored
 exactly as `bulk_create` would store them (the same `connection.ops` adapters). No signals are sent and no
-`pre_save` runs (no `auto_now`): pass every value the row needs.
+`pre_save` runs (no `auto_now`): pass every value the row needs. A JSON value the caller already wrote as text
+(built from pieces it reuses across rows) is passed as `RawJSON(text)` and stored as it is.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from functools import partial
 
@@ -19,11 +21,33 @@ from django.db import connection, models
 MAX_ROWS_PER_STATEMENT = 1000
 
 
+class RawJSON(str):
+    """A JSON value already serialised by the caller (valid JSON text, as `json.dumps` writes it)."""
+
+
+class _RawEncoder(json.JSONEncoder):
+    """Gives a RawJSON value back as it is. Every backend's JSON adapter serialises through the encoder class it is
+    given (SQLite: json.dumps; PostgreSQL: Jsonb with json.dumps), so this works on both."""
+
+    def encode(self, o):
+        return str(o) if isinstance(o, RawJSON) else super().encode(o)
+
+
+def _json_adapter(field: models.Field):
+    plain = partial(connection.ops.adapt_json_value, encoder=field.encoder)
+    raw = partial(connection.ops.adapt_json_value, encoder=_RawEncoder)
+
+    def adapt(value):
+        return raw(value) if type(value) is RawJSON else plain(value)
+
+    return adapt
+
+
 def _adapter(field: models.Field):
     ops = connection.ops
     kind = field.get_internal_type()
     if kind == "JSONField":
-        return partial(ops.adapt_json_value, encoder=field.encoder)
+        return _json_adapter(field)
     if kind == "DateTimeField":
         return ops.adapt_datetimefield_value
     if kind == "DateField":
@@ -89,14 +113,27 @@ def insert_rows(
     head = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "
     out: list[tuple] = []
 
+    # The last value adapted per column and what it became: the set-based services write the same timestamp object
+    # in every row of a batch, adapted once instead of once per row. Only for dates and times (immutable).
+    last: dict[int, tuple[object, object]] = {i: (None, None) for i, _fn in adapters}
+    immutable = {i for i, field in enumerate(chosen) if field.get_internal_type() in ("DateTimeField", "DateField")}
+
     def flush(chunk: list[Sequence]) -> None:
         params: list = []
         for row in chunk:
             if adapters:
                 row = list(row)
                 for i, fn in adapters:
-                    if row[i] is not None:
-                        row[i] = fn(row[i])
+                    value = row[i]
+                    if value is None:
+                        continue
+                    before, after = last[i]
+                    if value is before:
+                        row[i] = after
+                        continue
+                    row[i] = fn(value)
+                    if i in immutable:
+                        last[i] = (value, row[i])
             params.extend(row)
         with connection.cursor() as cursor:
             cursor.execute(head + ", ".join([placeholder] * len(chunk)) + suffix, params)

@@ -11,11 +11,12 @@ from datetime import date
 from django.db.models import Count, Q
 
 from supplyesg.assessments.risk.rules import GrievanceInput
+from supplyesg.core.ids import IdList
 from supplyesg.grievances.models import Report
 
 
 def grievance_inputs(supplier_ids: Sequence[int], year: int) -> dict[int, GrievanceInput]:
-    ids = list(dict.fromkeys(supplier_ids))
+    ids = IdList(dict.fromkeys(supplier_ids))
     if not ids:
         return {}
     end = date(year, 12, 31)

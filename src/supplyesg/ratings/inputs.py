@@ -19,6 +19,7 @@ from django.db.models import Count, Exists, F, OuterRef
 from supplyesg.assessments.models import RiskAssessment
 from supplyesg.audits.models import Audit, CorrectiveAction
 from supplyesg.audits.rules import add_months, improvement_plan_consequence
+from supplyesg.core.ids import IdList
 from supplyesg.ratings import rules
 
 
@@ -120,12 +121,13 @@ class EsgPolicy:
 def gather(rows: Sequence[ScoreRow], *, year: int, on: date, policy: EsgPolicy | None = None) -> dict[int, SupplierInputs]:
     """The rating inputs of a batch of suppliers, in three queries (four with the risk-level fallback)."""
     policy = policy or EsgPolicy()
-    ids = [row.supplier_id for row in rows]
+    ids = IdList(row.supplier_id for row in rows)  # written into each query's IN list as they are (core.ids)
     levels = risk_levels(ids, year) if policy.risk_fallback else {}
     audits = latest_audits(ids, on, policy.lookback_months)
     overdue = remediation_overdue_counts(ids, on)
     out: dict[int, SupplierInputs] = {}
     for row in rows:
+        parts = row.parts
         risk_level, risk_year = levels.get(row.supplier_id, (None, None))
         audit = audits.get(row.supplier_id)
         consequence = None
@@ -142,7 +144,7 @@ def gather(rows: Sequence[ScoreRow], *, year: int, on: date, policy: EsgPolicy |
         )
         used = {
             "on": on.isoformat(),
-            "business": {part: str(value) for part, value in row.parts.items()},
+            "business": {part: str(value) for part, value in parts.items()},
             "risk_level": risk_level,
             "risk_year": risk_year,
             "audit": None
@@ -159,5 +161,5 @@ def gather(rows: Sequence[ScoreRow], *, year: int, on: date, policy: EsgPolicy |
             "audit_lookback_months": policy.lookback_months,
             "risk_fallback": policy.risk_fallback,
         }
-        out[row.supplier_id] = SupplierInputs(row.parts, esg, used)
+        out[row.supplier_id] = SupplierInputs(parts, esg, used)
     return out

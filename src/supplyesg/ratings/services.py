@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from supplyesg.core import audit, jobs
 from supplyesg.core.errors import RuleViolation
+from supplyesg.core.ids import IdList
 from supplyesg.core.models import AuditEvent, Job, PolicySettings
 from supplyesg.core.rowwriter import insert_rows
 from supplyesg.core.services import job_progress, start_job
@@ -156,7 +157,14 @@ def _score_label(supplier_name: str, year: int, quarter: int) -> str:
 def save_business_score(supplier, *, actor, year, quarter, quality, delivery, cost, service, note: str = "") -> BusinessScore:
     """Enter or correct a supplier's quality, delivery, cost and service scores (0-100 each) for a quarter."""
     return upsert_business_score(
-        supplier, actor=actor, year=year, quarter=quarter, quality=quality, delivery=delivery, cost=cost, service=service,
+        supplier,
+        actor=actor,
+        year=year,
+        quarter=quarter,
+        quality=quality,
+        delivery=delivery,
+        cost=cost,
+        service=service,
         note=note,
     )[0]
 
@@ -259,7 +267,16 @@ UPDATED_FIELDS = [
 # The columns `_compute_batch` writes, in the order of its tuples: the key, UPDATED_FIELDS' values, the decision.
 RATING_FIELDS = ["supplier", "year", "quarter", *UPDATED_FIELDS]
 EVENT_FIELDS = [
-    "at", "actor", "actor_label", "action", "target_type", "target_id", "target_label", "supplier", "changes", "reason"
+    "at",
+    "actor",
+    "actor_label",
+    "action",
+    "target_type",
+    "target_id",
+    "target_label",
+    "supplier",
+    "changes",
+    "reason",
 ]
 
 
@@ -275,7 +292,7 @@ def _compute_batch(
 ) -> dict:
     """Rate a batch and write it: inputs (3 queries), the quarter's existing ratings (1), one upsert (as many
     statements as the database's parameter limit needs) and history rows for changed grades (0-1)."""
-    ids = [row.supplier_id for row in rows]
+    ids = IdList(row.supplier_id for row in rows)
     gathered = inputs.gather(rows, year=period.year, on=on, policy=esg_policy)
     existing = {
         row["supplier_id"]: row
@@ -368,7 +385,7 @@ def refresh_latest_grades(supplier_ids) -> None:
     ids = list(dict.fromkeys(supplier_ids))
     newest = Rating.objects.filter(supplier_id=OuterRef("pk")).order_by("-year", "-quarter").values("grade")[:1]
     for start in range(0, len(ids), 900):
-        Supplier.objects.filter(pk__in=ids[start : start + 900]).update(latest_grade=Subquery(newest))
+        Supplier.objects.filter(pk__in=IdList(ids[start : start + 900])).update(latest_grade=Subquery(newest))
 
 
 def compute_quarter(

@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from supplyesg.assessments.models import Question, QuestionnaireCampaign, QuestionnaireTemplate, Response, RiskLevel
-from supplyesg.assessments.risk import services as risk
+from supplyesg.assessments.risk import queries as risk_queries
 from supplyesg.core import audit
 from supplyesg.core.campaigns import services as engine
 from supplyesg.core.campaigns.registry import campaign_kind
@@ -120,7 +120,7 @@ def campaign_scope(campaign: QuestionnaireCampaign) -> Scope:
 
     def at_level(suppliers):
         # The level of each supplier's latest assessment (override first).
-        return suppliers.filter(pk__in=risk.latest_assessments().filter(risk_level__in=levels).values("supplier_id"))
+        return suppliers.filter(pk__in=risk_queries.latest_assessments().filter(risk_level__in=levels).values("supplier_id"))
 
     return Scope(
         tiers=scope.get("tiers") or None,
@@ -132,6 +132,8 @@ def campaign_scope(campaign: QuestionnaireCampaign) -> Scope:
 def in_scope_suppliers(campaign: QuestionnaireCampaign):
     """Approved suppliers matching every criterion of the scope (or all approved ones)."""
     return select_suppliers(Supplier.objects.approved(), campaign_scope(campaign))
+
+
 def scope_summary(campaign: QuestionnaireCampaign) -> str:
     scope = campaign.scope or {}
     if scope.get("all"):
@@ -145,9 +147,7 @@ def scope_summary(campaign: QuestionnaireCampaign) -> str:
         parts.append(", ".join(names.get(c, c) for c in scope["categories"]))
     if scope.get("risk_levels"):
         labels = dict(RiskLevel.choices)
-        parts.append(
-            _("risk %(levels)s") % {"levels": ", ".join(str(labels.get(v, v)) for v in scope["risk_levels"])}
-        )
+        parts.append(_("risk %(levels)s") % {"levels": ", ".join(str(labels.get(v, v)) for v in scope["risk_levels"])})
     return "; ".join(parts) or "—"
 
 

@@ -193,33 +193,21 @@ class Result:
     weight_total: int
 
     def _factor_line(self, f: FactorResult, weight: int) -> dict:
-        counted = f.has_data and weight > 0 and self.weight_total > 0
-        total = Decimal(self.weight_total or 1)
-        return {
-            "factor": f.factor,
-            "has_data": f.has_data,
-            "counted": counted,
-            "input": _plain(f.input),
-            "risk": _num(f.risk),
-            "weight": weight,
-            "share": _num(_q(weight * HUNDRED / total)) if counted else 0.0,
-            "contribution": _num(_q(weight * f.risk / total)) if counted else 0.0,
-            "categories": [c for c in RISK_CATEGORIES if f.risk_for(c) is not None] if counted else [],
-            "note": f.note,
-            "msgid": f.msgid,
-            "params": _plain(f.params),
-        }
+        return factor_line(f, weight, self.weight_total)
 
     def explanation(self, policy: Policy) -> list[dict]:
         """JSON for RiskAssessment.explanation: one line per factor, then the knock-out and the level."""
         weights = {f.factor: policy.weight(f.factor) for f in self.factors}
         lines = [self._factor_line(f, weights[f.factor]) for f in self.factors]
+        return lines + self.closing_lines(policy, weights)
+
+    def closing_lines(self, policy: Policy, weights: Mapping[str, int]) -> list[dict]:
+        """The explanation's last lines: the knock-out (when there is one) and the level."""
+        lines = []
         left_out = [f.factor for f in self.factors if not (f.has_data and weights[f.factor] > 0)]
         if self.knockout.level:
             params = {"level": self.knockout.level, "questions": ", ".join(self.knockout.questions) or "-"}
-            msgid = gettext_noop(
-                "Knock-out answer (%(questions)s) in the questionnaire: the level is at least %(level)s."
-            )
+            msgid = KNOCKOUT_LINE
             lines.append(
                 {
                     "factor": "knockout",
@@ -237,13 +225,7 @@ class Result:
             "level": self.level,
             "left_out": ", ".join(left_out) or "-",
         }
-        if self.weight_total:
-            msgid = gettext_noop(
-                "Overall %(score)s (medium from %(medium)s, high from %(high)s): %(level)s. "
-                "Left out for lack of data or weight: %(left_out)s."
-            )
-        else:
-            msgid = gettext_noop("No input had data, so the supplier is assessed as low until data arrives.")
+        msgid = LEVEL_LINE if self.weight_total else NO_DATA_LINE
         lines.append(
             {
                 "factor": "level",
@@ -256,6 +238,34 @@ class Result:
             }
         )
         return lines
+
+
+KNOCKOUT_LINE = gettext_noop("Knock-out answer (%(questions)s) in the questionnaire: the level is at least %(level)s.")
+LEVEL_LINE = gettext_noop(
+    "Overall %(score)s (medium from %(medium)s, high from %(high)s): %(level)s. "
+    "Left out for lack of data or weight: %(left_out)s."
+)
+NO_DATA_LINE = gettext_noop("No input had data, so the supplier is assessed as low until data arrives.")
+
+
+def factor_line(f: FactorResult, weight: int, weight_total: int) -> dict:
+    """One factor's explanation line: its input, risk, weight, share of the total weight and contribution."""
+    counted = f.has_data and weight > 0 and weight_total > 0
+    total = Decimal(weight_total or 1)
+    return {
+        "factor": f.factor,
+        "has_data": f.has_data,
+        "counted": counted,
+        "input": _plain(f.input),
+        "risk": _num(f.risk),
+        "weight": weight,
+        "share": _num(_q(weight * HUNDRED / total)) if counted else 0.0,
+        "contribution": _num(_q(weight * f.risk / total)) if counted else 0.0,
+        "categories": [c for c in RISK_CATEGORIES if f.risk_for(c) is not None] if counted else [],
+        "note": f.note,
+        "msgid": f.msgid,
+        "params": _plain(f.params),
+    }
 
 
 # ---------------------------------------------------------------- helpers

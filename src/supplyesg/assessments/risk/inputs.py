@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import cached_property
 
 from django.utils import timezone
 
@@ -17,6 +18,8 @@ from supplyesg.assessments.models import (
     Response,
 )
 from supplyesg.assessments.risk import facts, rules
+from supplyesg.assessments.risk.assessor import Assessor
+from supplyesg.core.ids import IdList
 from supplyesg.core.models import PolicySettings
 from supplyesg.suppliers.models import Category, Document, DocumentRule, Supplier
 
@@ -81,6 +84,11 @@ class Context:
     category_names: dict[int, str]
     category_scores: dict[int, Decimal]
     rules_by_category: dict[int, list[tuple[str, bool]]] = field(default_factory=dict)
+
+    @cached_property
+    def assessor(self) -> Assessor:
+        """The run's assessor: factor results and explanation lines computed once per distinct input."""
+        return Assessor(self.policy)
 
     @property
     def required_doc_types(self) -> set[str]:
@@ -211,7 +219,7 @@ def missing_documents_many(categories_by_supplier: dict[int, list[int]], ctx: Co
             required[supplier_id] = needs
     held: dict[tuple[int, str], list[tuple[date | None, date, date | None]]] = defaultdict(list)
     if required:
-        docs = Document.objects.filter(supplier_id__in=list(required), doc_type__in=sorted(ctx.required_doc_types)).values_list(
+        docs = Document.objects.filter(supplier_id__in=IdList(required), doc_type__in=sorted(ctx.required_doc_types)).values_list(
             "supplier_id", "doc_type", "issue_date", "uploaded_at", "expiry_date"
         )
         for supplier_id, doc_type, issued, uploaded, expiry in docs:
@@ -240,7 +248,7 @@ class BatchInputs:
 
 def gather_inputs(suppliers: Sequence[SupplierRow], *, year: int, ctx: Context) -> BatchInputs:
     """Every factor's input for a batch of suppliers, in a fixed number of queries (no query per supplier)."""
-    ids = [s.pk for s in suppliers]
+    ids = IdList(s.pk for s in suppliers)  # written into each query's IN list as they are (core.ids)
     categories = _categories_of(ids)
     for pk in ids:
         categories.setdefault(pk, [])
@@ -251,14 +259,18 @@ def gather_inputs(suppliers: Sequence[SupplierRow], *, year: int, ctx: Context) 
     audits = input_provider("audit")(ids, year) or {}
     grievances = input_provider("grievances")(ids, year) or {}
     inputs = {}
+    category_inputs: dict[tuple[int, ...], tuple[rules.CategoryInput, ...]] = {}  # one tuple per set of categories
     for s in suppliers:
         country = ctx.countries.get(s.country) if s.country else None
+        category_ids = tuple(sorted(categories[s.pk]))
+        category_input = category_inputs.get(category_ids)
+        if category_input is None:
+            category_input = category_inputs[category_ids] = tuple(
+                rules.CategoryInput(ctx.category_names.get(c, str(c)), ctx.category_scores.get(c)) for c in category_ids
+            )
         inputs[s.pk] = rules.SupplierInputs(
             country=country or (rules.CountryInput(s.country, None) if s.country else None),
-            categories=tuple(
-                rules.CategoryInput(ctx.category_names.get(c, str(c)), ctx.category_scores.get(c))
-                for c in sorted(categories[s.pk])
-            ),
+            categories=category_input,
             questionnaire=responses.get(s.pk),
             audit=audits.get(s.pk),
             grievances=grievances.get(s.pk),

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supplyesg.assessments.models import RiskLevel
-from supplyesg.assessments.risk.services import assess_all, check_year, scope
+from supplyesg.assessments.risk.queries import scope
+from supplyesg.assessments.risk.services import assess_all, check_year
 from supplyesg.core import audit
 from supplyesg.core import jobs as job_queue
 from supplyesg.core.errors import RuleViolation
@@ -37,10 +38,7 @@ def new_recompute_job(year: int, *, actor=None) -> Job:
         created_at__gte=timezone.now() - JOB_STALE_AFTER,
     )
     if running.exists():
-        raise RuleViolation(
-            _("year: the risk of %(year)s is already being recomputed; wait for it to finish.")
-            % {"year": year}
-        )
+        raise RuleViolation(_("year: the risk of %(year)s is already being recomputed; wait for it to finish.") % {"year": year})
     job = start_job(kind=JOB_KIND, total=scope().count(), actor=actor)
     job.result = {"year": year, "next_url": overview_url(year)}
     job.save(update_fields=["result"])
@@ -64,9 +62,7 @@ def run_recompute_job(job_id: int, year: int, *, on_progress=None, batch_size: i
     if job is None or job.status == Job.Status.DONE:
         return None
     try:
-        summary = assess_all(
-            year, actor=job.created_by, job_id=job_id, on_progress=on_progress, batch_size=batch_size
-        )
+        summary = assess_all(year, actor=job.created_by, job_id=job_id, on_progress=on_progress, batch_size=batch_size)
     except Exception as exc:
         job_progress(job_id, status=Job.Status.FAILED, message=f"{exc.__class__.__name__}: {exc}"[:500])
         raise

@@ -1,6 +1,12 @@
 """The risk assessment as services: gather the inputs of many suppliers at once, assess them with
-`rules`, store the assessments per year, put what a level triggers on the worklist, override a level,
-and answer "what is this supplier's level" for other modules.
+`rules` (through a run's `assessor.Assessor`), store the assessments per year, put what a level triggers on the
+worklist, override a level, and keep the supplier list's level. The reads are in `queries`.
+
+A recompute writes a new assessment for every supplier, also one whose inputs and result did not change (issue
+19 left skipping those open). Kept on purpose: each run's rows are the supplier's assessment history (the page
+shows when and how each level was computed, yearly or ad hoc, and the earlier rows stay as not current), and a
+skip would need the stored explanation compared or a digest column; with the per-run Assessor a recompute costs
+about what a first run costs (bench/risk_recompute.py).
 
 Set-based: one batch of suppliers costs a bounded number of queries whatever its size (about 18, see
 `assess_all`), never a query per supplier. Every input is the latest known when the assessment runs; the
@@ -15,37 +21,34 @@ factor out.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Case, IntegerField, OuterRef, Subquery, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from supplyesg.assessments.models import (
-    Response,
     RiskAssessment,
     RiskLevel,
     WorklistItem,
 )
-from supplyesg.assessments.risk import rules
+from supplyesg.assessments.risk import queries, rules
 from supplyesg.core import audit, history
 from supplyesg.core.errors import RuleViolation
+from supplyesg.core.ids import IdList
 from supplyesg.core.models import AuditEvent, Job, PolicySettings
-from supplyesg.core.rowwriter import insert_rows
+from supplyesg.core.rowwriter import RawJSON, insert_rows
 from supplyesg.core.services import job_progress
 from supplyesg.suppliers.models import Supplier
 
-COUNTED_RESPONSE_STATUSES = (Response.Status.ACCEPTED, Response.Status.SUBMITTED)
-# Exited and blacklisted suppliers are not assessed by the yearly run (an ad-hoc assessment still works).
-NOT_ASSESSED_STATUSES = (Supplier.Status.EXITED, Supplier.Status.BLACKLISTED)
 MIN_YEAR, MAX_YEAR_AHEAD = 2000, 1
-IN_CHUNK = 900  # ids per IN (...) list where callers may pass many
 
 ACTION_LABELS = {
     "risk.assessed": gettext_lazy("Risk assessed"),
@@ -90,7 +93,16 @@ def _actor_values(actor) -> tuple[int | None, str]:
 
 # A history row as `_event` builds it and `insert_rows` writes it, in this order.
 EVENT_FIELDS = [
-    "at", "actor", "actor_label", "action", "target_type", "target_id", "target_label", "supplier", "changes", "reason"
+    "at",
+    "actor",
+    "actor_label",
+    "action",
+    "target_type",
+    "target_id",
+    "target_label",
+    "supplier",
+    "changes",
+    "reason",
 ]
 
 
@@ -134,31 +146,13 @@ def _item_label(kind: str, year: int) -> str:
 
 def _trigger_reason(trigger: rules.Trigger) -> str:
     """Stored in English; worklist and history show it translated (core.history.reason_text)."""
-    return history.system_text(trigger.msgid, **dict(trigger.params or {}))
+    return _reason_text(trigger.msgid, tuple(sorted((trigger.params or {}).items())))
 
 
-def _previous_assessments(ids: Sequence[int], year: int) -> tuple[dict[int, dict], dict[int, dict]]:
-    """({supplier: same year's current row}, {supplier: latest current row up to the year}) in one query."""
-    same, latest = {}, {}
-    rows = (
-        RiskAssessment.objects.filter(supplier_id__in=ids, year__lte=year, is_current=True)
-        .order_by("supplier_id", "-year", "-computed_at")
-        .values(
-            "supplier_id",
-            "year",
-            "computed_level",
-            "override_level",
-            "override_reason",
-            "overridden_by_id",
-            "overridden_at",
-            "overall_score",
-        )
-    )
-    for row in rows:
-        latest.setdefault(row["supplier_id"], row)
-        if row["year"] == year:
-            same.setdefault(row["supplier_id"], row)
-    return same, latest
+@functools.lru_cache(maxsize=1024)
+def _reason_text(msgid: str, params: tuple) -> str:
+    # A handful of distinct reasons (the cycle years, the last audit's date) for a whole run.
+    return history.system_text(msgid, **dict(params))
 
 
 def sync_worklist(
@@ -176,7 +170,7 @@ def sync_worklist(
     ones at the new assessment, cancel open ones no longer triggered. Items a person closed stay closed.
     Returns the history rows to write (`write_events`) and how many items were opened."""
     now = now or timezone.now()
-    ids = list(assessments)
+    ids = IdList(assessments)
     desired: dict[tuple[int, str], tuple[rules.Trigger, RiskAssessment]] = {}
     for supplier_id, assessment in assessments.items():
         for trigger in rules.triggers(
@@ -195,21 +189,19 @@ def sync_worklist(
     events: list[tuple] = []
     S = WorklistItem.Status
 
-    def item_event(action, pk, supplier_id, kind, change, reason):
-        label = _item_label(kind, year)
-        return _event(
-            actor, action, "assessments.worklistitem", pk, label, supplier_id, {"status": change}, reason, now
-        )
+    labels: dict[str, str] = {}
 
-    new = [
-        (s, year, k, _trigger_reason(t), S.OPEN, a.pk, now)
-        for (s, k), (t, a) in desired.items()
-        if (s, k) not in existing
-    ]
+    def item_event(action, pk, supplier_id, kind, change, reason):
+        label = labels.get(kind) or labels.setdefault(kind, _item_label(kind, year))
+        return _event(actor, action, "assessments.worklistitem", pk, label, supplier_id, {"status": change}, reason, now)
+
+    new = [(s, year, k, _trigger_reason(t), S.OPEN, a.pk, now) for (s, k), (t, a) in desired.items() if (s, k) not in existing]
     if new:
-        insert_rows(WorklistItem, WORKLIST_FIELDS, new, ignore_conflicts=True)
-        created = WorklistItem.objects.filter(supplier_id__in=[i[0] for i in new], year=year, created_at=now)
-        for pk, s, k, reason in created.values_list("pk", "supplier_id", "kind", "reason"):
+        # RETURNING gives the rows this statement created (not those a concurrent run made first).
+        created = insert_rows(
+            WorklistItem, WORKLIST_FIELDS, new, ignore_conflicts=True, returning=["id", "supplier", "kind", "reason"]
+        )
+        for pk, s, k, reason in sorted(created, key=lambda row: row[0]):
             events.append(item_event("worklist.opened", pk, s, k, [None, S.OPEN], reason))
     reopen = []
     for (s, k), (pk, status) in existing.items():
@@ -226,9 +218,7 @@ def sync_worklist(
     )
     cancel = [(key, pk) for key, (pk, status) in existing.items() if key not in desired and status == S.OPEN]
     if cancel:
-        WorklistItem.objects.filter(pk__in=[pk for _k, pk in cancel]).update(
-            status=S.CANCELLED, closed_at=now
-        )
+        WorklistItem.objects.filter(pk__in=[pk for _k, pk in cancel]).update(status=S.CANCELLED, closed_at=now)
         for (s, k), pk in cancel:
             level = RiskLevel(assessments[s].level).label
             reason = _("No longer triggered: the risk level is now %(level)s.") % {"level": level}
@@ -279,16 +269,17 @@ def assess_batch(
     """Assess a batch and write it: the new current assessments (older ones of the year stop being current; a
     manual override of the year carries over), the worklist, and history rows for level changes (for every
     supplier with `record_every`). Call inside a transaction."""
-    ids = [s.pk for s in suppliers]
+    ids = IdList(s.pk for s in suppliers)
     names = {s.pk: s.name for s in suppliers}
     gathered = gather_inputs(suppliers, year=year, ctx=ctx)
-    same_year, previous = _previous_assessments(ids, year)
+    same_year, previous = queries.previous_assessments(ids, year)
     now = timezone.now()
     RiskAssessment.objects.filter(supplier_id__in=ids, year=year, is_current=True).update(is_current=False)
     rows, written_level, scores = [], {}, {}
     policy = ctx.policy
+    assess = ctx.assessor.assess
     for pk in ids:
-        result = rules.assess(gathered.inputs[pk], policy)
+        result, explanation = assess(gathered.inputs[pk])
         override = NO_OVERRIDE
         carried = same_year.get(pk)
         if carried and carried["override_level"]:
@@ -305,12 +296,9 @@ def assess_batch(
                 kind,
                 now,
                 result.overall,
-                {
-                    c: (float(result.category_scores[c]) if c in result.category_scores else None)
-                    for c in rules.RISK_CATEGORIES
-                },
+                {c: (float(result.category_scores[c]) if c in result.category_scores else None) for c in rules.RISK_CATEGORIES},
                 result.level,
-                result.explanation(policy),
+                RawJSON(explanation),
                 True,
                 *override,
             )
@@ -320,7 +308,7 @@ def assess_batch(
     new_pks = dict(insert_rows(RiskAssessment, ASSESSMENT_FIELDS, rows, returning=["supplier", "id"]))
     del rows
     objects = [Written(new_pks[pk], pk, written_level[pk], scores[pk]) for pk in ids]
-    refresh_supplier_levels(ids)
+    store_batch_levels(written_level, year)
     by_supplier = {obj.supplier_id: obj for obj in objects}
     events, opened = sync_worklist(
         by_supplier,
@@ -365,16 +353,12 @@ def check_year(year) -> int:
         raise RuleViolation(_("year: enter a year such as %(year)s.") % {"year": timezone.localdate().year})
     latest = timezone.localdate().year + MAX_YEAR_AHEAD
     if not MIN_YEAR <= value <= latest:
-        raise RuleViolation(
-            _("year: choose a year from %(first)s to %(last)s.") % {"first": MIN_YEAR, "last": latest}
-        )
+        raise RuleViolation(_("year: choose a year from %(first)s to %(last)s.") % {"first": MIN_YEAR, "last": latest})
     return value
 
 
 @transaction.atomic
-def assess_supplier(
-    supplier: Supplier, *, year: int, actor, kind: str = RiskAssessment.Kind.AD_HOC
-) -> RiskAssessment:
+def assess_supplier(supplier: Supplier, *, year: int, actor, kind: str = RiskAssessment.Kind.AD_HOC) -> RiskAssessment:
     """Assess one supplier now (ad hoc, or yearly for a late addition); always recorded in its history."""
     year = check_year(year)
     if kind not in RiskAssessment.Kind.values:
@@ -382,11 +366,6 @@ def assess_supplier(
     row = SupplierRow(supplier.pk, supplier.country, supplier.legal_name)
     result = assess_batch([row], year=year, kind=kind, actor=actor, ctx=load_context(), record_every=True)
     return RiskAssessment.objects.get(pk=result.assessments[0].pk)
-
-
-def scope() -> QuerySet[Supplier]:
-    """The suppliers the yearly identification covers: every tier and status except exited and blacklisted."""
-    return Supplier.objects.exclude(status__in=NOT_ASSESSED_STATUSES)
 
 
 def assess_all(
@@ -405,7 +384,7 @@ def assess_all(
     year = check_year(year)
     batch_size = max(1, int(batch_size))
     ctx = load_context()
-    suppliers = scope()
+    suppliers = queries.scope()
     total = suppliers.count()
     if job_id:
         job_progress(job_id, total=total, done=0, status=Job.Status.RUNNING)
@@ -449,9 +428,7 @@ def override_level(assessment: RiskAssessment, *, level: str, justification: str
         raise RuleViolation(errors)
     assessment = RiskAssessment.objects.select_for_update().select_related("supplier").get(pk=assessment.pk)
     if not assessment.is_current:
-        raise RuleViolation(
-            _("This assessment was replaced by a newer one; override the current assessment.")
-        )
+        raise RuleViolation(_("This assessment was replaced by a newer one; override the current assessment."))
     old = assessment.level
     assessment.override_level = "" if level == assessment.computed_level else level
     assessment.override_reason = justification
@@ -469,9 +446,7 @@ def override_level(assessment: RiskAssessment, *, level: str, justification: str
     )
     ctx_policy = policy_from_settings(PolicySettings.current())
     audits = input_provider("audit")([assessment.supplier_id], assessment.year) or {}
-    last_onsite = {
-        assessment.supplier_id: getattr(audits.get(assessment.supplier_id), "last_onsite_audit", None)
-    }
+    last_onsite = {assessment.supplier_id: getattr(audits.get(assessment.supplier_id), "last_onsite_audit", None)}
     events, _opened = sync_worklist(
         {assessment.supplier_id: assessment},
         last_onsite,
@@ -509,51 +484,29 @@ def close_worklist_item(item: WorklistItem, *, note: str, actor) -> WorklistItem
     return item
 
 
-# ---------------------------------------------------------------- reading levels (for other modules)
+RISK_ORDER = {RiskLevel.HIGH: 3, RiskLevel.MEDIUM: 2, RiskLevel.LOW: 1}
 
 
-def with_level(queryset: QuerySet[RiskAssessment]) -> QuerySet[RiskAssessment]:
-    """Annotate `risk_level`: the override when there is one, else the computed level."""
-    return queryset.annotate(risk_level=Coalesce(NullIf("override_level", Value("")), "computed_level"))
-
-
-def latest_assessments(year: int | None = None) -> QuerySet[RiskAssessment]:
-    """Each supplier's current assessment of the year, or (year=None) of the latest year it was assessed in;
-    annotated with `risk_level`."""
-    qs = RiskAssessment.objects.current()
-    if year:
-        qs = qs.for_year(year)
-    else:
-        latest_year = (
-            RiskAssessment.objects.current()
-            .filter(supplier_id=OuterRef("supplier_id"))
-            .order_by("-year")
-            .values("year")[:1]
-        )
-        qs = qs.filter(year=Subquery(latest_year))
-    return with_level(qs)
-
-
-def supplier_ids_at_level(level: str, year: int | None = None) -> QuerySet:
-    """For filtering a supplier list by level:
-    `Supplier.objects.filter(pk__in=supplier_ids_at_level("high"))`."""
-    return latest_assessments(year).filter(risk_level=level).values("supplier_id")
-
-
-def current_levels(supplier_ids: Iterable[int], year: int | None = None) -> dict[int, str]:
-    """{supplier id: level} of the year's (default: each supplier's latest year's) current assessment.
-    Suppliers never assessed are left out. One query per 900 ids."""
-    ids = list(dict.fromkeys(supplier_ids))
-    out: dict[int, str] = {}
-    for start in range(0, len(ids), IN_CHUNK):
-        qs = RiskAssessment.objects.current().filter(supplier_id__in=ids[start : start + IN_CHUNK])
-        if year:
-            qs = qs.for_year(year)
-        for supplier_id, override, computed in qs.order_by(
-            "supplier_id", "-year", "-computed_at"
-        ).values_list("supplier_id", "override_level", "computed_level"):
-            out.setdefault(supplier_id, override or computed)
-    return out
+def store_batch_levels(written_level: dict[int, str], year: int) -> None:
+    """`refresh_supplier_levels` for a batch just assessed for `year`, from the levels it wrote: a supplier with no
+    current assessment of a later year has the one just written (override carried over) as its current level, so
+    it is set directly, one UPDATE per level, instead of through two correlated subqueries per supplier (a large
+    share of a batch's SQL at 100,000 suppliers). Suppliers with a later year's assessment (a past year recomputed)
+    go through `refresh_supplier_levels`. One query to find them."""
+    later = set(
+        RiskAssessment.objects.filter(supplier_id__in=IdList(written_level), year__gt=year, is_current=True)
+        .order_by()
+        .values_list("supplier_id", flat=True)
+        .distinct()
+    )
+    by_level: dict[str, list[int]] = {}
+    for supplier_id, level in written_level.items():
+        if supplier_id not in later:
+            by_level.setdefault(level, []).append(supplier_id)
+    for level, ids in by_level.items():
+        Supplier.objects.filter(pk__in=IdList(ids)).update(risk_level=level, risk_order=RISK_ORDER[level])
+    if later:
+        refresh_supplier_levels(later)
 
 
 def refresh_supplier_levels(supplier_ids: Iterable[int]) -> None:
@@ -562,7 +515,7 @@ def refresh_supplier_levels(supplier_ids: Iterable[int]) -> None:
     supplier list shows, filters and sorts on. Called by every service that writes an assessment or an override,
     inside its transaction: one UPDATE per 900 ids. `updated_at` does not move."""
     ids = list(dict.fromkeys(supplier_ids))
-    current = with_level(
+    current = queries.with_level(
         RiskAssessment.objects.current().filter(supplier_id=OuterRef("pk")).order_by("-year", "-computed_at")
     ).annotate(
         risk_order=Case(
@@ -573,38 +526,8 @@ def refresh_supplier_levels(supplier_ids: Iterable[int]) -> None:
             output_field=IntegerField(),
         )
     )
-    for start in range(0, len(ids), IN_CHUNK):
-        Supplier.objects.filter(pk__in=ids[start : start + IN_CHUNK]).update(
+    for start in range(0, len(ids), queries.IN_CHUNK):
+        Supplier.objects.filter(pk__in=IdList(ids[start : start + queries.IN_CHUNK])).update(
             risk_level=Subquery(current.values("risk_level")[:1]),
             risk_order=Coalesce(Subquery(current.values("risk_order")[:1]), 0),
         )
-
-
-def current_assessment(supplier, year: int | None = None) -> RiskAssessment | None:
-    """The supplier's current assessment of the year, or of its latest assessed year."""
-    qs = RiskAssessment.objects.current().filter(supplier=supplier).select_related("overridden_by")
-    if year:
-        qs = qs.for_year(year)
-    return qs.order_by("-year", "-computed_at").first()
-
-
-def open_audit_requirements() -> QuerySet[WorklistItem]:
-    """Open on-site audit requirements: what the audits capability picks up."""
-    return WorklistItem.objects.filter(kind=WorklistItem.Kind.ONSITE_AUDIT, status=WorklistItem.Status.OPEN)
-
-
-def level_counts(year: int) -> dict[str, int]:
-    counts = {level: 0 for level in RiskLevel.values}
-    for row in latest_assessments(year).values("risk_level").annotate(n=Count("pk")):
-        counts[row["risk_level"]] = row["n"]
-    return counts
-
-
-def not_assessed_count(year: int) -> int:
-    return (
-        scope().exclude(pk__in=RiskAssessment.objects.current().for_year(year).values("supplier_id")).count()
-    )
-
-
-def assessed_years() -> list[int]:
-    return list(RiskAssessment.objects.order_by("-year").values_list("year", flat=True).distinct())

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from supplyesg.assessments.models import Response as QuestionnaireResponse
 from supplyesg.assessments.models import RiskAssessment, RiskCategory, RiskLevel, WorklistItem
 from supplyesg.assessments.risk import jobs, rules
+from supplyesg.assessments.risk import queries as risk_queries
 from supplyesg.assessments.risk import services as risk
 from supplyesg.core import bulk
 from supplyesg.core.access import Cap, can, require_internal
@@ -39,9 +40,7 @@ class YearForm(forms.Form):
 
 
 class OptionalYearForm(forms.Form):
-    year = forms.IntegerField(
-        label=gettext_lazy("Year"), min_value=risk.MIN_YEAR, max_value=2100, required=False
-    )
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=risk.MIN_YEAR, max_value=2100, required=False)
 
 
 class OverrideForm(forms.Form):
@@ -56,9 +55,7 @@ class OverrideForm(forms.Form):
 
 
 class CloseItemForm(forms.Form):
-    note = forms.CharField(
-        label=gettext_lazy("Note"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class OverviewFilterForm(forms.Form):
@@ -216,7 +213,7 @@ def _flash(request, exc: ValidationError) -> None:
 def _years(asked: str = "") -> list[int]:
     """Years to choose from: those assessed, this year, and the one asked for when it is a possible year."""
     this_year = timezone.localdate().year
-    years = set(risk.assessed_years()) | {this_year}
+    years = set(risk_queries.assessed_years()) | {this_year}
     if asked.isdigit() and risk.MIN_YEAR <= int(asked) <= this_year + risk.MAX_YEAR_AHEAD:
         years.add(int(asked))
     return sorted(years, reverse=True)
@@ -228,7 +225,7 @@ def _country_name(code: str) -> str:
 
 
 def _default_year() -> int:
-    years = risk.assessed_years()
+    years = risk_queries.assessed_years()
     return years[0] if years else timezone.localdate().year
 
 
@@ -251,24 +248,22 @@ def _overview(request, *, status: int = 200, year_form=None):
     form = OverviewFilterForm(request.GET, years=_years(request.GET.get("year", "")), countries=countries)
     filters = form.cleaned(_default_year())
     year = filters["year"]
-    rows = risk.latest_assessments(year).select_related("supplier")
+    rows = risk_queries.latest_assessments(year).select_related("supplier")
     if filters.get("level"):
         rows = rows.filter(risk_level=filters["level"])
     if filters.get("tier"):
         rows = rows.filter(supplier__tier=filters["tier"])
     if filters.get("country"):
         rows = rows.filter(supplier__country=filters["country"])
-    page = Paginator(rows.order_by("-overall_score", "supplier__legal_name", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(rows.order_by("-overall_score", "supplier__legal_name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     htmx = _is_htmx(request) and status == 200
     context = {
         "form": form,
         "year": year,
         "page": page,
         "htmx": htmx,
-        "counts": risk.level_counts(year),
-        "not_assessed": risk.not_assessed_count(year),
+        "counts": risk_queries.level_counts(year),
+        "not_assessed": risk_queries.not_assessed_count(year),
         "can_review": can(request.user, Cap.REVIEW),
         "year_form": year_form or YearForm(initial={"year": year}),
         "job": _risk_job(request, year),
@@ -297,9 +292,7 @@ def recompute(request):
     except ValidationError as exc:
         _flash(request, exc)
         return _overview(request, status=400, year_form=form)
-    messages.success(
-        request, _("Recomputing the risk of every supplier for %(year)s.") % {"year": job.result["year"]}
-    )
+    messages.success(request, _("Recomputing the risk of every supplier for %(year)s.") % {"year": job.result["year"]})
     return redirect(f"{reverse('risk:overview')}?year={job.result['year']}&job={job.pk}")
 
 
@@ -318,9 +311,7 @@ def _worklist(request, *, status: int = 200):
     filters = form.cleaned_data if form.is_valid() else {}
     item_status = filters.get("status") or WorklistItem.Status.OPEN
     items = _worklist_items(item_status, filters.get("kind", ""))
-    page = Paginator(items, PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     notes = {}
     if item_status == WorklistItem.Status.DONE:
         closed = AuditEvent.objects.filter(
@@ -367,8 +358,7 @@ def close_worklist_item(request, worklist_pk):
         return _worklist(request, status=400)
     messages.success(
         request,
-        _("%(kind)s for %(supplier)s is done.")
-        % {"kind": item.get_kind_display(), "supplier": item.supplier.legal_name},
+        _("%(kind)s for %(supplier)s is done.") % {"kind": item.get_kind_display(), "supplier": item.supplier.legal_name},
     )
     return redirect("risk:worklist")
 
@@ -414,9 +404,15 @@ def bulk_export_worklist(request):
         return _worklist_back(request)
     headers = [_("Supplier code"), _("Supplier"), _("Year"), _("What"), _("Level"), _("Reason"), _("Status")]
     rows = (
-        [i.supplier.code, i.supplier.legal_name, i.year, i.get_kind_display(),
-         str(RiskLevel(i.assessment.level).label) if i.assessment_id and i.assessment.level else "", i.reason,
-         i.get_status_display()]
+        [
+            i.supplier.code,
+            i.supplier.legal_name,
+            i.year,
+            i.get_kind_display(),
+            str(RiskLevel(i.assessment.level).label) if i.assessment_id and i.assessment.level else "",
+            i.reason,
+            i.get_status_display(),
+        ]
         for i in items
     )
     return bulk.xlsx_response("risk-worklist-selection.xlsx", _("Worklist"), headers, rows, text_columns=(0,))
@@ -434,9 +430,9 @@ def _worklist_back(request):
 def _supplier_page(request, supplier, *, status: int = 200, override_form=None):
     year_text = request.GET.get("year", "")
     year = int(year_text) if year_text.isdigit() else None
-    assessment = risk.current_assessment(supplier, year)
+    assessment = risk_queries.current_assessment(supplier, year)
     history = list(
-        risk.with_level(RiskAssessment.objects.filter(supplier=supplier))
+        risk_queries.with_level(RiskAssessment.objects.filter(supplier=supplier))
         .select_related("overridden_by")
         .order_by("-year", "-computed_at")[:100]
     )
@@ -451,9 +447,7 @@ def _supplier_page(request, supplier, *, status: int = 200, override_form=None):
         "worklist": WorklistItem.objects.filter(supplier=supplier).order_by("-year", "kind"),
         "can_review": can(request.user, Cap.REVIEW),
         "override_form": override_form
-        or OverrideForm(
-            initial={"year": shown_year, "level": assessment.level if assessment else RiskLevel.LOW}
-        ),
+        or OverrideForm(initial={"year": shown_year, "level": assessment.level if assessment else RiskLevel.LOW}),
         "this_year": timezone.localdate().year,
     }
     return render(request, "assessments/risk_supplier.html", context, status=status)
@@ -501,7 +495,7 @@ def override(request, pk):
     if not form.is_valid():
         return _supplier_page(request, supplier, status=400, override_form=form)
     year = form.cleaned_data["year"]
-    assessment = risk.current_assessment(supplier, year)
+    assessment = risk_queries.current_assessment(supplier, year)
     if assessment is None:
         form.add_error(
             None,

@@ -33,7 +33,7 @@ from supplyesg.assessments.models import (
     RiskCategory,
     RiskLevel,
 )
-from supplyesg.assessments.risk import services as risk
+from supplyesg.assessments.risk import queries as risk_queries
 from supplyesg.assessments.units import unit_label
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.forms_errors import attach_errors
@@ -226,8 +226,7 @@ def score_view(response: Response, language: str | None = None) -> dict | None:
     if not scores:
         return None
     sections = {
-        s.code: (s.title_zh if _zh(language) and s.title_zh else s.title)
-        for s in response.campaign.template.sections.all()
+        s.code: (s.title_zh if _zh(language) and s.title_zh else s.title) for s in response.campaign.template.sections.all()
     }
     pillars = dict(Pillar.choices)
     categories = dict(RiskCategory.choices)
@@ -248,12 +247,8 @@ def score_view(response: Response, language: str | None = None) -> dict | None:
         "pillars": rows(scores.get("pillars"), pillars),
         "categories": rows(scores.get("risk_categories"), categories),
         "knockout_level": knockout.get("level") or "",
-        "knockout_label": str(dict(RiskLevel.choices).get(knockout.get("level"), ""))
-        if knockout.get("level")
-        else "",
-        "lines": [
-            render_line(line, _, chinese=_zh(language), names=names) for line in scores.get("lines") or []
-        ],
+        "knockout_label": str(dict(RiskLevel.choices).get(knockout.get("level"), "")) if knockout.get("level") else "",
+        "lines": [render_line(line, _, chinese=_zh(language), names=names) for line in scores.get("lines") or []],
     }
 
 
@@ -270,9 +265,7 @@ def serve_evidence(answer):
 
 def serve_workbook(response_obj):
     data = offline.build_workbook(response_obj)
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{offline.file_name(response_obj)}"'
     response["Cache-Control"] = "private, no-store"
     return response
@@ -322,13 +315,10 @@ def campaign_create(request):
         else:
             messages.success(
                 request,
-                _("Campaign %(name)s created as a draft. Check the suppliers in scope, then open it.")
-                % {"name": campaign.name},
+                _("Campaign %(name)s created as a draft. Check the suppliers in scope, then open it.") % {"name": campaign.name},
             )
             return redirect("assessments:campaign_detail", questionnaire_campaign_pk=campaign.pk)
-    return render(
-        request, "assessments/campaign_form.html", {"form": form}, status=400 if form.errors else 200
-    )
+    return render(request, "assessments/campaign_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
 def _responses_page(campaign, filters, page_number):
@@ -432,7 +422,7 @@ def campaign_add_supplier(request, questionnaire_campaign_pk):
 
 def _review_page(request, response_obj, *, status=200, upload_form=None):
     language = translation.get_language()
-    assessment = risk.current_assessment(response_obj.supplier)
+    assessment = risk_queries.current_assessment(response_obj.supplier)
     context = {
         "response_obj": response_obj,
         "campaign": response_obj.campaign,
@@ -464,9 +454,7 @@ def response_accept(request, response_pk):
     form = AcceptForm(request.POST)
     form.is_valid()
     try:
-        questionnaires.accept_response(
-            response_obj, actor=request.user, comment=form.cleaned_data.get("comment", "")
-        )
+        questionnaires.accept_response(response_obj, actor=request.user, comment=form.cleaned_data.get("comment", ""))
     except ValidationError as exc:
         return _error_page(request, exc, lambda: _review_page(request, response_obj, status=400))
     messages.success(
@@ -490,9 +478,7 @@ def response_return(request, response_pk):
         )
     except ValidationError as exc:
         return _error_page(request, exc, lambda: _review_page(request, response_obj, status=400))
-    messages.success(
-        request, _("Returned for correction; the supplier sees your comments beside the answers.")
-    )
+    messages.success(request, _("Returned for correction; the supplier sees your comments beside the answers."))
     return redirect("assessments:response_detail", response_pk=response_obj.pk)
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supplyesg.assessments.models import RiskCategory
+from supplyesg.assessments.risk import queries as risk_queries
 from supplyesg.assessments.risk import rules as risk_rules
 from supplyesg.assessments.risk import services as risk
 from supplyesg.audits import rules as audit_rules
@@ -90,7 +91,7 @@ def _needs(year: int, settings: PolicySettings, today: date) -> dict[int, _Need]
         elif tier > Supplier.Tier.TIER1 and is_key and settings.annual_audit_key:
             needs[pk] = _Need(pk, name, K.ONSITE, R.ANNUAL_KEY)
     requirements = (
-        risk.open_audit_requirements()
+        risk_queries.open_audit_requirements()
         .filter(supplier__in=approved, year__lte=year)
         .order_by("supplier_id", "-year", "-pk")
         .values_list("supplier_id", "pk", "supplier__legal_name")
@@ -183,8 +184,7 @@ def generate_programme(year, *, actor, on: date | None = None) -> ProgrammeResul
     weeks = audit_rules.programme_weeks(year, today)
     if todo and not weeks:
         raise RuleViolation(
-            _("year: no working day is left in %(year)s to plan an audit; audits are never planned in the past.")
-            % {"year": year}
+            _("year: no working day is left in %(year)s to plan an audit; audits are never planned in the past.") % {"year": year}
         )
     booked = _booked_weeks(year, weeks[0] if weeks else today)
     capacity = settings.audit_capacity_per_week

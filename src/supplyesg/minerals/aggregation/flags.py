@@ -19,6 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat
 from django.utils.translation import gettext_lazy
 
+from supplyesg.core.ids import IdList
 from supplyesg.minerals.aggregation.base import ACCEPTED, OK_STATUSES, POSITIVE_ANSWERS, RiskContext, _code, question_key
 from supplyesg.minerals.cmrt import layouts as L
 from supplyesg.minerals.models import (
@@ -174,9 +175,7 @@ def _request_flags(
         if risk.rmap_loaded and agg.get("not_ok"):
             flags.append(Flag("not_conformant", template, agg["not_ok"], metals=metals_of.get((chosen, "not_ok"), ())))
         if agg.get("unidentified"):
-            flags.append(
-                Flag("unidentified", template, agg["unidentified"], metals=metals_of.get((chosen, "unidentified"), ()))
-            )
+            flags.append(Flag("unidentified", template, agg["unidentified"], metals=metals_of.get((chosen, "unidentified"), ())))
         flags += _answer_flags(row["chosen_minerals"] or {}, row["chosen_template"] or template)
         out.append((row, flags))
     return out
@@ -217,7 +216,7 @@ def supplier_minerals_flags(supplier_ids, year: int | None = None, *, as_codes: 
     never asked have no flags. ``as_codes=True`` returns the stable codes of FLAG_LABELS instead. Five
     queries for any number of suppliers.
     """
-    ids = list(supplier_ids)
+    ids = IdList(supplier_ids)
     result: dict[int, list[Flag]] = {pk: [] for pk in ids}
     if not ids:
         return {}
@@ -233,4 +232,4 @@ def supplier_minerals_flags(supplier_ids, year: int | None = None, *, as_codes: 
         requests = requests.filter(campaign__reporting_year=Subquery(latest_year))
     for row, flags in _request_flags(requests, RiskContext.load()):
         result[row["supplier_id"]] += flags
-    return {pk: [f.code if as_codes else f.label for f in _merge(flags)] for pk, flags in result.items()}
+    return {pk: [f.code if as_codes else f.label for f in _merge(flags)] if flags else [] for pk, flags in result.items()}
