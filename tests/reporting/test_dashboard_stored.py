@@ -175,6 +175,26 @@ def test_an_audited_change_marks_every_stored_result_stale_after_the_commit_and_
     assert list(DashboardResult.objects.filter(stale=True).values_list("pk", flat=True)) == [forgotten.pk]
 
 
+def test_a_risk_run_called_directly_marks_the_figures_stale_through_its_bulk_history_rows(
+    world, compliance, django_capture_on_commit_callbacks
+):
+    """The set-based writers write their history rows in bulk (core.audit.record_rows), not one `record` each, and
+    are still heard (the background jobs around them also record one summary event)."""
+    from supplyesg.assessments.models import RiskAssessment
+    from supplyesg.assessments.risk.services import assess_all
+
+    RiskAssessment.objects.filter(year=2026).delete()  # every supplier gets its first 2026 level: a history row each
+    store(Filters(year=2026))
+    with django_capture_on_commit_callbacks() as committed:
+        assess_all(2026, actor=compliance)
+    assert AuditEvent.objects.filter(action="risk.assessed").exists()
+    assert not DashboardResult.objects.filter(stale=True).exists()
+    with django_capture_on_commit_callbacks():  # the refresh it queues is not run here
+        for callback in committed:
+            callback()
+    assert DashboardResult.objects.get(**stored.selection(Filters(year=2026))).stale
+
+
 def test_marking_already_stale_figures_costs_one_query_and_queues_nothing(world, django_assert_num_queries):
     store(Filters(year=2026))
     DashboardResult.objects.update(stale=True)

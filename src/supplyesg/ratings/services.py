@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from supplyesg.core import audit, jobs
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.ids import IdList
-from supplyesg.core.models import AuditEvent, Job, PolicySettings
+from supplyesg.core.models import Job, PolicySettings
 from supplyesg.core.rowwriter import insert_rows
 from supplyesg.core.services import job_progress, start_job
 from supplyesg.core.sheets.numbers import FRACTION, NOT_NUMBER, NumberProblem, percentage, shown
@@ -266,18 +266,6 @@ UPDATED_FIELDS = [
 ]
 # The columns `_compute_batch` writes, in the order of its tuples: the key, UPDATED_FIELDS' values, the decision.
 RATING_FIELDS = ["supplier", "year", "quarter", *UPDATED_FIELDS]
-EVENT_FIELDS = [
-    "at",
-    "actor",
-    "actor_label",
-    "action",
-    "target_type",
-    "target_id",
-    "target_label",
-    "supplier",
-    "changes",
-    "reason",
-]
 
 
 def _compute_batch(
@@ -373,8 +361,7 @@ def _compute_batch(
             update_fields=UPDATED_FIELDS,
         )
         refresh_latest_grades(rated)
-    if events:
-        insert_rows(AuditEvent, EVENT_FIELDS, events)
+    audit.record_rows(events)
     return counts
 
 

@@ -43,7 +43,7 @@ from supplyesg.assessments.risk import queries, rules
 from supplyesg.core import audit, history
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.ids import IdList
-from supplyesg.core.models import AuditEvent, Job, PolicySettings
+from supplyesg.core.models import Job, PolicySettings
 from supplyesg.core.rowwriter import RawJSON, insert_rows
 from supplyesg.core.services import job_progress
 from supplyesg.suppliers.models import Supplier
@@ -91,19 +91,6 @@ def _actor_values(actor) -> tuple[int | None, str]:
     return (actor.pk, actor.get_username()) if real else (None, "system")
 
 
-# A history row as `_event` builds it and `insert_rows` writes it, in this order.
-EVENT_FIELDS = [
-    "at",
-    "actor",
-    "actor_label",
-    "action",
-    "target_type",
-    "target_id",
-    "target_label",
-    "supplier",
-    "changes",
-    "reason",
-]
 
 
 def _event(
@@ -117,7 +104,7 @@ def _event(
     reason: str = "",
     at=None,
 ) -> tuple:
-    """An AuditEvent row (EVENT_FIELDS) for `write_events`."""
+    """An AuditEvent row (core.audit.EVENT_FIELDS) for `write_events`."""
     return (
         at or timezone.now(),
         *_actor_values(actor),
@@ -132,8 +119,7 @@ def _event(
 
 
 def write_events(events: Sequence[tuple]) -> None:
-    if events:
-        insert_rows(AuditEvent, EVENT_FIELDS, events)
+    audit.record_rows(events)
 
 
 def _assessment_label(year: int) -> str:
