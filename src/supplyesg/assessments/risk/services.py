@@ -91,8 +91,6 @@ def _actor_values(actor) -> tuple[int | None, str]:
     return (actor.pk, actor.get_username()) if real else (None, "system")
 
 
-
-
 def _event(
     actor,
     action: str,
