@@ -20,7 +20,6 @@ from functools import partial
 from django.db import connection, models
 
 MAX_ROWS_PER_STATEMENT = 1000
-POSTGRESQL_PARAMETER_LIMIT = 65535  # the wire protocol's limit of bound parameters per statement
 
 
 class RawJSON(str):
@@ -67,8 +66,6 @@ def _parameter_limit() -> int | None:
             import sqlite3
 
             return getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    if _server_binding_cursor_class() is not None:
-        return POSTGRESQL_PARAMETER_LIMIT
     return connection.features.max_query_params
 
 
@@ -87,8 +84,7 @@ def _cursor() -> Iterator:
 
     On PostgreSQL the parameters are bound on the server, whatever the connection's setting: by default Django's
     psycopg 3 cursor writes every value into the statement's text on the client (an assessment batch became 3.6 MB
-    of SQL with its JSON quoted, escaped here and read back by the server's parser, about 80 ms of a 1,000-row
-    INSERT that now takes about 40 ms less; bench/risk_recompute.py)."""
+    of SQL with its JSON quoted, escaped here and read back by the server's parser; bench/risk_recompute.py)."""
     cursor_class = _server_binding_cursor_class()
     if cursor_class is None:
         with connection.cursor() as cursor:
@@ -143,8 +139,19 @@ def insert_rows(
     if returning:
         suffix += " RETURNING " + ", ".join(quote(meta.get_field(name).column) for name in returning)
     placeholder = "(" + ", ".join(["%s"] * len(chosen)) + ")"
-    per_statement = _rows_per_statement(len(chosen))
-    head = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "
+    head = f"INSERT INTO {quote(meta.db_table)} ({columns}) "
+    # PostgreSQL: one array parameter per column, unnested into rows, instead of a placeholder per value. psycopg
+    # reads every placeholder of a statement again on each call (statements this long are not cached): about 66 ms
+    # of Python for a 13,000-placeholder batch of assessments, more than the server took to store it. The server
+    # plans 13 parameters instead of 13,000 too.
+    by_columns = _server_binding_cursor_class() is not None
+    if by_columns:
+        arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in chosen)
+        per_statement = MAX_ROWS_PER_STATEMENT
+        head += f"SELECT * FROM unnest({arrays})"
+    else:
+        per_statement = _rows_per_statement(len(chosen))
+        head += "VALUES "
     out: list[tuple] = []
 
     # The last value adapted per column and what it became: the set-based services write the same timestamp object
@@ -154,6 +161,7 @@ def insert_rows(
 
     def flush(chunk: list[Sequence]) -> None:
         params: list = []
+        adapted: list[Sequence] = []
         for row in chunk:
             if adapters:
                 row = list(row)
@@ -168,9 +176,16 @@ def insert_rows(
                     row[i] = fn(value)
                     if i in immutable:
                         last[i] = (value, row[i])
-            params.extend(row)
+            adapted.append(row)
+        if by_columns:
+            sql = head + suffix
+            params = [list(column) for column in zip(*adapted)]
+        else:
+            sql = head + ", ".join([placeholder] * len(chunk)) + suffix
+            for row in adapted:
+                params.extend(row)
         with _cursor() as cursor:
-            cursor.execute(head + ", ".join([placeholder] * len(chunk)) + suffix, params)
+            cursor.execute(sql, params)
             if returning:
                 out.extend(tuple(r) for r in cursor.fetchall())
 
