@@ -52,6 +52,23 @@ the same 2-core machine with load average 5-8; before and after run with this sa
         load.) PostgreSQL is far from the target: the time is the server's, not this process's, and was not
         analysed yet (the bench runs no ANALYZE after its bulk load; the jsonb INSERT of the explanations and the
         correlated worklist UPDATE are the first suspects).
+    PostgreSQL analysed (third session, 2026-12-06; wall seconds, 20,000 suppliers, load average about 1-2; every
+    statement timed through an execute wrapper, the INSERTs replayed under EXPLAIN (ANALYZE, BUFFERS, WAL)):
+        before: PostgreSQL first 14.03 s, recompute 12.59 s; SQLite (same hour) 3.66 s, 3.50 s: 3.8x and 3.6x
+        after:  PostgreSQL first  8.41 s, recompute  6.71 s; SQLite 3.97 s, 3.98 s: 2.1x and 1.7x
+    Same levels, 24,072 worklist items and 64,072 history rows. Where the time was (per 1,000-row batch): most of
+    it on the client, not the server. psycopg re-parsed each INSERT's 13,000 placeholders in Python (about 66 ms)
+    and, binding on the client, wrote the batch's explanations as 3.6 MB of escaped SQL for the server to lex
+    again; core.rowwriter now sends one binary array per column (INSERT ... SELECT FROM unnest), bound on the
+    server: the risk INSERT went from about 200 ms to 70 ms, the history rows from about 75 to 20 ms. On the
+    server: pglz compressed every explanation (33 ms; lz4 1 ms, migration assessments 0003), and the compressed
+    explanation stayed in the main row, so marking 1,000 assessments not current copied 1.2 MB and reading the
+    previous ones walked a 72 MB heap (now 10 MB, toast_tuple_target 128). A recompute rewrote every supplier row
+    in all of its 19 indexes though its level had not changed (now left alone). The bench now runs ANALYZE after
+    its bulk load (it planned on empty-table statistics). Not reached: 1.5x. Left per batch on PostgreSQL: the
+    jsonb parsing of the explanations (about 25 ms, SQLite stores the text), setting 1,000 suppliers' levels in a
+    first identification (50 ms: every index of the supplier table), 26 round trips whose IN lists of 1,000 ids
+    are still written into the SQL text by Django's client-side binding (about 5 ms each).
     The target is met at 100,000 on SQLite on the busy machine. A recompute still rewrites every supplier (see
     risk/services.py for why); what is left per batch is SQL: the INSERT of the assessments with their
     explanations (about 3 KB of JSON each) is the largest statement.

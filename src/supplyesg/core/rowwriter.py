@@ -4,7 +4,8 @@
 Why not `bulk_create`: it builds a model instance per row and prepares every value through its field, about
 15 µs a value, which was most of the time of rating or assessing 100,000 suppliers. Here the caller hands plain
 tuples in the order of `fields`; each column's adapter (JSON, datetime, date) is chosen once per call, and the
-rows go out as multi-row INSERT statements as large as the database's parameter limit allows. Values are stored
+rows go out as multi-row INSERT statements as large as the database's parameter limit allows (on PostgreSQL:
+one binary array per column, unnested into rows, see `insert_rows`). Values are stored
 exactly as `bulk_create` would store them (the same `connection.ops` adapters). No signals are sent and no
 `pre_save` runs (no `auto_now`): pass every value the row needs. A JSON value the caller already wrote as text
 (built from pieces it reuses across rows) is passed as `RawJSON(text)` and stored as it is.
@@ -197,7 +198,7 @@ def insert_rows(
             adapted.append(row)
         if by_columns:
             sql = head + suffix
-            params = [list(column) for column in zip(*adapted)]
+            params = [list(column) for column in zip(*adapted, strict=True)]
         else:
             sql = head + ", ".join([placeholder] * len(chunk)) + suffix
             for row in adapted:
