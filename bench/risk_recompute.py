@@ -59,8 +59,8 @@ the same 2-core machine with load average 5-8; before and after run with this sa
     Same levels, 24,072 worklist items and 64,072 history rows. At 100,000 on PostgreSQL after: first 41.04 s,
     recompute 38.67 s (estimated 55-65 s before; not run before, for time), the same levels (low 39,952, medium
     45,439, high 14,609), 120,096 worklist items and 320,096 history rows as on SQLite.
-    Where the time was (per 1,000-row batch): most of it on the client, not the server. psycopg re-parsed each INSERT's 13,000 placeholders in Python (about 66 ms)
-    and, binding on the client, wrote the batch's explanations as 3.6 MB of escaped SQL for the server to lex
+    Where the time was (per 1,000-row batch): most of it on the client, not the server. psycopg re-parsed each
+    INSERT's 13,000 placeholders in Python (about 66 ms) and, binding on the client, wrote the batch's explanations as 3.6 MB of escaped SQL for the server to lex
     again; core.rowwriter now sends one binary array per column (INSERT ... SELECT FROM unnest), bound on the
     server: the risk INSERT went from about 200 ms to 70 ms, the history rows from about 75 to 20 ms. On the
     server: pglz compressed every explanation (33 ms; lz4 1 ms, migration assessments 0003), and the compressed
