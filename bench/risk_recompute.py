@@ -60,17 +60,18 @@ the same 2-core machine with load average 5-8; before and after run with this sa
     recompute 38.67 s (estimated 55-65 s before; not run before, for time), the same levels (low 39,952, medium
     45,439, high 14,609), 120,096 worklist items and 320,096 history rows as on SQLite.
     Where the time was (per 1,000-row batch): most of it on the client, not the server. psycopg re-parsed each
-    INSERT's 13,000 placeholders in Python (about 66 ms) and, binding on the client, wrote the batch's explanations as 3.6 MB of escaped SQL for the server to lex
-    again; core.rowwriter now sends one binary array per column (INSERT ... SELECT FROM unnest), bound on the
-    server: the risk INSERT went from about 200 ms to 70 ms, the history rows from about 75 to 20 ms. On the
-    server: pglz compressed every explanation (33 ms; lz4 1 ms, migration assessments 0003), and the compressed
-    explanation stayed in the main row, so marking 1,000 assessments not current copied 1.2 MB and reading the
-    previous ones walked a 72 MB heap (now 10 MB, toast_tuple_target 128). A recompute rewrote every supplier row
-    in all of its 19 indexes though its level had not changed (now left alone). The bench now runs ANALYZE after
-    its bulk load (it planned on empty-table statistics). Not reached: 1.5x. Left per batch on PostgreSQL: the
-    jsonb parsing of the explanations (about 25 ms, SQLite stores the text), setting 1,000 suppliers' levels in a
-    first identification (50 ms: every index of the supplier table), 26 round trips whose IN lists of 1,000 ids
-    are still written into the SQL text by Django's client-side binding (about 5 ms each).
+    INSERT's 13,000 placeholders in Python (about 66 ms) and, binding on the client, wrote the batch's explanations
+    as 3.6 MB of escaped SQL for the server to lex again; core.rowwriter now sends one binary array per column
+    (INSERT ... SELECT FROM unnest), bound on the server: the risk INSERT went from about 200 ms to 70 ms, the
+    history rows from about 75 to 20 ms. On the server: pglz compressed every explanation (33 ms; lz4 1 ms,
+    migration assessments 0003), and the compressed explanation stayed in the main row, so marking 1,000 assessments
+    not current copied 1.2 MB and reading the previous ones walked a 72 MB heap (now 10 MB, toast_tuple_target 128).
+    A recompute rewrote every supplier row in all of its 19 indexes though its level had not changed (now left
+    alone). The bench now runs ANALYZE after its bulk load (it planned on empty-table statistics). Not reached:
+    1.5x. Left per batch on PostgreSQL: the jsonb parsing of the explanations (about 25 ms, SQLite stores the text),
+    setting 1,000 suppliers' levels in a first identification (50 ms: every index of the supplier table), 26 round
+    trips whose IN lists of 1,000 ids are still written into the SQL text by Django's client-side binding (about 5
+    ms each).
     The target is met at 100,000 on SQLite on the busy machine. A recompute still rewrites every supplier (see
     risk/services.py for why); what is left per batch is SQL: the INSERT of the assessments with their
     explanations (about 3 KB of JSON each) is the largest statement.
