@@ -52,6 +52,26 @@ the same 2-core machine with load average 5-8; before and after run with this sa
         load.) PostgreSQL is far from the target: the time is the server's, not this process's, and was not
         analysed yet (the bench runs no ANALYZE after its bulk load; the jsonb INSERT of the explanations and the
         correlated worklist UPDATE are the first suspects).
+    PostgreSQL analysed (third session, 2026-12-06; wall seconds, 20,000 suppliers, load average about 1-2; every
+    statement timed through an execute wrapper, the INSERTs replayed under EXPLAIN (ANALYZE, BUFFERS, WAL)):
+        before: PostgreSQL first 14.03 s, recompute 12.59 s; SQLite (same hour) 3.66 s, 3.50 s: 3.8x and 3.6x
+        after:  PostgreSQL first  8.41 s, recompute  6.71 s; SQLite 3.97 s, 3.98 s: 2.1x and 1.7x
+    Same levels, 24,072 worklist items and 64,072 history rows. At 100,000 on PostgreSQL after: first 41.04 s,
+    recompute 38.67 s (estimated 55-65 s before; not run before, for time), the same levels (low 39,952, medium
+    45,439, high 14,609), 120,096 worklist items and 320,096 history rows as on SQLite.
+    Where the time was (per 1,000-row batch): most of it on the client, not the server. psycopg re-parsed each
+    INSERT's 13,000 placeholders in Python (about 66 ms) and, binding on the client, wrote the batch's explanations
+    as 3.6 MB of escaped SQL for the server to lex again; core.rowwriter now sends one binary array per column
+    (INSERT ... SELECT FROM unnest), bound on the server: the risk INSERT went from about 200 ms to 70 ms, the
+    history rows from about 75 to 20 ms. On the server: pglz compressed every explanation (33 ms; lz4 1 ms,
+    migration assessments 0003), and the compressed explanation stayed in the main row, so marking 1,000 assessments
+    not current copied 1.2 MB and reading the previous ones walked a 72 MB heap (now 10 MB, toast_tuple_target 128).
+    A recompute rewrote every supplier row in all of its 19 indexes though its level had not changed (now left
+    alone). The bench now runs ANALYZE after its bulk load (it planned on empty-table statistics). Not reached:
+    1.5x. Left per batch on PostgreSQL: the jsonb parsing of the explanations (about 25 ms, SQLite stores the text),
+    setting 1,000 suppliers' levels in a first identification (50 ms: every index of the supplier table), 26 round
+    trips whose IN lists of 1,000 ids are still written into the SQL text by Django's client-side binding (about 5
+    ms each).
     The target is met at 100,000 on SQLite on the busy machine. A recompute still rewrites every supplier (see
     risk/services.py for why); what is left per batch is SQL: the INSERT of the assessments with their
     explanations (about 3 KB of JSON each) is the largest statement.
@@ -64,7 +84,14 @@ import sys
 import time
 import tracemalloc
 
-from bench.common import COUNTRIES, StatementCounter, make_categories, make_suppliers, setup_database
+from bench.common import (
+    COUNTRIES,
+    StatementCounter,
+    make_categories,
+    make_suppliers,
+    refresh_statistics,
+    setup_database,
+)
 
 SUPPLIERS = int(os.environ.get("BENCH_SMOKE") and 500 or 100_000)  # BENCH_SMOKE=1: a pass of seconds
 # BENCH_CLOCK=cpu: this process's CPU seconds instead of wall seconds (a shared, busy machine; in-memory SQLite
@@ -248,6 +275,7 @@ def main() -> int:
     year = timezone.localdate().year
     start = clock()
     world = build_world(args.suppliers)
+    refresh_statistics()  # PostgreSQL: the planner sees the bulk load (autovacuum would, minutes later)
     print(
         f"{args.suppliers} suppliers, {world['documents']} documents, "
         f"{world['responses']} questionnaire responses "

@@ -157,3 +157,17 @@ def test_json_the_caller_already_wrote_as_text_is_stored_as_that_value(complianc
 
     stored = dict(RiskAssessment.objects.filter(supplier=supplier).values_list("year", "explanation"))
     assert stored == {2025: explanation, 2026: explanation}
+
+
+def test_text_that_looks_like_sql_or_array_syntax_is_stored_as_written():
+    supplier = make_supplier()
+    labels = ["NULL", '{"a", b}', "O'Brien, \\ 供应商", "", None]
+    rows = [
+        (AT, None, "system", "worklist.opened", "x", str(i), label or "", supplier.pk, {"label": label}, label or "")
+        for i, label in enumerate(labels)
+    ]
+
+    insert_rows(AuditEvent, EVENT_FIELDS, rows)
+
+    stored = AuditEvent.objects.order_by("target_id").values_list("target_label", "reason", "changes")
+    assert list(stored) == [(label or "", label or "", {"label": label}) for label in labels]

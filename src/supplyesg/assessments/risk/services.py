@@ -488,7 +488,11 @@ def store_batch_levels(written_level: dict[int, str], year: int) -> None:
         if supplier_id not in later:
             by_level.setdefault(level, []).append(supplier_id)
     for level, ids in by_level.items():
-        Supplier.objects.filter(pk__in=IdList(ids)).update(risk_level=level, risk_order=RISK_ORDER[level])
+        # Rows already at the level are left alone: on PostgreSQL every updated supplier row gets a new version in
+        # each of the table's many indexes (risk_order is indexed, so no HOT update), most of a recompute's UPDATE.
+        Supplier.objects.filter(pk__in=IdList(ids)).exclude(risk_level=level, risk_order=RISK_ORDER[level]).update(
+            risk_level=level, risk_order=RISK_ORDER[level]
+        )
     if later:
         refresh_supplier_levels(later)
 
