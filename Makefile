@@ -59,6 +59,7 @@ demo: install  ## migrate, load reference data and the deterministic demo data s
 	SUPPLYESG_DEMO=true $(BIN)/supplyesg load_demo_traceability
 	SUPPLYESG_DEMO=true $(BIN)/supplyesg load_disclosure_catalogue
 	SUPPLYESG_DEMO=true $(BIN)/supplyesg load_demo_reporting
+	SUPPLYESG_DEMO=true $(BIN)/supplyesg refresh_reporting_dashboard
 
 run: demo  ## set everything up and serve http://127.0.0.1:8000 with the background worker
 	@echo "Starting the background worker and the web server on http://$(HOST):$(PORT)/"

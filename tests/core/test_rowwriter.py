@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from supplyesg.assessments.models import RiskAssessment, WorklistItem
 from supplyesg.core import rowwriter
+from supplyesg.core.audit import EVENT_FIELDS
 from supplyesg.core.models import AuditEvent
 from supplyesg.core.rowwriter import insert_rows
 from supplyesg.ratings.models import Rating
@@ -19,18 +20,6 @@ from tests.factories import make_supplier
 pytestmark = pytest.mark.django_db
 
 AT = dt.datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=dt.UTC)
-EVENT_FIELDS = [
-    "at",
-    "actor",
-    "actor_label",
-    "action",
-    "target_type",
-    "target_id",
-    "target_label",
-    "supplier",
-    "changes",
-    "reason",
-]
 
 
 def _stored(event_ids):

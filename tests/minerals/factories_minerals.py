@@ -9,8 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from django.utils import timezone
+
 from supplyesg.minerals.models import (
     Campaign,
+    DashboardSnapshot,
     RiskCountry,
     RmapStatus,
     RmapStatusUpload,
@@ -113,9 +116,7 @@ def make_submission(
             status=SubmissionRequest.Status.ACCEPTED, accepted_submission=submission
         )
     elif status == Submission.Status.INVALID:
-        SubmissionRequest.objects.filter(pk=request.pk).update(
-            status=SubmissionRequest.Status.RECEIVED_ERRORS
-        )
+        SubmissionRequest.objects.filter(pk=request.pk).update(status=SubmissionRequest.Status.RECEIVED_ERRORS)
     elif status == Submission.Status.VALID:
         SubmissionRequest.objects.filter(pk=request.pk).update(status=SubmissionRequest.Status.RECEIVED_VALID)
     request.refresh_from_db()
@@ -123,18 +124,33 @@ def make_submission(
 
 
 def make_smelter(cid: str, metal: str, name: str, country: str = "CHINA", code: str = "CN") -> Smelter:
-    return Smelter.objects.create(
-        cid=cid, metal=metal, standard_name=name, country=country, country_code=code
-    )
+    return Smelter.objects.create(cid=cid, metal=metal, standard_name=name, country=country, country_code=code)
 
 
 def load_statuses(statuses: dict[str, str], **kwargs) -> RmapStatusUpload:
     upload = RmapStatusUpload.objects.create(file_name="rmap.csv", rows=len(statuses), **kwargs)
-    RmapStatus.objects.bulk_create(
-        RmapStatus(upload=upload, cid=cid, status=s) for cid, s in statuses.items()
-    )
+    RmapStatus.objects.bulk_create(RmapStatus(upload=upload, cid=cid, status=s) for cid, s in statuses.items())
     return upload
 
 
 def make_risk_country(code: str, kind: str = RiskCountry.Kind.COVERED) -> RiskCountry:
     return RiskCountry.objects.create(kind=kind, country=code, source="test list", as_of=dt.date(2025, 1, 1))
+
+
+def make_dashboard_snapshot(year: int, rmap_statuses: list[str]) -> DashboardSnapshot:
+    """The minerals dashboard's stored figures for `year` (all templates) with one tin smelter per RMAP status
+    ("" for not engaged), as the reporting dashboard reads them."""
+    smelter = {
+        "metal": "tin", "cid": "", "name": "", "country": "", "country_code": "", "suppliers": 1, "rows": 1,
+        "in_reference": True, "covered": False, "cahra": False, "rmap_checked": True,
+    }  # fmt: skip
+    return DashboardSnapshot.objects.create(
+        year=year,
+        template="",
+        computed_at=timezone.now(),
+        figures={
+            "rmap_loaded": True,
+            "counts": {},
+            "smelters": [{**smelter, "cid": f"CID{i:06d}", "rmap_status": s} for i, s in enumerate(rmap_statuses)],
+        },
+    )

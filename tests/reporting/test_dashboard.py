@@ -20,7 +20,6 @@ from supplyesg.audits.models import CorrectiveAction
 from supplyesg.core.models import PolicySettings
 from supplyesg.grievances.models import Report
 from supplyesg.minerals.campaigns.models import SubmissionRequest
-from supplyesg.minerals.models import DashboardSnapshot
 from supplyesg.reporting import dashboard
 from supplyesg.suppliers.models import SignedAgreement, Supplier
 from tests.assessments.factories_assessments import make_campaign as make_questionnaire_campaign
@@ -29,7 +28,7 @@ from tests.audits.factories_audits import make_reported_audit
 from tests.engagement.factories_engagement import make_attendance, make_session
 from tests.factories import make_agreement_type, make_category, make_grievance, make_supplier
 from tests.minerals.factories_minerals import make_campaign as make_minerals_campaign
-from tests.minerals.factories_minerals import make_request
+from tests.minerals.factories_minerals import make_dashboard_snapshot, make_request
 from tests.ratings.factories_ratings import make_rating, make_risk
 
 TODAY = dt.datetime(2026, 6, 15, 9, 0, tzinfo=dt.UTC)
@@ -125,21 +124,8 @@ def test_corrective_actions_split_into_open_on_time_late_and_overdue_by_severity
 
 def test_minerals_reads_the_stored_smelter_figures_and_the_years_declarations(board_world):
     w = board_world
-    smelter = {
-        "metal": "tin", "cid": "", "name": "", "country": "", "country_code": "", "suppliers": 1, "rows": 1,
-        "in_reference": True, "covered": False, "cahra": False, "rmap_checked": True,
-    }  # fmt: skip
-    statuses = ["conformant", "conformant", "active", "non_conformant", ""]  # 2 conformant, 1 active, 2 not engaged
-    DashboardSnapshot.objects.create(
-        year=2026,
-        template="",
-        computed_at=timezone.now(),
-        figures={
-            "rmap_loaded": True,
-            "counts": {},
-            "smelters": [{**smelter, "cid": f"CID{i:06d}", "rmap_status": s} for i, s in enumerate(statuses)],
-        },
-    )
+    # 2 conformant, 1 active, 2 not engaged
+    make_dashboard_snapshot(2026, ["conformant", "conformant", "active", "non_conformant", ""])
     campaign = make_minerals_campaign(reporting_year=2026, due_date=dt.date(2026, 5, 31))
     make_request(campaign, w["a"], status=SubmissionRequest.Status.ACCEPTED)
     make_request(campaign, w["b"], status=SubmissionRequest.Status.REQUESTED)

@@ -19,7 +19,6 @@ from supplyesg.core import derived
 from supplyesg.core.models import AuditEvent, Job, PolicySettings
 from supplyesg.minerals.aggregation import refresh_dashboard
 from supplyesg.minerals.campaigns.models import SubmissionRequest
-from supplyesg.minerals.models import DashboardSnapshot
 from supplyesg.reporting import dashboard, tasks
 from supplyesg.reporting.dashboard import Filters
 from supplyesg.reporting.models import DashboardResult
@@ -31,16 +30,12 @@ from tests.audits.factories_audits import make_reported_audit
 from tests.engagement.factories_engagement import make_attendance, make_session
 from tests.factories import make_agreement_type, make_category, make_grievance, make_supplier
 from tests.minerals.factories_minerals import make_campaign as make_minerals_campaign
-from tests.minerals.factories_minerals import make_request
+from tests.minerals.factories_minerals import make_dashboard_snapshot, make_request
 from tests.ratings.factories_ratings import make_rating, make_risk
 
 TODAY = dt.datetime(2026, 6, 15, 9, 0, tzinfo=dt.UTC)
 URL = "/reporting/dashboard/"
 REFRESH_URL = "/reporting/dashboard/refresh/"
-SMELTER = {
-    "metal": "tin", "cid": "", "name": "", "country": "", "country_code": "", "suppliers": 1, "rows": 1,
-    "in_reference": True, "covered": False, "cahra": False, "rmap_checked": True,
-}  # fmt: skip
 
 
 @pytest.fixture
@@ -67,16 +62,7 @@ def world(db, frozen):
     make_rating(a, year=2025, quarter=4, grade="C")
     make_reported_audit(a, severities=("priority", "major", "minor"))
     make_reported_audit(b, severities=("major",))
-    DashboardSnapshot.objects.create(
-        year=2026,
-        template="",
-        computed_at=timezone.now(),
-        figures={
-            "rmap_loaded": True,
-            "counts": {},
-            "smelters": [{**SMELTER, "cid": f"CID{i:06d}", "rmap_status": s} for i, s in enumerate(["conformant", "active", ""])],
-        },
-    )
+    make_dashboard_snapshot(2026, ["conformant", "active", ""])
     minerals = make_minerals_campaign(reporting_year=2026, due_date=dt.date(2026, 5, 31))
     make_request(minerals, a, status=SubmissionRequest.Status.ACCEPTED)
     make_request(minerals, b, status=SubmissionRequest.Status.REQUESTED)

@@ -15,14 +15,14 @@ MIN_SHARED = 16 * 1024  # smaller members stay with the file's own bytes (header
 _LOCAL_HEADER = b"PK\x03\x04"
 
 
-def split_zip(data: bytes, min_shared: int = MIN_SHARED) -> list[tuple[str, int, int]]:
-    """Segments (kind, start, end) covering `data` in order: "shared" for one member's compressed data of at
-    least `min_shared` bytes, "own" for everything between them."""
+def member_spans(data: bytes) -> list[tuple[zipfile.ZipInfo, int, int]]:
+    """(info, start, end) of each member's stored data, in file order, skipping members that overlap or whose
+    local header is not where the central directory says. Not a zip: no members."""
     try:
         infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
-        return [("own", 0, len(data))] if data else []
-    segments: list[tuple[str, int, int]] = []
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError, UnicodeDecodeError):
+        return []
+    spans = []
     position = 0
     for info in sorted(infos, key=lambda i: i.header_offset):
         header = info.header_offset
@@ -32,7 +32,20 @@ def split_zip(data: bytes, min_shared: int = MIN_SHARED) -> list[tuple[str, int,
         extra_length = int.from_bytes(data[header + 28 : header + 30], "little")
         start = header + 30 + name_length + extra_length
         end = start + info.compress_size
-        if info.compress_size < min_shared or end > len(data):
+        if end > len(data):
+            continue
+        spans.append((info, start, end))
+        position = end
+    return spans
+
+
+def split_zip(data: bytes, min_shared: int = MIN_SHARED) -> list[tuple[str, int, int]]:
+    """Segments (kind, start, end) covering `data` in order: "shared" for one member's compressed data of at
+    least `min_shared` bytes, "own" for everything between them."""
+    segments: list[tuple[str, int, int]] = []
+    position = 0
+    for info, start, end in member_spans(data):
+        if info.compress_size < min_shared:
             continue
         if start > position:
             segments.append(("own", position, start))

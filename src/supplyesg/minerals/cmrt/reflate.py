@@ -15,11 +15,12 @@ version is recorded with each file and `supplyesg minerals_verify_store` proves 
 from __future__ import annotations
 
 import hashlib
-import io
 import zipfile
 import zlib
 from dataclasses import dataclass
 from functools import cached_property
+
+from supplyesg.minerals.cmrt.chunks import member_spans
 
 ZLIB_VERSION = zlib.ZLIB_RUNTIME_VERSION
 MAX_MEMBER = 64 * 1024 * 1024  # larger uncompressed members keep their compressed bytes (bombs, memory)
@@ -35,7 +36,6 @@ SETTINGS: tuple[tuple[int, int], ...] = (
 # A file whose first GIVE_UP deflated members no setting reproduces was written by another deflate: its other
 # members are not tried (each try costs a compression; a zip may hold 2,000 members).
 GIVE_UP = 16
-_LOCAL_HEADER = b"PK\x03\x04"
 
 
 @dataclass(frozen=True)
@@ -121,30 +121,6 @@ def reflate(packed: bytes, prefer: tuple[int, int] | None = None) -> tuple[bytes
         if _deflates_to(content, packed, settings):
             return content, settings
     return None
-
-
-def member_spans(data: bytes) -> list[tuple[zipfile.ZipInfo, int, int]]:
-    """(info, start, end) of each member's stored data, in file order, skipping members that overlap or whose
-    local header is not where the central directory says. Not a zip: no members."""
-    try:
-        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError, UnicodeDecodeError):
-        return []
-    spans = []
-    position = 0
-    for info in sorted(infos, key=lambda i: i.header_offset):
-        header = info.header_offset
-        if header < position or data[header : header + 4] != _LOCAL_HEADER:
-            continue
-        name_length = int.from_bytes(data[header + 26 : header + 28], "little")
-        extra_length = int.from_bytes(data[header + 28 : header + 30], "little")
-        start = header + 30 + name_length + extra_length
-        end = start + info.compress_size
-        if end > len(data):
-            continue
-        spans.append((info, start, end))
-        position = end
-    return spans
 
 
 def split(data: bytes) -> Layout:
