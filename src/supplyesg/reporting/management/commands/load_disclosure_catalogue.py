@@ -1,4 +1,4 @@
-"""supplyesg load_disclosure_catalogue [--version V] [--folder DIR]: load (or reload) a catalogue version."""
+"""supplyesg load_disclosure_catalogue [--catalogue-version V] [--folder DIR]: load (or reload) a catalogue version."""
 
 from pathlib import Path
 
@@ -11,7 +11,8 @@ class Command(BaseCommand):
     help = "Load a version of the disclosure catalogue (GRI, ESRS, OECD step 5, SEC Form SD, KPIs) and make it current."
 
     def add_arguments(self, parser):
-        parser.add_argument("--version", dest="catalogue_version", default=CURRENT_VERSION)
+        # not --version: Django's own option on every command (the version of Django)
+        parser.add_argument("--catalogue-version", dest="catalogue_version", default=CURRENT_VERSION)
         parser.add_argument("--folder", help="a folder of catalogue JSON files (default: the version's shipped files)")
 
     def handle(self, *args, catalogue_version, folder=None, **options):

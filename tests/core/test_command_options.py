@@ -1,0 +1,27 @@
+"""Every `supplyesg` command of ours builds its options as the command line does: an option that clashes with one
+Django gives every command (--version, --verbosity, --settings...) made `load_disclosure_catalogue` crash before it
+started, and with it `make demo`, while the tests, calling the service, passed."""
+
+import io
+
+import pytest
+from django.core.management import call_command, get_commands, load_command_class
+
+OURS = sorted((name, app) for name, app in get_commands().items() if app.startswith("supplyesg"))
+
+
+def test_the_project_has_commands_to_check():
+    assert len(OURS) > 20 and ("load_disclosure_catalogue", "supplyesg.reporting") in OURS
+
+
+@pytest.mark.parametrize(("name", "app"), OURS, ids=[name for name, _app in OURS])
+def test_each_command_builds_its_options_and_prints_its_help(name, app):
+    parser = load_command_class(app, name).create_parser("supplyesg", name)
+    assert name in parser.format_help()
+
+
+@pytest.mark.django_db
+def test_the_disclosure_catalogue_loads_from_the_command_line_with_its_version_option():
+    out = io.StringIO()
+    call_command("load_disclosure_catalogue", "--catalogue-version", "2026.1", stdout=out)
+    assert out.getvalue().startswith("Catalogue 2026.1: 89 line items")
