@@ -41,6 +41,9 @@ def plan_page(new_page):
     login(page, user.username)
     url = reverse("audits_portal:action", args=[action.pk])
     page.goto(url)
+    # The header's notification count loads by htmx after the page; its answer restarts the warning's countdown
+    # (X-Session-Seconds-Left). Wait for it, or on a loaded machine it lands after the clock jump and hides the warning.
+    page.wait_for_load_state("networkidle")
     return page, action, url
 
 
