@@ -71,3 +71,31 @@ def test_a_bad_database_url_is_reported_by_name():
     result = _settings_in_subprocess({"DATABASE_URL": "nonsense://"})
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
+
+
+def _database_options(url):
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "SUPPLYESG_ENV"}}
+    env["DATABASE_URL"] = url
+    script = "import supplyesg.settings as s; print(s.DATABASES['default'].get('OPTIONS', {}).get('options', ''))"
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_postgresql_connections_turn_the_jit_compiler_off_and_keep_the_options_of_the_url():
+    assert _database_options("postgres://u@db:5432/esg") == "-c jit=off"
+    # The URL's own options come after ours: a later -c wins, so an operator can turn it back on.
+    kept = _database_options("postgres://u@db:5432/esg?options=-c%20statement_timeout%3D5000%20-c%20jit%3Don")
+    assert kept == "-c jit=off -c statement_timeout=5000 -c jit=on"
+    assert _database_options("sqlite:////tmp/esg.sqlite3") == ""
+
+
+@pytest.mark.django_db
+def test_the_database_connection_runs_without_jit_on_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no JIT compiler")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

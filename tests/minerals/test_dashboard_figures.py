@@ -139,3 +139,36 @@ def test_a_bulk_import_refreshes_the_figures_once_at_the_end(compliance, campaig
     refreshes = [c for c in callbacks if "figures_changed" in c.__qualname__]
     assert len(refreshes) == 1  # one refresh of 2025 CMRT, not one per file
     assert DashboardSnapshot.objects.get(year=2025, template="CMRT").figures["counts"]["accepted"] == 3
+
+
+def test_the_red_flag_count_and_countries_are_kept_with_the_figures_and_read_without_counting(
+    client_for, compliance, campaign
+):
+    for i in range(3):
+        _flagged(campaign, f"Kept {i} Ltd.", country="MY" if i else "CN")
+    client = client_for(compliance)
+    _page(client)  # stores the snapshot
+    kept = DashboardSnapshot.objects.get(year=2025, template="CMRT").figures["red_flags"]
+    assert kept == {"count": 3, "countries": ["CN", "MY"]}
+
+    with CaptureQueriesContext(connection) as captured:
+        page = _page(client)
+    flag_queries = [q["sql"] for q in captured if "minerals_supplierredflags" in q["sql"]]
+    assert len(flag_queries) == 1 and "COUNT(" not in flag_queries[0]  # one page of rows, no count, no DISTINCT
+    assert page.context["red_flags"].paginator.count == 3
+    assert [value for value, _label in page.context["form"].fields["country"].choices] == ["", "CN", "MY"]
+    assert _page(client, country="MY").context["red_flags"].paginator.count == 2  # a filter counts its rows
+
+
+def test_a_snapshot_stored_before_the_count_was_kept_still_shows_its_red_flags(client_for, compliance, campaign):
+    for i in range(2):
+        _flagged(campaign, f"Older {i} Ltd.", country="VN")
+    client = client_for(compliance)
+    _page(client)
+    snapshot = DashboardSnapshot.objects.get(year=2025, template="CMRT")
+    del snapshot.figures["red_flags"]
+    snapshot.save(update_fields=["figures"])
+
+    page = _page(client)
+    assert page.context["red_flags"].paginator.count == 2
+    assert [value for value, _label in page.context["form"].fields["country"].choices] == ["", "VN"]
