@@ -131,6 +131,24 @@ def test_the_list_filters_by_status_tier_country_category_and_key_flag(client_fo
     assert codes({"status": "active", "country": "MY"}) == {"S000003"}
 
 
+def test_the_country_filter_offers_each_country_in_use_once_in_code_order(client_for, compliance):
+    from supplyesg.suppliers import queries
+
+    for country in ("MY", "CN", "DE", "MY", "VN", "CN", "AE"):
+        make_supplier(country=country)
+    assert queries.countries_in_use() == ["AE", "CN", "DE", "MY", "VN"]
+    choices = client_for(compliance).get(LIST).context["form"].fields["country"].choices
+    assert [value for value, _label in choices if value] == ["AE", "CN", "DE", "MY", "VN"]
+    Supplier.objects.filter(country="AE").delete()
+    assert queries.countries_in_use() == ["CN", "DE", "MY", "VN"]
+
+
+def test_no_supplier_means_no_country_to_offer():
+    from supplyesg.suppliers import queries
+
+    assert queries.countries_in_use() == []
+
+
 def test_a_bad_filter_value_is_ignored_instead_of_failing(client_for, compliance, supplier_a):
     response = client_for(compliance).get(LIST, {"status": "nonsense", "tier": "x", "page": "zz", "sort": "password"})
     assert response.status_code == 200
