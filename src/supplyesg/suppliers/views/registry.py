@@ -139,7 +139,7 @@ def supplier_list(request):
     if conditional:
         filters["conditional"] = conditional
     sort = queries.normalise_sort(filters.pop("sort", None))
-    page = Paginator(queries.supplier_list_queryset(filters, sort), queries.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = queries.supplier_list_page(filters, sort, request.GET.get("page"))
     htmx = _is_htmx(request)
     context = {"form": form, "page": page, "columns": queries.list_columns(sort), "sort": sort, "htmx": htmx,
                "grade": grade, "grade_choices": queries.GRADE_FILTER_CHOICES, "conditional": conditional}
