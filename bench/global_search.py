@@ -12,7 +12,17 @@ queries.
 
 import sys
 
-from bench.common import make_categories, make_suppliers, make_user, measure, print_table, setup_database, size, smoke
+from bench.common import (
+    make_categories,
+    make_suppliers,
+    make_user,
+    measure,
+    print_table,
+    refresh_statistics,
+    setup_database,
+    size,
+    smoke,
+)
 
 SUPPLIERS = size(10_000, 300)
 REPEAT = 10
@@ -23,12 +33,14 @@ QUERIES = ["Supplier 01234", "01234 supplier", "基准供应商01234", "jizhun 0
 
 def main() -> int:
     setup_database()
+    from django.db import connection
     from django.test import Client
 
     from supplyesg.core.models import Role
     from supplyesg.suppliers.models import Supplier
 
     make_suppliers(SUPPLIERS, categories=make_categories())
+    refresh_statistics()
     client = Client()
     client.force_login(make_user(Role.COMPLIANCE, "bench-compliance"))
 
@@ -41,7 +53,7 @@ def main() -> int:
             REPEAT,
         )
         rows.append(row)
-    print(f"{SUPPLIERS} suppliers, {REPEAT} requests each (Django test client, in-memory SQLite)")
+    print(f"{SUPPLIERS} suppliers, {REPEAT} requests each (Django test client, {connection.vendor})")
     print_table(rows, base)
     slow = [r for r in rows if r.median_s / base.median_s > TARGET_RATIO]
     grows = max(max(r.queries) for r in rows) > MAX_QUERIES

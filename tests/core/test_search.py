@@ -111,3 +111,17 @@ def test_on_postgresql_a_misspelt_name_is_still_found(compliance, fuchang):
     if connection.vendor != "postgresql":
         pytest.skip("pg_trgm finds candidates for misspelt words on PostgreSQL only; SQLite matches substrings")
     assert any("Fuchang" in t for t in _titles(search.search(compliance, "Fuchnag Electronics"), "suppliers"))
+
+
+def test_on_postgresql_near_misses_are_looked_for_only_when_nothing_holds_the_words_as_typed(compliance):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("pg_trgm near misses exist on PostgreSQL only")
+    make_supplier(legal_name="Fuchang Electronics Co., Ltd.")
+    make_supplier(legal_name="Fuchong Electronics Co., Ltd.")  # one letter off
+
+    exact = _titles(search.search(compliance, "Fuchang Electronics"), "suppliers")
+    assert any("Fuchang" in t for t in exact) and not any("Fuchong" in t for t in exact)
+    misspelt = _titles(search.search(compliance, "Fuchzng Electronics"), "suppliers")
+    assert any("Fuchang" in t for t in misspelt) and any("Fuchong" in t for t in misspelt)
