@@ -155,7 +155,7 @@ def dashboard(request):
     warning_days = PolicySettings.current().document_expiry_warning_days
     expiring = queries.expiring_documents(warning_days, today)
     expired = queries.expired_documents(today)
-    by_status = queries.count_by_status()
+    by_status, by_tier = queries.count_by_status_and_tier()
     status_count = {row["value"]: row["count"] for row in by_status}
     missing_count, missing_rows = queries.suppliers_missing_documents(today)
     return render(
@@ -163,7 +163,7 @@ def dashboard(request):
         "suppliers/dashboard.html",
         {
             "by_status": by_status,
-            "by_tier": queries.count_by_tier(),
+            "by_tier": by_tier,
             "total": sum(status_count.values()),
             "warning_days": warning_days,
             "expiring": list(expiring[:10]),
