@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from supplyesg.core.ids import IdList
 from supplyesg.traceability import rules
 from supplyesg.traceability.models import ASSURANCE_ORDER, BusinessDocument, EventLot, Lot, MaterialDefinition, TraceEvent
 
@@ -112,7 +113,8 @@ class Trace:
 
 def _trace(seed_ids, direction) -> Trace:
     rows = _walk(seed_ids, direction)
-    lots = Lot.objects.with_places().in_bulk({lot_id for _seed, lot_id, _depth in rows})
+    # IdList: the ids are ints already; Django would prepare each of them again (a pallet's trace reaches 900 lots).
+    lots = {lot.pk: lot for lot in Lot.objects.with_places().filter(pk__in=IdList({lot_id for _s, lot_id, _d in rows}))}
     depth_of: dict[int, int] = {}
     for _seed, lot_id, depth in rows:
         depth_of[lot_id] = min(depth, depth_of.get(lot_id, depth))
