@@ -62,11 +62,16 @@ def _errors(*codes):
 
 
 def _page(queryset, paging: Paging) -> dict:
+    """One page of `queryset` (ordered). The page's primary keys are read first and then only those rows: a page far
+    down the list otherwise read every skipped row in full (offset 99,950 of 100,000 suppliers: 121 ms on PostgreSQL,
+    bench/supplier_list.py)."""
+    ids = list(queryset.values_list("pk", flat=True)[paging.offset : paging.offset + paging.limit])
+    rows = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()} if ids else {}
     return {
         "count": queryset.count(),
         "limit": paging.limit,
         "offset": paging.offset,
-        "items": list(queryset[paging.offset : paging.offset + paging.limit]),
+        "items": [rows[pk] for pk in ids if pk in rows],
     }
 
 
