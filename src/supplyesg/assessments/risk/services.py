@@ -202,7 +202,7 @@ def sync_worklist(
     )
     cancel = [(key, pk) for key, (pk, status) in existing.items() if key not in desired and status == S.OPEN]
     if cancel:
-        WorklistItem.objects.filter(pk__in=[pk for _k, pk in cancel]).update(status=S.CANCELLED, closed_at=now)
+        WorklistItem.objects.filter(pk__in=IdList(pk for _k, pk in cancel)).update(status=S.CANCELLED, closed_at=now)
         for (s, k), pk in cancel:
             level = RiskLevel(assessments[s].level).label
             reason = _("No longer triggered: the risk level is now %(level)s.") % {"level": level}
