@@ -245,7 +245,10 @@ class RiskAssessment(models.Model):
         YEARLY = "yearly", _("Yearly identification")
         AD_HOC = "ad_hoc", _("Ad-hoc assessment")
 
-    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="risk_assessments")
+    # No index of its own: (supplier, year, is_current) in Meta.indexes starts with it.
+    supplier = models.ForeignKey(
+        "suppliers.Supplier", on_delete=models.CASCADE, related_name="risk_assessments", db_index=False
+    )
     year = models.PositiveSmallIntegerField(_("year"), db_index=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.YEARLY)
     computed_at = models.DateTimeField(default=timezone.now)
