@@ -77,7 +77,7 @@ def test_on_postgresql_a_thousand_ids_are_one_parameter():
     ids = IdList(range(1, 1001))
     sql, params = Supplier.objects.filter(pk__in=ids).values("pk").query.sql_with_params()
     if connection.vendor == "postgresql":
-        assert sql.count("%s") == 1 and params == (list(ids),)
+        assert sql.count("%s") == 1 and params == ("{" + ",".join(str(pk) for pk in ids) + "}",)
         assert "= ANY(%s::bigint[])" in sql
     else:
         assert sql.count("%s") == 1000 and list(params) == list(ids)

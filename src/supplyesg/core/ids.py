@@ -7,7 +7,7 @@ the field (`get_prep_value`, `get_db_prep_value`, expression checks): about 2 ms
 a risk run. An `IdList` holds ints already (checked once, when it is made).
 
 On SQLite it compiles to `IN (%s, %s, ...)` with the ids as parameters. On PostgreSQL the same lookup compiles to
-`= ANY(%s::bigint[])` with the ids as ONE list parameter: psycopg reads a statement's text again for every
+`= ANY(%s::bigint[])` with the ids as ONE parameter (the array's text, '{1,2,3}'): psycopg reads a statement's text again for every
 placeholder it holds (a statement longer than 4 KB, as one with 1,000 placeholders, is not cached), about 2.5 ms
 of Python per query of 1,000 ids; with one parameter the statement is short and cached, and the list is dumped
 as one array. PostgreSQL plans `IN (1, 2, ...)` as `= ANY('{1,2,...}')` anyway, so the plan is the same. Django
@@ -71,7 +71,10 @@ class _AnyArrayOnPostgres:
             raise EmptyResultSet
         lhs_sql, lhs_params = self.process_lhs(compiler, connection)
         db_type = self.lhs.output_field.db_type(connection)  # bigint, integer: the index's own type
-        return f"{lhs_sql} = ANY(%s::{db_type}[])", (*lhs_params, list(self.rhs))
+        # The array as its text literal, '{1,2,3}': the ids are ints, so it needs no quoting. Given a Python list,
+        # psycopg dumps it element by element in Python and types it by its largest value ('{...}'::int4[], cast
+        # again on the server): 4.4 ms a query of 1,000 ids against 2.0 ms as text (bench/risk_recompute.py).
+        return f"{lhs_sql} = ANY(%s::{db_type}[])", (*lhs_params, "{" + ",".join(map(str, self.rhs)) + "}")
 
 
 class IdListIn(_AnyArrayOnPostgres, In):
