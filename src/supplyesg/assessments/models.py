@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supplyesg.core.campaigns.models import CampaignBase, CampaignRequest
+from supplyesg.core.fields import JSONTextField
 
 
 class Pillar(models.TextChoices):
@@ -256,7 +257,8 @@ class RiskAssessment(models.Model):
     overall_score = models.DecimalField(_("overall score"), max_digits=5, decimal_places=2)
     computed_level = models.CharField(_("computed level"), max_length=10, choices=RiskLevel.choices)
     # [{"factor": "country", "label": "...", "input": ..., "weight": .., "contribution": .., "note": ".."}]
-    explanation = models.JSONField(_("explanation"), default=list)
+    # json on PostgreSQL, not jsonb: written once, read whole, never searched (core.fields.JSONTextField).
+    explanation = JSONTextField(_("explanation"), default=list)
     override_level = models.CharField(_("overridden level"), max_length=10, choices=RiskLevel.choices, blank=True)
     override_reason = models.TextField(_("justification"), blank=True)
     overridden_by = models.ForeignKey(
