@@ -290,7 +290,8 @@ class WorklistItem(models.Model):
         DONE = "done", _("Done")
         CANCELLED = "cancelled", _("Cancelled")
 
-    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="worklist_items")
+    # No index of its own: the unique (supplier, year, kind) starts with it.
+    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="worklist_items", db_index=False)
     year = models.PositiveSmallIntegerField(_("year"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     reason = models.TextField(_("reason"))

@@ -7,10 +7,10 @@ the field (`get_prep_value`, `get_db_prep_value`, expression checks): about 2 ms
 a risk run. An `IdList` holds ints already (checked once, when it is made).
 
 On SQLite it compiles to `IN (%s, %s, ...)` with the ids as parameters. On PostgreSQL the same lookup compiles to
-`= ANY(%s::bigint[])` with the ids as ONE parameter (the array's text, '{1,2,3}'): psycopg reads a statement's text again for every
-placeholder it holds (a statement longer than 4 KB, as one with 1,000 placeholders, is not cached), about 2.5 ms
-of Python per query of 1,000 ids; with one parameter the statement is short and cached, and the list is dumped
-as one array. PostgreSQL plans `IN (1, 2, ...)` as `= ANY('{1,2,...}')` anyway, so the plan is the same. Django
+`= ANY(%s::bigint[])` with the ids as ONE parameter, the array's text ('{1,2,3}'): psycopg reads a statement's text
+again for every placeholder it holds (a statement longer than 4 KB, as one with 1,000 placeholders, is not cached),
+about 2.5 ms of Python per query of 1,000 ids; with one parameter the statement is short and cached. PostgreSQL
+plans `IN (1, 2, ...)` as `= ANY('{1,2,...}')` anyway, so the plan is the same. Django
 5.2's `in` lookup has no such form, so this module registers, for the `in` lookup of every field and of foreign
 keys, a subclass that differs from Django's only for an `IdList` on PostgreSQL; every other `__in` is compiled by
 Django's own code. Everything else treats an IdList as the list it is (providers in other apps take it as their
