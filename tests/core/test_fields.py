@@ -46,7 +46,8 @@ def test_values_written_through_the_orm_and_the_rowwriter_read_back_equal():
     fields += ["override_level", "override_reason", "is_current", "explanation"]
     row = (supplier.pk, 2025, "yearly", timezone.now(), Decimal("11.00"), {}, "low", "", "", False)
     ((by_rows_pk,), (raw_pk,)) = [
-        insert_rows(RiskAssessment, fields, [row + (value,)], returning=["id"])[0] for value in (EXPLANATION, RawJSON('[{"a": 1}]'))
+        insert_rows(RiskAssessment, fields, [row + (value,)], returning=["id"])[0]
+        for value in (EXPLANATION, RawJSON('[{"a": 1}]'))
     ]
     assert RiskAssessment.objects.get(pk=by_orm.pk).explanation == EXPLANATION
     assert RiskAssessment.objects.get(pk=by_rows_pk).explanation == EXPLANATION
