@@ -68,10 +68,27 @@ the same 2-core machine with load average 5-8; before and after run with this sa
     not current copied 1.2 MB and reading the previous ones walked a 72 MB heap (now 10 MB, toast_tuple_target 128).
     A recompute rewrote every supplier row in all of its 19 indexes though its level had not changed (now left
     alone). The bench now runs ANALYZE after its bulk load (it planned on empty-table statistics). Not reached:
-    1.5x. Left per batch on PostgreSQL: the jsonb parsing of the explanations (about 25 ms, SQLite stores the text),
-    setting 1,000 suppliers' levels in a first identification (50 ms: every index of the supplier table), 26 round
-    trips whose IN lists of 1,000 ids are still written into the SQL text by Django's client-side binding (about 5
-    ms each).
+    1.5x (see the fourth session).
+    PostgreSQL, fourth session (2026-12-06; wall seconds, load average 2-4 from another bench on the 2 cores; each
+    statement timed through an execute wrapper, client and server CPU read from /proc, the deferred foreign-key
+    checks timed apart by SET CONSTRAINTS ALL IMMEDIATE before each commit; before = the third session's code, run
+    from an export of it, back to back with after, twice at 20,000):
+        20,000 before: PostgreSQL first 6.80 / 7.02 s, recompute 7.16 / 5.58 s; SQLite 4.21 / 3.20 s, 4.51 / 3.20 s
+        20,000 after:  PostgreSQL first 6.18 / 6.50 s, recompute 5.38 / 4.92 s; SQLite 3.26 / 3.38 s, 3.68 / 3.02 s
+        (after: first 1.9x SQLite, recompute 1.5-1.6x)
+        100,000 PostgreSQL: before first 41.89 s, recompute 42.08 s; after first 37.60 s, recompute 29.49 s
+    Same levels, worklist items and history rows at both sizes. Done: core.ids.IdList is bound as one parameter on
+    PostgreSQL (`= ANY('{...}'::bigint[])`): psycopg re-read each 1,000-placeholder statement in Python (not cached
+    above 4 KB), 2.5 ms each, 15 a batch; the explanation column is json, not jsonb (core.fields.JSONTextField):
+    the assessments INSERT from 64 to 43 ms a batch; seven indexes that another index starts with are dropped
+    (supplier country and status, each plain and pattern; the supplier_id of assessments, history rows and worklist
+    items): a supplier level UPDATE of about 333 rows from 17 to 13 ms; the worklist UPDATE re-points only the open
+    items it found, so a first identification has none. Left per batch of 1,000 in a first identification (PostgreSQL
+    server about 125 ms, client about 130 ms of Python, as much as SQLite's whole batch): the assessments INSERT
+    (31 ms executing, 2.4 MB of WAL), the supplier levels (3 UPDATEs, about 40 ms: 15 index entries per row, and
+    risk_order is indexed, so no HOT update), the deferred foreign-key checks at commit (about 4,800 rows checked,
+    21 ms), the history rows (2 INSERTs, 26 ms), the worklist INSERT (9 ms). At 100,000 the first identification
+    grows faster than 5x the 20,000 figure (37.6 s against about 31 s): not analysed yet.
     The target is met at 100,000 on SQLite on the busy machine. A recompute still rewrites every supplier (see
     risk/services.py for why); what is left per batch is SQL: the INSERT of the assessments with their
     explanations (about 3 KB of JSON each) is the largest statement.

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supplyesg.core.campaigns.models import CampaignBase, CampaignRequest
+from supplyesg.core.fields import JSONTextField
 
 
 class Pillar(models.TextChoices):
@@ -245,7 +246,10 @@ class RiskAssessment(models.Model):
         YEARLY = "yearly", _("Yearly identification")
         AD_HOC = "ad_hoc", _("Ad-hoc assessment")
 
-    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="risk_assessments")
+    # No index of its own: (supplier, year, is_current) in Meta.indexes starts with it.
+    supplier = models.ForeignKey(
+        "suppliers.Supplier", on_delete=models.CASCADE, related_name="risk_assessments", db_index=False
+    )
     year = models.PositiveSmallIntegerField(_("year"), db_index=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.YEARLY)
     computed_at = models.DateTimeField(default=timezone.now)
@@ -253,7 +257,8 @@ class RiskAssessment(models.Model):
     overall_score = models.DecimalField(_("overall score"), max_digits=5, decimal_places=2)
     computed_level = models.CharField(_("computed level"), max_length=10, choices=RiskLevel.choices)
     # [{"factor": "country", "label": "...", "input": ..., "weight": .., "contribution": .., "note": ".."}]
-    explanation = models.JSONField(_("explanation"), default=list)
+    # json on PostgreSQL, not jsonb: written once, read whole, never searched (core.fields.JSONTextField).
+    explanation = JSONTextField(_("explanation"), default=list)
     override_level = models.CharField(_("overridden level"), max_length=10, choices=RiskLevel.choices, blank=True)
     override_reason = models.TextField(_("justification"), blank=True)
     overridden_by = models.ForeignKey(
@@ -285,7 +290,8 @@ class WorklistItem(models.Model):
         DONE = "done", _("Done")
         CANCELLED = "cancelled", _("Cancelled")
 
-    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="worklist_items")
+    # No index of its own: the unique (supplier, year, kind) starts with it.
+    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="worklist_items", db_index=False)
     year = models.PositiveSmallIntegerField(_("year"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     reason = models.TextField(_("reason"))

@@ -164,7 +164,10 @@ def insert_rows(
         arrays = ", ".join(
             f"%b::{'text' if i in json_columns else field.db_type(connection)}[]" for i, field in enumerate(chosen)
         )
-        values = ", ".join(f"c{i}::jsonb" if i in json_columns else f"c{i}" for i in range(len(chosen)))
+        # cast to the column's own type: jsonb, or json for a core.fields.JSONTextField
+        values = ", ".join(
+            f"c{i}::{field.db_type(connection)}" if i in json_columns else f"c{i}" for i, field in enumerate(chosen)
+        )
         names = ", ".join(f"c{i}" for i in range(len(chosen)))
         per_statement = MAX_ROWS_PER_STATEMENT
         head += f"SELECT {values} FROM unnest({arrays}) AS r({names})"

@@ -142,7 +142,7 @@ def latest_responses(ids: Sequence[int]) -> dict[int, rules.QuestionnaireInput]:
             latest[supplier_id] = rank
     if not latest:
         return {}
-    rows = Response.objects.filter(pk__in=[rank[2] for rank in latest.values()]).values(
+    rows = Response.objects.filter(pk__in=IdList(rank[2] for rank in latest.values())).values(
         "supplier_id",
         "status",
         "submitted_at",

@@ -196,13 +196,18 @@ def sync_worklist(
             events.append(item_event("worklist.reopened", pk, s, k, [S.CANCELLED, S.OPEN], reason))
     if reopen:
         WorklistItem.objects.bulk_update(reopen, ["status", "closed_at", "closed_by", "reason", "assessment"])
-    current = RiskAssessment.objects.filter(supplier_id=OuterRef("supplier_id"), year=year, is_current=True)
-    WorklistItem.objects.filter(supplier_id__in=ids, year=year, status=S.OPEN).update(
-        assessment_id=Subquery(current.order_by("-computed_at").values("pk")[:1])
-    )
+    # Open items found above point at the current assessment; the items just created and the ones just reopened
+    # were written pointing at it already, so a first identification (no items yet) needs no UPDATE. By primary key:
+    # the year's open items of a batch were found through the status index, every open item of every supplier.
+    was_open = IdList(pk for pk, status in existing.values() if status == S.OPEN)
+    if was_open:
+        current = RiskAssessment.objects.filter(supplier_id=OuterRef("supplier_id"), year=year, is_current=True)
+        WorklistItem.objects.filter(pk__in=was_open).update(
+            assessment_id=Subquery(current.order_by("-computed_at").values("pk")[:1])
+        )
     cancel = [(key, pk) for key, (pk, status) in existing.items() if key not in desired and status == S.OPEN]
     if cancel:
-        WorklistItem.objects.filter(pk__in=[pk for _k, pk in cancel]).update(status=S.CANCELLED, closed_at=now)
+        WorklistItem.objects.filter(pk__in=IdList(pk for _k, pk in cancel)).update(status=S.CANCELLED, closed_at=now)
         for (s, k), pk in cancel:
             level = RiskLevel(assessments[s].level).label
             reason = _("No longer triggered: the risk level is now %(level)s.") % {"level": level}

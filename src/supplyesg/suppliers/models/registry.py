@@ -152,7 +152,10 @@ class Supplier(models.Model):
         db_persist=True,
     )
     registration_authority = models.CharField(_("registration authority"), max_length=200, blank=True)
-    country = CountryField(_("country"), db_index=True)
+    # country and status: no index of their own; the Meta indexes (country, legal_name) and (status, tier) serve
+    # their filters (an index on a column that leads another is redundant, and every index is written again when a
+    # supplier row changes: the yearly risk run sets the level of 100,000 of them; issue 19).
+    country = CountryField(_("country"))
     address = models.TextField(_("address"), blank=True)
     website = models.URLField(_("website"), blank=True)
     tier = models.PositiveSmallIntegerField(_("tier"), choices=Tier.choices, default=Tier.TIER1, db_index=True)
@@ -166,7 +169,7 @@ class Supplier(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROSPECT, db_index=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROSPECT)
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
     # Admission: the supplier filled in what admission needs in the portal and asked for the review. Cleared
     # when the review starts or the supplier is sent back.
