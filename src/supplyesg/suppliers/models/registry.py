@@ -134,7 +134,7 @@ class Supplier(models.Model):
     APPROVED_STATUSES = (Status.QUALIFIED, Status.ACTIVE, Status.CONDITIONAL)
 
     code = models.CharField(_("supplier code"), max_length=30, unique=True)
-    legal_name = models.CharField(_("legal name"), max_length=255, db_index=True)
+    legal_name = models.CharField(_("legal name"), max_length=255)  # indexed with id below (the default sort)
     local_name = models.CharField(_("local-language name"), max_length=255, blank=True)
     aliases = models.TextField(_("aliases"), blank=True, help_text=_("One per line."))
     registration_id = models.CharField(
@@ -193,7 +193,10 @@ class Supplier(models.Model):
         indexes = [
             models.Index(fields=["status", "tier"]),
             models.Index(fields=["country", "legal_name"]),
-            # The list's sorts (ties broken by pk) and filters.
+            # The list's sorts (ties broken by pk) and filters. By name: the list's and the API's default order, read
+            # from the index alone for a page's ids (the plain legal_name index and its LIKE twin it replaces made
+            # PostgreSQL sort each run of equal names again: the last page's ids 43 ms at 100,000 suppliers).
+            models.Index(fields=["legal_name", "id"], name="supplier_name_order_idx"),
             models.Index(fields=["risk_order", "id"], name="supplier_risk_order_idx"),
             models.Index(fields=["latest_grade", "id"], name="supplier_latest_grade_idx"),
             models.Index(fields=["updated_at", "id"], name="supplier_updated_idx"),
