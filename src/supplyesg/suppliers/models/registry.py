@@ -158,7 +158,7 @@ class Supplier(models.Model):
     country = CountryField(_("country"))
     address = models.TextField(_("address"), blank=True)
     website = models.URLField(_("website"), blank=True)
-    tier = models.PositiveSmallIntegerField(_("tier"), choices=Tier.choices, default=Tier.TIER1, db_index=True)
+    tier = models.PositiveSmallIntegerField(_("tier"), choices=Tier.choices, default=Tier.TIER1)  # (tier, id) below
     categories = models.ManyToManyField(Category, blank=True, related_name="suppliers", verbose_name=_("categories"))
     is_key = models.BooleanField(_("key supplier"), default=False)
     spend_share = models.DecimalField(
@@ -197,6 +197,7 @@ class Supplier(models.Model):
             # from the index alone for a page's ids (the plain legal_name index and its LIKE twin it replaces made
             # PostgreSQL sort each run of equal names again: the last page's ids 43 ms at 100,000 suppliers).
             models.Index(fields=["legal_name", "id"], name="supplier_name_order_idx"),
+            models.Index(fields=["tier", "id"], name="supplier_tier_order_idx"),  # replaced the plain tier index
             models.Index(fields=["risk_order", "id"], name="supplier_risk_order_idx"),
             models.Index(fields=["latest_grade", "id"], name="supplier_latest_grade_idx"),
             models.Index(fields=["updated_at", "id"], name="supplier_updated_idx"),
