@@ -172,3 +172,25 @@ def test_a_snapshot_stored_before_the_count_was_kept_still_shows_its_red_flags(c
     page = _page(client)
     assert page.context["red_flags"].paginator.count == 2
     assert [value for value, _label in page.context["form"].fields["country"].choices] == ["", "VN"]
+
+
+def test_a_refresh_rewrites_only_the_red_flags_that_changed(compliance, campaign, django_capture_on_commit_callbacks):
+    kept = _flagged(campaign, "Kept Tin Ltd.")
+    _flagged(campaign, "Also Kept Tin Ltd.")
+    waiting = _flagged(campaign, "Waiting Gold Ltd.", status=Submission.Status.VALID, smelters=(UNKNOWN_GOLD,))
+    snapshot = aggregation.refresh_dashboard(2025, "CMRT")
+    before = dict(snapshot.red_flags.values_list("supplier_name", "pk"))
+
+    aggregation.refresh_dashboard(2025, "CMRT")  # nothing changed: every row stays as it was
+    assert dict(snapshot.red_flags.values_list("supplier_name", "pk")) == before
+
+    with django_capture_on_commit_callbacks(execute=True):
+        campaigns.return_submission(waiting, actor=compliance, comment="Name the refinery's country.")
+    Submission.objects.filter(pk=kept.pk).delete()  # no declaration any more: its flag kind changes
+    aggregation.refresh_dashboard(2025, "CMRT")
+    after = dict(snapshot.red_flags.values_list("supplier_name", "pk"))
+    assert after["Also Kept Tin Ltd."] == before["Also Kept Tin Ltd."]
+    assert after["Kept Tin Ltd."] != before["Kept Tin Ltd."]
+    kept_flags = snapshot.red_flags.get(supplier_name="Kept Tin Ltd.").codes
+    assert kept_flags == ",no_declaration,"
+    assert set(after) == {"Kept Tin Ltd.", "Also Kept Tin Ltd.", "Waiting Gold Ltd."}

@@ -9,6 +9,7 @@ the number of submissions.
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 from dataclasses import asdict
 
@@ -18,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from supplyesg.core import derived, jobs, rowwriter
+from supplyesg.core.ids import IdList
 from supplyesg.minerals.aggregation.base import RiskContext, requests_for
 from supplyesg.minerals.aggregation.dashboard import DashboardFigures, build_figures, dashboard_figures
 from supplyesg.minerals.aggregation.flags import Flag, SupplierFlags, _request_flags
@@ -75,6 +77,25 @@ def _red_flag_rows(snapshot: DashboardSnapshot, year: int | None, template: str 
     return out
 
 
+def _store_red_flags(snapshot: DashboardSnapshot, rows: list[tuple]) -> None:
+    """Make the snapshot's stored red flags equal `rows` (RED_FLAG_FIELDS), writing only the suppliers whose flags
+    changed: a refresh after one accepted declaration rewrites one or two rows, not 12,500. Rewriting them all left
+    as many dead rows each time for the pages to step over until PostgreSQL's vacuum came (the dashboard page went
+    from 16 to 33 ms after four refreshes at 20,000 declarations)."""
+    wanted = {row[1]: (row[2], row[3], row[4], row[5], row[6], json.loads(json.dumps(row[7]))) for row in rows}
+    stale: list[int] = []
+    for pk, supplier_id, *values in snapshot.red_flags.order_by().values_list("pk", "supplier_id", *RED_FLAG_FIELDS[2:]):
+        if wanted.get(supplier_id) == tuple(values):
+            del wanted[supplier_id]  # stored as it is
+        else:
+            stale.append(pk)  # changed or no longer flagged
+    if stale:
+        SupplierRedFlags.objects.filter(pk__in=IdList(stale)).delete()
+    # core.rowwriter, not bulk_create: building 12,500 instances and adapting their JSON one by one cost about 55 ms
+    # of Python per 1,000 rows on PostgreSQL, against 7 ms for the server to store them.
+    rowwriter.insert_rows(SupplierRedFlags, RED_FLAG_FIELDS, [row for row in rows if row[1] in wanted])
+
+
 @transaction.atomic
 def refresh_dashboard(year: int | None, template: str | None) -> DashboardSnapshot:
     """Recompute and store the figures of one year and template (what the worker runs)."""
@@ -105,10 +126,7 @@ def refresh_dashboard(year: int | None, template: str | None) -> DashboardSnapsh
     snapshot.computed_at = timezone.now()
     snapshot.stale = False
     snapshot.save(update_fields=["figures", "computed_at", "stale"])
-    snapshot.red_flags.all().delete()
-    # core.rowwriter, not bulk_create: building 12,500 instances and adapting their JSON one by one cost about 55 ms
-    # of Python per 1,000 rows on PostgreSQL, against 7 ms for the server to store them.
-    rowwriter.insert_rows(SupplierRedFlags, RED_FLAG_FIELDS, red_flags)
+    _store_red_flags(snapshot, red_flags)
     derived.changed(FIGURES_STORED)  # figures other apps read (the reporting dashboard's smelter counts)
     return snapshot
 
