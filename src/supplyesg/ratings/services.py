@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Case, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -292,7 +292,7 @@ def _compute_batch(
     esg_weight = Decimal(policy.esg_weight_percent)
     pending = (Rating.Decision.PENDING, "", "", None, None)  # DECISION_FIELDS of a rating not decided yet
     written: list[tuple] = []
-    rated: list[int] = []
+    rated: list[tuple[int, str]] = []  # (supplier, grade)
     events: list[tuple] = []
     actor_id, actor_label = _actor_values(actor)
     counts = {"grades": dict.fromkeys(Grade.values, 0), "created": 0, "updated": 0, "reset": 0, "skipped": 0}
@@ -351,7 +351,7 @@ def _compute_batch(
                 *decision,
             )
         )
-        rated.append(row.supplier_id)
+        rated.append((row.supplier_id, result.grade))
     if written:
         insert_rows(
             Rating,
@@ -360,9 +360,34 @@ def _compute_batch(
             conflict_fields=["supplier", "year", "quarter"],
             update_fields=UPDATED_FIELDS,
         )
-        refresh_latest_grades(rated)
+        store_batch_grades(dict(rated), period)
     audit.record_rows(events)
     return counts
+
+
+def store_batch_grades(grades: dict[int, str], period: Quarter) -> None:
+    """`refresh_latest_grades` for a batch just rated for `period`, from the grades it wrote: a supplier with no
+    rating of a later quarter has this one as its latest, so its grade is set directly, in one UPDATE and only where
+    it differs (a recompute that changes no grade writes no supplier row; latest_grade is indexed, so each written
+    row updates every index of the supplier table). Before: a correlated subquery per supplier, about half of a
+    batch's SQL time on PostgreSQL. Suppliers rated for a later quarter go through refresh_latest_grades."""
+    later = set(
+        Rating.objects.filter(supplier_id__in=IdList(grades))
+        .filter(Q(year__gt=period.year) | Q(year=period.year, quarter__gt=period.quarter))
+        .order_by()
+        .values_list("supplier_id", flat=True)
+        .distinct()
+    )
+    by_grade: dict[str, list[int]] = {}
+    for supplier_id, grade in grades.items():
+        if supplier_id not in later:
+            by_grade.setdefault(grade, []).append(supplier_id)
+    if by_grade:
+        grade = Case(*(When(pk__in=IdList(ids), then=Value(g)) for g, ids in by_grade.items()))
+        ids = IdList(pk for ids in by_grade.values() for pk in ids)
+        Supplier.objects.filter(pk__in=ids).exclude(latest_grade=grade).update(latest_grade=grade)
+    if later:
+        refresh_latest_grades(later)
 
 
 def refresh_latest_grades(supplier_ids) -> None:
