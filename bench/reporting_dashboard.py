@@ -28,6 +28,17 @@ Figures on the 2-core shared development machine (median ms / queries; the data 
   baseline: 15 ms (SQLite), 29 ms (PostgreSQL); the worker computes and stores one selection in 1.1 s (SQLite) and
   2.2 s (PostgreSQL). The stored page's one query over the suppliers table is the filter form's list of countries
   in use (a DISTINCT, as before); its time was not measured apart.
+
+Measured again (issue 19, fifth session, the machine quiet, back to back): the country list is now a loose index scan
+(27 ms -> 0.5 ms on PostgreSQL) and PostgreSQL runs without JIT (settings.py):
+                                   SQLite live   SQLite page   PostgreSQL live   PostgreSQL page
+    this year                          526 / 43      10.0 / 6         685 / 43         13.0 / 6
+    last year                          378 / 42      10.0 / 6         513 / 42         13.1 / 6
+    tier=2                             537 / 43      10.1 / 6         537 / 43         13.7 / 6
+    country=CN                         290 / 43      10.0 / 6         388 / 43         13.8 / 6
+    category                           660 / 43      10.2 / 7         746 / 43         13.5 / 7
+    worker, one selection                   438                             537
+  PostgreSQL / SQLite: page 1.3-1.4x, worker 1.2x, live 0.9-1.4x (before: page 1.8-2.8x, live 1.1-2.5x).
 """
 
 import argparse
