@@ -42,6 +42,12 @@ statements counted by bench.common.StatementCounter instead of Django's debug qu
     PostgreSQL 15, 20,000 suppliers, wall seconds while the machine's load fell from 4 to 1: before first 5.78 s,
     recompute 6.07 s, peak 10.5 MiB; after 6.06 s, 8.36 s, 10.4 MiB (run first, on the busier moment): no gain
     shown on PostgreSQL, where the server's share dominates; not measured at 100,000.
+
+Fifth session (issue 19, 2026-12-06; wall seconds, 100,000 suppliers, the machine quiet; PostgreSQL without JIT):
+    SQLite: first 7.82 s, recompute 8.62 s. PostgreSQL, two runs: first 17.19 / 15.75 s, recompute 15.39 / 13.66 s.
+    A batch now sets its suppliers' latest grades from the grades it wrote, in one UPDATE and only where they differ
+    (at 20,000 a run's SQL on PostgreSQL went from 1.71 to 1.43 s). Left: each written supplier row updates all 14
+    indexes of the supplier table (latest_grade is indexed, so no in-place update), as in the risk run.
 """
 
 import argparse
