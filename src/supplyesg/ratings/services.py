@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Case, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,9 +28,10 @@ from supplyesg.core.sheets.numbers import FRACTION, NOT_NUMBER, NumberProblem, p
 from supplyesg.ratings import inputs, rules
 from supplyesg.ratings.improvement import close_improvement_action as close_improvement_action  # the service surface
 from supplyesg.ratings.improvement import improvement_problems, open_improvement_action
+from supplyesg.ratings.latest_grades import refresh_latest_grades as refresh_latest_grades  # the service surface
+from supplyesg.ratings.latest_grades import store_batch_grades
 from supplyesg.ratings.models import Action, BusinessScore, Grade, Rating
 from supplyesg.ratings.quarters import MIN_YEAR, Quarter, QuarterError, parse_quarter, quarter_of
-from supplyesg.suppliers.models import Supplier
 
 JOB_KIND = "ratings_compute"
 BATCH_SIZE = 1000
@@ -363,41 +363,6 @@ def _compute_batch(
         store_batch_grades(dict(rated), period)
     audit.record_rows(events)
     return counts
-
-
-def store_batch_grades(grades: dict[int, str], period: Quarter) -> None:
-    """`refresh_latest_grades` for a batch just rated for `period`, from the grades it wrote: a supplier with no
-    rating of a later quarter has this one as its latest, so its grade is set directly, in one UPDATE and only where
-    it differs (a recompute that changes no grade writes no supplier row; latest_grade is indexed, so each written
-    row updates every index of the supplier table). Before: a correlated subquery per supplier, about half of a
-    batch's SQL time on PostgreSQL. Suppliers rated for a later quarter go through refresh_latest_grades."""
-    later = set(
-        Rating.objects.filter(supplier_id__in=IdList(grades))
-        .filter(Q(year__gt=period.year) | Q(year=period.year, quarter__gt=period.quarter))
-        .order_by()
-        .values_list("supplier_id", flat=True)
-        .distinct()
-    )
-    by_grade: dict[str, list[int]] = {}
-    for supplier_id, grade in grades.items():
-        if supplier_id not in later:
-            by_grade.setdefault(grade, []).append(supplier_id)
-    if by_grade:
-        grade = Case(*(When(pk__in=IdList(ids), then=Value(g)) for g, ids in by_grade.items()))
-        ids = IdList(pk for ids in by_grade.values() for pk in ids)
-        Supplier.objects.filter(pk__in=ids).exclude(latest_grade=grade).update(latest_grade=grade)
-    if later:
-        refresh_latest_grades(later)
-
-
-def refresh_latest_grades(supplier_ids) -> None:
-    """Copy the grade of each supplier's latest rating onto Supplier.latest_grade, which the supplier list shows,
-    filters and sorts on. Called inside the transaction that writes ratings: one UPDATE per 900 ids (the newest
-    rating found through the supplier/year/quarter unique index). `updated_at` does not move."""
-    ids = list(dict.fromkeys(supplier_ids))
-    newest = Rating.objects.filter(supplier_id=OuterRef("pk")).order_by("-year", "-quarter").values("grade")[:1]
-    for start in range(0, len(ids), 900):
-        Supplier.objects.filter(pk__in=IdList(ids[start : start + 900])).update(latest_grade=Subquery(newest))
 
 
 def compute_quarter(
