@@ -94,3 +94,28 @@ def test_computing_a_quarter_puts_the_grade_on_the_list_and_an_earlier_quarter_d
     assert supplier.ratings.get(quarter=2).grade != latest.grade
     assert supplier.updated_at == updated
     assert shown(client_for(compliance).get(LIST, {"grade": latest.grade})) == [supplier_a.legal_name]
+
+
+def test_rating_the_latest_quarter_does_not_look_for_later_ratings_batch_by_batch(supplier_a, supplier_b):
+    from supplyesg.ratings import services
+    from supplyesg.ratings.latest_grades import later_quarters_rated
+    from supplyesg.ratings.quarters import Quarter
+    from supplyesg.suppliers.models import Supplier
+    from tests.ratings.factories_ratings import frozen, make_business_score
+
+    for supplier in (supplier_a, supplier_b):
+        make_business_score(supplier, quarter=3, quality=90, delivery=90, cost=90, service=90)
+    assert not later_quarters_rated(Quarter(2026, 3))
+    with frozen(), CaptureQueriesContext(connection) as latest_run:
+        services.compute_quarter(2026, 3, actor=None, batch_size=1)
+    distinct = [q["sql"] for q in latest_run.captured_queries if "SELECT DISTINCT" in q["sql"]]
+    assert distinct == []  # one EXISTS for the run, none per batch
+    assert later_quarters_rated(Quarter(2026, 2)) and not later_quarters_rated(Quarter(2026, 3))
+    grades = dict(Supplier.objects.filter(pk__in=[supplier_a.pk, supplier_b.pk]).values_list("pk", "latest_grade"))
+    assert None not in grades.values()
+
+    make_business_score(supplier_a, quarter=2, quality=40, delivery=40, cost=40, service=40)
+    with frozen(), CaptureQueriesContext(connection) as earlier_run:
+        services.compute_quarter(2026, 2, actor=None, batch_size=1)
+    assert any("SELECT DISTINCT" in q["sql"] for q in earlier_run.captured_queries)
+    assert Supplier.objects.get(pk=supplier_a.pk).latest_grade == grades[supplier_a.pk]

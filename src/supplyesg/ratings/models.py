@@ -37,7 +37,10 @@ class BusinessScore(models.Model):
         MANUAL = "manual", _("Entered")
         IMPORT = "import", _("ERP import")
 
-    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="business_scores")
+    # No index of its own: the unique (supplier, year, quarter) leads with it.
+    supplier = models.ForeignKey(
+        "suppliers.Supplier", on_delete=models.CASCADE, related_name="business_scores", db_index=False
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"), validators=QUARTER_VALIDATORS)
     quality = models.DecimalField(_("quality"), max_digits=5, decimal_places=2, validators=SCORE_VALIDATORS)
@@ -82,8 +85,10 @@ class Rating(models.Model):
         CONFIRMED = "confirmed", _("Confirmed")
         OVERRIDDEN = "overridden", _("Overridden")
 
-    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="ratings")
-    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
+    # No index of its own on supplier, year, grade or decision: the unique (supplier, year, quarter) and the Meta
+    # indexes lead with them (every index is written again for each of a quarter's 100,000 ratings; issue 19).
+    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="ratings", db_index=False)
+    year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"), validators=QUARTER_VALIDATORS)
     business_score = models.DecimalField(_("business score"), max_digits=5, decimal_places=2)
     class EsgSource(models.TextChoices):
@@ -96,14 +101,14 @@ class Rating(models.Model):
     esg_source = models.CharField(_("ESG score from"), max_length=20, choices=EsgSource.choices, blank=True)
     esg_weight = models.DecimalField(_("ESG weight (%)"), max_digits=5, decimal_places=2)
     total = models.DecimalField(_("total"), max_digits=5, decimal_places=2)
-    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, db_index=True)
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices)
     recommended_action = models.CharField(_("recommended action"), max_length=20, choices=Action.choices)
     # [{"msgid": "...", "params": {...}}]: why the ESG score and the grade are what they are, translated on display.
     reasons = models.JSONField(_("reasons"), default=list)
     inputs = models.JSONField(_("inputs"), default=dict)  # risk level, audit result, clocks, business scores used
     computed_at = models.DateTimeField(default=timezone.now)
     decision_status = models.CharField(
-        _("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING, db_index=True
+        _("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING
     )
     decided_action = models.CharField(_("decided action"), max_length=20, choices=Action.choices, blank=True)
     decision_reason = models.TextField(_("decision reason"), blank=True)
@@ -118,7 +123,12 @@ class Rating(models.Model):
             models.UniqueConstraint(fields=["supplier", "year", "quarter"], name="unique_rating_per_quarter"),
             models.CheckConstraint(name="rating_quarter_1_to_4", condition=models.Q(quarter__gte=1, quarter__lte=4)),
         ]
-        indexes = [models.Index(fields=["supplier", "-year", "-quarter"])]
+        indexes = [
+            # A supplier's ratings newest first are the unique index read backwards. A quarter's list, by grade;
+            # the decisions awaiting procurement (all quarters, or one).
+            models.Index(fields=["year", "quarter", "grade"], name="rating_quarter_grade_idx"),
+            models.Index(fields=["decision_status", "year", "quarter"], name="rating_decision_idx"),
+        ]
 
     def __str__(self):
         return f"{self.supplier} · {self.year}Q{self.quarter} · {self.grade}"

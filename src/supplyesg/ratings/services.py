@@ -29,7 +29,7 @@ from supplyesg.ratings import inputs, rules
 from supplyesg.ratings.improvement import close_improvement_action as close_improvement_action  # the service surface
 from supplyesg.ratings.improvement import improvement_problems, open_improvement_action
 from supplyesg.ratings.latest_grades import refresh_latest_grades as refresh_latest_grades  # the service surface
-from supplyesg.ratings.latest_grades import store_batch_grades
+from supplyesg.ratings.latest_grades import later_quarters_rated, store_batch_grades
 from supplyesg.ratings.models import Action, BusinessScore, Grade, Rating
 from supplyesg.ratings.quarters import MIN_YEAR, Quarter, QuarterError, parse_quarter, quarter_of
 
@@ -277,9 +277,11 @@ def _compute_batch(
     esg_policy: inputs.EsgPolicy,
     actor,
     now,
+    later_possible: bool = True,
 ) -> dict:
     """Rate a batch and write it: inputs (3 queries), the quarter's existing ratings (1), one upsert (as many
-    statements as the database's parameter limit needs) and history rows for changed grades (0-1)."""
+    statements as the database's parameter limit needs), the suppliers' latest grades (1, or 2 when a later quarter
+    is rated: `later_possible`) and history rows for changed grades (0-1)."""
     ids = IdList(row.supplier_id for row in rows)
     gathered = inputs.gather(rows, year=period.year, on=on, policy=esg_policy)
     existing = {
@@ -360,7 +362,7 @@ def _compute_batch(
             conflict_fields=["supplier", "year", "quarter"],
             update_fields=UPDATED_FIELDS,
         )
-        store_batch_grades(dict(rated), period)
+        store_batch_grades(dict(rated), period, later_possible=later_possible)
     audit.record_rows(events)
     return counts
 
@@ -399,6 +401,7 @@ def compute_quarter(
     }
     done, last = 0, 0
     now = timezone.now()
+    later_possible = later_quarters_rated(period)
     while True:
         rows = [
             inputs.ScoreRow(*values)
@@ -409,7 +412,16 @@ def compute_quarter(
         if not rows:
             break
         with transaction.atomic():
-            counts = _compute_batch(rows, period=period, on=on, policy=policy, esg_policy=esg_policy, actor=actor, now=now)
+            counts = _compute_batch(
+                rows,
+                period=period,
+                on=on,
+                policy=policy,
+                esg_policy=esg_policy,
+                actor=actor,
+                now=now,
+                later_possible=later_possible,
+            )
         for grade, n in counts.pop("grades").items():
             summary["grades"][grade] += n
         for key, n in counts.items():
