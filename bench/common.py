@@ -33,6 +33,38 @@ COUNTRIES = ("CN", "TW", "MY", "VN", "KR", "JP", "DE", "US", "MX", "CD", "ID", "
 # database instead of running every migration again (about 20 s of CPU per bench, most of a smoke pass).
 TEMPLATE_ENV = "BENCH_SQLITE_TEMPLATE"
 
+# `BENCH_SQLITE_FILE=1`: SQLite as the product runs it (settings.py: a database file in WAL mode with
+# synchronous=NORMAL, locks taken up front) instead of the test settings' in-memory database, which pays no file
+# I/O and sets the harshest baseline for PostgreSQL's ratios. The file is made in a temporary directory and removed
+# at exit. Ignored under DATABASE_URL (PostgreSQL).
+FILE_ENV = "BENCH_SQLITE_FILE"
+
+
+def _use_product_sqlite_file() -> None:
+    """Point the default connection at a fresh SQLite file with the product's options (before it connects)."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from supplyesg import settings as product
+
+    directory = tempfile.mkdtemp(prefix="supplyesg-bench-")
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    # The product's OPTIONS for SQLite, whatever DATABASE_URL says in this process (settings.py builds them only
+    # when it is unset): read from the module's source of truth rather than copied here.
+    options = dict(product.SQLITE_OPTIONS)
+    connection.close()
+    connection.settings_dict["NAME"] = os.path.join(directory, "bench.sqlite3")
+    connection.settings_dict["OPTIONS"] = options
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = connection.settings_dict["NAME"]
+
+
+def sqlite_kind() -> str:
+    """What the SQLite figures were measured on, for a bench's header line."""
+    if connection.vendor != "sqlite":
+        return connection.vendor
+    return "sqlite file (WAL, synchronous=NORMAL)" if connection.settings_dict["NAME"] != ":memory:" else "sqlite in memory"
+
 
 def setup_database():
     """Configure Django and create the schema in the (in-memory) test database."""
@@ -41,6 +73,8 @@ def setup_database():
     from django.test.utils import setup_test_environment
 
     setup_test_environment()
+    if connection.vendor == "sqlite" and os.environ.get(FILE_ENV, "") not in ("", "0"):
+        _use_product_sqlite_file()
     template = os.environ.get(TEMPLATE_ENV, "")
     if template and connection.vendor == "sqlite" and os.path.exists(template):
         connection.ensure_connection()

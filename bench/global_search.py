@@ -33,6 +33,7 @@ from bench.common import (
     setup_database,
     size,
     smoke,
+    sqlite_kind,
 )
 
 SUPPLIERS = size(10_000, 300)
@@ -44,7 +45,6 @@ QUERIES = ["Supplier 01234", "01234 supplier", "基准供应商01234", "jizhun 0
 
 def main() -> int:
     setup_database()
-    from django.db import connection
     from django.test import Client
 
     from supplyesg.core.models import Role
@@ -64,7 +64,7 @@ def main() -> int:
             REPEAT,
         )
         rows.append(row)
-    print(f"{SUPPLIERS} suppliers, {REPEAT} requests each (Django test client, {connection.vendor})")
+    print(f"{SUPPLIERS} suppliers, {REPEAT} requests each (Django test client, {sqlite_kind()})")
     print_table(rows, base)
     slow = [r for r in rows if r.median_s / base.median_s > TARGET_RATIO]
     grows = max(max(r.queries) for r in rows) > MAX_QUERIES

@@ -32,7 +32,17 @@ import random
 import sys
 import time
 
-from bench.common import COUNTRIES, make_suppliers, make_user, measure, print_table, refresh_statistics, setup_database, size
+from bench.common import (
+    COUNTRIES,
+    make_suppliers,
+    make_user,
+    measure,
+    print_table,
+    refresh_statistics,
+    setup_database,
+    size,
+    sqlite_kind,
+)
 
 TARGET_MS = 300.0
 METALS = ("Tin", "Tantalum", "Tungsten", "Gold")
@@ -111,7 +121,11 @@ def make_data(n: int, seed: int = 2026) -> None:
             if risky:
                 rows.append(
                     SubmissionSmelter(
-                        submission_id=sub_pk, row=30, metal="Gold", cid="", name=f"Unknown Refinery {sub_pk % 50}",
+                        submission_id=sub_pk,
+                        row=30,
+                        metal="Gold",
+                        cid="",
+                        name=f"Unknown Refinery {sub_pk % 50}",
                         country="CHINA",
                     )
                 )
@@ -135,7 +149,6 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=size(10, 3))
     args = parser.parse_args()
     setup_database()
-    from django.db import connection
     from django.test import Client
 
     from supplyesg.core.models import Role
@@ -146,7 +159,7 @@ def main() -> int:
     make_data(args.submissions)
     refresh_statistics()
     print(
-        f"{connection.vendor}: {args.submissions} submissions, {SubmissionSmelter.objects.count()} smelter rows, "
+        f"{sqlite_kind()}: {args.submissions} submissions, {SubmissionSmelter.objects.count()} smelter rows, "
         f"written in {time.perf_counter() - start:.0f} s"
     )
     client = Client()

@@ -57,7 +57,7 @@ import sys
 import time
 import tracemalloc
 
-from bench.common import StatementCounter, make_categories, make_suppliers, setup_database
+from bench.common import StatementCounter, make_categories, make_suppliers, setup_database, sqlite_kind
 
 SUPPLIERS = int(os.environ.get("BENCH_SMOKE") and 500 or 100_000)  # BENCH_SMOKE=1: a pass of seconds
 # BENCH_CLOCK=cpu: this process's CPU seconds instead of wall seconds (a shared, busy machine; in-memory SQLite
@@ -247,7 +247,6 @@ def main() -> int:
     parser.add_argument("--batch-size", type=int, default=BATCH, help=f"suppliers per batch (default {BATCH})")
     args = parser.parse_args()
     setup_database()
-    from django.db import connection
     from django.utils import timezone
 
     from supplyesg.core.models import AuditEvent
@@ -260,7 +259,7 @@ def main() -> int:
     print(
         f"{args.suppliers} suppliers with business scores for {period}, {world['audits']} reported audits, "
         f"{world['actions']} corrective actions (set up in {clock() - start:.1f} s; "
-        f"{connection.vendor}, batch size {args.batch_size})"
+        f"{sqlite_kind()}, batch size {args.batch_size})"
     )
 
     base = baseline(period, args.batch_size)

@@ -112,6 +112,7 @@ from bench.common import (
     make_suppliers,
     refresh_statistics,
     setup_database,
+    sqlite_kind,
 )
 
 SUPPLIERS = int(os.environ.get("BENCH_SMOKE") and 500 or 100_000)  # BENCH_SMOKE=1: a pass of seconds
@@ -287,7 +288,6 @@ def main() -> int:
     parser.add_argument("--batch-size", type=int, default=BATCH, help=f"suppliers per batch (default {BATCH})")
     args = parser.parse_args()
     setup_database()
-    from django.db import connection
     from django.utils import timezone
 
     from supplyesg.assessments.models import RiskAssessment, WorklistItem
@@ -300,7 +300,7 @@ def main() -> int:
     print(
         f"{args.suppliers} suppliers, {world['documents']} documents, "
         f"{world['responses']} questionnaire responses "
-        f"(set up in {clock() - start:.1f} s; {connection.vendor}, batch size {args.batch_size})"
+        f"(set up in {clock() - start:.1f} s; {sqlite_kind()}, batch size {args.batch_size})"
     )
 
     base = baseline(args.batch_size)

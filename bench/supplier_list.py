@@ -49,6 +49,7 @@ from bench.common import (
     print_table,
     refresh_statistics,
     setup_database,
+    sqlite_kind,
 )
 
 SUPPLIERS = int(os.environ.get("BENCH_SMOKE") and 300 or 100_000)
@@ -72,8 +73,13 @@ def add_risk_and_ratings(ids: list[int]) -> None:
     RiskAssessment.objects.bulk_create(
         [
             RiskAssessment(
-                supplier_id=pk, year=year, overall_score=Decimal(i % 100), computed_level=levels[i % 10],
-                override_level="high" if i % 100 == 7 else "", computed_at=now, is_current=True,
+                supplier_id=pk,
+                year=year,
+                overall_score=Decimal(i % 100),
+                computed_level=levels[i % 10],
+                override_level="high" if i % 100 == 7 else "",
+                computed_at=now,
+                is_current=True,
             )
             for i, pk in enumerate(ids)
             if i % 10 != 9
@@ -85,8 +91,14 @@ def add_risk_and_ratings(ids: list[int]) -> None:
         Rating.objects.bulk_create(
             [
                 Rating(
-                    supplier_id=pk, year=year, quarter=quarter, business_score=Decimal(80), esg_weight=Decimal(10),
-                    total=Decimal(80), grade=grades[(i + quarter) % len(grades)], recommended_action="maintain",
+                    supplier_id=pk,
+                    year=year,
+                    quarter=quarter,
+                    business_score=Decimal(80),
+                    esg_weight=Decimal(10),
+                    total=Decimal(80),
+                    grade=grades[(i + quarter) % len(grades)],
+                    recommended_action="maintain",
                     computed_at=datetime(year, 3 * quarter, 28, tzinfo=now.tzinfo),
                 )
                 for i, pk in enumerate(ids)
@@ -111,7 +123,6 @@ def main() -> int:
     args = parser.parse_args()
     n, repeat = args.suppliers, args.repeat
     setup_database()
-    from django.db import connection
     from django.test import Client
 
     from supplyesg.core.models import Role
@@ -175,7 +186,7 @@ def main() -> int:
     can_order_url = "/api/can-order?ids=" + ",".join(str(pk) for pk in ids[:500])
     pages_rows.append(measure("api /api/can-order (500 ids)", lambda: client.get(can_order_url), repeat))
 
-    print(f"{n} suppliers, {repeat} requests each (Django test client, {connection.vendor}; set up in {setup_s:.0f} s)")
+    print(f"{n} suppliers, {repeat} requests each (Django test client, {sqlite_kind()}; set up in {setup_s:.0f} s)")
     print_table(lists + pages_rows, base)
     api_50, api_500 = (next(r for r in pages_rows if r.name == f"api {url}") for url in api_urls[:2])
     grows = max(api_500.queries) > max(api_50.queries)

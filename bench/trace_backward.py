@@ -22,7 +22,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 
-from bench.common import measure, print_table, setup_database
+from bench.common import measure, print_table, setup_database, sqlite_kind
 
 EVENTS = 1_000_000
 SMOKE_EVENTS = 10_000
@@ -43,11 +43,15 @@ def build_world(events: int) -> dict:
     chains = max(1, events // DEPTH)
     when = datetime(2026, 5, 1, tzinfo=UTC)
     qn = connection.ops.quote_name
-    lot_sql = (f"INSERT INTO {qn(Lot._meta.db_table)} (id, material_id, identifier, country, quantity, unit, key_data, "
-               "assurance, made_at) VALUES (%s, %s, %s, %s, %s, 'kg', '{}', 'document_backed', %s)")
-    event_sql = (f"INSERT INTO {qn(TraceEvent._meta.db_table)} (id, event_id, type, action, biz_step, disposition, event_time, "
-                 "event_time_zone_offset, assurance, error_reason, corrective_event_ids, extra, recorded_at) "
-                 "VALUES (%s, %s, %s, '', 'commissioning', '', %s, '+00:00', 'document_backed', '', '[]', '{}', %s)")
+    lot_sql = (
+        f"INSERT INTO {qn(Lot._meta.db_table)} (id, material_id, identifier, country, quantity, unit, key_data, "
+        "assurance, made_at) VALUES (%s, %s, %s, %s, %s, 'kg', '{}', 'document_backed', %s)"
+    )
+    event_sql = (
+        f"INSERT INTO {qn(TraceEvent._meta.db_table)} (id, event_id, type, action, biz_step, disposition, event_time, "
+        "event_time_zone_offset, assurance, error_reason, corrective_event_ids, extra, recorded_at) "
+        "VALUES (%s, %s, %s, '', 'commissioning', '', %s, '+00:00', 'document_backed', '', '[]', '{}', %s)"
+    )
     link_sql = f"INSERT INTO {qn(EventLot._meta.db_table)} (event_id, lot_id, role, quantity, unit) VALUES (%s, %s, %s, 1, 'kg')"
     lot_id = event_id = 0
     lots, evs, links = [], [], []
@@ -86,8 +90,13 @@ def build_world(events: int) -> dict:
         flush(force=True)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # both SQLite and PostgreSQL: plan the walk with the new tables' statistics
-    return {"events": event_id, "lots": lot_id, "module": modules[len(modules) // 2], "pallet": pallets[0],
-            "origin": origins[len(origins) // 3]}
+    return {
+        "events": event_id,
+        "lots": lot_id,
+        "module": modules[len(modules) // 2],
+        "pallet": pallets[0],
+        "origin": origins[len(origins) // 3],
+    }
 
 
 def main() -> int:
@@ -96,15 +105,16 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=SMOKE_EVENTS if smoke else EVENTS)
     args = parser.parse_args()
     setup_database()
-    from django.db import connection
 
     from supplyesg.traceability import queries
     from supplyesg.traceability.models import EventLot, Lot
 
     start = time.perf_counter()
     world = build_world(args.events)
-    print(f"{world['events']:,} trace events, {world['lots']:,} lots, {EventLot.objects.count():,} lot links "
-          f"(set up in {time.perf_counter() - start:.1f} s; {connection.vendor})")
+    print(
+        f"{world['events']:,} trace events, {world['lots']:,} lots, {EventLot.objects.count():,} lot links "
+        f"(set up in {time.perf_counter() - start:.1f} s; {sqlite_kind()})"
+    )
 
     def trace_module():
         trace = queries.backward([world["module"]])
