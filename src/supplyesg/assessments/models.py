@@ -37,7 +37,8 @@ class RiskLevel(models.TextChoices):
 class RequirementCatalogue(models.Model):
     """One version of our supplier code of conduct as requirements, loaded from a data file."""
 
-    code = models.SlugField(_("code"), max_length=50)
+    # No index of its own (a SlugField has one by default): the unique (code, version) leads with it.
+    code = models.SlugField(_("code"), max_length=50, db_index=False)
     version = models.CharField(_("version"), max_length=20)
     title = models.CharField(_("title"), max_length=200)
     source = models.TextField(_("source"), blank=True)
@@ -54,7 +55,10 @@ class RequirementCatalogue(models.Model):
 
 
 class Requirement(models.Model):
-    catalogue = models.ForeignKey(RequirementCatalogue, on_delete=models.CASCADE, related_name="requirements")
+    # No index of its own: the unique (catalogue, code) leads with it.
+    catalogue = models.ForeignKey(
+        RequirementCatalogue, on_delete=models.CASCADE, related_name="requirements", db_index=False
+    )
     code = models.CharField(_("code"), max_length=30)  # e.g. ILO-C138, RBA-A1, OECD-AII-1
     framework = models.CharField(_("framework"), max_length=20)  # ILO, RBA, OECD
     title = models.CharField(_("title"), max_length=255)
@@ -77,7 +81,8 @@ class Requirement(models.Model):
 
 
 class QuestionnaireTemplate(models.Model):
-    code = models.SlugField(_("code"), max_length=50)
+    # No index of its own (a SlugField has one by default): the unique (code, version) leads with it.
+    code = models.SlugField(_("code"), max_length=50, db_index=False)
     version = models.CharField(_("version"), max_length=20)
     title = models.CharField(_("title"), max_length=200)
     title_zh = models.CharField(_("Chinese title"), max_length=200)
@@ -95,7 +100,8 @@ class QuestionnaireTemplate(models.Model):
 
 
 class Section(models.Model):
-    template = models.ForeignKey(QuestionnaireTemplate, on_delete=models.CASCADE, related_name="sections")
+    # No index of its own: the unique (template, code) leads with it.
+    template = models.ForeignKey(QuestionnaireTemplate, on_delete=models.CASCADE, related_name="sections", db_index=False)
     code = models.CharField(_("code"), max_length=30)
     order = models.PositiveIntegerField(default=0)
     title = models.CharField(_("title"), max_length=200)
@@ -117,7 +123,8 @@ class Question(models.Model):
         TEXT = "text", _("Text")
         FILE = "file", _("File evidence")
 
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
+    # No index of its own: the unique (section, code) leads with it.
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions", db_index=False)
     code = models.CharField(_("code"), max_length=30)  # unique within the template
     order = models.PositiveIntegerField(default=0)
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
@@ -172,7 +179,8 @@ class Response(CampaignRequest):
 
     OPEN_STATUSES = (Status.NOT_STARTED, Status.DRAFT, Status.RETURNED)
 
-    campaign = models.ForeignKey(QuestionnaireCampaign, on_delete=models.CASCADE, related_name="responses")
+    # No index of its own: the unique (campaign, supplier) leads with it.
+    campaign = models.ForeignKey(QuestionnaireCampaign, on_delete=models.CASCADE, related_name="responses", db_index=False)
     supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="questionnaire_responses")
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED, db_index=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -195,7 +203,8 @@ def evidence_upload_to(instance, filename: str) -> str:
 
 
 class Answer(models.Model):
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    # No index of its own: the unique (response, question) leads with it.
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers", db_index=False)
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     value = models.JSONField(_("answer"), null=True, blank=True)
     evidence = models.FileField(_("evidence"), upload_to=evidence_upload_to, blank=True, max_length=255)

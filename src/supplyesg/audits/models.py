@@ -85,9 +85,10 @@ class Audit(models.Model):
 
     EDITABLE_STATUSES = (Status.PLANNED, Status.IN_PROGRESS)  # before the report: planners may still change it
 
-    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="audits")
+    # supplier and year: no index of their own; the Meta indexes (supplier, status) and (year, planned_start) lead with them.
+    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="audits", db_index=False)
     site = models.ForeignKey("suppliers.Site", null=True, blank=True, on_delete=models.SET_NULL, related_name="audits")
-    year = models.PositiveSmallIntegerField(_("programme year"), db_index=True)
+    year = models.PositiveSmallIntegerField(_("programme year"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     scheme = models.CharField(_("standard"), max_length=20, choices=Scheme.choices, default=Scheme.INTERNAL)
     reason = models.CharField(_("why planned"), max_length=20, choices=Reason.choices, default=Reason.MANUAL)
@@ -148,7 +149,8 @@ class ChecklistItem(models.Model):
         NONCONFORMING = "nonconforming", _("Non-conforming")
         NOT_APPLICABLE = "na", _("Not applicable")
 
-    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="checklist")
+    # No index of its own: the unique (audit, requirement) leads with it.
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="checklist", db_index=False)
     requirement = models.ForeignKey("assessments.Requirement", on_delete=models.PROTECT, related_name="+")
     risk_category = models.CharField(_("area"), max_length=20, choices=RiskCategory.choices)
     order = models.PositiveIntegerField(default=0)
@@ -242,7 +244,8 @@ class CorrectiveAction(models.Model):
 
     finding = models.OneToOneField(Finding, on_delete=models.CASCADE, related_name="corrective_action")
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="corrective_actions")  # = finding.audit
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.AWAITING_PLAN, db_index=True)
+    # No index of its own: the Meta indexes (status, plan_due) and (status, remediation_due) lead with it.
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.AWAITING_PLAN)
     root_cause = models.TextField(_("root cause"), blank=True)
     corrective_action = models.TextField(_("corrective action"), blank=True)
     preventive_action = models.TextField(_("preventive action"), blank=True)

@@ -530,7 +530,10 @@ class NotificationQuerySet(models.QuerySet):
 class Notification(models.Model):
     """An event on one of the user's objects, shown in the bell until read. Made from the audit trail."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    # No index of its own: the Meta index (recipient, read_at) and the unique (recipient, event) lead with it.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", db_index=False
+    )
     event = models.ForeignKey(AuditEvent, on_delete=models.CASCADE, related_name="notifications")
     url = models.CharField(max_length=300, blank=True)  # where this recipient opens the object (portal or internal)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -45,7 +45,8 @@ class Course(models.Model):
 class CourseMaterial(models.Model):
     """One version of a course's material (slides, handbook): kept, never overwritten."""
 
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="materials")
+    # No index of its own: the unique (course, version) leads with it.
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="materials", db_index=False)
     version = models.CharField(_("version"), max_length=30)
     issued_on = models.DateField(_("date"))
     file = models.FileField(_("file"), upload_to="engagement/materials/%Y/")
@@ -117,7 +118,8 @@ class Invitation(CampaignRequest):
 
     OPEN_STATUSES = (Status.DRAFT, Status.INVITED)
 
-    campaign = models.ForeignKey(TrainingCampaign, on_delete=models.CASCADE, related_name="invitations")
+    # No index of its own: the unique (campaign, supplier) leads with it.
+    campaign = models.ForeignKey(TrainingCampaign, on_delete=models.CASCADE, related_name="invitations", db_index=False)
     supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="training_invitations")
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     invited_at = models.DateTimeField(null=True, blank=True)
@@ -233,7 +235,8 @@ class RequiredTraining(models.Model):
 class Feedback(models.Model):
     """A supplier's answer to the survey after a session: 1–5 and a comment."""
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="feedback")
+    # No index of its own: the unique (session, submitted_by) leads with it.
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="feedback", db_index=False)
     supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="training_feedback")
     rating = models.PositiveSmallIntegerField(_("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)])
     comment = models.TextField(_("comment"), blank=True)
@@ -284,7 +287,8 @@ class Announcement(models.Model):
 
 
 class AnnouncementRead(models.Model):
-    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="reads")
+    # No index of its own: the unique (announcement, user) leads with it.
+    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="reads", db_index=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="+")
     read_at = models.DateTimeField(default=timezone.now)

@@ -66,7 +66,8 @@ class Channel(models.Model):
 class ChannelText(models.Model):
     """A channel's public texts in a language the gettext catalogue does not carry (entered by an administrator)."""
 
-    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="texts")
+    # No index of its own: the unique (channel, language) leads with it.
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="texts", db_index=False)
     language = models.CharField(_("language code"), max_length=10)
     language_name = models.CharField(_("language name, in that language"), max_length=40)
     title = models.CharField(_("title"), max_length=200)
@@ -94,7 +95,8 @@ class RulesOfProcedureQuerySet(models.QuerySet):
 class RulesOfProcedure(models.Model):
     """Public, versioned rules of procedure of a channel (LkSG §8(2)): a new text is a new version, never an edit."""
 
-    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="rules")
+    # No index of its own: the unique (channel, version, language) leads with it.
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="rules", db_index=False)
     version = models.PositiveSmallIntegerField(_("version"))
     language = models.CharField(_("language code"), max_length=10, default="en")
     text = models.TextField(_("text"))
@@ -120,7 +122,10 @@ class Designation(models.Model):
         HANDLER = "handler", _("Handler")
         CUSTODIAN = "custodian", _("Identity custodian")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grievance_designations")
+    # No index of its own: the unique (user, kind, channel) leads with it.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grievance_designations", db_index=False
+    )
     kind = models.CharField(_("designation"), max_length=20, choices=Kind.choices)
     channel = models.ForeignKey(
         Channel,
@@ -247,8 +252,11 @@ class Report(models.Model):
     first_feedback_on = models.DateField(_("first feedback on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     delete_after = models.DateField(_("delete after"), null=True, blank=True)
-    # Links made by handlers; never shown to the reporter.
-    supplier = models.ForeignKey("suppliers.Supplier", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Links made by handlers; never shown to the reporter. supplier: no index of its own, the Meta index
+    # (supplier, status) leads with it.
+    supplier = models.ForeignKey(
+        "suppliers.Supplier", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     site = models.ForeignKey("suppliers.Site", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     requirement = models.ForeignKey("assessments.Requirement", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     finding = models.ForeignKey("audits.Finding", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -53,7 +53,8 @@ class DisclosureCatalogue(models.Model):
 class LineItem(models.Model):
     """A disclosure: what it says (en, zh), in which unit, which computation produces it, over which scope."""
 
-    catalogue = models.ForeignKey(DisclosureCatalogue, on_delete=models.CASCADE, related_name="items")
+    # No index of its own: the unique (catalogue, code) leads with it.
+    catalogue = models.ForeignKey(DisclosureCatalogue, on_delete=models.CASCADE, related_name="items", db_index=False)
     code = models.CharField(_("line item"), max_length=40)  # "GRI 308-1", "ESRS G1-6 a", "SD 1.01"
     framework = models.CharField(_("framework"), max_length=10, choices=Framework.choices)
     framework_version = models.CharField(
@@ -152,7 +153,8 @@ class Snapshot(models.Model):
         DRAFT = "draft", _("draft")
         PUBLISHED = "published", _("published")
 
-    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="snapshots")
+    # No index of its own: the unique (period, number) leads with it.
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="snapshots", db_index=False)
     number = models.PositiveIntegerField(_("number"))
     catalogue = models.ForeignKey(DisclosureCatalogue, on_delete=models.PROTECT, related_name="snapshots")
     definitions = models.JSONField(_("definitions"))
@@ -177,7 +179,8 @@ class SnapshotFigure(models.Model):
     """One line item's frozen result. `value` is canonical JSON (decimals as strings); `rows` are the records behind
     it as displayed (`columns` name them), each with the object's kind and id for a link while it exists."""
 
-    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="figures")
+    # No index of its own: the unique (snapshot, code) leads with it.
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="figures", db_index=False)
     code = models.CharField(_("line item"), max_length=40)
     framework = models.CharField(_("framework"), max_length=10, choices=Framework.choices)
     title = models.CharField(_("title"), max_length=300)
@@ -263,7 +266,8 @@ class PaymentRecord(models.Model):
     """One paid (or open) supplier invoice from the accounts-payable export, for ESRS G1-6 payment practices."""
 
     supplier = models.ForeignKey("suppliers.Supplier", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    supplier_code = models.CharField(_("supplier code"), max_length=30, db_index=True)
+    # No index of its own: the unique (supplier_code, invoice_number) leads with it.
+    supplier_code = models.CharField(_("supplier code"), max_length=30)
     invoice_number = models.CharField(_("invoice number"), max_length=60)
     invoice_date = models.DateField(_("invoice date"), db_index=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)

@@ -115,7 +115,11 @@ class LotQuerySet(models.QuerySet):
 
 
 class Lot(models.Model):
-    material = models.ForeignKey(MaterialDefinition, on_delete=models.PROTECT, related_name="lots", verbose_name=_("material"))
+    # material and supplier: no index of their own; the Meta indexes (material, made_at) and (supplier, material)
+    # lead with them.
+    material = models.ForeignKey(
+        MaterialDefinition, on_delete=models.PROTECT, related_name="lots", verbose_name=_("material"), db_index=False
+    )
     identifier = models.CharField(_("lot number"), max_length=200, unique=True)
     supplier = models.ForeignKey(
         "suppliers.Supplier",
@@ -124,6 +128,7 @@ class Lot(models.Model):
         on_delete=models.PROTECT,
         related_name="trace_lots",
         verbose_name=_("supplier"),
+        db_index=False,
     )
     site = models.ForeignKey(
         "suppliers.Site", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("site")
@@ -194,6 +199,7 @@ class TraceEvent(models.Model):
     disposition = models.CharField(_("disposition"), max_length=120, blank=True)
     event_time = models.DateTimeField(_("event time"))
     event_time_zone_offset = models.CharField(max_length=6, default="+00:00")
+    # No index of its own: the Meta index (supplier, event_time) leads with it.
     supplier = models.ForeignKey(
         "suppliers.Supplier",
         null=True,
@@ -201,6 +207,7 @@ class TraceEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="trace_events",
         verbose_name=_("recorded for"),
+        db_index=False,
     )
     site = models.ForeignKey("suppliers.Site", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     party = models.ForeignKey(Party, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -251,8 +258,9 @@ class EventLot(models.Model):
         PARENT = "parent", _("Parent")
         CHILD = "child", _("Child")
 
-    event = models.ForeignKey(TraceEvent, on_delete=models.PROTECT, related_name="lot_links")
-    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="event_links")
+    # No index of their own: the Meta indexes (lot, role, event) and (event, role, lot) lead with them.
+    event = models.ForeignKey(TraceEvent, on_delete=models.PROTECT, related_name="lot_links", db_index=False)
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="event_links", db_index=False)
     role = models.CharField(max_length=8, choices=Role.choices)
     quantity = models.DecimalField(max_digits=16, decimal_places=3, null=True, blank=True)
     unit = models.CharField(max_length=10, blank=True)

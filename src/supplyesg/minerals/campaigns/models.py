@@ -50,7 +50,8 @@ class SubmissionRequest(CampaignRequest):
 
     OPEN_STATUSES = (Status.NOT_REQUESTED, Status.REQUESTED, Status.RECEIVED_ERRORS, Status.RETURNED)
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="requests")
+    # No index of its own: the unique (campaign, supplier) leads with it.
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="requests", db_index=False)
     supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="mineral_requests")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NOT_REQUESTED, db_index=True)
     requested_at = models.DateTimeField(null=True, blank=True)
@@ -79,7 +80,8 @@ class Submission(models.Model):
         RETURNED = "returned", _("Returned for correction")
         SUPERSEDED = "superseded", _("Superseded")
 
-    request = models.ForeignKey(SubmissionRequest, on_delete=models.CASCADE, related_name="submissions")
+    # No index of its own: the unique (request, version) and submission_latest_by_status lead with it.
+    request = models.ForeignKey(SubmissionRequest, on_delete=models.CASCADE, related_name="submissions", db_index=False)
     version = models.PositiveIntegerField(_("version"))
     file = models.FileField(upload_to=submission_upload_to, max_length=255, blank=True)  # before stored workbooks
     workbook = models.ForeignKey(
@@ -144,7 +146,7 @@ class SubmissionSmelter(models.Model):
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="smelter_rows")
     row = models.PositiveIntegerField()
-    metal = models.CharField(max_length=20, blank=True, db_index=True)
+    metal = models.CharField(max_length=20, blank=True)  # no index of its own: the Meta index (metal, cid) leads with it
     name = models.CharField(max_length=255, blank=True)
     country = models.CharField(max_length=100, blank=True)
     cid = models.CharField(max_length=12, blank=True, db_index=True)

@@ -109,7 +109,8 @@ class CaseProposalDismissal(models.Model):
     """Staff decided a CMRT red flag (a supplier's smelter in a covered country or CAHRA without RMAP conformance)
     needs no risk case; the proposal leaves the worklist for that supplier and smelter."""
 
-    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the unique (supplier, cid) leads with it.
+    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="+", db_index=False)
     cid = models.CharField(_("smelter ID"), max_length=12)
     reason = models.TextField(_("reason"))
     dismissed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -24,7 +24,8 @@ class DashboardSnapshot(models.Model):
 class SupplierRedFlags(models.Model):
     """One supplier's minerals red flags in a snapshot, with what the dashboard filters on."""
 
-    snapshot = models.ForeignKey(DashboardSnapshot, on_delete=models.CASCADE, related_name="red_flags")
+    # No index of its own: both Meta indexes lead with it.
+    snapshot = models.ForeignKey(DashboardSnapshot, on_delete=models.CASCADE, related_name="red_flags", db_index=False)
     supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="+")
     supplier_name = models.CharField(_("supplier"), max_length=255)
     sort_name = models.CharField(max_length=255)

@@ -76,8 +76,8 @@ class Smelter(models.Model):
 
     class Meta:
         ordering = ["metal", "standard_name"]
+        # No index on cid alone: the unique (cid, metal) leads with it.
         constraints = [models.UniqueConstraint(fields=["cid", "metal"], name="unique_smelter_cid_metal")]
-        indexes = [models.Index(fields=["cid"])]
 
     def __str__(self):
         return f"{self.standard_name} ({self.cid})"
@@ -88,7 +88,8 @@ class SmelterAlias(models.Model):
         TEMPLATE = "template", _("RMI template")
         CONFIRMED = "confirmed", _("Confirmed by a reviewer")
 
-    smelter = models.ForeignKey(Smelter, on_delete=models.CASCADE, related_name="aliases")
+    # No index of its own: the unique (smelter, name) leads with it.
+    smelter = models.ForeignKey(Smelter, on_delete=models.CASCADE, related_name="aliases", db_index=False)
     name = models.CharField(_("name"), max_length=255)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.TEMPLATE)
     added_at = models.DateTimeField(default=timezone.now)
@@ -124,7 +125,8 @@ class RmapStatus(models.Model):
         NOT_ENROLLED = "not_enrolled", _("Not enrolled")
         SUSPENDED = "suspended", _("Suspended")
 
-    upload = models.ForeignKey(RmapStatusUpload, on_delete=models.CASCADE, related_name="statuses")
+    # No index of its own: the unique (upload, cid) leads with it.
+    upload = models.ForeignKey(RmapStatusUpload, on_delete=models.CASCADE, related_name="statuses", db_index=False)
     cid = models.CharField(_("smelter id"), max_length=12, db_index=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     assessment_date = models.DateField(_("last assessment"), null=True, blank=True)

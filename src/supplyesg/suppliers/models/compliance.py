@@ -79,7 +79,8 @@ class Document(models.Model):
 class DocumentRule(models.Model):
     """A document a category's suppliers must hold; `yearly` means one issued within the last year."""
 
-    category = models.ForeignKey("suppliers.Category", on_delete=models.CASCADE, related_name="document_rules")
+    # No index of its own: the unique (category, doc_type) leads with it.
+    category = models.ForeignKey("suppliers.Category", on_delete=models.CASCADE, related_name="document_rules", db_index=False)
     doc_type = models.CharField(_("document type"), max_length=20, choices=DocumentType.choices)
     yearly = models.BooleanField(_("renew every year"), default=False)
 

@@ -34,7 +34,8 @@ class QualificationItem(models.Model):
     # ISO certificates may be "not applicable" for small suppliers; the rest must pass.
     OPTIONAL_KINDS = frozenset({Kind.ISO9001, Kind.ISO14001, Kind.ISO45001})
 
-    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="qualification_items")
+    # No index of its own: the unique (supplier, kind) leads with it.
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="qualification_items", db_index=False)
     kind = models.CharField(_("item"), max_length=30, choices=Kind.choices)
     evidence = models.FileField(_("evidence"), upload_to=private_upload_to, blank=True, max_length=255)
     evidence_note = models.TextField(_("evidence note"), blank=True)

@@ -241,7 +241,8 @@ REGISTRY_FIELDS = PROFILE_FIELDS + ("tier", "is_key", "spend_share")
 class SupplyLink(models.Model):
     """`upstream` supplies `downstream`: the edges of the tier-n chain."""
 
-    upstream = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="customer_links")
+    # No index of its own: the unique (upstream, downstream) leads with it.
+    upstream = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="customer_links", db_index=False)
     downstream = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="supplier_links")
     material = models.CharField(_("material"), max_length=200, blank=True)
 
@@ -297,7 +298,8 @@ class DuplicateDecision(models.Model):
         SAME = "same", _("Same supplier")
         DIFFERENT = "different", _("Different suppliers")
 
-    supplier_a = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the unique (supplier_a, supplier_b) leads with it.
+    supplier_a = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="+", db_index=False)
     supplier_b = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="+")
     verdict = models.CharField(_("verdict"), max_length=10, choices=Verdict.choices)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

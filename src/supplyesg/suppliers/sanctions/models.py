@@ -65,7 +65,8 @@ class SanctionsEntry(models.Model):
         PERSON = "person", _("Individual")
         ENTITY = "entity", _("Entity")
 
-    list_version = models.ForeignKey(SanctionsListVersion, on_delete=models.CASCADE, related_name="entries")
+    # No index of its own: the unique (list_version, reference) leads with it.
+    list_version = models.ForeignKey(SanctionsListVersion, on_delete=models.CASCADE, related_name="entries", db_index=False)
     reference = models.CharField(_("reference number"), max_length=100)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=500)
@@ -112,7 +113,8 @@ class SanctionsHit(models.Model):
         DISMISSED = "dismissed", _("Dismissed: not the listed party")
         DELISTED = "delisted", _("No longer on the list")
 
-    sanctions_list = models.ForeignKey(SanctionsList, on_delete=models.CASCADE, related_name="hits")
+    # No index of its own: the unique (sanctions_list, reference, subject_kind, subject_id, screened_name) leads with it.
+    sanctions_list = models.ForeignKey(SanctionsList, on_delete=models.CASCADE, related_name="hits", db_index=False)
     entry = models.ForeignKey(SanctionsEntry, null=True, on_delete=models.SET_NULL, related_name="hits")
     reference = models.CharField(_("reference number"), max_length=100)
     entry_name = models.CharField(_("listed name"), max_length=500)

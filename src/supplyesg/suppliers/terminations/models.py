@@ -34,7 +34,8 @@ class TerminationCase(models.Model):
         OVERRIDDEN = "overridden", _("Overridden: cooperation continues")
         LIFTED = "lifted", _("Lifted: cooperation resumed")
 
-    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="termination_cases")
+    # No index of its own: the Meta index (supplier, status) leads with it.
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="termination_cases", db_index=False)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     # What raised it, e.g. "rating:2026Q3", "audit:12", "minerals_case:4": one open case per source and ref.
     source_ref = models.CharField(_("source reference"), max_length=60, blank=True)
@@ -79,7 +80,8 @@ class Suspension(models.Model):
         LIFTED = "lifted", _("Lifted: trade resumes")
         TERMINATED = "terminated", _("Ended by a confirmed termination")
 
-    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="suspensions")
+    # No index of its own: the Meta index (supplier, ended_at) leads with it.
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="suspensions", db_index=False)
     source = models.CharField(_("source"), max_length=20, choices=TerminationCase.Source.choices)
     # What suspended it, e.g. "minerals_case:4", "audit:12": one suspension in force per source and ref.
     source_ref = models.CharField(_("source reference"), max_length=60, blank=True)
