@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from supplyesg.assessments.risk import queries as risk_queries
 from supplyesg.assessments.risk import services as risk
-from supplyesg.suppliers.models import Supplier
+from supplyesg.suppliers.models import Supplier, SupplierSummary
 from tests.assessments.test_risk import high_risk_supplier, low_risk_supplier
 from tests.factories import make_supplier
 
@@ -29,7 +29,7 @@ def test_the_yearly_run_puts_each_level_on_the_list_and_leaves_last_updated_alon
 
     risk.assess_all(YEAR, actor=compliance)
 
-    rows = {s.pk: (s.risk_level, s.risk_order) for s in Supplier.objects.all()}
+    rows = {s.pk: (s.summary.risk_level, s.summary.risk_order) for s in Supplier.objects.select_related("summary")}
     assert rows == {high.pk: ("high", 3), low.pk: ("low", 1), never.pk: (None, 0)}
     assert dict(Supplier.objects.values_list("pk", "updated_at")) == updated
     client = client_for(viewer)
@@ -47,8 +47,8 @@ def test_an_override_moves_the_supplier_in_the_list_at_once(client_for, viewer, 
     assert shown(client_for(viewer), risk="high") == ["Dresden Parts GmbH"]
 
     risk.override_level(assessment, level="low", justification="Allegation investigated and refuted.", actor=compliance)
-    supplier.refresh_from_db()
-    assert (supplier.risk_level, supplier.risk_order) == ("low", 1)
+    supplier.summary.refresh_from_db()
+    assert (supplier.summary.risk_level, supplier.summary.risk_order) == ("low", 1)
 
 
 def test_assessing_an_earlier_year_leaves_the_current_level_alone(compliance):
@@ -58,8 +58,8 @@ def test_assessing_an_earlier_year_leaves_the_current_level_alone(compliance):
         risk_queries.current_assessment(supplier, YEAR), level="medium", justification="Mitigated by our audit.", actor=compliance
     )
     risk.assess_all(YEAR - 1, actor=compliance)
-    supplier.refresh_from_db()
-    assert supplier.risk_level == "medium"
+    supplier.summary.refresh_from_db()
+    assert supplier.summary.risk_level == "medium"
 
 
 def test_recomputing_the_year_keeps_a_carried_override_on_the_list_and_sets_the_others_from_the_new_levels(compliance):
@@ -69,9 +69,9 @@ def test_recomputing_the_year_keeps_a_carried_override_on_the_list_and_sets_the_
     risk.override_level(
         risk_queries.current_assessment(overridden, YEAR), level="low", justification="Audit closed.", actor=compliance
     )
-    Supplier.objects.filter(pk=other.pk).update(risk_level="low", risk_order=1)  # out of date, as after a restore
+    SupplierSummary.objects.filter(supplier=other).update(risk_level="low", risk_order=1)  # out of date, as after a restore
 
     risk.assess_all(YEAR, actor=compliance)
 
-    rows = {s.pk: (s.risk_level, s.risk_order) for s in Supplier.objects.all()}
+    rows = {s.pk: (s.summary.risk_level, s.summary.risk_order) for s in Supplier.objects.select_related("summary")}
     assert rows == {overridden.pk: ("low", 1), other.pk: ("high", 3)}

@@ -63,8 +63,8 @@ def test_every_assessed_supplier_has_its_years_risk_level_on_the_list(generated)
     assessed = scale_suppliers().exclude(status__in=NOT_ASSESSED_STATUSES)
     assert RiskAssessment.objects.current().for_year(2026).count() == assessed.count()
     levels = current_levels(assessed.values_list("pk", flat=True))
-    assert {s.pk: s.risk_level for s in assessed} == levels
-    assert not scale_suppliers().filter(status__in=NOT_ASSESSED_STATUSES, risk_level__isnull=False).exists()
+    assert {s.pk: s.summary.risk_level for s in assessed.select_related("summary")} == levels
+    assert not scale_suppliers().filter(status__in=NOT_ASSESSED_STATUSES, summary__risk_level__isnull=False).exists()
 
 
 def test_it_imports_business_scores_and_rates_the_two_latest_quarters(generated):
@@ -73,7 +73,7 @@ def test_it_imports_business_scores_and_rates_the_two_latest_quarters(generated)
         assert BusinessScore.objects.for_quarter(2026, quarter).count() == approved
         assert Rating.objects.for_quarter(2026, quarter).count() == approved
     latest = dict(Rating.objects.for_quarter(2026, 4).values_list("supplier_id", "grade"))
-    assert {s.pk: s.latest_grade for s in scale_suppliers().approved()} == latest
+    assert {s.pk: s.summary.latest_grade for s in scale_suppliers().approved().select_related("summary")} == latest
 
 
 def test_running_it_again_writes_nothing_twice(generated):

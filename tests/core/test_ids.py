@@ -25,8 +25,8 @@ def test_it_selects_what_the_plain_list_selects_in_filters_excludes_updates_and_
     assert pks(Supplier.objects.exclude(pk__in=IdList(chosen))) == [b.pk]
     inner = Supplier.objects.filter(pk__in=IdList(chosen)).values("pk")
     assert pks(Supplier.objects.filter(pk__in=Subquery(inner))) == chosen
-    assert Supplier.objects.filter(pk__in=IdList(chosen)).update(risk_order=3) == 2
-    assert pks(Supplier.objects.filter(risk_order=3)) == chosen
+    assert Supplier.objects.filter(pk__in=IdList(chosen)).update(is_key=True) == 2
+    assert pks(Supplier.objects.filter(is_key=True)) == chosen
 
 
 def test_an_empty_list_matches_nothing_without_a_query_like_djangos():

@@ -29,7 +29,7 @@ def shown(response) -> list[str]:
 def test_the_list_shows_each_suppliers_latest_grade(client_for, compliance, graded):
     response = client_for(compliance).get(LIST)
     html = response.content.decode()
-    grades = {s.pk: s.latest_grade for s in response.context["page"]}
+    grades = {s.pk: s.summary.latest_grade for s in response.context["page"]}
     assert grades == {graded["a"].pk: "D", graded["b"].pk: "B", graded["never"].pk: None}
     assert "grade-D" in html and reverse("ratings:supplier", args=[graded["a"].pk]) in html
     assert "Grade" in [str(c["column"].label) for c in response.context["columns"]]
@@ -88,9 +88,9 @@ def test_computing_a_quarter_puts_the_grade_on_the_list_and_an_earlier_quarter_d
     with frozen():
         services.compute_quarter(2026, 3, actor=None)
         services.compute_quarter(2026, 2, actor=None)
-    supplier = Supplier.objects.get(pk=supplier_a.pk)
+    supplier = Supplier.objects.select_related("summary").get(pk=supplier_a.pk)
     latest = supplier.ratings.order_by("-year", "-quarter").first()
-    assert latest.quarter == 3 and supplier.latest_grade == latest.grade
+    assert latest.quarter == 3 and supplier.summary.latest_grade == latest.grade
     assert supplier.ratings.get(quarter=2).grade != latest.grade
     assert supplier.updated_at == updated
     assert shown(client_for(compliance).get(LIST, {"grade": latest.grade})) == [supplier_a.legal_name]
@@ -111,11 +111,11 @@ def test_rating_the_latest_quarter_does_not_look_for_later_ratings_batch_by_batc
     distinct = [q["sql"] for q in latest_run.captured_queries if "SELECT DISTINCT" in q["sql"]]
     assert distinct == []  # one EXISTS for the run, none per batch
     assert later_quarters_rated(Quarter(2026, 2)) and not later_quarters_rated(Quarter(2026, 3))
-    grades = dict(Supplier.objects.filter(pk__in=[supplier_a.pk, supplier_b.pk]).values_list("pk", "latest_grade"))
+    grades = dict(Supplier.objects.filter(pk__in=[supplier_a.pk, supplier_b.pk]).values_list("pk", "summary__latest_grade"))
     assert None not in grades.values()
 
     make_business_score(supplier_a, quarter=2, quality=40, delivery=40, cost=40, service=40)
     with frozen(), CaptureQueriesContext(connection) as earlier_run:
         services.compute_quarter(2026, 2, actor=None, batch_size=1)
     assert any("SELECT DISTINCT" in q["sql"] for q in earlier_run.captured_queries)
-    assert Supplier.objects.get(pk=supplier_a.pk).latest_grade == grades[supplier_a.pk]
+    assert Supplier.objects.get(pk=supplier_a.pk).summary.latest_grade == grades[supplier_a.pk]

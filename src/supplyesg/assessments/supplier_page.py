@@ -1,5 +1,6 @@
 """What assessments adds to the supplier page (core/supplier_page.py): the ESG risk panel. The current risk level
-the list shows, filters and sorts on is Supplier.risk_level, kept by the risk services (refresh_supplier_levels)."""
+the list shows, filters and sorts on is SupplierSummary.risk_level, kept by the risk services
+(refresh_supplier_levels)."""
 
 from supplyesg.assessments.risk.queries import current_assessment
 from supplyesg.core import supplier_page

@@ -9,8 +9,9 @@ checks access, as every view does; `capability` only decides whether the page of
 
 An annotation is the way an app computes named fields on a Supplier QuerySet in one query whatever its size, e.g.
 "conditional_acceptance" (audits) adds `conditionally_accepted` and `conditional_plan_due`; suppliers filters on
-those names. A figure the list must sort or filter on fast at 100,000 suppliers is an indexed Supplier column
-instead, kept by the owning app's services (risk_level by assessments, latest_grade by ratings).
+those names. A figure the list must sort or filter on fast at 100,000 suppliers is an indexed column of the
+supplier's SupplierSummary instead, kept by the owning app's services (risk_level by assessments, latest_grade by
+ratings).
 """
 
 from collections.abc import Callable

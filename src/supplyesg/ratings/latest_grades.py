@@ -1,5 +1,6 @@
-"""Supplier.latest_grade, the grade of each supplier's latest quarterly rating, which the supplier list shows, filters
-and sorts on: kept by compute_quarter (ratings.services) inside the transaction that writes the ratings."""
+"""SupplierSummary.latest_grade (`supplier.summary`), the grade of each supplier's latest quarterly rating, which
+the supplier list shows, filters and sorts on: kept by compute_quarter (ratings.services) inside the transaction
+that writes the ratings."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.db.models import Case, OuterRef, Q, Subquery, Value, When
 from supplyesg.core.ids import IdList
 from supplyesg.ratings.models import Rating
 from supplyesg.ratings.quarters import Quarter
-from supplyesg.suppliers.models import Supplier
+from supplyesg.suppliers.models import SupplierSummary
 
 
 def _later_than(period: Quarter) -> Q:
@@ -26,8 +27,8 @@ def later_quarters_rated(period: Quarter) -> bool:
 def store_batch_grades(grades: dict[int, str], period: Quarter, *, later_possible: bool = True) -> None:
     """`refresh_latest_grades` for a batch just rated for `period`, from the grades it wrote: a supplier with no
     rating of a later quarter has this one as its latest, so its grade is set directly, in one UPDATE and only where
-    it differs (a recompute that changes no grade writes no supplier row; latest_grade is indexed, so each written
-    row updates every index of the supplier table). Before: a correlated subquery per supplier, about half of a
+    it differs (a recompute that changes no grade writes no row; latest_grade is indexed, so each written row
+    updates every index of its table). Before: a correlated subquery per supplier, about half of a
     batch's SQL time on PostgreSQL. Suppliers rated for a later quarter go through refresh_latest_grades; with
     `later_possible` False (no later quarter rated when the run began: `later_quarters_rated`) none is looked for."""
     later = set()
@@ -46,16 +47,18 @@ def store_batch_grades(grades: dict[int, str], period: Quarter, *, later_possibl
     if by_grade:
         grade = Case(*(When(pk__in=IdList(ids), then=Value(g)) for g, ids in by_grade.items()))
         batch = IdList(pk for group in by_grade.values() for pk in group)
-        Supplier.objects.filter(pk__in=batch).exclude(latest_grade=grade).update(latest_grade=grade)
+        SupplierSummary.objects.filter(supplier_id__in=batch).exclude(latest_grade=grade).update(latest_grade=grade)
     if later:
         refresh_latest_grades(later)
 
 
 def refresh_latest_grades(supplier_ids) -> None:
-    """Copy the grade of each supplier's latest rating onto Supplier.latest_grade, which the supplier list shows,
+    """Copy the grade of each supplier's latest rating onto its SupplierSummary, which the supplier list shows,
     filters and sorts on. Called inside the transaction that writes ratings: one UPDATE per 900 ids (the newest
     rating found through the supplier/year/quarter unique index). `updated_at` does not move."""
     ids = list(dict.fromkeys(supplier_ids))
-    newest = Rating.objects.filter(supplier_id=OuterRef("pk")).order_by("-year", "-quarter").values("grade")[:1]
+    newest = Rating.objects.filter(supplier_id=OuterRef("supplier_id")).order_by("-year", "-quarter").values("grade")[:1]
     for start in range(0, len(ids), 900):
-        Supplier.objects.filter(pk__in=IdList(ids[start : start + 900])).update(latest_grade=Subquery(newest))
+        SupplierSummary.objects.filter(supplier_id__in=IdList(ids[start : start + 900])).update(
+            latest_grade=Subquery(newest)
+        )

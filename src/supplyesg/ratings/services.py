@@ -28,8 +28,8 @@ from supplyesg.core.sheets.numbers import FRACTION, NOT_NUMBER, NumberProblem, p
 from supplyesg.ratings import inputs, rules
 from supplyesg.ratings.improvement import close_improvement_action as close_improvement_action  # the service surface
 from supplyesg.ratings.improvement import improvement_problems, open_improvement_action
-from supplyesg.ratings.latest_grades import refresh_latest_grades as refresh_latest_grades  # the service surface
 from supplyesg.ratings.latest_grades import later_quarters_rated, store_batch_grades
+from supplyesg.ratings.latest_grades import refresh_latest_grades as refresh_latest_grades  # the service surface
 from supplyesg.ratings.models import Action, BusinessScore, Grade, Rating
 from supplyesg.ratings.quarters import MIN_YEAR, Quarter, QuarterError, parse_quarter, quarter_of
 

@@ -1,5 +1,5 @@
 """What ratings adds to the supplier page (core/supplier_page.py): the latest-grade panel. The latest grade the list
-shows, filters and sorts on is Supplier.latest_grade, kept by compute_quarter (ratings/latest_grades.py)."""
+shows, filters and sorts on is SupplierSummary.latest_grade, kept by compute_quarter (ratings/latest_grades.py)."""
 
 from supplyesg.core import supplier_page
 

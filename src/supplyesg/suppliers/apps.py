@@ -8,6 +8,13 @@ class SuppliersConfig(AppConfig):
     verbose_name = _("Suppliers")
 
     def ready(self):
+        # Every supplier's summary row comes from a database trigger, reinstalled after every migrate (summary_rows).
+        from django.db.models.signals import post_migrate
+
+        from supplyesg.suppliers import summary_rows
+
+        post_migrate.connect(summary_rows.after_migrate, sender=self, dispatch_uid="suppliers.summary_rows")
+
         # Wiring, not rules: what this app adds to global search, the inbox, notifications and the dashboard.
         from supplyesg.suppliers import dashboard, inbox, scale, search
 

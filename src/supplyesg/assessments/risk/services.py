@@ -46,7 +46,7 @@ from supplyesg.core.ids import IdList
 from supplyesg.core.models import Job, PolicySettings
 from supplyesg.core.rowwriter import RawJSON, insert_rows
 from supplyesg.core.services import job_progress
-from supplyesg.suppliers.models import Supplier
+from supplyesg.suppliers.models import RISK_ORDER, Supplier, SupplierSummary
 
 MIN_YEAR, MAX_YEAR_AHEAD = 2000, 1
 
@@ -473,7 +473,6 @@ def close_worklist_item(item: WorklistItem, *, note: str, actor) -> WorklistItem
     return item
 
 
-RISK_ORDER = {RiskLevel.HIGH: 3, RiskLevel.MEDIUM: 2, RiskLevel.LOW: 1}
 
 
 def store_batch_levels(written_level: dict[int, str], year: int) -> None:
@@ -493,23 +492,23 @@ def store_batch_levels(written_level: dict[int, str], year: int) -> None:
         if supplier_id not in later:
             by_level.setdefault(level, []).append(supplier_id)
     for level, ids in by_level.items():
-        # Rows already at the level are left alone: on PostgreSQL every updated supplier row gets a new version in
-        # each of the table's many indexes (risk_order is indexed, so no HOT update), most of a recompute's UPDATE.
-        Supplier.objects.filter(pk__in=IdList(ids)).exclude(risk_level=level, risk_order=RISK_ORDER[level]).update(
+        # Rows already at the level are left alone: on PostgreSQL every updated row gets a new version in each of
+        # its table's indexes (risk_order is indexed, so no in-place update), most of a recompute's UPDATE.
+        SupplierSummary.objects.filter(supplier_id__in=IdList(ids)).exclude(
             risk_level=level, risk_order=RISK_ORDER[level]
-        )
+        ).update(risk_level=level, risk_order=RISK_ORDER[level])
     if later:
         refresh_supplier_levels(later)
 
 
 def refresh_supplier_levels(supplier_ids: Iterable[int]) -> None:
     """Copy the suppliers' current levels (as `current_levels`: the latest year's current assessment, an override
-    winning) onto Supplier.risk_level and risk_order (3 high, 2 medium, 1 low, 0 never assessed), which the
-    supplier list shows, filters and sorts on. Called by every service that writes an assessment or an override,
-    inside its transaction: one UPDATE per 900 ids. `updated_at` does not move."""
+    winning) onto their SupplierSummary's risk_level and risk_order (3 high, 2 medium, 1 low, 0 never assessed),
+    which the supplier list shows, filters and sorts on. Called by every service that writes an assessment or an
+    override, inside its transaction: one UPDATE per 900 ids. The supplier's `updated_at` does not move."""
     ids = list(dict.fromkeys(supplier_ids))
     current = queries.with_level(
-        RiskAssessment.objects.current().filter(supplier_id=OuterRef("pk")).order_by("-year", "-computed_at")
+        RiskAssessment.objects.current().filter(supplier_id=OuterRef("supplier_id")).order_by("-year", "-computed_at")
     ).annotate(
         risk_order=Case(
             When(risk_level=RiskLevel.HIGH, then=3),
@@ -520,7 +519,7 @@ def refresh_supplier_levels(supplier_ids: Iterable[int]) -> None:
         )
     )
     for start in range(0, len(ids), queries.IN_CHUNK):
-        Supplier.objects.filter(pk__in=IdList(ids[start : start + queries.IN_CHUNK])).update(
+        SupplierSummary.objects.filter(supplier_id__in=IdList(ids[start : start + queries.IN_CHUNK])).update(
             risk_level=Subquery(current.values("risk_level")[:1]),
             risk_order=Coalesce(Subquery(current.values("risk_order")[:1]), 0),
         )

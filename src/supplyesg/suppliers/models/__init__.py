@@ -16,10 +16,13 @@ from supplyesg.suppliers.models.registry import (
     Supplier,
     SupplyLink,
 )
+from supplyesg.suppliers.models.summary import RISK_ORDER, SupplierSummary
 from supplyesg.suppliers.sanctions.models import SanctionsEntry, SanctionsHit, SanctionsList, SanctionsListVersion
 from supplyesg.suppliers.terminations.models import Suspension, TerminationCase
 
 __all__ = [
+    "RISK_ORDER",
+    "SupplierSummary",
     "AgreementType",
     "BlacklistEntry",
     "Category",

@@ -154,7 +154,7 @@ class Supplier(models.Model):
     registration_authority = models.CharField(_("registration authority"), max_length=200, blank=True)
     # country and status: no index of their own; the Meta indexes (country, legal_name) and (status, tier) serve
     # their filters (an index on a column that leads another is redundant, and every index is written again when a
-    # supplier row changes: the yearly risk run sets the level of 100,000 of them; issue 19).
+    # supplier row changes; issue 19).
     country = CountryField(_("country"))
     address = models.TextField(_("address"), blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -177,14 +177,8 @@ class Supplier(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    # What the supplier list shows, filters and sorts on, kept here by the services that change it so the list
-    # never recomputes it per row (100,000 suppliers): the current risk level, an override winning (None: never
-    # assessed) and its order for sorting (3 high, 2 medium, 1 low, 0 none), written by the assessments app's risk
-    # services; the grade of the latest quarterly rating (None: never rated), written by the ratings app.
-    # Plain updates, so `updated_at` (the profile's last change) does not move.
-    risk_level = models.CharField(_("current risk level"), max_length=10, null=True, blank=True, editable=False)
-    risk_order = models.PositiveSmallIntegerField(_("risk order"), default=0, editable=False)
-    latest_grade = models.CharField(_("latest rating grade"), max_length=1, null=True, blank=True, editable=False)
+    # What the list shows of other apps' results (current risk level, latest grade) is on SupplierSummary
+    # (`supplier.summary`, models/summary.py), a row per supplier kept by the services that change it.
 
     objects = SupplierQuerySet.as_manager()
 
@@ -198,8 +192,6 @@ class Supplier(models.Model):
             # PostgreSQL sort each run of equal names again: the last page's ids 43 ms at 100,000 suppliers).
             models.Index(fields=["legal_name", "id"], name="supplier_name_order_idx"),
             models.Index(fields=["tier", "id"], name="supplier_tier_order_idx"),  # replaced the plain tier index
-            models.Index(fields=["risk_order", "id"], name="supplier_risk_order_idx"),
-            models.Index(fields=["latest_grade", "id"], name="supplier_latest_grade_idx"),
             models.Index(fields=["updated_at", "id"], name="supplier_updated_idx"),
         ]
         constraints = [
