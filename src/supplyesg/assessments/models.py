@@ -56,9 +56,7 @@ class RequirementCatalogue(models.Model):
 
 class Requirement(models.Model):
     # No index of its own: the unique (catalogue, code) leads with it.
-    catalogue = models.ForeignKey(
-        RequirementCatalogue, on_delete=models.CASCADE, related_name="requirements", db_index=False
-    )
+    catalogue = models.ForeignKey(RequirementCatalogue, on_delete=models.CASCADE, related_name="requirements", db_index=False)
     code = models.CharField(_("code"), max_length=30)  # e.g. ILO-C138, RBA-A1, OECD-AII-1
     framework = models.CharField(_("framework"), max_length=20)  # ILO, RBA, OECD
     title = models.CharField(_("title"), max_length=255)
