@@ -15,7 +15,7 @@ ANSWERED = (Response.Status.SUBMITTED, Response.Status.ACCEPTED)
 def assessments_panel(request, today):
     list_url = reverse("suppliers:list")
     levels = dict(
-        Supplier.objects.approved().order_by().values_list("risk_level").annotate(n=Count("pk"))
+        Supplier.objects.approved().order_by().values_list("summary__risk_level").annotate(n=Count("*"))
     )
     risk_rows = [
         {"label": label, "value": levels.get(value, 0), "url": f"{list_url}?risk={value}", "css": _CSS[value]}

@@ -20,7 +20,7 @@ def ratings_panel(request, today):
         {"label": label, "value": counts[value], "url": f"{overview}?quarter={period}&grade={value}", "css": _CSS[value]}
         for value, label in Grade.choices
     ]
-    per_quarter = Rating.objects.order_by().values_list("year", "quarter", "grade").annotate(n=Count("pk"))
+    per_quarter = Rating.objects.order_by().values_list("year", "quarter", "grade").annotate(n=Count("*"))
     table: dict[tuple[int, int], dict[str, int]] = {}
     for year, quarter, grade, n in per_quarter:
         table.setdefault((year, quarter), dict.fromkeys(Grade.values, 0))[grade] = n

@@ -87,7 +87,7 @@ def quarter_ratings(period: Quarter, *, grade: str = "", decision: str = "", esg
 
 def grade_counts(period: Quarter) -> dict[str, int]:
     counts = dict.fromkeys(Grade.values, 0)
-    rows = Rating.objects.for_quarter(period.year, period.quarter).order_by().values_list("grade").annotate(n=Count("pk"))
+    rows = Rating.objects.for_quarter(period.year, period.quarter).order_by().values_list("grade").annotate(n=Count("*"))
     for grade, n in rows:
         counts[grade] = n
     return counts
@@ -101,7 +101,7 @@ def without_esg_result_count(period: Quarter) -> int:
 def decision_counts(period: Quarter) -> dict[str, int]:
     counts = dict.fromkeys(Rating.Decision.values, 0)
     rows = (
-        Rating.objects.for_quarter(period.year, period.quarter).order_by().values_list("decision_status").annotate(n=Count("pk"))
+        Rating.objects.for_quarter(period.year, period.quarter).order_by().values_list("decision_status").annotate(n=Count("*"))
     )
     for status, n in rows:
         counts[status] = n
