@@ -5,6 +5,7 @@ that writes the ratings."""
 from __future__ import annotations
 
 from django.db.models import Case, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from supplyesg.core.ids import IdList
 from supplyesg.ratings.models import Rating
@@ -60,5 +61,5 @@ def refresh_latest_grades(supplier_ids) -> None:
     newest = Rating.objects.filter(supplier_id=OuterRef("supplier_id")).order_by("-year", "-quarter").values("grade")[:1]
     for start in range(0, len(ids), 900):
         SupplierSummary.objects.filter(supplier_id__in=IdList(ids[start : start + 900])).update(
-            latest_grade=Subquery(newest)
+            latest_grade=Coalesce(Subquery(newest), Value(""))  # "": never rated
         )

@@ -21,13 +21,13 @@ def _statements(vendor: str) -> list[str]:
     if vendor == "sqlite":
         return [
             f'CREATE TRIGGER IF NOT EXISTS "{TRIGGER}" AFTER INSERT ON "{SUPPLIER_TABLE}" FOR EACH ROW '
-            f'BEGIN INSERT INTO "{SUMMARY_TABLE}" ("supplier_id", "risk_order") VALUES (NEW."id", 0); END'
+            f'BEGIN INSERT INTO "{SUMMARY_TABLE}" ("supplier_id", "risk_order", "latest_grade") VALUES (NEW."id", 0, \'\'); END'
         ]
     if vendor == "postgresql":
         # One INSERT per statement, not per row: a bulk insert of 100,000 suppliers adds their rows at once.
         return [
             f'CREATE OR REPLACE FUNCTION "{TRIGGER}"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN '
-            f'INSERT INTO "{SUMMARY_TABLE}" ("supplier_id", "risk_order") SELECT "id", 0 FROM inserted; '
+            f'INSERT INTO "{SUMMARY_TABLE}" ("supplier_id", "risk_order", "latest_grade") SELECT "id", 0, \'\' FROM inserted; '
             f"RETURN NULL; END $$",
             f'DROP TRIGGER IF EXISTS "{TRIGGER}" ON "{SUPPLIER_TABLE}"',
             f'CREATE TRIGGER "{TRIGGER}" AFTER INSERT ON "{SUPPLIER_TABLE}" REFERENCING NEW TABLE AS inserted '
@@ -42,7 +42,8 @@ def install(connection) -> None:
         for sql in _statements(connection.vendor):
             cursor.execute(sql)
         cursor.execute(
-            f'INSERT INTO "{SUMMARY_TABLE}" ("supplier_id", "risk_order") SELECT s."id", 0 FROM "{SUPPLIER_TABLE}" s '
+            f'INSERT INTO "{SUMMARY_TABLE}" ("supplier_id", "risk_order", "latest_grade") '
+            f'SELECT s."id", 0, \'\' FROM "{SUPPLIER_TABLE}" s '
             f'WHERE NOT EXISTS (SELECT 1 FROM "{SUMMARY_TABLE}" m WHERE m."supplier_id" = s."id")'
         )
 

@@ -13,15 +13,16 @@ def copy_to_summary(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(
             'INSERT INTO "suppliers_suppliersummary" ("supplier_id", "risk_level", "risk_order", "latest_grade") '
-            'SELECT "id", "risk_level", "risk_order", "latest_grade" FROM "suppliers_supplier"'
+            'SELECT "id", "risk_level", "risk_order", COALESCE("latest_grade", \'\') FROM "suppliers_supplier"'
         )
 
 
 def copy_back(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
         for column in ("risk_level", "risk_order", "latest_grade"):
+            value = f'NULLIF(m."{column}", \'\')' if column == "latest_grade" else f'm."{column}"'
             cursor.execute(
-                f'UPDATE "suppliers_supplier" SET "{column}" = (SELECT m."{column}" FROM "suppliers_suppliersummary" m '
+                f'UPDATE "suppliers_supplier" SET "{column}" = (SELECT {value} FROM "suppliers_suppliersummary" m '
                 f'WHERE m."supplier_id" = "suppliers_supplier"."id") '
                 f'WHERE EXISTS (SELECT 1 FROM "suppliers_suppliersummary" m WHERE m."supplier_id" = "suppliers_supplier"."id")'
             )
@@ -48,7 +49,7 @@ class Migration(migrations.Migration):
                 ('supplier', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='summary', serialize=False, to='suppliers.supplier', verbose_name='supplier')),
                 ('risk_level', models.CharField(blank=True, editable=False, max_length=10, null=True, verbose_name='current risk level')),
                 ('risk_order', models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='risk order')),
-                ('latest_grade', models.CharField(blank=True, editable=False, max_length=1, null=True, verbose_name='latest rating grade')),
+                ('latest_grade', models.CharField(blank=True, db_default='', default='', editable=False, max_length=1, verbose_name='latest rating grade')),
             ],
             options={
                 'verbose_name': 'supplier summary',

@@ -1,7 +1,7 @@
 """What the supplier list shows, filters and sorts on from other apps' results, one row per supplier.
 
 The current risk level (an override winning; None: never assessed) and its order for sorting, written by the
-assessments app's risk services; the grade of the latest quarterly rating (None: never rated), written by the
+assessments app's risk services; the grade of the latest quarterly rating ("": never rated), written by the
 ratings app. They are kept here so that the list never recomputes them per row (100,000 suppliers), and outside
 the supplier table so that writing them is cheap: the yearly risk run and the quarterly ratings set them for
 100,000 suppliers, and on PostgreSQL each updated row gets a new entry in every index of its table. The supplier
@@ -25,7 +25,11 @@ class SupplierSummary(models.Model):
     )
     risk_level = models.CharField(_("current risk level"), max_length=10, null=True, blank=True, editable=False)
     risk_order = models.PositiveSmallIntegerField(_("risk order"), default=0, editable=False)
-    latest_grade = models.CharField(_("latest rating grade"), max_length=1, null=True, blank=True, editable=False)
+    # "" (not NULL) when never rated: both databases then sort "not rated" first, and the grade sort can read
+    # its order from the index under an always-true `latest_grade >= ''` (queries.supplier_list_queryset).
+    latest_grade = models.CharField(
+        _("latest rating grade"), max_length=1, blank=True, default="", db_default="", editable=False
+    )
 
     class Meta:
         verbose_name = _("supplier summary")
