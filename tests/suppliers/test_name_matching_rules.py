@@ -97,3 +97,15 @@ def test_the_create_page_refuses_a_doubtful_name_for_users_who_do_not_decide_the
     page = client_for(procurement).post(reverse("suppliers:create"), data).content.decode()
     assert "may be the blacklisted" in page and "blacklist_override_reason" not in page
     assert not Supplier.objects.filter(country="VN").exists()
+
+
+def test_a_duplicate_sharing_a_rare_word_is_found_when_a_common_word_matches_more_suppliers_than_are_read(monkeypatch):
+    """The pre-filter reads at most ROWS_PER_WORD suppliers per word on PostgreSQL (and ranks all on SQLite): a word
+    every supplier shares must not crowd out the one that shares the deciding word."""
+    monkeypatch.setattr(registry, "ROWS_PER_WORD", 3)
+    monkeypatch.setattr(registry, "NAME_CANDIDATES", 4)
+    for n in range(12):
+        make_supplier(legal_name=f"Shenzhen Electronics Number{n:02d} Co., Ltd.")
+    twin = make_supplier(legal_name="Shenzhen Qiaoxing Electronics Co., Ltd.")
+    found = registry.find_duplicates(legal_name="Shenzhen Qiaoxing Electronic Co., Ltd", country="CN")
+    assert found and found[0].supplier == twin

@@ -141,9 +141,8 @@ class Supplier(models.Model):
         _("registration id"),
         max_length=64,
         blank=True,
-        db_index=True,
         help_text=_("e.g. the unified social credit code."),
-    )
+    )  # not indexed: nothing looks it up as typed; the duplicate check reads registration_key's index (Meta)
     # The registration id as compared: without spaces, dashes, dots, slashes or case. Computed by the database, so
     # every write path (forms, API, imports, bulk demo data) fills it and the unique constraint below can hold.
     registration_key = models.GeneratedField(
@@ -193,6 +192,9 @@ class Supplier(models.Model):
             models.Index(fields=["legal_name", "id"], name="supplier_name_order_idx"),
             models.Index(fields=["tier", "id"], name="supplier_tier_order_idx"),  # replaced the plain tier index
             models.Index(fields=["updated_at", "id"], name="supplier_updated_idx"),
+            # The duplicate check: the same registration id in any country (the unique constraint below starts with
+            # the country). It replaced the plain index on registration_id, which no query used (and its LIKE twin).
+            models.Index(fields=["registration_key"], name="supplier_registration_key_idx"),
         ]
         constraints = [
             # One company per registration id and country: the duplicate check and the insert are one atomic step.

@@ -1,9 +1,10 @@
 """Creating and editing suppliers, their sites, contacts and links; duplicate detection."""
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, IntegerField, Max, Q, Value, When
 from django.utils.translation import gettext as _
 
@@ -58,12 +59,34 @@ def _name_conditions(*names: str) -> list[Q]:
     return conditions
 
 
+# PostgreSQL: the most suppliers read per word of the pre-filter (see _name_candidates_by_word).
+ROWS_PER_WORD = 1000
+
+
+def _name_candidates_by_word(conditions: list[Q], exclude_pk=None):
+    """PostgreSQL: the pre-filter one word at a time, each word's matches read from the supplier search's trigram
+    index (suppliers 0016) and cut at ROWS_PER_WORD, in one UNION ALL query; the suppliers matching the most words
+    are kept. A word that most suppliers share ("Shenzhen", or "Bench" in the bench data) adds at most its first
+    ROWS_PER_WORD matches, which tell nothing anyway, while a rare word, the kind a duplicate shares, brings every
+    supplier that has it. Ranking all suppliers in one scan instead (as on SQLite) had PostgreSQL evaluate every
+    condition twice on each matching row: about 300 ms on the supplier page when a word matched all 100,000."""
+    parts = [
+        Supplier.objects.filter(condition).exclude(pk=exclude_pk).order_by().values_list("pk", flat=True)[:ROWS_PER_WORD]
+        for condition in conditions
+    ]
+    shared = Counter(parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0])
+    best = sorted(shared, key=lambda pk: (-shared[pk], pk))[:NAME_CANDIDATES]
+    return Supplier.objects.filter(pk__in=best).order_by("pk")
+
+
 def _name_candidates(names: list[str], exclude_pk=None):
     """Suppliers sharing a deciding word with one of the names, those sharing the most first, at most
     NAME_CANDIDATES of them (one query)."""
     conditions = _name_conditions(*names)
     if not conditions:
         return Supplier.objects.none()
+    if connection.vendor == "postgresql":
+        return _name_candidates_by_word(conditions, exclude_pk)
     match = Q(pk__in=[])
     for condition in conditions:
         match |= condition
