@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from supplyesg.core.fields import JSONTextField
+
 SCORE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 QUARTER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
 
@@ -104,8 +106,10 @@ class Rating(models.Model):
     grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices)
     recommended_action = models.CharField(_("recommended action"), max_length=20, choices=Action.choices)
     # [{"msgid": "...", "params": {...}}]: why the ESG score and the grade are what they are, translated on display.
-    reasons = models.JSONField(_("reasons"), default=list)
-    inputs = models.JSONField(_("inputs"), default=dict)  # risk level, audit result, clocks, business scores used
+    # Written once per rating (100,000 a quarter) and read whole, never searched inside: `json` on PostgreSQL, not
+    # jsonb, which parsed every value into its binary form on the way in (core.fields.JSONTextField).
+    reasons = JSONTextField(_("reasons"), default=list)
+    inputs = JSONTextField(_("inputs"), default=dict)  # risk level, audit result, clocks, business scores used
     computed_at = models.DateTimeField(default=timezone.now)
     decision_status = models.CharField(
         _("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING
