@@ -50,13 +50,10 @@ def _use_product_sqlite_file() -> None:
 
     directory = tempfile.mkdtemp(prefix="supplyesg-bench-")
     atexit.register(shutil.rmtree, directory, ignore_errors=True)
-    # The product's OPTIONS for SQLite, whatever DATABASE_URL says in this process (settings.py builds them only
-    # when it is unset): read from the module's source of truth rather than copied here.
-    options = dict(product.SQLITE_OPTIONS)
+    options = dict(product.SQLITE_OPTIONS)  # the product's own, named once in settings.py
     connection.close()
     connection.settings_dict["NAME"] = os.path.join(directory, "bench.sqlite3")
     connection.settings_dict["OPTIONS"] = options
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = connection.settings_dict["NAME"]
 
 
 def sqlite_kind() -> str:

@@ -511,9 +511,7 @@ def refresh_supplier_levels(supplier_ids: Iterable[int]) -> None:
         RiskAssessment.objects.current().filter(supplier_id=OuterRef("supplier_id")).order_by("-year", "-computed_at")
     ).annotate(
         risk_order=Case(
-            When(risk_level=RiskLevel.HIGH, then=3),
-            When(risk_level=RiskLevel.MEDIUM, then=2),
-            When(risk_level=RiskLevel.LOW, then=1),
+            *(When(risk_level=level, then=order) for level, order in RISK_ORDER.items()),
             default=0,
             output_field=IntegerField(),
         )
