@@ -122,6 +122,23 @@ if DATABASE_URL:
         # refresh at 20,000 declarations, bench/minerals_dashboard.py). An `options` in DATABASE_URL is kept and wins.
         db_options = DATABASES["default"].setdefault("OPTIONS", {})
         db_options["options"] = " ".join(filter(None, ["-c jit=off", db_options.get("options", "")]))
+        # Prepared statements: psycopg prepares a statement it has run this many times on a connection, so
+        # PostgreSQL plans our many-table reads once per connection instead of on every request (core/postgresql/
+        # base.py; bench/trace_backward.py). They need server-side binding. `off` keeps Django's defaults
+        # (values bound on the client, nothing prepared), for a PgBouncer in transaction mode older than 1.21.
+        DATABASES["default"]["ENGINE"] = "supplyesg.core.postgresql"
+        prepare = (env_str("DATABASE_PREPARE_THRESHOLD", "5") or "5").strip().lower()
+        if prepare != "off":
+            try:
+                threshold = int(prepare)
+            except ValueError:
+                threshold = -1
+            if threshold < 0:
+                raise ImproperlyConfigured(
+                    f"DATABASE_PREPARE_THRESHOLD={prepare!r}: use a whole number of runs (0 prepares at once) or off."
+                )
+            db_options.setdefault("server_side_binding", True)
+            db_options.setdefault("prepare_threshold", threshold)
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

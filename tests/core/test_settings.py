@@ -99,3 +99,24 @@ def test_the_database_connection_runs_without_jit_on_postgresql():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def _postgres_settings(extra_env):
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "SUPPLYESG_ENV"}}
+    env.pop("DATABASE_PREPARE_THRESHOLD", None)
+    env.update({"DATABASE_URL": "postgres://u@db:5432/esg", **extra_env})
+    script = (
+        "import supplyesg.settings as s; d = s.DATABASES['default']; o = d['OPTIONS'];"
+        "print(d['ENGINE'], o.get('server_side_binding'), o.get('prepare_threshold'))"
+    )
+    return subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+
+
+def test_postgresql_statements_are_prepared_after_five_runs_unless_switched_off():
+    assert _postgres_settings({}).stdout.split() == ["supplyesg.core.postgresql", "True", "5"]
+    assert _postgres_settings({"DATABASE_PREPARE_THRESHOLD": "0"}).stdout.split()[1:] == ["True", "0"]
+    # off: Django's own defaults, for a connection pooler that cannot keep prepared statements
+    assert _postgres_settings({"DATABASE_PREPARE_THRESHOLD": "off"}).stdout.split()[1:] == ["None", "None"]
+    bad = _postgres_settings({"DATABASE_PREPARE_THRESHOLD": "often"})
+    assert bad.returncode != 0
+    assert "DATABASE_PREPARE_THRESHOLD='often'" in bad.stderr
