@@ -20,6 +20,7 @@ from supplyesg.core.api_schemas import for_role
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.files import validate_upload
 from supplyesg.core.models import AuditEvent
+from supplyesg.suppliers import tally
 from supplyesg.suppliers.access import get_supplier_for_user
 from supplyesg.suppliers.models import BlacklistEntry, Category, SignedAgreement, Supplier
 from supplyesg.suppliers.schemas import (
@@ -68,7 +69,7 @@ def _page(queryset, paging: Paging) -> dict:
     ids = list(queryset.values_list("pk", flat=True)[paging.offset : paging.offset + paging.limit])
     rows = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()} if ids else {}
     return {
-        "count": queryset.count(),
+        "count": tally.count(queryset),
         "limit": paging.limit,
         "offset": paging.offset,
         "items": [rows[pk] for pk in ids if pk in rows],
@@ -106,9 +107,7 @@ def _detail(user, supplier_id):
 # ---------------------------------------------------------------- registry
 
 
-@router.get(
-    "/suppliers", response={200: SupplierPage | PortalSupplierPage, **_errors(401, 422)}, summary="List suppliers"
-)
+@router.get("/suppliers", response={200: SupplierPage | PortalSupplierPage, **_errors(401, 422)}, summary="List suppliers")
 def list_suppliers(request, filters: Query[SupplierFilters]):
     """Internal users see every supplier; a supplier's portal user sees only their own."""
     suppliers = Supplier.objects.visible_to(request.user).search(filters.q or "")

@@ -11,9 +11,11 @@ class SuppliersConfig(AppConfig):
         # Every supplier's summary row comes from a database trigger, reinstalled after every migrate (summary_rows).
         from django.db.models.signals import post_migrate
 
-        from supplyesg.suppliers import summary_rows
+        from supplyesg.suppliers import summary_rows, tally
 
         post_migrate.connect(summary_rows.after_migrate, sender=self, dispatch_uid="suppliers.summary_rows")
+        # The same for the counts per status and tier on PostgreSQL (tally), rebuilt exact after every migrate.
+        post_migrate.connect(tally.after_migrate, sender=self, dispatch_uid="suppliers.tally")
 
         # Wiring, not rules: what this app adds to global search, the inbox, notifications and the dashboard.
         from supplyesg.suppliers import dashboard, inbox, scale, search

@@ -17,12 +17,14 @@ from supplyesg.suppliers.models.registry import (
     SupplyLink,
 )
 from supplyesg.suppliers.models.summary import RISK_ORDER, SupplierSummary
+from supplyesg.suppliers.models.tally import SupplierTally
 from supplyesg.suppliers.sanctions.models import SanctionsEntry, SanctionsHit, SanctionsList, SanctionsListVersion
 from supplyesg.suppliers.terminations.models import Suspension, TerminationCase
 
 __all__ = [
     "RISK_ORDER",
     "SupplierSummary",
+    "SupplierTally",
     "AgreementType",
     "BlacklistEntry",
     "Category",
