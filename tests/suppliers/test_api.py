@@ -207,6 +207,24 @@ def test_list_pages_with_limit_and_offset_and_gives_the_total(client_for, viewer
     assert [s["legal_name"] for s in body["items"]] == [f"Paged Supplier {n}" for n in (3, 4, 5)]
 
 
+def test_pages_in_the_second_half_read_from_the_end_are_the_same_pages(client_for, viewer):
+    """A page past the middle is read in the reverse order from the end (api._page_ids); every page, every
+    ordering, with ties on the sorted column (broken by the primary key), is the page the forward reading gives."""
+    for n in range(11):
+        make_supplier(legal_name=f"Halves {n % 4}", tier=1 + n % 2, country="CN" if n % 3 else "VN")
+    c = client_for(viewer)
+    for ordering in ("legal_name", "-legal_name", "tier", "-created_at"):
+        everything = [s["id"] for s in c.get(f"/api/suppliers?limit=500&ordering={ordering}").json()["items"]]
+        assert len(everything) == 11
+        for limit in (1, 3, 4):
+            for offset in range(0, 13):
+                body = c.get(f"/api/suppliers?limit={limit}&offset={offset}&ordering={ordering}").json()
+                assert [s["id"] for s in body["items"]] == everything[offset : offset + limit], (ordering, limit, offset)
+                assert body["count"] == 11
+    filtered = [s["id"] for s in c.get("/api/suppliers?limit=500&country=CN").json()["items"]]
+    assert [s["id"] for s in c.get("/api/suppliers?limit=2&offset=6&country=CN").json()["items"]] == filtered[6:8]
+
+
 @pytest.mark.parametrize(
     "query,field",
     [

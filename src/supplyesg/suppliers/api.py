@@ -65,15 +65,29 @@ def _errors(*codes):
 def _page(queryset, paging: Paging) -> dict:
     """One page of `queryset` (ordered). The page's primary keys are read first and then only those rows: a page far
     down the list otherwise read every skipped row in full (offset 99,950 of 100,000 suppliers: 121 ms on PostgreSQL,
-    bench/supplier_list.py)."""
-    ids = list(queryset.values_list("pk", flat=True)[paging.offset : paging.offset + paging.limit])
+    bench/supplier_list.py). A page in the second half of a list ordered down to the primary key is read from the
+    end, in the reverse order: a database skips the rows before an offset one by one (99,950 index entries, 13 ms on
+    PostgreSQL), so the last page now skips none."""
+    count = tally.count(queryset)
+    ids = _page_ids(queryset, paging, count)
     rows = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()} if ids else {}
     return {
-        "count": tally.count(queryset),
+        "count": count,
         "limit": paging.limit,
         "offset": paging.offset,
         "items": [rows[pk] for pk in ids if pk in rows],
     }
+
+
+def _page_ids(queryset, paging: Paging, count: int) -> list:
+    start, stop = paging.offset, min(paging.offset + paging.limit, count)
+    ordering = queryset.query.order_by
+    if start >= stop or start <= count // 2 or not ordering or ordering[-1] not in ("pk", "-pk", "id", "-id"):
+        return list(queryset.values_list("pk", flat=True)[paging.offset : paging.offset + paging.limit])
+    # rows start..stop-1 of the order are rows count-stop..count-start-1 of the reverse order (a total order: it
+    # ends with the primary key)
+    backwards = list(queryset.reverse().values_list("pk", flat=True)[count - stop : count - start])
+    return backwards[::-1]
 
 
 def _with_categories(suppliers=None):
