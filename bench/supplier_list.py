@@ -49,6 +49,22 @@ SQLite list page took 54 ms, not 41; PostgreSQL and SQLite run one after the oth
   over 1.5x: the API's total, an exact COUNT(*) over 100,000 rows on every request (7 ms on PostgreSQL, about
   1 ms on SQLite, which counts a b-tree's pages rather than its rows); the rest of an API request is the same
   Python on both.
+
+Seventh session (2026-12-06, median ms at 100,000 suppliers; the machine slower again: the same SQLite list page
+took 72 ms; PostgreSQL and SQLite run one after the other):
+                                        PostgreSQL    SQLite in memory    PostgreSQL / SQLite
+    API limit=50                             16               14                 1.2x   (was 1.8x)
+    API offset 99,950                        15               15                 1.0x   (was 2.5x)
+    API ordering=-updated_at                 14               17                 0.8x
+    registry dashboard                       20               25                 0.8x   (was 1.35x)
+    list pages, filters and sorts           67-107           64-115             0.8-1.3x
+  What changed: counts of the whole table or of a status and tier come from a tally the database keeps
+  (suppliers/tally.py: statement triggers append the changes; COUNT(*) was 9-10 ms of every page on PostgreSQL);
+  an API page past the middle is read from the end in the reverse order (PostgreSQL skipped 99,950 index entries
+  one by one, 13 ms); statements are prepared after 5 runs on a connection (core/postgresql/base.py). Measured in
+  one process, alternating prepared and not on the same connection (15 requests each): list pages and the API
+  2-10% faster prepared, the supplier page 10%. Over 100 ms on this slower machine: on PostgreSQL the risk=high
+  filter (107 ms), on SQLite the grade filters and the sort by last update (101-115 ms).
 """
 
 import argparse
