@@ -14,6 +14,19 @@ into a pallet (an AggregationEvent of 100 modules) so a trace can fan in. Measur
 - the forward trace of one quartzite lot to its module;
 each a median over repeated runs, with the queries each run made. The trace must stay a constant number of
 queries (one recursive walk and one read of the lots) whatever the depth and the number of events.
+
+Seventh session (issue 19, 2026-12-06, 1,000,000 events, median ms). On PostgreSQL most of a single lot's trace was
+planning: the walk and the six-table read of the lots take longer to plan than to run. Statements are now prepared
+after 5 runs on a connection (core/postgresql/base.py). Measured in one process on the same PostgreSQL world,
+alternating prepared and not on the same connection (40 runs each, so the machine's drift hits both alike):
+                                not prepared    prepared    SQLite (this bench, in memory)
+    read one lot (baseline)         3.02           1.76          1.27
+    backward trace of a module      5.95           3.14          2.31
+    forward trace of a lot          6.81           3.94          3.64
+    backward trace of a pallet     79.2           78.4          64.4
+  so 1.39x / 1.36x / 1.08x / 1.22x of SQLite prepared (2.4x / 2.6x / 1.9x before). This bench's own medians in
+  separate runs drift with the machine by a third either way (the same PostgreSQL module trace measured 3.1 and
+  6.2 ms an hour apart, SQLite 2.3 and 2.5).
 """
 
 import argparse
