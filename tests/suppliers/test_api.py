@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from supplyesg.core.models import AuditEvent
 from supplyesg.core.services import create_api_token
@@ -22,6 +23,7 @@ from tests.factories import (
     make_supplier,
     pdf_upload,
 )
+from tests.paging import assert_deep_pages_are_the_forward_pages
 
 S = Supplier.Status
 
@@ -207,22 +209,15 @@ def test_list_pages_with_limit_and_offset_and_gives_the_total(client_for, viewer
     assert [s["legal_name"] for s in body["items"]] == [f"Paged Supplier {n}" for n in (3, 4, 5)]
 
 
-def test_pages_in_the_second_half_read_from_the_end_are_the_same_pages(client_for, viewer):
-    """A page past the middle is read in the reverse order from the end (api._page_ids); every page, every
-    ordering, with ties on the sorted column (broken by the primary key), is the page the forward reading gives."""
+def test_pages_in_the_second_half_are_the_pages_the_forward_reading_gives(client_for, viewer):
+    """Every page of every order is checked on the paging helper itself (tests/core/test_paging.py); here the API's
+    own orders, with ties on the sorted column, and a filter the tally does not count."""
     for n in range(11):
         make_supplier(legal_name=f"Halves {n % 4}", tier=1 + n % 2, country="CN" if n % 3 else "VN")
     c = client_for(viewer)
     for ordering in ("legal_name", "-legal_name", "tier", "-created_at"):
-        everything = [s["id"] for s in c.get(f"/api/suppliers?limit=500&ordering={ordering}").json()["items"]]
-        assert len(everything) == 11
-        for limit in (1, 3, 4):
-            for offset in range(0, 13):
-                body = c.get(f"/api/suppliers?limit={limit}&offset={offset}&ordering={ordering}").json()
-                assert [s["id"] for s in body["items"]] == everything[offset : offset + limit], (ordering, limit, offset)
-                assert body["count"] == 11
-    filtered = [s["id"] for s in c.get("/api/suppliers?limit=500&country=CN").json()["items"]]
-    assert [s["id"] for s in c.get("/api/suppliers?limit=2&offset=6&country=CN").json()["items"]] == filtered[6:8]
+        assert_deep_pages_are_the_forward_pages(c, f"/api/suppliers?ordering={ordering}", total=11)
+    assert_deep_pages_are_the_forward_pages(c, "/api/suppliers?country=CN", total=7)
 
 
 @pytest.mark.parametrize(
@@ -602,6 +597,15 @@ def test_history_lists_the_audit_trail_newest_first(client_for, compliance, supp
     assert latest["changes"] == {"status": ["qualification", "prospect"]}
 
 
+def test_deep_pages_of_the_history_are_the_pages_the_forward_reading_gives(client_for, compliance, supplier_a):
+    at = timezone.now()
+    for n in range(11):  # three at each time: the newest first, then the last recorded
+        AuditEvent.objects.create(
+            supplier=supplier_a, action="supplier.updated", target_type="supplier", target_id=n, at=at - timedelta(hours=n % 3)
+        )
+    assert_deep_pages_are_the_forward_pages(client_for(compliance), f"/api/suppliers/{supplier_a.pk}/history", total=11)
+
+
 # ---------------------------------------------------------------- blacklist
 
 
@@ -635,6 +639,16 @@ def test_compliance_blacklists_a_supplier_and_then_lifts_the_ban(client_for, com
     assert [e["id"] for e in c.get("/api/blacklist?in_force=false").json()["items"]] == [entry_id]
     actions = set(AuditEvent.objects.filter(supplier=supplier_a).values_list("action", flat=True))
     assert {"supplier.blacklisted", "supplier.blacklist_lifted"} <= actions
+
+
+def test_deep_pages_of_the_blacklist_are_the_pages_the_forward_reading_gives(client_for, viewer):
+    entries = [make_blacklist_entry(make_supplier()) for _ in range(11)]
+    decided = timezone.now()
+    for n, entry in enumerate(entries):  # decided at the same moment in threes: the latest entry first among them
+        BlacklistEntry.objects.filter(pk=entry.pk).update(decided_at=decided - timedelta(days=n % 3))
+    c = client_for(viewer)
+    assert_deep_pages_are_the_forward_pages(c, "/api/blacklist", total=11)
+    assert [e["id"] for e in c.get("/api/blacklist?limit=3").json()["items"]] == [entries[n].pk for n in (9, 6, 3)]
 
 
 @pytest.mark.parametrize(

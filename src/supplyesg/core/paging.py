@@ -1,0 +1,44 @@
+"""One page of a JSON list, `{"count", "limit", "offset", "items"}`, read the same way by every list API.
+
+The page's primary keys are read first and then only those rows: a page far down a list otherwise read every
+skipped row in full (offset 99,950 of 100,000 suppliers: 121 ms on PostgreSQL, bench/supplier_list.py). A page in
+the second half of a list ordered down to the primary key is read from the end, in the reverse order: a database
+skips the rows before an offset one by one (99,950 index entries, 13 ms on PostgreSQL), so the last page skips none.
+That needs a total order, hence the primary key last; any other order is read forwards."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+
+def page(queryset, *, limit: int, offset: int, count: int | None = None, item: Callable | None = None) -> dict:
+    """One page of `queryset`, in its order, the rows with its select_related and prefetch_related. `count` is
+    `queryset.count()` unless the caller has it cheaper (the suppliers' tally); it must be exactly that figure, as a
+    page from the end is found by it. `item` turns each row into what the API returns."""
+    total = queryset.count() if count is None else count
+    keys = page_keys(queryset, limit=limit, offset=offset, count=total)
+    rows = {row.pk: row for row in queryset.filter(pk__in=keys).order_by()} if keys else {}
+    found = [rows[pk] for pk in keys if pk in rows]
+    return {"count": total, "limit": limit, "offset": offset, "items": [item(r) for r in found] if item else found}
+
+
+def page_keys(queryset, *, limit: int, offset: int, count: int) -> list:
+    """The primary keys of rows offset..offset+limit-1 of `queryset`, in its order."""
+    start, stop = offset, min(offset + limit, count)
+    if start >= stop or start <= count // 2 or not ends_with_the_primary_key(queryset):
+        return list(queryset.values_list("pk", flat=True)[offset : offset + limit])
+    # rows start..stop-1 of the order are rows count-stop..count-start-1 of the reverse order
+    backwards = list(queryset.reverse().values_list("pk", flat=True)[count - stop : count - start])
+    return backwards[::-1]
+
+
+def ends_with_the_primary_key(queryset) -> bool:
+    """The queryset's order (its own, or the model's default) ends with the primary key, so it is a total order and
+    the reverse order is exactly its inverse. DISTINCT ON and extra() orders are not looked into."""
+    query = queryset.query
+    if query.extra_order_by or query.distinct_fields:
+        return False
+    ordering = query.order_by or (query.get_meta().ordering if query.default_ordering else ())
+    if not ordering or not isinstance(ordering[-1], str):
+        return False
+    return ordering[-1].lstrip("-") in ("pk", query.get_meta().pk.attname)
