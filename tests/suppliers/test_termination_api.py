@@ -2,12 +2,16 @@
 lifecycle right recommends; errors in the project's format."""
 
 import json
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from supplyesg.core.services import create_api_token
 from supplyesg.suppliers.models import Supplier, TerminationCase
 from supplyesg.suppliers.terminations import services as terminations
+from tests.factories import make_supplier
+from tests.paging import assert_deep_pages_are_the_forward_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +118,16 @@ def test_the_list_filters_and_validates(client_for, procurement, pending, suppli
     assert client.get(LIST, {"supplier_id": supplier_b.pk}).json()["count"] == 1
     bad = client.get(LIST, {"source": "whim"})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "source"
+
+
+def test_deep_pages_of_the_list_are_the_pages_the_forward_reading_gives(client_for, procurement):
+    cases = [
+        terminations.recommend_termination(make_supplier(), actor=procurement, source="manual", reason=f"Reason {n}.")
+        for n in range(11)
+    ]
+    at = timezone.now()
+    for n, case in enumerate(cases):  # recommended at the same moment in threes
+        TerminationCase.objects.filter(pk=case.pk).update(recommended_at=at - timedelta(days=n % 3))
+    client = client_for(procurement)
+    assert_deep_pages_are_the_forward_pages(client, LIST, total=11)
+    assert_deep_pages_are_the_forward_pages(client, f"{LIST}?source=manual", total=11)

@@ -13,6 +13,7 @@ from supplyesg.core.api_auth import needs
 from supplyesg.core.api_schemas import DbId, Offset, field_choices
 from supplyesg.core.api_schemas import error_responses as _errors
 from supplyesg.core.errors import RuleViolation
+from supplyesg.core.paging import page
 from supplyesg.suppliers.access import get_supplier_for_user
 from supplyesg.suppliers.models import Suspension, TerminationCase
 from supplyesg.suppliers.terminations import services as terminations
@@ -130,8 +131,7 @@ def list_terminations(request, filters: Query[TerminationFilters]):
         qs = qs.filter(source=filters.source)
     if filters.supplier_id:
         qs = qs.filter(supplier_id=filters.supplier_id)
-    page = qs[filters.offset : filters.offset + filters.limit]
-    return {"count": qs.count(), "limit": filters.limit, "offset": filters.offset, "items": [_out(c) for c in page]}
+    return page(qs, limit=filters.limit, offset=filters.offset, item=_out)
 
 
 @router.get(
