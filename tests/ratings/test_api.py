@@ -8,6 +8,8 @@ from django.urls import reverse
 from supplyesg.core.services import create_api_token
 from supplyesg.ratings.models import BusinessScore, Rating
 from supplyesg.suppliers.services.compliance import can_order
+from tests.factories import make_supplier
+from tests.paging import assert_deep_pages_are_the_forward_pages
 from tests.ratings.factories_ratings import frozen, make_rating
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +58,14 @@ def test_internal_users_list_a_quarters_ratings_with_the_grade_counts(client_for
 def test_the_quarter_list_filters_by_grade_and_defaults_to_the_latest_quarter(client_for, viewer, supplier_b, rated):
     body = client_for(viewer).get(reverse(QUARTER), {"grade": "A"}).json()
     assert body["period"] == "2026Q3" and [i["supplier_id"] for i in body["items"]] == [supplier_b.pk]
+
+
+def test_deep_pages_of_a_quarter_are_the_pages_the_forward_reading_gives(client_for, viewer):
+    for n in range(11):
+        make_rating(make_supplier(), grade="AB"[n % 2])
+    client = client_for(viewer)
+    assert_deep_pages_are_the_forward_pages(client, reverse(QUARTER) + "?quarter=2026Q3", total=11)
+    assert_deep_pages_are_the_forward_pages(client, reverse(QUARTER) + "?grade=A", total=6)
 
 
 @pytest.mark.parametrize(("params", "field"), [({"quarter": "2026Q9"}, "quarter"), ({"grade": "E"}, "grade")])

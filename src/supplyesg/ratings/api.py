@@ -18,6 +18,7 @@ from supplyesg.core.api_auth import needs
 from supplyesg.core.api_schemas import Offset, Year
 from supplyesg.core.api_schemas import error_responses as _errors
 from supplyesg.core.models import User
+from supplyesg.core.paging import page
 from supplyesg.ratings import queries, services
 from supplyesg.ratings.access import get_rating_for_user, ratings_visible_to
 from supplyesg.ratings.models import Grade, ImprovementAction, Rating
@@ -212,14 +213,15 @@ def list_ratings(request, filters: Query[QuarterFilters]):
         return Status(400, {"detail": errors[0]["message"], "errors": errors})
     period = period or queries.default_quarter()
     qs = queries.quarter_ratings(period, grade=filters.grade or "", decision=filters.decision or "", sort="code")
-    page = qs.select_related(*WITH_IMPROVEMENT)[filters.offset : filters.offset + filters.limit]
     return {
         "period": str(period),
-        "count": qs.count(),
-        "limit": filters.limit,
-        "offset": filters.offset,
         "grades": queries.grade_counts(period),
-        "items": [_rating_out(r, internal=True) for r in page],
+        **page(
+            qs.select_related(*WITH_IMPROVEMENT),
+            limit=filters.limit,
+            offset=filters.offset,
+            item=lambda r: _rating_out(r, internal=True),
+        ),
     }
 
 
