@@ -6,12 +6,15 @@ import json
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from supplyesg.core.services import create_api_token
 from supplyesg.minerals.cases import services as cases
 from supplyesg.minerals.cases.models import RiskCase
 from supplyesg.suppliers.models import Supplier, TerminationCase
+from tests.factories import make_supplier
 from tests.minerals.factories_minerals import make_smelter
+from tests.paging import assert_deep_pages_are_the_forward_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +164,16 @@ def test_the_list_filters_and_validates(client_for, compliance, case, supplier_b
     assert client.get(LIST, {"review_due": "true"}).json()["count"] == 0
     bad = client.get(LIST, {"status": "archived"})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "status"
+
+
+def test_deep_pages_of_the_list_are_the_pages_the_forward_reading_gives(client_for, compliance):
+    kinds = [T.BRIBERY_FRAUD, T.ARMED_GROUPS]
+    opened = [
+        cases.open_case(make_supplier(), actor=compliance, risk_type=kinds[n % 2], description=f"Case {n}.") for n in range(11)
+    ]
+    at = timezone.now()
+    for n, case in enumerate(opened):  # opened at the same moment in threes
+        RiskCase.objects.filter(pk=case.pk).update(opened_at=at - dt.timedelta(days=n % 3))
+    client = client_for(compliance)
+    assert_deep_pages_are_the_forward_pages(client, LIST, total=11)
+    assert_deep_pages_are_the_forward_pages(client, f"{LIST}?risk_type={T.ARMED_GROUPS}", total=5)

@@ -16,6 +16,7 @@ from supplyesg.core.api_auth import needs
 from supplyesg.core.api_schemas import DbId, Offset, field_choices
 from supplyesg.core.api_schemas import error_responses as _errors
 from supplyesg.core.errors import RuleViolation
+from supplyesg.core.paging import page
 from supplyesg.minerals.cases import rules
 from supplyesg.minerals.cases import services as cases
 from supplyesg.minerals.cases.models import RiskCase
@@ -190,8 +191,7 @@ def list_cases(request, filters: Query[CaseFilters]):
         qs = qs.filter(supplier_id=filters.supplier_id)
     if filters.review_due:
         qs = qs.review_due(timezone.localdate())
-    page = qs[filters.offset : filters.offset + filters.limit]
-    return {"count": qs.count(), "limit": filters.limit, "offset": filters.offset, "items": [_summary(c) for c in page]}
+    return page(qs, limit=filters.limit, offset=filters.offset, item=_summary)
 
 
 @router.get(
