@@ -1,14 +1,19 @@
 """The minerals JSON API: the same access rules and services as the pages, errors in the project's format."""
 
+import datetime as dt
 import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from supplyesg.core.models import AuditEvent
 from supplyesg.core.services import create_api_token
 from supplyesg.minerals.models import Submission, SubmissionRequest
+from tests.factories import make_supplier
+from tests.minerals.factories_minerals import make_campaign, make_request
 from tests.minerals.test_submissions import cmrt_file, open_campaign_with, submit
+from tests.paging import assert_deep_pages_are_the_forward_pages
 
 
 def _mount_router():
@@ -69,6 +74,19 @@ def test_requests_of_a_campaign_with_filters(world, client_for, viewer):
     }
     only = client_for(viewer).get(url, {"status": "requested"}).json()
     assert [r["supplier_code"] for r in only["items"]] == [world["request_b"].supplier.code]
+
+
+def test_deep_pages_of_campaigns_and_requests_are_the_pages_the_forward_reading_gives(client_for, viewer):
+    at = timezone.now()
+    made = [make_campaign(reporting_year=2024 + n % 2, created_at=at - dt.timedelta(days=n % 3)) for n in range(11)]
+    client = client_for(viewer)
+    assert_deep_pages_are_the_forward_pages(client, "/api/minerals/campaigns", total=11)
+    statuses = [SubmissionRequest.Status.REQUESTED, SubmissionRequest.Status.RECEIVED_VALID]
+    for n in range(11):  # supplier names tied in fours
+        make_request(made[0], make_supplier(legal_name=f"Tied Tin {n % 4}"), status=statuses[n % 2])
+    url = f"/api/minerals/campaigns/{made[0].pk}/requests"
+    assert_deep_pages_are_the_forward_pages(client, url, total=11)
+    assert_deep_pages_are_the_forward_pages(client, f"{url}?status=requested", total=6)
 
 
 def test_supplier_users_see_no_campaign(world, client_for, supplier_a_user):

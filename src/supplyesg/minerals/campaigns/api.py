@@ -17,6 +17,7 @@ from supplyesg.core.access import Cap, require_internal
 from supplyesg.core.api_auth import needs
 from supplyesg.core.api_schemas import Offset
 from supplyesg.core.api_schemas import error_responses as _errors
+from supplyesg.core.paging import page
 from supplyesg.minerals.campaigns import services as campaigns
 from supplyesg.minerals.campaigns.forms import check_excel_upload
 from supplyesg.minerals.models import Campaign, Submission
@@ -166,8 +167,7 @@ def _submission_out(s: Submission) -> dict:
 def list_campaigns(request, paging: Query[MineralsPaging]):
     require_internal(request.user)
     qs = campaigns.campaigns_with_counts().order_by("-reporting_year", "-created_at", "pk")
-    items = [_campaign_out(c) for c in qs[paging.offset : paging.offset + paging.limit]]
-    return {"count": Campaign.objects.count(), "limit": paging.limit, "offset": paging.offset, "items": items}
+    return page(qs, limit=paging.limit, offset=paging.offset, count=Campaign.objects.count(), item=_campaign_out)
 
 
 @router.get(
@@ -185,13 +185,7 @@ def list_requests(request, campaign_id: int, filters: Query[RequestFilters]):
     if filters.overdue:
         qs = qs.overdue()
     overdue_ids = set(campaign.requests.overdue(timezone.localdate()).values_list("pk", flat=True))
-    page = qs[filters.offset : filters.offset + filters.limit]
-    return {
-        "count": qs.count(),
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": [_request_out(r, overdue_ids) for r in page],
-    }
+    return page(qs, limit=filters.limit, offset=filters.offset, item=lambda r: _request_out(r, overdue_ids))
 
 
 @router.post(
