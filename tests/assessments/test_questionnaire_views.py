@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from supplyesg.assessments import offline, questionnaires
 from supplyesg.assessments.models import QuestionnaireCampaign, Response, RiskAssessment
@@ -18,6 +19,7 @@ from tests.assessments.factories_assessments import (
     urlpatterns_with_assessments,
 )
 from tests.factories import PDF_BYTES, make_supplier
+from tests.paging import assert_deep_pages_are_the_forward_pages
 
 urlpatterns = urlpatterns_with_assessments()
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
@@ -342,6 +344,18 @@ def test_the_api_lists_campaigns_for_staff_only(client_for, viewer, supplier_a_u
     assert body["count"] == 1 and body["items"][0]["name"] == "ESG self-assessment 2026"
     assert client_for(supplier_a_user).get(api_url("assessments_campaigns")).status_code == 404
     assert client_for(None).get(api_url("assessments_campaigns")).status_code == 401
+
+
+def test_deep_pages_of_campaigns_and_responses_are_the_pages_the_forward_reading_gives(client_for, viewer, template):
+    at = timezone.now()
+    made = [make_campaign(template, created_at=at - dt.timedelta(days=n % 3)) for n in range(11)]
+    client = client_for(viewer)
+    assert_deep_pages_are_the_forward_pages(client, api_url("assessments_campaigns"), total=11)
+    for n in range(11):  # two campaigns created at the same moment, supplier names tied in fours
+        supplier = make_supplier(legal_name=f"Tied Textiles {n % 4}")
+        make_response(supplier, made[3 * (n % 2)], status=S.DRAFT if n % 3 == 1 else S.SUBMITTED)
+    assert_deep_pages_are_the_forward_pages(client, api_url("assessments_responses"), total=11)
+    assert_deep_pages_are_the_forward_pages(client, api_url("assessments_responses") + "?status=submitted", total=7)
 
 
 def test_the_api_gives_staff_a_response_with_answers_and_scores(client_for, viewer, submitted):

@@ -21,6 +21,7 @@ from supplyesg.core.api_auth import needs
 from supplyesg.core.api_schemas import DbId, ErrorOut, Offset
 from supplyesg.core.api_schemas import error_responses as _errors
 from supplyesg.core.models import PolicySettings
+from supplyesg.core.paging import page
 
 router = Router(tags=["assessments"])
 
@@ -186,13 +187,7 @@ def _response_out(r: Response, user) -> dict:
 def list_campaigns(request, paging: Query[QuestionnairePaging]):
     require_internal(request.user)
     qs = assessment_access.campaigns_with_counts().order_by("-created_at", "-pk")
-    items = [_campaign_out(c) for c in qs[paging.offset : paging.offset + paging.limit]]
-    return {
-        "count": QuestionnaireCampaign.objects.count(),
-        "limit": paging.limit,
-        "offset": paging.offset,
-        "items": items,
-    }
+    return page(qs, limit=paging.limit, offset=paging.offset, count=QuestionnaireCampaign.objects.count(), item=_campaign_out)
 
 
 @router.get(
@@ -210,13 +205,7 @@ def list_responses(request, filters: Query[ResponseFilters]):
     if filters.overdue:
         qs = qs.overdue()
     today = timezone.localdate()
-    page = qs[filters.offset : filters.offset + filters.limit]
-    return {
-        "count": qs.count(),
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": [_summary(r, request.user, today) for r in page],
-    }
+    return page(qs, limit=filters.limit, offset=filters.offset, item=lambda r: _summary(r, request.user, today))
 
 
 @router.get(
