@@ -11,6 +11,7 @@ from supplyesg.audits.models import Audit, ChecklistItem, CorrectiveAction, Find
 from supplyesg.core.models import AuditEvent
 from tests.assessments.factories_assessments import make_requirement
 from tests.audits.factories_audits import make_audit, make_reported_audit
+from tests.paging import assert_deep_pages_are_the_forward_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +67,16 @@ def test_staff_list_the_programme_with_filters(client_for, world, viewer):
     assert [a["id"] for a in desk["items"]] == [world["running"].pk]
     assert [a["id"] for a in reported_a["items"]] == [world["reported"].pk]
     assert client.get(LIST, {"status": "lost"}).status_code == 422
+
+
+def test_deep_pages_of_the_programme_are_the_pages_the_forward_reading_gives(client_for, viewer, supplier_a_user, supplier_a):
+    for n in range(11):  # two years, planned starts tied in threes
+        make_audit(supplier_a, year=2025 + n % 2, planned_start=date(2026, 3, 2 + n % 3), planned_end=date(2026, 3, 9))
+    assert_deep_pages_are_the_forward_pages(client_for(viewer), LIST, total=11)
+    assert_deep_pages_are_the_forward_pages(client_for(viewer), f"{LIST}?year=2026", total=5)
+    for n in range(5):
+        make_reported_audit(supplier_a, report_date=date(2026, 3, 10 + n % 2), severities=())
+    assert_deep_pages_are_the_forward_pages(client_for(supplier_a_user), LIST, total=5)
 
 
 def test_a_supplier_user_lists_its_own_reported_audits_only(client_for, world, supplier_a_user):

@@ -13,6 +13,7 @@ from supplyesg.audits.models import CorrectiveAction
 from supplyesg.audits.services import corrective
 from supplyesg.core.services import create_api_token
 from tests.audits.factories_audits import make_reported_audit
+from tests.paging import assert_deep_pages_are_the_forward_pages
 
 pytestmark = pytest.mark.django_db
 S = CorrectiveAction.Status
@@ -66,6 +67,14 @@ def test_staff_list_every_action_and_suppliers_only_their_own(client_for, compli
     assert [i["id"] for i in minors["items"]] == [b_action.pk]
     bad = client_for(compliance).get(url("corrective_actions"), {"status": "lost"})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "status"
+
+
+def test_deep_pages_of_the_list_are_the_pages_the_forward_reading_gives(client_for, compliance, supplier_a_user, supplier_a):
+    for n in range(4):  # plan due dates tied: three actions of one audit, a priority one due a week earlier
+        make_reported_audit(supplier_a if n % 2 else None, severities=("major", "minor", "priority"))
+    assert_deep_pages_are_the_forward_pages(client_for(compliance), url("corrective_actions"), total=12)
+    assert_deep_pages_are_the_forward_pages(client_for(compliance), url("corrective_actions") + "?severity=major", total=4)
+    assert_deep_pages_are_the_forward_pages(client_for(supplier_a_user), url("corrective_actions"), total=6)
 
 
 def test_the_list_shows_lateness(client_for, compliance, action):

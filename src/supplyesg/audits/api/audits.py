@@ -18,6 +18,7 @@ from supplyesg.core.api_auth import needs
 from supplyesg.core.api_schemas import DbId, Offset, Year, field_choices, for_role
 from supplyesg.core.api_schemas import error_responses as _errors
 from supplyesg.core.models import User
+from supplyesg.core.paging import page
 from supplyesg.suppliers.models import Site, Supplier
 
 router = Router(tags=["audits"])
@@ -216,13 +217,7 @@ def list_audits(request, filters: Query[AuditFilters]):
     if filters.overdue:
         qs = qs.overdue(today)
     qs = qs.order_by("-year", "planned_start", "pk")
-    page = qs[filters.offset : filters.offset + filters.limit]
-    data = {
-        "count": qs.count(),
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": [_summary(a, request.user, today) for a in page],
-    }
+    data = page(qs, limit=filters.limit, offset=filters.offset, item=lambda a: _summary(a, request.user, today))
     return for_role(request, AuditPage, PortalAuditPage, data)
 
 

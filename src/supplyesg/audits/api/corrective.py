@@ -24,6 +24,7 @@ from supplyesg.core.api_schemas import DbId, Offset, field_choices
 from supplyesg.core.api_schemas import error_responses as _errors
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.models import PolicySettings
+from supplyesg.core.paging import page
 
 router = Router(tags=["corrective actions"])
 
@@ -206,13 +207,8 @@ def list_actions(request, filters: Query[ActionFilters]):
     if filters.audit_id:
         qs = qs.filter(audit_id=filters.audit_id)
     days = PolicySettings.current().reminder_days_before_due
-    page = corrective.with_related(qs).order_by("plan_due", "pk")[filters.offset : filters.offset + filters.limit]
-    return {
-        "count": qs.count(),
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": [_summary(a, request.user, today, days) for a in page],
-    }
+    qs = corrective.with_related(qs).order_by("plan_due", "pk")
+    return page(qs, limit=filters.limit, offset=filters.offset, item=lambda a: _summary(a, request.user, today, days))
 
 
 @router.get(
