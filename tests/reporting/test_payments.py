@@ -317,3 +317,14 @@ def test_the_api_lists_and_imports_payments(client_for, compliance, viewer, invo
     assert refused.status_code == 400
     assert refused.json()["errors"][0]["message"] == 'Payments!F2: amount "x" is not a number'
     assert client_for(viewer).post("/api/reporting/payments/import", {"file": upload}).status_code == 403
+
+
+def test_deep_pages_of_the_api_list_are_the_pages_the_forward_reading_gives(client_for, viewer, supplier_a):
+    for n in range(11):  # invoice dates tied in threes
+        pay(supplier_a, f"INV-{n}", date(2026, 5, 1 + n % 3), None, None)
+    client = client_for(viewer)
+    everything = client.get("/api/reporting/payments").json()
+    assert everything["count"] == len(everything["items"]) == 11
+    for offset in (6, 9, 10, 11):
+        body = client.get("/api/reporting/payments", {"offset": offset}).json()
+        assert body == {"count": 11, "offset": offset, "items": everything["items"][offset:]}, offset

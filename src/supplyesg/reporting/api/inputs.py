@@ -16,6 +16,7 @@ from supplyesg.core.api_auth import needs
 from supplyesg.core.api_schemas import Offset, Year
 from supplyesg.core.api_schemas import error_responses as _errors
 from supplyesg.core.files import SPREADSHEET_EXTENSIONS, validate_upload
+from supplyesg.core.paging import page
 from supplyesg.reporting.access import get_period_for_user, require_reporting
 from supplyesg.reporting.models import AnnualFigures
 from supplyesg.reporting.services import inputs, reviews
@@ -107,7 +108,7 @@ class ReviewOut(Schema):
 def list_payments(request, filters: Query[PaymentFilters]):
     require_reporting(request.user)
     qs = inputs.payments_list(year=filters.year, supplier_code=filters.supplier_code, state=filters.state)
-    return {"count": qs.count(), "offset": filters.offset, "items": list(qs[filters.offset : filters.offset + PAGE])}
+    return page(qs, limit=PAGE, offset=filters.offset)  # PaymentPage leaves the fixed limit out
 
 
 @router.post(

@@ -222,7 +222,8 @@ def payments_list(*, year: int | None = None, supplier_code: str = "", state: st
         qs = qs.filter(paid_date__isnull=True)
     elif state == "late":
         qs = qs.filter(paid_date__gt=F("due_date"))
-    return qs.order_by("-invoice_date", "supplier_code", "invoice_number")
+    # unique before the pk already; the pk last lets the API read a page past the middle from the end (core.paging)
+    return qs.order_by("-invoice_date", "supplier_code", "invoice_number", "pk")
 
 
 def payments_totals(qs) -> dict:
