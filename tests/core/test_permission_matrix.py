@@ -151,6 +151,7 @@ RULES: dict[str, Rule] = {
     "minerals:submission_detail": page(),
     "minerals:submission_file": page(),
     "minerals:submission_accept": page(Cap.REVIEW, "POST"),
+    "minerals:campaign_bulk_accept": page(Cap.REVIEW, "POST"),
     "minerals:submission_return": page(Cap.REVIEW, "POST"),
     "minerals:review_queue": page(),
     "minerals:review_bulk_decide": page(Cap.REVIEW, "POST"),

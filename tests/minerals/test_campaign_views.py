@@ -66,6 +66,7 @@ def urls(world):
             reverse("minerals:campaign_open", args=[c]),
             reverse("minerals:campaign_close", args=[c]),
             reverse("minerals:campaign_add_supplier", args=[c]),
+            reverse("minerals:campaign_bulk_accept", args=[c]),
             reverse("minerals:request_remove", args=[world["request_b"].pk]),
             reverse("minerals:submission_accept", args=[s]),
             reverse("minerals:submission_return", args=[s]),

@@ -37,32 +37,42 @@ def snapshot(obj, fields) -> dict:
     return {name: getattr(obj, name) for name in fields}
 
 
-def record(*, actor, action: str, target, supplier=None, changes=None, reason: str = "") -> AuditEvent:
-    supplier_id = supplier.pk if supplier is not None else None
-    event = AuditEvent.objects.create(
-        actor=actor if actor is not None and getattr(actor, "pk", None) else None,
-        actor_label=(actor.get_username() if actor is not None and getattr(actor, "pk", None) else "system"),
+def event(*, actor, action: str, target, supplier=None, changes=None, reason: str = "") -> AuditEvent:
+    """An unsaved event, as `record` stores it; a service writing many hands a list of them to `record_many`."""
+    actor = actor if actor is not None and getattr(actor, "pk", None) else None
+    return AuditEvent(
+        actor=actor,
+        actor_label=actor.get_username() if actor is not None else "system",
         action=action,
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
         target_label=str(target)[:300],
-        supplier_id=supplier_id,
+        supplier_id=supplier.pk if supplier is not None else None,
         changes={k: _plain(v) for k, v in (changes or {}).items()},
         reason=reason,
     )
-    notifications.queue(event)
+
+
+def record(*, actor, action: str, target, supplier=None, changes=None, reason: str = "") -> AuditEvent:
+    stored = event(actor=actor, action=action, target=target, supplier=supplier, changes=changes, reason=reason)
+    stored.save(force_insert=True)
+    notifications.queue(stored)
     derived.changed(action)
-    return event
+    return stored
 
 
-def record_many(events: list[AuditEvent]) -> None:
+def record_many(events: list[AuditEvent], *, notify: bool = False) -> None:
     """Events built by a service that writes many at once (an audit programme, an import): stored in batches, and
-    what depends on their actions (core.derived) told once, as `record` does for one event. No notifications: a
-    bulk write's own summary says what happened."""
+    what depends on their actions (core.derived) told once, as `record` does for one event. Notifications only
+    with `notify`: an import's own summary says what happened, while a bulk decision on suppliers' files tells
+    each supplier as a single decision would (delivered together after the commit)."""
     if not events:
         return
     AuditEvent.objects.bulk_create(events, batch_size=500)
-    for action in sorted({event.action for event in events}):
+    if notify:
+        for stored in events:
+            notifications.queue(stored)
+    for action in sorted({e.action for e in events}):
         derived.changed(action)
 
 

@@ -73,14 +73,20 @@ def open_finding(submission: Submission) -> DeclarationNameFinding | None:
     return DeclarationNameFinding.objects.filter(submission=submission, status=DeclarationNameFinding.Status.OPEN).first()
 
 
+def open_findings(submissions) -> list[DeclarationNameFinding]:
+    """The open findings of many submissions, in one query."""
+    ids = [s.pk for s in submissions]
+    return list(DeclarationNameFinding.objects.filter(submission_id__in=ids, status=DeclarationNameFinding.Status.OPEN))
+
+
 @transaction.atomic
 def confirm_company_name(finding: DeclarationNameFinding, *, actor, reason: str) -> DeclarationNameFinding:
     """The file is this supplier's after all (a group company, a trade name): say why."""
     reason = (reason or "").strip()
     if not reason:
         raise RuleViolation(_("reason: say why this declaration belongs to this supplier."))
-    finding = DeclarationNameFinding.objects.select_for_update().select_related("submission__request__supplier").get(
-        pk=finding.pk
+    finding = (
+        DeclarationNameFinding.objects.select_for_update().select_related("submission__request__supplier").get(pk=finding.pk)
     )
     if finding.status != DeclarationNameFinding.Status.OPEN:
         raise RuleViolation(_("This company-name finding was already decided."))
@@ -129,8 +135,8 @@ def reassign_submission(submission: Submission, *, supplier: Supplier, actor, re
     reason = (reason or "").strip()
     if not reason:
         raise RuleViolation(_("reason: say why the declaration belongs to another supplier."))
-    submission = Submission.objects.select_for_update().select_related("request__campaign", "request__supplier").get(
-        pk=submission.pk
+    submission = (
+        Submission.objects.select_for_update().select_related("request__campaign", "request__supplier").get(pk=submission.pk)
     )
     source = SubmissionRequest.objects.select_for_update().get(pk=submission.request_id)
     campaign = submission.request.campaign

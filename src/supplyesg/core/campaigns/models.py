@@ -44,6 +44,15 @@ class CampaignRequestQuerySet(models.QuerySet):
         on = on or timezone.localdate()
         return self.open().filter(campaign__due_date__lt=on)
 
+    def matching(self, filters: dict):
+        """The requests a campaign's list shows for its filter form's cleaned data (status, overdue only)."""
+        qs = self
+        if filters.get("status"):
+            qs = qs.filter(status=filters["status"])
+        if filters.get("overdue"):
+            qs = qs.overdue()
+        return qs
+
     def in_open_campaigns(self):
         return self.filter(campaign__status=CampaignBase.Status.OPEN)
 

@@ -46,11 +46,14 @@ def get_request_for_user(user, pk, *, write: bool = False) -> SubmissionRequest:
     return request_obj
 
 
+def submissions_visible_to(user):
+    """The submissions of the requests `user` may see."""
+    return Submission.objects.filter(request__in=requests_visible_to(user))
+
+
 def get_submission_for_user(user, pk, *, write: bool = False) -> Submission:
     try:
-        submission = Submission.objects.select_related("request__campaign", "request__supplier").get(
-            pk=pk, request__in=requests_visible_to(user)
-        )
+        submission = submissions_visible_to(user).select_related("request__campaign", "request__supplier").get(pk=pk)
     except (Submission.DoesNotExist, ValueError, TypeError):
         raise Http404
     if write and not (user.is_internal and can(user, Cap.REVIEW)):

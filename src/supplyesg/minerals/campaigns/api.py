@@ -17,6 +17,7 @@ from supplyesg.core.access import Cap, require_internal
 from supplyesg.core.api_auth import needs
 from supplyesg.core.api_schemas import Offset
 from supplyesg.core.api_schemas import error_responses as _errors
+from supplyesg.core.bulk import MAX_SELECTED
 from supplyesg.core.paging import page
 from supplyesg.minerals.campaigns import services as campaigns
 from supplyesg.minerals.campaigns.forms import check_excel_upload
@@ -98,6 +99,22 @@ class SubmissionOut(Schema):
 
 class AcceptIn(Schema):
     comment: str = ""
+
+
+class BulkAcceptIn(Schema):
+    ids: list[int] = Field(..., min_length=1, max_length=MAX_SELECTED, description="Submission ids, at most 2,000.")
+    comment: str = ""
+
+
+class RefusedOut(Schema):
+    id: int
+    detail: str
+
+
+class BulkAcceptOut(Schema):
+    accepted: list[int]
+    refused: list[RefusedOut]
+    not_found: list[int]
 
 
 class ReturnIn(Schema):
@@ -208,6 +225,28 @@ def submit_declaration(request, request_id: int, file: File[UploadedFile] = None
         request_obj, data=file.read(), file_name=file.name, actor=request.user, channel=channel
     )
     return Status(201, _submission_out(submission))
+
+
+# Declared before "/minerals/submissions/{submission_id}", whose pattern would otherwise take "accept" as an id.
+@router.post(
+    "/minerals/submissions/accept",
+    response={200: BulkAcceptOut, **_errors(400, 401, 403, 422)},
+    summary="Accept many valid submissions at once",
+    url_name="minerals_accept_many",
+    auth=needs(Cap.REVIEW),
+)
+def accept_submissions(request, payload: BulkAcceptIn):
+    """One transaction: each submission that may be accepted is, each that may not is listed in `refused` with
+    the reason (the rules of a single acceptance) and left as it was; ids the caller cannot see are `not_found`."""
+    require_internal(request.user, Cap.REVIEW)
+    wanted = list(dict.fromkeys(payload.ids))
+    visible = set(campaigns.submissions_visible_to(request.user).filter(pk__in=wanted).values_list("pk", flat=True))
+    result = campaigns.accept_submissions(visible, actor=request.user, comment=payload.comment)
+    return {
+        "accepted": [s.pk for s in result.accepted],
+        "refused": [{"id": s.pk, "detail": why} for s, why in result.refused],
+        "not_found": [pk for pk in wanted if pk not in visible],
+    }
 
 
 @router.get(

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from supplyesg.minerals.campaigns import views
+from supplyesg.minerals.views import acceptance as views_acceptance
 from supplyesg.minerals.views import reviews as views_reviews
 
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
     path("campaigns/<int:campaign_pk>/close/", views.campaign_close, name="campaign_close"),
     path("campaigns/<int:campaign_pk>/send-newcomers/", views.campaign_send_newcomers, name="campaign_send_newcomers"),
     path("campaigns/<int:campaign_pk>/add-supplier/", views.campaign_add_supplier, name="campaign_add_supplier"),
+    path("campaigns/<int:campaign_pk>/accept/", views_acceptance.campaign_bulk_accept, name="campaign_bulk_accept"),
     path("campaigns/<int:campaign_pk>/bulk/", views.bulk_upload, name="bulk_upload"),
     path("campaigns/<int:campaign_pk>/bulk/<int:job_pk>/", views.bulk_result, name="bulk_result"),
     path("campaigns/<int:campaign_pk>/bulk/<int:job_pk>/confirm/", views.bulk_confirm, name="bulk_confirm"),

@@ -47,6 +47,7 @@ REQUEST_BADGE = {
     R.ACCEPTED: "good",
     R.RETURNED: "bad",
 }
+REQUEST_ORDER = ("supplier__legal_name", "pk")
 SUBMISSION_BADGE = {
     Submission.Status.INVALID: "bad",
     Submission.Status.VALID: "warn",
@@ -107,11 +108,7 @@ def _requests_page(campaign, filters, page_number):
         latest_version=Subquery(latest.values("version")[:1]),
         latest_status=Subquery(latest.values("status")[:1]),
     )
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
-    if filters.get("overdue"):
-        qs = qs.overdue()
-    page = Paginator(qs.order_by("supplier__legal_name", "pk"), 50).get_page(page_number)
+    page = Paginator(qs.matching(filters).order_by(*REQUEST_ORDER), 50).get_page(page_number)
     overdue_ids = set(campaign.requests.overdue().values_list("pk", flat=True))
     labels = dict(Submission.Status.choices)
     for r in page.object_list:
@@ -136,6 +133,7 @@ def campaign_detail(request, campaign_pk):
         "filters_form": filters_form,
         "page": page,
         "query": query.urlencode(),
+        "bulk_filters": [(k, "on" if v is True else v) for k, v in filters.items() if v],
         "overdue": campaign.requests.overdue().select_related("supplier")[:100],
         "add_form": AddSupplierForm(),
         "jobs": _campaign_jobs(campaign),

@@ -45,6 +45,13 @@
     });
     update();
   }
-  function init() { document.querySelectorAll("form[data-bulk]").forEach(setUp); }
+  function init() {
+    document.querySelectorAll("form[data-bulk]:not([data-bulk-ready])").forEach(function (form) {
+      form.setAttribute("data-bulk-ready", "");
+      setUp(form);
+    });
+  }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
+  // A list filtered with htmx swaps in a new bar and new rows.
+  document.addEventListener("htmx:afterSettle", init);
 })();

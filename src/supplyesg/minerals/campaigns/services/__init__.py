@@ -12,6 +12,7 @@ from supplyesg.minerals.campaigns.access import (
     get_request_for_user,
     get_submission_for_user,
     requests_visible_to,
+    submissions_visible_to,
 )
 from supplyesg.minerals.campaigns.services.campaigns import (
     KIND,
@@ -44,10 +45,14 @@ from supplyesg.minerals.campaigns.services.reviews import (
 )
 from supplyesg.minerals.campaigns.services.submissions import (
     PENDING_SUBMISSIONS,
+    Acceptance,
     accept_submission,
+    accept_submissions,
     declared_kind,
     findings_for,
     kind_mismatch,
+    latest_submissions,
+    requests_for_acceptance,
     return_submission,
     submit_declaration,
 )
@@ -61,7 +66,9 @@ __all__ = [
     "REMINDED",
     "RESPONDED",
     "SUGGESTION_THRESHOLD",
+    "Acceptance",
     "accept_submission",
+    "accept_submissions",
     "add_supplier",
     "campaign_progress",
     "campaign_scope",
@@ -76,6 +83,8 @@ __all__ = [
     "get_submission_for_user",
     "in_scope_suppliers",
     "kind_mismatch",
+    "latest_submissions",
+    "requests_for_acceptance",
     "mineral_categories",
     "open_campaign",
     "queue_reviews",
@@ -88,5 +97,6 @@ __all__ = [
     "return_submission",
     "send_cmrt_reminders",
     "send_to_newcomers",
+    "submissions_visible_to",
     "submit_declaration",
 ]
