@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from supplyesg.core.postgresql.base import SERVER_SIDE_PARAMETER_LIMIT
-from supplyesg.suppliers.models import Category, Supplier
+from supplyesg.suppliers.models import Category, Document, Supplier
 from tests.factories import make_supplier
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +69,12 @@ def test_an_in_list_longer_than_the_parameter_limit_is_sent_as_one_array():
     ids = [*range(10_000_000, 10_000_000 + SERVER_SIDE_PARAMETER_LIMIT + 10), *kept]
     assert sorted(Supplier.objects.filter(pk__in=ids).values_list("pk", flat=True)) == sorted(kept)
     assert Supplier.objects.exclude(pk__in=ids).count() == Supplier.objects.count() - 3
+
+
+def test_a_foreign_key_in_list_longer_than_the_parameter_limit_is_sent_as_one_array():
+    _postgresql_only()
+    suppliers = [make_supplier() for _ in range(2)]
+    for supplier in suppliers:
+        Document.objects.create(supplier=supplier, title="ISO 14001", doc_type="certificate", file="iso.pdf")
+    ids = [*range(10_000_000, 10_000_000 + SERVER_SIDE_PARAMETER_LIMIT + 10), suppliers[0].pk]
+    assert list(Document.objects.filter(supplier__in=ids).values_list("supplier_id", flat=True)) == [suppliers[0].pk]

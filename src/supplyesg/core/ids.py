@@ -62,17 +62,12 @@ class IdList(list):
         yield self
 
 
-_INTEGER_FIELDS = {
-    "AutoField",
-    "BigAutoField",
-    "SmallAutoField",
-    "IntegerField",
-    "BigIntegerField",
-    "SmallIntegerField",
-    "PositiveIntegerField",
-    "PositiveBigIntegerField",
-    "PositiveSmallIntegerField",
-}
+def _holds_integers(field) -> bool:
+    """An integer column: any integer or auto field (Django's auto fields subclass IntegerField), or a foreign key
+    to one."""
+    if field.is_relation:
+        field = field.target_field
+    return isinstance(field, models.IntegerField)
 
 
 class _AnyArrayOnPostgres:
@@ -99,7 +94,7 @@ class _AnyArrayOnPostgres:
         rhs = self.rhs
         if not limit or not isinstance(rhs, (list, tuple, set, frozenset)) or len(rhs) <= limit:
             return None
-        if self.lhs.output_field.get_internal_type() not in _INTEGER_FIELDS:
+        if not _holds_integers(self.lhs.output_field):
             return None
         if not all(type(value) is int for value in rhs):
             return None
