@@ -255,14 +255,14 @@ class RiskAssessment(models.Model):
         YEARLY = "yearly", _("Yearly identification")
         AD_HOC = "ad_hoc", _("Ad-hoc assessment")
 
-    # No index of its own: (supplier, year) in Meta.indexes starts with it.
+    # No index of its own: (supplier, year, is_current) in Meta.indexes starts with it.
     supplier = models.ForeignKey(
         "suppliers.Supplier", on_delete=models.CASCADE, related_name="risk_assessments", db_index=False
     )
     # No index of its own either: a year is a third of the table or more, read whole by the year's overviews, and
     # while a yearly run inserts 100,000 assessments the table's statistics lag behind; PostgreSQL then read a year
     # index for each batch's own suppliers (every row of the year so far: 23 ms a batch at 100,000 suppliers, and
-    # growing with the run) instead of (supplier, year).
+    # growing with the run) instead of (supplier, year, is_current).
     year = models.PositiveSmallIntegerField(_("year"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.YEARLY)
     computed_at = models.DateTimeField(default=timezone.now)
@@ -284,9 +284,7 @@ class RiskAssessment(models.Model):
 
     class Meta:
         ordering = ["-year", "-computed_at"]
-        # Not is_current: with no indexed column changed (and room on the page, fillfactor 50 on PostgreSQL,
-        # migration 0009), marking last run's rows not current is an in-place update that touches no index.
-        indexes = [models.Index(fields=["supplier", "year"], name="riskassessment_supplier_year")]
+        indexes = [models.Index(fields=["supplier", "year", "is_current"])]
 
     @property
     def level(self) -> str:
