@@ -103,6 +103,12 @@ the same 2-core machine with load average 5-8; before and after run with this sa
     The target is met at 100,000 on SQLite on the busy machine. A recompute still rewrites every supplier (see
     risk/services.py for why); what is left per batch is SQL: the INSERT of the assessments with their
     explanations (about 3 KB of JSON each) is the largest statement.
+    Eighth session (2026-12-07; the machine slower again: SQLite in memory 25.54 / 29.05 s at 100,000). Tried and
+    reverted: is_current out of the (supplier, year, is_current) index and fillfactor 50, so that marking last run's
+    rows not current is an in-place (HOT) update. The UPDATE itself went from 370-450 to 170-200 ms for 20,000 rows
+    (all HOT; at fillfactor 90 only 2,438 of 20,000 found room), but the 100,000 PostgreSQL bench was slower with it:
+    first 40.31 s, recompute 43.53 s, against 33.24 s and 33.38 s without it (1.30x / 1.15x SQLite), minutes apart:
+    half-empty pages double what every INSERT of the assessments writes.
 """
 
 import argparse
