@@ -322,11 +322,7 @@ def campaign_create(request):
 
 
 def _responses_page(campaign, filters, page_number):
-    qs = campaign.responses.select_related("supplier")
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
-    if filters.get("overdue"):
-        qs = qs.overdue()
+    qs = campaign.responses.select_related("supplier").matching(filters)
     page = Paginator(qs.order_by("supplier__legal_name", "pk"), 50).get_page(page_number)
     today = timezone.localdate()
     for r in page.object_list:

@@ -115,6 +115,12 @@ class RequestFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
+    @staticmethod
+    def pairs(filters: dict) -> list[tuple[str, str]]:
+        """The cleaned filter as the query string's name/value pairs (a bulk bar posts them back, its redirect keeps
+        them)."""
+        return [(name, "on" if value is True else value) for name, value in filters.items() if value]
+
 
 class SubmissionUploadForm(forms.Form):
     file = forms.FileField(

@@ -47,7 +47,6 @@ REQUEST_BADGE = {
     R.ACCEPTED: "good",
     R.RETURNED: "bad",
 }
-REQUEST_ORDER = ("supplier__legal_name", "pk")
 SUBMISSION_BADGE = {
     Submission.Status.INVALID: "bad",
     Submission.Status.VALID: "warn",
@@ -103,12 +102,12 @@ def campaign_create(request):
 
 def _requests_page(campaign, filters, page_number):
     latest = Submission.objects.filter(request=OuterRef("pk")).order_by("-version")
-    qs = campaign.requests.select_related("supplier").annotate(
+    qs = campaigns.campaign_requests(campaign, filters).annotate(
         latest_id=Subquery(latest.values("pk")[:1]),
         latest_version=Subquery(latest.values("version")[:1]),
         latest_status=Subquery(latest.values("status")[:1]),
     )
-    page = Paginator(qs.matching(filters).order_by(*REQUEST_ORDER), 50).get_page(page_number)
+    page = Paginator(qs, 50).get_page(page_number)
     overdue_ids = set(campaign.requests.overdue().values_list("pk", flat=True))
     labels = dict(Submission.Status.choices)
     for r in page.object_list:
@@ -133,7 +132,7 @@ def campaign_detail(request, campaign_pk):
         "filters_form": filters_form,
         "page": page,
         "query": query.urlencode(),
-        "bulk_filters": [(k, "on" if v is True else v) for k, v in filters.items() if v],
+        "bulk_filters": RequestFilterForm.pairs(filters),
         "overdue": campaign.requests.overdue().select_related("supplier")[:100],
         "add_form": AddSupplierForm(),
         "jobs": _campaign_jobs(campaign),

@@ -26,7 +26,7 @@ def _label(request_obj) -> str:
 
 def _back(campaign, filters: dict):
     url = reverse("minerals:campaign_detail", kwargs={"campaign_pk": campaign.pk})
-    query = {k: ("on" if v is True else v) for k, v in filters.items() if v}
+    query = RequestFilterForm.pairs(filters)
     return redirect(f"{url}?{urlencode(query)}" if query else url)
 
 
@@ -46,7 +46,7 @@ def campaign_bulk_accept(request, campaign_pk):
         _flash(request, ValidationError([e for errors in form.errors.values() for e in errors]))
         return _back(campaign, filters)
     try:
-        chosen = bulk.selection(form, campaigns.requests_for_acceptance(campaign, filters))
+        chosen = bulk.selection(form, campaigns.campaign_requests(campaign, filters))
     except ValidationError as exc:
         _flash(request, exc)
         return _back(campaign, filters)

@@ -294,8 +294,8 @@ def accept_submissions(submission_ids, *, actor, comment: str = "") -> Acceptanc
     return result
 
 
-def requests_for_acceptance(campaign: Campaign, filters: dict):
-    """A campaign's requests as its list shows them for a filter (order included): what a bulk bar selects from."""
+def campaign_requests(campaign: Campaign, filters: dict):
+    """A campaign's requests as its page lists them for a filter, order included (the page and its bulk bar)."""
     return campaign.requests.select_related("supplier").matching(filters).order_by("supplier__legal_name", "pk")
 
 
