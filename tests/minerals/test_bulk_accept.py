@@ -2,6 +2,7 @@
 refusal named with its reason, and the list's own access scoping."""
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
@@ -136,6 +137,17 @@ def test_the_campaign_list_offers_a_box_only_where_a_valid_file_awaits(desk, cli
         'id="bulk-form"'
         not in client_for(viewer).get(reverse("minerals:campaign_detail", args=[desk["campaign"].pk])).content.decode()
     )
+
+
+def test_the_bulk_bar_and_its_summary_speak_chinese(desk, client_for, compliance):
+    client = client_for(compliance)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    page = client.get(reverse("minerals:campaign_detail", args=[desk["campaign"].pk])).content.decode()
+    assert "接受最新的有效申报" in page and "备注（适用于全部）" in page
+    response = client.post(url(desk), {"ids": [desk["requests"]["alpha"].pk, desk["requests"]["epsilon"].pk]})
+    messages = flashed(response)
+    assert messages[0].startswith("1 项已接受")
+    assert any("尚未收到任何申报" in m for m in messages)
 
 
 def test_ticked_rows_are_accepted_and_each_refusal_is_named(desk, client_for, compliance):
