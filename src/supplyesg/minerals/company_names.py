@@ -110,6 +110,11 @@ def confirm_company_name(finding: DeclarationNameFinding, *, actor, reason: str)
     return finding
 
 
+def moved_meanwhile() -> str:
+    """Why a file cannot be decided on: a colleague reassigned it between reading it and locking it."""
+    return _("This declaration was moved to another supplier meanwhile; reload the page and decide again.")
+
+
 def _restore_previous(request_obj: SubmissionRequest) -> None:
     """The request a file leaves falls back to what it had before that file arrived."""
     if request_obj.accepted_submission_id:
@@ -135,10 +140,16 @@ def reassign_submission(submission: Submission, *, supplier: Supplier, actor, re
     reason = (reason or "").strip()
     if not reason:
         raise RuleViolation(_("reason: say why the declaration belongs to another supplier."))
-    submission = (
-        Submission.objects.select_for_update().select_related("request__campaign", "request__supplier").get(pk=submission.pk)
-    )
-    source = SubmissionRequest.objects.select_for_update().get(pk=submission.request_id)
+    # Requests before the file, in primary-key order (the order uploads and acceptances keep): the target too
+    # when it exists, so a bulk acceptance holding both never waits on this in the opposite order.
+    current = Submission.objects.filter(pk=submission.pk).values_list("request_id", "request__campaign_id").get()
+    existing = SubmissionRequest.objects.filter(campaign_id=current[1], supplier=supplier).values_list("pk", flat=True)
+    list(SubmissionRequest.objects.select_for_update().filter(pk__in=[current[0], *existing]).order_by("pk").values("pk"))
+    requests, found = Submission.objects.locked_with_requests([submission.pk])
+    if not found or found[0].request_id not in requests or found[0].request_id != current[0]:
+        raise RuleViolation(moved_meanwhile())
+    submission = found[0]
+    source = submission.request
     campaign = submission.request.campaign
     old_supplier = submission.request.supplier
     if campaign.status == Campaign.Status.CLOSED:

@@ -66,6 +66,31 @@ class SubmissionRequest(CampaignRequest):
         indexes = [models.Index(fields=["status"], name="submissionrequest_status_idx")]
 
 
+class SubmissionQuerySet(models.QuerySet):
+    def locked_with_requests(self, ids) -> tuple[dict[int, SubmissionRequest], list["Submission"]]:
+        """Lock these submissions' requests, then the submissions, each in primary-key order, and return
+        ({request id: request with its campaign and supplier}, [submissions, pk order, each with its request]).
+
+        Requests first is the order every service that changes a file keeps: an upload locks its request, then
+        supersedes the request's waiting files. Taking the file first (as accepting once did) let an acceptance
+        and an upload of the same request each hold what the other waited for, and PostgreSQL abort one. A file
+        moved to another request between the two reads (a reassignment that committed meanwhile) comes back with
+        a request id missing from the dict; the caller refuses it."""
+        ids = sorted({int(pk) for pk in ids})
+        requests = {
+            r.pk: r
+            for r in SubmissionRequest.objects.select_for_update(of=("self",))
+            .select_related("campaign", "supplier")
+            .filter(pk__in=Submission.objects.filter(pk__in=ids).values("request_id"))
+            .order_by("pk")
+        }
+        submissions = list(self.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk"))
+        for submission in submissions:
+            if submission.request_id in requests:
+                submission.request = requests[submission.request_id]
+        return requests, submissions
+
+
 class Submission(models.Model):
     """One uploaded file, kept with its findings whatever they are. Re-submissions get the next version."""
 
@@ -109,6 +134,8 @@ class Submission(models.Model):
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(_("reviewer's comment"), blank=True)
+
+    objects = SubmissionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-uploaded_at", "-version"]

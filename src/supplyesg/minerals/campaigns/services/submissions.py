@@ -229,29 +229,22 @@ def accept_submissions(submission_ids, *, actor, comment: str = "") -> Acceptanc
     refused with its reason (the same rules as one by one) and left as it was.
 
     Set-based: a few statements for the whole selection instead of about fifteen and a commit per file. The
-    submissions and then their requests are locked in primary-key order, so two reviewers' overlapping
-    selections wait for each other instead of deadlocking, and a file accepted meanwhile by a colleague is
-    refused as no longer awaiting review."""
+    requests and then the submissions are locked in primary-key order (`locked_with_requests`, the order an upload
+    keeps too), so overlapping selections and uploads wait for each other instead of deadlocking, and a file
+    accepted meanwhile by a colleague is refused as no longer awaiting review."""
     comment = (comment or "").strip()
-    ids = sorted({int(pk) for pk in submission_ids})
-    submissions = list(
-        Submission.objects.select_for_update(of=("self",))
-        .select_related("request__supplier", "request__campaign")
-        .defer("result")  # the check result: most of a row's bytes, and not needed to decide (27 of 176 ms per 100)
-        .filter(pk__in=ids)
-        .order_by("pk")
-    )
-    requests = {
-        r.pk: r
-        for r in SubmissionRequest.objects.select_for_update().filter(pk__in={s.request_id for s in submissions}).order_by("pk")
-    }
+    without_result = Submission.objects.defer("result")  # the check result: most of a row's bytes, not needed here
+    requests, submissions = without_result.locked_with_requests(submission_ids)
     findings = {f.submission_id: f for f in company_names.open_findings(submissions)}
     latest_selected: dict[int, int] = {}
     for s in submissions:
         latest_selected[s.request_id] = max(latest_selected.get(s.request_id, 0), s.version)
     result = Acceptance()
     for s in submissions:
-        reason = _refusal(s, findings.get(s.pk), s.version < latest_selected[s.request_id])
+        if s.request_id not in requests:  # reassigned to another supplier by a colleague meanwhile
+            reason = company_names.moved_meanwhile()
+        else:
+            reason = _refusal(s, findings.get(s.pk), s.version < latest_selected[s.request_id])
         if reason:
             result.refused.append((s, reason))
         else:
@@ -324,12 +317,13 @@ def return_submission(submission: Submission, *, actor, comment: str) -> Submiss
     comment = (comment or "").strip()
     if not comment:
         raise RuleViolation(_("comment: say what the supplier must correct."))
-    submission = (
-        Submission.objects.select_for_update().select_related("request__supplier", "request__campaign").get(pk=submission.pk)
-    )
-    request_obj = (
-        SubmissionRequest.objects.select_for_update().select_related("campaign", "supplier").get(pk=submission.request_id)
-    )
+    requests, found = Submission.objects.locked_with_requests([submission.pk])
+    if not found:
+        raise Submission.DoesNotExist
+    submission = found[0]
+    if submission.request_id not in requests:
+        raise RuleViolation(company_names.moved_meanwhile())
+    request_obj = submission.request
     if submission.status not in (Submission.Status.VALID, Submission.Status.INVALID):
         raise RuleViolation(
             _("Only a declaration awaiting review can be returned (this one is %(status)s).")

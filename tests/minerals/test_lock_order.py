@@ -1,0 +1,128 @@
+"""Deciding on a file while someone uploads to, or reassigns, the same request (PostgreSQL, two connections).
+
+Every service that changes a declaration locks the request before its files (`locked_with_requests`), the order
+an upload keeps. When accepting locked the file first, an acceptance and an upload of the same request each held
+what the other waited for, and PostgreSQL aborted one of them ("deadlock detected", a 500 on the page). Each test
+pauses one side inside its transaction, holding its first lock, until the other side is waiting on it.
+
+On SQLite writers are serialised by the database lock, so these races cannot happen there; the tests run in
+`make test`'s PostgreSQL pass."""
+
+import threading
+import time
+from unittest import mock
+
+import pytest
+from django.db import connection, connections
+
+from supplyesg.minerals import company_names
+from supplyesg.minerals.campaigns import services as campaigns
+from supplyesg.minerals.campaigns.services import submissions as submission_services
+from supplyesg.minerals.models import Submission, SubmissionRequest
+from tests.minerals.test_submissions import cmrt_file, open_campaign_with, submit
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers: no race to test"),
+]
+S = Submission.Status
+WAIT = 0.8  # long enough for the other side to reach its lock; PostgreSQL's deadlock check runs after 1 s
+
+
+def run_both(first, second, holding: threading.Event) -> dict:
+    """Run `first` in a thread; once it holds its lock (`holding` set) run `second` in another. Each outcome is
+    its return value or the exception it raised."""
+    outcomes: dict = {}
+
+    def run(name, fn):
+        try:
+            outcomes[name] = fn()
+        except Exception as exc:  # noqa: BLE001 - the outcome under test
+            outcomes[name] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=("first", first))]
+    threads[0].start()
+    assert holding.wait(10), "the first side never reached its lock"
+    threads.append(threading.Thread(target=run, args=("second", second)))
+    threads[1].start()
+    for thread in threads:
+        thread.join(30)
+    return outcomes
+
+
+def paused(original, holding: threading.Event):
+    """`original`, called after announcing the lock is held and giving the other side time to queue on it."""
+
+    def wrapper(*args, **kwargs):
+        holding.set()
+        time.sleep(WAIT)
+        return original(*args, **kwargs)
+
+    return wrapper
+
+
+@pytest.fixture
+def waiting_file(compliance, supplier_a, cmrt65):
+    campaign = open_campaign_with(compliance, supplier_a)
+    request_obj = campaign.requests.get(supplier=supplier_a)
+    return request_obj, submit(request_obj, cmrt_file(cmrt65, "alpha"), compliance)
+
+
+def test_an_upload_holding_the_request_makes_an_acceptance_wait_not_deadlock(waiting_file, compliance, cmrt65):
+    request_obj, first_file = waiting_file
+    data = cmrt_file(cmrt65, "alpha").read_bytes()
+    holding = threading.Event()
+    # The upload locks the request, then (paused) checks the file and supersedes the waiting one.
+    with mock.patch.object(submission_services, "_accepted_check", paused(submission_services._accepted_check, holding)):
+        outcomes = run_both(
+            lambda: campaigns.submit_declaration(request_obj, data=data, file_name="v2.xlsx", actor=compliance, channel="staff"),
+            lambda: campaigns.accept_submissions([first_file.pk], actor=compliance),
+            holding,
+        )
+    second_file = outcomes["first"]
+    assert isinstance(second_file, Submission), outcomes
+    acceptance = outcomes["second"]
+    assert not isinstance(acceptance, Exception), acceptance
+    # The acceptance waited for the upload, then found the file superseded: refused with the reason, nothing lost.
+    assert acceptance.accepted == []
+    assert "awaiting review" in acceptance.refused[0][1]
+    assert list(request_obj.submissions.order_by("version").values_list("status", flat=True)) == [S.SUPERSEDED, S.VALID]
+    request_obj.refresh_from_db()
+    assert request_obj.status == SubmissionRequest.Status.RECEIVED_VALID and request_obj.accepted_submission_id is None
+
+
+def test_an_upload_holding_the_request_makes_a_return_wait_not_deadlock(waiting_file, compliance, cmrt65):
+    request_obj, first_file = waiting_file
+    data = cmrt_file(cmrt65, "alpha").read_bytes()
+    holding = threading.Event()
+    with mock.patch.object(submission_services, "_accepted_check", paused(submission_services._accepted_check, holding)):
+        outcomes = run_both(
+            lambda: campaigns.submit_declaration(request_obj, data=data, file_name="v2.xlsx", actor=compliance, channel="staff"),
+            lambda: campaigns.return_submission(first_file, actor=compliance, comment="Tin smelters missing"),
+            holding,
+        )
+    assert isinstance(outcomes["first"], Submission), outcomes
+    refused = outcomes["second"]
+    assert "awaiting review" in str(refused), refused  # a RuleViolation, not a deadlock
+    assert Submission.objects.get(pk=first_file.pk).status == S.SUPERSEDED
+
+
+def test_a_file_reassigned_while_an_acceptance_waits_is_refused_as_moved(waiting_file, compliance, supplier_b):
+    request_obj, first_file = waiting_file
+    holding = threading.Event()
+    # The reassignment holds both requests and the file; paused before it restores the source request.
+    with mock.patch.object(company_names, "_restore_previous", paused(company_names._restore_previous, holding)):
+        outcomes = run_both(
+            lambda: company_names.reassign_submission(first_file, supplier=supplier_b, actor=compliance, reason="Beta's file"),
+            lambda: campaigns.accept_submissions([first_file.pk], actor=compliance),
+            holding,
+        )
+    assert isinstance(outcomes["first"], Submission), outcomes
+    acceptance = outcomes["second"]
+    assert not isinstance(acceptance, Exception), acceptance
+    assert acceptance.accepted == []
+    assert acceptance.refused[0][1] == company_names.moved_meanwhile()
+    moved = Submission.objects.select_related("request__supplier").get(pk=first_file.pk)
+    assert moved.request.supplier == supplier_b and moved.status == S.VALID
