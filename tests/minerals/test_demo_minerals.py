@@ -58,7 +58,7 @@ def test_last_years_campaigns_hold_accepted_files_our_checker_finds_valid(
     output = run("load_demo_minerals")
 
     assert "Demo minerals campaigns loaded" in output
-    cmrt, emrt = Campaign.objects.get(template="CMRT"), Campaign.objects.get(template="EMRT")
+    cmrt, emrt = Campaign.objects.get(template="CMRT", reporting_year=last_year), Campaign.objects.get(template="EMRT")
     for campaign in (cmrt, emrt):
         assert campaign.reporting_year == last_year and campaign.status == Campaign.Status.CLOSED
         assert campaign.due_date < timezone.localdate()
@@ -87,3 +87,31 @@ def test_last_years_campaigns_hold_accepted_files_our_checker_finds_valid(
     before = AuditEvent.objects.count()
     assert "already loaded" in run("load_demo_minerals")
     assert AuditEvent.objects.count() == before
+
+
+def test_this_years_open_campaign_has_files_waiting_for_review(db, settings, blanks, client_for, compliance, monkeypatch):
+    monkeypatch.setattr(demo, "MAX_FILES", {"CMRT": 2, "EMRT": 1})
+    monkeypatch.setattr(demo, "WAITING_FILES", 5)
+    settings.DEMO_MODE = True
+    run("load_demo")
+
+    output = run("load_demo_minerals")
+
+    this_year = timezone.localdate().year
+    campaign = Campaign.objects.get(template="CMRT", reporting_year=this_year)
+    assert campaign.status == Campaign.Status.OPEN and campaign.due_date > timezone.localdate()
+    files = Submission.objects.filter(request__campaign=campaign)
+    assert files.count() == 5 and not files.filter(status=Submission.Status.ACCEPTED).exists()
+    waiting = files.filter(status=Submission.Status.VALID)
+    assert waiting.exists()
+    counts = {"awaiting_review": waiting.count(), "with_errors": files.filter(status=Submission.Status.INVALID).count()}
+    assert f"{counts['awaiting_review']} awaiting review, {counts['with_errors']} with errors" in output
+    for submission in files:  # signed recently, by the supplier it is filed under
+        assert submission.effective_date <= timezone.localdate()
+        assert submission.company_name == submission.request.supplier.legal_name
+
+    # The review desk offers them for acceptance in one go.
+    url = reverse("minerals:campaign_detail", args=[campaign.pk])
+    page = client_for(compliance).get(url, {"status": "received_valid"})
+    assert page.status_code == 200
+    assert page.content.decode().count('name="ids"') == waiting.count()

@@ -8,6 +8,8 @@ but the blank template itself, as a user would download it. A fixed seed gives t
 
 The campaigns are for last year's reporting year and ran in the first months of this year: the services refuse a due
 date in the past, so the due date is moved back after the campaign is closed (the only stored date changed here).
+This year's CMRT campaign is open, with a dozen files waiting for review (a few with errors), so the review desk,
+its bulk acceptance and the portal's "what to correct" have something to show.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ SCOPE = {"CMRT": ("tin-solder", "connectors", "pcba"), "EMRT": ("battery-cells",
 ANSWERED = 0.8  # share of requested suppliers who sent a file
 RETURNED = 0.1  # share of the files that are returned for correction (a declaration question left open)
 MAX_FILES = {"CMRT": 40, "EMRT": 30}  # a guard: enough for the dashboards and `make run` stays quick
+WAITING_FILES = 12  # this year's open CMRT campaign: files sent and not yet decided
 COMPANY = {
     "company_name": "SupplyESG Demo Electronics Co., Ltd.",
     "scope": "A",
@@ -100,23 +103,41 @@ def load_demo_minerals(seed: int = SEED) -> MineralsOutcome:
             if blanks[template]:
                 outcome.counts[template] = _campaign(rng, template, minerals, blanks[template], year, compliance)
                 _company_declaration(template, year, minerals, compliance)
+        if blanks["CMRT"]:
+            outcome.counts[f"CMRT {year + 1}"] = _open_campaign(rng, blanks["CMRT"], year + 1, compliance)
         trail.record(actor=None, action=MARKER, target=compliance, reason=_("Demo minerals campaigns loaded"))
     return outcome
 
 
-def _campaign(rng, template: str, minerals: list[str], blank: bytes, year: int, actor) -> dict[str, int]:
-    today = timezone.localdate()
+def _new_campaign(template: str, year: int, actor, *, name: str) -> Campaign:
     campaign = campaigns.create_campaign(
         actor=actor,
-        name=_("%(template)s %(year)s: yearly survey of mineral suppliers") % {"template": template, "year": year},
+        name=name,
         reporting_year=year,
         template=template,
-        minerals=minerals,
-        due_date=today + dt.timedelta(days=30),
+        minerals=CMRT_MINERALS if template == "CMRT" else EMRT_MINERALS,
+        due_date=timezone.localdate() + dt.timedelta(days=30),
         categories=list(Category.objects.filter(code__in=SCOPE[template])),
         tiers=[1, 2],
     )
     campaigns.open_campaign(campaign, actor=actor)
+    return campaign
+
+
+def _send(request_obj, blank: bytes, data: CompanyData, template: str, year: int, actor) -> Submission:
+    return campaigns.submit_declaration(
+        request_obj,
+        data=write_declaration(blank, data),
+        file_name=f"{request_obj.supplier.code}-{template}-{year}.xlsx",
+        actor=actor,
+        channel=Submission.Channel.STAFF,
+    )
+
+
+def _campaign(rng, template: str, minerals: list[str], blank: bytes, year: int, actor) -> dict[str, int]:
+    today = timezone.localdate()
+    name = _("%(template)s %(year)s: yearly survey of mineral suppliers") % {"template": template, "year": year}
+    campaign = _new_campaign(template, year, actor, name=name)
     layout = read_workbook(blank, filename="blank.xlsx").layout
     reference = _reference(minerals)
     requests = list(campaign.requests.select_related("supplier").order_by("supplier__code"))
@@ -127,16 +148,9 @@ def _campaign(rng, template: str, minerals: list[str], blank: bytes, year: int, 
             counts["no_response"] += 1
             continue
         files += 1
-        supplier = request_obj.supplier
         incomplete = rng.random() < RETURNED
-        data = _supplier_data(rng, supplier, layout, minerals, reference, year, incomplete=incomplete)
-        submission = campaigns.submit_declaration(
-            request_obj,
-            data=write_declaration(blank, data),
-            file_name=f"{supplier.code}-{template}-{year}.xlsx",
-            actor=actor,
-            channel=Submission.Channel.STAFF,
-        )
+        data = _supplier_data(rng, request_obj.supplier, layout, minerals, reference, year, incomplete=incomplete)
+        submission = _send(request_obj, blank, data, template, year, actor)
         if submission.valid:
             campaigns.accept_submission(submission, actor=actor, comment=_("Checked and accepted."))
             counts["accepted"] += 1
@@ -148,6 +162,25 @@ def _campaign(rng, template: str, minerals: list[str], blank: bytes, year: int, 
     campaigns.close_campaign(campaign, actor=actor)
     # The campaign ran in the first months of this year; the service refuses a past due date, so move it back now.
     Campaign.objects.filter(pk=campaign.pk).update(due_date=dt.date(today.year, 3, 31))
+    return counts
+
+
+def _open_campaign(rng, blank: bytes, year: int, actor) -> dict[str, int]:
+    """This year's CMRT campaign, still open: the first suppliers have sent files, which wait for review."""
+    name = _("%(template)s %(year)s: yearly survey of mineral suppliers") % {"template": "CMRT", "year": year}
+    campaign = _new_campaign("CMRT", year, actor, name=name)
+    layout = read_workbook(blank, filename="blank.xlsx").layout
+    reference = _reference(CMRT_MINERALS)
+    requests = list(campaign.requests.select_related("supplier").order_by("supplier__code"))
+    counts = {"requested": len(requests), "awaiting_review": 0, "with_errors": 0}
+    today = timezone.localdate()
+    for request_obj in requests[:WAITING_FILES]:
+        data = _supplier_data(
+            rng, request_obj.supplier, layout, CMRT_MINERALS, reference, year, incomplete=rng.random() < 2 * RETURNED
+        )
+        data.effective_date = today - dt.timedelta(days=rng.randint(3, 40))  # signed in the last weeks
+        submission = _send(request_obj, blank, data, "CMRT", year, actor)
+        counts["awaiting_review" if submission.valid else "with_errors"] += 1
     return counts
 
 
