@@ -139,3 +139,61 @@ def test_many_events_in_one_transaction_reach_each_suppliers_own_users(
                 record(actor=None, action="corrective_action.reminded", target=action, supplier=action.audit.supplier)
     assert Notification.objects.get(recipient=supplier_a_user).url == f"/portal/audits/actions/{actions[0].pk}/"
     assert Notification.objects.get(recipient=supplier_b_user).url == f"/portal/audits/actions/{actions[1].pk}/"
+
+
+def test_events_written_together_get_their_own_ids_and_notify_each_supplier(
+    supplier_a, supplier_b, supplier_a_user, supplier_b_user, auditor, django_capture_on_commit_callbacks
+):
+    """`record_many(notify=True)` (a bulk decision) writes the rows in one statement that gives the ids back in no
+    promised order: each event gets the id of its own row, even two events on one target that differ only by
+    supplier (a file reassigned between suppliers is recorded for both), and each supplier's users are told."""
+    from supplyesg.core import audit
+    from supplyesg.core.models import AuditEvent
+
+    shared_target = make_reported_audit(supplier_a, lead_auditor=auditor).corrective_actions.get()
+    events = [
+        audit.event(
+            actor=auditor,
+            action="corrective_action.plan_approved",
+            target=shared_target,
+            supplier=supplier,
+            changes={"status": ["plan_submitted", "plan_approved"], "n": n},
+            reason=f"approved for {supplier.legal_name}",
+        )
+        for n, supplier in enumerate([supplier_b, supplier_a, supplier_b])
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        audit.record_many(events, notify=True)
+    assert len({e.pk for e in events}) == 3 and None not in {e.pk for e in events}
+    for event in events:
+        stored = AuditEvent.objects.get(pk=event.pk)
+        assert (stored.supplier_id, stored.action, stored.target_id) == (event.supplier_id, event.action, event.target_id)
+        assert stored.actor == auditor and stored.at == event.at and stored.changes == event.changes
+    told = Notification.objects.values_list("recipient", "event__supplier")
+    assert sorted(told) == sorted([(supplier_b_user.pk, supplier_b.pk)] * 2 + [(supplier_a_user.pk, supplier_a.pk)])
+
+
+def test_ids_given_back_out_of_order_still_reach_the_event_of_their_row(supplier_a, supplier_b):
+    from supplyesg.core import audit
+    from supplyesg.core.models import AuditEvent
+
+    events = [
+        AuditEvent(action="x.done", target_type="t", target_id=str(n), supplier_id=s.pk)
+        for n, s in enumerate([supplier_a, supplier_b, supplier_a])
+    ]
+    # In order: ids ascend with the events.
+    audit._give_ids(
+        events,
+        [
+            (12, "x.done", "t", "2", supplier_a.pk),
+            (10, "x.done", "t", "0", supplier_a.pk),
+            (11, "x.done", "t", "1", supplier_b.pk),
+        ],
+    )
+    assert [e.pk for e in events] == [10, 11, 12]
+    # Ids that do not ascend with the events (a database that numbered the rows otherwise): each by its row's key.
+    audit._give_ids(
+        events,
+        [(7, "x.done", "t", "0", supplier_a.pk), (5, "x.done", "t", "1", supplier_b.pk), (6, "x.done", "t", "2", supplier_a.pk)],
+    )
+    assert [e.pk for e in events] == [7, 5, 6] and not events[0]._state.adding

@@ -62,18 +62,50 @@ def record(*, actor, action: str, target, supplier=None, changes=None, reason: s
 
 
 def record_many(events: list[AuditEvent], *, notify: bool = False) -> None:
-    """Events built by a service that writes many at once (an audit programme, an import): stored in batches, and
-    what depends on their actions (core.derived) told once, as `record` does for one event. Notifications only
-    with `notify`: an import's own summary says what happened, while a bulk decision on suppliers' files tells
-    each supplier as a single decision would (delivered together after the commit)."""
+    """Events built by a service that writes many at once (an audit programme, an import, a bulk acceptance):
+    stored in few statements (`core.rowwriter`, not a model instance prepared per value), and what depends on
+    their actions (core.derived) told once, as `record` does for one event. Notifications only with `notify`: an
+    import's own summary says what happened, while a bulk decision on suppliers' files tells each supplier as a
+    single decision would (delivered together after the commit); the events then get their ids."""
     if not events:
         return
-    AuditEvent.objects.bulk_create(events, batch_size=500)
+    from supplyesg.core.rowwriter import insert_rows
+
+    rows = [  # in the order of EVENT_FIELDS
+        (e.at, e.actor_id, e.actor_label, e.action, e.target_type, e.target_id, e.target_label, e.supplier_id)
+        + (e.changes, e.reason)
+        for e in events
+    ]
+    key = ("action", "target_type", "target_id", "supplier")
+    returned = insert_rows(AuditEvent, EVENT_FIELDS, rows, returning=("id", *key) if notify else ())
     if notify:
+        _give_ids(events, returned)
         for stored in events:
             notifications.queue(stored)
     for action in sorted({e.action for e in events}):
         derived.changed(action)
+
+
+def _key(event: AuditEvent) -> tuple:
+    return (event.action, event.target_type, event.target_id, event.supplier_id)
+
+
+def _give_ids(events: list[AuditEvent], returned: list[tuple]) -> None:
+    """Each event gets the id of its row (`returned`: (id, action, target type, target id, supplier id) per row).
+
+    The rows were written in the events' order, so their ids ascend in it, the order Django's bulk_create relies
+    on too. RETURNING promises no order, so the ids are sorted first, and each row's (action, target, supplier)
+    must be its event's; if one is not, every id goes to an event with its key instead."""
+    rows = sorted(returned)
+    if len(rows) == len(events) and all(tuple(row[1:]) == _key(e) for row, e in zip(rows, events, strict=True)):
+        pairs = [(e, row[0]) for row, e in zip(rows, events, strict=True)]
+    else:
+        waiting: dict[tuple, list[AuditEvent]] = {}
+        for e in reversed(events):
+            waiting.setdefault(_key(e), []).append(e)
+        pairs = [(waiting[tuple(row[1:])].pop(), row[0]) for row in rows]
+    for event, pk in pairs:
+        event.pk, event._state.adding = pk, False
 
 
 # The columns of an event row as the set-based services build it (plain tuples, core.rowwriter).

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from supplyesg.core.ids import IdList
 from supplyesg.core.models import AuditEvent, Notification, Role, User
 
 
@@ -63,13 +64,13 @@ def deliver(events: list[AuditEvent]) -> int:
     Events of a rolled-back transaction no longer exist and are skipped. Queries: one to check the events,
     one for the portal users of all their suppliers, the owners' look-ups, one insert.
     """
-    stored = AuditEvent.objects.filter(pk__in=[e.pk for e in events]).values_list("pk", "action", "target_id")
+    stored = AuditEvent.objects.filter(pk__in=IdList(e.pk for e in events)).values_list("pk", "action", "target_id")
     committed = set(stored)  # a rolled-back event is gone, or its id was reused by another one
     events = [e for e in events if (e.pk, e.action, e.target_id) in committed and e.action in _rules]
     portal_suppliers = {e.supplier_id for e in events if e.supplier_id and _rules[e.action].portal_url}
     portal_users: dict[int, list[int]] = {}
     if portal_suppliers:
-        active_portal = User.objects.filter(supplier_id__in=portal_suppliers, role=Role.SUPPLIER, is_active=True)
+        active_portal = User.objects.filter(supplier_id__in=IdList(portal_suppliers), role=Role.SUPPLIER, is_active=True)
         for pk, supplier_id in active_portal.values_list("pk", "supplier_id"):
             portal_users.setdefault(supplier_id, []).append(pk)
     rows = []

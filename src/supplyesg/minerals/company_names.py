@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from supplyesg.core import audit
 from supplyesg.core.errors import RuleViolation
+from supplyesg.core.ids import IdList
 from supplyesg.core.matching import compare_companies, normalize_company, normalize_registration_id
 from supplyesg.core.models import PolicySettings
 from supplyesg.minerals.models import (
@@ -75,7 +76,7 @@ def open_finding(submission: Submission) -> DeclarationNameFinding | None:
 
 def open_findings(submissions) -> list[DeclarationNameFinding]:
     """The open findings of many submissions, in one query."""
-    ids = [s.pk for s in submissions]
+    ids = IdList(s.pk for s in submissions)
     return list(DeclarationNameFinding.objects.filter(submission_id__in=ids, status=DeclarationNameFinding.Status.OPEN))
 
 
@@ -86,7 +87,10 @@ def confirm_company_name(finding: DeclarationNameFinding, *, actor, reason: str)
     if not reason:
         raise RuleViolation(_("reason: say why this declaration belongs to this supplier."))
     finding = (
-        DeclarationNameFinding.objects.select_for_update().select_related("submission__request__supplier").get(pk=finding.pk)
+        DeclarationNameFinding.objects.select_for_update(of=("self",))  # the finding only: not its file nor supplier
+        .select_related("submission__request__supplier")
+        .defer("submission__result")  # the file's check result, most of its bytes
+        .get(pk=finding.pk)
     )
     if finding.status != DeclarationNameFinding.Status.OPEN:
         raise RuleViolation(_("This company-name finding was already decided."))

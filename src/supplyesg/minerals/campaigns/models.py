@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supplyesg.core.campaigns.models import CampaignBase, CampaignRequest
+from supplyesg.core.ids import IdList
 
 
 class TemplateType(models.TextChoices):
@@ -76,7 +77,7 @@ class SubmissionQuerySet(models.QuerySet):
         and an upload of the same request each hold what the other waited for, and PostgreSQL abort one. A file
         moved to another request between the two reads (a reassignment that committed meanwhile) comes back with
         a request id missing from the dict; the caller refuses it."""
-        ids = sorted({int(pk) for pk in ids})
+        ids = IdList(sorted({int(pk) for pk in ids}))  # one array parameter on PostgreSQL (core.ids)
         requests = {
             r.pk: r
             for r in SubmissionRequest.objects.select_for_update(of=("self",))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from supplyesg.core import audit
 from supplyesg.core.errors import RuleViolation
+from supplyesg.core.ids import IdList
 from supplyesg.core.mail import send_on_commit
 from supplyesg.minerals import aggregation, company_names, services, workbooks
 from supplyesg.minerals.campaigns.services.campaigns import request_mail
@@ -253,8 +254,8 @@ def accept_submissions(submission_ids, *, actor, comment: str = "") -> Acceptanc
         return result
     now, reviewer = timezone.now(), _actor(actor)
     superseded = [requests[s.request_id].accepted_submission_id for s in result.accepted]
-    Submission.objects.filter(pk__in=[pk for pk in superseded if pk]).update(status=Submission.Status.SUPERSEDED)
-    accepted_ids = [s.pk for s in result.accepted]
+    Submission.objects.filter(pk__in=IdList(pk for pk in superseded if pk)).update(status=Submission.Status.SUPERSEDED)
+    accepted_ids = IdList(s.pk for s in result.accepted)
     Submission.objects.filter(pk__in=accepted_ids).update(
         status=Submission.Status.ACCEPTED, reviewed_by=reviewer, reviewed_at=now, review_comment=comment
     )
@@ -277,7 +278,7 @@ def accept_submissions(submission_ids, *, actor, comment: str = "") -> Acceptanc
             )
         )
     # Each request points at its own accepted file: one UPDATE with a subquery, not a CASE of a branch per row.
-    SubmissionRequest.objects.filter(pk__in=[s.request_id for s in result.accepted]).update(
+    SubmissionRequest.objects.filter(pk__in=IdList(s.request_id for s in result.accepted)).update(
         status=R.ACCEPTED,
         accepted_submission=Subquery(Submission.objects.filter(request=OuterRef("pk"), pk__in=accepted_ids).values("pk")[:1]),
     )
