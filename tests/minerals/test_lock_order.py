@@ -1,4 +1,5 @@
-"""Deciding on a file while someone uploads to, or reassigns, the same request (PostgreSQL, two connections).
+"""Deciding on a file while someone uploads to, or reassigns, the same request, and uploads side by side in one
+campaign (PostgreSQL, two connections).
 
 Every service that changes a declaration locks the request before its files (`locked_with_requests`), the order
 an upload keeps. When accepting locked the file first, an acceptance and an upload of the same request each held
@@ -15,6 +16,7 @@ from unittest import mock
 import pytest
 from django.db import connection, connections
 
+from supplyesg.core.errors import RuleViolation
 from supplyesg.minerals import company_names
 from supplyesg.minerals.campaigns import services as campaigns
 from supplyesg.minerals.campaigns.services import submissions as submission_services
@@ -42,25 +44,32 @@ def run_both(first, second, holding: threading.Event) -> dict:
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=run, args=("first", first))]
+    threads = [threading.Thread(target=run, args=("first", first), name="side-first")]
     threads[0].start()
     assert holding.wait(10), "the first side never reached its lock"
-    threads.append(threading.Thread(target=run, args=("second", second)))
+    threads.append(threading.Thread(target=run, args=("second", second), name="side-second"))
     threads[1].start()
     for thread in threads:
         thread.join(30)
     return outcomes
 
 
-def paused(original, holding: threading.Event):
-    """`original`, called after announcing the lock is held and giving the other side time to queue on it."""
+def paused(original, holding: threading.Event, only_in: str | None = None):
+    """`original`, called after announcing the lock is held and giving the other side time to queue on it (only
+    in the thread running `only_in` when given: both sides may call it)."""
 
     def wrapper(*args, **kwargs):
-        holding.set()
-        time.sleep(WAIT)
+        if only_in is None or threading.current_thread().name.endswith(only_in):
+            holding.set()
+            time.sleep(WAIT)
         return original(*args, **kwargs)
 
     return wrapper
+
+
+def finished_at(fn):
+    """`fn` returning (its result, when it returned)."""
+    return lambda: (fn(), time.monotonic())
 
 
 @pytest.fixture
@@ -126,3 +135,46 @@ def test_a_file_reassigned_while_an_acceptance_waits_is_refused_as_moved(waiting
     assert acceptance.refused[0][1] == company_names.moved_meanwhile()
     moved = Submission.objects.select_related("request__supplier").get(pk=first_file.pk)
     assert moved.request.supplier == supplier_b and moved.status == S.VALID
+
+
+def test_uploads_to_one_campaign_run_side_by_side(compliance, supplier_a, supplier_b, cmrt65):
+    """Two suppliers' uploads share the campaign: the second does not wait for the first to commit (the campaign
+    row is share-locked, not locked for update, and the supplier row not at all)."""
+    campaign = open_campaign_with(compliance, supplier_a, supplier_b)
+    alpha, beta = campaign.requests.get(supplier=supplier_a), campaign.requests.get(supplier=supplier_b)
+    data = cmrt_file(cmrt65, "alpha").read_bytes()
+    holding = threading.Event()
+    check = paused(submission_services._accepted_check, holding, only_in="first")
+    with mock.patch.object(submission_services, "_accepted_check", check):
+        outcomes = run_both(
+            finished_at(lambda: submit_bytes(alpha, data, compliance)),
+            finished_at(lambda: submit_bytes(beta, data, compliance)),
+            holding,
+        )
+    (first, first_done), (second, second_done) = outcomes["first"], outcomes["second"]
+    assert isinstance(first, Submission) and isinstance(second, Submission)
+    assert second_done < first_done  # the second upload finished while the first still held its request
+
+
+def test_closing_a_campaign_waits_for_an_upload_in_flight_and_then_refuses_uploads(compliance, supplier_a, supplier_b, cmrt65):
+    campaign = open_campaign_with(compliance, supplier_a, supplier_b)
+    alpha, beta = campaign.requests.get(supplier=supplier_a), campaign.requests.get(supplier=supplier_b)
+    data = cmrt_file(cmrt65, "alpha").read_bytes()
+    holding = threading.Event()
+    check = paused(submission_services._accepted_check, holding, only_in="first")
+    with mock.patch.object(submission_services, "_accepted_check", check):
+        outcomes = run_both(
+            finished_at(lambda: submit_bytes(alpha, data, compliance)),
+            finished_at(lambda: campaigns.close_campaign(campaign, actor=compliance)),
+            holding,
+        )
+    (stored, stored_at), (closed, closed_at) = outcomes["first"], outcomes["second"]
+    assert isinstance(stored, Submission) and closed.status == campaign.Status.CLOSED
+    assert stored_at <= closed_at  # the close waited for the upload that had begun
+    with pytest.raises(RuleViolation, match="is closed"):
+        submit_bytes(beta, data, compliance)
+    assert not beta.submissions.exists()
+
+
+def submit_bytes(request_obj, data: bytes, actor) -> Submission:
+    return campaigns.submit_declaration(request_obj, data=data, file_name="cmrt.xlsx", actor=actor, channel="staff")

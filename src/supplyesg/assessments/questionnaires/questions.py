@@ -6,6 +6,7 @@ from django.utils import timezone, translation
 
 from supplyesg.assessments.engine import QuestionSpec, knockout_caps, score
 from supplyesg.assessments.models import Question, Response
+from supplyesg.core.campaigns.services import status_while_writing
 from supplyesg.core.models import PolicySettings
 
 
@@ -63,7 +64,12 @@ def naming(question: Question, message: str) -> str:
 
 
 def lock_response(response: Response) -> Response:
-    return Response.objects.select_for_update().select_related("campaign", "supplier").get(pk=response.pk)
+    """The response locked for a write, with its campaign's status as it stands until the commit. Only the response
+    row is locked for update: locking its campaign's and supplier's rows too made every supplier answering one
+    questionnaire wait for the one saving before (`core.campaigns.services.status_while_writing`)."""
+    response = Response.objects.select_for_update(of=("self",)).select_related("campaign", "supplier").get(pk=response.pk)
+    response.campaign.status = status_while_writing(response.campaign)
+    return response
 
 
 def compute_scores(response: Response) -> dict:

@@ -6,7 +6,7 @@ verb_noun services (`minerals.campaigns.services.open_campaign`, ...) and pass t
 
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,6 +49,21 @@ def _actor(actor):
 
 def _lock(kind: CampaignKind, campaign):
     return kind.campaign_model.objects.select_for_update().get(pk=campaign.pk)
+
+
+def status_while_writing(campaign) -> str:
+    """The status of `campaign` (read inside the current transaction) for a supplier's write into it (a file,
+    an answer), which then stands until the write commits. On PostgreSQL the row is share-locked: writes into
+    one campaign hold it side by side, and closing the campaign (`_lock`, for update) waits for those in
+    flight, so nothing lands in a closed campaign. Locking the campaign for update instead made every
+    supplier's write wait for the one before. On SQLite a transaction (IMMEDIATE) holds the database's one
+    write lock from its start: the status read is already final."""
+    if connection.vendor != "postgresql":
+        return campaign.status
+    table = connection.ops.quote_name(type(campaign)._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT status FROM {table} WHERE id = %s FOR SHARE", [campaign.pk])
+        return cursor.fetchone()[0]
 
 
 def with_recipients(queryset):

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from supplyesg.core import audit
+from supplyesg.core.campaigns.services import status_while_writing
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.ids import IdList
 from supplyesg.core.mail import send_on_commit
@@ -67,8 +68,12 @@ def kind_mismatch(declaration, campaign: Campaign) -> str | None:
 
 def _lock_for_upload(request_obj: SubmissionRequest, actor) -> SubmissionRequest:
     """The request, locked, once it may take a file from this actor (its campaign not closed; a supplier
-    user only for their own supplier)."""
-    request_obj = SubmissionRequest.objects.select_for_update().select_related("campaign", "supplier").get(pk=request_obj.pk)
+    user only for their own supplier). Only the request row is locked for update: locking its campaign too (as a
+    plain select_for_update of the joined rows did) made every upload to a campaign wait for the one before."""
+    request_obj = (
+        SubmissionRequest.objects.select_for_update(of=("self",)).select_related("campaign", "supplier").get(pk=request_obj.pk)
+    )
+    request_obj.campaign.status = status_while_writing(request_obj.campaign)
     if request_obj.campaign.status == Campaign.Status.CLOSED:
         raise RuleViolation(_("The campaign %(name)s is closed.") % {"name": request_obj.campaign.name})
     if actor is not None and getattr(actor, "is_supplier_user", False) and actor.supplier_id != request_obj.supplier_id:
