@@ -102,3 +102,15 @@ def test_a_page_turns_each_row_into_what_the_api_returns(eleven_suppliers):
     body = page(suppliers, limit=2, offset=10, item=lambda s: s.legal_name)
     assert body == {"count": 11, "limit": 2, "offset": 10, "items": [suppliers.last().legal_name]}
     assert page(Rating.objects.order_by("pk"), limit=5, offset=0) == {"count": 0, "limit": 5, "offset": 0, "items": []}
+
+
+def test_the_first_page_is_one_read_of_the_rows_and_a_deeper_page_reads_keys_then_rows(
+    eleven_suppliers, django_assert_num_queries
+):
+    suppliers = Supplier.objects.order_by("legal_name", "pk")
+    everything = list(suppliers.values_list("pk", flat=True))
+    with django_assert_num_queries(1):  # the rows (the count is the caller's, as the suppliers' tally gives it)
+        first = page(suppliers, limit=4, offset=0, count=11)["items"]
+    with django_assert_num_queries(2):  # the page's keys, then those rows
+        deeper = page(suppliers, limit=4, offset=4, count=11)["items"]
+    assert [s.pk for s in first] == everything[:4] and [s.pk for s in deeper] == everything[4:8]
