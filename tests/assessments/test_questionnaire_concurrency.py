@@ -15,7 +15,7 @@ from supplyesg.assessments.questionnaires import answers as answer_services
 from supplyesg.core.errors import RuleViolation
 from tests.assessments.factories_assessments import make_campaign, make_response, make_template
 from tests.factories import make_user
-from tests.minerals.test_lock_order import finished_at, paused, run_both
+from tests.minerals.test_lock_order import HeldUntil, finished_at, paused, run_both
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -35,16 +35,16 @@ def two_answering(supplier_a, supplier_b):
 def test_two_suppliers_save_drafts_side_by_side(two_answering, monkeypatch):
     _campaign, [(first, first_user), (second, second_user)] = two_answering
     holding = threading.Event()
-    # Paused after the response is locked, in the first supplier's save only.
-    monkeypatch.setattr(answer_services, "_check_writer", paused(answer_services._check_writer, holding, only_in="first"))
+    # Held after the response is locked, in the first supplier's save, until the second save has returned.
+    check = HeldUntil(answer_services._check_writer, holding)
+    monkeypatch.setattr(answer_services, "_check_writer", check)
     outcomes = run_both(
-        finished_at(lambda: questionnaires.save_draft(first, {"MS-4": "800"}, actor=first_user)),
-        finished_at(lambda: questionnaires.save_draft(second, {"MS-4": "650"}, actor=second_user)),
+        lambda: questionnaires.save_draft(first, {"MS-4": "800"}, actor=first_user),
+        check.then_done(lambda: questionnaires.save_draft(second, {"MS-4": "650"}, actor=second_user)),
         holding,
     )
-    (first_result, first_done), (second_result, second_done) = outcomes["first"], outcomes["second"]
-    assert not first_result.errors and not second_result.errors
-    assert second_done < first_done  # saved while the first supplier's save still held its response
+    assert not outcomes["first"].errors and not outcomes["second"].errors, outcomes
+    assert check.released  # saved while the first supplier's save still held its response
 
 
 def test_closing_waits_for_a_save_in_flight_then_refuses_answers(two_answering, compliance, monkeypatch):

@@ -67,6 +67,33 @@ def paused(original, holding: threading.Event, only_in: str | None = None):
     return wrapper
 
 
+class HeldUntil:
+    """Wraps `original` so that, in the first side's thread only, it announces its lock is held and then waits
+    (at most `longest` seconds) until the other side has finished: `released` says whether it did. The second side
+    can finish only if it never waits for the first side's locks."""
+
+    def __init__(self, original, holding: threading.Event, longest: float = 20.0):
+        self.original, self.holding, self.longest = original, holding, longest
+        self.other_done, self.released = threading.Event(), None
+
+    def __call__(self, *args, **kwargs):
+        if threading.current_thread().name.endswith("first"):
+            self.holding.set()
+            self.released = self.other_done.wait(self.longest)
+        return self.original(*args, **kwargs)
+
+    def then_done(self, fn):
+        """`fn`, announcing when it has returned."""
+
+        def run():
+            try:
+                return fn()
+            finally:
+                self.other_done.set()
+
+        return run
+
+
 def finished_at(fn):
     """`fn` returning (its result, when it returned)."""
     return lambda: (fn(), time.monotonic())
@@ -144,16 +171,15 @@ def test_uploads_to_one_campaign_run_side_by_side(compliance, supplier_a, suppli
     alpha, beta = campaign.requests.get(supplier=supplier_a), campaign.requests.get(supplier=supplier_b)
     data = cmrt_file(cmrt65, "alpha").read_bytes()
     holding = threading.Event()
-    check = paused(submission_services._accepted_check, holding, only_in="first")
+    check = HeldUntil(submission_services._accepted_check, holding)
     with mock.patch.object(submission_services, "_accepted_check", check):
         outcomes = run_both(
-            finished_at(lambda: submit_bytes(alpha, data, compliance)),
-            finished_at(lambda: submit_bytes(beta, data, compliance)),
+            lambda: submit_bytes(alpha, data, compliance),
+            check.then_done(lambda: submit_bytes(beta, data, compliance)),
             holding,
         )
-    (first, first_done), (second, second_done) = outcomes["first"], outcomes["second"]
-    assert isinstance(first, Submission) and isinstance(second, Submission)
-    assert second_done < first_done  # the second upload finished while the first still held its request
+    assert isinstance(outcomes["first"], Submission) and isinstance(outcomes["second"], Submission), outcomes
+    assert check.released  # the second upload finished while the first still held its request
 
 
 def test_closing_a_campaign_waits_for_an_upload_in_flight_and_then_refuses_uploads(compliance, supplier_a, supplier_b, cmrt65):

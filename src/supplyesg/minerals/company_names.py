@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supplyesg.core import audit
+from supplyesg.core.campaigns.services import status_while_writing
 from supplyesg.core.errors import RuleViolation
 from supplyesg.core.ids import IdList
 from supplyesg.core.matching import compare_companies, normalize_company, normalize_registration_id
@@ -146,15 +147,16 @@ def reassign_submission(submission: Submission, *, supplier: Supplier, actor, re
         raise RuleViolation(_("reason: say why the declaration belongs to another supplier."))
     # Requests before the file, in primary-key order (the order uploads and acceptances keep): the target too
     # when it exists, so a bulk acceptance holding both never waits on this in the opposite order.
-    current = Submission.objects.filter(pk=submission.pk).values_list("request_id", "request__campaign_id").get()
-    existing = SubmissionRequest.objects.filter(campaign_id=current[1], supplier=supplier).values_list("pk", flat=True)
-    list(SubmissionRequest.objects.select_for_update().filter(pk__in=[current[0], *existing]).order_by("pk").values("pk"))
-    requests, found = Submission.objects.locked_with_requests([submission.pk])
-    if not found or found[0].request_id not in requests or found[0].request_id != current[0]:
+    source_id, campaign_id = Submission.objects.values_list("request_id", "request__campaign_id").get(pk=submission.pk)
+    target_ids = SubmissionRequest.objects.filter(campaign_id=campaign_id, supplier=supplier).values_list("pk", flat=True)
+    list(SubmissionRequest.objects.select_for_update().filter(pk__in=[source_id, *target_ids]).order_by("pk").values("pk"))
+    _requests, found = Submission.objects.locked_with_requests([submission.pk])
+    if not found or found[0].request_id != source_id:
         raise RuleViolation(moved_meanwhile())
     submission = found[0]
     source = submission.request
     campaign = submission.request.campaign
+    campaign.status = status_while_writing(campaign)  # a close waits for this move, and this sees a close
     old_supplier = submission.request.supplier
     if campaign.status == Campaign.Status.CLOSED:
         raise RuleViolation(_("The campaign %(name)s is closed.") % {"name": campaign.name})
