@@ -110,7 +110,14 @@ def start_audit(audit: Audit, *, actor, on: date | None = None) -> Audit:
 
 
 def _locked_item(item: ChecklistItem) -> ChecklistItem:
-    return ChecklistItem.objects.select_for_update().select_related("audit", "audit__supplier", "requirement").get(pk=item.pk)
+    """The item and its audit locked (the audit's status stands until the commit). Not the supplier, nor the
+    catalogue requirement every audit's checklist shares: locking those too made auditors of different audits
+    wait for each other on the same requirement."""
+    return (
+        ChecklistItem.objects.select_for_update(of=("self", "audit"))
+        .select_related("audit", "audit__supplier", "requirement")
+        .get(pk=item.pk)
+    )
 
 
 @transaction.atomic
