@@ -106,19 +106,21 @@ def waiting_file(compliance, supplier_a, cmrt65):
     return request_obj, submit(request_obj, cmrt_file(cmrt65, "alpha"), compliance)
 
 
-def test_an_upload_holding_the_request_makes_an_acceptance_wait_not_deadlock(waiting_file, compliance, cmrt65):
-    request_obj, first_file = waiting_file
+def decided_during_an_upload(request_obj, decide, actor, cmrt65) -> dict:
+    """`decide()` run while an upload to the same request holds it: the upload locks the request, then (paused)
+    checks its file and supersedes the waiting one. Returns both outcomes ("first": the upload)."""
     data = cmrt_file(cmrt65, "alpha").read_bytes()
     holding = threading.Event()
-    # The upload locks the request, then (paused) checks the file and supersedes the waiting one.
     with mock.patch.object(submission_services, "_accepted_check", paused(submission_services._accepted_check, holding)):
-        outcomes = run_both(
-            lambda: campaigns.submit_declaration(request_obj, data=data, file_name="v2.xlsx", actor=compliance, channel="staff"),
-            lambda: campaigns.accept_submissions([first_file.pk], actor=compliance),
-            holding,
-        )
-    second_file = outcomes["first"]
-    assert isinstance(second_file, Submission), outcomes
+        return run_both(lambda: submit_bytes(request_obj, data, actor), decide, holding)
+
+
+def test_an_upload_holding_the_request_makes_an_acceptance_wait_not_deadlock(waiting_file, compliance, cmrt65):
+    request_obj, first_file = waiting_file
+    outcomes = decided_during_an_upload(
+        request_obj, lambda: campaigns.accept_submissions([first_file.pk], actor=compliance), compliance, cmrt65
+    )
+    assert isinstance(outcomes["first"], Submission), outcomes
     acceptance = outcomes["second"]
     assert not isinstance(acceptance, Exception), acceptance
     # The acceptance waited for the upload, then found the file superseded: refused with the reason, nothing lost.
@@ -131,14 +133,12 @@ def test_an_upload_holding_the_request_makes_an_acceptance_wait_not_deadlock(wai
 
 def test_an_upload_holding_the_request_makes_a_return_wait_not_deadlock(waiting_file, compliance, cmrt65):
     request_obj, first_file = waiting_file
-    data = cmrt_file(cmrt65, "alpha").read_bytes()
-    holding = threading.Event()
-    with mock.patch.object(submission_services, "_accepted_check", paused(submission_services._accepted_check, holding)):
-        outcomes = run_both(
-            lambda: campaigns.submit_declaration(request_obj, data=data, file_name="v2.xlsx", actor=compliance, channel="staff"),
-            lambda: campaigns.return_submission(first_file, actor=compliance, comment="Tin smelters missing"),
-            holding,
-        )
+    outcomes = decided_during_an_upload(
+        request_obj,
+        lambda: campaigns.return_submission(first_file, actor=compliance, comment="Tin smelters missing"),
+        compliance,
+        cmrt65,
+    )
     assert isinstance(outcomes["first"], Submission), outcomes
     refused = outcomes["second"]
     assert "awaiting review" in str(refused), refused  # a RuleViolation, not a deadlock

@@ -150,10 +150,13 @@ def reassign_submission(submission: Submission, *, supplier: Supplier, actor, re
     source_id, campaign_id = Submission.objects.values_list("request_id", "request__campaign_id").get(pk=submission.pk)
     target_ids = SubmissionRequest.objects.filter(campaign_id=campaign_id, supplier=supplier).values_list("pk", flat=True)
     list(SubmissionRequest.objects.select_for_update().filter(pk__in=[source_id, *target_ids]).order_by("pk").values("pk"))
-    _requests, found = Submission.objects.locked_with_requests([submission.pk])
-    if not found or found[0].request_id != source_id:
+    submission = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("request__campaign", "request__supplier")
+        .get(pk=submission.pk)
+    )
+    if submission.request_id != source_id:  # moved by a colleague before the requests were locked
         raise RuleViolation(moved_meanwhile())
-    submission = found[0]
     source = submission.request
     campaign = submission.request.campaign
     campaign.status = status_while_writing(campaign)  # a close waits for this move, and this sees a close

@@ -109,10 +109,10 @@ def load_demo_minerals(seed: int = SEED) -> MineralsOutcome:
     return outcome
 
 
-def _new_campaign(template: str, year: int, actor, *, name: str) -> Campaign:
+def _new_campaign(template: str, year: int, actor) -> Campaign:
     campaign = campaigns.create_campaign(
         actor=actor,
-        name=name,
+        name=_("%(template)s %(year)s: yearly survey of mineral suppliers") % {"template": template, "year": year},
         reporting_year=year,
         template=template,
         minerals=CMRT_MINERALS if template == "CMRT" else EMRT_MINERALS,
@@ -136,8 +136,7 @@ def _send(request_obj, blank: bytes, data: CompanyData, template: str, year: int
 
 def _campaign(rng, template: str, minerals: list[str], blank: bytes, year: int, actor) -> dict[str, int]:
     today = timezone.localdate()
-    name = _("%(template)s %(year)s: yearly survey of mineral suppliers") % {"template": template, "year": year}
-    campaign = _new_campaign(template, year, actor, name=name)
+    campaign = _new_campaign(template, year, actor)
     layout = read_workbook(blank, filename="blank.xlsx").layout
     reference = _reference(minerals)
     requests = list(campaign.requests.select_related("supplier").order_by("supplier__code"))
@@ -167,8 +166,7 @@ def _campaign(rng, template: str, minerals: list[str], blank: bytes, year: int, 
 
 def _open_campaign(rng, blank: bytes, year: int, actor) -> dict[str, int]:
     """This year's CMRT campaign, still open: the first suppliers have sent files, which wait for review."""
-    name = _("%(template)s %(year)s: yearly survey of mineral suppliers") % {"template": "CMRT", "year": year}
-    campaign = _new_campaign("CMRT", year, actor, name=name)
+    campaign = _new_campaign("CMRT", year, actor)
     layout = read_workbook(blank, filename="blank.xlsx").layout
     reference = _reference(CMRT_MINERALS)
     requests = list(campaign.requests.select_related("supplier").order_by("supplier__code"))
