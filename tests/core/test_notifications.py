@@ -197,3 +197,31 @@ def test_ids_given_back_out_of_order_still_reach_the_event_of_their_row(supplier
         [(7, "x.done", "t", "0", supplier_a.pk), (5, "x.done", "t", "1", supplier_b.pk), (6, "x.done", "t", "2", supplier_a.pk)],
     )
     assert [e.pk for e in events] == [7, 5, 6] and not events[0]._state.adding
+
+
+def test_a_batch_notifies_in_its_own_transaction_and_a_rollback_takes_both_away(
+    supplier_a, supplier_a_user, auditor, django_capture_on_commit_callbacks
+):
+    """A bulk decision's notifications are written with its events: nothing is left for after the commit (no
+    check that the events still exist), and a transaction that rolls back afterwards removes both."""
+    from django.db import transaction
+
+    from supplyesg.core import audit
+    from supplyesg.core.models import AuditEvent
+
+    target = make_reported_audit(supplier_a, lead_auditor=auditor).corrective_actions.get()
+
+    def batch():
+        return [audit.event(actor=auditor, action="corrective_action.plan_approved", target=target, supplier=supplier_a)]
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            audit.record_many(batch(), notify=True)
+            assert Notification.objects.filter(recipient=supplier_a_user).count() == 1  # written with the event
+            raise RuntimeError("a later step of the same transaction failed")
+    assert not AuditEvent.objects.filter(action="corrective_action.plan_approved").exists()
+    assert Notification.objects.count() == 0
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        audit.record_many(batch(), notify=True)
+    assert [c for c in callbacks if "notifications" in getattr(c, "__module__", "")] == []
+    assert Notification.objects.get().recipient == supplier_a_user

@@ -66,7 +66,8 @@ def record_many(events: list[AuditEvent], *, notify: bool = False) -> None:
     stored in few statements (`core.rowwriter`, not a model instance prepared per value), and what depends on
     their actions (core.derived) told once, as `record` does for one event. Notifications only with `notify`: an
     import's own summary says what happened, while a bulk decision on suppliers' files tells each supplier as a
-    single decision would (delivered together after the commit); the events then get their ids."""
+    single decision would; the events then get their ids, and their notifications are written in the same
+    transaction (no check after the commit that the events still exist, as one-by-one delivery needs)."""
     if not events:
         return
     from supplyesg.core.rowwriter import insert_rows
@@ -80,8 +81,7 @@ def record_many(events: list[AuditEvent], *, notify: bool = False) -> None:
     returned = insert_rows(AuditEvent, EVENT_FIELDS, rows, returning=("id", *key) if notify else ())
     if notify:
         _give_ids(events, returned)
-        for stored in events:
-            notifications.queue(stored)
+        notifications.deliver_in_transaction(events)
     for action in sorted({e.action for e in events}):
         derived.changed(action)
 

@@ -2,7 +2,9 @@
 
 `core.audit.record()` hands every event to `queue()`. Apps register, from `AppConfig.ready`, which actions
 notify whom: the supplier's portal users and/or internal owners (a lead auditor, a campaign's creator...).
-Delivery runs after the transaction commits, so a rolled-back change notifies nobody.
+A rolled-back change notifies nobody: events recorded one by one are delivered after the transaction commits
+(together, however many); a batch that a service stores at once (`audit.record_many(notify=True)`) is delivered
+inside its own transaction, so the notifications commit or roll back with their events.
 """
 
 import threading
@@ -59,14 +61,18 @@ def _flush() -> None:
 
 
 def deliver(events: list[AuditEvent]) -> int:
-    """Create the notifications these events call for (never for the person who acted); returns how many.
-
-    Events of a rolled-back transaction no longer exist and are skipped. Queries: one to check the events,
-    one for the portal users of all their suppliers, the owners' look-ups, one insert.
-    """
+    """After a commit: create the notifications these events call for (never for the person who acted); returns
+    how many. Events of a rolled-back transaction no longer exist and are skipped (one query checks them)."""
     stored = AuditEvent.objects.filter(pk__in=IdList(e.pk for e in events)).values_list("pk", "action", "target_id")
     committed = set(stored)  # a rolled-back event is gone, or its id was reused by another one
-    events = [e for e in events if (e.pk, e.action, e.target_id) in committed and e.action in _rules]
+    return deliver_in_transaction([e for e in events if (e.pk, e.action, e.target_id) in committed])
+
+
+def deliver_in_transaction(events: list[AuditEvent]) -> int:
+    """The notifications of events stored in the current transaction, written in it: they commit or roll back
+    together, so nothing needs checking afterwards. Queries: one for the portal users of all the events'
+    suppliers, the owners' look-ups, one insert."""
+    events = [e for e in events if e.action in _rules]
     portal_suppliers = {e.supplier_id for e in events if e.supplier_id and _rules[e.action].portal_url}
     portal_users: dict[int, list[int]] = {}
     if portal_suppliers:

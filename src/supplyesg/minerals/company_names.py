@@ -7,14 +7,13 @@ and aliases; the threshold is a policy number.
 """
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supplyesg.core import audit
 from supplyesg.core.campaigns.services import status_while_writing
 from supplyesg.core.errors import RuleViolation
-from supplyesg.core.ids import IdList
 from supplyesg.core.matching import compare_companies, normalize_company, normalize_registration_id
 from supplyesg.core.models import PolicySettings
 from supplyesg.minerals.models import (
@@ -75,10 +74,11 @@ def open_finding(submission: Submission) -> DeclarationNameFinding | None:
     return DeclarationNameFinding.objects.filter(submission=submission, status=DeclarationNameFinding.Status.OPEN).first()
 
 
-def open_findings(submissions) -> list[DeclarationNameFinding]:
-    """The open findings of many submissions, in one query."""
-    ids = IdList(s.pk for s in submissions)
-    return list(DeclarationNameFinding.objects.filter(submission_id__in=ids, status=DeclarationNameFinding.Status.OPEN))
+def open_declared_name() -> Subquery:
+    """For a submissions query (`.annotate(open_name=...)`): the company name its file declares while that name is
+    an open finding, else None. Read with the submissions themselves, not by a query of its own."""
+    open_ones = DeclarationNameFinding.objects.filter(submission=OuterRef("pk"), status=DeclarationNameFinding.Status.OPEN)
+    return Subquery(open_ones.values("declared_name")[:1])
 
 
 @transaction.atomic

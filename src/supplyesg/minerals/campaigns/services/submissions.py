@@ -211,15 +211,17 @@ class Acceptance:
     refused: list[tuple[Submission, str]] = field(default_factory=list)
 
 
-def _refusal(submission: Submission, finding, later_selected: bool) -> str | None:
-    """Why this submission cannot be accepted now (the reasons staff see, one by one or in bulk), else None."""
+def _refusal(submission: Submission, later_selected: bool) -> str | None:
+    """Why this submission cannot be accepted now (the reasons staff see, one by one or in bulk), else None.
+    `submission.open_name`: the declared company name of its open name finding, if any
+    (`company_names.open_declared_name`)."""
     if not submission.valid:
         return _("A declaration with errors cannot be accepted; return it for correction.")
-    if finding is not None:
+    if submission.open_name is not None:
         return _(
             "The file declares %(declared)s, not %(supplier)s: confirm it belongs to this supplier (with a "
             "reason) or reassign it before accepting."
-        ) % {"declared": finding.declared_name, "supplier": submission.request.supplier.legal_name}
+        ) % {"declared": submission.open_name, "supplier": submission.request.supplier.legal_name}
     if submission.status != Submission.Status.VALID:
         return _("Only a valid declaration awaiting review can be accepted (this one is %(status)s).") % {
             "status": submission.get_status_display()
@@ -239,9 +241,9 @@ def accept_submissions(submission_ids, *, actor, comment: str = "") -> Acceptanc
     keeps too), so overlapping selections and uploads wait for each other instead of deadlocking, and a file
     accepted meanwhile by a colleague is refused as no longer awaiting review."""
     comment = (comment or "").strip()
-    without_result = Submission.objects.defer("result")  # the check result: most of a row's bytes, not needed here
-    requests, submissions = without_result.locked_with_requests(submission_ids)
-    findings = {f.submission_id: f for f in company_names.open_findings(submissions)}
+    # Without the check result (most of a row's bytes, not needed here); with an open name finding's declared name.
+    submissions = Submission.objects.defer("result").annotate(open_name=company_names.open_declared_name())
+    requests, submissions = submissions.locked_with_requests(submission_ids)
     latest_selected: dict[int, int] = {}
     for s in submissions:
         latest_selected[s.request_id] = max(latest_selected.get(s.request_id, 0), s.version)
@@ -250,7 +252,7 @@ def accept_submissions(submission_ids, *, actor, comment: str = "") -> Acceptanc
         if s.request_id not in requests:  # reassigned to another supplier by a colleague meanwhile
             reason = company_names.moved_meanwhile()
         else:
-            reason = _refusal(s, findings.get(s.pk), s.version < latest_selected[s.request_id])
+            reason = _refusal(s, s.version < latest_selected[s.request_id])
         if reason:
             result.refused.append((s, reason))
         else:
