@@ -109,6 +109,9 @@ class Section(models.Model):
         ordering = ["template", "order"]
         constraints = [models.UniqueConstraint(fields=["template", "code"], name="unique_section_code")]
 
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
 
 class Question(models.Model):
     class Kind(models.TextChoices):
@@ -216,6 +219,9 @@ class Answer(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["response", "question"], name="unique_answer")]
 
+    def __str__(self):
+        return f"response #{self.response_id} · question #{self.question_id}"
+
 
 # ---------------------------------------------------------------- risk
 
@@ -231,6 +237,9 @@ class CountryRisk(models.Model):
     class Meta:
         ordering = ["country"]
 
+    def __str__(self):
+        return f"{self.country}: {self.score}"
+
 
 class CategoryRisk(models.Model):
     """Commodity or process risk of a supplier category (0-100), editable."""
@@ -238,6 +247,12 @@ class CategoryRisk(models.Model):
     category = models.OneToOneField("suppliers.Category", on_delete=models.CASCADE, related_name="risk")
     score = models.DecimalField(_("risk score"), max_digits=5, decimal_places=2)
     rationale = models.TextField(_("rationale"), blank=True)
+
+    def __str__(self):
+        # The category's name when it is already loaded (loading the risks holds it), else its id: no query.
+        category = self._meta.get_field("category").get_cached_value(self, None)
+        name = getattr(category, "name", "") or f"category #{self.category_id}"
+        return f"{name}: {self.score}"
 
 
 class RiskAssessmentQuerySet(models.QuerySet):
@@ -286,6 +301,9 @@ class RiskAssessment(models.Model):
         ordering = ["-year", "-computed_at"]
         indexes = [models.Index(fields=["supplier", "year", "is_current"])]
 
+    def __str__(self):
+        return f"{self.year} {self.kind.replace('_', ' ')}: {self.level}"
+
     @property
     def level(self) -> str:
         return self.override_level or self.computed_level
@@ -321,3 +339,6 @@ class WorklistItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["supplier", "year", "kind"], name="unique_worklist_item_per_year"),
         ]
+
+    def __str__(self):
+        return f"{self.kind.replace('_', ' ')} {self.year} · {self.status}"

@@ -163,6 +163,9 @@ class ChecklistItem(models.Model):
         ordering = ["audit", "order", "pk"]
         constraints = [models.UniqueConstraint(fields=["audit", "requirement"], name="unique_checklist_requirement")]
 
+    def __str__(self):
+        return f"audit #{self.audit_id} · item {self.order} · {self.verdict}"
+
 
 class FindingQuerySet(models.QuerySet):
     def nonconformities(self):
@@ -205,6 +208,9 @@ class AuditFile(models.Model):
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
 
 
 class CorrectiveActionQuerySet(models.QuerySet):

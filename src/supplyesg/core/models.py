@@ -120,6 +120,9 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["target_type", "target_id"]), models.Index(fields=["supplier", "-at"])]
 
+    def __str__(self):
+        return f"{self.action} · {self.target_type} {self.target_id}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValueError("Audit events are append-only.")
@@ -383,6 +386,9 @@ class PolicySettings(models.Model):
         verbose_name = _("policy settings")
         verbose_name_plural = _("policy settings")
 
+    def __str__(self):
+        return "Policy settings"
+
     def clean(self):
         from django.core.exceptions import ValidationError
 
@@ -456,6 +462,9 @@ class LoginFailure(models.Model):
     username = models.CharField(max_length=150, db_index=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
 
+    def __str__(self):
+        return self.username  # never the password tried
+
 
 class PasswordResetRequest(models.Model):
     """A password-reset request, kept to limit reset e-mails per address and per client address."""
@@ -463,6 +472,9 @@ class PasswordResetRequest(models.Model):
     at = models.DateTimeField(default=timezone.now, db_index=True)
     email = models.CharField(max_length=254, db_index=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
+
+    def __str__(self):
+        return self.email
 
 
 class JobQuerySet(models.QuerySet):
@@ -500,6 +512,10 @@ class Job(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self):
+        kind = self.kind.replace("_", " ")  # the history pages show no codes
+        return f"{kind} #{self.pk}" if self.pk else kind
 
     @property
     def percent(self) -> int:
@@ -546,6 +562,9 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at"])]
         constraints = [models.UniqueConstraint(fields=["recipient", "event"], name="unique_notification_per_event")]
 
+    def __str__(self):
+        return f"event #{self.event_id} → user #{self.recipient_id}"
+
 
 class QueuedMailQuerySet(models.QuerySet):
     def unsent(self):
@@ -566,3 +585,6 @@ class QueuedMail(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.subject

@@ -57,6 +57,9 @@ class CourseMaterial(models.Model):
         ordering = ["course", "-issued_on", "-pk"]
         constraints = [models.UniqueConstraint(fields=["course", "version"], name="unique_course_material_version")]
 
+    def __str__(self):
+        return f"course #{self.course_id} v{self.version} · {self.issued_on}"
+
 
 class Programme(models.Model):
     """A year's plan of courses (a supplier conference series, quarterly support meetings, online courses)."""
@@ -250,6 +253,9 @@ class Feedback(models.Model):
             models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5"),
         ]
 
+    def __str__(self):
+        return f"session #{self.session_id} · {self.rating}/5"
+
 
 class CascadeReport(models.Model):
     """What a supplier passed on: people it trained in-house and at its own suppliers (sub-tier) in a period."""
@@ -269,6 +275,9 @@ class CascadeReport(models.Model):
     class Meta:
         ordering = ["-period_end", "-pk"]
         constraints = [models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="cascade_period_order")]
+
+    def __str__(self):
+        return f"{self.topic} · {self.period_start} – {self.period_end}"
 
 
 class Announcement(models.Model):
@@ -295,3 +304,6 @@ class AnnouncementRead(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["announcement", "user"], name="unique_announcement_read")]
+
+    def __str__(self):
+        return f"announcement #{self.announcement_id} · user #{self.user_id}"

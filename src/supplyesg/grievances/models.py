@@ -18,6 +18,12 @@ from django.utils.translation import pgettext_lazy
 from supplyesg.suppliers.models.registry import CountryField
 
 
+def case_reference(report_id) -> str:
+    """A report's reference ("GR-000042"). Labels of a report's messages, files, identity and disclosure requests
+    carry only this reference, ids and kinds: never a text, a name or a date a reporter could be known by."""
+    return f"GR-{report_id:06d}" if report_id else "GR-new"
+
+
 class Audience(models.TextChoices):
     OWN_STAFF = "own_staff", _("Our own staff")
     SUPPLIER_WORKERS = "supplier_workers", _("Workers of our suppliers")
@@ -274,7 +280,7 @@ class Report(models.Model):
         verbose_name_plural = _("grievance reports")
 
     def __str__(self):
-        return f"GR-{self.pk:06d}" if self.pk else "GR-new"
+        return case_reference(self.pk)
 
     @property
     def is_closed(self) -> bool:
@@ -303,6 +309,9 @@ class Message(models.Model):
     class Meta:
         ordering = ["pk"]
 
+    def __str__(self):
+        return f"{case_reference(self.report_id)} · message #{self.pk} · {self.author_kind}"
+
     def visible_to_reporter(self) -> bool:
         return self.visibility == Visibility.PUBLIC
 
@@ -322,6 +331,9 @@ class Attachment(models.Model):
     class Meta:
         ordering = ["pk"]
 
+    def __str__(self):
+        return f"{case_reference(self.report_id)} · attachment #{self.pk}"  # its name is the reporter's: never shown
+
 
 class ReporterIdentity(models.Model):
     """The name and contact a reporter chose to give, apart from the report, encrypted; shown to a handler only after a
@@ -329,6 +341,9 @@ class ReporterIdentity(models.Model):
 
     report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="identity")
     sealed = models.BinaryField(editable=False)
+
+    def __str__(self):
+        return f"{case_reference(self.report_id)} · identity"
 
 
 class DisclosureRequest(models.Model):
@@ -348,6 +363,9 @@ class DisclosureRequest(models.Model):
 
     class Meta:
         ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"{case_reference(self.report_id)} · disclosure request #{self.pk} · {self.status}"
 
 
 class DeletionLog(models.Model):

@@ -63,6 +63,9 @@ class BusinessScore(models.Model):
             models.CheckConstraint(name="business_score_quarter_1_to_4", condition=models.Q(quarter__gte=1, quarter__lte=4)),
         ]
 
+    def __str__(self):
+        return f"{self.year}Q{self.quarter} · supplier #{self.supplier_id}"
+
 
 class RatingQuerySet(models.QuerySet):
     def for_quarter(self, year: int, quarter: int):

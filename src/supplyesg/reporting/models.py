@@ -199,6 +199,9 @@ class SnapshotFigure(models.Model):
         ordering = ["snapshot", "order", "code"]
         constraints = [models.UniqueConstraint(fields=["snapshot", "code"], name="one_figure_per_line_item")]
 
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
 
 class ManagementReview(models.Model):
     """ESG manual: top management regularly reviews the results. One record per review, with the snapshot whose
@@ -217,6 +220,9 @@ class ManagementReview(models.Model):
     class Meta:
         ordering = ["-held_on", "-pk"]
 
+    def __str__(self):
+        return f"{self.held_on} · {self.chair}"
+
 
 class ReviewAction(models.Model):
     class Status(models.TextChoices):
@@ -234,6 +240,9 @@ class ReviewAction(models.Model):
 
     class Meta:
         ordering = ["due_on", "pk"]
+
+    def __str__(self):
+        return f"{' '.join((self.text or '').split())[:80]} · {self.due_on}"
 
 
 class AnnualFigures(models.Model):
@@ -261,6 +270,9 @@ class AnnualFigures(models.Model):
     class Meta:
         ordering = ["-year"]
 
+    def __str__(self):
+        return str(self.year)
+
 
 class PaymentRecord(models.Model):
     """One paid (or open) supplier invoice from the accounts-payable export, for ESRS G1-6 payment practices."""
@@ -282,6 +294,9 @@ class PaymentRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["supplier_code", "invoice_number"], name="one_payment_per_supplier_invoice")
         ]
+
+    def __str__(self):
+        return f"{self.supplier_code} · {self.invoice_number}"
 
 
 class DashboardResultQuerySet(models.QuerySet):

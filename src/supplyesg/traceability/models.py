@@ -272,6 +272,9 @@ class EventLot(models.Model):
             models.Index(fields=["event", "role", "lot"], name="trace_event_role_lot"),
         ]
 
+    def __str__(self):
+        return f"event #{self.event_id} · {self.role} · lot #{self.lot_id}"
+
 
 class BusinessDocument(models.Model):
     """A business transaction an event refers to (EPCIS bizTransactionList, CBV types)."""
@@ -296,6 +299,9 @@ class EvidenceFile(models.Model):
     file = models.FileField(upload_to="traceability/evidence/%Y/%m/")
     original_name = models.CharField(max_length=255)
     uploaded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.original_name
 
 
 class OriginDocument(models.Model):

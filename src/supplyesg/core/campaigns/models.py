@@ -69,3 +69,10 @@ class CampaignRequest(models.Model):
 
     class Meta:
         abstract = True
+
+    def __str__(self):
+        # "<supplier code> / campaign #<id>". The code only when the supplier is already loaded (the services that
+        # record a request's events hold it), else the supplier's id: printing a request never queries.
+        supplier = self._meta.get_field("supplier").get_cached_value(self, None)
+        who = getattr(supplier, "code", "") or f"#{self.supplier_id}"
+        return f"{who} / campaign #{self.campaign_id}"

@@ -148,6 +148,9 @@ class Submission(models.Model):
             models.Index(fields=["request", "status", "version"], name="submission_latest_by_status"),
         ]
 
+    def __str__(self):
+        return f"{self.original_name} v{self.version}"
+
 
 class DeclarationNameFinding(models.Model):
     """A declaration whose company name (Declaration sheet) does not match the supplier it is filed under.
@@ -199,6 +202,9 @@ class SubmissionSmelter(models.Model):
             models.Index(fields=["cid"], condition=~models.Q(cid=""), name="submissionsmelter_cid_idx"),
         ]
 
+    def __str__(self):
+        return f"{self.metal} · {self.cid or self.name} · row {self.row}"
+
 
 class SmelterReview(models.Model):
     """An unmatched or low-confidence smelter name waiting for a person, once per (metal, name, country)."""
@@ -222,6 +228,10 @@ class SmelterReview(models.Model):
     class Meta:
         ordering = ["status", "-occurrences", "metal", "name"]
         constraints = [models.UniqueConstraint(fields=["metal", "name", "country"], name="unique_smelter_review")]
+
+    def __str__(self):
+        label = f"{self.metal} · {self.name}"
+        return f"{label} ({self.country})" if self.country else label
 
 
 class CompanyDeclaration(models.Model):

@@ -104,6 +104,9 @@ class RiskCaseStep(models.Model):
     class Meta:
         ordering = ["at", "pk"]
 
+    def __str__(self):
+        return f"case #{self.case_id} · {self.kind.replace('_', ' ')}"
+
 
 class CaseProposalDismissal(models.Model):
     """Staff decided a CMRT red flag (a supplier's smelter in a covered country or CAHRA without RMAP conformance)

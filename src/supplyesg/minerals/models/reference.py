@@ -53,6 +53,9 @@ class SmelterListLoad(models.Model):
     class Meta:
         ordering = ["-loaded_at"]
 
+    def __str__(self):
+        return f"{self.template} {self.version} · {self.file_name}"
+
 
 class SmelterQuerySet(models.QuerySet):
     def for_metal(self, metal: str):
@@ -98,6 +101,9 @@ class SmelterAlias(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["smelter", "name"], name="unique_smelter_alias")]
 
+    def __str__(self):
+        return f"{self.name} → smelter #{self.smelter_id}"
+
 
 class RmapStatusUpload(models.Model):
     file_name = models.CharField(_("file"), max_length=255)
@@ -108,6 +114,9 @@ class RmapStatusUpload(models.Model):
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self):
+        return f"{self.file_name} · {self.rows} rows"
 
 
 class RmapStatusQuerySet(models.QuerySet):
@@ -136,6 +145,9 @@ class RmapStatus(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["upload", "cid"], name="unique_status_per_upload")]
+
+    def __str__(self):
+        return f"{self.cid}: {self.status.replace('_', ' ')}"
 
 
 class MineralTerm(models.Model):

@@ -94,6 +94,10 @@ class Certification(models.Model):
     class Meta:
         ordering = ["-certified_on", "-id"]
 
+    def __str__(self):
+        label = f"{self.kind} · {self.verdict} · {self.certified_on}"
+        return f"{label} · category #{self.category_id}" if self.category_id else label
+
 
 class AgreementType(models.Model):
     """A kind of agreement with its current text; signing keeps the exact version as evidence."""
@@ -151,6 +155,12 @@ class SignedAgreement(models.Model):
     class Meta:
         ordering = ["-signed_at"]
 
+    def __str__(self):
+        # The agreement's name when its type is already loaded (signing holds it), else the type's id: no query.
+        agreement_type = self._meta.get_field("agreement_type").get_cached_value(self, None)
+        agreement = getattr(agreement_type, "name", "") or f"#{self.agreement_type_id}"
+        return f"{agreement} v{self.version} · {self.signer_name}"
+
 
 class ExitRecord(models.Model):
     class OpenItems(models.TextChoices):
@@ -168,3 +178,6 @@ class ExitRecord(models.Model):
 
     class Meta:
         ordering = ["-decided_at"]
+
+    def __str__(self):
+        return f"{self.exit_date} · {self.open_items}"

@@ -246,6 +246,10 @@ class SupplyLink(models.Model):
             models.CheckConstraint(condition=~Q(upstream=models.F("downstream")), name="no_self_supply"),
         ]
 
+    def __str__(self):
+        link = f"#{self.upstream_id} → #{self.downstream_id}"
+        return f"{link} · {self.material}" if self.material else link
+
 
 class Contact(models.Model):
     supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="contacts")
@@ -302,6 +306,9 @@ class DuplicateDecision(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["supplier_a", "supplier_b"], name="unique_duplicate_pair")]
 
+    def __str__(self):
+        return f"#{self.supplier_a_id} / #{self.supplier_b_id}: {self.verdict}"
+
 
 class ProfileChangeRequest(models.Model):
     """Profile changes a supplier user proposes in the portal; they apply once approved internally."""
@@ -322,3 +329,7 @@ class ProfileChangeRequest(models.Model):
 
     class Meta:
         ordering = ["-submitted_at"]
+
+    def __str__(self):
+        fields = ", ".join(sorted(self.changes)).replace("_", " ") if isinstance(self.changes, dict) else ""
+        return f"{self.status}: {fields}" if fields else f"{self.status}"
