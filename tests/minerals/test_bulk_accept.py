@@ -255,3 +255,19 @@ def test_a_supplier_token_cannot_accept_its_own_file(desk, client, supplier_a):
     response = api_post(client, user, {"ids": [desk["files"]["alpha"].pk]})
     assert response.status_code in (403, 404)
     assert status(desk["files"]["alpha"]) == S.VALID
+
+
+def test_a_decision_reads_the_file_for_access_without_its_check_result(desk, compliance, viewer, supplier_b_user):
+    """The check result is most of a row's bytes; the pages and API that decide on a file do not show it, and the
+    service reads the row again under its lock. Access stays as for reading: a supplier of another file gets 404."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    alpha = desk["files"]["alpha"]
+    for_decision = campaigns.get_submission_for_user(compliance, alpha.pk, write=True)
+    assert "result" in for_decision.get_deferred_fields()
+    assert "result" not in campaigns.get_submission_for_user(compliance, alpha.pk).get_deferred_fields()
+    with pytest.raises(PermissionDenied):
+        campaigns.get_submission_for_user(viewer, alpha.pk, write=True)
+    with pytest.raises(Http404):
+        campaigns.get_submission_for_user(supplier_b_user, alpha.pk, write=True)

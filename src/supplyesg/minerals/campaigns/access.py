@@ -52,8 +52,13 @@ def submissions_visible_to(user):
 
 
 def get_submission_for_user(user, pk, *, write: bool = False) -> Submission:
+    """The submission if this user may see it (and, with `write`, decide on it), else 404/403. For a decision the
+    check result is left unread: it is most of a row's bytes, and the service reads the row again under its lock."""
+    visible = submissions_visible_to(user).select_related("request__campaign", "request__supplier")
+    if write:
+        visible = visible.defer("result")
     try:
-        submission = submissions_visible_to(user).select_related("request__campaign", "request__supplier").get(pk=pk)
+        submission = visible.get(pk=pk)
     except (Submission.DoesNotExist, ValueError, TypeError):
         raise Http404
     if write and not (user.is_internal and can(user, Cap.REVIEW)):
