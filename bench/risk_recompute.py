@@ -112,6 +112,10 @@ the same 2-core machine with load average 5-8; before and after run with this sa
     Ninth session (2026-12-07, no change to the assessment; the machine quiet): 100,000 PostgreSQL first 31.41 s,
     recompute 30.29 s; SQLite in memory 20.87 / 24.46 s (1.50x / 1.24x); the same levels, worklist items and
     history rows. The 30 s target is missed on PostgreSQL by about 1 s, as in the eighth session's run.
+    Tenth session (2026-12-07, no change to the assessment; the machine quiet and faster): 100,000 PostgreSQL first
+    17.69 s, recompute 17.03 s; SQLite in memory 15.35 / 15.90 s (1.15x / 1.07x); the same levels, 120,096 worklist
+    items and 320,096 history rows; peak 16.8 / 11.4 MiB. The same code as the ninth session's 31 s: wall seconds
+    on these machines move by almost half from one day to the next.
 """
 
 import argparse
