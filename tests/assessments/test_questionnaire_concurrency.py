@@ -50,15 +50,16 @@ def test_two_suppliers_save_drafts_side_by_side(two_answering, monkeypatch):
 def test_closing_waits_for_a_save_in_flight_then_refuses_answers(two_answering, compliance, monkeypatch):
     campaign, [(first, first_user), (second, second_user)] = two_answering
     holding = threading.Event()
-    monkeypatch.setattr(answer_services, "_check_writer", paused(answer_services._check_writer, holding, only_in="first"))
+    check = paused(answer_services._check_writer, holding, only_in="first")
+    monkeypatch.setattr(answer_services, "_check_writer", check)
     outcomes = run_both(
         finished_at(lambda: questionnaires.save_draft(first, {"MS-4": "800"}, actor=first_user)),
         finished_at(lambda: questionnaires.close_campaign(campaign, actor=compliance)),
         holding,
     )
-    (saved, saved_at), (closed, closed_at) = outcomes["first"], outcomes["second"]
+    (saved, _saved_at), (closed, closed_at) = outcomes["first"], outcomes["second"]
     assert not saved.errors and closed.status == QuestionnaireCampaign.Status.CLOSED
-    assert saved_at <= closed_at
+    assert check.resumed_at is not None and check.resumed_at <= closed_at  # the close waited for the save
     assert first.answers.get(question__code="MS-4").value == 800
     with pytest.raises(RuleViolation, match="not open"):
         questionnaires.save_draft(second, {"MS-4": "650"}, actor=second_user)

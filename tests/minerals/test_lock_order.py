@@ -56,14 +56,17 @@ def run_both(first, second, holding: threading.Event) -> dict:
 
 def paused(original, holding: threading.Event, only_in: str | None = None):
     """`original`, called after announcing the lock is held and giving the other side time to queue on it (only
-    in the thread running `only_in` when given: both sides may call it)."""
+    in the thread running `only_in` when given: both sides may call it). `resumed_at`: when the pause ended, with
+    the lock still held; a side that waited for the lock cannot have returned before it."""
 
     def wrapper(*args, **kwargs):
         if only_in is None or threading.current_thread().name.endswith(only_in):
             holding.set()
             time.sleep(WAIT)
+            wrapper.resumed_at = time.monotonic()
         return original(*args, **kwargs)
 
+    wrapper.resumed_at = None
     return wrapper
 
 
@@ -95,7 +98,9 @@ class HeldUntil:
 
 
 def finished_at(fn):
-    """`fn` returning (its result, when it returned)."""
+    """`fn` returning (its result, when it returned). Compare the waiting side's time with the holder's
+    `paused(...).resumed_at`, not with when the holder returned: once the holder commits, the waiting side may
+    return before the holder's thread has (by microseconds, on a loaded machine)."""
     return lambda: (fn(), time.monotonic())
 
 
@@ -194,9 +199,9 @@ def test_closing_a_campaign_waits_for_an_upload_in_flight_and_then_refuses_uploa
             finished_at(lambda: campaigns.close_campaign(campaign, actor=compliance)),
             holding,
         )
-    (stored, stored_at), (closed, closed_at) = outcomes["first"], outcomes["second"]
+    (stored, _stored_at), (closed, closed_at) = outcomes["first"], outcomes["second"]
     assert isinstance(stored, Submission) and closed.status == campaign.Status.CLOSED
-    assert stored_at <= closed_at  # the close waited for the upload that had begun
+    assert check.resumed_at is not None and check.resumed_at <= closed_at  # the close waited for the upload
     with pytest.raises(RuleViolation, match="is closed"):
         submit_bytes(beta, data, compliance)
     assert not beta.submissions.exists()
