@@ -20,8 +20,8 @@ from supplyesg.grievances.models import Attachment, DisclosureRequest, Message, 
 from supplyesg.minerals.campaigns.models import Submission, SubmissionRequest
 from supplyesg.suppliers.models import Certification, ExitRecord, ProfileChangeRequest, SignedAgreement, Supplier
 from supplyesg.suppliers.models.lifecycle import AgreementType
-from supplyesg.suppliers.services.lifecycle import record_signed_scan
-from tests.factories import make_agreement_type, pdf_upload
+from tests.factories import make_agreement_type
+from tests.suppliers.test_lifecycle_services import sign_scan
 
 DEFAULT_LABEL = "object ("
 CODE = re.compile(r"\b[a-z]+_[a-z_]+\b")  # the history pages show no codes (tests/core/test_history_reading.py)
@@ -156,15 +156,7 @@ def test_a_signature_is_named_in_the_trail_and_printing_it_again_costs_no_query(
     compliance, supplier_a, django_assert_num_queries
 ):
     conduct = make_agreement_type(code="code-of-conduct", name="Supplier code of conduct", version="2.1")
-    signed = record_signed_scan(
-        supplier_a,
-        conduct,
-        actor=compliance,
-        scan=pdf_upload("signed.pdf"),
-        signer_name="Li Wei",
-        signer_title="CEO",
-        signed_at=None,
-    )
+    signed = sign_scan(supplier_a, conduct, compliance, signer_name="Li Wei")
     event = AuditEvent.objects.get(action="agreement.signed", target_id=str(signed.pk))
     assert event.target_label == "Supplier code of conduct v2.1 · Li Wei"
 

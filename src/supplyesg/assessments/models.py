@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from supplyesg.core.campaigns.models import CampaignBase, CampaignRequest
 from supplyesg.core.fields import JSONTextField
+from supplyesg.core.model_names import loaded_or_id
 
 
 class Pillar(models.TextChoices):
@@ -250,9 +251,7 @@ class CategoryRisk(models.Model):
 
     def __str__(self):
         # The category's name when it is already loaded (loading the risks holds it), else its id: no query.
-        category = self._meta.get_field("category").get_cached_value(self, None)
-        name = getattr(category, "name", "") or f"category #{self.category_id}"
-        return f"{name}: {self.score}"
+        return f"{loaded_or_id(self, 'category', prefix='category #')}: {self.score}"
 
 
 class RiskAssessmentQuerySet(models.QuerySet):

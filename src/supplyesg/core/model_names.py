@@ -85,3 +85,10 @@ MODEL_NAMES = {
     "engagement.cascadereport": _("cascade report"),
     "engagement.announcement": _("announcement"),
 }
+
+
+def loaded_or_id(instance, field: str, attr: str = "name", prefix: str = "#") -> str:
+    """For a record's label: its related `field` object's `attr` when that object is already loaded (the services
+    that record an event hold it), else `prefix` and the id. A label never runs a query."""
+    related = instance._meta.get_field(field).get_cached_value(instance, None)
+    return getattr(related, attr, "") or f"{prefix}{getattr(instance, field + '_id')}"

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from supplyesg.core.model_names import loaded_or_id
+
 
 class CampaignBase(models.Model):
     """A campaign: a name, a due date, when to remind, and draft → open → closed."""
@@ -73,6 +75,4 @@ class CampaignRequest(models.Model):
     def __str__(self):
         # "<supplier code> / campaign #<id>". The code only when the supplier is already loaded (the services that
         # record a request's events hold it), else the supplier's id: printing a request never queries.
-        supplier = self._meta.get_field("supplier").get_cached_value(self, None)
-        who = getattr(supplier, "code", "") or f"#{self.supplier_id}"
-        return f"{who} / campaign #{self.campaign_id}"
+        return f"{loaded_or_id(self, 'supplier', 'code')} / campaign #{self.campaign_id}"

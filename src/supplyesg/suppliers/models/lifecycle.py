@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from supplyesg.core.model_names import loaded_or_id
 from supplyesg.suppliers.models.compliance import private_upload_to
 from supplyesg.suppliers.models.registry import Category, Supplier
 
@@ -157,9 +158,7 @@ class SignedAgreement(models.Model):
 
     def __str__(self):
         # The agreement's name when its type is already loaded (signing holds it), else the type's id: no query.
-        agreement_type = self._meta.get_field("agreement_type").get_cached_value(self, None)
-        agreement = getattr(agreement_type, "name", "") or f"#{self.agreement_type_id}"
-        return f"{agreement} v{self.version} · {self.signer_name}"
+        return f"{loaded_or_id(self, 'agreement_type')} v{self.version} · {self.signer_name}"
 
 
 class ExitRecord(models.Model):
