@@ -76,6 +76,36 @@ def test_it_imports_business_scores_and_rates_the_two_latest_quarters(generated)
     assert {s.pk: s.summary.latest_grade for s in scale_suppliers().approved().select_related("summary")} == latest
 
 
+def test_more_suppliers_than_one_import_file_takes_are_scored_in_several_files(db, tmp_path, settings, monkeypatch):
+    """The ERP import refuses a file over its MAX_ROWS (20,000 rows): 100,000 suppliers are scored in five files. Here
+    the limit is 7 rows, and a run stopped after the first file's import imports only the rest when run again."""
+    from supplyesg.ratings import importing, scale
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(scale, "MAX_ROWS", 7)
+    real_import, files = importing.import_business_scores, []
+
+    def one_file_then_stop(upload, **kwargs):
+        files.append(upload.read().decode().count("\n") - 1)
+        upload.seek(0)
+        if len(files) == 2:
+            raise RuntimeError("stopped")
+        return real_import(upload, **kwargs)
+
+    with time_machine.travel(dt.datetime(2026, 10, 5, 9, tzinfo=dt.UTC), tick=False):
+        monkeypatch.setattr(scale, "import_business_scores", one_file_then_stop)
+        with pytest.raises(RuntimeError):
+            call_command("generate_scale_data", suppliers=SUPPLIERS, submissions=0, year=2026, stdout=StringIO())
+        approved = scale_suppliers().approved().count()
+        assert approved > 14 and files == [7, 7]
+        assert BusinessScore.objects.for_quarter(2026, 3).count() == 7
+        monkeypatch.setattr(scale, "import_business_scores", real_import)
+        call_command("generate_scale_data", suppliers=SUPPLIERS, submissions=0, year=2026, stdout=StringIO())
+    for quarter in (3, 4):
+        assert BusinessScore.objects.for_quarter(2026, quarter).count() == approved
+        assert Rating.objects.for_quarter(2026, quarter).count() == approved
+
+
 def test_running_it_again_writes_nothing_twice(generated):
     counts = (Supplier.objects.count(), Response.objects.count(), RiskAssessment.objects.count(), Rating.objects.count())
     with time_machine.travel(dt.datetime(2026, 10, 5, 10, tzinfo=dt.UTC), tick=False):
