@@ -61,6 +61,28 @@ def test_a_custodian_approval_shows_the_identity_to_that_handler_only_and_every_
     assert logged_in(custodian).get(f"/grievances/{report.pk}/").status_code == 404
 
 
+def test_asking_for_approving_and_reading_an_identity_leave_the_stored_dashboard_figures_current(
+    handler, custodian, django_capture_on_commit_callbacks
+):
+    """They are audited readings: none changes a figure the reporting dashboard counts, so none marks its stored
+    figures stale or queues their refresh (each identity page view did, a refresh of every stored dashboard)."""
+    from supplyesg.core.models import Job
+    from supplyesg.reporting.models import DashboardResult
+    from supplyesg.reporting.services import dashboard as stored
+
+    report, _receipt = make_grievance(name="Nguyen Thi Lan")
+    result = stored.refresh_result(DashboardResult.objects.create(year=report.received_on.year))
+    with django_capture_on_commit_callbacks(execute=True):
+        cases.request_disclosure(actor=handler, report=report, motivation="We must interview her about the passports.")
+        decide = f"/grievances/disclosures/{DisclosureRequest.objects.get().pk}/decide/"
+        logged_in(custodian).post(decide, {"decision": "approve"})
+        assert logged_in(handler).get(f"/grievances/{report.pk}/identity/").status_code == 200
+    assert AuditEvent.objects.filter(action__startswith="grievance.identity_").count() == 3
+    result.refresh_from_db()
+    assert not result.stale
+    assert not Job.objects.filter(kind=stored.JOB_KIND).exists()
+
+
 def test_a_role_alone_shows_no_report_and_supplier_users_never_see_one(
     handler, compliance, viewer, auditor, supplier_a_user, admin_user
 ):

@@ -66,8 +66,10 @@ DEPENDS_ON = (
     "termination.",
     "trace.",
 )
-# Of those, the actions that change nothing the dashboard counts: the daily reminder runs stay as cheap as before.
-IGNORED = (".reminded",)
+# Of those, the actions that change nothing the dashboard counts: the daily reminder runs stay as cheap as before, and
+# a handler asking for, being granted or reading a reporter's identity (an audited reading, grievances/services/cases.py)
+# does not queue a refresh of every stored dashboard (bench/every_page.py found one per identity page view).
+IGNORED = (".reminded", ".identity_requested", ".identity_approved", ".identity_viewed")
 
 
 def selection(filters: Filters) -> dict:
