@@ -4,6 +4,7 @@ import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils import translation
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -18,7 +19,22 @@ class ApiDocs(Swagger):
     template = "core/api_docs.html"
 
 
-api = NinjaAPI(
+class Api(NinjaAPI):
+    """Builds its OpenAPI document once per path prefix and language, not on every request for it: building it reads
+    every operation's schemas, about half a second (bench/every_page.py). The operations are fixed when the URLs
+    load, so the document cannot go stale in a running process. Callers read it and do not change it."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        key = (path_prefix, translation.get_language())
+        cache = self.__dict__.setdefault("_openapi_documents", {})
+        if key not in cache:
+            cache[key] = super().get_openapi_schema(path_prefix=path_prefix)
+        return cache[key]
+
+
+api = Api(
     title="SupplyESG API",
     version="1",
     description="Suppliers, lifecycle, documents, agreements, blacklist and the can-order check for ERPs. "

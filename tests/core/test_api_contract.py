@@ -28,6 +28,22 @@ def test_the_served_openapi_document_passes_the_openapi_validator(viewer_token):
     validate(response.json())
 
 
+def test_the_openapi_document_is_built_once_per_language_and_served_alike_each_time(viewer_token, monkeypatch):
+    """Building it reads every operation's schemas (about half a second, bench/every_page.py): a running process
+    builds it once per path prefix and language and serves the same document after that."""
+    from ninja import main as ninja_main
+
+    built = []
+    real = ninja_main.get_schema
+    monkeypatch.setattr(ninja_main, "get_schema", lambda **kwargs: built.append(kwargs["path_prefix"]) or real(**kwargs))
+    monkeypatch.setitem(api.__dict__, "_openapi_documents", {})
+    client = bearer(viewer_token[1])
+    english = [client.get("/api/openapi.json").json() for _ in range(3)]
+    chinese = client.get("/api/openapi.json", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert english[0] == english[1] == english[2] and chinese["paths"].keys() == english[0]["paths"].keys()
+    assert built == ["/api/", "/api/"]  # English once, Chinese once
+
+
 def test_every_write_operation_declares_its_security(viewer_token):
     spec = bearer(viewer_token[1]).get("/api/openapi.json").json()
     writes = [(m, p) for p, ops in spec["paths"].items() for m, op in ops.items() if m in ("post", "put", "patch", "delete")]
