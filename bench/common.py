@@ -35,23 +35,27 @@ TEMPLATE_ENV = "BENCH_SQLITE_TEMPLATE"
 # `BENCH_SQLITE_FILE=1`: SQLite as the product runs it (settings.py: a database file in WAL mode with
 # synchronous=NORMAL, locks taken up front) instead of the test settings' in-memory database, which pays no file
 # I/O and sets the harshest baseline for PostgreSQL's ratios. The file is made in a temporary directory and removed
-# at exit. Ignored under DATABASE_URL (PostgreSQL).
+# at exit. `BENCH_SQLITE_FILE=<path of a database file>`: that file, kept (a data set generated once, measured by
+# bench/every_page.py --generated). Ignored under DATABASE_URL (PostgreSQL).
 FILE_ENV = "BENCH_SQLITE_FILE"
 
 
-def _use_product_sqlite_file() -> None:
-    """Point the default connection at a fresh SQLite file with the product's options (before it connects)."""
+def _use_product_sqlite_file(path: str = "") -> None:
+    """Point the default connection at a SQLite file with the product's options (before it connects): `path`, or a
+    fresh one removed at exit."""
     import atexit
     import shutil
     import tempfile
 
     from supplyesg import settings as product
 
-    directory = tempfile.mkdtemp(prefix="supplyesg-bench-")
-    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    if not path:
+        directory = tempfile.mkdtemp(prefix="supplyesg-bench-")
+        atexit.register(shutil.rmtree, directory, ignore_errors=True)
+        path = os.path.join(directory, "bench.sqlite3")
     options = dict(product.SQLITE_OPTIONS)  # the product's own, named once in settings.py
     connection.close()
-    connection.settings_dict["NAME"] = os.path.join(directory, "bench.sqlite3")
+    connection.settings_dict["NAME"] = path
     connection.settings_dict["OPTIONS"] = options
 
 
@@ -69,8 +73,9 @@ def setup_database():
     from django.test.utils import setup_test_environment
 
     setup_test_environment()
-    if connection.vendor == "sqlite" and os.environ.get(FILE_ENV, "") not in ("", "0"):
-        _use_product_sqlite_file()
+    file = os.environ.get(FILE_ENV, "")
+    if connection.vendor == "sqlite" and file not in ("", "0"):
+        _use_product_sqlite_file("" if file == "1" else file)
     template = os.environ.get(TEMPLATE_ENV, "")
     if template and connection.vendor == "sqlite" and os.path.exists(template):
         connection.ensure_connection()

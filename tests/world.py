@@ -219,7 +219,10 @@ def _minerals_world(supplier, actor) -> dict:
     submission.save()
     job = Job.objects.create(kind="cmrt_import", created_by=actor, result={"campaign_id": campaign.pk})
     review = SmelterReview.objects.create(metal="Tin", name="Unknown Tin Works")
-    smelter = Smelter.objects.create(cid="CID001070", metal="Tin", standard_name="China Tin Group Co., Ltd.")
+    # get_or_create: bench/every_page.py builds this world over a database that may hold the RMI list already.
+    smelter, _new = Smelter.objects.get_or_create(
+        cid="CID001070", metal="Tin", defaults={"standard_name": "China Tin Group Co., Ltd."}
+    )
     alias = SmelterAlias.objects.create(smelter=smelter, name="GX Tin", source=SmelterAlias.Source.CONFIRMED)
     return {
         "alias_pk": alias.pk,
@@ -294,14 +297,24 @@ def _grievances_world(supplier, users) -> dict:
         Designation.objects.create(user=users[role], kind="handler", channel=channel)
     Designation.objects.create(user=users["admin"], kind="custodian")
     submitted = submit_report(
-        channel=channel, topic="wages_hours", subject="Overtime", description="Overtime is not paid.", name="Lan",
-        contact="lan@example.org", files=[SimpleUploadedFile("note.txt", b"Payslips of March", content_type="text/plain")],
+        channel=channel,
+        topic="wages_hours",
+        subject="Overtime",
+        description="Overtime is not paid.",
+        name="Lan",
+        contact="lan@example.org",
+        files=[SimpleUploadedFile("note.txt", b"Payslips of March", content_type="text/plain")],
     )
     report = submitted.report
     report.supplier = supplier
     report.save(update_fields=["supplier"])
-    DisclosureRequest.objects.create(report=report, requested_by=users["compliance"], motivation="Interview needed.",
-                                     status="approved", decided_by=users["admin"])
+    DisclosureRequest.objects.create(
+        report=report,
+        requested_by=users["compliance"],
+        motivation="Interview needed.",
+        status="approved",
+        decided_by=users["admin"],
+    )
     pending = DisclosureRequest.objects.create(report=report, requested_by=users["viewer"], motivation="Interview needed.")
     return {
         "report_pk": report.pk,
