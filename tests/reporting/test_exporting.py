@@ -164,6 +164,40 @@ def test_the_public_edition_withholds_supplier_names_small_cells_and_internal_it
     assert pdf.startswith(b"%PDF") and pdf != build_output(crafted, "pdf", language="en").data
 
 
+def test_the_rows_go_on_in_a_further_sheet_when_one_is_full_and_each_row_is_written_once(crafted, monkeypatch):
+    """Excel's sheet holds 1,048,576 rows, fewer than a snapshot's rows at 100,000 suppliers (about 1.8 million): a
+    full sheet goes on in "Rows 2", with the header again. The limit is 4 rows here."""
+    from supplyesg.reporting.exporting import xlsx
+
+    many = [{"kind": "suppliers.supplier", "pk": n, "cells": [f"T{n:06d}", f"Supplier {n}", 1, "CN"]} for n in range(1, 8)]
+    SnapshotFigure.objects.filter(snapshot=crafted, code="GRI 308-1").update(rows=many, row_count=len(many))
+    monkeypatch.setattr(xlsx, "SHEET_ROWS", 4)
+    sheets = cells(build_output(crafted, "xlsx", language="en").data)
+    parts = [name for name in sheets if name.startswith("Rows")]
+    assert parts == ["Rows", "Rows 2", "Rows 3"] and all(len(sheets[name]) <= 4 for name in parts)
+    assert all(sheets[name][0] == ["Line item", "Record", "ID", "Cells", None, None, None] for name in parts)
+    written = [row for name in parts for row in sheets[name][1:]]
+    assert written[0][:4] == ["GRI 308-1", None, None, "Supplier code"]  # the figure's own heading line
+    assert [row[2] for row in written[1:]] == list(range(1, 8))
+
+
+def test_verifying_a_snapshot_reads_one_figure_at_a_time_and_catches_a_changed_row(crafted):
+    """The hash is computed figure by figure over the same canonical text as figures_hash of the whole list."""
+    assert snapshots.verify_snapshot(crafted)
+    assert snapshots.figures_hash(snapshots.stored_figures(crafted)) == crafted.figures_hash
+    figure = SnapshotFigure.objects.get(snapshot=crafted, code="GRI 308-1")
+    figure.rows = [{**figure.rows[0], "cells": ["T000001", "Alpha Cable Co., Ltd.", 2, "CN"]}]
+    figure.save()
+    assert not snapshots.verify_snapshot(crafted)
+
+
+def test_a_page_listing_the_figures_reads_none_of_the_rows_behind_them(crafted):
+    listed = content.report(crafted, language="en")
+    assert all("rows" not in figure for figure in listed.figures)
+    assert listed.rows_of(next(f for f in listed.figures if f["code"] == "GRI 308-1"))[0]["pk"] == 1
+    assert content.report(crafted, language="en", public=True).rows_of(listed.figures[0]) == []
+
+
 def test_the_gri_content_index_gives_each_locations_value_or_omission(crafted):
     entries = gri_index(crafted, language="en")
     assert [(e.code, e.value, e.omission) for e in entries] == [

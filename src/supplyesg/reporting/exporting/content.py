@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from supplyesg.core.models import PolicySettings
 from supplyesg.reporting.models import Framework, Snapshot, Unit
 from supplyesg.reporting.services.reviews import reviews_for_export
-from supplyesg.reporting.services.snapshots import stored_figures
+from supplyesg.reporting.services.snapshots import figure_rows, stored_figures
 
 # The columns of a frozen row that name a supplier (suppliers.supplier rows name one in every text cell).
 SUPPLIER_COLUMNS = ("Supplier", "Supplier code", "Supplier name")
@@ -49,6 +49,12 @@ class Report:
     @property
     def chinese(self) -> bool:
         return self.language.lower().startswith("zh")
+
+    def rows_of(self, figure: dict) -> list[dict]:
+        """The frozen rows behind a figure, read when an output lists them (never in a public output)."""
+        if self.public or not figure.get("row_count"):
+            return []
+        return figure_rows(self.snapshot, figure["code"])
 
     def title_of(self, figure: dict) -> str:
         return figure["title_zh"] if self.chinese and figure.get("title_zh") else figure["title"]
@@ -111,9 +117,14 @@ def as_number(value):
 
 
 def report(snapshot: Snapshot, *, language: str, public: bool = False) -> Report:
-    figures = stored_figures(snapshot)
+    """The figures without the rows behind them (`Report.rows_of` reads one figure's when an output lists them)."""
+    figures = stored_figures(snapshot, rows=False)
     if public:
-        figures = suppress(figures, min_cell=PolicySettings.current().report_public_min_cell)
+        names = set()
+        for figure in figures:  # one figure's rows in memory at a time
+            if figure["row_count"]:
+                names |= supplier_names([{**figure, "rows": figure_rows(snapshot, figure["code"])}])
+        figures = suppress(figures, min_cell=PolicySettings.current().report_public_min_cell, names=names)
     return Report(
         snapshot=snapshot, language=language, public=public, figures=figures, reviews=reviews_for_export(snapshot.period)
     )
@@ -150,10 +161,11 @@ def _small_cells(value, min_cell: int):
     return value
 
 
-def suppress(figures: list[dict], *, min_cell: int) -> list[dict]:
+def suppress(figures: list[dict], *, min_cell: int, names: set[str] | None = None) -> list[dict]:
     """The figures a public output may show: only public line items, no rows behind them, no supplier named in a
-    value, breakdown label, flag or note, and breakdown counts below `min_cell` as "<min_cell"."""
-    names = supplier_names(figures)
+    value, breakdown label, flag or note, and breakdown counts below `min_cell` as "<min_cell". `names`: the
+    suppliers the rows name, when the figures come without their rows."""
+    names = supplier_names(figures) if names is None else names
     out = []
     for figure in figures:
         if not figure.get("public", True):
