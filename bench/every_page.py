@@ -305,7 +305,10 @@ def main() -> int:
     try:
         if not args.generated:  # reference data first, as `make run` loads it: the world's smelter is one of the list
             load_reference(settings)
+        start = time.perf_counter()
         world = build_world()
+        print(f"one of every object (tests/world.py, a reporting snapshot among them) built in "
+              f"{time.perf_counter() - start:.0f} s")  # fmt: skip
         clients = {"anonymous": Client()}
         for role, user in world["users"].items():
             clients[role] = Client()
