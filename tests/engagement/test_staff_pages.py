@@ -72,14 +72,15 @@ def test_a_session_and_its_invitations_are_created_from_the_forms(client_for, co
     assert ok.status_code == 302 and session.trainer == "RBA auditor"
     invite = c.post(
         f"/training/sessions/{session.pk}/invite/",
-        {"name": "Q1 support meeting", "due_date": "2026-03-18", "suppliers": [supplier_a.pk]},
+        {"name": "Q1 support meeting", "due_date": "2026-03-18", "suppliers": supplier_a.code},
     )
-    assert invite.status_code == 400  # supplier A is a prospect: not on the approved list offered
+    assert invite.status_code == 400  # supplier A is a prospect: not an approved supplier's code, and it says so
+    assert f"Not the code of an approved supplier: {supplier_a.code}" in invite.content.decode()
     supplier_a.status = "active"
     supplier_a.save(update_fields=["status"])
     invite = c.post(
         f"/training/sessions/{session.pk}/invite/",
-        {"name": "Q1 support meeting", "due_date": "2026-03-18", "suppliers": [supplier_a.pk]},
+        {"name": "Q1 support meeting", "due_date": "2026-03-18", "suppliers": f" {supplier_a.code.lower()},\n"},
     )
     campaign = TrainingCampaign.objects.get()
     assert invite.status_code == 302 and campaign.invitations.get().supplier == supplier_a

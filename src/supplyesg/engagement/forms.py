@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from supplyesg.assessments.models import Requirement, RiskCategory
 from supplyesg.core.forms_errors import checked_upload
 from supplyesg.engagement.models import Course, Programme, Session
+from supplyesg.suppliers.forms.pickers import SupplierCodeField, SupplierCodesField
 from supplyesg.suppliers.models import Category, Supplier
 
 
@@ -80,19 +81,15 @@ class InvitationForm(forms.Form):
     countries = forms.CharField(
         label=_("Countries"), required=False, max_length=200, help_text=_("Two-letter codes separated by commas, e.g. CN, VN.")
     )
-    suppliers = forms.ModelMultipleChoiceField(
-        label=_("Suppliers by name"),
-        required=False,
-        queryset=Supplier.objects.approved().order_by("legal_name"),
-        widget=forms.SelectMultiple(attrs={"size": 5}),
-    )
+    # By code, not a select of every approved supplier (suppliers/forms/pickers.py).
+    suppliers = SupplierCodesField(label=_("Suppliers by code"), required=False)
 
     def clean_countries(self):
         return [c.strip().upper() for c in self.cleaned_data["countries"].split(",") if c.strip()]
 
 
 class AttendeeForm(forms.Form):
-    supplier = forms.ModelChoiceField(label=_("Supplier"), queryset=Supplier.objects.approved().order_by("legal_name"))
+    supplier = SupplierCodeField(label=_("Supplier code"))
     person_name = forms.CharField(label=_("Name"), max_length=200)
     role = forms.CharField(label=_("Role"), required=False, max_length=100)
 

@@ -138,7 +138,7 @@ def create_campaign(
     suppliers = list(suppliers or ())
     categories = list(categories or ())
     if not (everyone or tiers or countries or categories or suppliers):
-        problems.append(_("scope: choose every supplier, tiers, categories, countries or suppliers by name."))
+        problems.append(_("scope: choose every supplier, tiers, categories, countries or suppliers by code."))
     if problems:
         raise RuleViolation(problems)
     campaign = TrainingCampaign.objects.create(
