@@ -69,7 +69,13 @@ OVERFLOW_JS = """() => {
   return {scrollWidth: root.scrollWidth, elements: innermost.slice(0, 5).map(name)};
 }"""
 
-AXE_RUN_JS = "() => axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)"
+AXE_RUN_JS = "(context) => axe.run(context || document, {resultTypes: ['violations']}).then(r => r.violations)"
+# The API documentation page is our shell (language, viewport, landmark: checked) around django-ninja's vendored
+# Swagger UI, which draws itself once /api/openapi.json arrives. Swagger UI's own markup has known axe violations
+# (nested-interactive in its operation headers, colour contrast of its version stamp and Authorize button) that are
+# not ours to change in a vendored bundle, and whether axe saw them depended on how fast the document came back; its
+# subtree is left out so the check is the same every run.
+AXE_CONTEXTS = {"api:openapi-view": {"exclude": [["#swagger-ui"]]}}
 
 
 @dataclass(frozen=True)
@@ -113,7 +119,7 @@ def problems_on(page, visit: Visit, language: str) -> list[str]:
     if overflow:
         found.append(f"{visit.name} {visit.url}: {overflow['scrollWidth']}px wide on a {PHONE['width']}px screen, "
                      f"because of {'; '.join(overflow['elements'])}")
-    for violation in page.evaluate(AXE_RUN_JS):
+    for violation in page.evaluate(AXE_RUN_JS, AXE_CONTEXTS.get(visit.name)):
         if violation["impact"] in BLOCKING:
             nodes = "; ".join(" ".join(node["target"]) + f" {node['html'][:120]}" for node in violation["nodes"][:3])
             found.append(f"{visit.name} {visit.url}: axe {violation['id']} ({violation['impact']}): "
