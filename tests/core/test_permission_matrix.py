@@ -387,6 +387,7 @@ RULES: dict[str, Rule] = {
     "reporting:take_snapshot": page(Cap.REVIEW, "POST"),
     "reporting:snapshot": page(),
     "reporting:publish_snapshot": page(Cap.REVIEW, "POST"),
+    "reporting:check_snapshot": page(Cap.REVIEW, "POST"),
     "reporting:figure": page(),
     "reporting:content_index": page(),
     "reporting:content_index_xlsx": page(),

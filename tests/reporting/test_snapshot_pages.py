@@ -47,6 +47,8 @@ def test_every_internal_role_reads_the_pages_and_the_viewer_changes_nothing(clie
     assert client.post(reverse("reporting:period", kwargs={"year": 2026}), {"entity": "X"}).status_code == 403
     assert client.post(reverse("reporting:take_snapshot", kwargs={"year": 2026})).status_code == 403
     assert client.post(reverse("reporting:publish_snapshot", kwargs={"snapshot_pk": snap.pk})).status_code == 403
+    assert client.post(reverse("reporting:check_snapshot", kwargs={"snapshot_pk": snap.pk})).status_code == 403
+    assert not Job.objects.filter(kind=snapshot_jobs.CHECK_JOB_KIND).exists()
     assert AuditEvent.objects.count() == before
     assert Snapshot.objects.get(pk=snap.pk).status == Snapshot.Status.DRAFT
     assert "Take a snapshot" not in client.get(urls[2]).content.decode()
@@ -104,9 +106,10 @@ def test_taking_a_snapshot_runs_as_a_job_whose_progress_the_page_shows(
     assert response.status_code == 302
     job = Job.objects.get(kind=snapshot_jobs.JOB_KIND)
     snap = Snapshot.objects.get(period=period)
-    # One step per line item of the catalogue; the MY filter leaves Beta only.
+    # One step per line item computed and one per figure read back and hashed; the MY filter leaves Beta only.
     items = snap.figures.count()
-    assert (job.status, job.done, job.total, job.result["snapshot_id"]) == (Job.Status.DONE, items, items, snap.pk)
+    assert (job.status, job.done, job.total, job.result["snapshot_id"]) == (Job.Status.DONE, 2 * items, 2 * items, snap.pk)
+    assert snap.hash_matches is True and snap.hash_checked_at is not None
     assert snap.filters == {"countries": ["MY"]} and snap.note == "Malaysia only"
     assert snap.figures.get(code="KPI-SUP-1").value == 1
     page = client_for(compliance).get(reverse("reporting:period", kwargs={"year": 2026})).content.decode()
@@ -140,14 +143,73 @@ def test_the_snapshot_page_shows_figures_hash_and_last_years_published_value(cli
     assert '<td class="value">3</td>' in row  # Alpha, Beta, Gamma are approved now
     assert '<td class="previous">1</td>' in row  # 2025's published snapshot, not its later draft (2)
     assert current.figures_hash in response.content.decode()
-    assert "the stored figures match their hash" in response.content.decode()
+    assert "the stored figures matched their hash" in response.content.decode()
 
-    assert (
-        client_for(compliance).post(reverse("reporting:publish_snapshot", kwargs={"snapshot_pk": current.pk})).status_code == 302
-    )
-    assert Snapshot.objects.get(pk=current.pk).status == Snapshot.Status.PUBLISHED
-    again = client_for(compliance).post(reverse("reporting:publish_snapshot", kwargs={"snapshot_pk": current.pk}))
-    assert again.status_code == 409
+
+def test_publishing_is_a_job_that_hashes_the_figures_again_under_the_lock(
+    client_for, compliance, alpha, period, django_capture_on_commit_callbacks
+):
+    current = snapshots.take_snapshot(actor=compliance, period=period)
+    url = reverse("reporting:publish_snapshot", kwargs={"snapshot_pk": current.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(compliance).post(url)
+    assert response.status_code == 302 and response["Location"].endswith("#check-job")
+    job = Job.objects.get(kind=snapshot_jobs.CHECK_JOB_KIND)
+    figures = current.figures.count()
+    assert (job.status, job.done, job.total, job.result["publish"], job.result["matches"]) == (
+        Job.Status.DONE, figures, figures, True, True
+    )  # fmt: skip
+    current.refresh_from_db()
+    assert current.status == Snapshot.Status.PUBLISHED and current.hash_matches is True
+    assert current.hash_checked_at == current.published_at
+    page = client_for(compliance).get(reverse("reporting:snapshot", kwargs={"snapshot_pk": current.pk})).content.decode()
+    assert f'id="job-{job.pk}"' in page and "the snapshot is published" in page
+    again = client_for(compliance).post(url)
+    assert again.status_code == 409 and "published already" in again.content.decode()
+    assert Job.objects.filter(kind=snapshot_jobs.CHECK_JOB_KIND).count() == 1
+
+
+def test_checking_the_hash_again_records_a_tampered_figure_and_publishing_then_fails(
+    client_for, compliance, alpha, period, django_capture_on_commit_callbacks
+):
+    current = snapshots.take_snapshot(actor=compliance, period=period)
+    checked_at = current.hash_checked_at
+    figure = current.figures.get(code="KPI-SUP-1")
+    figure.value = 99
+    figure.save()  # altered behind the product's back
+    page_url = reverse("reporting:snapshot", kwargs={"snapshot_pk": current.pk})
+    assert "the stored figures matched their hash" in client_for(compliance).get(page_url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(compliance).post(reverse("reporting:check_snapshot", kwargs={"snapshot_pk": current.pk}))
+    assert response.status_code == 302
+    job = Job.objects.get(kind=snapshot_jobs.CHECK_JOB_KIND)
+    assert (job.status, job.result["matches"], job.message) == (
+        Job.Status.FAILED, False, "The figures no longer match their hash."
+    )  # fmt: skip
+    current.refresh_from_db()
+    assert current.hash_matches is False and current.hash_checked_at > checked_at
+    event = AuditEvent.objects.filter(action="reporting.snapshot_checked").get()
+    assert event.changes == {"hash": current.figures_hash, "matches": False} and event.actor == compliance
+    page = client_for(compliance).get(page_url).content.decode()
+    assert "the stored figures no longer matched their hash" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(compliance).post(reverse("reporting:publish_snapshot", kwargs={"snapshot_pk": current.pk}))
+    publish = Job.objects.filter(kind=snapshot_jobs.CHECK_JOB_KIND).order_by("-pk").first()
+    assert publish.status == Job.Status.FAILED and "no longer match their hash" in publish.message
+    current.refresh_from_db()
+    assert current.status == Snapshot.Status.DRAFT and current.hash_matches is False
+    assert AuditEvent.objects.filter(action="reporting.snapshot_checked").count() == 2
+
+
+def test_a_second_check_of_the_same_snapshot_is_refused_while_one_runs(client_for, compliance, alpha, period):
+    current = snapshots.take_snapshot(actor=compliance, period=period)
+    Job.objects.create(kind=snapshot_jobs.CHECK_JOB_KIND, status=Job.Status.RUNNING, result={"snapshot_id": current.pk})
+    response = client_for(compliance).post(reverse("reporting:check_snapshot", kwargs={"snapshot_pk": current.pk}))
+    assert response.status_code == 409 and "is being checked" in response.content.decode()
+    assert "Not checked" in response.content.decode()
+    assert Job.objects.filter(kind=snapshot_jobs.CHECK_JOB_KIND).count() == 1
 
 
 def test_the_snapshot_page_shows_chinese_titles_in_chinese(client_for, compliance, alpha, period):

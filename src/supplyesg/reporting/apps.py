@@ -20,9 +20,10 @@ class ReportingConfig(AppConfig):
         from supplyesg.core import jobs
         from supplyesg.reporting import tasks
         from supplyesg.reporting.services import dashboard
-        from supplyesg.reporting.services.snapshot_jobs import JOB_KIND
+        from supplyesg.reporting.services.snapshot_jobs import CHECK_JOB_KIND, JOB_KIND
 
         jobs.register(JOB_KIND, tasks.take_report_snapshot)
+        jobs.register(CHECK_JOB_KIND, tasks.check_report_snapshot)
         jobs.register(dashboard.JOB_KIND, tasks.refresh_reporting_dashboard)
         inbox.register()
 

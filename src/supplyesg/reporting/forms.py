@@ -73,6 +73,8 @@ class SnapshotForm(forms.Form):
     def filters(self) -> dict:
         data = self.cleaned_data
         return {"tiers": data["tiers"], "countries": data["countries"], "categories": [c.code for c in data["categories"]]}
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet (.xlsx or .csv)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt,.tsv"})

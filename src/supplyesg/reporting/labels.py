@@ -8,6 +8,7 @@ ACTION_LABELS = {
     "reporting.definitions_changed": _("Reporting definitions changed"),
     "reporting.snapshot_taken": _("Report snapshot taken"),
     "reporting.snapshot_published": _("Report snapshot published"),
+    "reporting.snapshot_checked": _("Report snapshot's hash checked"),
     "reporting.review_recorded": _("Management review recorded"),
     "reporting.review_action_changed": _("Management review action changed"),
     "reporting.annual_figures_changed": _("Own-workforce figures changed"),

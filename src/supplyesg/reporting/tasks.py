@@ -17,3 +17,10 @@ def refresh_reporting_dashboard(job_id: int) -> None:
     """Compute the stored dashboard figures the job names. Idempotent: a finished job is left alone; computing a
     result again only stores the same figures (or newer ones)."""
     dashboard.run_refresh_job(job_id)
+
+
+@task()
+def check_report_snapshot(job_id: int, snapshot_id: int) -> None:
+    """Hash a snapshot's stored figures again (and publish it when the job asks). Idempotent: a finished job is left
+    alone; checking again only records a newer outcome."""
+    snapshot_jobs.run_check_job(job_id, snapshot_id)

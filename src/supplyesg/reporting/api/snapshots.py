@@ -13,7 +13,6 @@ from supplyesg.core.api_schemas import Offset, Year
 from supplyesg.core.api_schemas import error_responses as _errors
 from supplyesg.reporting.access import get_figure_for_user, get_snapshot_for_user, require_reporting
 from supplyesg.reporting.models import Snapshot
-from supplyesg.reporting.services.snapshots import verify_snapshot
 
 router = Router(tags=["reporting"])
 
@@ -30,6 +29,7 @@ class SnapshotOut(Schema):
     note: str
     created_at: datetime
     published_at: datetime | None
+    hash_checked_at: datetime | None = Field(None, description="When the stored figures were last hashed again")
 
 
 class FigureOut(Schema):
@@ -45,7 +45,12 @@ class FigureOut(Schema):
 
 
 class SnapshotDetailOut(SnapshotOut):
-    verified: bool
+    verified: bool | None = Field(
+        None,
+        description="Whether the stored figures matched their hash at the last check (hash_checked_at); null: not "
+        "checked yet. The check reads every frozen row, so it runs in the worker after a snapshot is frozen, on "
+        "request from the snapshot page, and when it is published",
+    )
     figures: list[FigureOut]
 
 
@@ -91,6 +96,7 @@ def _snapshot(snapshot: Snapshot) -> dict:
         "note": snapshot.note,
         "created_at": snapshot.created_at,
         "published_at": snapshot.published_at,
+        "hash_checked_at": snapshot.hash_checked_at,
     }
 
 
@@ -122,7 +128,7 @@ def read_snapshot(request, snapshot_id: int):
     figures = snapshot.figures.order_by("order", "code").values(
         "code", "framework", "title", "title_zh", "unit", "public", "value", "flags", "row_count"
     )
-    return {**_snapshot(snapshot), "verified": verify_snapshot(snapshot), "figures": list(figures)}
+    return {**_snapshot(snapshot), "verified": snapshot.hash_matches, "figures": list(figures)}
 
 
 @router.get(

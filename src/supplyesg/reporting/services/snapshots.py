@@ -147,16 +147,38 @@ def figure_rows(snapshot: Snapshot, code: str) -> list[dict]:
     return snapshot.figures.filter(code=code).values_list("rows", flat=True).first() or []
 
 
-def verify_snapshot(snapshot: Snapshot) -> bool:
+def verify_snapshot(snapshot: Snapshot, *, on_progress=None) -> bool:
     """True when the stored figures still hash to what was frozen (nothing altered them since). The canonical JSON
     of the list is hashed one figure at a time (the same text as `figures_hash` of them all), so no more than one
-    figure's rows are in memory at once."""
+    figure's rows are in memory at once. `on_progress(done)` is called after each figure."""
     digest = hashlib.sha256(b"[")
     figures = snapshot.figures.order_by("order", "code").values_list(*FIGURE_FIELDS)
     for n, values in enumerate(figures.iterator(chunk_size=1)):
         digest.update((b"," if n else b"") + _canonical(dict(zip(FIGURE_FIELDS, values, strict=True))).encode("utf-8"))
+        if on_progress is not None:
+            on_progress(n + 1)
     digest.update(b"]")
     return digest.hexdigest() == snapshot.figures_hash
+
+
+def check_snapshot(*, actor, snapshot: Snapshot, on_progress=None) -> bool:
+    """Hash the stored figures again and keep the outcome and its time on the snapshot, audited. The reading runs
+    outside a transaction (about 20 s at 100,000 suppliers, in the worker); only the outcome is written."""
+    matches = verify_snapshot(snapshot, on_progress=on_progress)
+    _record_check(actor=actor, snapshot=snapshot, matches=matches)
+    return matches
+
+
+@transaction.atomic
+def _record_check(*, actor, snapshot: Snapshot, matches: bool) -> None:
+    snapshot.hash_checked_at, snapshot.hash_matches = timezone.now(), matches
+    Snapshot.objects.filter(pk=snapshot.pk).update(hash_checked_at=snapshot.hash_checked_at, hash_matches=matches)
+    audit.record(
+        actor=actor,
+        action="reporting.snapshot_checked",
+        target=snapshot,
+        changes={"hash": snapshot.figures_hash, "matches": matches},
+    )
 
 
 def require_catalogue():
@@ -171,21 +193,29 @@ def take_snapshot(*, actor, period: ReportingPeriod, filters: dict | None = None
 
     The computations only read, so they run before the writing transaction: `on_progress(done, total)` is called
     after each line item and a background job's progress is visible to pollers while the snapshot is computed.
+    Once frozen, the stored figures are read back and hashed (one more step per line item): the snapshot page shows
+    that check's outcome and time without hashing on every view.
     """
     catalogue = require_catalogue()
     filters = clean_filters(filters)
     definitions = period.definitions()
     scope = scope_for(period, filters, definitions)
     items = list(catalogue.items.order_by("order", "code"))
+    total = 2 * len(items)
     figures = []
     for item in items:
         figures.append(_figure_json(item, compute(item, scope)))
         if on_progress is not None:
-            on_progress(len(figures), len(items))
+            on_progress(len(figures), total)
     figures.sort(key=lambda f: (f["order"], f["code"]))
-    return _freeze(
+    snapshot = _freeze(
         actor=actor, period=period, catalogue=catalogue, definitions=definitions, filters=filters, figures=figures, note=note
     )
+    del figures  # up to 1.8 million rows at 100,000 suppliers; the check reads them back one figure at a time
+    matches = verify_snapshot(snapshot, on_progress=None if on_progress is None else lambda n: on_progress(len(items) + n, total))
+    snapshot.hash_checked_at, snapshot.hash_matches = timezone.now(), matches
+    Snapshot.objects.filter(pk=snapshot.pk).update(hash_checked_at=snapshot.hash_checked_at, hash_matches=matches)
+    return snapshot
 
 
 @transaction.atomic
@@ -211,17 +241,32 @@ def _freeze(*, actor, period, catalogue, definitions, filters, figures, note) ->
     return snapshot
 
 
+def publish_snapshot(*, actor, snapshot: Snapshot, on_progress=None) -> Snapshot:
+    """Publish a draft after hashing its stored figures once more, under the snapshot's lock. The check's outcome is
+    kept on the snapshot either way (a refused publication leaves the failed check visible on its page)."""
+    try:
+        return _publish(actor=actor, snapshot=snapshot, on_progress=on_progress)
+    except _HashMismatch:
+        _record_check(actor=actor, snapshot=snapshot, matches=False)
+        raise ValidationError(_("The snapshot's figures no longer match their hash; take a new snapshot.")) from None
+
+
+class _HashMismatch(Exception):
+    pass
+
+
 @transaction.atomic
-def publish_snapshot(*, actor, snapshot: Snapshot) -> Snapshot:
+def _publish(*, actor, snapshot: Snapshot, on_progress) -> Snapshot:
     snapshot = Snapshot.objects.select_for_update().get(pk=snapshot.pk)
     if snapshot.status == Snapshot.Status.PUBLISHED:
         raise ValidationError(_("This snapshot is published already."))
-    if not verify_snapshot(snapshot):
-        raise ValidationError(_("The snapshot's figures no longer match their hash; take a new snapshot."))
+    if not verify_snapshot(snapshot, on_progress=on_progress):
+        raise _HashMismatch
     snapshot.status = Snapshot.Status.PUBLISHED
-    snapshot.published_at = timezone.now()
+    snapshot.published_at = snapshot.hash_checked_at = timezone.now()
+    snapshot.hash_matches = True
     snapshot.published_by = actor
-    snapshot.save(update_fields=["status", "published_at", "published_by"])
+    snapshot.save(update_fields=["status", "published_at", "published_by", "hash_checked_at", "hash_matches"])
     audit.record(actor=actor, action="reporting.snapshot_published", target=snapshot, changes={"hash": snapshot.figures_hash})
     return snapshot
 

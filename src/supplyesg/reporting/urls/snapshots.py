@@ -10,6 +10,7 @@ urlpatterns = [
     path("periods/<int:year>/snapshot/", views.take_snapshot, name="take_snapshot"),
     path("snapshots/<int:snapshot_pk>/", views.snapshot, name="snapshot"),
     path("snapshots/<int:snapshot_pk>/publish/", views.publish_snapshot, name="publish_snapshot"),
+    path("snapshots/<int:snapshot_pk>/check/", views.check_snapshot, name="check_snapshot"),
     path("snapshots/<int:snapshot_pk>/figures/<str:figure_code>/", views.figure, name="figure"),
     path("snapshots/<int:snapshot_pk>/gri-index/", views.content_index, name="content_index"),
     path("snapshots/<int:snapshot_pk>/gri-index.xlsx", views.content_index_xlsx, name="content_index_xlsx"),

@@ -122,7 +122,8 @@ def snapshot(request, snapshot_pk):
             "groups": groups,
             "previous": previous,
             "definitions": report.definitions(),
-            "verified": snapshots.verify_snapshot(snapshot),
+            "check_job": snapshot_jobs.latest_check(snapshot),
+            "can_check": can(request.user, Cap.REVIEW),
             "has_gri": any(f["framework"] == Framework.GRI for f in report.figures),
             "can_publish": can(request.user, Cap.REVIEW) and snapshot.status != snapshot.Status.PUBLISHED,
         },
@@ -143,12 +144,24 @@ def _line(report, figure: dict, before: dict) -> dict:
 
 @require_POST
 def publish_snapshot(request, snapshot_pk):
+    """Queue publishing: the worker hashes the stored figures once more under the snapshot's lock, then publishes."""
+    return _start_check(request, snapshot_pk, publish=True)
+
+
+@require_POST
+def check_snapshot(request, snapshot_pk):
+    """Queue hashing the stored figures again; the snapshot page shows the job's progress and then its outcome."""
+    return _start_check(request, snapshot_pk, publish=False)
+
+
+def _start_check(request, snapshot_pk, *, publish: bool):
     snapshot = get_snapshot_for_user(request.user, snapshot_pk, write=True)
     try:
-        snapshots.publish_snapshot(actor=request.user, snapshot=snapshot)
+        snapshot_jobs.start_check(actor=request.user, snapshot=snapshot, publish=publish)
     except ValidationError as exc:
-        return render(request, "reporting/snapshot_refused.html", {"snapshot": snapshot, "errors": exc.messages}, status=409)
-    return redirect("reporting:snapshot", snapshot_pk=snapshot.pk)
+        context = {"snapshot": snapshot, "errors": exc.messages, "publish": publish}
+        return render(request, "reporting/snapshot_refused.html", context, status=409)
+    return redirect(f"{reverse('reporting:snapshot', kwargs={'snapshot_pk': snapshot.pk})}#check-job")
 
 
 def _row_link(user, kind: str, pk):
