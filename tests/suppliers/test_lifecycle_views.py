@@ -664,6 +664,25 @@ def test_the_review_page_lists_suppliers_waiting_in_certification(client_for, co
     assert detail(supplier, "admission") in response.content.decode()
 
 
+def test_each_list_of_the_review_page_is_paginated_on_its_own_and_keeps_the_others_page(client_for, compliance, monkeypatch):
+    from supplyesg.suppliers.views import lifecycle as views
+
+    monkeypatch.setattr(views, "SUPPLIERS_PER_PAGE", 2)
+    waiting = [make_supplier(status=S.CERTIFICATION, legal_name=f"Cert {n}") for n in range(5)]
+    qualifying = [make_supplier(status=S.QUALIFICATION, legal_name=f"Qual {n}") for n in range(3)]
+    for n, supplier in enumerate([*waiting, *qualifying]):  # oldest first
+        Supplier.objects.filter(pk=supplier.pk).update(status_changed_at=timezone.now() - timedelta(days=100 - n))
+    page = client_for(compliance).get(reverse("suppliers:reviews"), {"certification": 3, "qualification": 2}).content.decode()
+    certification = page.split('id="in-certification"')[1]
+    qualification = page.split('id="in-qualification"')[1].split('id="in-certification"')[0]
+    assert "Cert 4" in certification and "Cert 0" not in certification and "Page 3 of 3" in certification
+    assert "5 suppliers" in certification
+    assert "Qual 2" in qualification and "Qual 0" not in qualification and "3 suppliers" in qualification
+    # the qualification list's previous page keeps the certification list where it is
+    assert 'href="?certification=3&amp;qualification=1#in-qualification"' in qualification
+    assert 'aria-label="Pages of suppliers in certification"' in certification
+
+
 def test_an_approved_change_is_applied(client_for, auditor, world):
     response = client_for(auditor).post(reverse("suppliers:review_change", args=[world["change"].pk]),
                                         {"decision": "approve"})

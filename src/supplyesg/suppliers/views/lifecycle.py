@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.forms_errors import attach_errors
 from supplyesg.core.models import PolicySettings
+from supplyesg.core.paging import page_of
 from supplyesg.suppliers.access import get_supplier_for_user
 from supplyesg.suppliers.forms.lifecycle import (
     BlacklistFilterForm,
@@ -447,20 +448,29 @@ def _proposed_changes(change_request):
     return rows
 
 
+# The review page lists three things, each paginated on its own: a supplier set-up at scale had 2,700 suppliers in
+# qualification and certification on it, a 1.9 MB page rendered in 0.9 s (bench/every_page.py, 100,000 suppliers).
+CHANGES_PER_PAGE = 20
+SUPPLIERS_PER_PAGE = 50
+
+
 @require_http_methods(["GET"])
 def reviews(request):
     require_internal(request.user)
-    pending = pending_changes()
+    changes = page_of(request, pending_changes(), param="changes", per_page=CHANGES_PER_PAGE, anchor="change-requests")
     in_qualification = Supplier.objects.filter(status=S.QUALIFICATION).annotate(
         pending_items=Count("qualification_items", filter=Q(qualification_items__verdict=Verdict.PENDING)),
         failed_items=Count("qualification_items", filter=Q(qualification_items__verdict=Verdict.FAIL)),
-    ).order_by("status_changed_at")
+    ).order_by("status_changed_at", "pk")
     in_certification = Supplier.objects.filter(status=S.CERTIFICATION).annotate(
-        certification_count=Count("certifications")).order_by("status_changed_at")
+        certification_count=Count("certifications")).order_by("status_changed_at", "pk")
     return render(request, "suppliers/review_list.html", {
-        "change_requests": [{"request": r, "changes": _proposed_changes(r)} for r in pending],
-        "in_qualification": in_qualification,
-        "in_certification": in_certification,
+        "changes_page": changes,
+        "change_requests": [{"request": r, "changes": _proposed_changes(r)} for r in changes],
+        "in_qualification": page_of(request, in_qualification, param="qualification", per_page=SUPPLIERS_PER_PAGE,
+                                    anchor="in-qualification"),
+        "in_certification": page_of(request, in_certification, param="certification", per_page=SUPPLIERS_PER_PAGE,
+                                    anchor="in-certification"),
         "can_review": can(request.user, Cap.REVIEW),
     })
 
