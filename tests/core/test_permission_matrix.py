@@ -82,6 +82,7 @@ RULES: dict[str, Rule] = {
     # suppliers: registry
     "suppliers:list": page(),
     "suppliers:dashboard": page(),
+    "suppliers:dashboard_missing": page(),
     "suppliers:create": page(Cap.EDIT_SUPPLIERS),
     "suppliers:detail": page(),
     "suppliers:edit": page(Cap.EDIT_SUPPLIERS),

@@ -8,6 +8,7 @@ urlpatterns = [
     # registry (views/registry.py)
     path("", registry.supplier_list, name="list"),
     path("dashboard/", registry.dashboard, name="dashboard"),
+    path("dashboard/missing-documents/", registry.dashboard_missing, name="dashboard_missing"),
     path("new/", registry.create_supplier, name="create"),
     path("<int:pk>/", registry.supplier_detail, name="detail"),
     path("<int:pk>/edit/", registry.edit_supplier, name="edit"),
