@@ -10,7 +10,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from supplyesg.core.models import AuditEvent, Job
+from supplyesg.ratings import queries
 from supplyesg.ratings.models import BusinessScore, Rating
+from supplyesg.ratings.quarters import Quarter
 from supplyesg.suppliers.models import TerminationCase
 from supplyesg.suppliers.services.compliance import can_order
 from tests.audits.factories_audits import make_reported_audit
@@ -145,6 +147,21 @@ def test_the_overview_filters_by_grade_and_decision_and_sorts(client_for, compli
     assert [r.supplier_id for r in by_total.context["page"]] == [supplier_a.pk, supplier_b.pk]
     by_total_desc = client.get(reverse("ratings:overview"), {"quarter": "2026Q3", "sort": "-total"})
     assert [r.supplier_id for r in by_total_desc.context["page"]] == [supplier_b.pk, supplier_a.pk]
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"grade": "D"}, {"grade": "B"}, {"decision": "pending"}, {"decision": "confirmed"}, {"esg": "none"},
+     {"grade": "D", "decision": "pending"}, {"grade": "A", "esg": "none"}],
+)  # fmt: skip
+def test_the_overview_pages_by_the_quarters_counts_and_they_equal_the_listed_rows(client_for, compliance, rated, filters):
+    Rating.objects.filter(pk=rated["b"].pk).update(decision_status="confirmed", decided_action="increase", esg_score=None)
+    response = client_for(compliance).get(reverse("ratings:overview"), {"quarter": "2026Q3", **filters})
+    paginator = response.context["page"].paginator
+    listed = queries.quarter_ratings(
+        Quarter(2026, 3), grade=filters.get("grade", ""), decision=filters.get("decision", ""), esg=filters.get("esg", "")
+    )
+    assert paginator.count == listed.count() == len(response.context["page"].object_list)
 
 
 def test_bad_filter_values_are_ignored(client_for, compliance, rated):

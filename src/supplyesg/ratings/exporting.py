@@ -195,13 +195,14 @@ def qbr_file(period: Quarter):
     summary.append(_bold_row(summary, [_("Quarterly business review %(quarter)s") % {"quarter": period}]))
     summary.append([])
     summary.append(_bold_row(summary, [_("Grade"), _("Suppliers"), _("Action")]))
-    counts = queries.grade_counts(period)
+    quarter = queries.quarter_counts(period)
+    counts = quarter["grades"]
     for grade in Grade.values:
         summary.append(xlsx_row(summary, [grade, counts[grade], _label(Action, rules.GRADE_ACTIONS[grade])]))
     summary.append(xlsx_row(summary, [_("Total"), sum(counts.values())]))
     summary.append([])
     summary.append(_bold_row(summary, [_("Decision"), _("Suppliers")]))
-    for status, n in queries.decision_counts(period).items():
+    for status, n in quarter["decisions"].items():
         summary.append(xlsx_row(summary, [_label(Rating.Decision, status), n]))
 
     sheet = workbook.create_sheet(_("Ratings"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -55,21 +55,24 @@ def scored_quarters() -> list[Quarter]:
     return [Quarter(y, q) for y, q in pairs]
 
 
-def quarter_choices(asked: Quarter | None = None) -> list[Quarter]:
-    """Quarters to choose from: those computed or scored, the current one, and the one asked for."""
-    quarters = set(computed_quarters()) | set(scored_quarters()) | {Quarter.of(timezone.localdate())}
+def quarter_choices(asked: Quarter | None = None, *, computed=None, scored=None) -> list[Quarter]:
+    """Quarters to choose from: those computed or scored, the current one, and the one asked for. A caller that has
+    read `computed_quarters()` and `scored_quarters()` already passes them (each reads the whole table)."""
+    computed = computed_quarters() if computed is None else computed
+    scored = scored_quarters() if scored is None else scored
+    quarters = set(computed) | set(scored) | {Quarter.of(timezone.localdate())}
     if asked is not None:
         quarters.add(asked)
     return sorted(quarters, reverse=True)
 
 
-def default_quarter() -> Quarter:
+def default_quarter(*, computed=None, scored=None) -> Quarter:
     """The latest quarter with ratings, else the latest with business scores, else the current one."""
-    for source in (computed_quarters, scored_quarters):
-        found = source()
-        if found:
-            return found[0]
-    return Quarter.of(timezone.localdate())
+    computed = computed_quarters() if computed is None else computed
+    if computed:
+        return computed[0]
+    scored = scored_quarters() if scored is None else scored
+    return scored[0] if scored else Quarter.of(timezone.localdate())
 
 
 def quarter_ratings(period: Quarter, *, grade: str = "", decision: str = "", esg: str = "", sort: str | None = None):
@@ -86,33 +89,42 @@ def quarter_ratings(period: Quarter, *, grade: str = "", decision: str = "", esg
 
 
 def grade_counts(period: Quarter) -> dict[str, int]:
-    counts = dict.fromkeys(Grade.values, 0)
-    rows = Rating.objects.for_quarter(period.year, period.quarter).order_by().values_list("grade").annotate(n=Count("*"))
-    for grade, n in rows:
-        counts[grade] = n
-    return counts
+    return quarter_counts(period)["grades"]
 
 
 def without_esg_result_count(period: Quarter) -> int:
     """The worklist of the quarter: suppliers rated on the business score alone, to be audited."""
-    return Rating.objects.for_quarter(period.year, period.quarter).without_esg_result().count()
+    return quarter_counts(period)["no_esg"]
 
 
 def decision_counts(period: Quarter) -> dict[str, int]:
-    counts = dict.fromkeys(Rating.Decision.values, 0)
+    return quarter_counts(period)["decisions"]
+
+
+def quarter_counts(period: Quarter) -> dict:
+    """The quarter's ratings by grade and by decision, and how many have no ESG result, from one pass over them
+    (three GROUP BY/COUNT queries read the quarter's 73,000 ratings three times at 100,000 suppliers)."""
+    grades, decisions = dict.fromkeys(Grade.values, 0), dict.fromkeys(Rating.Decision.values, 0)
+    no_esg = 0
     rows = (
-        Rating.objects.for_quarter(period.year, period.quarter).order_by().values_list("decision_status").annotate(n=Count("*"))
+        Rating.objects.for_quarter(period.year, period.quarter)
+        .order_by()
+        .values_list("grade", "decision_status")
+        .annotate(n=Count("*"), no_esg=Count("pk", filter=Q(esg_score__isnull=True)))
     )
-    for status, n in rows:
-        counts[status] = n
-    return counts
+    for grade, status, n, without in rows:
+        grades[grade] = grades.get(grade, 0) + n
+        decisions[status] = decisions.get(status, 0) + n
+        no_esg += without
+    return {"grades": grades, "decisions": decisions, "no_esg": no_esg}
 
 
 def suppliers_missing_scores(period: Quarter):
     """Approved suppliers (qualified, active, conditional) with no business score in the quarter: they get no
-    rating until procurement enters or imports one."""
-    scored = BusinessScore.objects.for_quarter(period.year, period.quarter).values("supplier_id")
-    return Supplier.objects.approved().exclude(pk__in=scored).order_by("legal_name", "pk")
+    rating until procurement enters or imports one. NOT EXISTS on the unique (supplier, year, quarter) index, so
+    PostgreSQL plans an anti-join; NOT IN over the quarter's scores hashed them and filtered every supplier."""
+    scored = BusinessScore.objects.filter(supplier=OuterRef("pk"), year=period.year, quarter=period.quarter)
+    return Supplier.objects.approved().filter(~Exists(scored)).order_by("legal_name", "pk")
 
 
 def supplier_ratings(supplier_id: int):

@@ -59,18 +59,24 @@ def _bands() -> dict:
 def _overview(request, *, status: int = 200, compute_form=None):
     form = OverviewFilterForm(request.GET)
     filters = form.filters()
-    period = filters.get("quarter") or queries.default_quarter()
+    computed, scored = queries.computed_quarters(), queries.scored_quarters()
+    period = filters.get("quarter") or queries.default_quarter(computed=computed, scored=scored)
     sort = queries.normalise_sort(filters.get("sort"))
     rows = queries.quarter_ratings(
         period, grade=filters.get("grade", ""), decision=filters.get("decision", ""), esg=filters.get("esg", ""), sort=sort
     )
-    page = Paginator(rows, queries.PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = queries.quarter_counts(period)
+    paginator = Paginator(rows, queries.PAGE_SIZE)
+    known = _known_count(counts, filters)
+    if known is not None:
+        paginator.count = known  # the quarter's counts have it: no second COUNT over the quarter's ratings
+    page = paginator.get_page(request.GET.get("page"))
     missing = queries.suppliers_missing_scores(period)
-    counts = queries.grade_counts(period)
+    missing_count = missing.count()
     context = {
         "form": form,
         "period": period,
-        "quarters": queries.quarter_choices(period),
+        "quarters": queries.quarter_choices(period, computed=computed, scored=scored),
         "page": page,
         "sort": sort,
         "columns": [
@@ -83,12 +89,13 @@ def _overview(request, *, status: int = 200, compute_form=None):
             }
             for key, label in queries.SORT_LABELS.items()
         ],
-        "counts": counts,
-        "rated": sum(counts.values()),
-        "decisions": queries.decision_counts(period),
-        "no_esg_count": queries.without_esg_result_count(period),
-        "missing": list(missing[:MISSING_SHOWN]),
-        "missing_count": missing.count(),
+        "counts": counts["grades"],
+        "rated": sum(counts["grades"].values()),
+        "decisions": counts["decisions"],
+        "no_esg_count": counts["no_esg"],
+        # Not read when none is missing: the first suppliers by name of an empty set is a walk over every one.
+        "missing": list(missing[:MISSING_SHOWN]) if missing_count else [],
+        "missing_count": missing_count,
         "can_rate": can(request.user, Cap.RATE),
         "can_decide": can(request.user, Cap.DECIDE_ORDERS),
         "compute_form": compute_form or ComputeForm(initial={"quarter": str(period)}),
@@ -98,6 +105,20 @@ def _overview(request, *, status: int = 200, compute_form=None):
         "bulk_form": BulkDecisionForm(None),
     }
     return render(request, "ratings/overview.html", context, status=status)
+
+
+def _known_count(counts: dict, filters: dict) -> int | None:
+    """The number of ratings the table lists, when the quarter's counts have it (no filter, or one)."""
+    grade, decision, esg = filters.get("grade", ""), filters.get("decision", ""), filters.get("esg", "")
+    if sum(map(bool, (grade, decision, esg))) > 1:
+        return None
+    if grade:
+        return counts["grades"].get(grade, 0)
+    if decision:
+        return counts["decisions"].get(decision, 0)
+    if esg == "none":
+        return counts["no_esg"]
+    return None if esg else sum(counts["grades"].values())
 
 
 @require_http_methods(["GET"])
