@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client
@@ -73,6 +75,8 @@ RULES: dict[str, Rule] = {
     "core:create_token": page(Cap.VIEW, "POST"),
     "core:revoke_token": Rule("POST", "own_token"),
     "core:job_status": Rule("GET", "own_job"),
+    "core:export": Rule("GET", "own_export"),
+    "core:export_file": Rule("GET", "own_export"),
     # global search and the inbox are internal; everyone logged in has notifications and the header counts
     "core:search": page(),
     "core:inbox": page(),
@@ -699,7 +703,7 @@ def expected_page(rule: Rule, role: str, method: str = "GET") -> str:
         return "login"
     if rule.kind == "own_factor":
         return "404"  # nobody in this world has a second factor to manage
-    if rule.kind in ("authenticated", "home", "own_token", "own_job"):
+    if rule.kind in ("authenticated", "home", "own_token", "own_job", "own_export"):
         if rule.kind == "own_token" and role in SUPPLIER_ROLES:
             return "404"
         return "ok"
@@ -740,6 +744,10 @@ def _page_values(name, rule, role, world) -> dict:
         values["pk"] = Job.objects.create(kind="supplier_import", created_by=user).pk
     if rule.kind == "own_job":
         values["pk"] = Job.objects.create(kind="matrix", created_by=user).pk
+    if rule.kind == "own_export":  # a download the worker prepared for this user (core/exports.py)
+        path = default_storage.save("exports/matrix/list.csv", ContentFile(b"code\n"))
+        result = {"label": "matrix", "file": path, "filename": "list.csv", "content_type": "text/csv", "next_url": "/"}
+        values["pk"] = Job.objects.create(kind="export", status="done", created_by=user, result=result).pk
     return values
 
 
@@ -751,7 +759,7 @@ def test_each_page_answers_each_role_as_its_capability_says_for_every_method_it_
     methods = [rule.method] if rule.kind in ("logout", "nowhere", "public") else accepted_methods(ROUTES[name][1])
     for role in ROLES:
         values = _page_values(name, rule, role, world)
-        baseline = fingerprint() if rule.kind in ("own_token", "import_job", "own_job") else world["fingerprint"]
+        baseline = fingerprint() if rule.kind in ("own_token", "import_job", "own_job", "own_export") else world["fingerprint"]
         url = _url(name, values)
         for method in methods:
             if role == "supplier_b" and name in ("portal:sign_agreement", "portal:qualification_evidence"):

@@ -32,8 +32,8 @@ PHONE = {"width": 390, "height": 844}
 LANGUAGES = {"en": "en-US", "zh-hans": "zh-CN"}
 PERSONAS = {
     "anonymous": {"public"},
-    Role.COMPLIANCE: {"home", "authenticated", "internal", "internal_write", "import_job", "own_job", "api_document",
-                      "grievance", "grievance_identity", "grievance_review"},
+    Role.COMPLIANCE: {"home", "authenticated", "internal", "internal_write", "import_job", "own_job", "own_export",
+                      "api_document", "grievance", "grievance_identity", "grievance_review"},
     "supplier_a": {"home", "authenticated", "portal", "portal_own"},
     Role.ADMIN: {"internal", "internal_write", "grievance_custodian"},  # only the pages a compliance manager may not open
 }

@@ -14,3 +14,8 @@ class CoreConfig(AppConfig):
         from supplyesg.core.middleware import start_idle_clock
 
         user_logged_in.connect(start_idle_clock, dispatch_uid="supplyesg-idle-clock")
+
+        # Downloads prepared by the worker: the task that builds them (apps register their builders).
+        from supplyesg.core import exports, jobs, tasks
+
+        jobs.register(exports.JOB_KIND, tasks.build_export)

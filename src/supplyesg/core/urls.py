@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from supplyesg.core import home_views, views
+from supplyesg.core import export_views, home_views, views
 from supplyesg.core.forms import ThrottledAuthenticationForm
 
 app_name = "core"
@@ -71,5 +71,7 @@ urlpatterns = [
     path("account/tokens/", views.create_token, name="create_token"),
     path("account/tokens/<int:pk>/revoke/", views.revoke_token, name="revoke_token"),
     path("jobs/<int:pk>/", views.job_status, name="job_status"),
+    path("exports/<int:pk>/", export_views.export_page, name="export"),
+    path("exports/<int:pk>/file/", export_views.export_file, name="export_file"),
     path("policy/conformance/", views.policy_conformance, name="policy_conformance"),
 ]

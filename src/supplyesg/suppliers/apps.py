@@ -31,3 +31,9 @@ class SuppliersConfig(AppConfig):
         history.register_actions(ACTION_LABELS)
         history.register_actions(TERMINATION_LABELS)
         history.register_link("suppliers.supplier", "suppliers:detail", "pk")
+
+        # The supplier export, when the worker prepares it (core/exports.py).
+        from supplyesg.core import exports
+        from supplyesg.suppliers import exporting
+
+        exports.register("suppliers", exporting.build_export)

@@ -18,11 +18,15 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from supplyesg.core.exports import Output
 from supplyesg.core.sheets.cells import csv_value, xlsx_cell, xlsx_row
+from supplyesg.suppliers import queries
 from supplyesg.suppliers.importing import COLUMNS, MAX_ROWS, READ_ONLY_COLUMNS
 from supplyesg.suppliers.importing.columns import column_letter
 from supplyesg.suppliers.models import Category, Supplier, SupplyLink
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PROGRESS_EVERY = 1000  # rows between two progress writes of a prepared download
 EXPORT_COLUMNS = COLUMNS + READ_ONLY_COLUMNS
 EXPORT_KEYS = [c.key for c in EXPORT_COLUMNS]
 SHEET = "Suppliers"
@@ -60,21 +64,53 @@ def export_rows(queryset) -> Iterator[list]:
         yield row
 
 
+def export_filters(filters: dict) -> dict:
+    """The list's cleaned filters as JSON, for a download the worker prepares (the category by its code)."""
+    return {key: (value.code if isinstance(value, Category) else value) for key, value in filters.items()}
+
+
+def build_export(params: dict, *, on_progress) -> Output:
+    """The supplier export as the worker prepares it (core/exports.py): `params` are the list's filters
+    (`export_filters`), its sort and the format."""
+    filters = dict(params.get("filters") or {})
+    if filters.get("category"):
+        filters["category"] = Category.objects.filter(code=filters["category"]).first() or Category(code="", pk=0)
+    queryset = queries.supplier_list_queryset(filters, params.get("sort"))
+    total = queries.supplier_list_count(filters)
+    on_progress(0, total)
+
+    def on_row(n):
+        if n % PROGRESS_EVERY == 0 or n == total:
+            on_progress(n, total)
+
+    kind = params.get("format", "xlsx")
+    if kind == "csv":
+        handle = tempfile.TemporaryFile()
+        for chunk in csv_chunks(queryset, on_row=on_row):
+            handle.write(chunk)
+        handle.seek(0)
+        return Output(handle, params["filename"], "text/csv; charset=utf-8")
+    return Output(xlsx_file(queryset, on_row=on_row), params["filename"], XLSX)
+
+
 class _Echo:
     def write(self, value):
         return value
 
 
-def csv_chunks(queryset) -> Iterator[bytes]:
-    """UTF-8 with a byte-order mark, so spreadsheet programs show Chinese names correctly."""
+def csv_chunks(queryset, on_row=None) -> Iterator[bytes]:
+    """UTF-8 with a byte-order mark, so spreadsheet programs show Chinese names correctly. `on_row(n)` is called
+    after each supplier's row (the header is row 0)."""
     writer = csv.writer(_Echo())
     yield "\ufeff".encode()
     batch = []
     share = EXPORT_KEYS.index("spend_share")
-    for row in export_rows(queryset):
+    for n, row in enumerate(export_rows(queryset)):
         if isinstance(row[share], Decimal):
             row[share] = _share(row[share])
         batch.append(writer.writerow([csv_value(v) for v in row]))
+        if on_row is not None and n:
+            on_row(n)
         if len(batch) >= 500:
             yield "".join(batch).encode()
             batch = []
@@ -86,8 +122,9 @@ def _header_cells(sheet, keys: Iterable[str]):
     return xlsx_row(sheet, keys, font=Font(bold=True))
 
 
-def xlsx_file(queryset):
-    """The export as a workbook in a temporary file (rewound), built in write-only mode to keep memory flat."""
+def xlsx_file(queryset, on_row=None):
+    """The export as a workbook in a temporary file (rewound), built in write-only mode to keep memory flat.
+    `on_row(n)` is called after each supplier's row (the worker's progress)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET)
     for index, column in enumerate(EXPORT_COLUMNS):
@@ -95,8 +132,10 @@ def xlsx_file(queryset):
     sheet.freeze_panes = "B2"
     rows = export_rows(queryset)
     sheet.append(_header_cells(sheet, next(rows)))
-    for row in rows:
+    for n, row in enumerate(rows, 1):
         sheet.append(xlsx_row(sheet, row, text_columns=TEXT_COLUMNS))
+        if on_row is not None:
+            on_row(n)
     handle = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
     workbook.save(handle)
     handle.seek(0)

@@ -161,7 +161,7 @@ def supplier_list_page(filters: dict, sort: str | None, page_number) -> Page:
     # Counted without the sort: a sort on the summary joins it, which the count does not need (every supplier has
     # its row); PostgreSQL counted 100,000 joined rows in 18 ms against 6 for the suppliers alone.
     # On PostgreSQL the unfiltered list and its status and tier filters are counted from the tally (tally.py).
-    count = tally.count(supplier_list_queryset(filters, DEFAULT_SORT, annotate=False, prefetch=False))
+    count = supplier_list_count(filters)
     page = _CountedPaginator(ids_query, PAGE_SIZE, count=count).get_page(page_number)
     ids = list(page.object_list)
     rows = (
@@ -170,6 +170,11 @@ def supplier_list_page(filters: dict, sort: str | None, page_number) -> Page:
     by_pk = {supplier.pk: supplier for supplier in rows}
     page.object_list = [by_pk[pk] for pk in ids if pk in by_pk]
     return page
+
+
+def supplier_list_count(filters: dict) -> int:
+    """How many suppliers the list shows for `filters` (from the tally where it has the answer)."""
+    return tally.count(supplier_list_queryset(filters, DEFAULT_SORT, annotate=False, prefetch=False))
 
 
 def supplier_list_queryset(filters: dict, sort: str | None = None, *, annotate: bool = True, prefetch: bool = True):
