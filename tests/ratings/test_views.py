@@ -404,6 +404,25 @@ def test_the_qbr_export_has_a_summary_and_a_row_per_supplier_with_formulas_escap
     assert len(rows) == 3
 
 
+def test_a_large_quarters_qbr_is_prepared_by_the_worker_with_the_same_rows(
+    client_for, viewer, rated, monkeypatch, django_capture_on_commit_callbacks
+):
+    from supplyesg.core import exports
+
+    direct = client_for(viewer).get(reverse("ratings:export"), {"quarter": "2026Q3"})
+    in_request = list(load_workbook(io.BytesIO(b"".join(direct.streaming_content)))["Ratings"].iter_rows(values_only=True))
+    monkeypatch.setattr(exports, "IN_REQUEST_ROWS", 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(viewer).get(reverse("ratings:export"), {"quarter": "2026Q3"})
+    job = Job.objects.get(kind=exports.JOB_KIND)
+    assert response.status_code == 302 and response["Location"] == reverse("core:export", kwargs={"pk": job.pk})
+    assert (job.status, job.done, job.total, job.result["filename"]) == (Job.Status.DONE, 2, 2, "qbr-2026Q3.xlsx")
+    assert "Quarterly business review 2026Q3: 2 suppliers" in client_for(viewer).get(response["Location"]).content.decode()
+    file = client_for(viewer).get(reverse("core:export_file", kwargs={"pk": job.pk}))
+    prepared = list(load_workbook(io.BytesIO(b"".join(file.streaming_content)))["Ratings"].iter_rows(values_only=True))
+    assert prepared == in_request and len(prepared) == 3
+
+
 def test_the_qbr_carries_the_latest_audit_result_and_the_self_assessment_score(client_for, viewer, supplier_a):
     """ASUS: audit and annual survey results go into the QBR that order allocation is decided on."""
     from supplyesg.assessments.models import Response

@@ -135,6 +135,35 @@ def test_a_snapshots_xlsx_and_pdf_are_the_same_bytes_after_the_data_behind_them_
     assert props.created == props.modified == snap.created_at.astimezone(UTC).replace(tzinfo=None, microsecond=0)
 
 
+@pytest.mark.parametrize(("kind", "url", "query"), [
+    ("xlsx", "reporting:snapshot_xlsx", {}), ("pdf", "reporting:snapshot_pdf", {"public": "1"}),
+    ("index", "reporting:content_index_xlsx", {}),
+])  # fmt: skip
+def test_a_large_snapshots_downloads_are_prepared_by_the_worker_in_the_requesters_language(
+    client_for, compliance, period, monkeypatch, django_capture_on_commit_callbacks, kind, url, query
+):
+    from django.urls import reverse
+
+    from supplyesg.core import exports
+    from supplyesg.core.models import Job
+
+    for name in ("Alpha Cable Co., Ltd.", "Beta Solder Sdn. Bhd."):
+        make_supplier(legal_name=name, status=Supplier.Status.ACTIVE)
+    snap = snapshots.take_snapshot(actor=compliance, period=period)
+    expected = build_output(snap, kind, language="zh-hans", public=bool(query)).data
+    monkeypatch.setattr(exports, "IN_REQUEST_ROWS", 1)
+    client = client_for(compliance)
+    client.cookies["django_language"] = "zh-hans"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse(url, kwargs={"snapshot_pk": snap.pk}), query)
+    job = Job.objects.get(kind=exports.JOB_KIND)
+    assert response.status_code == 302 and response["Location"] == reverse("core:export", kwargs={"pk": job.pk})
+    assert job.status == Job.Status.DONE and job.result["language"] == "zh-hans"
+    assert job.result["params"] == {"snapshot_id": snap.pk, "kind": kind, "public": bool(query)}
+    file = client.get(reverse("core:export_file", kwargs={"pk": job.pk}))
+    assert b"".join(file.streaming_content) == expected  # the same bytes as built in the request
+
+
 def test_the_xlsx_lists_the_periods_management_reviews_and_the_definitions(compliance, period):
     snap = snapshots.take_snapshot(actor=compliance, period=period)
     review = ManagementReview.objects.create(

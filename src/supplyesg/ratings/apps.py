@@ -21,6 +21,12 @@ class RatingsConfig(AppConfig):
 
         jobs.register(JOB_KIND, tasks.compute_ratings)
 
+        # The quarterly business review workbook, when the worker prepares it (core/exports.py).
+        from supplyesg.core import exports
+        from supplyesg.ratings import exporting
+
+        exports.register("ratings_qbr", exporting.build_qbr)
+
         from supplyesg.core import history
         from supplyesg.ratings.services import ACTION_LABELS, GRADE_CHANGED
 

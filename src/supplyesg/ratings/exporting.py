@@ -21,17 +21,19 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from supplyesg.assessments.models import RiskLevel
 from supplyesg.assessments.risk.inputs import latest_responses
+from supplyesg.core.exports import Output
 from supplyesg.core.sheets.cells import xlsx_cell, xlsx_row
 from supplyesg.ratings import queries, rules
 from supplyesg.ratings.importing import COLUMNS, SHEET
 from supplyesg.ratings.models import Action, Grade, Rating
-from supplyesg.ratings.quarters import Quarter
+from supplyesg.ratings.quarters import Quarter, parse_quarter
 from supplyesg.suppliers.importing.columns import column_letter
 from supplyesg.suppliers.importing.reading import MAX_ROWS
 from supplyesg.suppliers.models import Supplier
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 2000
+PROGRESS_EVERY = 1000  # rows between two progress writes of a prepared download
 
 
 def _bold_row(sheet, values):
@@ -185,9 +187,9 @@ def _rows_of(batch: list[Rating], period: Quarter):
 _WIDTHS = {1: 40, 2: 28, 11: 70, 13: 14, 14: 14, 17: 28, 19: 28, 20: 40, 22: 14, 23: 28, 24: 28}
 
 
-def qbr_file(period: Quarter):
+def qbr_file(period: Quarter, on_row=None):
     """The QBR workbook (rewound temporary file): a summary sheet with counts per grade and decision, then one
-    row per supplier. Built in write-only mode to keep memory flat."""
+    row per supplier. Built in write-only mode to keep memory flat. `on_row(n)` is called after each supplier."""
     workbook = Workbook(write_only=True)
     summary = workbook.create_sheet(_("Summary"))
     summary.column_dimensions["A"].width = 36
@@ -210,12 +212,31 @@ def qbr_file(period: Quarter):
         sheet.column_dimensions[column_letter(index)].width = _WIDTHS.get(index, 12)
     sheet.freeze_panes = "C2"
     sheet.append(_bold_row(sheet, qbr_headers()))
-    for row in qbr_rows(period):
+    for n, row in enumerate(qbr_rows(period), 1):
         sheet.append(xlsx_row(sheet, row, text_columns={0}))
+        if on_row is not None:
+            on_row(n)
     handle = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
     workbook.save(handle)
     handle.seek(0)
     return handle
+
+
+def build_qbr(params: dict, *, on_progress) -> Output:
+    """The QBR workbook as the worker prepares it (core/exports.py): `params` name the quarter."""
+    period = parse_quarter(params["quarter"])
+    total = sum(queries.quarter_counts(period)["grades"].values())
+    on_progress(0, total)
+
+    def on_row(n):
+        if n % PROGRESS_EVERY == 0 or n == total:
+            on_progress(n, total)
+
+    return Output(qbr_file(period, on_row=on_row), qbr_filename(period), XLSX)
+
+
+def qbr_filename(period: Quarter) -> str:
+    return f"qbr-{period}.xlsx"
 
 
 # ---------------------------------------------------------------- import template

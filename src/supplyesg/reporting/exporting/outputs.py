@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.utils import translation
 
+from supplyesg.core.exports import Output
 from supplyesg.reporting.exporting import content, content_index, pdf, xlsx
 from supplyesg.reporting.models import Snapshot
 
 PDF_TYPE = "application/pdf"
 
-
-@dataclass(frozen=True)
-class Output:
-    data: bytes
-    filename: str
-    content_type: str
 
 
 def build_output(snapshot: Snapshot, kind: str, *, language: str, public: bool = False) -> Output:
@@ -31,6 +24,17 @@ def build_output(snapshot: Snapshot, kind: str, *, language: str, public: bool =
         if kind == "index":
             return Output(xlsx.content_index_xlsx(report), f"{stem}-gri-index.xlsx", xlsx.XLSX_TYPE)
     raise ValueError(f"unknown output {kind!r}")
+
+
+def build_prepared(params: dict, *, on_progress) -> Output:
+    """A snapshot's download as the worker prepares it (core/exports.py), in the requester's language (the job
+    runs under it): `params` name the snapshot, the output and the edition. One step: the outputs are built whole."""
+    snapshot = Snapshot.objects.select_related("period", "catalogue").get(pk=params["snapshot_id"])
+    on_progress(0, 1)
+    language = translation.get_language() or "en"
+    output = build_output(snapshot, params["kind"], language=language, public=params.get("public", False))
+    on_progress(1, 1)
+    return output
 
 
 def gri_index(snapshot: Snapshot, *, language: str, public: bool = False) -> list[content_index.IndexEntry]:
