@@ -100,22 +100,22 @@ def find_impacts(scope: Scope, supplier_ids) -> list[Impact]:
             )
     if ImpactSource.RISK_HIGH in sources and categories:
         high_from = PolicySettings.current().risk_high_from
-        risks = RiskAssessment.objects.current().filter(supplier_id__in=ids, year=scope.year).order_by("pk")
-        for r in risks:
+        # The columns it reads, not whole assessments: their explanation and inputs are most of each row and
+        # decoding them was most of these figures' time at 100,000 suppliers (py-spy on bench/every_page.py).
+        risks = (
+            RiskAssessment.objects.current()
+            .filter(supplier_id__in=ids, year=scope.year)
+            .order_by("pk")
+            .values_list("pk", "supplier_id", "category_scores", "computed_at")
+        )
+        topics = {c: _("High risk: %(category)s") % {"category": RiskCategory(c).label} for c in categories}
+        for pk, supplier_id, category_scores, computed_at in risks:
             for c in categories:
-                score = (r.category_scores or {}).get(c)
+                score = (category_scores or {}).get(c)
                 if score is not None and score >= high_from:
-                    topic = _("High risk: %(category)s") % {"category": RiskCategory(c).label}
+                    day = local_day(computed_at)
                     out.append(
-                        Impact(
-                            r.supplier_id,
-                            ImpactSource.RISK_HIGH,
-                            topic,
-                            local_day(r.computed_at),
-                            str(score),
-                            "assessments.riskassessment",
-                            r.pk,
-                        )
+                        Impact(supplier_id, ImpactSource.RISK_HIGH, topics[c], day, str(score), "assessments.riskassessment", pk)
                     )
     if ImpactSource.GRADE_D in sources:
         # One impact per supplier however many quarters it was graded D (the detail lists them; the row links the last).
