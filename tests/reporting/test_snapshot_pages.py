@@ -232,6 +232,7 @@ def test_a_figures_rows_keep_their_frozen_cells_and_link_to_objects_that_still_e
 
     figure = snap.figures.get(code="KPI-SUP-1")
     figure.rows = [*figure.rows, {"kind": "suppliers.supplier", "pk": 987654, "cells": ["T999", "Gone Ltd.", 1, "CN"]}]
+    figure.row_count = len(figure.rows)
     figure.save()
     page = client_for(compliance).get(url).content.decode()
     assert "Gone Ltd." in page and "/suppliers/987654/" not in page and "not available" in page
@@ -272,3 +273,24 @@ def test_the_api_lists_snapshots_and_reads_figures_and_their_rows(client_for, co
     assert client_for(supplier_a_user).get(f"/api/reporting/snapshots/{snap.pk}").status_code == 404
     assert client.get(f"/api/reporting/snapshots/{snap.pk}/figures/NOPE/rows").status_code == 404
     assert ReportingPeriod.objects.count() == 1
+
+
+def test_a_figures_page_and_the_api_read_only_the_rows_they_show(client_for, compliance, period, django_assert_max_num_queries):
+    from supplyesg.reporting.models import SnapshotFigure
+
+    snap = snapshots.take_snapshot(actor=compliance, period=period)
+    figure = snap.figures.get(code="KPI-SUP-1")
+    rows = [{"kind": "x.none", "pk": n, "cells": [f"T{n:04d}", f"Row {n}", 1, "CN"]} for n in range(120)]
+    SnapshotFigure.objects.filter(pk=figure.pk).update(rows=rows, row_count=len(rows))
+    url = reverse("reporting:figure", kwargs={"snapshot_pk": snap.pk, "figure_code": "KPI-SUP-1"})
+    client = client_for(compliance)
+    with django_assert_max_num_queries(12):
+        last = client.get(url, {"page": 3}).content.decode()
+    assert "Row 100" in last and "Row 119" in last and "Row 99<" not in last and "Page 3 of 3" in last
+    first = client.get(url).content.decode()
+    assert "Row 0<" in first and "Row 49<" in first and "Row 50<" not in first and "120 records" in first
+
+    api_url = reverse("api:reporting_figure_rows", kwargs={"snapshot_id": snap.pk, "figure_code": "KPI-SUP-1"})
+    api = client.get(api_url, {"offset": 115, "limit": 10}).json()
+    assert api["count"] == 120 and [item["cells"][1] for item in api["items"]] == [f"Row {n}" for n in range(115, 120)]
+    assert snapshots.FrozenRows(SnapshotFigure.objects.get(pk=figure.pk))[-1]["cells"][1] == "Row 119"

@@ -13,6 +13,7 @@ from supplyesg.core.api_schemas import Offset, Year
 from supplyesg.core.api_schemas import error_responses as _errors
 from supplyesg.reporting.access import get_figure_for_user, get_snapshot_for_user, require_reporting
 from supplyesg.reporting.models import Snapshot
+from supplyesg.reporting.services.snapshots import FrozenRows
 
 router = Router(tags=["reporting"])
 
@@ -140,11 +141,11 @@ def read_snapshot(request, snapshot_id: int):
 )
 def figure_rows(request, snapshot_id: int, figure_code: str, page: Query[RowFilters]):
     figure = get_figure_for_user(request.user, snapshot_id, figure_code)
-    rows = figure.rows[page.offset : page.offset + page.limit]
+    rows = FrozenRows(figure)[page.offset : page.offset + page.limit]
     return {
         "code": figure.code,
         "columns": figure.columns,
-        "count": len(figure.rows),
+        "count": figure.row_count,
         "limit": page.limit,
         "offset": page.offset,
         "items": [{"kind": r.get("kind") or "", "id": r.get("pk"), "cells": r.get("cells") or []} for r in rows],

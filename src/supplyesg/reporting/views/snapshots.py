@@ -182,7 +182,7 @@ def _row_link(user, kind: str, pk):
 @require_GET
 def figure(request, snapshot_pk, figure_code):
     figure = get_figure_for_user(request.user, snapshot_pk, figure_code)
-    page = Paginator(figure.rows, ROWS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(snapshots.FrozenRows(figure), ROWS_PAGE_SIZE).get_page(request.GET.get("page"))
     user = request.user
     rows = [{"cells": r.get("cells") or [], "url": _row_link(user, r.get("kind"), r.get("pk"))} for r in page]
     chinese = _language(request).lower().startswith("zh")
