@@ -55,6 +55,7 @@ def build_world() -> dict:
         "link_pk": SupplyLink.objects.create(upstream=upstream, downstream=a).pk,
         "other_pk": b.pk,
         "kind": "document",
+        "panel": "suppliers",  # a panel of the home dashboard (core:home_panel)
         "obj_pk": make_document(a).pk,
         "item_pk": item.pk,
         "doc_pk": make_document(a).pk,

@@ -61,6 +61,7 @@ def page(cap=None, method="GET", post=None):
 RULES: dict[str, Rule] = {
     # core
     "core:home": Rule("GET", "home"),
+    "core:home_panel": page(),
     "core:login": Rule("GET", "public"),
     "core:set_language": Rule("POST", "public"),
     "core:logout": Rule("POST", "logout"),

@@ -31,6 +31,12 @@ def panels_for(user) -> list[DashboardPanel]:
     return sorted((p for p in _panels.values() if can(user, p.capability)), key=lambda p: (p.order, p.key))
 
 
+def panel_for(user, key: str) -> DashboardPanel | None:
+    """The panel `key` when the user may see it."""
+    panel = _panels.get(key)
+    return panel if panel is not None and can(user, panel.capability) else None
+
+
 BAR_HEIGHT, BAR_GAP, LABEL_WIDTH, CHART_WIDTH = 22, 8, 170, 480
 
 

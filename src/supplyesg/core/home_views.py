@@ -4,6 +4,7 @@ Each of these gathers what the apps registered in core (`dashboard`, `search`, `
 """
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,12 +20,24 @@ NOTIFICATIONS_PER_PAGE = 50
 
 
 def home(request):
+    """The dashboard's frame: each app's panel is fetched on its own once the page has loaded (`home_panel`), so
+    the page answers at once and the panels come in side by side. Built in one request, their counts over 100,000
+    suppliers made the home page 420 ms on PostgreSQL (bench/every_page.py)."""
     if request.user.is_supplier_user:
         return redirect("portal:home")
     require_internal(request.user)
-    today = timezone.localdate()
-    panels = [{"template": panel.template, **panel.context(request, today)} for panel in dashboard.panels_for(request.user)]
-    return render(request, "core/home.html", {"panels": panels, "today": today})
+    return render(request, "core/home.html", {"panels": dashboard.panels_for(request.user), "today": timezone.localdate()})
+
+
+@require_http_methods(["GET"])
+def home_panel(request, panel):
+    """One panel of the dashboard (an htmx fragment replacing its placeholder)."""
+    require_internal(request.user)
+    found = dashboard.panel_for(request.user, panel)
+    if found is None:
+        raise Http404
+    context = {"template": found.template, **found.context(request, timezone.localdate())}
+    return render(request, found.template, {"panel": context})
 
 
 @require_http_methods(["GET"])

@@ -8,6 +8,7 @@ app_name = "core"
 
 urlpatterns = [
     path("", home_views.home, name="home"),
+    path("dashboard/<slug:panel>/", home_views.home_panel, name="home_panel"),
     path("search/", home_views.search_page, name="search"),
     path("inbox/", home_views.inbox_page, name="inbox"),
     path("header-counts/", home_views.header_counts, name="header_counts"),
