@@ -147,6 +147,25 @@ def test_the_overview_pages_through_many_suppliers(client_for, viewer, complianc
     assert "Page 1 of 2" in first and "Page 2 of 2" in second
 
 
+@pytest.mark.parametrize("filters", [{}, {"level": "high"}, {"level": "low"}, {"country": "MY"}, {"level": "high", "tier": "1"}])
+def test_the_overview_pages_sorted_rows_by_the_level_counts_and_they_equal_the_rows(client_for, viewer, compliance, filters):
+    from supplyesg.assessments.risk import queries as risk_queries
+
+    for n in range(7):
+        make_supplier(legal_name=f"Paged Supplier {n:02d}", country="MY" if n % 2 else "CN")
+    high_risk_supplier()
+    risk.assess_all(YEAR, actor=compliance)
+    response = client_for(viewer).get(reverse("risk:overview"), {"year": YEAR, **filters})
+    page = response.context["page"]
+    rows = risk_queries.latest_assessments(YEAR)
+    for key, field in (("level", "risk_level"), ("country", "supplier__country"), ("tier", "supplier__tier")):
+        if key in filters:
+            rows = rows.filter(**{field: filters[key]})
+    ordered = list(rows.order_by("-overall_score", "supplier__legal_name", "pk").values_list("pk", flat=True))
+    assert page.paginator.count == len(ordered) and [a.pk for a in page] == ordered[: len(page.object_list)]
+    assert all(a.risk_level and a.supplier.legal_name for a in page)
+
+
 def test_compliance_recomputes_every_supplier_and_sees_the_progress(
     client_for, compliance, supplier_a, supplier_b, django_capture_on_commit_callbacks
 ):

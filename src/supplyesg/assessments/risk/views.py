@@ -210,10 +210,10 @@ def _flash(request, exc: ValidationError) -> None:
         messages.error(request, text)
 
 
-def _years(asked: str = "") -> list[int]:
+def _years(asked: str = "", assessed: list[int] | None = None) -> list[int]:
     """Years to choose from: those assessed, this year, and the one asked for when it is a possible year."""
     this_year = timezone.localdate().year
-    years = set(risk_queries.assessed_years()) | {this_year}
+    years = set(risk_queries.assessed_years() if assessed is None else assessed) | {this_year}
     if asked.isdigit() and risk.MIN_YEAR <= int(asked) <= this_year + risk.MAX_YEAR_AHEAD:
         years.add(int(asked))
     return sorted(years, reverse=True)
@@ -224,8 +224,8 @@ def _country_name(code: str) -> str:
     return country.name if country else code
 
 
-def _default_year() -> int:
-    years = risk_queries.assessed_years()
+def _default_year(assessed: list[int] | None = None) -> int:
+    years = risk_queries.assessed_years() if assessed is None else assessed
     return years[0] if years else timezone.localdate().year
 
 
@@ -245,24 +245,32 @@ def _risk_job(request, year: int):
 
 def _overview(request, *, status: int = 200, year_form=None):
     countries = [(code, _country_name(code)) for code in supplier_queries.countries_in_use()]
-    form = OverviewFilterForm(request.GET, years=_years(request.GET.get("year", "")), countries=countries)
-    filters = form.cleaned(_default_year())
+    assessed = risk_queries.assessed_years()  # read once: each reading walks the assessments
+    form = OverviewFilterForm(request.GET, years=_years(request.GET.get("year", ""), assessed), countries=countries)
+    filters = form.cleaned(_default_year(assessed))
     year = filters["year"]
-    rows = risk_queries.latest_assessments(year).select_related("supplier")
+    counts = risk_queries.level_counts(year)
+    rows = risk_queries.latest_assessments(year)
     if filters.get("level"):
         rows = rows.filter(risk_level=filters["level"])
     if filters.get("tier"):
         rows = rows.filter(supplier__tier=filters["tier"])
     if filters.get("country"):
         rows = rows.filter(supplier__country=filters["country"])
-    page = Paginator(rows.order_by("-overall_score", "supplier__legal_name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The level counts give the number of rows unless the tier or country narrows them.
+    known = None if filters.get("tier") or filters.get("country") else (
+        counts.get(filters["level"], 0) if filters.get("level") else sum(counts.values())
+    )  # fmt: skip
+    page = risk_queries.overview_page(
+        rows.order_by("-overall_score", "supplier__legal_name", "pk"), request.GET.get("page"), per_page=PAGE_SIZE, count=known
+    )
     htmx = _is_htmx(request) and status == 200
     context = {
         "form": form,
         "year": year,
         "page": page,
         "htmx": htmx,
-        "counts": risk_queries.level_counts(year),
+        "counts": counts,
         "not_assessed": risk_queries.not_assessed_count(year),
         "can_review": can(request.user, Cap.REVIEW),
         "year_form": year_form or YearForm(initial={"year": year}),
