@@ -5,11 +5,12 @@ Every function here costs a fixed number of queries, whatever the number of supp
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import format_lazy
@@ -341,18 +342,18 @@ def suppliers_missing_documents(on: date | None = None, limit: int = 10) -> tupl
             category_id__in=list(rules), supplier__status__in=Supplier.APPROVED_STATUSES
         ).values_list("supplier_id", "category_id", "supplier__legal_name")
     )
-    # (supplier, doc_type) -> the latest issue date among its current documents of that type.
-    latest: dict[tuple[int, str], date] = {}
+    # (supplier, doc_type) -> the latest issue date among its current documents of that type (the upload's UTC day
+    # when there is none, as services.compliance reads it), worked out by the database: reading 70,000 upload times
+    # into Python took half the time of this panel at 100,000 suppliers.
     concerned = Supplier.objects.approved().filter(categories__document_rules__isnull=False)
-    for supplier_id, doc_type, issued, uploaded in (
-        Document.objects.current(on)
+    latest: dict[tuple[int, str], date] = {
+        (supplier_id, doc_type): when
+        for supplier_id, doc_type, when in Document.objects.current(on)
         .filter(supplier__in=concerned)
-        .values_list("supplier_id", "doc_type", "issue_date", "uploaded_at")
-    ):
-        when = issued or uploaded.date()
-        key = (supplier_id, doc_type)
-        if key not in latest or when > latest[key]:
-            latest[key] = when
+        .order_by()
+        .values_list("supplier_id", "doc_type")
+        .annotate(when=Max(Coalesce("issue_date", TruncDate("uploaded_at", tzinfo=UTC))))
+    }
     since = on - timedelta(days=365)
     missing: dict[int, list[MissingDocument]] = defaultdict(list)
     names: dict[int, str] = {}
