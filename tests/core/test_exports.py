@@ -122,3 +122,14 @@ def test_prepared_files_are_removed_after_keep_days_when_the_next_export_is_queu
     assert "removed after its time" in client_for(compliance).get(reverse("core:export", kwargs={"pk": old.pk})).content.decode()
     newer = Job.objects.filter(kind=exports.JOB_KIND).exclude(pk=old.pk).get()
     assert default_storage.exists(newer.result["file"])
+
+
+def test_the_account_page_lists_the_users_own_downloads_to_come_back_to(
+    client_for, compliance, viewer, three, django_capture_on_commit_callbacks
+):
+    _export(client_for(compliance), django_capture_on_commit_callbacks)
+    job = Job.objects.get(kind=exports.JOB_KIND)
+    page = client_for(compliance).get(reverse("core:account")).content.decode()
+    downloads = page.split('id="downloads"')[1].split("</section>")[0]
+    assert f'<a href="{reverse("core:export", kwargs={"pk": job.pk})}">Supplier list export: 4 suppliers' in downloads
+    assert 'id="downloads"' not in client_for(viewer).get(reverse("core:account")).content.decode()

@@ -139,6 +139,12 @@ def file_for(user, pk) -> tuple[Job, IO[bytes]]:
     return job, default_storage.open(path, "rb")
 
 
+def recent_for(user, now=None) -> list[Job]:
+    """The user's downloads of the last KEEP_DAYS, newest first (the account page lists them to come back to)."""
+    since = (now or timezone.now()) - timedelta(days=KEEP_DAYS)
+    return list(Job.objects.filter(kind=JOB_KIND, created_by=user, created_at__gte=since).order_by("-created_at", "-pk")[:20])
+
+
 def purge_expired(now=None) -> int:
     """Remove the prepared files older than KEEP_DAYS (their jobs stay, without a file); returns how many."""
     cutoff = (now or timezone.now()) - timedelta(days=KEEP_DAYS)

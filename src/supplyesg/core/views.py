@@ -24,7 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 from django_otp_webauthn.views import CompleteCredentialRegistrationView
 
-from supplyesg.core import policy_sources, second_factor, services, throttle
+from supplyesg.core import exports, policy_sources, second_factor, services, throttle
 from supplyesg.core.access import Cap, require_internal
 from supplyesg.core.forms import ApiTokenForm, LanguageForm, MailedPasswordResetForm, SecondFactorCodeForm
 from supplyesg.core.middleware import IDLE_SEEN, idle_seconds_left
@@ -48,9 +48,8 @@ def account(request):
         messages.success(request, _("Your settings were saved."))
         return redirect("core:account")
     tokens = request.user.api_tokens.all()
-    return render(
-        request, "core/account_settings.html", {"language_form": language_form, "token_form": ApiTokenForm(), "tokens": tokens}
-    )
+    context = {"language_form": language_form, "token_form": ApiTokenForm(), "tokens": tokens}
+    return render(request, "core/account_settings.html", {**context, "downloads": exports.recent_for(request.user)})
 
 
 @require_http_methods(["POST"])
@@ -73,6 +72,7 @@ def create_token(request):
             "token_form": ApiTokenForm(),
             "tokens": tokens,
             "new_token": raw,
+            "downloads": exports.recent_for(request.user),
         },
     )
 
