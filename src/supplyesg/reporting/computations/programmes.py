@@ -22,7 +22,7 @@ from supplyesg.engagement.models import Attendance
 from supplyesg.grievances import stats
 from supplyesg.grievances.models import Report
 from supplyesg.minerals.mineral_terms import words_for
-from supplyesg.minerals.models import SubmissionRequest
+from supplyesg.minerals.models import Campaign, SubmissionRequest
 from supplyesg.reporting.computations.base import Result, Row, Scope, computation, percent
 from supplyesg.reporting.computations.common import SUPPLIER_COLUMNS, supplier_row, suppliers_in_scope
 from supplyesg.suppliers.models import AgreementType, SignedAgreement, Supplier
@@ -104,14 +104,19 @@ def due_diligence_coverage(scope: Scope) -> Result:
         for s in _approved(scope).order_by("code")
         if any(w.strip().casefold() in words for c in s.categories.all() for w in (c.minerals or "").split(","))
     ]
-    accepted = set()
-    asked = False
-    for supplier_id, minerals in SubmissionRequest.objects.filter(
-        campaign__reporting_year=scope.year, status=SubmissionRequest.Status.ACCEPTED
-    ).values_list("supplier_id", "campaign__minerals"):
-        if mineral.casefold() in {str(m).casefold() for m in minerals or []}:
-            accepted.add(supplier_id)
-            asked = True
+    # The year's campaigns asking about the mineral first (a few), then their accepted requests: reading each
+    # request's campaign minerals decoded the same JSON once per request (73,000 at 100,000 suppliers).
+    campaigns = [
+        pk
+        for pk, minerals in Campaign.objects.filter(reporting_year=scope.year).values_list("pk", "minerals")
+        if mineral.casefold() in {str(m).casefold() for m in minerals or []}
+    ]
+    accepted = set(
+        SubmissionRequest.objects.filter(campaign__in=campaigns, status=SubmissionRequest.Status.ACCEPTED).values_list(
+            "supplier_id", flat=True
+        )
+    )
+    asked = bool(accepted)
     rows = [supplier_row(s, "covered" if s.pk in accepted else "not covered") for s in involved]
     flags = []
     if not involved:
