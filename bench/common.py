@@ -103,10 +103,15 @@ def refresh_statistics() -> None:
     """After a bench's bulk load, bring the tables to the state of a live database: PostgreSQL's autovacuum
     vacuums and analyses a table minutes after a load (inserts count since PostgreSQL 13), which gives the planner
     its statistics and lets index-only scans skip the heap (the visibility map); a bench measuring right away must
-    ask. SQLite: nothing. Outside a transaction (VACUUM cannot run in one)."""
+    ask. SQLite: what the product's daily `supplyesg analyze_database` does (core/maintenance.py). Outside a
+    transaction (VACUUM cannot run in one)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
+    else:
+        from supplyesg.core.maintenance import refresh_planner_statistics
+
+        refresh_planner_statistics()
 
 
 class StatementCounter:

@@ -25,3 +25,22 @@ def test_the_disclosure_catalogue_loads_from_the_command_line_with_its_version_o
     out = io.StringIO()
     call_command("load_disclosure_catalogue", "--catalogue-version", "2026.1", stdout=out)
     assert out.getvalue().startswith("Catalogue 2026.1: 89 line items")
+
+
+@pytest.mark.django_db
+def test_analyze_database_gives_the_planner_its_statistics(django_db_setup):
+    from django.db import connection
+
+    from tests.factories import make_supplier
+
+    for n in range(3):
+        make_supplier(legal_name=f"Analyzed {n} Ltd.")
+    out = io.StringIO()
+    call_command("analyze_database", stdout=out)
+    assert out.getvalue().startswith(f"Planner statistics of the {connection.vendor} database refreshed in")
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'suppliers_supplier'")
+        else:
+            cursor.execute("SELECT COUNT(*) FROM pg_stats WHERE tablename = 'suppliers_supplier'")
+        assert cursor.fetchone()[0] > 0

@@ -196,7 +196,13 @@ class Response(CampaignRequest):
         ordering = ["campaign", "supplier__legal_name"]
         constraints = [models.UniqueConstraint(fields=["campaign", "supplier"], name="unique_response_per_campaign")]
         # A plain index (Meta): the field's own db_index also made PostgreSQL keep a LIKE twin no query uses.
-        indexes = [models.Index(fields=["status"], name="response_status_idx")]
+        indexes = [
+            models.Index(fields=["status"], name="response_status_idx"),
+            # A campaign's responses counted by status (its page, the campaign list, the home panel): a covering
+            # index. Without it SQLite read every response row of the campaign, 870 ms for 73,000 responses
+            # against 12 ms with it (bench/every_page.py at 100,000 suppliers).
+            models.Index(fields=["campaign", "status"], name="response_campaign_status_idx"),
+        ]
 
 
 def evidence_upload_to(instance, filename: str) -> str:

@@ -322,8 +322,14 @@ def campaign_create(request):
 
 
 def _responses_page(campaign, filters, page_number):
-    qs = campaign.responses.select_related("supplier").matching(filters)
-    page = Paginator(qs.order_by("supplier__legal_name", "pk"), 50).get_page(page_number)
+    """One page of the campaign's responses by supplier name: the page's ids are sorted first, then those responses
+    read with their suppliers. Sorting whole responses (their scores included) took 800 ms for 73,000 of them on
+    SQLite (bench/every_page.py at 100,000 suppliers)."""
+    ids = campaign.responses.matching(filters).order_by("supplier__legal_name", "pk").values_list("pk", flat=True)
+    page = Paginator(ids, 50).get_page(page_number)
+    keys = list(page.object_list)
+    found = Response.objects.filter(pk__in=keys).select_related("supplier").in_bulk()
+    page.object_list = [found[pk] for pk in keys if pk in found]
     today = timezone.localdate()
     for r in page.object_list:
         r.campaign = campaign

@@ -12,6 +12,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from supplyesg.core.maintenance import refresh_planner_statistics
 from supplyesg.core.scale import ScaleOptions, scale_generators
 
 
@@ -46,4 +47,5 @@ class Command(BaseCommand):
 
             generate(scale, progress)
             self.stdout.write(f"  {key}: done in {time.perf_counter() - step:.1f} s")
+        refresh_planner_statistics()  # as the daily `analyze_database` would, before anyone measures the set
         self.stdout.write(self.style.SUCCESS(f"Scale data for {year} generated in {time.perf_counter() - started:.1f} s."))
