@@ -11,7 +11,9 @@ from supplyesg.core.inbox import InboxItem, InboxKind, Section, list_link
 
 
 def _rows(queryset, limit, order, when):
-    rows = queryset.select_related("supplier", "campaign").order_by(*order)[:limit] if limit else []
+    # Only the columns shown: sorting whole responses (their scores) cost SQLite 156 ms at 100,000 suppliers.
+    shown = ("pk", "status", "submitted_at", "supplier__legal_name", "campaign__name", "campaign__due_date")
+    rows = queryset.select_related("supplier", "campaign").only(*shown).order_by(*order)[:limit] if limit else []
     return queryset.count(), [
         InboxItem(
             f"{r.supplier.legal_name}: {r.campaign.name}",
