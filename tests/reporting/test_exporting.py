@@ -159,6 +159,7 @@ def test_a_large_snapshots_downloads_are_prepared_by_the_worker_in_the_requester
     job = Job.objects.get(kind=exports.JOB_KIND)
     assert response.status_code == 302 and response["Location"] == reverse("core:export", kwargs={"pk": job.pk})
     assert job.status == Job.Status.DONE and job.result["language"] == "zh-hans"
+    assert job.result["next_label"].startswith("下载 ") and "已准备好" in job.message  # its messages in Chinese too
     assert job.result["params"] == {"snapshot_id": snap.pk, "kind": kind, "public": bool(query)}
     file = client.get(reverse("core:export_file", kwargs={"pk": job.pk}))
     assert b"".join(file.streaming_content) == expected  # the same bytes as built in the request

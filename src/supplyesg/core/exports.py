@@ -83,19 +83,23 @@ def run_export(job_id: int) -> bool:
     job = Job.objects.filter(pk=job_id, kind=JOB_KIND).first()
     if job is None or job.status == Job.Status.DONE:
         return False
-    job_progress(job_id, status=Job.Status.RUNNING, done=0)
+    with translation.override(job.result.get("language") or settings.LANGUAGE_CODE):  # the file and its messages
+        return _build(job)
+
+
+def _build(job: Job) -> bool:
+    job_progress(job.pk, status=Job.Status.RUNNING, done=0)
     try:
-        with translation.override(job.result.get("language") or settings.LANGUAGE_CODE):  # the requester's language
-            output = builder(job.result["export"])(
-                job.result.get("params") or {}, on_progress=lambda done, total: job_progress(job_id, done=done, total=total)
-            )
+        output = builder(job.result["export"])(
+            job.result.get("params") or {}, on_progress=lambda done, total: job_progress(job.pk, done=done, total=total)
+        )
         path = _save(job, output)
     except Exception as exc:
-        job_progress(job_id, status=Job.Status.FAILED, message=f"{exc.__class__.__name__}: {exc}"[:500])
+        job_progress(job.pk, status=Job.Status.FAILED, message=f"{exc.__class__.__name__}: {exc}"[:500])
         raise
     size = default_storage.size(path)
     job_progress(
-        job_id,
+        job.pk,
         status=Job.Status.DONE,
         message=_("%(name)s is ready (%(size)s KB).") % {"name": output.filename, "size": f"{(size + 1023) // 1024:,}"},
         result={
@@ -105,6 +109,7 @@ def run_export(job_id: int) -> bool:
             "content_type": output.content_type,
             "size": size,
             "next_url": reverse("core:export_file", kwargs={"pk": job.pk}),
+            "next_label": _("Download %(name)s") % {"name": output.filename},
         },
     )
     return True

@@ -25,21 +25,22 @@ CHECK_JOB_KIND = "report_snapshot_check"
 JOB_STALE_AFTER = timedelta(hours=6)
 
 
+def _running(kind: str, **about) -> Job | None:
+    """The newest queued or running job of `kind` about the object (`result__period_id=…`), if recent."""
+    recent = Job.objects.unfinished().filter(kind=kind, created_at__gte=timezone.now() - JOB_STALE_AFTER, **about)
+    return recent.order_by("-created_at").first()
+
+
+def _latest(kind: str, **about) -> Job | None:
+    return Job.objects.filter(kind=kind, **about).order_by("-created_at", "-pk").first()
+
+
 def running_job(period: ReportingPeriod) -> Job | None:
-    return (
-        Job.objects.filter(
-            kind=JOB_KIND,
-            status__in=(Job.Status.QUEUED, Job.Status.RUNNING),
-            result__period_id=period.pk,
-            created_at__gte=timezone.now() - JOB_STALE_AFTER,
-        )
-        .order_by("-created_at")
-        .first()
-    )
+    return _running(JOB_KIND, result__period_id=period.pk)
 
 
 def latest_job(period: ReportingPeriod) -> Job | None:
-    return Job.objects.filter(kind=JOB_KIND, result__period_id=period.pk).order_by("-created_at", "-pk").first()
+    return _latest(JOB_KIND, result__period_id=period.pk)
 
 
 @transaction.atomic
@@ -89,20 +90,11 @@ def run_snapshot_job(job_id: int, period_id: int) -> int | None:
 
 
 def running_check(snapshot: Snapshot) -> Job | None:
-    return (
-        Job.objects.filter(
-            kind=CHECK_JOB_KIND,
-            status__in=(Job.Status.QUEUED, Job.Status.RUNNING),
-            result__snapshot_id=snapshot.pk,
-            created_at__gte=timezone.now() - JOB_STALE_AFTER,
-        )
-        .order_by("-created_at")
-        .first()
-    )
+    return _running(CHECK_JOB_KIND, result__snapshot_id=snapshot.pk)
 
 
 def latest_check(snapshot: Snapshot) -> Job | None:
-    return Job.objects.filter(kind=CHECK_JOB_KIND, result__snapshot_id=snapshot.pk).order_by("-created_at", "-pk").first()
+    return _latest(CHECK_JOB_KIND, result__snapshot_id=snapshot.pk)
 
 
 @transaction.atomic
