@@ -235,3 +235,29 @@ def test_a_file_that_does_not_rebuild_in_format_2_is_kept_in_format_1(monkeypatc
     assert not default_storage.exists(f"{storing.STORE_DIR}/files/{sha[:2]}/{sha}.v2")
     monkeypatch.setattr(packing, "rebuild", real)
     assert _rebuilt(stored) == data
+
+
+def test_a_member_reproduced_once_is_not_compressed_again_and_other_bytes_still_are(monkeypatch):
+    """The process remembers which setting reproduced a member's stored bytes: the same bytes again (the same
+    sheet in the next file of a bulk import) skip the trial compressions; the same data deflated differently is
+    other bytes, tried and answered on its own."""
+    content = b"<worksheet>" + b"<row><c>smelter</c></row>" * 4000 + b"</worksheet>"
+    at_six, at_one = reflate.deflate(content, (6, 8)), reflate.deflate(content, (1, 8))
+    assert at_six != at_one
+    reflate._known.clear()
+    tries = []
+    real = reflate._deflates_to
+    monkeypatch.setattr(reflate, "_deflates_to", lambda c, p, s: tries.append(s) or real(c, p, s))
+    assert reflate.reflate(at_six) == (content, (6, 8))
+    assert tries == [(6, 8)]
+    assert reflate.reflate(at_six) == (content, (6, 8))
+    assert reflate.reflate(at_six, prefer=(1, 8)) == (content, (6, 8))
+    assert tries == [(6, 8)], "the same stored bytes are not compressed again"
+    assert reflate.reflate(at_one) == (content, (1, 8))
+    assert tries == [(6, 8), (6, 8), (1, 8)]
+    monkeypatch.setattr(reflate, "KNOWN_MEMBERS", 1)  # bounded: a new member pushes out the least recently used
+    other = b"<styleSheet>" + b"<font/>" * 2000 + b"</styleSheet>"
+    assert reflate.reflate(reflate.deflate(other, (6, 8))) == (other, (6, 8))
+    assert len(reflate._known) == 1
+    reflate._known.clear()
+    assert reflate.reflate(b"not a deflate stream") is None and not reflate._known

@@ -115,17 +115,38 @@ def _workbooks(rng: random.Random, template: str, blank: bytes, year: int, files
     ]
 
 
+class NamedWorkbook:
+    """One of the distinct workbooks, ready to take a company name: the zip without the members holding PLACEHOLDER
+    (written once), and those members. Each file then appends only its renamed members to a copy of that zip: a
+    reader finds members by name, not order. Re-compressing every member for each file took a third of the
+    generator's time at 1,000 declarations."""
+
+    def __init__(self, data: bytes):
+        self.named: list[tuple[zipfile.ZipInfo, bytes]] = []
+        base = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(base, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                content = source.read(info)
+                if PLACEHOLDER.encode() in content:
+                    self.named.append((info, content))
+                else:
+                    target.writestr(info, content)
+        self.base = base.getvalue()
+
+    def named_for(self, name: str) -> bytes:
+        """The workbook with PLACEHOLDER replaced by `name` wherever it was written."""
+        needle, text = PLACEHOLDER.encode(), escape(name).encode()
+        out = io.BytesIO(self.base)
+        out.seek(0, io.SEEK_END)
+        with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as target:
+            for info, content in self.named:
+                target.writestr(info, content.replace(needle, text))
+        return out.getvalue()
+
+
 def with_company_name(data: bytes, name: str) -> bytes:
-    """The workbook with PLACEHOLDER replaced by `name` wherever it was written; other members are copied."""
-    needle, text = PLACEHOLDER.encode(), escape(name).encode()
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info)
-            if needle in content:
-                content = content.replace(needle, text)
-            target.writestr(info, content)
-    return out.getvalue()
+    """The workbook with PLACEHOLDER replaced by `name` wherever it was written."""
+    return NamedWorkbook(data).named_for(name)
 
 
 def _declare(options: ScaleOptions, template: str, count: int, progress: Callable[[str], None]) -> None:
@@ -153,14 +174,14 @@ def _declare(options: ScaleOptions, template: str, count: int, progress: Callabl
         return
     if len(requests) < count:
         progress(f"only {len(requests)} approved suppliers to ask: {len(requests)} {template} declarations, not {count}")
-    workbooks = _workbooks(rng, template, blank, options.year, len(todo))
+    workbooks = [NamedWorkbook(data) for data in _workbooks(rng, template, blank, options.year, len(todo))]
     reference = services.check_reference()
     counts = {"accepted": 0, "received": 0}
     for n, request_obj in enumerate(todo, start=1):
         supplier = request_obj.supplier
         submission = campaigns.submit_declaration(
             request_obj,
-            data=with_company_name(workbooks[rng.randrange(len(workbooks))], supplier.legal_name),
+            data=workbooks[rng.randrange(len(workbooks))].named_for(supplier.legal_name),
             file_name=f"{supplier.code}-{template}-{options.year}.xlsx",
             actor=None,
             channel=Submission.Channel.STAFF,

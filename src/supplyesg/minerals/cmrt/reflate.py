@@ -15,8 +15,10 @@ version is recorded with each file and `supplyesg minerals_verify_store` proves 
 from __future__ import annotations
 
 import hashlib
+import threading
 import zipfile
 import zlib
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -36,6 +38,14 @@ SETTINGS: tuple[tuple[int, int], ...] = (
 # A file whose first GIVE_UP deflated members no setting reproduces was written by another deflate: its other
 # members are not tried (each try costs a compression; a zip may hold 2,000 members).
 GIVE_UP = 16
+# Compressed members this process has already reproduced, by the SHA-256 of their stored bytes, with the setting that
+# did it: the same stored bytes inflate to the same data, which the same zlib deflates back to the same bytes, so
+# the trial compression is skipped. Files written by one program from one template (a bulk import, a supplier's
+# yearly resubmission) repeat most of their members byte for byte (the RMI reference sheets, styles, the theme);
+# trying the settings was a third of storing such a file. At most KNOWN_MEMBERS entries (32-byte keys).
+KNOWN_MEMBERS = 4096
+_known: OrderedDict[bytes, tuple[int, int]] = OrderedDict()
+_known_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -117,8 +127,19 @@ def reflate(packed: bytes, prefer: tuple[int, int] | None = None) -> tuple[bytes
     content = _inflate(packed)
     if content is None:
         return None
+    key = hashlib.sha256(packed).digest()
+    with _known_lock:
+        known = _known.get(key)
+        if known is not None:
+            _known.move_to_end(key)
+    if known is not None:
+        return content, known
     for settings in ([prefer] if prefer else []) + [s for s in SETTINGS if s != prefer]:
         if _deflates_to(content, packed, settings):
+            with _known_lock:
+                _known[key] = settings
+                while len(_known) > KNOWN_MEMBERS:
+                    _known.popitem(last=False)
             return content, settings
     return None
 
