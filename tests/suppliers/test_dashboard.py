@@ -173,6 +173,47 @@ def test_the_set_based_count_agrees_with_the_per_supplier_rule(db):
     assert len(rows[0].missing) == 3
 
 
+def test_the_count_and_first_names_agree_with_the_per_supplier_rule_on_mixed_documents(db):
+    """Forty suppliers with random memberships and documents (expired, expiring, no expiry, old and new issue
+    dates, no issue date so the upload day counts): the database's count, its first names and what each lacks are
+    what services.compliance.missing_documents says supplier by supplier."""
+    import random
+
+    from supplyesg.suppliers.models import Document
+
+    rng = random.Random(19)
+    wafers, solder, cells = make_category(name="Wafers"), make_category(name="Solder"), make_category(name="Cells")
+    make_document_rule(wafers, doc_type="licence")
+    make_document_rule(solder, doc_type="rohs", yearly=True)
+    make_document_rule(solder, doc_type="licence")
+    make_document_rule(cells, doc_type="reach", yearly=True)
+    statuses = [Supplier.Status.ACTIVE, Supplier.Status.CONDITIONAL, Supplier.Status.QUALIFIED, Supplier.Status.EXITED]
+    suppliers = []
+    for n in range(40):
+        chosen = rng.sample([wafers, solder, cells], rng.randint(0, 3))
+        supplier = make_supplier(legal_name=f"{rng.choice('abcXYZ')}{n:02d} Supplier Ltd.", status=rng.choice(statuses),
+                                 categories=chosen)
+        suppliers.append(supplier)
+        for _d in range(rng.randint(0, 3)):
+            issued = None if rng.random() < 0.3 else today() - timedelta(days=rng.choice([5, 200, 364, 365, 366, 500]))
+            expiry = rng.choice([None, today() - timedelta(days=1), today(), today() + timedelta(days=40)])
+            document = make_document(supplier, doc_type=rng.choice(["licence", "rohs", "reach", "other"]),
+                                     issue_date=issued, expiry_date=expiry)
+            if issued is None:
+                uploaded = timezone.now() - timedelta(days=rng.choice([3, 366, 400]))
+                Document.objects.filter(pk=document.pk).update(uploaded_at=uploaded)
+    approved = [s for s in suppliers if s.status in Supplier.APPROVED_STATUSES]
+    expected = {s.pk: missing_documents(s, today()) for s in approved}
+    expected = {pk: lacking for pk, lacking in expected.items() if lacking}
+    assert expected, "the random data should leave some approved suppliers lacking documents"
+    count, rows = queries.suppliers_missing_documents(today(), limit=5)
+    assert count == len(expected)
+    first = Supplier.objects.filter(pk__in=expected).order_by("legal_name", "pk")[:5]  # the list's name order
+    assert [row.supplier.pk for row in rows] == [s.pk for s in first]
+    for row in rows:
+        assert sorted(m.label for m in row.missing) == sorted(m.label for m in expected[row.supplier.pk])
+
+
 def _dashboard_queries(client) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(DASHBOARD).status_code == 200
