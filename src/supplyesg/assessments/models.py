@@ -304,7 +304,16 @@ class RiskAssessment(models.Model):
 
     class Meta:
         ordering = ["-year", "-computed_at"]
-        indexes = [models.Index(fields=["supplier", "year", "is_current"])]
+        indexes = [
+            # A supplier's assessments (the yearly run's batches, the supplier page), and, carrying the level and the
+            # score, the overview's level counts and sort read from the index alone: SQLite otherwise read each
+            # row past its explanation to the override (241 against 25 ms at 100,000 suppliers). It leads with the
+            # supplier, so the run's batch plans are the same as with (supplier, year, is_current) alone.
+            models.Index(
+                fields=["supplier", "year", "is_current", "computed_level", "override_level", "overall_score"],
+                name="riskassessment_supplier_idx",
+            )
+        ]
 
     def __str__(self):
         return f"{self.year} {self.kind.replace('_', ' ')}: {self.level}"
