@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from supplyesg.core.models import PolicySettings
 from supplyesg.reporting.exporting import content
 from supplyesg.reporting.exporting.outputs import build_output, gri_index
-from supplyesg.reporting.models import ManagementReview, ReviewAction, Snapshot, SnapshotFigure
+from supplyesg.reporting.models import ManagementReview, ReviewAction, Snapshot, SnapshotFigure, SnapshotRow
 from supplyesg.reporting.services import snapshots
 from supplyesg.reporting.services.catalogue import current_catalogue, load_catalogue
 from supplyesg.suppliers.models import Supplier
@@ -23,6 +23,14 @@ from tests.office import CSV_ALL_SHEETS
 pytestmark = pytest.mark.django_db
 
 SUPPLIER_COLUMNS = ["Supplier code", "Supplier", "Tier", "Country"]
+
+
+def _replace_rows(snapshot, code, rows):
+    """A figure's frozen rows replaced behind the product's back (a crafted snapshot for an output test)."""
+    figure = SnapshotFigure.objects.get(snapshot=snapshot, code=code)
+    figure.frozen_rows.all().delete()
+    SnapshotRow.objects.bulk_create(SnapshotRow(figure=figure, position=n, data=row) for n, row in enumerate(rows))
+    SnapshotFigure.objects.filter(pk=figure.pk).update(row_count=len(rows))
 
 
 def program(name: str) -> str:
@@ -101,8 +109,7 @@ def crafted(compliance, period):
             public=False,
         ),
     ]
-    for figure in figures:
-        SnapshotFigure.objects.create(snapshot=snap, **figure)
+    snapshots.write_figures(snap, [{"row_count": len(f.get("rows") or []), **f} for f in figures])
     snap.figures_hash = snapshots.figures_hash(snapshots.stored_figures(snap))
     snap.save()
     return snap
@@ -200,7 +207,7 @@ def test_the_rows_go_on_in_a_further_sheet_when_one_is_full_and_each_row_is_writ
     from supplyesg.reporting.exporting import xlsx
 
     many = [{"kind": "suppliers.supplier", "pk": n, "cells": [f"T{n:06d}", f"Supplier {n}", 1, "CN"]} for n in range(1, 8)]
-    SnapshotFigure.objects.filter(snapshot=crafted, code="GRI 308-1").update(rows=many, row_count=len(many))
+    _replace_rows(crafted, "GRI 308-1", many)
     monkeypatch.setattr(xlsx, "SHEET_ROWS", 4)
     sheets = cells(build_output(crafted, "xlsx", language="en").data)
     parts = [name for name in sheets if name.startswith("Rows")]
@@ -215,9 +222,9 @@ def test_verifying_a_snapshot_reads_one_figure_at_a_time_and_catches_a_changed_r
     """The hash is computed figure by figure over the same canonical text as figures_hash of the whole list."""
     assert snapshots.verify_snapshot(crafted)
     assert snapshots.figures_hash(snapshots.stored_figures(crafted)) == crafted.figures_hash
-    figure = SnapshotFigure.objects.get(snapshot=crafted, code="GRI 308-1")
-    figure.rows = [{**figure.rows[0], "cells": ["T000001", "Alpha Cable Co., Ltd.", 2, "CN"]}]
-    figure.save()
+    row = SnapshotRow.objects.get(figure__snapshot=crafted, figure__code="GRI 308-1", position=0)
+    row.data = {**row.data, "cells": ["T000001", "Alpha Cable Co., Ltd.", 2, "CN"]}
+    row.save()  # altered behind the product's back
     assert not snapshots.verify_snapshot(crafted)
 
 

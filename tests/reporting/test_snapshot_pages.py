@@ -230,9 +230,12 @@ def test_a_figures_rows_keep_their_frozen_cells_and_link_to_objects_that_still_e
     assert "Alpha Cable Co., Ltd." in page and "Alpha Cable Renamed" not in page
     assert reverse("suppliers:detail", kwargs={"pk": alpha.pk}) in page
 
+    from supplyesg.reporting.models import SnapshotRow
+
     figure = snap.figures.get(code="KPI-SUP-1")
-    figure.rows = [*figure.rows, {"kind": "suppliers.supplier", "pk": 987654, "cells": ["T999", "Gone Ltd.", 1, "CN"]}]
-    figure.row_count = len(figure.rows)
+    gone = {"kind": "suppliers.supplier", "pk": 987654, "cells": ["T999", "Gone Ltd.", 1, "CN"]}
+    SnapshotRow.objects.create(figure=figure, position=figure.row_count, data=gone)
+    figure.row_count += 1
     figure.save()
     page = client_for(compliance).get(url).content.decode()
     assert "Gone Ltd." in page and "/suppliers/987654/" not in page and "not available" in page
@@ -276,12 +279,14 @@ def test_the_api_lists_snapshots_and_reads_figures_and_their_rows(client_for, co
 
 
 def test_a_figures_page_and_the_api_read_only_the_rows_they_show(client_for, compliance, period, django_assert_max_num_queries):
-    from supplyesg.reporting.models import SnapshotFigure
+    from supplyesg.reporting.models import SnapshotFigure, SnapshotRow
 
     snap = snapshots.take_snapshot(actor=compliance, period=period)
     figure = snap.figures.get(code="KPI-SUP-1")
     rows = [{"kind": "x.none", "pk": n, "cells": [f"T{n:04d}", f"Row {n}", 1, "CN"]} for n in range(120)]
-    SnapshotFigure.objects.filter(pk=figure.pk).update(rows=rows, row_count=len(rows))
+    figure.frozen_rows.all().delete()
+    SnapshotRow.objects.bulk_create(SnapshotRow(figure=figure, position=n, data=row) for n, row in enumerate(rows))
+    SnapshotFigure.objects.filter(pk=figure.pk).update(row_count=len(rows))
     url = reverse("reporting:figure", kwargs={"snapshot_pk": snap.pk, "figure_code": "KPI-SUP-1"})
     client = client_for(compliance)
     with django_assert_max_num_queries(12):

@@ -34,8 +34,8 @@ def get_snapshot_for_user(user, pk, *, write: bool = False) -> Snapshot:
 
 def get_figure_for_user(user, snapshot_pk, code) -> SnapshotFigure:
     require_reporting(user)
-    # Without its rows: a page reads the ones it shows (services.snapshots.FrozenRows).
-    return _get(SnapshotFigure.objects.select_related("snapshot__period").defer("rows"), snapshot_id=snapshot_pk, code=code)
+    # Its rows are SnapshotRow: a page reads the ones it shows (services.snapshots.FrozenRows).
+    return _get(SnapshotFigure.objects.select_related("snapshot__period"), snapshot_id=snapshot_pk, code=code)
 
 
 def get_review_for_user(user, pk, *, write: bool = False) -> ManagementReview:

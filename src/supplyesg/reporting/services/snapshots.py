@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+import tempfile
+import uuid
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -15,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supplyesg.core import audit
+from supplyesg.core.rowwriter import RawJSON, insert_rows
 from supplyesg.reporting.computations import REGISTRY, Result, Scope
-from supplyesg.reporting.models import LineItem, ReportingPeriod, Snapshot, SnapshotFigure
+from supplyesg.reporting.models import LineItem, ReportingPeriod, Snapshot, SnapshotFigure, SnapshotRow
 from supplyesg.reporting.services.catalogue import current_catalogue
 
 # What an explicit definition starts as in the first period (product defaults; the user changes them per period).
@@ -131,28 +134,71 @@ def _figure_json(item: LineItem, result: Result) -> dict:
     }
 
 
-FIGURE_FIELDS = ("code", "framework", "title", "title_zh", "unit", "public", "order", "value", "columns", "rows",
-                 "row_count", "flags", "note")  # fmt: skip
+FIGURE_FIELDS = ("code", "framework", "title", "title_zh", "unit", "public", "order", "value", "columns", "row_count",
+                 "flags", "note")  # fmt: skip; with "rows" (SnapshotRow), the shape hashed
+ROWS_CHUNK = 2000  # rows read or written per statement
+
+
+class FigureHasher:
+    """SHA-256 of the canonical JSON of a list of figures, fed one figure and then its rows one at a time, equal to
+    `figures_hash(figures)` of the whole list: the figure's canonical text is split where its rows go (at a marker
+    no value can hold), so no more than one row is serialised at once."""
+
+    def __init__(self):
+        self.digest = hashlib.sha256(b"[")
+        self.figures = 0
+        self._after_rows = b""
+
+    def figure(self, figure: dict) -> None:
+        """Start a figure (`rows` left out; they follow through `row`)."""
+        marker = uuid.uuid4().hex
+        before, after = _canonical({**figure, "rows": marker}).split(json.dumps(marker))
+        self.digest.update((b"," if self.figures else b"") + before.encode("utf-8") + b"[")
+        self._after_rows, self._rows = b"]" + after.encode("utf-8"), 0
+        self.figures += 1
+
+    def row(self, text: str) -> None:
+        """One row of the current figure, as its canonical JSON text."""
+        self.digest.update((b"," if self._rows else b"") + text.encode("utf-8"))
+        self._rows += 1
+
+    def end_figure(self) -> None:
+        self.digest.update(self._after_rows)
+
+    def hexdigest(self) -> str:
+        done = self.digest.copy()
+        done.update(b"]")
+        return done.hexdigest()
+
+
+def _rows_of(figure_id: int) -> Iterator[dict]:
+    """A stored figure's rows in order, read ROWS_CHUNK at a time."""
+    rows = SnapshotRow.objects.filter(figure_id=figure_id).order_by("position").values_list("data", flat=True)
+    return rows.iterator(chunk_size=ROWS_CHUNK)
 
 
 def stored_figures(snapshot: Snapshot, *, rows: bool = True) -> list[dict]:
     """A snapshot's figures in the same canonical shape they were hashed in. `rows=False` leaves out the rows behind
     them (`figure_rows` reads one figure's): at 100,000 suppliers a snapshot holds about 1.8 million rows, hundreds
     of megabytes that a page listing the figures does not show (bench/every_page.py)."""
-    fields = FIGURE_FIELDS if rows else tuple(f for f in FIGURE_FIELDS if f != "rows")
-    return [dict(zip(fields, values, strict=True)) for values in snapshot.figures.order_by("order", "code").values_list(*fields)]
+    figures = []
+    for pk, *values in snapshot.figures.order_by("order", "code").values_list("pk", *FIGURE_FIELDS):
+        figure = dict(zip(FIGURE_FIELDS, values, strict=True))
+        if rows:
+            figure["rows"] = list(_rows_of(pk))
+        figures.append(figure)
+    return figures
 
 
 def figure_rows(snapshot: Snapshot, code: str) -> list[dict]:
     """The frozen rows behind one figure of the snapshot."""
-    return snapshot.figures.filter(code=code).values_list("rows", flat=True).first() or []
+    figure_id = snapshot.figures.filter(code=code).values_list("pk", flat=True).first()
+    return [] if figure_id is None else list(_rows_of(figure_id))
 
 
 class FrozenRows(Sequence):
     """A figure's frozen rows as a sequence a Paginator pages through: its length is the stored `row_count`, and a
-    slice reads only those elements of the JSON array, each by index in one query (`rows -> 120` on PostgreSQL,
-    `$[120]` on SQLite). Reading the whole array to show 50 rows decoded up to 353,512 of them at 100,000
-    suppliers (bench/every_page.py)."""
+    slice reads only the rows at those places, in one query on the (figure, position) index."""
 
     def __init__(self, figure: SnapshotFigure):
         self.figure_id, self.length = figure.pk, figure.row_count
@@ -170,22 +216,25 @@ class FrozenRows(Sequence):
         wanted = range(start, stop, step)
         if not wanted:
             return []
-        values = SnapshotFigure.objects.filter(pk=self.figure_id).values_list(*(f"rows__{n}" for n in wanted)).first()
-        return [row for row in values or () if isinstance(row, dict)]
+        rows = SnapshotRow.objects.filter(figure_id=self.figure_id, position__gte=wanted[0], position__lte=wanted[-1])
+        if step != 1:
+            rows = rows.filter(position__in=list(wanted))
+        return [row for row in rows.order_by("position").values_list("data", flat=True) if isinstance(row, dict)]
 
 
 def verify_snapshot(snapshot: Snapshot, *, on_progress=None) -> bool:
-    """True when the stored figures still hash to what was frozen (nothing altered them since). The canonical JSON
-    of the list is hashed one figure at a time (the same text as `figures_hash` of them all), so no more than one
-    figure's rows are in memory at once. `on_progress(done)` is called after each figure."""
-    digest = hashlib.sha256(b"[")
-    figures = snapshot.figures.order_by("order", "code").values_list(*FIGURE_FIELDS)
-    for n, values in enumerate(figures.iterator(chunk_size=1)):
-        digest.update((b"," if n else b"") + _canonical(dict(zip(FIGURE_FIELDS, values, strict=True))).encode("utf-8"))
+    """True when the stored figures still hash to what was frozen (nothing altered them since). Hashed figure by
+    figure and row by row over the same canonical text as `figures_hash` of them all, so no more than one chunk of
+    rows is in memory at once. `on_progress(done)` is called after each figure."""
+    hasher = FigureHasher()
+    for n, (pk, *values) in enumerate(snapshot.figures.order_by("order", "code").values_list("pk", *FIGURE_FIELDS)):
+        hasher.figure(dict(zip(FIGURE_FIELDS, values, strict=True)))
+        for row in _rows_of(pk):
+            hasher.row(_canonical(row))
+        hasher.end_figure()
         if on_progress is not None:
             on_progress(n + 1)
-    digest.update(b"]")
-    return digest.hexdigest() == snapshot.figures_hash
+    return hasher.hexdigest() == snapshot.figures_hash
 
 
 def check_snapshot(*, actor, snapshot: Snapshot, on_progress=None) -> bool:
@@ -220,33 +269,66 @@ def take_snapshot(*, actor, period: ReportingPeriod, filters: dict | None = None
 
     The computations only read, so they run before the writing transaction: `on_progress(done, total)` is called
     after each line item and a background job's progress is visible to pollers while the snapshot is computed.
-    Once frozen, the stored figures are read back and hashed (one more step per line item): the snapshot page shows
-    that check's outcome and time without hashing on every view.
+    Each figure's rows are hashed and set aside in a temporary file as they come (their canonical JSON, a line
+    each), so the process holds one figure's rows at a time, not the snapshot's 1.8 million at 100,000 suppliers;
+    the freezing transaction then writes them from the file. Once frozen, the stored figures are read back and
+    hashed (one more step per line item): the snapshot page shows that check's outcome and time without hashing on
+    every view.
     """
     catalogue = require_catalogue()
     filters = clean_filters(filters)
     definitions = period.definitions()
     scope = scope_for(period, filters, definitions)
-    items = list(catalogue.items.order_by("order", "code"))
+    items = sorted(catalogue.items.all(), key=lambda item: (item.order, item.code))
     total = 2 * len(items)
-    figures = []
-    for item in items:
-        figures.append(_figure_json(item, compute(item, scope)))
-        if on_progress is not None:
-            on_progress(len(figures), total)
-    figures.sort(key=lambda f: (f["order"], f["code"]))
-    snapshot = _freeze(
-        actor=actor, period=period, catalogue=catalogue, definitions=definitions, filters=filters, figures=figures, note=note
-    )
-    del figures  # up to 1.8 million rows at 100,000 suppliers; the check reads them back one figure at a time
+    hasher, figures = FigureHasher(), []
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="\n") as spill:
+        for item in items:
+            figure = _figure_json(item, compute(item, scope))
+            rows = figure.pop("rows")
+            hasher.figure(figure)
+            for row in rows:
+                text = _canonical(row)  # JSON escapes every line break inside a value: one line per row
+                hasher.row(text)
+                spill.write(text + "\n")
+            hasher.end_figure()
+            figures.append(figure)
+            del rows
+            if on_progress is not None:
+                on_progress(len(figures), total)
+        spill.seek(0)
+        snapshot = _freeze(
+            actor=actor, period=period, catalogue=catalogue, definitions=definitions, filters=filters, figures=figures,
+            rows=spill, digest=hasher.hexdigest(), note=note,
+        )  # fmt: skip
     matches = verify_snapshot(snapshot, on_progress=None if on_progress is None else lambda n: on_progress(len(items) + n, total))
     snapshot.hash_checked_at, snapshot.hash_matches = timezone.now(), matches
     Snapshot.objects.filter(pk=snapshot.pk).update(hash_checked_at=snapshot.hash_checked_at, hash_matches=matches)
     return snapshot
 
 
+def write_figures(snapshot: Snapshot, figures: list[dict], rows=None) -> None:
+    """Store a snapshot's figures (without `rows`) and the rows behind them, inside the caller's transaction.
+    `rows`: the rows' canonical JSON texts, a line each, figure after figure in order (`row_count` lines for
+    each); None takes each figure's own `rows` list instead."""
+    stored = SnapshotFigure.objects.bulk_create(
+        SnapshotFigure(snapshot=snapshot, **{k: v for k, v in figure.items() if k != "rows"}) for figure in figures
+    )
+
+    def frozen() -> Iterator[tuple]:
+        for figure, row in zip(figures, stored, strict=True):
+            if rows is None:
+                for position, data in enumerate(figure.get("rows") or []):
+                    yield row.pk, position, RawJSON(_canonical(data))
+            else:
+                for position in range(figure["row_count"]):
+                    yield row.pk, position, RawJSON(next(rows).rstrip("\n"))
+
+    insert_rows(SnapshotRow, ("figure", "position", "data"), frozen())
+
+
 @transaction.atomic
-def _freeze(*, actor, period, catalogue, definitions, filters, figures, note) -> Snapshot:
+def _freeze(*, actor, period, catalogue, definitions, filters, figures, rows, digest, note) -> Snapshot:
     number = (Snapshot.objects.select_for_update().filter(period=period).aggregate(n=Max("number"))["n"] or 0) + 1
     snapshot = Snapshot.objects.create(
         period=period,
@@ -254,11 +336,11 @@ def _freeze(*, actor, period, catalogue, definitions, filters, figures, note) ->
         catalogue=catalogue,
         definitions=definitions,
         filters=filters,
-        figures_hash=figures_hash(figures),
+        figures_hash=digest,
         note=note,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
-    SnapshotFigure.objects.bulk_create(SnapshotFigure(snapshot=snapshot, **figure) for figure in figures)
+    write_figures(snapshot, figures, rows)
     audit.record(
         actor=actor,
         action="reporting.snapshot_taken",
