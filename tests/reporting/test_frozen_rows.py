@@ -59,7 +59,7 @@ def test_a_taken_snapshot_stores_each_row_in_its_place_and_hashes_as_its_figures
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_moves_every_row_to_its_place_and_keeps_the_hash():
+def test_the_migration_moves_every_row_to_its_place_keeps_the_hash_and_goes_back():
     executor = MigrationExecutor(connection)
     before, after = [("reporting", "0004_snapshot_hash_check")], [("reporting", "0006_remove_snapshotfigure_rows")]
     executor.migrate(before)
@@ -83,3 +83,11 @@ def test_the_migration_moves_every_row_to_its_place_and_keeps_the_hash():
     moved = Current.objects.get(pk=snapshot.pk)
     assert [f.rows for f in moved.figures.order_by("order")] == [f["rows"] for f in FIGURES]
     assert snapshots.verify_snapshot(moved)
+
+    executor = MigrationExecutor(connection)  # and back: the arrays are rebuilt in order
+    executor.migrate(before)
+    try:
+        Figure = executor.loader.project_state(before).apps.get_model("reporting", "SnapshotFigure")
+        assert [f.rows for f in Figure.objects.filter(snapshot_id=snapshot.pk).order_by("order")] == [f["rows"] for f in FIGURES]
+    finally:
+        MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())
