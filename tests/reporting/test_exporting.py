@@ -231,7 +231,7 @@ def test_verifying_a_snapshot_reads_one_figure_at_a_time_and_catches_a_changed_r
 def test_a_page_listing_the_figures_reads_none_of_the_rows_behind_them(crafted):
     listed = content.report(crafted, language="en")
     assert all("rows" not in figure for figure in listed.figures)
-    assert listed.rows_of(next(f for f in listed.figures if f["code"] == "GRI 308-1"))[0]["pk"] == 1
+    assert next(iter(listed.rows_of(next(f for f in listed.figures if f["code"] == "GRI 308-1"))))["pk"] == 1
     assert content.report(crafted, language="en", public=True).rows_of(listed.figures[0]) == []
 
 
@@ -290,3 +290,26 @@ def test_pdftotext_reads_the_chinese_report_with_its_hash(compliance, period, tm
     assert "合格供应商名录中的供应商数量" in text
     assert snap.figures_hash in text.replace("\n", "").replace(" ", "")
     assert "KPI-SUP-1" in text
+
+
+def test_a_prepared_workbooks_progress_counts_the_rows_it_writes(crafted, monkeypatch):
+    """The worker's progress moves with the rows behind the figures as the workbook writes them, up to all of
+    them; the public edition lists none, so its progress is the build's own one step."""
+    from supplyesg.reporting.exporting import outputs
+
+    many = [{"kind": "suppliers.supplier", "pk": n, "cells": [f"T{n:06d}", f"Supplier {n}", 1, "CN"]} for n in range(1, 8)]
+    _replace_rows(crafted, "GRI 308-1", many)
+    monkeypatch.setattr(content, "PROGRESS_ROWS", 2)
+    listed = sum(f["row_count"] for f in snapshots.stored_figures(crafted, rows=False))
+    seen = []
+
+    def record(done, total):
+        seen.append((done, total))
+
+    built = outputs.build_prepared({"snapshot_id": crafted.pk, "kind": "xlsx"}, on_progress=record)
+    assert seen[0] == (0, 1) and seen[-1] == (1, 1)
+    assert [d for d, _t in seen[1:-1]] == list(range(2, listed + 1, 2)) and {t for _d, t in seen[1:-1]} == {listed}
+    assert built.data == build_output(crafted, "xlsx", language="en").data
+    seen.clear()
+    outputs.build_prepared({"snapshot_id": crafted.pk, "kind": "xlsx", "public": True}, on_progress=record)
+    assert seen == [(0, 1), (1, 1)]

@@ -5,6 +5,7 @@ management reviews."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -14,12 +15,13 @@ from django.utils.translation import gettext_lazy
 from supplyesg.core.models import PolicySettings
 from supplyesg.reporting.models import Framework, Snapshot, Unit
 from supplyesg.reporting.services.reviews import reviews_for_export
-from supplyesg.reporting.services.snapshots import figure_rows, stored_figures
+from supplyesg.reporting.services.snapshots import figure_rows, iter_figure_rows, stored_figures
 
 # The columns of a frozen row that name a supplier (suppliers.supplier rows name one in every text cell).
 SUPPLIER_COLUMNS = ("Supplier", "Supplier code", "Supplier name")
 SUPPLIER_KIND = "suppliers.supplier"
 WITHHELD = gettext_lazy("[withheld]")
+PROGRESS_ROWS = 5000  # a prepared output's progress moves every this many rows listed
 
 # How each definition is labelled in the outputs (the period form shows the same words).
 DEFINITION_LABELS = {
@@ -45,16 +47,29 @@ class Report:
     public: bool
     figures: list[dict]
     reviews: list[dict] = field(default_factory=list)
+    on_progress: Callable[[int, int], None] | None = None  # (rows read, rows the output lists)
+    rows_read: int = 0
 
     @property
     def chinese(self) -> bool:
         return self.language.lower().startswith("zh")
 
-    def rows_of(self, figure: dict) -> list[dict]:
-        """The frozen rows behind a figure, read when an output lists them (never in a public output)."""
+    def rows_of(self, figure: dict) -> Iterable[dict]:
+        """The frozen rows behind a figure, read in order a chunk at a time when an output lists them (never in a
+        public output); `on_progress(rows read, rows listed)` hears of them every PROGRESS_ROWS rows."""
         if self.public or not figure.get("row_count"):
             return []
-        return figure_rows(self.snapshot, figure["code"])
+        return self._counted(iter_figure_rows(self.snapshot, figure["code"]))
+
+    def listed_rows(self) -> int:
+        return 0 if self.public else sum(figure.get("row_count") or 0 for figure in self.figures)
+
+    def _counted(self, rows: Iterator[dict]) -> Iterator[dict]:
+        for row in rows:
+            self.rows_read += 1
+            if self.on_progress is not None and self.rows_read % PROGRESS_ROWS == 0:
+                self.on_progress(self.rows_read, self.listed_rows())
+            yield row
 
     def title_of(self, figure: dict) -> str:
         return figure["title_zh"] if self.chinese and figure.get("title_zh") else figure["title"]
@@ -116,7 +131,7 @@ def as_number(value):
     return None
 
 
-def report(snapshot: Snapshot, *, language: str, public: bool = False) -> Report:
+def report(snapshot: Snapshot, *, language: str, public: bool = False, on_progress=None) -> Report:
     """The figures without the rows behind them (`Report.rows_of` reads one figure's when an output lists them)."""
     figures = stored_figures(snapshot, rows=False)
     if public:
@@ -126,7 +141,12 @@ def report(snapshot: Snapshot, *, language: str, public: bool = False) -> Report
                 names |= supplier_names([{**figure, "rows": figure_rows(snapshot, figure["code"])}])
         figures = suppress(figures, min_cell=PolicySettings.current().report_public_min_cell, names=names)
     return Report(
-        snapshot=snapshot, language=language, public=public, figures=figures, reviews=reviews_for_export(snapshot.period)
+        snapshot=snapshot,
+        language=language,
+        public=public,
+        figures=figures,
+        reviews=reviews_for_export(snapshot.period),
+        on_progress=on_progress,
     )
 
 

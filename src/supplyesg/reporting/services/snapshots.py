@@ -192,8 +192,13 @@ def stored_figures(snapshot: Snapshot, *, rows: bool = True) -> list[dict]:
 
 def figure_rows(snapshot: Snapshot, code: str) -> list[dict]:
     """The frozen rows behind one figure of the snapshot."""
+    return list(iter_figure_rows(snapshot, code))
+
+
+def iter_figure_rows(snapshot: Snapshot, code: str) -> Iterator[dict]:
+    """The frozen rows behind one figure, in order, read ROWS_CHUNK at a time (an output streaming them)."""
     figure_id = snapshot.figures.filter(code=code).values_list("pk", flat=True).first()
-    return [] if figure_id is None else list(_rows_of(figure_id))
+    return iter(()) if figure_id is None else _rows_of(figure_id)
 
 
 class FrozenRows(Sequence):
