@@ -194,3 +194,47 @@ def test_a_refresh_rewrites_only_the_red_flags_that_changed(compliance, campaign
     kept_flags = snapshot.red_flags.get(supplier_name="Kept Tin Ltd.").codes
     assert kept_flags == ",no_declaration,"
     assert set(after) == {"Kept Tin Ltd.", "Also Kept Tin Ltd.", "Waiting Gold Ltd."}
+
+
+def _json(value):
+    import json
+    from dataclasses import asdict
+
+    return json.loads(json.dumps(asdict(value)))
+
+
+def test_the_declaration_and_smelter_list_read_the_stored_figures_when_up_to_date_and_compute_them_when_not(
+    client_for, compliance, campaign
+):
+    """The company's own declaration proposes its answers, and the company smelter list lists its smelters, from
+    what the worker stored with the year's figures, equal to computing them now; while a change waits for the
+    refresh they are computed now, so an accepted declaration shows at once."""
+    from supplyesg.minerals.declaration import derive
+
+    _flagged(campaign, "Counted Tin Ltd.")
+    _flagged(campaign, "Unknown Gold Ltd.", smelters=(UNKNOWN_GOLD,))
+    aggregation.refresh_dashboard(2025, "CMRT")
+    kept = aggregation.stored_derived(2025, "CMRT")
+    assert kept is not None and kept["smelters"] and kept["unresolved"]
+    assert _json(derive.derived_answers(2025, "CMRT")) == _json(derive.derive_answers(2025, "CMRT"))
+
+    client = client_for(compliance)
+    smelters_url = reverse("minerals:company_smelters")
+    with CaptureQueriesContext(connection) as stored_read:
+        page = client.get(smelters_url, {"year": 2025, "template": "CMRT"})
+    assert [s.cid for s in page.context["smelters"]] == ["CID004065"]
+    assert [u.name for u in page.context["unresolved"]] == ["Nowhere Gold Refinery"]
+    assert not any("minerals_submissionsmelter" in q["sql"] for q in stored_read.captured_queries)
+
+    make_smelter("CID000001", "Tin", "Second Tin Smelter", "CHINA", "CN")
+    second_tin = ("Tin", "CID000001", "Second Tin Smelter", "CHINA")
+    waiting = _flagged(campaign, "New Tin Ltd.", status=Submission.Status.VALID, smelters=(second_tin,))
+    campaigns.accept_submission(waiting, actor=compliance)  # on-commit refresh not run: the figures are stale
+    assert aggregation.stored_derived(2025, "CMRT") is None
+    live = derive.derive_answers(2025, "CMRT")
+    assert {s.cid for s in live.smelters} == {"CID004065", "CID000001"}
+    assert _json(derive.derived_answers(2025, "CMRT")) == _json(live)
+    page = client.get(smelters_url, {"year": 2025, "template": "CMRT"})
+    assert {s.cid for s in page.context["smelters"]} == {"CID004065", "CID000001"}
+    declaration_page = client.get(reverse("minerals:declaration", kwargs={"year": 2025, "template": "CMRT"}))
+    assert declaration_page.status_code == 200

@@ -44,9 +44,11 @@ from supplyesg.minerals.aggregation.stored import (
     RED_FLAGS_PER_PAGE,
     figures_changed,
     figures_deferred,
+    fresh_snapshot,
     red_flag_countries,
     red_flag_page,
     refresh_dashboard,
+    stored_derived,
     stored_figures,
     stored_snapshot,
 )
@@ -87,6 +89,8 @@ __all__ = [
     "red_flag_countries",
     "stored_figures",
     "stored_snapshot",
+    "stored_derived",
+    "fresh_snapshot",
     "supplier_minerals_flags",
     "unresolved_names",
 ]

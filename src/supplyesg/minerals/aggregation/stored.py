@@ -123,6 +123,13 @@ def refresh_dashboard(year: int | None, template: str | None) -> DashboardSnapsh
         # gather their countries (on PostgreSQL both walk every row of the snapshot, about 4 ms at 20,000).
         "red_flags": {"count": len(red_flags), "countries": sorted({r[4] for r in red_flags if r[4]})},
     }
+    if year and template:
+        # What the company's own declaration of the year proposes (declaration.derive), from the same smelters.
+        from supplyesg.minerals.declaration.derive import derive_answers  # the declaration builds on this package
+
+        answers = asdict(derive_answers(year, template, smelters=figures.smelters, unresolved=figures.unresolved))
+        del answers["smelters"], answers["unresolved"]  # the figures' own, kept above
+        snapshot.figures["derived"] = json.loads(json.dumps(answers))
     snapshot.computed_at = timezone.now()
     snapshot.stale = False
     snapshot.save(update_fields=["figures", "computed_at", "stale"])
@@ -136,6 +143,23 @@ def stored_snapshot(year: int | None, template: str | None) -> DashboardSnapshot
     year_key, template_key = _key(year, template)
     snapshot = DashboardSnapshot.objects.filter(year=year_key, template=template_key).first()
     return snapshot if snapshot is not None else refresh_dashboard(year, template)
+
+
+def stored_derived(year: int, template: str) -> dict | None:
+    """The declaration answers kept with the year's figures (`refresh_dashboard`), with the figures' smelters and
+    unresolved names; None when those figures are being updated or were stored before the answers were kept (the
+    caller then computes them now)."""
+    snapshot = DashboardSnapshot.objects.filter(year=year, template=template, stale=False).values_list("figures", flat=True)
+    figures = snapshot.first() or {}
+    if "derived" not in figures:
+        return None
+    return {**figures["derived"], "smelters": figures.get("smelters") or [], "unresolved": figures.get("unresolved") or []}
+
+
+def fresh_snapshot(year: int | None, template: str | None) -> DashboardSnapshot | None:
+    """The stored snapshot when it is up to date (None while a change waits for the worker's refresh)."""
+    snapshot = stored_snapshot(year, template)
+    return None if snapshot.stale else snapshot
 
 
 def stored_figures(snapshot: DashboardSnapshot) -> DashboardFigures:

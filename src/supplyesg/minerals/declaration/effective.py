@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from supplyesg.minerals.aggregation import SmelterSummary
 from supplyesg.minerals.cmrt import layouts as L
 from supplyesg.minerals.declaration.base import COMPANY_FIELD_LABELS, REQUIRED_FIELDS, layout_for, offered_minerals
-from supplyesg.minerals.declaration.derive import Derived, derive_answers
+from supplyesg.minerals.declaration.derive import Derived, derived_answers
 from supplyesg.minerals.models import CompanyDeclaration
 
 
@@ -60,7 +60,7 @@ def stored_declaration(year: int, template: str) -> CompanyDeclaration:
 def effective_declaration(year: int, template: str) -> Effective:
     layout = layout_for(template)
     stored = stored_declaration(year, template).answers or {}
-    derived = derive_answers(year, template)
+    derived = derived_answers(year, template)
     minerals = [m for m in stored.get("minerals") or [] if m in offered_minerals(template)] or derived.minerals
     metals = sorted(minerals, key=str.casefold) if layout.mineral_slots else list(layout.metals)
     overrides = stored.get("answers") or {}

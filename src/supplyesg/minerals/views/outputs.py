@@ -72,8 +72,14 @@ def dashboard(request):
 
 def _company_smelter_rows(request):
     year, template, form, filters, years = _selection(request, CompanySmelterFilterForm)
-    smelters = aggregation.company_smelters(year, template)
-    unresolved = aggregation.unresolved_names(year, template)
+    # The list the worker keeps with the dashboard's figures when it is up to date; computed now while a change
+    # waits for its refresh (aggregating every counted declaration's smelter rows: 250 ms at 8,500 declarations).
+    snapshot = aggregation.fresh_snapshot(year, template)
+    if snapshot is not None:
+        figures = aggregation.stored_figures(snapshot)
+        smelters, unresolved = figures.smelters, figures.unresolved
+    else:
+        smelters, unresolved = aggregation.company_smelters(year, template), aggregation.unresolved_names(year, template)
     if filters.get("metal"):
         smelters = [s for s in smelters if s.metal == filters["metal"]]
         unresolved = [u for u in unresolved if u.metal == filters["metal"]]
