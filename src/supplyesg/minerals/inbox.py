@@ -11,7 +11,10 @@ from supplyesg.minerals.models import SmelterReview, Submission, SubmissionReque
 
 def _submissions(user, today, limit):
     waiting = Submission.objects.filter(status=Submission.Status.VALID)
-    rows = waiting.select_related("request__supplier", "request__campaign").order_by("-uploaded_at")[:limit] if limit else []
+    # Only the columns shown: a submission carries its whole check result (most of its bytes).
+    shown = ("pk", "uploaded_at", "original_name", "request__supplier__legal_name", "request__campaign__name")
+    newest = waiting.select_related("request__supplier", "request__campaign").only(*shown).order_by("-uploaded_at")
+    rows = newest[:limit] if limit else []
     return waiting.count(), [
         InboxItem(
             f"{s.request.supplier.legal_name}: {s.request.campaign.name}",
