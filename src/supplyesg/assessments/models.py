@@ -197,7 +197,10 @@ class Response(CampaignRequest):
         constraints = [models.UniqueConstraint(fields=["campaign", "supplier"], name="unique_response_per_campaign")]
         # A plain index (Meta): the field's own db_index also made PostgreSQL keep a LIKE twin no query uses.
         indexes = [
-            models.Index(fields=["status"], name="response_status_idx"),
+            # By status, newest submission first: the inbox's responses to review read in order from here (SQLite
+            # sorted the 36,000 submitted responses' wide rows, 131 ms at 100,000 suppliers; the inbox 291 to 161-199
+            # ms with it on a busy machine). PostgreSQL reads its own plan (DESC NULLS LAST), 11 ms either way.
+            models.Index(fields=["status", "submitted_at", "id"], name="response_status_submitted_idx"),
             # A campaign's responses counted by status (its page, the campaign list, the home panel): a covering
             # index. Without it SQLite read every response row of the campaign, 870 ms for 73,000 responses
             # against 12 ms with it (bench/every_page.py at 100,000 suppliers).
