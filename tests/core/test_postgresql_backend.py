@@ -38,6 +38,32 @@ def test_a_statement_run_a_few_times_is_prepared_on_the_server():
     assert Supplier.objects.filter(pk=other.pk).values_list("legal_name", flat=True).get() == "Second Parameter Co"
 
 
+def test_a_statement_with_an_id_array_is_never_prepared():
+    """Planned for its own ids on every run: a prepared statement may keep a generic plan after five runs, and for
+    `= ANY($1::bigint[])` that plan assumed a handful of ids (a batch of 1,000 then read a whole table per batch)."""
+    _postgresql_only()
+    from supplyesg.core.ids import IdArray, IdList
+
+    threshold = connection.settings_dict["OPTIONS"]["prepare_threshold"]
+    suppliers = [make_supplier(legal_name=f"Array Member {i}") for i in range(threshold + 3)]
+
+    def prepared():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%ANY(%"])
+            return cursor.fetchone()[0]
+
+    before = prepared()
+    for i in range(threshold + 3):
+        ids = IdList(s.pk for s in suppliers[: i + 1])
+        with CaptureQueriesContext(connection) as captured:
+            names = set(Supplier.objects.filter(pk__in=ids).values_list("legal_name", flat=True))
+        assert names == {f"Array Member {k}" for k in range(i + 1)}  # this run's ids, each time
+        assert "= ANY(" in captured.captured_queries[0]["sql"]
+    assert prepared() == before
+    # the marker is the array's text, bound as text like any string
+    assert IdArray("{1,2}") == "{1,2}" and isinstance(IdArray("{1}"), str)
+
+
 def test_bulk_writes_keep_each_statement_under_the_parameter_limit(monkeypatch):
     """bulk_update sends, per row, a WHEN pk THEN value for each column and the pk once more in the IN list: 5
     parameters a row for two columns. Django 5.2 knows no limit on PostgreSQL and sent any number of rows in one
