@@ -38,14 +38,16 @@ def test_a_statement_run_a_few_times_is_prepared_on_the_server():
     assert Supplier.objects.filter(pk=other.pk).values_list("legal_name", flat=True).get() == "Second Parameter Co"
 
 
-def test_a_statement_with_an_id_array_is_never_prepared():
+def test_a_statement_with_a_long_id_array_is_never_prepared(monkeypatch):
     """Planned for its own ids on every run: a prepared statement may keep a generic plan after five runs, and for
     `= ANY($1::bigint[])` that plan assumed a handful of ids (a batch of 1,000 then read a whole table per batch)."""
     _postgresql_only()
+    from supplyesg.core import ids as core_ids
     from supplyesg.core.ids import IdArray, IdList
 
     threshold = connection.settings_dict["OPTIONS"]["prepare_threshold"]
     suppliers = [make_supplier(legal_name=f"Array Member {i}") for i in range(threshold + 3)]
+    monkeypatch.setattr(core_ids, "PLANNED_EACH_TIME", 0)  # every list counts as long here (the default is 100 ids)
 
     def prepared():
         with connection.cursor() as cursor:
@@ -62,6 +64,11 @@ def test_a_statement_with_an_id_array_is_never_prepared():
     assert prepared() == before
     # the marker is the array's text, bound as text like any string
     assert IdArray("{1,2}") == "{1,2}" and isinstance(IdArray("{1}"), str)
+    # a short list (a decision on one file) stays prepared: its join is planned once per connection
+    monkeypatch.setattr(core_ids, "PLANNED_EACH_TIME", 100)
+    for _ in range(threshold + 1):
+        assert Supplier.objects.filter(pk__in=IdList([suppliers[0].pk])).count() == 1
+    assert prepared() == before + 1
 
 
 def test_bulk_writes_keep_each_statement_under_the_parameter_limit(monkeypatch):

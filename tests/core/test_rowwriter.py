@@ -19,6 +19,15 @@ from tests.factories import make_supplier
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True, params=["arrays", "values"])
+def statement_form(request, monkeypatch):
+    """Every test in both of PostgreSQL's forms: one array per column (many rows) and a VALUES list (a few rows,
+    rowwriter.SMALL_ROWS). SQLite always writes VALUES."""
+    monkeypatch.setattr(rowwriter, "SMALL_ROWS", -1 if request.param == "arrays" else 10**9)
+    return request.param
+
+
 AT = dt.datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=dt.UTC)
 
 

@@ -62,10 +62,16 @@ class IdList(list):
         yield self
 
 
+# More ids than this and the statement is planned for them on every run (IdArray). PostgreSQL's generic plan
+# guesses an array parameter holds 10 values; up to 100 that guess plans well enough, and keeping those statements
+# prepared saves planning a decision's join on each call (bench/cmrt_import.py). Product default.
+PLANNED_EACH_TIME = 100
+
+
 class IdArray(str):
-    """The array text of an IdList as bound on PostgreSQL ('{1,2,3}'). A statement holding one is planned for its
-    own ids on every run, never prepared (core/postgresql/base.py): a prepared statement is planned for its values
-    five times and may then keep a generic plan, one planned without knowing the array. For a batch's 1,000
+    """The array text of a long IdList as bound on PostgreSQL ('{1,2,3}'). A statement holding one is planned for
+    its own ids on every run, never prepared (core/postgresql/base.py): a prepared statement is planned for its
+    values five times and may then keep a generic plan, one planned without knowing the array. For a batch's 1,000
     supplier ids that plan read all of a quarter's reported audits per batch, 25 ms against 2.5 ms
     (bench/ratings_quarter.py)."""
 
@@ -94,7 +100,8 @@ class _AnyArrayOnPostgres:
         # The array as its text literal, '{1,2,3}': the ids are ints, so it needs no quoting. Given a Python list,
         # psycopg dumps it element by element in Python and types it by its largest value ('{...}'::int4[], cast
         # again on the server): 4.4 ms a query of 1,000 ids against 2.0 ms as text (bench/risk_recompute.py).
-        return f"{lhs_sql} = ANY(%s::{db_type}[])", (*lhs_params, IdArray("{" + ",".join(map(str, ids)) + "}"))
+        text = "{" + ",".join(map(str, ids)) + "}"
+        return f"{lhs_sql} = ANY(%s::{db_type}[])", (*lhs_params, IdArray(text) if len(ids) > PLANNED_EACH_TIME else text)
 
     def _too_many_ints(self, connection) -> IdList | None:
         """A plain list of integer keys longer than a statement may hold parameters (65,535 with server-side

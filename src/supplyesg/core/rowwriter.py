@@ -21,6 +21,11 @@ from functools import partial
 from django.db import connection, models
 
 MAX_ROWS_PER_STATEMENT = 1000
+# PostgreSQL: up to this many rows go as a plain VALUES list (a placeholder per value) rather than one array per
+# column. A single decision's audit event took 0.56 ms as arrays (each column dumped as an array in Python and
+# unnested on the server) against about 0.15 ms as a one-row INSERT (bench/cmrt_import.py, one-by-one acceptance).
+# Product default.
+SMALL_ROWS = 10
 
 
 class RawJSON(str):
@@ -152,6 +157,7 @@ def insert_rows(
         suffix += " RETURNING " + ", ".join(quote(meta.get_field(name).column) for name in returning)
     placeholder = "(" + ", ".join(["%s"] * len(chosen)) + ")"
     head = f"INSERT INTO {quote(meta.db_table)} ({columns}) "
+    small_head = head + "VALUES "
     # PostgreSQL: one array parameter per column, unnested into rows, instead of a placeholder per value. psycopg
     # reads every placeholder of a statement again on each call (statements this long are not cached): about 66 ms
     # of Python for a 13,000-placeholder batch of assessments, more than the server took to store it. The server
@@ -170,6 +176,12 @@ def insert_rows(
         )
         names = ", ".join(f"c{i}" for i in range(len(chosen)))
         per_statement = MAX_ROWS_PER_STATEMENT
+        # a few rows: a placeholder per value, JSON cast from its text as in the arrays
+        placeholder = (
+            "("
+            + ", ".join(f"%s::{field.db_type(connection)}" if i in json_columns else "%s" for i, field in enumerate(chosen))
+            + ")"
+        )
         head += f"SELECT {values} FROM unnest({arrays}) AS r({names})"
     else:
         per_statement = _rows_per_statement(len(chosen))
@@ -199,11 +211,11 @@ def insert_rows(
                     if i in immutable:
                         last[i] = (value, row[i])
             adapted.append(row)
-        if by_columns:
+        if by_columns and len(chunk) > SMALL_ROWS:
             sql = head + suffix
             params = [list(column) for column in zip(*adapted, strict=True)]
         else:
-            sql = head + ", ".join([placeholder] * len(chunk)) + suffix
+            sql = (small_head if by_columns else head) + ", ".join([placeholder] * len(chunk)) + suffix
             for row in adapted:
                 params.extend(row)
         with _cursor() as cursor:

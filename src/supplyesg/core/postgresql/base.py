@@ -15,11 +15,12 @@ statement (`bulk_create` sends one array per column). The limit is declared here
 it as on SQLite.
 (`__in` with a plain list of more ids than that is turned into one array parameter by core.ids.)
 
-And a statement with such an array (`core.ids.IdArray`) is never prepared: PostgreSQL plans a prepared statement
-for its values five times, then may keep a generic plan, made without the values. For `= ANY($1::bigint[])` that
-plan assumes a few ids; given a batch of 1,000 it read every reported audit of the quarter per batch (25 ms against
-2.5 ms; the ratings of 100,000 suppliers 13.8 s against 11.7 s, bench/ratings_quarter.py). Every other statement is
-prepared as before, so the many-table reads keep their plan.
+And a statement with a long id array (`core.ids.IdArray`, more than `core.ids.PLANNED_EACH_TIME` ids) is never
+prepared: PostgreSQL plans a prepared statement for its values five times, then may keep a generic plan, made
+without the values. For `= ANY($1::bigint[])` that plan assumes a few ids; given a batch of 1,000 it read every
+reported audit of the quarter per batch (25 ms against 2.5 ms; the ratings of 100,000 suppliers 13.8 s against
+11.7 s, bench/ratings_quarter.py). Every other statement is prepared as before, so the many-table reads and a
+decision's short lists keep their plan.
 """
 
 from django.db.backends.postgresql import base, features, operations
