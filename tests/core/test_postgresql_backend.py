@@ -38,16 +38,14 @@ def test_a_statement_run_a_few_times_is_prepared_on_the_server():
     assert Supplier.objects.filter(pk=other.pk).values_list("legal_name", flat=True).get() == "Second Parameter Co"
 
 
-def test_a_statement_with_a_long_id_array_is_never_prepared(monkeypatch):
-    """Planned for its own ids on every run: a prepared statement may keep a generic plan after five runs, and for
-    `= ANY($1::bigint[])` that plan assumed a handful of ids (a batch of 1,000 then read a whole table per batch)."""
+def test_a_statement_with_an_id_array_marked_replan_is_never_prepared():
+    """Planned for its own ids on every run: a prepared statement may keep a generic plan after five runs, and there
+    `= ANY($1::bigint[])` as a filter tests each row value by value (the ratings' audits of a batch of 1,000)."""
     _postgresql_only()
-    from supplyesg.core import ids as core_ids
     from supplyesg.core.ids import IdArray, IdList
 
     threshold = connection.settings_dict["OPTIONS"]["prepare_threshold"]
     suppliers = [make_supplier(legal_name=f"Array Member {i}") for i in range(threshold + 3)]
-    monkeypatch.setattr(core_ids, "PLANNED_EACH_TIME", 0)  # every list counts as long here (the default is 100 ids)
 
     def prepared():
         with connection.cursor() as cursor:
@@ -56,7 +54,7 @@ def test_a_statement_with_a_long_id_array_is_never_prepared(monkeypatch):
 
     before = prepared()
     for i in range(threshold + 3):
-        ids = IdList(s.pk for s in suppliers[: i + 1])
+        ids = IdList((s.pk for s in suppliers[: i + 1]), replan=True)
         with CaptureQueriesContext(connection) as captured:
             names = set(Supplier.objects.filter(pk__in=ids).values_list("legal_name", flat=True))
         assert names == {f"Array Member {k}" for k in range(i + 1)}  # this run's ids, each time
@@ -64,8 +62,7 @@ def test_a_statement_with_a_long_id_array_is_never_prepared(monkeypatch):
     assert prepared() == before
     # the marker is the array's text, bound as text like any string
     assert IdArray("{1,2}") == "{1,2}" and isinstance(IdArray("{1}"), str)
-    # a short list (a decision on one file) stays prepared: its join is planned once per connection
-    monkeypatch.setattr(core_ids, "PLANNED_EACH_TIME", 100)
+    # an IdList not marked stays prepared: its statement is planned once per connection
     for _ in range(threshold + 1):
         assert Supplier.objects.filter(pk__in=IdList([suppliers[0].pk])).count() == 1
     assert prepared() == before + 1

@@ -38,8 +38,9 @@ class IdList(list):
     contains_column_references = False
     filterable = True
 
-    def __init__(self, ids: Iterable[int] = ()):
+    def __init__(self, ids: Iterable[int] = (), *, replan: bool = False):
         super().__init__(int(pk) for pk in ids)
+        self.replan = replan  # PostgreSQL: plan the statement for these ids on every run (see IdArray)
 
     def resolve_expression(self, *args, **kwargs) -> IdList:
         return self
@@ -62,18 +63,16 @@ class IdList(list):
         yield self
 
 
-# More ids than this and the statement is planned for them on every run (IdArray). PostgreSQL's generic plan
-# guesses an array parameter holds 10 values; up to 100 that guess plans well enough, and keeping those statements
-# prepared saves planning a decision's join on each call (bench/cmrt_import.py). Product default.
-PLANNED_EACH_TIME = 100
-
-
 class IdArray(str):
-    """The array text of a long IdList as bound on PostgreSQL ('{1,2,3}'). A statement holding one is planned for
-    its own ids on every run, never prepared (core/postgresql/base.py): a prepared statement is planned for its
-    values five times and may then keep a generic plan, one planned without knowing the array. For a batch's 1,000
-    supplier ids that plan read all of a quarter's reported audits per batch, 25 ms against 2.5 ms
-    (bench/ratings_quarter.py)."""
+    """The array text of an `IdList(..., replan=True)` as bound on PostgreSQL ('{1,2,3}'). A statement holding one
+    is planned for its own ids on every run, never prepared (core/postgresql/base.py).
+
+    Why opt-in: a prepared statement is planned for its values five times and may then keep a generic plan, made
+    without knowing the array. Where `= ANY($1)` is an index condition that plan is as good, and keeping it saves
+    planning each batch's statements (the yearly risk run, 20,000 suppliers on PostgreSQL: recompute 2.8-3.2 s
+    prepared against 4.1-4.6 s planned every time). Where it is a filter over many rows, the generic plan tests
+    each row against the array one value at a time, where a plan for the values hashes them: the ratings' latest
+    audits of a batch of 1,000 suppliers read 25 ms against 2.5 ms (bench/ratings_quarter.py)."""
 
     __slots__ = ()
 
@@ -101,7 +100,7 @@ class _AnyArrayOnPostgres:
         # psycopg dumps it element by element in Python and types it by its largest value ('{...}'::int4[], cast
         # again on the server): 4.4 ms a query of 1,000 ids against 2.0 ms as text (bench/risk_recompute.py).
         text = "{" + ",".join(map(str, ids)) + "}"
-        return f"{lhs_sql} = ANY(%s::{db_type}[])", (*lhs_params, IdArray(text) if len(ids) > PLANNED_EACH_TIME else text)
+        return f"{lhs_sql} = ANY(%s::{db_type}[])", (*lhs_params, IdArray(text) if getattr(ids, "replan", False) else text)
 
     def _too_many_ints(self, connection) -> IdList | None:
         """A plain list of integer keys longer than a statement may hold parameters (65,535 with server-side

@@ -75,7 +75,7 @@ def latest_audits(ids: Sequence[int], on: date, lookback_months: int = 12) -> di
     pending = CorrectiveAction.objects.filter(audit_id=OuterRef("pk")).exclude(status__in=CorrectiveAction.PLAN_ACCEPTED_STATUSES)
     rows = (
         Audit.objects.reported()
-        .filter(supplier_id__in=ids)
+        .filter(supplier_id__in=IdList(ids, replan=True))  # its generic plan filtered every reported audit by the array
         .filter(report_date__lte=on, report_date__gte=add_months(on, -int(lookback_months)))
         .annotate(plans_pending=Exists(pending))
         .order_by("supplier_id", F("report_date").desc(nulls_last=True), "-pk")

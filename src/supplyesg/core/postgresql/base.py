@@ -15,12 +15,12 @@ statement (`bulk_create` sends one array per column). The limit is declared here
 it as on SQLite.
 (`__in` with a plain list of more ids than that is turned into one array parameter by core.ids.)
 
-And a statement with a long id array (`core.ids.IdArray`, more than `core.ids.PLANNED_EACH_TIME` ids) is never
-prepared: PostgreSQL plans a prepared statement for its values five times, then may keep a generic plan, made
-without the values. For `= ANY($1::bigint[])` that plan assumes a few ids; given a batch of 1,000 it read every
-reported audit of the quarter per batch (25 ms against 2.5 ms; the ratings of 100,000 suppliers 13.8 s against
-11.7 s, bench/ratings_quarter.py). Every other statement is prepared as before, so the many-table reads and a
-decision's short lists keep their plan.
+And a statement with an id array marked to be planned each time (`core.ids.IdArray`, from `IdList(...,
+replan=True)`) is never prepared: PostgreSQL plans a prepared statement for its values five times, then may keep
+a generic plan, made without the values, in which `= ANY($1::bigint[])` as a filter tests each row against the
+array value by value. For the ratings' latest audits of a batch of 1,000 suppliers that read 25 ms against 2.5 ms
+(the ratings of 100,000 suppliers 13.8 s against 9.1 s, bench/ratings_quarter.py). Every other statement is
+prepared as before, so the many-table reads and the risk run's batches keep their plans.
 """
 
 from django.db.backends.postgresql import base, features, operations
