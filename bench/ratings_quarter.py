@@ -58,6 +58,15 @@ batch's existing ratings: 86 ms a batch); reasons and inputs are json, not jsonb
     PostgreSQL: first 10.46 s, recompute 9.87 s (before 17.19 / 15.75 s; the 15 s target met)
     SQLite in memory: first 8.44 s, recompute 9.42 s: PostgreSQL 1.24x / 1.05x
 The same grades, decision resets and history rows.
+
+Fourteenth session (issue 19, 2026-12-07; wall seconds, 100,000 suppliers, the machine quiet). PostgreSQL had slipped
+to first 13.83 s, recompute 13.34 s against SQLite in memory 6.03 / 6.62 s (2.3x / 2.0x); at 20,000 it was 1.8 s, so
+the 100,000 run was not linear. Timing each statement per batch: the latest audits of a batch took 2.5 ms for its
+first five runs and 25 ms from the sixth on. psycopg prepares a statement after five runs, and PostgreSQL then kept
+a generic plan, in which `supplier_id = ANY($1)` filters every reported audit against the array value by value
+(a plan for the values hashes them). That statement now asks to be planned each time (core.ids, IdList(...,
+replan=True)); every other statement stays prepared (planning the risk run's batches each time cost it a third).
+    PostgreSQL after: first 8.51 / 9.09 s, recompute 7.60 / 9.25 s (two runs): 1.41x / 1.15x the SQLite figures.
 """
 
 import argparse

@@ -116,6 +116,12 @@ the same 2-core machine with load average 5-8; before and after run with this sa
     17.69 s, recompute 17.03 s; SQLite in memory 15.35 / 15.90 s (1.15x / 1.07x); the same levels, 120,096 worklist
     items and 320,096 history rows; peak 16.8 / 11.4 MiB. The same code as the ninth session's 31 s: wall seconds
     on these machines move by almost half from one day to the next.
+    Fourteenth session (2026-12-07; the indexes of assessments.0010 added since; the machine quiet): 100,000
+    PostgreSQL first 19.53 s, recompute 22.36 s; SQLite in memory 17.18 / 16.06 s (1.14x / 1.39x). After the
+    ratings' statement planned each time (core.ids, replan; not used here): PostgreSQL 16.46 / 16.76 s. Tried and
+    reverted: planning every statement with more than 100 ids each time: at 20,000 on PostgreSQL, recompute 4.07 /
+    4.59 s against 3.15 / 2.84 s prepared (this run's generic plans are good; planning them each batch is not).
+    Same levels, 120,096 worklist items and 320,096 history rows; peak 16.8 MiB.
 """
 
 import argparse
