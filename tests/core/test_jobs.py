@@ -45,3 +45,20 @@ def test_a_job_of_a_kind_nobody_runs_fails_inside_the_transaction_and_leaves_no_
 )
 def test_each_app_wires_the_task_of_the_jobs_its_services_start(kind, task):
     assert jobs.task_for(kind) is task
+
+
+def test_progress_clears_the_debug_query_log_a_worker_would_otherwise_keep(settings):
+    """With DEBUG on Django keeps the last 9,000 statements of a connection; a request clears them, a worker's job
+    does not, so each progress step does."""
+    from django.db import connection
+
+    from supplyesg.core.services import job_progress
+
+    settings.DEBUG = True
+    job = start_job(kind="test_export", total=3)
+    for _ in range(5):
+        Job.objects.filter(pk=job.pk).exists()
+    assert len(connection.queries_log) >= 5
+    job_progress(job.pk, done=1)
+    assert len(connection.queries_log) <= 1  # at most its own write
+    assert Job.objects.get(pk=job.pk).done == 1

@@ -10,11 +10,11 @@ the year, so the command can be run again after a failure.
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import reset_queries
 from django.utils import timezone
 
 from supplyesg.core.maintenance import refresh_planner_statistics
 from supplyesg.core.scale import ScaleOptions, scale_generators
+from supplyesg.core.services import forget_debug_queries
 
 
 class Command(BaseCommand):
@@ -49,7 +49,7 @@ class Command(BaseCommand):
                 # values written in; a chunk of 1,000 answers or assessments is one statement of megabytes. Cleared
                 # at each progress line: 100,000 suppliers peaked at 3.7 GB of memory with the log, growing by
                 # about 120 KB an answered questionnaire.
-                reset_queries()
+                forget_debug_queries()
 
             generate(scale, progress)
             self.stdout.write(f"  {key}: done in {time.perf_counter() - step:.1f} s")
