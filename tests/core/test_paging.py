@@ -8,7 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from supplyesg.core.models import AuditEvent
-from supplyesg.core.paging import ends_with_the_primary_key, page
+from supplyesg.core.paging import ends_with_the_primary_key, keyed_page, page
 from supplyesg.ratings.models import Rating
 from supplyesg.ratings.quarters import Quarter
 from supplyesg.ratings.queries import quarter_ratings
@@ -113,3 +113,22 @@ def test_every_page_reads_its_keys_then_its_rows(eleven_suppliers, django_assert
     with django_assert_num_queries(2):
         deeper = page(suppliers, limit=4, offset=4, count=11)["items"]
     assert [s.pk for s in first] == everything[:4] and [s.pk for s in deeper] == everything[4:8]
+
+
+def test_a_keyed_page_is_the_pages_rows_in_the_lists_order(eleven_suppliers, django_assert_num_queries):
+    """The Paginator page of a screen: its keys in the list's order, then those rows as `rows` reads them; with the
+    count given, no COUNT. Pages past the end give the last page, as Paginator.get_page does."""
+    ordered = Supplier.objects.order_by("legal_name", "pk")
+    everything = list(ordered.values_list("pk", flat=True))
+    for number, expected in ((1, everything[:4]), (3, everything[8:]), (99, everything[8:]), ("x", everything[:4])):
+        assert [s.pk for s in keyed_page(ordered, number, per_page=4).object_list] == expected, number
+    with django_assert_num_queries(3):  # the keys, the rows, their categories: no COUNT
+        second = keyed_page(
+            ordered,
+            2,
+            per_page=4,
+            count=11,
+            rows=lambda keys: Supplier.objects.filter(pk__in=keys).prefetch_related("categories"),
+        )
+        assert [(s.pk, len(s.categories.all()) >= 0) for s in second.object_list] == [(pk, True) for pk in everything[4:8]]
+    assert second.paginator.num_pages == 3 and second.number == 2

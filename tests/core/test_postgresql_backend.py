@@ -17,6 +17,12 @@ def _postgresql_only():
         pytest.skip("PostgreSQL only: SQLite has no prepared statements across calls nor this parameter limit")
 
 
+def _prepared_statements_like(pattern: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", [pattern])
+        return cursor.fetchone()[0]
+
+
 def test_a_statement_run_a_few_times_is_prepared_on_the_server():
     _postgresql_only()
     assert connection.settings_dict["ENGINE"] == "supplyesg.core.postgresql"
@@ -25,9 +31,7 @@ def test_a_statement_run_a_few_times_is_prepared_on_the_server():
     supplier = make_supplier(legal_name="Prepared Once Ltd")
 
     def prepared():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%legal_name%"])
-            return cursor.fetchone()[0]
+        return _prepared_statements_like("%legal_name%")
 
     before = prepared()
     for _ in range(threshold + 2):
@@ -48,9 +52,7 @@ def test_a_statement_with_an_id_array_marked_replan_is_never_prepared():
     suppliers = [make_supplier(legal_name=f"Array Member {i}") for i in range(threshold + 3)]
 
     def prepared():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%ANY(%"])
-            return cursor.fetchone()[0]
+        return _prepared_statements_like("%ANY(%")
 
     before = prepared()
     for i in range(threshold + 3):

@@ -1,5 +1,6 @@
 """One page of a JSON list, `{"count", "limit", "offset", "items"}`, read the same way by every list API; and the
-links of one paginated list on a page that shows several (`page_of`).
+links of one paginated list on a page that shows several (`page_of`); a page's Paginator page read the same way
+(`keyed_page`).
 
 The page's primary keys are read first and then only those rows: a page far down a list otherwise read every
 skipped row in full (offset 99,950 of 100,000 suppliers: 121 ms on PostgreSQL, bench/supplier_list.py). A page in
@@ -35,6 +36,20 @@ def page_keys(queryset, *, limit: int, offset: int, count: int) -> list:
     # rows start..stop-1 of the order are rows count-stop..count-start-1 of the reverse order
     backwards = list(queryset.reverse().values_list("pk", flat=True)[count - stop : count - start])
     return backwards[::-1]
+
+
+def keyed_page(queryset, page_number, *, per_page: int, rows: Callable | None = None, count: int | None = None) -> Page:
+    """Page `page_number` of a Paginator over `queryset`, read as `page` reads one: the page's primary keys in the
+    queryset's order first, then only those rows, `rows(keys)` (the page's own select_related and annotations; by
+    default the queryset's rows of those keys). `count`: the number of rows, when the caller has it cheaper."""
+    paginator = Paginator(queryset.values_list("pk", flat=True), per_page)
+    if count is not None:
+        paginator.count = count  # a cached property: Paginator then asks the database nothing more
+    result = paginator.get_page(page_number)
+    keys = list(result.object_list)
+    found = {row.pk: row for row in (rows(keys) if rows else queryset.filter(pk__in=keys).order_by())} if keys else {}
+    result.object_list = [found[pk] for pk in keys if pk in found]
+    return result
 
 
 def ends_with_the_primary_key(queryset) -> bool:

@@ -157,7 +157,7 @@ def insert_rows(
         suffix += " RETURNING " + ", ".join(quote(meta.get_field(name).column) for name in returning)
     placeholder = "(" + ", ".join(["%s"] * len(chosen)) + ")"
     head = f"INSERT INTO {quote(meta.db_table)} ({columns}) "
-    small_head = head + "VALUES "
+    values_head = head + "VALUES "  # SQLite always; PostgreSQL for a few rows (SMALL_ROWS)
     # PostgreSQL: one array parameter per column, unnested into rows, instead of a placeholder per value. psycopg
     # reads every placeholder of a statement again on each call (statements this long are not cached): about 66 ms
     # of Python for a 13,000-placeholder batch of assessments, more than the server took to store it. The server
@@ -185,7 +185,6 @@ def insert_rows(
         head += f"SELECT {values} FROM unnest({arrays}) AS r({names})"
     else:
         per_statement = _rows_per_statement(len(chosen))
-        head += "VALUES "
     out: list[tuple] = []
 
     # The last value adapted per column and what it became: the set-based services write the same timestamp object
@@ -215,7 +214,7 @@ def insert_rows(
             sql = head + suffix
             params = [list(column) for column in zip(*adapted, strict=True)]
         else:
-            sql = (small_head if by_columns else head) + ", ".join([placeholder] * len(chunk)) + suffix
+            sql = values_head + ", ".join([placeholder] * len(chunk)) + suffix
             for row in adapted:
                 params.extend(row)
         with _cursor() as cursor:

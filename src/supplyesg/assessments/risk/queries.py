@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from supplyesg.assessments.models import RiskAssessment, RiskLevel, WorklistItem
+from supplyesg.core.paging import keyed_page
 from supplyesg.suppliers.models import Supplier
 
 # Exited and blacklisted suppliers are not assessed by the yearly run (an ad-hoc assessment still works).
@@ -120,14 +120,13 @@ def overview_page(rows: QuerySet[RiskAssessment], page_number, *, per_page: int,
     """One page of the overview's sorted assessments: the page's ids first (the sort carries no wide rows), then
     those assessments with their suppliers. Sorting whole rows took 226 ms at 100,000 suppliers on PostgreSQL
     against 75 ms for the ids. `count` is the number of rows when the caller has it."""
-    paginator = Paginator(rows.values_list("pk", flat=True), per_page)
-    if count is not None:
-        paginator.count = count
-    page = paginator.get_page(page_number)
-    ids = list(page.object_list)
-    found = with_level(RiskAssessment.objects.filter(pk__in=ids)).select_related("supplier").in_bulk()
-    page.object_list = [found[pk] for pk in ids if pk in found]
-    return page
+    return keyed_page(
+        rows,
+        page_number,
+        per_page=per_page,
+        count=count,
+        rows=lambda ids: with_level(RiskAssessment.objects.filter(pk__in=ids)).select_related("supplier"),
+    )
 
 
 def assessed_years() -> list[int]:
