@@ -14,7 +14,7 @@ import time
 from unittest import mock
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from supplyesg.core.errors import RuleViolation
 from supplyesg.minerals import company_names
@@ -209,3 +209,41 @@ def test_closing_a_campaign_waits_for_an_upload_in_flight_and_then_refuses_uploa
 
 def submit_bytes(request_obj, data: bytes, actor) -> Submission:
     return campaigns.submit_declaration(request_obj, data=data, file_name="cmrt.xlsx", actor=actor, channel="staff")
+
+
+def test_an_acceptance_waiting_for_its_file_already_holds_the_request(waiting_file, compliance):
+    """One statement locks the request and its file (`locked_with_requests`): the request first. While a colleague's
+    transaction holds the file, the waiting acceptance holds the request, so an upload to it (request, then files)
+    waits behind the acceptance instead of taking the request and deadlocking with it."""
+    request_obj, first_file = waiting_file
+    holding, probed = threading.Event(), {}
+
+    def hold_the_file():
+        with transaction.atomic():
+            list(Submission.objects.select_for_update(of=("self",)).filter(pk=first_file.pk).values("pk"))
+            holding.set()
+            time.sleep(WAIT)  # the acceptance queues on the file meanwhile
+            probed["request_taken"] = request_is_locked(request_obj.pk)
+        return "released"
+
+    outcomes = run_both(hold_the_file, lambda: campaigns.accept_submissions([first_file.pk], actor=compliance), holding)
+    assert outcomes["first"] == "released", outcomes
+    assert probed["request_taken"] is True  # taken by the acceptance before it queued on the file
+    acceptance = outcomes["second"]
+    assert not isinstance(acceptance, Exception), acceptance
+    assert [s.pk for s in acceptance.accepted] == [first_file.pk]
+
+
+def request_is_locked(request_pk: int) -> bool:
+    """Whether another transaction holds this request row, asked on a connection of its own (NOWAIT)."""
+    import psycopg
+    from django.db import connections as conns
+
+    params = conns["default"].get_connection_params()
+    keys = ("dbname", "user", "password", "host", "port")
+    with psycopg.connect(**{k: params[k] for k in keys if params.get(k)}, autocommit=True) as probe:
+        try:
+            probe.execute("SELECT 1 FROM minerals_submissionrequest WHERE id = %s FOR UPDATE NOWAIT", [request_pk])
+        except psycopg.errors.LockNotAvailable:
+            return True
+    return False

@@ -193,12 +193,14 @@ def test_the_dashboard_depends_on_the_actions_of_the_data_it_counts_and_not_on_o
     counted = (
         "risk.recomputed", "ratings.computed", "corrective_action.closed", "grievance.closed",
         "attendance.imported", "submission.accepted", "minerals.dashboard_refreshed", "supplier.approved",
+        "submission.reassigned", "submission.returned",
     )  # fmt: skip
     for action in counted:
         assert derived.dependents_of(action) == ["reporting.dashboard"], action
     not_counted = (
         "user.language", "second_factor.added", "reporting.snapshot_taken", "corrective_action.reminded",
         "grievance.identity_requested", "grievance.identity_approved", "grievance.identity_viewed",
+        "submission.company_name_confirmed",
     )  # fmt: skip
     for action in not_counted:
         assert derived.dependents_of(action) == [], action

@@ -95,6 +95,11 @@ class _AnyArrayOnPostgres:
         if not ids:
             raise EmptyResultSet
         lhs_sql, lhs_params = self.process_lhs(compiler, connection)
+        if len(ids) == 1:
+            # One id (a decision on one file) as `= %s`: once prepared, PostgreSQL keeps a generic plan for it, as
+            # good as one made for the value. For `= ANY($1)` it guesses an array of several values, finds the
+            # generic plan dearer than the plans for one, and plans the statement again on every run.
+            return f"{lhs_sql} = %s", (*lhs_params, ids[0])
         db_type = self.lhs.output_field.db_type(connection)  # bigint, integer: the index's own type
         # The array as its text literal, '{1,2,3}': the ids are ints, so it needs no quoting. Given a Python list,
         # psycopg dumps it element by element in Python and types it by its largest value ('{...}'::int4[], cast

@@ -68,8 +68,10 @@ DEPENDS_ON = (
 )
 # Of those, the actions that change nothing the dashboard counts: the daily reminder runs stay as cheap as before, and
 # a handler asking for, being granted or reading a reporter's identity (an audited reading, grievances/services/cases.py)
-# does not queue a refresh of every stored dashboard (bench/every_page.py found one per identity page view).
-IGNORED = (".reminded", ".identity_requested", ".identity_approved", ".identity_viewed")
+# does not queue a refresh of every stored dashboard (bench/every_page.py found one per identity page view). Confirming
+# that a declaration's company name is its supplier's changes only the name finding, which the dashboard does not count
+# (a reassignment, which moves the file, still counts): no check after each confirmation's commit.
+IGNORED = (".reminded", ".identity_requested", ".identity_approved", ".identity_viewed", ".company_name_confirmed")
 
 
 def selection(filters: Filters) -> dict:
