@@ -236,10 +236,10 @@ def accept_submissions(submission_ids, *, actor, comment: str = "") -> Acceptanc
     """Accept many declarations in one transaction: each one that may be accepted is, each one that may not is
     refused with its reason (the same rules as one by one) and left as it was.
 
-    Set-based: a few statements for the whole selection instead of about fifteen and a commit per file. The
-    requests and then the submissions are locked in primary-key order (`locked_with_requests`, the order an upload
-    keeps too), so overlapping selections and uploads wait for each other instead of deadlocking, and a file
-    accepted meanwhile by a colleague is refused as no longer awaiting review."""
+    Set-based: a few statements for the whole selection instead of about fifteen and a commit per file. Each
+    request is locked before its files, in (request, file) order (`locked_with_requests`, the order an upload keeps
+    too), so overlapping selections and uploads wait for each other instead of deadlocking, and a file accepted
+    meanwhile by a colleague is refused as no longer awaiting review."""
     comment = (comment or "").strip()
     # Without the check result (most of a row's bytes, not needed here); with an open name finding's declared name.
     submissions = Submission.objects.defer("result").annotate(open_name=company_names.open_declared_name())
