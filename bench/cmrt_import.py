@@ -64,6 +64,22 @@ unnested on the server: that statement 0.56 to 0.17 ms. Two runs on PostgreSQL, 
 A decision on PostgreSQL is ten round trips, logged by the server: BEGIN, the two locking reads, two UPDATEs, the
 audit INSERT, the portal users to notify, the minerals figures' staleness, COMMIT (0.34 ms), and the reporting
 dashboard's check after it: about 0.2 ms each, 2 ms in all, against SQLite's 0.2 ms of statements in the process.
+
+Fifteenth session (2026-12-07, 1,000 files, PostgreSQL 15 then in-memory SQLite, one after the other, the data
+generator paused; the machine slower than in the fourteenth: SQLite's one-by-one acceptance 3.5 ms against 2.8).
+The request and its file are locked by one joined statement (a round trip fewer), a single id is sent as `= %s`
+(PostgreSQL keeps a generic plan for it; as `= ANY($1)` it planned the file's lock and the request's update again on
+every run: 0 generic plans in 95 runs), and a company-name confirmation no longer asks the reporting dashboard
+after its commit:
+    accept one by one, the service: median 5.4 ms against 3.5 ms (1.54x)
+    accept one by one, the page's POST: median 10.0 ms against 7.3 ms (1.37x)
+    confirm a company name: median 3.0 ms against 1.7 ms (1.76x)
+    selections of 500: 0.19 ms a file against 0.14 ms (1.36x)
+    import 103 / 105 ms a file (0.98x); aggregation 153 / 156 ms (0.98x)
+A confirmation is now six round trips (the bench's read of the open finding, BEGIN, the locking read, the UPDATE,
+the audit INSERT, COMMIT), an acceptance nine (BEGIN, the lock, two UPDATEs, the audit INSERT, the portal users,
+the minerals figures' staleness, COMMIT, the reporting dashboard's check after it), about 0.2 ms each on this 2-core machine whether over TCP or the
+Unix socket (measured the same), against SQLite's 0.2 ms for the same statements in the process.
 """
 
 from __future__ import annotations
