@@ -121,7 +121,7 @@ import tracemalloc
 import warnings
 from pathlib import Path
 
-from bench.common import setup_database, size
+from bench.common import StatementCounter, setup_database, size
 
 FIXTURES = Path(__file__).resolve().parents[1] / ".." / "shared" / "fixtures" / "cmrt-public"
 BLANK = FIXTURES / "RMI_CMRT_6.5.xlsx"
@@ -204,25 +204,6 @@ def write_files(out_dir: Path) -> list[Path]:
             sheet[addr] = old
         paths.append(path)
     return paths
-
-
-class QueryCounter:
-    """Counts SQL statements (CaptureQueriesContext keeps only the last 9,000)."""
-
-    def __init__(self, connection):
-        self.connection, self.count = connection, 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-    def __enter__(self):
-        self._wrapper = self.connection.execute_wrapper(self)
-        self._wrapper.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        return self._wrapper.__exit__(*exc)
 
 
 def make_campaign(n: int):
@@ -417,7 +398,6 @@ def main() -> int:
         return 2
     setup_database()
     from django.conf import settings
-    from django.db import connection
 
     from supplyesg.minerals import company_names, services
     from supplyesg.minerals.bulk import SupplierIndex
@@ -446,7 +426,7 @@ def main() -> int:
         baseline = (time.perf_counter() - start) / (3 * len(blobs))
 
         start = time.perf_counter()
-        with QueryCounter(connection) as queries:
+        with StatementCounter() as queries:
             for i, request_obj in enumerate(requests):
                 name, data = blobs[i % len(blobs)]
                 campaigns.submit_declaration(
@@ -511,17 +491,17 @@ def main() -> int:
 
         # Half through the service, half through the submission page's Confirm button (a POST with the reason).
         # The first file's statements are kept, to be sent again without Django at the end (the floor).
+        half = len(valid) // 2
+        quarter = half // 2
         client = reviewer_client(actor)
         confirm_statements = statements_of(lambda: confirm(valid[0]))
-        confirming = each_timed(confirm, valid[1 : len(valid) // 2])
-        confirming_page = each_timed(lambda s: confirm_through_the_page(client, s), valid[len(valid) // 2 :])
+        confirming = each_timed(confirm, valid[1:half])
+        confirming_page = each_timed(lambda s: confirm_through_the_page(client, s), valid[half:])
         print(f"confirmed {len(confirming)} company names one by one (the service): {spread(confirming)}")
         print(
             f"confirmed {len(confirming_page)} company names one by one through the submission page's Confirm "
             f"button (POST, answered by a redirect): {spread(confirming_page)}"
         )
-        half = len(valid) // 2
-        quarter = half // 2
         accept_statements = statements_of(lambda: campaigns.accept_submission(valid[0], actor=actor))
         one_by_one = each_timed(lambda s: campaigns.accept_submission(s, actor=actor), valid[1:quarter])
         # The same decision as a reviewer makes it: the submission page's Accept button (a POST through the
@@ -554,7 +534,7 @@ def main() -> int:
         except ImportError:
             print("aggregation: supplyesg.minerals.aggregation.company_smelters does not exist; not measured")
         else:
-            with QueryCounter(connection) as agg_queries:
+            with StatementCounter() as agg_queries:
                 start = time.perf_counter()
                 smelters = company_smelters(2025, "CMRT")
                 unresolved = unresolved_names(2025, "CMRT")
